@@ -1,0 +1,59 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { SinewServices } from '../app/services.js';
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
+import { SinewError } from '../errors/sinew-error.js';
+import { errorHandler } from './error-handler.js';
+import { OpenApiCollector } from './openapi.js';
+import { authHook } from './auth-hook.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
+import { registerLinkRoutes } from './routes/link-routes.js';
+import { registerFlowRoutes } from './routes/flow-routes.js';
+import { registerConnectorRoutes } from './routes/connector-routes.js';
+import { registerTenantRoutes } from './routes/tenant-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
+
+export const SINEW_VERSION = '0.1.0';
+
+/** The HTTP API (blueprint §2) over the services. */
+export async function buildServer(services: SinewServices, opts: { bodyLimit?: number } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
+    // Unknown fields are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // One line per request is noise at our volumes; errors are still logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const openapi = new OpenApiCollector();
+  app.addHook('onRoute', openapi.onRoute);
+
+  // Numbers in request bodies (write-job records, state) keep their exact text.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, parseJson(text));
+    } catch (e) {
+      done(new SinewError('VALIDATION_FAILED', `the body is not valid JSON: ${(e as Error).message}`), undefined);
+    }
+  });
+  app.setReplySerializer((payload) => stringifyJson(payload));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(new SinewError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+  // Authenticate before the body is validated: a stranger learns nothing from validation errors.
+  app.addHook('onRequest', authHook(services.auth));
+
+  registerHealthRoutes(app, services);
+  registerJobRoutes(app, services);
+  registerLinkRoutes(app, services);
+  registerFlowRoutes(app, services);
+  registerConnectorRoutes(app, services);
+  registerTenantRoutes(app, services);
+  registerSettingsRoutes(app, services);
+  app.get('/openapi.json', { config: { auth: 'none', summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
+  return app;
+}

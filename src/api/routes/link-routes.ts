@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import type { SinewServices } from '../../app/services.js';
+import type { LinkKey, LinkRole } from '../../model/link.js';
+import type { FieldMap } from '../../model/field-map.js';
+import { invalid } from '../../errors/sinew-error.js';
+import { tenantParams, type TenantPath } from './route-params.js';
+
+const config = { type: 'object', additionalProperties: true } as const;
+const optionalObject = { type: ['object', 'null'], additionalProperties: true } as const;
+
+/** v1 bodies: `{ source: { tap, config } }` / `{ target: { target, config } }`; v2: `{ connector_id, config }`. */
+const bodies = {
+  source: {
+    type: 'object',
+    required: ['source'],
+    additionalProperties: false,
+    properties: {
+      source: { type: 'object', required: ['tap'], additionalProperties: false, properties: { tap: { type: 'string', minLength: 1 }, config } },
+      field_map: optionalObject,
+      schedule: optionalObject,
+    },
+  },
+  target: {
+    type: 'object',
+    required: ['target'],
+    additionalProperties: false,
+    properties: {
+      target: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: { type: 'string', minLength: 1 }, config } },
+      field_map: optionalObject,
+      schedule: optionalObject,
+    },
+  },
+  connector: {
+    type: 'object',
+    required: ['connector_id'],
+    additionalProperties: false,
+    properties: { connector_id: { type: 'string', minLength: 1 }, config, field_map: optionalObject, schedule: optionalObject },
+  },
+} as const;
+
+type LinkBody = {
+  source?: { tap: string; config?: Record<string, unknown> };
+  target?: { target: string; config?: Record<string, unknown> };
+  connector_id?: string;
+  config?: Record<string, unknown>;
+  field_map?: FieldMap | null;
+  schedule?: Record<string, unknown> | null;
+};
+
+const ROUTES: { path: string; role: LinkRole; idQuery: string; prefix: string }[] = [
+  { path: 'linkedSources', role: 'source', idQuery: 'source', prefix: '' },
+  { path: 'linkedTargets', role: 'target', idQuery: 'target', prefix: '' },
+  { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', prefix: '/v2' },
+];
+
+function connectorOf(body: LinkBody, role: LinkRole): { id: string; config: Record<string, unknown> } {
+  if (role === 'source') return { id: body.source!.tap, config: body.source!.config ?? {} };
+  if (role === 'target') return { id: body.target!.target, config: body.target!.config ?? {} };
+  return { id: body.connector_id!, config: body.config ?? {} };
+}
+
+/** linkedSources, linkedTargets (v1) and linkedConnectors (v2), their state, and v2 discover. */
+export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void {
+  for (const r of ROUTES) {
+    const base = `${r.prefix}/:env/:flow/:tenant/${r.path}`;
+    const idQuery = { type: 'object', properties: { [r.idQuery]: { type: 'string', minLength: 1 }, token: { type: 'string' } } } as const;
+
+    /** Which link a request means: the named one, or the tenant's only one in this flow. */
+    const keyOf = async (p: TenantPath, named: string | undefined): Promise<LinkKey> => {
+      await s.links.flowFor(p.env, p.flow, r.role);
+      if (named) return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: named };
+      const links = await s.store.listLinks({ env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role });
+      if (links.length !== 1) throw invalid(links.length === 0 ? `tenant ${p.tenant} has nothing linked in flow ${p.flow}` : `several links: pass ?${r.idQuery}=`, { linked: links.map((l) => l.connector_id) });
+      return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: links[0].connector_id };
+    };
+    type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };
+
+    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: `List the tenant's ${r.path}` } }, async (req) =>
+      s.links.list(req.params.env, req.params.flow, req.params.tenant, r.role),
+    );
+    app.post<{ Params: TenantPath; Body: LinkBody }>(
+      base,
+      { schema: { params: tenantParams, body: bodies[r.role] }, config: { auth: 'tenant', summary: `Link (or overwrite) a ${r.role}` } },
+      async (req) => {
+        const { id, config: cfg } = connectorOf(req.body, r.role);
+        const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, r.role, { connector_id: id, config: cfg, field_map: req.body.field_map, schedule: req.body.schedule });
+        return s.links.view(link);
+      },
+    );
+    if (r.role === 'connector') {
+      app.patch<{ Params: TenantPath; Body: LinkBody }>(
+        base,
+        { schema: { params: tenantParams, body: bodies.connector }, config: { auth: 'tenant', summary: 'Change part of a linked connector (config keys merge)' } },
+        async (req) => {
+          const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, 'connector', { connector_id: req.body.connector_id!, config: req.body.config ?? {}, field_map: req.body.field_map, schedule: req.body.schedule }, true);
+          return s.links.view(link);
+        },
+      );
+      app.post<Q>(`${base}/discover`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: 'Start a discover for a linked connector' } }, async (req) => {
+        const body = (req.body ?? {}) as { connector_id?: string };
+        const key = await keyOf(req.params, req.query.connector_id ?? body.connector_id);
+        await s.links.get(key);
+        return s.discover.start(key);
+      });
+      app.get<Q>(`${base}/discover/poll`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: 'Poll the last discover' } }, async (req) =>
+        s.discover.poll(await keyOf(req.params, req.query.connector_id)),
+      );
+    }
+    app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: `Unlink a ${r.role}` } }, async (req, reply) => {
+      await s.links.remove(await keyOf(req.params, req.query[r.idQuery]));
+      return reply.status(204).send();
+    });
+    app.get<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'owner', summary: "A link's incremental state" } }, async (req) => {
+      const link = await s.links.get(await keyOf(req.params, req.query[r.idQuery]));
+      return link.state ?? {};
+    });
+    app.put<Q & { Body: Record<string, unknown> }>(
+      `${base}/state`,
+      { schema: { params: tenantParams, querystring: idQuery, body: { type: 'object' } }, config: { auth: 'owner', summary: "Replace a link's incremental state" } },
+      async (req) => {
+        const key = await keyOf(req.params, req.query[r.idQuery]);
+        await s.links.setState(key, req.body);
+        return req.body;
+      },
+    );
+    app.delete<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'owner', summary: "Reset a link's incremental state" } }, async (req, reply) => {
+      await s.links.setState(await keyOf(req.params, req.query[r.idQuery]), null);
+      return reply.status(204).send();
+    });
+  }
+}

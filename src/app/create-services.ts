@@ -1,0 +1,54 @@
+import fs from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { openStore } from '../store/open-store.js';
+import { openBlobStorage } from '../storage/open-blob-storage.js';
+import { InProcessQueue } from '../queue/in-process-queue.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { EnvironmentService } from '../environments/environment-service.js';
+import { FlowService } from '../flows/flow-service.js';
+import { ConnectorService } from '../connectors/connector-service.js';
+import { LinkService } from '../links/link-service.js';
+import { DiscoverService } from '../links/discover-service.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { JobService } from '../jobs/job-service.js';
+import { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { SinewError } from '../errors/sinew-error.js';
+import { loadSecretKey } from './secret-key.js';
+import type { SinewServices } from './services.js';
+
+/** Opens the adapters the configuration names and wires the services over them. */
+export async function createServices(config: RuntimeConfig, logger: Logger): Promise<SinewServices> {
+  await fs.mkdir(config.dataDir, { recursive: true });
+  const box = new SecretBox(await loadSecretKey(config.dataDir, config.secretKey));
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (store.dialect === 'sqlite') {
+    // The embedded default migrates itself: one process owns its file.
+    await store.migrate();
+  } else if (!(await store.isMigrated())) {
+    await store.close();
+    throw new SinewError('UNAVAILABLE', 'the PostgreSQL database is not migrated: run `sinew migrate` first');
+  }
+  const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir });
+  const queue = new InProcessQueue();
+  const lifecycle = new JobLifecycle(store);
+  return {
+    logger,
+    store,
+    queue,
+    storage,
+    box,
+    auth: new Authenticator(store, box),
+    environments: new EnvironmentService(store, box),
+    flows: new FlowService(store, box),
+    connectors: new ConnectorService(store),
+    links: new LinkService(store, box),
+    discover: new DiscoverService(store, box, logger),
+    tenants: new TenantService(store),
+    settings: new SettingsService(store),
+    jobs: new JobService(store, queue, lifecycle, box, storage),
+    lifecycle,
+  };
+}

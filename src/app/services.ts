@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { EnvironmentService } from '../environments/environment-service.js';
+import type { FlowService } from '../flows/flow-service.js';
+import type { ConnectorService } from '../connectors/connector-service.js';
+import type { LinkService } from '../links/link-service.js';
+import type { DiscoverService } from '../links/discover-service.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { JobLifecycle } from '../jobs/job-lifecycle.js';
+
+/** Everything the API routes and the roles (worker, scheduler) are wired with. */
+export interface SinewServices {
+  logger: Logger;
+  store: Store;
+  queue: JobQueue;
+  storage: BlobStorage;
+  box: SecretBox;
+  auth: Authenticator;
+  environments: EnvironmentService;
+  flows: FlowService;
+  connectors: ConnectorService;
+  links: LinkService;
+  discover: DiscoverService;
+  tenants: TenantService;
+  settings: SettingsService;
+  jobs: JobService;
+  lifecycle: JobLifecycle;
+}

@@ -1,0 +1,35 @@
+import type { Store } from '../store/store.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { hashApiKey } from '../crypto/api-key.js';
+import { SinewError } from '../errors/sinew-error.js';
+import type { Principal } from './principal.js';
+import { verifyTenantToken } from './tenant-token.js';
+
+/** Resolves `x-api-key` (+ tenant token for public keys) to a principal. */
+export class Authenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+  ) {}
+
+  async authenticate(apiKey: string | undefined, tenantToken: string | undefined): Promise<Principal> {
+    if (!apiKey) throw new SinewError('UNAUTHORIZED', 'missing x-api-key header');
+    const key = await this.store.getApiKey(hashApiKey(apiKey));
+    if (!key) throw new SinewError('UNAUTHORIZED', 'unknown API key');
+    if (key.kind === 'environment') return { env_id: key.env_id, kind: 'environment' };
+    if (!tenantToken) throw new SinewError('UNAUTHORIZED', 'a public key needs a tenant token (?token= or Authorization: Bearer)');
+    const env = await this.store.getEnvironment(key.env_id);
+    if (!env) throw new SinewError('UNAUTHORIZED', 'unknown API key');
+    const tenant = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken);
+    return { env_id: key.env_id, kind: 'tenant', tenant };
+  }
+}
+
+/** Throws unless the principal may act in `envId` (and, for a tenant principal, for `tenant`). */
+export function authorize(principal: Principal, envId: string, tenant?: string, ownerOnly = false): void {
+  // Another environment's resources are invisible, not forbidden: do not confirm they exist.
+  if (principal.env_id !== envId) throw new SinewError('NOT_FOUND', `environment ${envId} not found`);
+  if (principal.kind === 'environment') return;
+  if (ownerOnly) throw new SinewError('FORBIDDEN', 'this needs the environment key');
+  if (tenant === undefined || principal.tenant !== tenant) throw new SinewError('FORBIDDEN', 'the tenant token is for another tenant');
+}

@@ -1,0 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callApi, type ApiTarget } from './api-client.js';
+import { parseCliArgs, UsageError } from './cli-args.js';
+import { ProgressPrinter, type JobSnapshot } from './progress-line.js';
+
+const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
+
+export const JOBS_USAGE = `sinew jobs run   --flow F --tenant T [--tap X | --connector C --type read|write] [--streaming] [--reset-state] [--queue] [--no-follow]
+sinew jobs list  --flow F --tenant T [--limit N] [--status S,...]
+sinew jobs show  <job_id> --flow F --tenant T [--follow]
+sinew jobs logs  <job_id> --flow F --tenant T [--follow]
+  API from --url/SINEW_URL (default http://127.0.0.1:$PORT), --key/SINEW_API_KEY, --env/SINEW_ENV_ID (default dev.sinew.local)`;
+
+const common = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  env: { type: 'string' },
+  flow: { type: 'string' },
+  tenant: { type: 'string' },
+} as const;
+
+function targetFrom(values: { url?: string; key?: string; env?: string }): ApiTarget {
+  const key = values.key ?? process.env.SINEW_API_KEY;
+  if (!key) throw new UsageError('an API key is needed: --key or SINEW_API_KEY (npm start printed it on first run)');
+  return {
+    url: (values.url ?? process.env.SINEW_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`).replace(/\/$/, ''),
+    key,
+    env: values.env ?? process.env.SINEW_ENV_ID ?? 'dev.sinew.local',
+  };
+}
+
+function tenantPath(t: ApiTarget, flow: string | undefined, tenant: string | undefined, v2 = false): string {
+  if (!flow || !tenant) throw new UsageError('--flow and --tenant are required');
+  return `${v2 ? '/v2' : ''}/${encodeURIComponent(t.env)}/${encodeURIComponent(flow)}/${encodeURIComponent(tenant)}`;
+}
+
+async function follow(t: ApiTarget, base: string, jobId: string, out: NodeJS.WriteStream): Promise<JobSnapshot> {
+  const printer = new ProgressPrinter(out);
+  for (;;) {
+    const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
+    printer.update(job);
+    if (TERMINAL.has(job.status)) {
+      printer.done();
+      return job;
+    }
+    await sleep(300);
+  }
+}
+
+async function followLogs(t: ApiTarget, base: string, jobId: string, keepGoing: boolean): Promise<void> {
+  let printed = 0;
+  for (;;) {
+    const text = await callApi<string>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}/logs`);
+    if (text.length > printed) {
+      process.stdout.write(text.slice(printed));
+      printed = text.length;
+    }
+    if (!keepGoing) return;
+    const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
+    if (TERMINAL.has(job.status)) {
+      const last = await callApi<string>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}/logs`);
+      process.stdout.write(last.slice(printed));
+      return;
+    }
+    await sleep(500);
+  }
+}
+
+/** `sinew jobs …`: runs and follows jobs through the HTTP API. Returns the exit code. */
+export async function jobsCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'run') {
+    const { values } = parseCliArgs(rest, {
+      ...common,
+      tap: { type: 'string' },
+      connector: { type: 'string' },
+      type: { type: 'string' },
+      streaming: { type: 'boolean' },
+      'reset-state': { type: 'boolean' },
+      queue: { type: 'boolean' },
+      'no-follow': { type: 'boolean' },
+    });
+    const t = targetFrom(values);
+    const v2 = values.connector !== undefined;
+    const base = tenantPath(t, values.flow, values.tenant, v2);
+    const body: Record<string, unknown> = {};
+    if (values.tap) body.tap = values.tap;
+    if (v2) body.connector_id = values.connector;
+    if (values.type) body.job_type = values.type;
+    if (values.streaming) body.streaming_job = true;
+    if (values['reset-state']) body.reset_source_state = true;
+    if (values.queue) body.queue_if_active_job = true;
+    const created = await callApi<JobSnapshot & { s3_root: string }>(t, 'POST', `${base}/jobs`, body);
+    process.stderr.write(`job ${created.job_id} created (root ${created.s3_root})\n`);
+    if (values['no-follow']) {
+      process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      return 0;
+    }
+    const final = await follow(t, base, created.job_id, process.stderr);
+    process.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
+    return final.status === 'JOB_COMPLETED' ? 0 : 1;
+  }
+  if (sub === 'list') {
+    const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' } });
+    const t = targetFrom(values);
+    const query = new URLSearchParams();
+    if (values.limit) query.set('limit', values.limit);
+    if (values.status) query.set('status', values.status);
+    const jobs = await callApi<(JobSnapshot & { start_time: string; tap: string })[]>(t, 'GET', `${tenantPath(t, values.flow, values.tenant)}/jobs?${query}`);
+    for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.tap}\n`);
+    return 0;
+  }
+  if (sub === 'show' || sub === 'logs') {
+    const { values, positionals } = parseCliArgs(rest, { ...common, follow: { type: 'boolean' } });
+    const jobId = positionals[0];
+    if (!jobId) throw new UsageError(`sinew jobs ${sub} needs a job id`);
+    const t = targetFrom(values);
+    const base = tenantPath(t, values.flow, values.tenant);
+    if (sub === 'logs') {
+      await followLogs(t, base, jobId, values.follow ?? false);
+      return 0;
+    }
+    const job = values.follow ? await follow(t, base, jobId, process.stderr) : await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
+    process.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
+    return 0;
+  }
+  throw new UsageError(JOBS_USAGE);
+}

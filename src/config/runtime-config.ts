@@ -1,0 +1,36 @@
+import path from 'node:path';
+
+/** Everything Sinew reads from its environment, in one place, with the documented defaults. */
+export interface RuntimeConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  storageUrl: string | undefined;
+  secretKey: string | undefined;
+  bootstrapEnvId: string | undefined;
+  bootstrapApiKey: string | undefined;
+  workerConcurrency: number;
+  logLevel: string;
+  /** Ship the example environment/flow/tenant on first start (embedded default). */
+  example: boolean;
+}
+
+export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const concurrency = Number(env.SINEW_WORKER_CONCURRENCY ?? 2);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.SINEW_DATA_DIR ?? '.sinew'),
+    databaseUrl: env.SINEW_DATABASE_URL || undefined,
+    storageUrl: env.SINEW_STORAGE_URL || undefined,
+    secretKey: env.SINEW_SECRET_KEY || undefined,
+    bootstrapEnvId: env.SINEW_ENV_ID || undefined,
+    bootstrapApiKey: env.SINEW_API_KEY || undefined,
+    workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
+    logLevel: env.SINEW_LOG_LEVEL ?? 'info',
+    example: env.SINEW_EXAMPLE !== 'false',
+  };
+}

@@ -1,0 +1,23 @@
+import type { TargetConnector } from '../../sdk/connector.js';
+import { writeStreams } from '../file-target.js';
+import { streamFilePath } from '../stream-files.js';
+import { readCsvConfig } from './csv-config.js';
+import { readCsvHeader } from './csv-rows.js';
+import { CsvStreamWriter } from './csv-stream-writer.js';
+import { stat } from 'node:fs/promises';
+
+async function existingHeader(path: string, delimiter: string): Promise<string[] | null> {
+  const size = await stat(path).then((s) => s.size, () => 0);
+  return size > 0 ? readCsvHeader(path, delimiter) : null;
+}
+
+/** Each stream appended to `<path>/<stream>.csv`, header written once per file. */
+export const csvTarget: TargetConnector = {
+  async write(ctx, messages) {
+    const { path, delimiter } = readCsvConfig(ctx.config);
+    await writeStreams('csv', ctx, messages, async (schema) => {
+      const file = streamFilePath(path, schema.stream, '.csv');
+      return CsvStreamWriter.open(file, delimiter, await existingHeader(file, delimiter), schema, ctx.log);
+    });
+  },
+};

@@ -1,0 +1,83 @@
+import type { SchemaMessage, SingerMessage } from '../../singer/message.js';
+import type { TargetContext } from '../sdk/connector.js';
+import { SinewError } from '../../errors/sinew-error.js';
+
+/** Writes one stream's records into its file. */
+export interface StreamWriter {
+  /** A later SCHEMA message for a stream that is already open. */
+  schema(message: SchemaMessage): void;
+  write(record: Record<string, unknown>): Promise<void>;
+  /** Flushes everything to disk. */
+  close(): Promise<void>;
+  /** Lets go of the file after an error. */
+  abandon(): Promise<void>;
+}
+
+export type OpenStreamWriter = (message: SchemaMessage) => Promise<StreamWriter>;
+
+async function abandonAll(writers: Iterable<StreamWriter>): Promise<void> {
+  for (const writer of writers) await writer.abandon().catch(() => undefined);
+}
+
+/**
+ * The message loop of the one-file-per-stream targets: a writer per stream opened on its first
+ * SCHEMA, records written with back-pressure, and the last STATE emitted only once every file is
+ * flushed and closed (a STATE means "everything before me is durable").
+ */
+export async function writeStreams(
+  connectorId: string,
+  ctx: TargetContext,
+  messages: AsyncIterable<SingerMessage>,
+  openWriter: OpenStreamWriter,
+): Promise<void> {
+  const writers = new Map<string, StreamWriter>();
+  let lastState: Record<string, unknown> | undefined;
+  try {
+    for await (const message of messages) {
+      switch (message.type) {
+        case 'SCHEMA': {
+          const writer = writers.get(message.stream);
+          if (writer) writer.schema(message);
+          else writers.set(message.stream, await openWriter(message));
+          break;
+        }
+        case 'RECORD': {
+          const writer = writers.get(message.stream);
+          if (!writer) {
+            throw new SinewError(
+              'CONNECTOR_FAILED',
+              `${connectorId}: a RECORD for stream "${message.stream}" arrived before any SCHEMA for it`,
+              { stream: message.stream },
+            );
+          }
+          await writer.write(message.record);
+          break;
+        }
+        case 'STATE':
+          lastState = message.value;
+          break;
+        case 'BATCH':
+          throw new SinewError('CONNECTOR_FAILED', `${connectorId}: BATCH messages are not supported`, {
+            stream: message.stream,
+          });
+        default:
+          // ACTIVATE_VERSION and unknown types carry nothing a file target can act on.
+          break;
+      }
+    }
+  } catch (error) {
+    await abandonAll(writers.values());
+    throw error;
+  }
+  const open = [...writers.values()];
+  try {
+    while (open.length > 0) {
+      await open[0].close();
+      open.shift();
+    }
+  } catch (error) {
+    await abandonAll(open.slice(1));
+    throw error;
+  }
+  if (lastState !== undefined) await ctx.emitState(lastState);
+}

@@ -1,0 +1,31 @@
+import { SinewError, notFound } from '../errors/sinew-error.js';
+import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { StoreOps } from '../store/store.js';
+import { sinewCommand } from '../runtime/self-command.js';
+import { builtinConnectors } from './builtin/registry.js';
+
+export function builtinDefinitions(): ConnectorDefinition[] {
+  return [...builtinConnectors.values()].map((c) => ({ ...c.definition, builtin: true, runtime: { runtime: 'builtin' } }));
+}
+
+/** Built-ins first (they cannot be shadowed), then the environment's registered Singer connectors. */
+export async function resolveConnector(store: StoreOps, envId: string, id: string): Promise<ConnectorDefinition> {
+  const builtin = builtinConnectors.get(id);
+  if (builtin) return { ...builtin.definition, builtin: true, runtime: { runtime: 'builtin' } };
+  const registered = await store.getConnectorDefinition(envId, id);
+  if (!registered) throw notFound('connector', { connector_id: id });
+  return registered;
+}
+
+/** The argv that runs a connector as a Singer tap or target. */
+export function connectorCommand(def: ConnectorDefinition, role: 'tap' | 'target'): string[] {
+  const acts = role === 'tap' ? ['source', 'both'] : ['target', 'both'];
+  if (!acts.includes(def.kind)) {
+    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot act as a ${role === 'tap' ? 'source' : 'target'}`, { connector_id: def.id });
+  }
+  return def.runtime.runtime === 'builtin' ? sinewCommand('singer', role, def.id) : def.runtime.command;
+}
+
+export function catalogFlagOf(def: ConnectorDefinition): '--catalog' | '--properties' {
+  return def.runtime.runtime === 'singer' ? (def.runtime.catalog_flag ?? '--catalog') : '--catalog';
+}

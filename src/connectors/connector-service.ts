@@ -1,0 +1,86 @@
+import type { Store } from '../store/store.js';
+import type { ConnectorDefinition } from '../model/connector-definition.js';
+import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { builtinConnectors } from './builtin/registry.js';
+import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
+
+export const singerConnectorSchema = {
+  type: 'object',
+  required: ['kind', 'command'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: ['source', 'target', 'both'] },
+    runtime: { type: 'string', enum: ['singer'] },
+    label: { type: 'string' },
+    command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    config_schema: { type: 'object' },
+    catalog_flag: { type: 'string', enum: ['--catalog', '--properties'] },
+    install_uri: { type: 'string' },
+    capabilities: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        discover: { type: 'boolean' },
+        incremental: { type: 'boolean' },
+        write: { type: 'boolean' },
+        native_external_id: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+export interface SingerConnectorInput {
+  kind: 'source' | 'target' | 'both';
+  label?: string;
+  command: string[];
+  config_schema?: Record<string, unknown>;
+  catalog_flag?: '--catalog' | '--properties';
+  install_uri?: string;
+  capabilities?: Partial<ConnectorDefinition['capabilities']>;
+}
+
+const CONNECTOR_ID = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/;
+
+/** Connector definitions: built-ins (read-only) and the environment's registered Singer executables. */
+export class ConnectorService {
+  constructor(private readonly store: Store) {}
+
+  async list(envId: string): Promise<ConnectorDefinition[]> {
+    return [...builtinDefinitions(), ...(await this.store.listConnectorDefinitions(envId))];
+  }
+
+  get(envId: string, id: string): Promise<ConnectorDefinition> {
+    return resolveConnector(this.store, envId, id);
+  }
+
+  async put(envId: string, id: string, input: SingerConnectorInput): Promise<ConnectorDefinition> {
+    if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
+    if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
+    const def: ConnectorDefinition = {
+      id,
+      kind: input.kind,
+      ...(input.label ? { label: input.label } : {}),
+      config_schema: input.config_schema ?? {},
+      capabilities: {
+        discover: input.capabilities?.discover ?? input.kind !== 'target',
+        incremental: input.capabilities?.incremental ?? false,
+        write: input.capabilities?.write ?? input.kind !== 'source',
+        native_external_id: input.capabilities?.native_external_id ?? false,
+      },
+      runtime: {
+        runtime: 'singer',
+        command: input.command,
+        ...(input.install_uri ? { install_uri: input.install_uri } : {}),
+        ...(input.catalog_flag ? { catalog_flag: input.catalog_flag } : {}),
+      },
+      builtin: false,
+    };
+    await this.store.putConnectorDefinition(envId, def);
+    return def;
+  }
+
+  async remove(envId: string, id: string): Promise<void> {
+    if (builtinConnectors.has(id)) throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be deleted`);
+    if (!(await this.store.deleteConnectorDefinition(envId, id))) throw notFound('connector', { connector_id: id });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Catalog } from '../../singer/catalog.js';
+import type { SingerMessage } from '../../singer/message.js';
+import type { ConnectorDefinition } from '../../model/connector-definition.js';
+
+/** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
+export interface MessageSink {
+  write(message: SingerMessage): Promise<void> | void;
+}
+
+export interface SourceContext {
+  config: Record<string, unknown>;
+  /** The catalog with Singer selection metadata; null means "every stream, every field". */
+  catalog: Catalog | null;
+  /** The incremental state from the last successful job (`{ bookmarks: { <stream>: {...} } }`). */
+  state: Record<string, unknown>;
+  out: MessageSink;
+  /** Human-readable progress; goes to stderr, never to the message stream. */
+  log(message: string): void;
+}
+
+export interface TargetContext {
+  config: Record<string, unknown>;
+  /** Emits a STATE message on stdout once everything before it is durably written. */
+  emitState(value: Record<string, unknown>): Promise<void> | void;
+  log(message: string): void;
+}
+
+export interface SourceConnector {
+  discover(config: Record<string, unknown>): Promise<Catalog>;
+  sync(ctx: SourceContext): Promise<void>;
+}
+
+export interface TargetConnector {
+  /** Consumes the whole message stream; resolves when every record is written. */
+  write(ctx: TargetContext, messages: AsyncIterable<SingerMessage>): Promise<void>;
+}
+
+/** A connector that ships with Sinew, written against this SDK. */
+export interface BuiltinConnector {
+  definition: Omit<ConnectorDefinition, 'builtin' | 'runtime'>;
+  source?: SourceConnector;
+  target?: TargetConnector;
+}

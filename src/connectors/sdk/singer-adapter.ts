@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { BuiltinConnector } from './connector.js';
+import type { Catalog } from '../../singer/catalog.js';
+import type { SingerMessage } from '../../singer/message.js';
+import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
+import { readLines } from '../../singer/line-reader.js';
+import { classifyLine } from '../../singer/line-classifier.js';
+import { SingerWriter } from '../../singer/message-writer.js';
+
+export interface SingerIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+const KNOWN_TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION', 'BATCH']);
+
+/** Bad usage: the caller's fault, exit code 2 like the Singer tools. */
+class UsageError extends Error {}
+
+interface SingerArgs {
+  config: string | null;
+  state: string | null;
+  catalog: string | null;
+  discover: boolean;
+}
+
+function parseArgs(argv: string[], role: 'tap' | 'target'): SingerArgs {
+  const args: SingerArgs = { config: null, state: null, catalog: null, discover: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (role === 'tap' && flag === '--discover') {
+      args.discover = true;
+      continue;
+    }
+    const takesValue = flag === '--config' || (role === 'tap' && (flag === '--state' || flag === '--catalog' || flag === '--properties'));
+    if (!takesValue) throw new UsageError(`unknown argument ${flag}`);
+    const value = argv[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a file path`);
+    if (flag === '--config') args.config = value;
+    else if (flag === '--state') args.state = value;
+    else args.catalog = value;
+  }
+  if (!args.config) throw new UsageError('--config <file> is required');
+  return args;
+}
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return parseJson(text);
+  } catch (error) {
+    throw new UsageError(`the ${what} file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function readObjectFile(path: string, what: string): Promise<Record<string, unknown>> {
+  const value = await readJsonFile(path, what);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`the ${what} file ${path} must hold a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function defaultIo(): SingerIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}
+
+function line(out: Writable, text: string): void {
+  out.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Runs the adapter body, turning usage errors into exit 2 and connector errors into exit 1. */
+async function guarded(io: SingerIo, name: string, body: () => Promise<void>): Promise<number> {
+  try {
+    await body();
+    return 0;
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    line(io.stderr, `${name}: ${usage ? 'usage error: ' : ''}${(error as Error).message ?? String(error)}`);
+    return usage ? 2 : 1;
+  }
+}
+
+/**
+ * Runs a built-in connector as a Singer tap: `--config c.json [--state s.json]
+ * [--catalog|--properties k.json] [--discover]`. Messages go to stdout, logs to stderr.
+ * Returns the exit code (0 ok, 1 connector failure, 2 bad usage); never calls process.exit.
+ */
+export async function runAsSingerTap(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo()): Promise<number> {
+  const name = `tap-${connector.definition.id}`;
+  return guarded(io, name, async () => {
+    const source = connector.source;
+    if (!source) throw new UsageError(`connector ${connector.definition.id} cannot act as a tap`);
+    const args = parseArgs(argv, 'tap');
+    const config = await readObjectFile(args.config!, 'config');
+    const writer = new SingerWriter(io.stdout);
+    if (args.discover) {
+      const catalog = await source.discover(config);
+      await writer.writeRaw(Buffer.from(stringifyJson(catalog)));
+      await writer.flush();
+      return;
+    }
+    const state = args.state ? await readObjectFile(args.state, 'state') : {};
+    const catalog = args.catalog ? ((await readObjectFile(args.catalog, 'catalog')) as unknown as Catalog) : null;
+    if (catalog && !Array.isArray(catalog.streams)) throw new UsageError(`the catalog file ${args.catalog} has no "streams" array`);
+    await source.sync({
+      config,
+      catalog,
+      state,
+      out: { write: (message: SingerMessage) => writer.write(message) },
+      log: (message: string) => line(io.stderr, message),
+    });
+    await writer.flush();
+  });
+}
+
+/**
+ * Runs a built-in connector as a Singer target: reads messages from stdin (log lines and
+ * invalid messages are skipped with a warning on stderr), and prints each state the connector
+ * emits as one line on stdout — the bare state value, as singer-python and Meltano SDK targets do.
+ */
+export async function runAsSingerTarget(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo()): Promise<number> {
+  const name = `target-${connector.definition.id}`;
+  return guarded(io, name, async () => {
+    const target = connector.target;
+    if (!target) throw new UsageError(`connector ${connector.definition.id} cannot act as a target`);
+    const args = parseArgs(argv, 'target');
+    const config = await readObjectFile(args.config!, 'config');
+    const writer = new SingerWriter(io.stdout);
+    const warnedTypes = new Set<string>();
+    async function* messages(): AsyncGenerator<SingerMessage> {
+      let lineNumber = 0;
+      for await (const raw of readLines(io.stdin)) {
+        lineNumber++;
+        const classified = classifyLine(raw);
+        if (classified.kind === 'invalid') {
+          line(io.stderr, `${name}: skipping line ${lineNumber}: ${classified.reason}: ${raw.toString('utf8', 0, 120)}`);
+          continue;
+        }
+        if (!KNOWN_TYPES.has(classified.type)) {
+          if (!warnedTypes.has(classified.type)) line(io.stderr, `${name}: ignoring messages of type ${classified.type}`);
+          warnedTypes.add(classified.type);
+          continue;
+        }
+        yield classified.message() as SingerMessage;
+      }
+    }
+    await target.write(
+      {
+        config,
+        emitState: (value: Record<string, unknown>) => writer.writeRaw(Buffer.from(stringifyJson(value))),
+        log: (message: string) => line(io.stderr, message),
+      },
+      messages(),
+    );
+    await writer.flush();
+  });
+}

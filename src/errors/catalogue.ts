@@ -1,0 +1,24 @@
+/**
+ * The one catalogue of error codes Sinew answers with. Every error that reaches an API client
+ * carries one of these codes; the HTTP status is derived from the code, never chosen ad hoc.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, summary: 'The request is malformed or a field is invalid.' },
+  UNAUTHORIZED: { status: 401, summary: 'No valid API key or tenant token was presented.' },
+  FORBIDDEN: { status: 403, summary: 'The key is valid but may not act on this resource.' },
+  NOT_FOUND: { status: 404, summary: 'The resource does not exist (or is not visible to this key).' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'The resource does not accept this method.' },
+  CONFLICT: { status: 409, summary: 'The request conflicts with the current state of the resource.' },
+  JOB_ALREADY_ACTIVE: { status: 409, summary: 'A job for this link is already queued or running.' },
+  INVALID_JOB_TRANSITION: { status: 409, summary: 'The job cannot move from its current status to the requested one.' },
+  READ_ONLY: { status: 409, summary: 'Built-in definitions cannot be changed or deleted.' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than allowed.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body must be JSON.' },
+  CONNECTOR_NOT_SUPPORTED: { status: 422, summary: 'The connector is not allowed by this flow or cannot act in this role.' },
+  CONNECTOR_FAILED: { status: 422, summary: 'The connector process failed.' },
+  RATE_LIMITED: { status: 429, summary: 'Too many requests.' },
+  INTERNAL: { status: 500, summary: 'An unexpected error; it has been logged.' },
+  UNAVAILABLE: { status: 503, summary: 'A dependency (store, queue) is not reachable.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,94 @@
+import type { Store } from '../store/store.js';
+import type { Flow, FlowDefinition } from '../model/flow.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { sealJson } from '../crypto/sealed-json.js';
+import { redactConfig } from '../connectors/config-redaction.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { validateConnectorConfig } from '../connectors/config-validator.js';
+import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { newFlowId } from '../ids/short-id.js';
+
+export const flowDefinitionSchema = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { type: 'string', enum: ['v1-source', 'v1-target', 'v2'] },
+    connectors: { type: 'array', items: { type: 'string', minLength: 1 } },
+    target: {
+      type: 'object',
+      required: ['connector'],
+      additionalProperties: false,
+      properties: { connector: { type: 'string', minLength: 1 }, config: { type: 'object' } },
+    },
+    etl: { type: 'object', required: ['script'], properties: { script: { type: 'string', minLength: 1 } } },
+    field_map: { type: 'object' },
+  },
+} as const;
+
+const FLOW_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Flow definitions; the flow target's config is sealed at rest and shown redacted. */
+export class FlowService {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+  ) {}
+
+  async list(envId: string): Promise<Flow[]> {
+    return (await this.store.listFlows(envId)).map(view);
+  }
+
+  async get(envId: string, flowId: string): Promise<Flow> {
+    const flow = await this.store.getFlow(envId, flowId);
+    if (!flow) throw notFound('flow', { flow_id: flowId });
+    return view(flow);
+  }
+
+  async put(envId: string, flowId: string | null, def: FlowDefinition): Promise<Flow> {
+    const id = flowId ?? newFlowId();
+    if (!FLOW_ID.test(id)) throw invalid('flow id must be 1-64 letters, digits, dashes or underscores');
+    const connectors = def.connectors ?? [];
+    for (const c of connectors) await resolveConnector(this.store, envId, c);
+    let target: Flow['target'];
+    if (def.target) {
+      if (def.type === 'v1-target') throw invalid('a v1 target flow writes into the tenant\'s linked target; it has no flow target');
+      const connector = await resolveConnector(this.store, envId, def.target.connector);
+      if (connector.kind === 'source') throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connector.id} cannot be a target`);
+      const config = def.target.config ?? {};
+      validateConnectorConfig(connector.id, connector.config_schema, config);
+      target = {
+        connector: connector.id,
+        config: redactConfig(config, connector.config_schema) as Record<string, unknown>,
+        config_sealed: sealJson(this.box, config),
+      };
+    }
+    const now = new Date().toISOString();
+    const existing = await this.store.getFlow(envId, id);
+    const flow: Flow = {
+      env_id: envId,
+      flow_id: id,
+      name: def.name,
+      type: def.type,
+      connectors,
+      ...(target ? { target } : {}),
+      ...(def.etl ? { etl: def.etl } : {}),
+      ...(def.field_map ? { field_map: def.field_map } : {}),
+      created_at: existing?.created_at ?? now,
+      updated_at: now,
+    };
+    await this.store.putFlow(flow);
+    return view(flow);
+  }
+
+  async delete(envId: string, flowId: string): Promise<void> {
+    if (!(await this.store.deleteFlow(envId, flowId))) throw notFound('flow', { flow_id: flowId });
+  }
+}
+
+function view(flow: Flow): Flow {
+  if (!flow.target) return flow;
+  const { config_sealed: _sealed, ...target } = flow.target;
+  return { ...flow, target };
+}

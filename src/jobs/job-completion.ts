@@ -1,0 +1,57 @@
+import type { Store } from '../store/store.js';
+import type { Job } from '../model/job.js';
+import type { JobProcessMessage } from './job-process-messages.js';
+import type { JobLifecycle } from './job-lifecycle.js';
+
+/** Applies what a job process reports; the success commit writes the new state in the same transaction. */
+export class JobCompletion {
+  constructor(
+    private readonly store: Store,
+    private readonly lifecycle: JobLifecycle,
+  ) {}
+
+  async apply(job: Job, message: JobProcessMessage): Promise<void> {
+    switch (message.t) {
+      case 'status':
+        await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
+          ...(message.error !== undefined ? { error: message.error } : {}),
+          ...(message.message !== undefined ? { message: message.message } : {}),
+        });
+        return;
+      case 'progress':
+        await this.lifecycle.patch(job.env_id, job.job_id, {
+          metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines },
+          resources_usage: { memoryUsage: message.memoryUsage },
+        });
+        return;
+      case 'discovered': {
+        const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
+        await this.store.transaction(async (tx) => {
+          const link = await tx.getLink(key);
+          if (link) await tx.putLink({ ...link, catalog: message.catalog, updated_at: new Date().toISOString() });
+        });
+        return;
+      }
+      case 'finished':
+        await this.lifecycle.transition(
+          job.env_id,
+          job.job_id,
+          'JOB_COMPLETED',
+          {
+            metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines },
+            data_sizes: message.dataSizes,
+            resources_usage: { memoryUsage: message.memoryUsage },
+            message: message.message,
+          },
+          async (tx) => {
+            // Incremental state is committed only here, when the job succeeded (never for API-sourced writes).
+            if (job.tap === 'api' || message.newState === null) return;
+            const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
+            const link = await tx.getLink(key);
+            if (link) await tx.putLink({ ...link, state: message.newState, updated_at: new Date().toISOString() });
+          },
+        );
+        return;
+    }
+  }
+}

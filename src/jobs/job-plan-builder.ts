@@ -1,0 +1,96 @@
+import { SinewError } from '../errors/sinew-error.js';
+import type { Job } from '../model/job.js';
+import type { Link } from '../model/link.js';
+import type { Store } from '../store/store.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { openJson } from '../crypto/sealed-json.js';
+import { catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import type { JobPlan, PlannedConnector } from './job-plan.js';
+import { connectorEnvironment } from './connector-environment.js';
+
+interface Overrides {
+  override_source_config: Record<string, unknown> | null;
+  override_target_config: Record<string, unknown> | null;
+}
+
+/**
+ * Turns a queued job into a runnable plan: which connector reads, which writes, with which config
+ * (decrypted here, in the worker, and nowhere else), state and catalog.
+ */
+export class JobPlanBuilder {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly apiUrl: string,
+  ) {}
+
+  async build(job: Job, workspaceDir: string): Promise<JobPlan> {
+    const flow = await this.store.getFlow(job.env_id, job.flow_id);
+    if (!flow) throw new SinewError('NOT_FOUND', `flow ${job.flow_id} no longer exists`);
+    const overrides: Overrides = job.sealed_overrides
+      ? openJson<Overrides>(this.box, job.sealed_overrides)
+      : { override_source_config: null, override_target_config: null };
+    const link = await this.store.getLink({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
+    const isWrite = job.tap === 'api';
+    if (!link && !(isWrite && job.link_role === 'source')) {
+      throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
+    }
+    const linkConfig = link ? openJson(this.box, link.config_encrypted) : {};
+
+    // Who reads: the API source for write jobs, otherwise the linked source/connector.
+    const source = isWrite
+      ? await this.connector(job, 'api', 'tap', {}, overrides.override_source_config, false)
+      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null);
+    if (!isWrite) {
+      if (job.override_start_date) source.config.start_date = job.override_start_date;
+      if (job.override_end_date) source.config.end_date = job.override_end_date;
+    }
+
+    // Who writes: the tenant's linked target/connector for write jobs, otherwise the flow's target.
+    let target: PlannedConnector | null = null;
+    if (isWrite && job.link_role !== 'source') {
+      target = await this.connector(job, link!.connector_id, 'target', linkConfig, overrides.override_target_config, false);
+    } else if (flow.target) {
+      const flowTargetConfig = flow.target.config_sealed ? openJson(this.box, flow.target.config_sealed) : flow.target.config;
+      target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false);
+    }
+
+    return {
+      job,
+      workspaceDir,
+      source,
+      target,
+      inputState: this.inputState(job, link ?? null),
+      catalog: isWrite ? null : (link?.catalog ?? null),
+      fieldMap: job.override_field_map ?? link?.field_map ?? flow.field_map ?? null,
+      selectedTables: job.override_selected_tables,
+      streaming: job.streaming_job,
+      env: connectorEnvironment(job, this.apiUrl),
+    };
+  }
+
+  private inputState(job: Job, link: Link | null): Record<string, unknown> {
+    if (job.tap === 'api') return job.state;
+    if (job.reset_source_state || job.sync_type === 'full_sync') return {};
+    return link?.state ?? {};
+  }
+
+  private async connector(
+    job: Job,
+    id: string,
+    role: 'tap' | 'target',
+    config: Record<string, unknown>,
+    override: Record<string, unknown> | null,
+    discover: boolean,
+  ): Promise<PlannedConnector> {
+    const def = await resolveConnector(this.store, job.env_id, id);
+    return {
+      connector_id: id,
+      command: connectorCommand(def, role),
+      catalogFlag: catalogFlagOf(def),
+      config: { ...config, ...(override ?? {}) },
+      config_schema: def.config_schema ?? null,
+      discover: discover && role === 'tap' && def.capabilities.discover,
+    };
+  }
+}

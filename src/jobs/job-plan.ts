@@ -1,0 +1,33 @@
+import type { Catalog } from '../singer/catalog.js';
+import type { FieldMap } from '../model/field-map.js';
+import type { Job } from '../model/job.js';
+import type { JsonSchema } from '../singer/json-schema.js';
+
+/** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
+export interface PlannedConnector {
+  connector_id: string;
+  command: string[];
+  catalogFlag: '--catalog' | '--properties';
+  config: Record<string, unknown>;
+  config_schema: JsonSchema | null;
+  /** Run discover before the sync (no stored catalog, or settings ask for it). */
+  discover: boolean;
+}
+
+/**
+ * Everything a job process needs, built by the worker (which alone reads the store and decrypts
+ * credentials) and handed over IPC — never argv or env, so credentials do not show in `ps`.
+ */
+export interface JobPlan {
+  job: Job;
+  workspaceDir: string;
+  source: PlannedConnector;
+  target: PlannedConnector | null;
+  inputState: Record<string, unknown>;
+  catalog: Catalog | null;
+  fieldMap: FieldMap | null;
+  selectedTables: string[] | null;
+  streaming: boolean;
+  /** Environment variables for connector processes (no Sinew secrets). */
+  env: Record<string, string>;
+}

@@ -1,0 +1,20 @@
+import type { Catalog } from '../singer/catalog.js';
+import type { JobStatus } from '../model/job.js';
+
+/** Messages from a job process to its worker, over the IPC channel. */
+export type JobProcessMessage =
+  | { t: 'status'; status: JobStatus; error?: string; message?: string }
+  | { t: 'progress'; recordCount: Record<string, number>; invalidLines: number; memoryUsage: number; phase: string }
+  | { t: 'discovered'; catalog: Catalog }
+  | {
+      t: 'finished';
+      newState: Record<string, unknown> | null;
+      recordCount: Record<string, number>;
+      invalidLines: number;
+      dataSizes: { sync_output: number; etl_output: number; snapshots: number; total: number };
+      memoryUsage: number;
+      message: string | null;
+    };
+
+/** The one message a worker sends to a job process: its plan. */
+export type WorkerMessage = { t: 'plan'; plan: import('./job-plan.js').JobPlan };

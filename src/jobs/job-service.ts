@@ -1,0 +1,86 @@
+import { SinewError, notFound } from '../errors/sinew-error.js';
+import { isTerminal, type Job, type JobStatus } from '../model/job.js';
+import type { Store } from '../store/store.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import type { JobLifecycle } from './job-lifecycle.js';
+import { newJob } from './job-factory.js';
+import { resolveJobParties } from './job-parties.js';
+import type { JobRequest } from './job-request.js';
+import { JOB_FILES } from './job-root.js';
+
+export interface CreateJobArgs {
+  envId: string;
+  flowId: string;
+  tenant: string;
+  request: JobRequest;
+  version: 'v1' | 'v2';
+  startedBy?: string;
+  scheduled?: boolean;
+}
+
+/** Creating, reading and cancelling jobs — what the API and the scheduler call. */
+export class JobService {
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly lifecycle: JobLifecycle,
+    private readonly box: SecretBox,
+    private readonly storage: BlobStorage,
+  ) {}
+
+  async create(args: CreateJobArgs): Promise<Job> {
+    const { envId, flowId, tenant, request } = args;
+    const job = await this.lifecycle.create(async (tx) => {
+      const flow = await tx.getFlow(envId, flowId);
+      if (!flow) throw notFound('flow', { flow_id: flowId });
+      const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
+      const active = await tx.listActiveJobsForLink({ env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector });
+      if (active.length > 0 && !request.queue_if_active_job) {
+        throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active[0].status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active[0].job_id}`, {
+          active_job_id: active[0].job_id,
+          hint: 'pass queue_if_active_job: true to queue this job behind it',
+        });
+      }
+      return newJob({ envId, flow, tenant, request, parties, startedBy: args.startedBy ?? tenant, scheduled: args.scheduled ?? false, box: this.box });
+    });
+    await this.queue.enqueue({ env_id: envId, job_id: job.job_id });
+    return job;
+  }
+
+  async get(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {
+    const job = await this.store.getJob(envId, jobId);
+    if (!job || job.flow_id !== flowId || job.tenant !== tenant) throw notFound('job', { job_id: jobId });
+    return job;
+  }
+
+  async getByRoot(envId: string, flowId: string, tenant: string, root: string): Promise<Job> {
+    const job = await this.store.getJobByRoot(envId, root);
+    if (!job || job.flow_id !== flowId || job.tenant !== tenant) throw notFound('job', { job_root: root });
+    return job;
+  }
+
+  list(envId: string, flowId: string, tenant: string, opts: { status?: JobStatus[]; limit: number; before?: string }): Promise<Job[]> {
+    return this.store.listJobs({ env_id: envId, flow_id: flowId, tenant, status: opts.status, limit: opts.limit, before_job_id: opts.before });
+  }
+
+  async cancel(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {
+    const job = await this.get(envId, flowId, tenant, jobId);
+    if (isTerminal(job.status)) {
+      throw new SinewError('INVALID_JOB_TRANSITION', `job ${jobId} has already ended (${job.status})`, { status: job.status });
+    }
+    // The worker watching this job sees JOB_CANCELLED and stops its processes.
+    return this.lifecycle.transition(envId, jobId, 'JOB_CANCELLED', { message: 'cancelled through the API' });
+  }
+
+  async logs(envId: string, flowId: string, tenant: string, jobId: string): Promise<string> {
+    const job = await this.get(envId, flowId, tenant, jobId);
+    const parts: string[] = [];
+    for (const [name, key] of [['job', JOB_FILES.jobLog], ['tap', JOB_FILES.tapLog], ['target', JOB_FILES.targetLog]] as const) {
+      const body = await this.storage.get(`${job.s3_root}/${key}`);
+      if (body && body.length > 0) parts.push(`==> ${name} <==\n${body.toString('utf8')}`);
+    }
+    return parts.join('\n');
+  }
+}

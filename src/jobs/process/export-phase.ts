@@ -1,0 +1,66 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { readLines } from '../../singer/line-reader.js';
+import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { parseTargetStateLine } from '../../singer/target-state.js';
+import { JOB_FILES } from '../job-root.js';
+import { LineBatchWriter } from './line-batch-writer.js';
+import { PhaseFailure } from './phase-failure.js';
+import { track } from './running-connectors.js';
+
+export interface TargetRun {
+  command: string[];
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export function startTarget(run: TargetRun, jobRoot: string): SingerProcess {
+  return track(
+    startSingerProcess({
+      command: run.command,
+      args: run.args,
+      cwd: run.cwd,
+      env: run.env,
+      stdin: 'pipe',
+      logFile: path.join(jobRoot, JOB_FILES.targetLog),
+    }),
+  );
+}
+
+/** Collects what a target prints: the state it confirms (the last one is kept). */
+export async function readTargetOutput(target: SingerProcess): Promise<Record<string, unknown> | null> {
+  let last: Record<string, unknown> | null = null;
+  for await (const raw of readLines(target.stdout)) {
+    last = parseTargetStateLine(raw) ?? last;
+  }
+  return last;
+}
+
+/** Waits for the target; a target that died (even halfway through its input) fails the export. */
+export async function assertTargetSucceeded(target: SingerProcess, writeError: Error | null): Promise<void> {
+  const exit = await target.exited;
+  if (exit.code !== 0) throw new PhaseFailure('EXPORT_FAILED', describeExit('target', exit, target.stderrTail()));
+  if (writeError) throw new PhaseFailure('EXPORT_FAILED', `the target stopped reading its input: ${writeError.message}`);
+}
+
+/** Export: feed `etl-output/data.singer` to the target with back-pressure. */
+export async function runExportPhase(run: TargetRun, jobRoot: string): Promise<Record<string, unknown> | null> {
+  const target = startTarget(run, jobRoot);
+  const output = readTargetOutput(target);
+  const input = new LineBatchWriter(target.stdin!);
+  let writeError: Error | null = null;
+  try {
+    const file = createReadStream(path.join(jobRoot, JOB_FILES.etlData), { highWaterMark: 1024 * 1024 });
+    for await (const line of readLines(file)) {
+      const wait = input.write(line);
+      if (wait) await wait;
+    }
+    await input.end();
+  } catch (e) {
+    writeError = e as Error;
+  }
+  const state = await output;
+  await assertTargetSucceeded(target, writeError);
+  return state;
+}

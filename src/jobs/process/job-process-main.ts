@@ -1,0 +1,35 @@
+/**
+ * Entry point of a job process (forked by the worker, one per job). It receives its plan over IPC,
+ * runs the phases, reports every status back, and exits. Connectors run as its own children; on
+ * SIGTERM (cancel) it takes them down with it.
+ */
+import { parseJson } from '../../singer/lossless-json.js';
+import type { JobPlan } from '../job-plan.js';
+import type { JobProcessMessage } from '../job-process-messages.js';
+import { runJob } from './run-job.js';
+import { killAllConnectors } from './running-connectors.js';
+
+function send(message: JobProcessMessage): void {
+  process.send?.(message);
+}
+
+process.on('SIGTERM', () => {
+  killAllConnectors('SIGKILL');
+  process.exit(143);
+});
+
+process.once('message', (raw: { t: 'plan'; json: string }) => {
+  const plan = parseJson(raw.json) as JobPlan;
+  runJob(plan, send).then(
+    (ok) => {
+      // Let the IPC channel flush the last messages before exiting.
+      process.disconnect?.();
+      process.exitCode = ok ? 0 : 1;
+    },
+    (e: unknown) => {
+      process.stderr.write(`job process failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.disconnect?.();
+      process.exitCode = 1;
+    },
+  );
+});

@@ -1,0 +1,124 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalog } from '../../singer/catalog.js';
+import { applySelection } from '../../singer/catalog-selection.js';
+import { runDiscover, tapArgs } from '../../singer/singer-process.js';
+import { stringifyJson } from '../../singer/lossless-json.js';
+import type { JobStatus } from '../../model/job.js';
+import type { JobPlan } from '../job-plan.js';
+import type { JobProcessMessage } from '../job-process-messages.js';
+import { JOB_FILES } from '../job-root.js';
+import { SecretFiles } from './connector-files.js';
+import { runPassThroughEtl } from './etl-phase.js';
+import { runExportPhase } from './export-phase.js';
+import { JobLog } from './job-log.js';
+import { PhaseFailure } from './phase-failure.js';
+import { StreamTally } from './record-counter.js';
+import { runStreamingPhase } from './streaming-phase.js';
+import { runSyncPhase } from './sync-phase.js';
+import { measureDataSizes } from './data-sizes.js';
+
+type Report = (message: JobProcessMessage) => void;
+
+const PROGRESS_EVERY_MS = 500;
+
+/** Runs one job's phases inside the job process: discover → sync → ETL → export (or streaming). */
+export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
+  const root = plan.workspaceDir;
+  for (const dir of [JOB_FILES.syncOutput, JOB_FILES.etlOutput, JOB_FILES.logs]) await fs.mkdir(path.join(root, dir), { recursive: true });
+  const log = new JobLog(path.join(root, JOB_FILES.jobLog));
+  const tally = new StreamTally(log, 'tap');
+  let peakRss = 0;
+  let phase = 'starting';
+  const sampleMemory = (): number => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    return Math.round((peakRss / 1048576) * 100) / 100;
+  };
+  const status = (s: JobStatus, extra: { error?: string; message?: string } = {}): void => {
+    phase = s;
+    log.write(`status ${s}${extra.error ? `: ${extra.error}` : ''}`);
+    report({ t: 'status', status: s, ...extra });
+  };
+  const progress = setInterval(() => {
+    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+  }, PROGRESS_EVERY_MS);
+  const secrets = await SecretFiles.create();
+  try {
+    const sourceConfig = await secrets.writeConfig('config.json', plan.source, root, JOB_FILES.config);
+    const targetConfig = plan.target ? await secrets.writeConfig('target-config.json', plan.target, root, JOB_FILES.targetConfig) : null;
+    const statePath = path.join(root, JOB_FILES.state);
+    await fs.writeFile(statePath, `${stringifyJson(plan.inputState)}\n`);
+
+    let catalog: Catalog | null = plan.catalog;
+    if (plan.source.discover) {
+      status('DISCOVER_STARTED');
+      try {
+        catalog = await runDiscover({ command: plan.source.command, configPath: sourceConfig, cwd: root, env: plan.env });
+      } catch (e) {
+        throw new PhaseFailure('DISCOVER_FAILED', (e as Error).message);
+      }
+      report({ t: 'discovered', catalog });
+      status('DISCOVER_SUCCESS');
+    }
+    let catalogPath: string | undefined;
+    if (catalog) {
+      const selected = applySelection(catalog, { streams: plan.selectedTables, fieldMap: plan.fieldMap });
+      catalogPath = path.join(root, JOB_FILES.catalog);
+      await fs.writeFile(catalogPath, `${stringifyJson(selected)}\n`);
+    }
+    const tapRun = {
+      command: plan.source.command,
+      args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag }),
+      cwd: root,
+      env: plan.env,
+    };
+    const targetRun = plan.target && targetConfig ? { command: plan.target.command, args: ['--config', targetConfig], cwd: root, env: plan.env } : null;
+
+    status('SYNC_STARTED');
+    if (plan.streaming && targetRun) {
+      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'));
+    } else {
+      await runSyncPhase(tapRun, root, tally);
+      status('SYNC_SUCCESS');
+      status('ETL_STARTED');
+      try {
+        await runPassThroughEtl(root, plan.fieldMap);
+      } catch (e) {
+        throw new PhaseFailure('ETL_FAILED', (e as Error).message);
+      }
+      status('ETL_SUCCESS');
+      if (targetRun) {
+        status('EXPORT_STARTED');
+        await runExportPhase(targetRun, root);
+      }
+    }
+    if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
+    if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
+    report({
+      t: 'finished',
+      newState: tally.lastState,
+      recordCount: tally.recordCount,
+      invalidLines: tally.invalidLines,
+      dataSizes: await measureDataSizes(root),
+      memoryUsage: sampleMemory(),
+      message: tally.invalidLines > 0 ? `${tally.invalidLines} non-Singer line(s) on the tap's stdout were skipped` : null,
+    });
+    log.write('finished');
+    return true;
+  } catch (e) {
+    const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
+    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+    status(failure.status, { error: failure.message });
+    return false;
+  } finally {
+    clearInterval(progress);
+    await secrets.dispose();
+  }
+}
+
+function failureFor(phase: string): JobStatus {
+  if (phase.startsWith('DISCOVER')) return 'DISCOVER_FAILED';
+  if (phase.startsWith('ETL') || phase === 'SYNC_SUCCESS') return 'ETL_FAILED';
+  if (phase.startsWith('EXPORT') || phase === 'ETL_SUCCESS') return 'EXPORT_FAILED';
+  return 'SYNC_FAILED';
+}

@@ -1,0 +1,65 @@
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { readLines } from '../../singer/line-reader.js';
+import { classifyLine } from '../../singer/line-classifier.js';
+import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { JOB_FILES } from '../job-root.js';
+import { LineBatchWriter } from './line-batch-writer.js';
+import { PhaseFailure } from './phase-failure.js';
+import { track } from './running-connectors.js';
+import type { StreamTally } from './record-counter.js';
+
+export interface TapRun {
+  command: string[];
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export function startTap(run: TapRun, jobRoot: string): SingerProcess {
+  return track(
+    startSingerProcess({
+      command: run.command,
+      args: run.args,
+      cwd: run.cwd,
+      env: run.env,
+      stdin: 'ignore',
+      logFile: path.join(jobRoot, JOB_FILES.tapLog),
+    }),
+  );
+}
+
+/**
+ * Reads a tap's stdout line by line into `sinks` (raw bytes, untouched), tallying as it goes.
+ * A line that is not a Singer message is counted and logged, never fatal.
+ */
+export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sinks: LineBatchWriter[]): Promise<void> {
+  for await (const raw of readLines(tap.stdout)) {
+    const line = classifyLine(raw);
+    if (!tally.take(line)) continue;
+    for (const sink of sinks) {
+      const wait = sink.write(line.raw);
+      if (wait) await wait;
+    }
+  }
+}
+
+export async function assertTapSucceeded(tap: SingerProcess): Promise<void> {
+  const exit = await tap.exited;
+  if (exit.code !== 0) throw new PhaseFailure('SYNC_FAILED', describeExit('tap', exit, tap.stderrTail()));
+}
+
+/** Sync: run the tap to completion, keeping everything it said in `sync-output/data.singer`. */
+export async function runSyncPhase(run: TapRun, jobRoot: string, tally: StreamTally): Promise<void> {
+  const tap = startTap(run, jobRoot);
+  const out = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.syncData)));
+  try {
+    await pumpTapOutput(tap, tally, [out]);
+  } catch (e) {
+    tap.kill('SIGTERM');
+    await tap.exited;
+    throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${(e as Error).message}`);
+  }
+  await out.end();
+  await assertTapSucceeded(tap);
+}

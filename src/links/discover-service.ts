@@ -1,0 +1,91 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Store } from '../store/store.js';
+import type { LinkKey } from '../model/link.js';
+import type { Catalog } from '../singer/catalog.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { openJson } from '../crypto/sealed-json.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { runDiscover } from '../singer/singer-process.js';
+import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import { linkKeyString } from '../model/link.js';
+import { newEventId } from '../ids/short-id.js';
+import type { Logger } from 'pino';
+
+export type DiscoverStatus = 'DISCOVER_STARTED' | 'DISCOVER_SUCCESS' | 'DISCOVER_FAILED';
+
+interface DiscoverRun {
+  status: DiscoverStatus;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+/**
+ * Discover for a link outside a job (`linkedConnectors/discover`): runs the connector's `--discover`
+ * in the background, stores the catalog on the link, and reports each step as a discover event.
+ */
+export class DiscoverService {
+  private readonly runs = new Map<string, DiscoverRun>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(key: LinkKey): Promise<DiscoverRun> {
+    const id = linkKeyString(key);
+    const current = this.runs.get(id);
+    if (current?.status === 'DISCOVER_STARTED') return current;
+    const link = await this.store.getLink(key);
+    if (!link) throw new Error('link vanished');
+    const def = await resolveConnector(this.store, key.env_id, key.connector_id);
+    const command = connectorCommand(def, 'tap');
+    const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
+    this.runs.set(id, run);
+    await this.event(key, 'DISCOVER_STARTED');
+    void (async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-discover-'));
+      try {
+        const configPath = path.join(dir, 'config.json');
+        await fs.writeFile(configPath, stringifyJson(openJson(this.box, link.config_encrypted)), { mode: 0o600 });
+        const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir });
+        await this.store.transaction(async (tx) => {
+          const fresh = await tx.getLink(key);
+          if (fresh) await tx.putLink({ ...fresh, catalog, updated_at: new Date().toISOString() });
+        });
+        run.status = 'DISCOVER_SUCCESS';
+      } catch (e) {
+        run.status = 'DISCOVER_FAILED';
+        run.error = (e as Error).message;
+      } finally {
+        run.finished_at = new Date().toISOString();
+        await fs.rm(dir, { recursive: true, force: true });
+        await this.event(key, run.status).catch((e: Error) => this.logger.error({ err: e.message }, 'could not record a discover event'));
+      }
+    })();
+    return run;
+  }
+
+  async poll(key: LinkKey): Promise<DiscoverRun & { catalog: Catalog | null }> {
+    const link = await this.store.getLink(key);
+    const run = this.runs.get(linkKeyString(key));
+    const catalog = link?.catalog ?? null;
+    if (run) return { ...run, catalog: run.status === 'DISCOVER_SUCCESS' ? catalog : null };
+    return { status: catalog ? 'DISCOVER_SUCCESS' : 'DISCOVER_FAILED', started_at: '', finished_at: null, error: catalog ? null : 'no discover has run for this link', catalog };
+  }
+
+  private async event(key: LinkKey, status: DiscoverStatus): Promise<void> {
+    const now = new Date().toISOString();
+    await this.store.insertEvent({
+      event_id: newEventId(),
+      env_id: key.env_id,
+      kind: 'discover',
+      ordering_key: `discover:${linkKeyString(key)}`,
+      payload: { connector: key.connector_id, env_id: key.env_id, flow_id: key.flow_id, status, tenant: key.tenant, timestamp: now },
+      created_at: now,
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import type { Store, StoreOps } from '../store/store.js';
+import type { Link, LinkKey, LinkRole } from '../model/link.js';
+import type { FieldMap } from '../model/field-map.js';
+import type { Flow } from '../model/flow.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import { redactConfig } from '../connectors/config-redaction.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { validateConnectorConfig } from '../connectors/config-validator.js';
+import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { newEventId } from '../ids/short-id.js';
+
+/** Which role a flow type links. */
+const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
+
+export interface LinkInput {
+  connector_id: string;
+  config: Record<string, unknown>;
+  field_map?: FieldMap | null;
+  schedule?: Record<string, unknown> | null;
+}
+
+/** A link as the API shows it: credentials redacted, catalog summarized. */
+export function linkView(link: Link, schema: Record<string, unknown> | null, config: Record<string, unknown>): Record<string, unknown> {
+  const idField = link.role === 'source' ? 'tap' : link.role === 'target' ? 'target' : 'connector_id';
+  return {
+    [idField]: link.connector_id,
+    flow_id: link.flow_id,
+    tenant: link.tenant,
+    config: redactConfig(config, schema),
+    field_map: link.field_map,
+    catalog: link.catalog,
+    schedule: link.schedule,
+    created_at: link.created_at,
+    updated_at: link.updated_at,
+  };
+}
+
+/** Links (linkedSources / linkedTargets / linkedConnectors): credentials sealed, every change a connection event. */
+export class LinkService {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+  ) {}
+
+  async flowFor(envId: string, flowId: string, role: LinkRole): Promise<Flow> {
+    const flow = await this.store.getFlow(envId, flowId);
+    if (!flow) throw notFound('flow', { flow_id: flowId });
+    if (ROLE_OF_FLOW[flow.type] !== role) {
+      throw invalid(`flow ${flowId} is a ${flow.type} flow: it links ${ROLE_OF_FLOW[flow.type]}s, not ${role}s`, { flow_type: flow.type });
+    }
+    return flow;
+  }
+
+  async list(envId: string, flowId: string, tenant: string, role: LinkRole): Promise<Record<string, unknown>[]> {
+    await this.flowFor(envId, flowId, role);
+    const links = await this.store.listLinks({ env_id: envId, flow_id: flowId, tenant, role });
+    return Promise.all(links.map((l) => this.view(l)));
+  }
+
+  async get(key: LinkKey): Promise<Link> {
+    const link = await this.store.getLink(key);
+    if (!link) throw notFound(`linked ${key.role} ${key.connector_id}`, { tenant: key.tenant, flow_id: key.flow_id });
+    return link;
+  }
+
+  async view(link: Link): Promise<Record<string, unknown>> {
+    const def = await resolveConnector(this.store, link.env_id, link.connector_id).catch(() => null);
+    return linkView(link, def?.config_schema ?? null, openJson(this.box, link.config_encrypted));
+  }
+
+  /** Creates or overwrites a link (LINK / OVERWRITE connection event), creating the tenant on its first link. */
+  async put(envId: string, flowId: string, tenant: string, role: LinkRole, input: LinkInput, merge = false): Promise<Link> {
+    const flow = await this.flowFor(envId, flowId, role);
+    if (flow.connectors.length > 0 && !flow.connectors.includes(input.connector_id)) {
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${input.connector_id}`, { supported: flow.connectors });
+    }
+    const def = await resolveConnector(this.store, envId, input.connector_id);
+    const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
+    if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
+    const key: LinkKey = { env_id: envId, flow_id: flowId, tenant, role, connector_id: input.connector_id };
+    return this.store.transaction(async (tx) => {
+      const existing = await tx.getLink(key);
+      if (merge && !existing) throw notFound(`linked ${role} ${input.connector_id}`);
+      const config = merge && existing ? { ...openJson(this.box, existing.config_encrypted), ...input.config } : input.config;
+      validateConnectorConfig(def.id, def.config_schema, config);
+      const now = new Date().toISOString();
+      const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;
+      if (!(await tx.getTenant(envId, tenant))) await tx.putTenant({ env_id: envId, tenant, config: {}, created_at: now });
+      const link: Link = {
+        ...key,
+        config_encrypted: sealJson(this.box, config),
+        field_map: input.field_map !== undefined ? input.field_map : (existing?.field_map ?? null),
+        // A new config may reach other data: keep the catalog only when merging a partial change.
+        catalog: merge ? (existing?.catalog ?? null) : null,
+        state: existing?.state ?? null,
+        schedule: input.schedule !== undefined ? input.schedule : (existing?.schedule ?? null),
+        created_at: existing?.created_at ?? now,
+        updated_at: now,
+      };
+      await tx.putLink(link);
+      await this.connectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
+      return link;
+    });
+  }
+
+  async remove(key: LinkKey): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.deleteLink(key))) throw notFound(`linked ${key.role} ${key.connector_id}`);
+      await this.connectionEvent(tx, key, 'UNLINK', false);
+    });
+  }
+
+  async setState(key: LinkKey, state: Record<string, unknown> | null): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const link = await tx.getLink(key);
+      if (!link) throw notFound(`linked ${key.role} ${key.connector_id}`);
+      await tx.putLink({ ...link, state, updated_at: new Date().toISOString() });
+    });
+  }
+
+  private async connectionEvent(tx: StoreOps, key: LinkKey, event: 'LINK' | 'UNLINK' | 'OVERWRITE', firstLink: boolean): Promise<void> {
+    const now = new Date().toISOString();
+    const eventId = newEventId();
+    await tx.insertEvent({
+      event_id: eventId,
+      env_id: key.env_id,
+      kind: 'connection',
+      ordering_key: `link:${key.flow_id}:${key.tenant}`,
+      payload: {
+        tenant: key.tenant,
+        flow_id: key.flow_id,
+        env_id: key.env_id,
+        connector: key.connector_id,
+        connector_type: key.role === 'source' ? 'linkedSource' : key.role === 'target' ? 'linkedTarget' : 'linkedConnector',
+        event,
+        timestamp: now,
+        event_id: eventId,
+        first_link: firstLink,
+      },
+      created_at: now,
+    });
+  }
+}

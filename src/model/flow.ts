@@ -1,0 +1,21 @@
+import type { FieldMap } from './field-map.js';
+
+export type FlowType = 'v1-source' | 'v1-target' | 'v2';
+
+export interface FlowDefinition {
+  name: string;
+  type: FlowType;
+  /** Connector ids tenants may link in this flow. */
+  connectors: string[];
+  /** Default target of a v1 source flow (the owner's side). Config may hold credentials: encrypted at rest. */
+  target?: { connector: string; config: Record<string, unknown>; config_sealed?: string };
+  etl?: { script: string };
+  field_map?: FieldMap;
+}
+
+export interface Flow extends FlowDefinition {
+  env_id: string;
+  flow_id: string;
+  created_at: string;
+  updated_at: string;
+}

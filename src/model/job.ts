@@ -1,0 +1,83 @@
+import type { FieldMap } from './field-map.js';
+
+/** Every status of the job lifecycle (blueprint §3); the allowed moves are in jobs/job-transitions.ts. */
+export const JOB_STATUSES = [
+  'JOB_CREATED',
+  'DISCOVER_STARTED',
+  'DISCOVER_SUCCESS',
+  'DISCOVER_FAILED',
+  'SYNC_STARTED',
+  'SYNC_SUCCESS',
+  'SYNC_FAILED',
+  'ETL_STARTED',
+  'ETL_SUCCESS',
+  'ETL_FAILED',
+  'EXPORT_STARTED',
+  'EXPORT_FAILED',
+  'JOB_COMPLETED',
+  'JOB_CANCELLED',
+] as const;
+
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export type SyncType = 'full_sync' | 'incremental_sync' | 'auto_sync';
+export type JobType = 'read' | 'write';
+
+/** The job object: every field of the job-lifecycle webhook example (seeds/003), plus ours. */
+export interface Job {
+  job_id: string;
+  env_id: string;
+  flow_id: string;
+  job_name: string;
+  tenant: string;
+  started_by: string;
+  s3_root: string;
+  start_time: string;
+  state: Record<string, unknown>;
+  tap: string | null;
+  target: string | null;
+  connector_id: string | null;
+  job_type: JobType | null;
+  status: JobStatus;
+  scheduled_job: boolean;
+  sync_type: SyncType;
+  streaming_job: boolean;
+  queue_if_active_job: boolean;
+  reset_source_state: boolean;
+  override_start_date: string | null;
+  override_end_date: string | null;
+  override_selected_tables: string[] | null;
+  override_field_map: FieldMap | null;
+  /** Overrides may hold credentials: stored encrypted, shown redacted. */
+  override_source_config: Record<string, unknown> | null;
+  override_target_config: Record<string, unknown> | null;
+  override_lifecycle_webhook: string | null;
+  task_id: string;
+  task_type: string;
+  task_definition: { id: string; memory: number; cpu: number };
+  discover_install_uri: string | null;
+  target_install_uri: string | null;
+  metrics: { recordCount: Record<string, number>; invalidLines?: number };
+  data_sizes: { sync_output: number; etl_output: number; snapshots: number; total: number };
+  last_updated: string;
+  error: string | null;
+  message: string | null;
+  status_timestamp: Partial<Record<JobStatus, number>>;
+  resources_usage: { memoryUsage: number };
+  /** The link this job runs for (role + connector), so two jobs of one link never overlap. */
+  link_role: 'source' | 'target' | 'connector';
+  link_connector: string;
+  /** AES-GCM ciphertext of the job's override configs in clear (internal; never in API answers). */
+  sealed_overrides: string | null;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'DISCOVER_FAILED',
+  'SYNC_FAILED',
+  'ETL_FAILED',
+  'EXPORT_FAILED',
+  'JOB_COMPLETED',
+  'JOB_CANCELLED',
+]);
+
+export const isTerminal = (s: JobStatus): boolean => TERMINAL_STATUSES.has(s);

@@ -1,0 +1,37 @@
+import type { Store } from '../store/store.js';
+import { notFound } from '../errors/sinew-error.js';
+import { redactConfig } from '../connectors/config-redaction.js';
+
+/**
+ * Environment settings: job settings, monitoring (webhooks, Datadog, Slack) and storage. Stored as
+ * one document; secrets in it (webhook secrets, API keys) are shown redacted. A PUT merges top-level
+ * sections so that one section can be changed without resending the others.
+ */
+export const settingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    job_settings: { type: 'object' },
+    monitoring: { type: 'object' },
+    storage: { type: 'object' },
+  },
+} as const;
+
+export class SettingsService {
+  constructor(private readonly store: Store) {}
+
+  async get(envId: string): Promise<Record<string, unknown>> {
+    const env = await this.store.getEnvironment(envId);
+    if (!env) throw notFound('environment', { env_id: envId });
+    return redactConfig(env.settings) as Record<string, unknown>;
+  }
+
+  async put(envId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    await this.store.transaction(async (tx) => {
+      const env = await tx.getEnvironment(envId);
+      if (!env) throw notFound('environment', { env_id: envId });
+      await tx.putEnvironment({ ...env, settings: { ...env.settings, ...patch } });
+    });
+    return this.get(envId);
+  }
+}

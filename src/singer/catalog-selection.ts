@@ -1,0 +1,144 @@
+import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
+import type { Catalog, CatalogMetadataEntry, CatalogStream } from './catalog.js';
+
+export interface SelectionInput {
+  /** The job's `override_selected_tables`: when given, exactly these streams are selected. */
+  streams?: string[] | null;
+  fieldMap?: FieldMap | null;
+}
+
+type Metadata = Record<string, unknown>;
+
+function streamNames(stream: CatalogStream): string[] {
+  return [stream.tap_stream_id, stream.stream].filter((n): n is string => typeof n === 'string');
+}
+
+function entryAt(entries: CatalogMetadataEntry[], breadcrumb: string[]): CatalogMetadataEntry | undefined {
+  return entries.find(
+    (e) => Array.isArray(e.breadcrumb) && e.breadcrumb.length === breadcrumb.length && e.breadcrumb.every((b, i) => b === breadcrumb[i]),
+  );
+}
+
+function metadataAt(stream: CatalogStream, breadcrumb: string[]): Metadata {
+  return entryAt(stream.metadata ?? [], breadcrumb)?.metadata ?? {};
+}
+
+function fieldMapEntry(fieldMap: FieldMap, stream: CatalogStream): StreamFieldMap | undefined {
+  for (const name of streamNames(stream)) if (Object.hasOwn(fieldMap, name)) return fieldMap[name];
+  return undefined;
+}
+
+/**
+ * Whether a stream is selected: explicit `selected` at breadcrumb [] wins, then the legacy
+ * stream-level `selected`, then the tap's `selected-by-default` (Meltano SDK behaviour).
+ */
+export function isStreamSelected(stream: CatalogStream): boolean {
+  const top = metadataAt(stream, []);
+  if (typeof top.selected === 'boolean') return top.selected;
+  if (typeof stream.selected === 'boolean') return stream.selected;
+  return top['selected-by-default'] === true;
+}
+
+export function selectedStreams(catalog: Catalog): CatalogStream[] {
+  return catalog.streams.filter(isStreamSelected);
+}
+
+function propertyNames(stream: CatalogStream): string[] {
+  const properties = stream.schema?.properties;
+  return properties && typeof properties === 'object' ? Object.keys(properties) : [];
+}
+
+function isPropertySelected(md: Metadata): boolean {
+  if (md.inclusion === 'automatic') return true;
+  if (md.inclusion === 'unsupported') return false;
+  if (typeof md.selected === 'boolean') return md.selected;
+  return md['selected-by-default'] !== false;
+}
+
+/** The names of the selected properties of a stream, in schema order; null means all of them. */
+export function selectedProperties(stream: CatalogStream): string[] | null {
+  const names = propertyNames(stream);
+  const selected = names.filter((name) => isPropertySelected(metadataAt(stream, ['properties', name])));
+  return selected.length === names.length ? null : selected;
+}
+
+function hasExplicitSelection(catalog: Catalog): boolean {
+  return catalog.streams.some((s) => typeof metadataAt(s, []).selected === 'boolean' || typeof s.selected === 'boolean');
+}
+
+function wantsStream(stream: CatalogStream, input: SelectionInput, keepExisting: boolean): boolean {
+  if (input.streams) return streamNames(stream).some((n) => input.streams!.includes(n));
+  const fieldMap = input.fieldMap ?? {};
+  if (Object.keys(fieldMap).length > 0) {
+    const entry = fieldMapEntry(fieldMap, stream);
+    return entry !== undefined && entry.selected !== false;
+  }
+  return keepExisting ? isStreamSelected(stream) : true;
+}
+
+function replicationKey(stream: CatalogStream, entry: StreamFieldMap | undefined): string | undefined {
+  const top = metadataAt(stream, []);
+  const valid = top['valid-replication-keys'];
+  const candidates = [
+    entry?.replication_key,
+    stream.replication_key,
+    top['replication-key'],
+    Array.isArray(valid) ? valid[0] : undefined,
+  ];
+  return candidates.find((k): k is string => typeof k === 'string' && k !== '');
+}
+
+/**
+ * A copy of the catalog with Singer selection metadata set the way singer-python
+ * (`metadata.to_map`) and Meltano SDK taps read it: stream entry at breadcrumb [] with
+ * `selected`, `replication-method`, `replication-key`; one entry per property with `selected`.
+ * Without streams or a non-empty field map, a catalog that already carries selections keeps
+ * them (a user-edited catalog); otherwise every stream is selected.
+ * Key properties, the replication key and `inclusion: automatic` fields stay selected: the tap
+ * needs them, and the ETL step applies the field map's final shape anyway.
+ */
+export function applySelection(catalog: Catalog, input: SelectionInput): Catalog {
+  const keepExisting = !input.streams && Object.keys(input.fieldMap ?? {}).length === 0 && hasExplicitSelection(catalog);
+  return {
+    ...catalog,
+    streams: catalog.streams.map((stream) => selectStream(stream, input, keepExisting)),
+  };
+}
+
+function selectStream(stream: CatalogStream, input: SelectionInput, keepExisting: boolean): CatalogStream {
+  const entries: CatalogMetadataEntry[] = (stream.metadata ?? []).map((e) => ({ breadcrumb: [...e.breadcrumb], metadata: { ...e.metadata } }));
+  const upsert = (breadcrumb: string[], values: Metadata): void => {
+    const existing = entryAt(entries, breadcrumb);
+    if (existing) Object.assign(existing.metadata, values);
+    else entries.push({ breadcrumb, metadata: values });
+  };
+  const selected = wantsStream(stream, input, keepExisting);
+  if (!selected) {
+    upsert([], { selected: false });
+    return { ...stream, selected: false, metadata: entries };
+  }
+
+  const entry = fieldMapEntry(input.fieldMap ?? {}, stream);
+  const key = replicationKey(stream, entry);
+  const forced = metadataAt(stream, [])['forced-replication-method'];
+  const method = entry?.replication_method ?? (typeof forced === 'string' ? forced : key ? 'INCREMENTAL' : 'FULL_TABLE');
+  const streamMetadata: Metadata = { selected: true, 'replication-method': method };
+  if (method === 'INCREMENTAL' && key) streamMetadata['replication-key'] = key;
+  upsert([], streamMetadata);
+
+  const fields = entry?.fields && Object.keys(entry.fields).length > 0 ? entry.fields : null;
+  const keyProperties = new Set<string>([...(stream.key_properties ?? []), ...(key ? [key] : [])]);
+  for (const name of propertyNames(stream)) {
+    const md = metadataAt(stream, ['properties', name]);
+    let wanted: boolean;
+    if (md.inclusion === 'automatic' || keyProperties.has(name)) wanted = true;
+    else if (md.inclusion === 'unsupported') wanted = false;
+    else if (fields) wanted = fields[name] !== undefined && fields[name] !== false;
+    else wanted = keepExisting && typeof md.selected === 'boolean' ? md.selected : true;
+    upsert(['properties', name], { selected: wanted });
+  }
+
+  const result: CatalogStream = { ...stream, selected: true, replication_method: method, metadata: entries };
+  if (method === 'INCREMENTAL' && key) result.replication_key = key;
+  return result;
+}

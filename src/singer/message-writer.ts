@@ -1,0 +1,86 @@
+import type { Writable } from 'node:stream';
+import { stringifyJson } from './lossless-json.js';
+import type { OtherMessage, SingerMessage } from './message.js';
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Writes a Singer message stream, one JSON message per line, honouring back-pressure: a write
+ * returns a promise only when the stream asked the producer to wait for 'drain', so a producer
+ * that awaits every write runs at memory-bounded speed without paying a promise per line.
+ */
+export class SingerWriter {
+  private failure: Error | null = null;
+  private drained: Promise<void> | null = null;
+
+  constructor(private readonly out: Writable) {
+    // Remember the first error (e.g. EPIPE when the reader died) and surface it on the next
+    // write instead of letting an unhandled 'error' event crash the process.
+    out.on('error', (error: Error) => {
+      this.failure ??= error;
+    });
+  }
+
+  write(message: SingerMessage | OtherMessage): Promise<void> | void {
+    return this.writeText(stringifyJson(message) + '\n');
+  }
+
+  /** Writes an already serialized message (one line, without its newline) untouched. */
+  writeRaw(line: Buffer): Promise<void> | void {
+    if (this.failure) throw this.failure;
+    if (this.drained) return this.drained.then(() => this.writeRaw(line));
+    this.out.write(line);
+    return this.afterWrite(this.out.write(NEWLINE));
+  }
+
+  private writeText(text: string): Promise<void> | void {
+    if (this.failure) throw this.failure;
+    if (this.drained) return this.drained.then(() => this.writeText(text));
+    return this.afterWrite(this.out.write(text));
+  }
+
+  private afterWrite(accepted: boolean): Promise<void> | void {
+    if (accepted) return;
+    this.drained = new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        this.out.off('drain', onDrain);
+        this.out.off('error', done);
+        this.out.off('close', onClose);
+        this.drained = null;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = (): void => done();
+      const onClose = (): void => done(this.failure ?? new Error('the output stream closed before it drained'));
+      this.out.on('drain', onDrain);
+      this.out.on('error', done);
+      this.out.on('close', onClose);
+    });
+    return this.drained;
+  }
+
+  /** Resolves once everything written so far has been handed to the underlying resource. */
+  async flush(): Promise<void> {
+    if (this.drained) await this.drained;
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      this.out.write('', (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Ends the output stream and resolves when it has finished (or rejects with its error). */
+  async end(): Promise<void> {
+    if (this.drained) await this.drained;
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      if (this.out.writableFinished) return resolve();
+      const onError = (error: Error): void => reject(error);
+      this.out.once('error', onError);
+      this.out.end(() => {
+        this.out.off('error', onError);
+        if (this.failure) reject(this.failure);
+        else resolve();
+      });
+    });
+  }
+}

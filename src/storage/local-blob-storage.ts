@@ -1,0 +1,93 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
+import { checkStorageKey } from './storage-key.js';
+
+/** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
+export class LocalBlobStorage implements BlobStorage {
+  readonly kind = 'local' as const;
+
+  constructor(readonly root: string) {}
+
+  private pathOf(key: string): string {
+    return path.join(this.root, checkStorageKey(key));
+  }
+
+  async put(key: string, body: Buffer | string): Promise<void> {
+    const file = this.pathOf(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // Write then rename, so a reader (or a crash) never sees half a file.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, file);
+  }
+
+  async putStream(key: string, body: Readable): Promise<void> {
+    const file = this.pathOf(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await pipeline(body, createWriteStream(tmp));
+    await fs.rename(tmp, file);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await fs.readFile(this.pathOf(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async getStream(key: string): Promise<Readable | undefined> {
+    const file = this.pathOf(key);
+    try {
+      await fs.access(file);
+    } catch {
+      return undefined;
+    }
+    return createReadStream(file);
+  }
+
+  async list(prefix: string): Promise<BlobEntry[]> {
+    const base = this.pathOf(prefix);
+    const out: BlobEntry[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile()) {
+          const stat = await fs.stat(full);
+          out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size });
+        }
+      }
+    };
+    await walk(base);
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await fs.rm(this.pathOf(prefix), { recursive: true, force: true });
+  }
+
+  async openWorkspace(prefix: string): Promise<JobWorkspace> {
+    // The job root on local disk is its own workspace: nothing to copy.
+    const dir = this.pathOf(prefix);
+    await fs.mkdir(dir, { recursive: true });
+    return { dir, publish: async () => {}, dispose: async () => {} };
+  }
+
+  describe(): { url: string } {
+    return { url: `file://${this.root}` };
+  }
+}

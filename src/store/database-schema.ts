@@ -1,0 +1,98 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The Kysely view of the tables created by ./migrations. Each object lives in a `doc` column (JSON
+ * text, see json-column.ts) next to the key and filter columns the queries need, so adding a field to
+ * a model needs no migration.
+ *
+ * Epoch-millisecond columns are `bigint`: PostgreSQL returns those as strings, SQLite as numbers,
+ * hence the `number | string` select type (convert with `epochMs`).
+ */
+type EpochMs = ColumnType<number | string, number, number>;
+type NullableEpochMs = ColumnType<number | string | null, number | null, number | null>;
+
+export interface EnvironmentsTable {
+  env_id: string;
+  doc: string;
+}
+
+export interface ApiKeysTable {
+  key_hash: string;
+  env_id: string;
+  created_at: string;
+  doc: string;
+}
+
+export interface ConnectorDefinitionsTable {
+  env_id: string;
+  id: string;
+  doc: string;
+}
+
+export interface FlowsTable {
+  env_id: string;
+  flow_id: string;
+  doc: string;
+}
+
+export interface TenantsTable {
+  env_id: string;
+  tenant: string;
+  doc: string;
+}
+
+export interface LinksTable {
+  env_id: string;
+  flow_id: string;
+  tenant: string;
+  role: string;
+  connector_id: string;
+  doc: string;
+}
+
+export interface JobsTable {
+  /** Insertion order: ms timestamps collide, this never does (newest-first listing, keyset paging). */
+  created_seq: Generated<number | string>;
+  job_id: string;
+  env_id: string;
+  flow_id: string;
+  tenant: string;
+  link_role: string;
+  link_connector: string;
+  status: string;
+  s3_root: string;
+  created_at: EpochMs;
+  doc: string;
+}
+
+export interface EventsTable {
+  /** Insertion order, which delivery keeps per ordering_key. */
+  seq: Generated<number | string>;
+  event_id: string;
+  env_id: string;
+  kind: string;
+  ordering_key: string;
+  payload: string;
+  created_at: string;
+  // Delivery bookkeeping, driven by the outbox dispatcher.
+  status: ColumnType<string, string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: NullableEpochMs;
+  delivered_at: NullableEpochMs;
+}
+
+export interface Database {
+  environments: EnvironmentsTable;
+  api_keys: ApiKeysTable;
+  connector_definitions: ConnectorDefinitionsTable;
+  flows: FlowsTable;
+  tenants: TenantsTable;
+  links: LinksTable;
+  jobs: JobsTable;
+  events: EventsTable;
+}
+
+/** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */
+export function epochMs(value: number | string): number {
+  return typeof value === 'number' ? value : Number(value);
+}

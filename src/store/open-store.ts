@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { invalid } from '../errors/sinew-error.js';
+import type { Store } from './store.js';
+import { openPostgresStore } from './postgres-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+export interface OpenStoreOptions {
+  /** `postgres://` or `postgresql://` selects PostgreSQL; anything else (or nothing) the embedded SQLite. */
+  databaseUrl?: string;
+  /** Where the embedded SQLite file `sinew.db` lives (the directory must exist). */
+  dataDir: string;
+  /** PostgreSQL schema (ignored for SQLite). */
+  schema?: string;
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Opens the store the configuration asks for (it still has to be migrated, see Store.migrate). */
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const url = opts.databaseUrl ?? '';
+  if (POSTGRES_URL.test(url)) {
+    return openPostgresStore({ url, ...(opts.schema === undefined ? {} : { schema: opts.schema }) });
+  }
+  // A URL of another database would otherwise fall back to SQLite without anyone noticing.
+  if (ANY_URL.test(url)) {
+    throw invalid('the database URL must start with postgres:// or postgresql:// (or be unset for SQLite)', {
+      scheme: url.slice(0, url.indexOf(':')),
+    });
+  }
+  return openSqliteStore(path.join(opts.dataDir, 'sinew.db'));
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { SinewError, invalid } from '../errors/sinew-error.js';
+import type { Store } from './store.js';
+import type { Database } from './database-schema.js';
+import { KyselyStore } from './kysely-store.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Schema holding Sinew's tables (default `public`); created when missing. */
+  schema?: string;
+  poolSize?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+// The schema name ends up in a connection option string, so only plain identifiers are allowed.
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * The scale-out store. Every pooled connection gets `search_path` set to the schema, so the
+ * unqualified queries of the shared implementation land there (tests isolate themselves this way).
+ * Migrations are not applied here: call `migrate()`.
+ */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const schema = opts.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw invalid('the PostgreSQL schema must be a plain identifier (letters, digits, _)', { schema });
+  }
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+    options: `-c search_path=${schema}`,
+  });
+  // An idle client that loses its connection (server restart) emits 'error' on the pool; unhandled,
+  // that would kill the process. The pool drops the client and the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (error) {
+    if (!isConcurrentSchemaCreation(error)) {
+      await db.destroy();
+      throw new SinewError('UNAVAILABLE', `cannot use PostgreSQL: ${(error as Error).message}`, { schema });
+    }
+  }
+  return new KyselyStore(db, { dialect: 'postgres', schema });
+}
+
+/**
+ * `create schema if not exists` is not safe against itself: two processes starting together can
+ * both decide to create it, and the loser fails with duplicate_schema or a unique violation.
+ */
+function isConcurrentSchemaCreation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '42P06' || code === '23505';
+}

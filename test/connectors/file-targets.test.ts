@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LosslessNumber } from 'lossless-json';
+import { parseJson } from '../../src/singer/lossless-json.js';
+import { csvConnector } from '../../src/connectors/builtin/csv/csv-connector.js';
+import { jsonlConnector } from '../../src/connectors/builtin/jsonl/jsonl-connector.js';
+import type { TargetConnector } from '../../src/connectors/sdk/connector.js';
+import type { SingerMessage } from '../../src/singer/message.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
+
+const FIXTURES = '/work/shared/singer-fixtures/target-streams';
+
+async function* each(messages: SingerMessage[]): AsyncGenerator<SingerMessage> {
+  yield* messages;
+}
+
+async function runTarget(target: TargetConnector, config: Record<string, unknown>, messages: SingerMessage[], onState?: () => Promise<void>) {
+  const states: unknown[] = [];
+  const logs: string[] = [];
+  await target.write(
+    { config, emitState: async (v) => { await onState?.(); states.push(v); }, log: (m) => void logs.push(m) },
+    each(messages),
+  );
+  return { states, logs };
+}
+
+async function fixture(name: string): Promise<SingerMessage[]> {
+  const text = await readFile(join(FIXTURES, name), 'utf8');
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => parseJson(l) as SingerMessage);
+}
+
+const usersSchema: SingerMessage = {
+  type: 'SCHEMA', stream: 'users', key_properties: ['id'],
+  schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, meta: { type: 'object' }, big: { type: 'integer' } } },
+};
+
+describe('file targets', () => {
+  let dir: string;
+  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'sinew-target-')); });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('csv: header once, nested values as JSON, big numbers exact, STATE after the flush', async () => {
+    const target = csvConnector.target!;
+    const first = await runTarget(target, { path: dir }, [
+      usersSchema,
+      { type: 'RECORD', stream: 'users', record: { id: 1, name: 'Ann, "A"', meta: { tags: ['x'], n: new LosslessNumber('1.50') }, big: new LosslessNumber('12345678901234567890') } },
+      { type: 'STATE', value: { bookmarks: { users: 1 } } },
+      { type: 'RECORD', stream: 'users', record: { id: 2, name: null } },
+      { type: 'STATE', value: { bookmarks: { users: 2 } } },
+    ], async () => {
+      // When the STATE is emitted, both rows must already be on disk.
+      assert.equal((await readFile(join(dir, 'users.csv'), 'utf8')).split('\n').length, 4);
+    });
+    assert.deepEqual(first.states, [{ bookmarks: { users: 2 } }]);
+    assert.equal(
+      await readFile(join(dir, 'users.csv'), 'utf8'),
+      'id,name,meta,big\n1,"Ann, ""A""","{""tags"":[""x""],""n"":1.50}",12345678901234567890\n2,,,\n',
+    );
+
+    const second = await runTarget(target, { path: dir }, [
+      { ...usersSchema, schema: { type: 'object', properties: { id: {}, name: {}, extra: {} } } } as SingerMessage,
+      { type: 'RECORD', stream: 'users', record: { id: 3, name: 'Cy', extra: 'dropped' } },
+    ]);
+    assert.deepEqual(second.states, []);
+    assert.equal(
+      await readFile(join(dir, 'users.csv'), 'utf8'),
+      'id,name,meta,big\n1,"Ann, ""A""","{""tags"":[""x""],""n"":1.50}",12345678901234567890\n2,,,\n3,Cy,,\n',
+    );
+    assert.equal(second.logs.length, 1);
+    assert.match(second.logs[0], /users.*1 value.*extra/);
+  });
+
+  test('csv: a SCHEMA update before the first row shapes a new file; schemaless streams use record keys', async () => {
+    await runTarget(csvConnector.target!, { path: dir }, [
+      usersSchema,
+      { type: 'SCHEMA', stream: 'users', schema: { properties: { id: {}, email: {} } } },
+      { type: 'RECORD', stream: 'users', record: { id: 1, email: 'a@b.c' } },
+      { type: 'SCHEMA', stream: 'free', schema: { type: 'object' } },
+      { type: 'RECORD', stream: 'free', record: { b: 1, a: [1, 2] } },
+    ]);
+    assert.equal(await readFile(join(dir, 'users.csv'), 'utf8'), 'id,email\n1,a@b.c\n');
+    assert.equal(await readFile(join(dir, 'free.csv'), 'utf8'), 'b,a\n1,"[1,2]"\n');
+  });
+
+  test('csv: appends to a hand-made file without a final newline, using its header', async () => {
+    await writeFile(join(dir, 'users.csv'), 'name,id\nZed,9');
+    await runTarget(csvConnector.target!, { path: dir }, [usersSchema, { type: 'RECORD', stream: 'users', record: { id: 1, name: 'Ann' } }]);
+    assert.equal(await readFile(join(dir, 'users.csv'), 'utf8'), 'name,id\nZed,9\nAnn,1\n');
+  });
+
+  test('csv: singer fixture with arrays', async () => {
+    const { states } = await runTarget(csvConnector.target!, { path: dir }, await fixture('array_data.singer'));
+    assert.equal(
+      await readFile(join(dir, 'test_array_data.csv'), 'utf8'),
+      'id,fruits\n1,"[""apple"",""orange"",""pear""]"\n2,"[""banana"",""apple""]"\n3,"[""pear""]"\n4,"[""orange"",""banana"",""apple"",""pear""]"\n',
+    );
+    assert.deepEqual(states, [{ test_array_data: 4 }]);
+  });
+
+  test('record before schema fails naming the stream (csv and jsonl)', async () => {
+    for (const target of [csvConnector.target!, jsonlConnector.target!]) {
+      await assert.rejects(
+        runTarget(target, { path: dir }, await fixture('record_before_schema.singer')),
+        (e) => isSinewError(e) && e.code === 'CONNECTOR_FAILED' && e.message.includes('"test_record_before_schema"'),
+      );
+    }
+  });
+
+  test('jsonl: appends whole records, numbers exact, unsafe stream names kept inside the directory', async () => {
+    const target = jsonlConnector.target!;
+    const big = { type: 'RECORD', stream: 'users', record: { id: new LosslessNumber('12345678901234567890'), price: new LosslessNumber('1.50'), nested: { a: [1, { b: null }] } } } as SingerMessage;
+    const { states } = await runTarget(target, { path: dir }, [usersSchema, big, { type: 'STATE', value: { s: 1 } }]);
+    assert.deepEqual(states, [{ s: 1 }]);
+    await runTarget(target, { path: dir }, [
+      usersSchema,
+      { type: 'RECORD', stream: 'users', record: { id: 2 } },
+      { type: 'SCHEMA', stream: '../evil', schema: { properties: {} } },
+      { type: 'RECORD', stream: '../evil', record: { x: 1 } },
+    ]);
+    assert.equal(
+      await readFile(join(dir, 'users.jsonl'), 'utf8'),
+      '{"id":12345678901234567890,"price":1.50,"nested":{"a":[1,{"b":null}]}}\n{"id":2}\n',
+    );
+    assert.deepEqual((await readdir(dir)).sort(), ['.._evil.jsonl', 'users.jsonl']);
+  });
+
+  test('target config validation', async () => {
+    for (const target of [csvConnector.target!, jsonlConnector.target!]) {
+      await assert.rejects(runTarget(target, { path: join(dir, 'missing') }, []), (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED');
+    }
+  });
+});

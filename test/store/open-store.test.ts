@@ -1,0 +1,100 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { openStore } from '../../src/store/open-store.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
+import { TEST_DATABASE_URL, postgresSkipReason } from '../support/postgres-schema.js';
+
+const sinewCode = (code: string) => (e: unknown) => isSinewError(e) && e.code === code;
+
+describe('openStore: SQLite', () => {
+  const dirs: string[] = [];
+  after(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
+  const tempDir = async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-open-store-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  test('without a database URL it opens <dataDir>/sinew.db in WAL mode', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ dataDir: dir });
+    try {
+      assert.equal(store.dialect, 'sqlite');
+      await store.migrate();
+      assert.equal(await store.isMigrated(), true);
+    } finally {
+      await store.close();
+    }
+    // Read back from the file itself with a separate connection: the journal mode is persistent.
+    const raw = new BetterSqlite3(path.join(dir, 'sinew.db'), { readonly: true });
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      const tables = raw.prepare("select name from sqlite_master where type = 'table' and name = 'jobs'").all();
+      assert.equal(tables.length, 1);
+    } finally {
+      raw.close();
+    }
+  });
+
+  test('a migrated file stays migrated when reopened', async () => {
+    const dir = await tempDir();
+    const first = await openStore({ dataDir: dir });
+    await first.migrate();
+    await first.putEnvironment({ env_id: 'e', name: 'E', settings: {}, token_secret_encrypted: 'x', created_at: 'now' });
+    await first.close();
+    const second = await openStore({ dataDir: dir, databaseUrl: '' });
+    try {
+      assert.equal(await second.isMigrated(), true);
+      assert.equal((await second.getEnvironment('e'))?.name, 'E');
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('an unopenable SQLite path is UNAVAILABLE; a non-Postgres URL is rejected', async () => {
+    const dir = await tempDir();
+    await assert.rejects(openStore({ dataDir: path.join(dir, 'missing', 'dir') }), sinewCode('UNAVAILABLE'));
+    await assert.rejects(openStore({ dataDir: dir, databaseUrl: 'mysql://root@localhost/db' }), sinewCode('VALIDATION_FAILED'));
+  });
+});
+
+describe('openStore: PostgreSQL', { skip: await postgresSkipReason() }, () => {
+  test('a postgres URL opens PostgreSQL and creates the missing schema', async () => {
+    const schema = `sinew_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const url = TEST_DATABASE_URL.replace(/^postgres:/, 'postgresql:');
+      const store = await openStore({ databaseUrl: url, dataDir: '/nonexistent', schema });
+      try {
+        assert.equal(store.dialect, 'postgres');
+        await store.migrate();
+        const { rows } = await admin.query(
+          "select table_name from information_schema.tables where table_schema = $1 order by table_name",
+          [schema],
+        );
+        const names = rows.map((r: { table_name: string }) => r.table_name);
+        for (const t of ['api_keys', 'environments', 'events', 'jobs', 'kysely_migration', 'links', 'tenants']) {
+          assert.ok(names.includes(t), `${t} in ${names.join(',')}`);
+        }
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`drop schema if exists "${schema}" cascade`);
+      await admin.end();
+    }
+  });
+
+  test('a bad schema name is VALIDATION_FAILED; an unreachable server is UNAVAILABLE', async () => {
+    await assert.rejects(openPostgresStore({ url: TEST_DATABASE_URL, schema: 'x"; drop' }), sinewCode('VALIDATION_FAILED'));
+    await assert.rejects(openPostgresStore({ url: 'postgres://postgres@127.0.0.1:1/test' }), sinewCode('UNAVAILABLE'));
+  });
+});
