@@ -31,5 +31,6 @@ export function authorize(principal: Principal, envId: string, tenant?: string, 
   if (principal.env_id !== envId) throw new SinewError('NOT_FOUND', `environment ${envId} not found`);
   if (principal.kind === 'environment') return;
   if (ownerOnly) throw new SinewError('FORBIDDEN', 'this needs the environment key');
-  if (tenant === undefined || principal.tenant !== tenant) throw new SinewError('FORBIDDEN', 'the tenant token is for another tenant');
+  // A tenant route that names no tenant (e.g. /flows/supported) serves nothing tenant-specific.
+  if (tenant !== undefined && principal.tenant !== tenant) throw new SinewError('FORBIDDEN', 'the tenant token is for another tenant');
 }

@@ -50,11 +50,11 @@ export class FlowService {
     const id = flowId ?? newFlowId();
     if (!FLOW_ID.test(id)) throw invalid('flow id must be 1-64 letters, digits, dashes or underscores');
     const connectors = def.connectors ?? [];
-    for (const c of connectors) await resolveConnector(this.store, envId, c);
+    for (const c of connectors) await this.connectorNamed(envId, c);
     let target: Flow['target'];
     if (def.target) {
       if (def.type === 'v1-target') throw invalid('a v1 target flow writes into the tenant\'s linked target; it has no flow target');
-      const connector = await resolveConnector(this.store, envId, def.target.connector);
+      const connector = await this.connectorNamed(envId, def.target.connector);
       if (connector.kind === 'source') throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connector.id} cannot be a target`);
       const config = def.target.config ?? {};
       validateConnectorConfig(connector.id, connector.config_schema, config);
@@ -80,6 +80,16 @@ export class FlowService {
     };
     await this.store.putFlow(flow);
     return view(flow);
+  }
+
+  /** A connector the definition names; a missing one is a bad body (400), not a missing flow (404). */
+  private async connectorNamed(envId: string, id: string) {
+    try {
+      return await resolveConnector(this.store, envId, id);
+    } catch (e) {
+      if (e instanceof SinewError && e.code === 'NOT_FOUND') throw invalid(`unknown connector ${id}`, { connector_id: id });
+      throw e;
+    }
   }
 
   async delete(envId: string, flowId: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 import type { LinkKey, LinkRole } from '../../model/link.js';
 import type { FieldMap } from '../../model/field-map.js';
-import { invalid } from '../../errors/sinew-error.js';
+import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
 
 const config = { type: 'object', additionalProperties: true } as const;
@@ -70,7 +70,9 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
       await s.links.flowFor(p.env, p.flow, r.role);
       if (named) return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: named };
       const links = await s.store.listLinks({ env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role });
-      if (links.length !== 1) throw invalid(links.length === 0 ? `tenant ${p.tenant} has nothing linked in flow ${p.flow}` : `several links: pass ?${r.idQuery}=`, { linked: links.map((l) => l.connector_id) });
+      // Nothing linked is a missing link (404); several is an ambiguous request (400).
+      if (links.length === 0) throw notFound(`linked ${r.role}`, { tenant: p.tenant, flow_id: p.flow });
+      if (links.length > 1) throw invalid(`several links: pass ?${r.idQuery}=`, { linked: links.map((l) => l.connector_id) });
       return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: links[0].connector_id };
     };
     type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };

@@ -18,15 +18,27 @@ process.on('SIGTERM', () => {
   process.exit(143);
 });
 
+// The worker died (SIGKILL, crash): nobody can record what this job does any more, so stop.
+// Its restart fails the job as stale.
+process.on('disconnect', () => {
+  if (finishing) return;
+  killAllConnectors('SIGKILL');
+  process.exit(1);
+});
+
+let finishing = false;
+
 process.once('message', (raw: { t: 'plan'; json: string }) => {
   const plan = parseJson(raw.json) as JobPlan;
   runJob(plan, send).then(
     (ok) => {
+      finishing = true;
       // Let the IPC channel flush the last messages before exiting.
       process.disconnect?.();
       process.exitCode = ok ? 0 : 1;
     },
     (e: unknown) => {
+      finishing = true;
       process.stderr.write(`job process failed: ${(e as Error).stack ?? String(e)}\n`);
       process.disconnect?.();
       process.exitCode = 1;

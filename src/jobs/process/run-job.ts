@@ -17,6 +17,7 @@ import { StreamTally } from './record-counter.js';
 import { runStreamingPhase } from './streaming-phase.js';
 import { runSyncPhase } from './sync-phase.js';
 import { measureDataSizes } from './data-sizes.js';
+import { peakMemoryMiB } from './peak-memory.js';
 
 type Report = (message: JobProcessMessage) => void;
 
@@ -28,12 +29,8 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   for (const dir of [JOB_FILES.syncOutput, JOB_FILES.etlOutput, JOB_FILES.logs]) await fs.mkdir(path.join(root, dir), { recursive: true });
   const log = new JobLog(path.join(root, JOB_FILES.jobLog));
   const tally = new StreamTally(log, 'tap');
-  let peakRss = 0;
   let phase = 'starting';
-  const sampleMemory = (): number => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    return Math.round((peakRss / 1048576) * 100) / 100;
-  };
+  const sampleMemory = peakMemoryMiB;
   const status = (s: JobStatus, extra: { error?: string; message?: string } = {}): void => {
     phase = s;
     log.write(`status ${s}${extra.error ? `: ${extra.error}` : ''}`);

@@ -5,7 +5,10 @@ const running = new Set<SingerProcess>();
 
 export function track(proc: SingerProcess): SingerProcess {
   running.add(proc);
-  void proc.exited.finally(() => running.delete(proc));
+  proc.exited.then(
+    () => running.delete(proc),
+    () => running.delete(proc),
+  );
   return proc;
 }
 

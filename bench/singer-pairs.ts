@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+
+/** A Singer tap and target written in the same language, measured together. */
+export interface SingerPair {
+  name: PairName;
+  tap: string[];
+  target: string[];
+}
+
+export type PairName = 'node' | 'python';
+
+const fixture = (file: string): string => fileURLToPath(new URL(`../test/fixtures/singer/${file}`, import.meta.url));
+
+/**
+ * The test programs of test/fixtures/singer: `tap-numbers` emits `records` records PER STREAM on 2
+ * streams (users, orders), with numbers that do not fit a double; `target-jsonl` appends each
+ * record's raw text to `<path>/<stream>.jsonl`.
+ */
+export const SINGER_PAIRS: Record<PairName, SingerPair> = {
+  node: { name: 'node', tap: [process.execPath, fixture('tap-numbers.mjs')], target: [process.execPath, fixture('target-jsonl.mjs')] },
+  python: { name: 'python', tap: ['python3', fixture('tap-numbers.py')], target: ['python3', fixture('target-jsonl.py')] },
+};
+
+export function pairNamed(name: string): SingerPair {
+  if (name !== 'node' && name !== 'python') throw new Error(`unknown pair ${name} (node or python)`);
+  return SINGER_PAIRS[name];
+}

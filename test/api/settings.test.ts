@@ -1,0 +1,67 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+
+function assertError(res: ApiResponse, status: number, code: string): void {
+  assert.equal(res.status, status, res.text);
+  assert.equal(res.body?.error?.code, code, res.text);
+}
+
+describe('environment settings', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.stop());
+
+  test('a new environment has empty settings', async () => {
+    const res = await h.api('GET', `/${h.envId}/settings`);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body, {});
+  });
+
+  test('PUT merges top-level sections; secrets are redacted on GET and kept in the store', async () => {
+    const jobSettings = { force_full_sync: false, trigger_job_on_link: true };
+    const first = await h.api('PUT', `/${h.envId}/settings`, { job_settings: jobSettings });
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.body, { job_settings: jobSettings });
+
+    const hookSecret = 'whsec-Qv7-never-show';
+    const ddKey = 'dd-91ab-never-show';
+    const monitoring = {
+      webhooks: [{ url: 'https://hooks.example.com/sinew', secret: hookSecret, subscriptions: ['job_lifecycle'] }],
+      datadog: { region: 'EU', api_key: ddKey },
+      slack: { webhook_url: 'https://hooks.slack.com/services/T/B/X' },
+    };
+    const second = await h.api('PUT', `/${h.envId}/settings`, { monitoring });
+    assert.equal(second.status, 200, second.text);
+    const got = await h.api('GET', `/${h.envId}/settings`);
+    assert.deepEqual(got.body, second.body);
+    // The first section survived the second PUT.
+    assert.deepEqual(got.body.job_settings, jobSettings);
+    assert.equal(got.body.monitoring.webhooks[0].url, 'https://hooks.example.com/sinew');
+    assert.equal(got.body.monitoring.webhooks[0].secret, '********');
+    assert.deepEqual(got.body.monitoring.webhooks[0].subscriptions, ['job_lifecycle']);
+    assert.equal(got.body.monitoring.datadog.api_key, '********');
+    assert.equal(got.body.monitoring.datadog.region, 'EU');
+    for (const r of [second, got]) assert.ok(!r.text.includes(hookSecret) && !r.text.includes(ddKey));
+    const env = await h.sinew.services.store.getEnvironment(h.envId);
+    const stored = env!.settings.monitoring as { webhooks: { secret: string }[] };
+    assert.equal(stored.webhooks[0].secret, hookSecret, 'the server keeps the secret to sign deliveries');
+
+    // A section is replaced as a whole.
+    await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_discover: true } });
+    const after = await h.api('GET', `/${h.envId}/settings`);
+    assert.deepEqual(after.body.job_settings, { force_discover: true });
+    assert.equal(after.body.monitoring.datadog.region, 'EU');
+  });
+
+  test('invalid settings are 400 and change nothing', async () => {
+    const before = (await h.api('GET', `/${h.envId}/settings`)).body;
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { jobs: {} }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: [] }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { storage: 's3://x' }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, [1]), 400, 'VALIDATION_FAILED');
+    assert.deepEqual((await h.api('GET', `/${h.envId}/settings`)).body, before);
+  });
+});

@@ -1,0 +1,117 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+
+describe('jobs whose connectors misbehave', () => {
+  let h: Harness;
+  let tap: string;
+  let target: string;
+  before(async () => {
+    h = await startHarness();
+    ({ tap, target } = await registerTestConnectors(h, 'python'));
+  });
+  after(async () => h.stop());
+
+  test('a tap that dies fails the job SYNC_FAILED with its last stderr lines, and nothing is exported', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'tapdies', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 50, fail_after: 7 } });
+    const job = await h.waitForJob('tapdies', 't', (await h.api('POST', `/${h.envId}/tapdies/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'SYNC_FAILED');
+    assert.match(job.error, /tap exited with code 1/);
+    assert.match(job.error, /fail_after|failing|error/i);
+    assert.equal(job.metrics.recordCount.users, 7);
+    assert.deepEqual(await fs.readdir(out), []);
+    assert.ok(job.status_timestamp.SYNC_FAILED >= job.status_timestamp.SYNC_STARTED);
+    assert.equal(job.status_timestamp.EXPORT_STARTED, undefined);
+  });
+
+  test('a target that dies halfway fails the job EXPORT_FAILED with its stderr', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'targetdies', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 3000 }, targetConfig: { fail_after: 100 } });
+    const job = await h.waitForJob('targetdies', 't', (await h.api('POST', `/${h.envId}/targetdies/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'EXPORT_FAILED');
+    assert.match(job.error, /target exited with code/);
+    const logs = await h.api('GET', `/${h.envId}/targetdies/t/jobs/${job.job_id}/logs`);
+    assert.equal(logs.status, 200);
+    assert.match(logs.text, /==> target <==/);
+  });
+
+  test('log lines a tap prints on stdout are counted and reported, not fatal', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'chatty', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 20, log_to_stdout: true } });
+    const job = await h.waitForJob('chatty', 't', (await h.api('POST', `/${h.envId}/chatty/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    assert.ok(job.metrics.invalidLines > 0);
+    assert.match(job.message, /non-Singer line/);
+    assert.deepEqual(job.metrics.recordCount, { users: 20, orders: 20 });
+    const jobLog = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'logs/job.log'), 'utf8');
+    assert.match(jobLog, /not a Singer message/);
+    // the garbage never reaches the sync output
+    const sync = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'sync-output/data.singer'), 'utf8');
+    assert.doesNotMatch(sync, /^INFO/m);
+  });
+
+  test('a tap command that does not exist fails the job with a clear error', async () => {
+    await h.api('PUT', `/${h.envId}/connectors/tap-missing`, { kind: 'source', command: ['/nonexistent/tap-missing'], capabilities: { discover: false } });
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'missing', tap: 'tap-missing', target, outDir: out, tenant: 't', sourceConfig: {} });
+    const job = await h.waitForJob('missing', 't', (await h.api('POST', `/${h.envId}/missing/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'SYNC_FAILED');
+    assert.match(job.error, /tap-missing|ENOENT|not found|cannot/i);
+  });
+
+  test('a discover that fails ends DISCOVER_FAILED', async () => {
+    // A tap whose --discover prints garbage: a tiny shell script.
+    const dir = await h.tmp('bad-tap');
+    const script = path.join(dir, 'tap-bad.sh');
+    await fs.writeFile(script, '#!/bin/sh\necho "this is not a catalog"\necho "boom" >&2\nexit 3\n', { mode: 0o755 });
+    await h.api('PUT', `/${h.envId}/connectors/tap-bad`, { kind: 'source', command: [script] });
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'baddiscover', tap: 'tap-bad', target, outDir: out, tenant: 't', sourceConfig: {} });
+    const job = await h.waitForJob('baddiscover', 't', (await h.api('POST', `/${h.envId}/baddiscover/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'DISCOVER_FAILED');
+    assert.match(job.error, /boom/);
+  });
+
+  test('cancel stops a running job and its connector processes', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'slow', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 100000, sleep_ms: 20, marker: 'cancel-me-marker' } });
+    const created = await h.api('POST', `/${h.envId}/slow/t/jobs`, {});
+    await h.waitForJob('slow', 't', created.body.job_id, { until: (s) => s === 'SYNC_STARTED' });
+    await new Promise((r) => setTimeout(r, 500));
+    const cancelled = await h.api('POST', `/${h.envId}/slow/t/jobs/${created.body.job_id}/cancel`);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.body.status, 'JOB_CANCELLED');
+    // the tap (python3 tap-numbers.py) must be gone within a few seconds
+    const deadline = Date.now() + 8000;
+    let alive = true;
+    while (alive && Date.now() < deadline) {
+      alive = (await processesWith(fixture('tap-numbers.py'))).length > 0;
+      if (alive) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(alive, false, 'the tap process survived the cancel');
+    const again = await h.api('POST', `/${h.envId}/slow/t/jobs/${created.body.job_id}/cancel`);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'INVALID_JOB_TRANSITION');
+    const final = (await h.api('GET', `/${h.envId}/slow/t/jobs/${created.body.job_id}`)).body;
+    assert.equal(final.status, 'JOB_CANCELLED');
+  });
+});
+
+/** Pids whose command line contains `needle` (read from /proc). */
+async function processesWith(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+      if (cmd.includes(needle)) pids.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
