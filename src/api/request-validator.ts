@@ -4,7 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv and ajv-formats ship CommonJS; under NodeNext their default export is the module namespace.
 const Ajv = AjvModule.default ?? AjvModule;
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats = (addFormatsModule.default ?? addFormatsModule) as unknown as (ajv: InstanceType<typeof Ajv>) => void;
 
 function makeAjv(coerceTypes: false | 'array') {
   // Unknown fields are an error, not silently dropped; every problem is reported at once.

@@ -6,6 +6,8 @@ export interface RuntimeConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema for Sinew's tables (default `public`). */
+  databaseSchema: string | undefined;
   storageUrl: string | undefined;
   secretKey: string | undefined;
   bootstrapEnvId: string | undefined;
@@ -25,6 +27,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     host: env.HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.SINEW_DATA_DIR ?? '.sinew'),
     databaseUrl: env.SINEW_DATABASE_URL || undefined,
+    databaseSchema: env.SINEW_DATABASE_SCHEMA || undefined,
     storageUrl: env.SINEW_STORAGE_URL || undefined,
     secretKey: env.SINEW_SECRET_KEY || undefined,
     bootstrapEnvId: env.SINEW_ENV_ID || undefined,

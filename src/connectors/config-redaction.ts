@@ -29,3 +29,18 @@ export function redactConfig(config: unknown, schema?: JsonSchema | null): unkno
   }
   return out;
 }
+
+/**
+ * A client that read a redacted config and sends it back (the dashboard's read-edit-save) must not
+ * overwrite the stored credentials with `********`: every `********` in `incoming` takes the value
+ * stored at the same place in `stored`, when there is one.
+ */
+export function restoreRedacted(incoming: unknown, stored: unknown): unknown {
+  if (incoming === REDACTED) return stored !== undefined && stored !== null && typeof stored !== 'object' ? stored : incoming;
+  if (Array.isArray(incoming)) return incoming.map((v, i) => restoreRedacted(v, Array.isArray(stored) ? stored[i] : undefined));
+  if (!incoming || typeof incoming !== 'object') return incoming;
+  const from = stored && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(incoming as Record<string, unknown>)) out[key] = restoreRedacted(value, from[key]);
+  return out;
+}

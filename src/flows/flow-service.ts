@@ -1,8 +1,8 @@
 import type { Store } from '../store/store.js';
 import type { Flow, FlowDefinition } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { sealJson } from '../crypto/sealed-json.js';
-import { redactConfig } from '../connectors/config-redaction.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
@@ -51,12 +51,14 @@ export class FlowService {
     if (!FLOW_ID.test(id)) throw invalid('flow id must be 1-64 letters, digits, dashes or underscores');
     const connectors = def.connectors ?? [];
     for (const c of connectors) await this.connectorNamed(envId, c);
+    const existing = await this.store.getFlow(envId, id);
     let target: Flow['target'];
     if (def.target) {
       if (def.type === 'v1-target') throw invalid('a v1 target flow writes into the tenant\'s linked target; it has no flow target');
       const connector = await this.connectorNamed(envId, def.target.connector);
       if (connector.kind === 'source') throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connector.id} cannot be a target`);
-      const config = def.target.config ?? {};
+      const sealed = existing?.target?.connector === connector.id ? existing.target.config_sealed : undefined;
+      const config = restoreRedacted(def.target.config ?? {}, sealed ? openJson(this.box, sealed) : undefined) as Record<string, unknown>;
       validateConnectorConfig(connector.id, connector.config_schema, config);
       target = {
         connector: connector.id,
@@ -65,7 +67,6 @@ export class FlowService {
       };
     }
     const now = new Date().toISOString();
-    const existing = await this.store.getFlow(envId, id);
     const flow: Flow = {
       env_id: envId,
       flow_id: id,

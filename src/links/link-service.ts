@@ -4,7 +4,7 @@ import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig } from '../connectors/config-redaction.js';
+import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
@@ -82,7 +82,9 @@ export class LinkService {
     return this.store.transaction(async (tx) => {
       const existing = await tx.getLink(key);
       if (merge && !existing) throw notFound(`linked ${role} ${input.connector_id}`);
-      const config = merge && existing ? { ...openJson(this.box, existing.config_encrypted), ...input.config } : input.config;
+      const stored = existing ? openJson(this.box, existing.config_encrypted) : undefined;
+      const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
+      const config = merge && stored ? { ...stored, ...incoming } : incoming;
       validateConnectorConfig(def.id, def.config_schema, config);
       const now = new Date().toISOString();
       const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;

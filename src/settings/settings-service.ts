@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
-import { redactConfig } from '../connectors/config-redaction.js';
+import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 
 /**
  * Environment settings: job settings, monitoring (webhooks, Datadog, Slack) and storage. Stored as
@@ -30,7 +30,8 @@ export class SettingsService {
     await this.store.transaction(async (tx) => {
       const env = await tx.getEnvironment(envId);
       if (!env) throw notFound('environment', { env_id: envId });
-      await tx.putEnvironment({ ...env, settings: { ...env.settings, ...patch } });
+      const sections = restoreRedacted(patch, env.settings) as Record<string, unknown>;
+      await tx.putEnvironment({ ...env, settings: { ...env.settings, ...sections } });
     });
     return this.get(envId);
   }

@@ -64,6 +64,8 @@ describe('API errors: bad input is a catalogued 4xx, never a 500', () => {
     assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: 'on' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/connectors/tap-a`, { kind: 'source', command: 'tap-a' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('POST', `/${h.envId}/errflow/t1/jobs`, { job_name: 7 }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('POST', `/${h.envId}/errflow/t1/jobs`, { override_start_date: 'last tuesday' }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('POST', `/${h.envId}/errflow/t1/jobs`, { reset_source_state: 'true' }), 400, 'VALIDATION_FAILED');
     // None of them created anything.
     assertError(await h.api('GET', `/${h.envId}/flows/f1`), 404, 'NOT_FOUND');
     assertError(await h.api('GET', `/${h.envId}/connectors/tap-a`), 404, 'NOT_FOUND');

@@ -114,11 +114,22 @@ describe('flow administration', () => {
     const sealed = JSON.parse(h.sinew.services.box.decrypt(stored.target.config_sealed));
     assert.equal(sealed.password, password);
     const files = await filesUnder(h.dataDir);
-    assert.ok(files.some((f) => /\.(db|sqlite3?)$/.test(f)), `the SQLite file is under the data dir: ${files.join(', ')}`);
+    if (h.sinew.services.store.dialect === 'sqlite') assert.ok(files.some((f) => /\.(db|sqlite3?)$/.test(f)), `the SQLite file is under the data dir: ${files.join(', ')}`);
     for (const f of files) {
       const bytes = await fs.readFile(f);
       assert.equal(bytes.includes(password), false, `${f} holds the password in clear`);
       assert.equal(bytes.includes(apiKey), false, `${f} holds the api key in clear`);
     }
+
+    // Saving back what GET showed (the dashboard's read-edit-save) keeps the stored credentials.
+    const shown = (await h.api('GET', `/${h.envId}/flows/warehouse`)).body;
+    const resaved = await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: shown.type, connectors: shown.connectors, target: shown.target });
+    assert.equal(resaved.status, 200, resaved.text);
+    const after = await h.sinew.services.store.getFlow(h.envId, 'warehouse');
+    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(after!.target!.config_sealed!)), { path: out, password, api_key: apiKey, nested: { client_secret: apiKey } });
+    // A new value replaces it.
+    await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: 'v1-source', target: { connector: 'jsonl', config: { path: out, password: 'new-one' } } });
+    const changed = await h.sinew.services.store.getFlow(h.envId, 'warehouse');
+    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(changed!.target!.config_sealed!)), { path: out, password: 'new-one' });
   });
 });

@@ -49,11 +49,19 @@ describe('environment settings', () => {
     const stored = env!.settings.monitoring as { webhooks: { secret: string }[] };
     assert.equal(stored.webhooks[0].secret, hookSecret, 'the server keeps the secret to sign deliveries');
 
+    // Saving back what GET showed keeps the secrets (not the literal `********`).
+    const shown = (await h.api('GET', `/${h.envId}/settings`)).body;
+    shown.monitoring.datadog.region = 'US';
+    assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: shown.monitoring })).status, 200);
+    const resaved = (await h.sinew.services.store.getEnvironment(h.envId))!.settings.monitoring as { webhooks: { secret: string }[]; datadog: { api_key: string; region: string } };
+    assert.equal(resaved.webhooks[0].secret, hookSecret);
+    assert.deepEqual(resaved.datadog, { region: 'US', api_key: ddKey });
+
     // A section is replaced as a whole.
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_discover: true } });
     const after = await h.api('GET', `/${h.envId}/settings`);
     assert.deepEqual(after.body.job_settings, { force_discover: true });
-    assert.equal(after.body.monitoring.datadog.region, 'EU');
+    assert.equal(after.body.monitoring.datadog.region, 'US');
   });
 
   test('invalid settings are 400 and change nothing', async () => {

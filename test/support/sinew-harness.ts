@@ -4,6 +4,8 @@ import path from 'node:path';
 import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { createPostgresSchema } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -30,8 +32,15 @@ export interface Harness {
  * A real Sinew (API + worker) on a random loopback port with its own data dir — and, when
  * `databaseUrl` is given, its own PostgreSQL store. Everything is removed by stop().
  */
-export async function startHarness(opts: { example?: boolean; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { example?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
+  // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
+  const pg = process.env.SINEW_TEST_DATABASE === 'postgres' ? await createPostgresSchema() : null;
+  if (pg) {
+    const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
+    await store.migrate();
+    await store.close();
+  }
   const envId = 'test.sinew.local';
   const key = `sk_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const config = readRuntimeConfig({
@@ -42,7 +51,7 @@ export async function startHarness(opts: { example?: boolean; databaseUrl?: stri
     SINEW_LOG_LEVEL: 'warn',
     SINEW_EXAMPLE: opts.example ? 'true' : 'false',
     SINEW_WORKER_CONCURRENCY: '4',
-    ...(opts.databaseUrl ? { SINEW_DATABASE_URL: opts.databaseUrl } : {}),
+    ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
     ...(opts.env ?? {}),
   });
   const sinew = await startSinew(config);
@@ -89,6 +98,7 @@ export async function startHarness(opts: { example?: boolean; databaseUrl?: stri
     },
     async stop() {
       await sinew.stop();
+      await pg?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
       for (const d of tmpDirs) await fs.rm(d, { recursive: true, force: true });
     },

@@ -1,0 +1,140 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildServer } from '../../src/api/build-server.js';
+import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+
+/** The routes of blueprint §2 (method, OpenAPI path). */
+const EXPECTED: [string, string][] = [
+  ['post', '/{env}/{flow}/{tenant}/jobs'],
+  ['get', '/{env}/{flow}/{tenant}/jobs'],
+  ['get', '/{env}/{flow}/{tenant}/jobs/status'],
+  ['get', '/{env}/{flow}/{tenant}/jobs/{job_id}'],
+  ['post', '/{env}/{flow}/{tenant}/jobs/{job_id}/cancel'],
+  ['post', '/v2/{env}/{flow}/{tenant}/jobs'],
+  ['get', '/{env}/{flow}/{tenant}/linkedSources'],
+  ['post', '/{env}/{flow}/{tenant}/linkedSources'],
+  ['delete', '/{env}/{flow}/{tenant}/linkedSources'],
+  ['get', '/{env}/{flow}/{tenant}/linkedSources/state'],
+  ['put', '/{env}/{flow}/{tenant}/linkedSources/state'],
+  ['delete', '/{env}/{flow}/{tenant}/linkedSources/state'],
+  ['post', '/{env}/{flow}/{tenant}/linkedTargets'],
+  ['get', '/v2/{env}/{flow}/{tenant}/linkedConnectors'],
+  ['post', '/v2/{env}/{flow}/{tenant}/linkedConnectors'],
+  ['patch', '/v2/{env}/{flow}/{tenant}/linkedConnectors'],
+  ['delete', '/v2/{env}/{flow}/{tenant}/linkedConnectors'],
+  ['post', '/v2/{env}/{flow}/{tenant}/linkedConnectors/discover'],
+  ['get', '/v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll'],
+  ['get', '/v2/{env}/{flow}/{tenant}/linkedConnectors/state'],
+  ['get', '/tenants/{env}'],
+  ['delete', '/tenant/{env}/{tenant}'],
+  ['get', '/tenant/{env}/{tenant}/config'],
+  ['put', '/tenant/{env}/{tenant}/config'],
+  ['get', '/{env}/flows'],
+  ['get', '/{env}/flows/{flow}'],
+  ['put', '/{env}/flows/{flow}'],
+  ['delete', '/{env}/flows/{flow}'],
+  ['get', '/{env}/flows/supported'],
+  ['get', '/{env}/flows/linked'],
+  ['get', '/{env}/connectors'],
+  ['get', '/{env}/connectors/{id}'],
+  ['put', '/{env}/connectors/{id}'],
+  ['delete', '/{env}/connectors/{id}'],
+  ['get', '/{env}/settings'],
+  ['put', '/{env}/settings'],
+  ['get', '/health'],
+  ['get', '/openapi.json'],
+];
+const OPEN = new Set(['/health', '/openapi.json']);
+
+/** `METHOD /path/{param}` for every route in Fastify's printRoutes tree (HEAD is implied by GET). */
+function servedOperations(tree: string): string[] {
+  const ops: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    const full = (stack[depth - 1] ?? '') + m[2];
+    stack[depth] = full;
+    for (const method of m[3]?.split(', ') ?? []) {
+      if (method !== 'HEAD') ops.push(`${method} ${full.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  }
+  return ops;
+}
+
+describe('/openapi.json and /health', () => {
+  let h: Harness;
+  let doc: any;
+  before(async () => {
+    h = await startHarness();
+    const res = await h.api('GET', '/openapi.json', undefined, { key: null });
+    assert.equal(res.status, 200, res.text);
+    doc = res.body;
+  });
+  after(() => h.stop());
+
+  test('/health answers 200 without a key', async () => {
+    const res = await h.api('GET', '/health', undefined, { key: null });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+  });
+
+  test('is an OpenAPI 3 document with the security schemes and the error schema', () => {
+    assert.match(doc.openapi, /^3\.\d+\.\d+$/);
+    assert.equal(typeof doc.info.title, 'string');
+    assert.equal(typeof doc.info.version, 'string');
+    assert.deepEqual(doc.components.securitySchemes.apiKey, { type: 'apiKey', in: 'header', name: 'x-api-key' });
+    assert.equal(doc.components.securitySchemes.tenantToken.scheme, 'bearer');
+    assert.deepEqual([...doc.components.schemas.Error.properties.error.properties.code.enum].sort(), Object.keys(ERROR_CATALOGUE).sort());
+  });
+
+  test('describes every route of the blueprint, with path parameters and the right security', () => {
+    for (const [method, p] of EXPECTED) {
+      const op = doc.paths[p]?.[method];
+      assert.ok(op, `${method.toUpperCase()} ${p} is documented`);
+      assert.ok(op.summary.length > 0, `${method} ${p} has a summary`);
+      const names = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const n of names) assert.ok(op.parameters.some((x: { name: string; in: string; required: boolean }) => x.name === n && x.in === 'path' && x.required), `${p} declares {${n}}`);
+      if (OPEN.has(p)) assert.deepEqual(op.security, [], `${p} is open`);
+      else assert.ok(op.security.length > 0 && op.security.every((s: Record<string, unknown>) => 'apiKey' in s), `${method} ${p} needs x-api-key`);
+    }
+    // Widget routes also accept a tenant token; administration routes do not.
+    assert.ok(doc.paths['/{env}/{flow}/{tenant}/linkedSources'].get.security.some((s: Record<string, unknown>) => 'tenantToken' in s));
+    assert.ok(!doc.paths['/{env}/settings'].put.security.some((s: Record<string, unknown>) => 'tenantToken' in s));
+    // Bodies are described with their JSON Schema.
+    assert.deepEqual(doc.paths['/{env}/flows/{flow}'].put.requestBody.content['application/json'].schema.required, ['name', 'type']);
+    assert.ok(doc.paths['/{env}/flows/linked'].get.parameters.some((x: { name: string; in: string; required: boolean }) => x.name === 'tenant_id' && x.in === 'query' && x.required));
+  });
+
+  test('every documented operation is served, and nothing served is undocumented', async () => {
+    const app = await buildServer(h.sinew.services);
+    try {
+      await app.ready();
+      const documented: string[] = [];
+      for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+        for (const method of Object.keys(ops)) {
+          documented.push(`${method.toUpperCase()} ${p}`);
+          const url = p.replace(/\{(\w+)\}/g, ':$1');
+          assert.ok(app.hasRoute({ method: method.toUpperCase() as 'GET', url }), `${method} ${p} is served`);
+        }
+      }
+      const served = servedOperations(app.printRoutes({ commonPrefix: false }));
+      assert.ok(served.length >= EXPECTED.length, `parsed ${served.length} served operations`);
+      for (const op of served) {
+        assert.ok(documented.includes(op), `${op} is served but not in /openapi.json`);
+      }
+      for (const [method, p] of EXPECTED) assert.ok(documented.includes(`${method.toUpperCase()} ${p}`));
+      assert.equal(new Set(documented).size, documented.length);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the document itself needs no key, and other routes do', async () => {
+    assert.equal((await h.api('GET', `/${h.envId}/flows`, undefined, { key: null })).status, 401);
+    assert.equal((await h.api('GET', '/openapi.json', undefined, { key: 'sk_wrong_but_ignored_000' })).status, 200);
+  });
+});
