@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { pairNamed, type SingerPair } from './singer-pairs.js';
 
 export interface BenchOptions {
@@ -7,9 +8,11 @@ export interface BenchOptions {
   repeat: number;
   /** Skip `npm run build` (dist/ already fresh). */
   noBuild: boolean;
+  /** Another Sinew checkout to measure (its bin/sinew.js and dist/), e.g. a scratch copy with a fix. */
+  sinewRoot: string | null;
 }
 
-const USAGE = 'options: --records N (total, default 1000000)  --pairs node,python  --repeat K (median, default 3)  --no-build';
+const USAGE = 'options: --records N (total, default 1000000)  --pairs node,python  --repeat K (median, default 3)  --no-build  --sinew-root DIR (another checkout, built)';
 
 /** Parses the shared command-line options of the benchmarks. */
 export function parseBenchOptions(argv: string[], defaults: Partial<BenchOptions> = {}): BenchOptions {
@@ -18,6 +21,7 @@ export function parseBenchOptions(argv: string[], defaults: Partial<BenchOptions
     pairs: defaults.pairs ?? [pairNamed('node'), pairNamed('python')],
     repeat: defaults.repeat ?? 3,
     noBuild: defaults.noBuild ?? false,
+    sinewRoot: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -30,6 +34,7 @@ export function parseBenchOptions(argv: string[], defaults: Partial<BenchOptions
     else if (arg === '--pairs') options.pairs = value().split(',').filter(Boolean).map(pairNamed);
     else if (arg === '--repeat') options.repeat = positiveInteger(arg, value());
     else if (arg === '--no-build') options.noBuild = true;
+    else if (arg === '--sinew-root') options.sinewRoot = path.resolve(value());
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuSeconds, hasChildren } from './cpu-time.js';
 import type { SinewServer } from './sinew-server.js';
 import { removeJobRoot, type SinewPipeline } from './sinew-pipeline.js';
 import { emptyDir } from './temp-dir.js';
@@ -12,6 +13,10 @@ export interface SinewJobResult {
   records: number;
   /** The job process's peak RSS (VmHWM), MiB, as the job object reports it. */
   memoryMiB: number;
+  /** CPU seconds of the job process and the connectors it ran (waited for by the server). */
+  cpu: number;
+  /** CPU seconds the server itself spent meanwhile (API, worker, store; includes answering our polls). */
+  serverCpu: number;
   phases: PhaseDurations;
   jobId: string;
 }
@@ -27,6 +32,7 @@ export type PhaseDurations = Partial<Record<'queued' | 'discover' | 'sync' | 'et
 export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: { streaming: boolean; timeoutMs: number }): Promise<SinewJobResult> {
   await emptyDir(p.targetDir);
   const base = `/${server.envId}/${p.flowId}/${p.tenant}/jobs`;
+  const cpuBefore = cpuSeconds(server.pid);
   const postedAt = Date.now();
   const created = await server.api<{ job_id: string }>('POST', base, { reset_source_state: true, ...(opts.streaming ? { streaming_job: true } : {}) });
   const jobId = created.body.job_id;
@@ -44,11 +50,14 @@ export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: {
   try {
     if (job.status !== 'JOB_COMPLETED') throw new Error(`job ${jobId} ended ${job.status}: ${job.error}`);
     const ts: Record<string, number> = job.status_timestamp;
+    const cpuAfter = await cpuOnceReaped(server.pid);
     const records = Object.values(job.metrics.recordCount as Record<string, number>).reduce((a, b) => a + b, 0);
     return {
       seconds: (ts.JOB_COMPLETED - postedAt) / 1000,
       records,
       memoryMiB: job.resources_usage.memoryUsage,
+      cpu: cpuAfter.children - cpuBefore.children,
+      serverCpu: cpuAfter.own - cpuBefore.own,
       phases: phaseDurations(ts),
       jobId,
     };
@@ -56,6 +65,13 @@ export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: {
     await removeJobRoot(server, job.s3_root);
     await emptyDir(p.targetDir);
   }
+}
+
+/** The server's CPU times once the job process has exited and been waited for (its CPU is then counted). */
+async function cpuOnceReaped(pid: number): Promise<ReturnType<typeof cpuSeconds>> {
+  const deadline = Date.now() + 10_000;
+  while (hasChildren(pid) && Date.now() < deadline) await sleep(20);
+  return cpuSeconds(pid);
 }
 
 function phaseDurations(ts: Record<string, number>): PhaseDurations {

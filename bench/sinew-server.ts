@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectorEnvironment } from './connector-environment.js';
 import { killGroup, onCleanup, trackProcessGroup } from './exit-cleanup.js';
 import { makeTempDir, type TempDir } from './temp-dir.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SINEW_BIN = fileURLToPath(new URL('../bin/sinew.js', import.meta.url));
 
 export interface ApiResponse<T> {
   status: number;
@@ -33,17 +34,18 @@ const STOP_GRACE_MS = 10_000;
  * compiled JavaScript exactly as `npm start` does — never through tsx — and so the benchmark's own
  * polling does not share their event loop.
  */
-export async function startSinewServer(opts: { env?: Record<string, string> } = {}): Promise<SinewServer> {
-  if (!existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) throw new Error('dist/ is missing: run `npm run build`');
+export async function startSinewServer(opts: { env?: Record<string, string>; root?: string | null } = {}): Promise<SinewServer> {
+  const root = opts.root ?? REPO_ROOT;
+  if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist/ is missing: run \`npm run build\``);
   const data: TempDir = await makeTempDir('data');
   const envId = 'bench.sinew.local';
   const key = `sk_bench_${randomBytes(16).toString('hex')}`;
-  const child = spawn(process.execPath, [SINEW_BIN, 'serve'], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [path.join(root, 'bin/sinew.js'), 'serve'], {
+    cwd: root,
     detached: true,
     stdio: ['ignore', 'inherit', 'pipe'],
     env: {
-      ...process.env,
+      ...connectorEnvironment(),
       PORT: '0',
       HOST: '127.0.0.1',
       SINEW_DATA_DIR: data.path,

@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { connectorEnvironment } from './connector-environment.js';
+import { cpuSeconds } from './cpu-time.js';
 import { killGroup, trackProcessGroup } from './exit-cleanup.js';
 
 export interface TimedRun {
   seconds: number;
+  /** user + system CPU seconds of the whole command (shell, tap, target) */
+  cpu: number;
 }
 
 const STDERR_TAIL = 4000;
@@ -18,8 +22,11 @@ const shellWord = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`
  * the data: `tap > file`, `target < file` and `tap | target` are exactly what they say.
  */
 export async function runTimedShell(script: string, opts: { cwd: string; timeoutMs: number }): Promise<TimedRun> {
+  // The shell is waited for by this process, and waits for its own children: their CPU time shows
+  // up in this process's `children` total once it has exited.
+  const cpuBefore = cpuSeconds().children;
   const started = performance.now();
-  const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: connectorEnvironment() });
   const untrack = trackProcessGroup(child.pid!);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -33,7 +40,7 @@ export async function runTimedShell(script: string, opts: { cwd: string; timeout
     });
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`\`${script}\` failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`);
-    return { seconds };
+    return { seconds, cpu: cpuSeconds().children - cpuBefore };
   } finally {
     clearTimeout(timer);
     untrack();

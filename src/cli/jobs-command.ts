@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callApi, type ApiTarget } from './api-client.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
+import { LogFollower } from './log-follower.js';
 import { ProgressPrinter, type JobSnapshot } from './progress-line.js';
 
 const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
@@ -48,22 +49,22 @@ async function follow(t: ApiTarget, base: string, jobId: string, out: NodeJS.Wri
 }
 
 async function followLogs(t: ApiTarget, base: string, jobId: string, keepGoing: boolean): Promise<void> {
-  let printed = 0;
+  const logsPath = `${base}/jobs/${encodeURIComponent(jobId)}/logs`;
+  if (!keepGoing) {
+    process.stdout.write(await callApi<string>(t, 'GET', logsPath));
+    return;
+  }
+  const follower = new LogFollower(process.stdout);
   for (;;) {
-    const text = await callApi<string>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}/logs`);
-    if (text.length > printed) {
-      process.stdout.write(text.slice(printed));
-      printed = text.length;
-    }
-    if (!keepGoing) return;
     const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
-    if (TERMINAL.has(job.status)) {
-      const last = await callApi<string>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}/logs`);
-      process.stdout.write(last.slice(printed));
-      return;
-    }
+    follower.update(await callApi<string>(t, 'GET', logsPath));
+    if (TERMINAL.has(job.status)) break;
     await sleep(500);
   }
+  // The job process may write its last lines just after its status turns final (and remote
+  // storage receives the logs when the process ends): one more read a moment later catches them.
+  await sleep(500);
+  follower.update(await callApi<string>(t, 'GET', logsPath));
 }
 
 /** `sinew jobs …`: runs and follows jobs through the HTTP API. Returns the exit code. */

@@ -4,9 +4,6 @@ import { isSinewError } from '../errors/sinew-error.js';
 import { ApiError } from './api-client.js';
 import { UsageError } from './cli-args.js';
 import { jobsCommand, JOBS_USAGE } from './jobs-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { serveCommand } from './serve-command.js';
-import { singerCommand } from './singer-command.js';
 
 const USAGE = `usage:
 sinew serve                       API + worker in one process (the embedded default; npm start)
@@ -14,23 +11,28 @@ sinew migrate                     apply store migrations (SINEW_DATABASE_URL)
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
 ${JOBS_USAGE}`;
 
+// Each command is imported only when run: the server's modules (fastify, pg-boss, the S3 client…)
+// cost seconds to load, and `sinew singer tap` is started once per job phase by the worker.
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serveCommand();
+      return (await import('./serve-command.js')).serveCommand();
     case 'migrate':
-      return migrateCommand();
+      return (await import('./migrate-command.js')).migrateCommand();
     case 'singer':
-      return singerCommand(rest);
+      return (await import('./singer-command.js')).singerCommand(rest);
     case 'jobs':
       return jobsCommand(rest);
-    case undefined:
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      // No command is a usage error: the usage goes to stderr, stdout stays clean.
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     default:
       throw new UsageError(`unknown command ${command}\n${USAGE}`);
   }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
+import type { OutboxEvent } from '../model/event.js';
 import type { Catalog } from '../singer/catalog.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
@@ -45,25 +46,32 @@ export class DiscoverService {
     const command = connectorCommand(def, 'tap');
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
-    await this.event(key, 'DISCOVER_STARTED');
+    await this.store.insertEvent(this.eventRow(key, 'DISCOVER_STARTED'));
+    // The run's status changes only after its event is in the outbox, so a client that polled
+    // DISCOVER_SUCCESS / DISCOVER_FAILED can rely on the event existing.
     void (async () => {
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-discover-'));
+      let dir: string | undefined;
+      let status: DiscoverStatus = 'DISCOVER_FAILED';
+      let error: string | null = null;
       try {
+        dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-discover-'));
         const configPath = path.join(dir, 'config.json');
         await fs.writeFile(configPath, stringifyJson(openJson(this.box, link.config_encrypted)), { mode: 0o600 });
         const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir });
         await this.store.transaction(async (tx) => {
           const fresh = await tx.getLink(key);
           if (fresh) await tx.putLink({ ...fresh, catalog, updated_at: new Date().toISOString() });
+          await tx.insertEvent(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });
-        run.status = 'DISCOVER_SUCCESS';
+        status = 'DISCOVER_SUCCESS';
       } catch (e) {
-        run.status = 'DISCOVER_FAILED';
-        run.error = (e as Error).message;
+        error = (e as Error).message;
+        await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ err: err.message }, 'could not record a discover event'));
       } finally {
+        if (dir) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        run.error = error;
         run.finished_at = new Date().toISOString();
-        await fs.rm(dir, { recursive: true, force: true });
-        await this.event(key, run.status).catch((e: Error) => this.logger.error({ err: e.message }, 'could not record a discover event'));
+        run.status = status;
       }
     })();
     return run;
@@ -77,15 +85,15 @@ export class DiscoverService {
     return { status: catalog ? 'DISCOVER_SUCCESS' : 'DISCOVER_FAILED', started_at: '', finished_at: null, error: catalog ? null : 'no discover has run for this link', catalog };
   }
 
-  private async event(key: LinkKey, status: DiscoverStatus): Promise<void> {
+  private eventRow(key: LinkKey, status: DiscoverStatus): OutboxEvent {
     const now = new Date().toISOString();
-    await this.store.insertEvent({
+    return {
       event_id: newEventId(),
       env_id: key.env_id,
       kind: 'discover',
       ordering_key: `discover:${linkKeyString(key)}`,
       payload: { connector: key.connector_id, env_id: key.env_id, flow_id: key.flow_id, status, tenant: key.tenant, timestamp: now },
       created_at: now,
-    });
+    };
   }
 }

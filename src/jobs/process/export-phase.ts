@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { readLines } from '../../singer/line-reader.js';
 import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
 import { parseTargetStateLine } from '../../singer/target-state.js';
 import { JOB_FILES } from '../job-root.js';
-import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import { track } from './running-connectors.js';
 
@@ -48,15 +48,10 @@ export async function assertTargetSucceeded(target: SingerProcess, writeError: E
 export async function runExportPhase(run: TargetRun, jobRoot: string): Promise<Record<string, unknown> | null> {
   const target = startTarget(run, jobRoot);
   const output = readTargetOutput(target);
-  const input = new LineBatchWriter(target.stdin!);
   let writeError: Error | null = null;
   try {
-    const file = createReadStream(path.join(jobRoot, JOB_FILES.etlData), { highWaterMark: 1024 * 1024 });
-    for await (const line of readLines(file)) {
-      const wait = input.write(line);
-      if (wait) await wait;
-    }
-    await input.end();
+    // The ETL output is newline-delimited Singer written by us: stream its bytes as they are.
+    await pipeline(createReadStream(path.join(jobRoot, JOB_FILES.etlData), { highWaterMark: 1024 * 1024 }), target.stdin!);
   } catch (e) {
     writeError = e as Error;
   }

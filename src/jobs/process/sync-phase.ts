@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { readLines } from '../../singer/line-reader.js';
+import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
 import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
 import { JOB_FILES } from '../job-root.js';
@@ -34,12 +34,15 @@ export function startTap(run: TapRun, jobRoot: string): SingerProcess {
  * A line that is not a Singer message is counted and logged, never fatal.
  */
 export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sinks: LineBatchWriter[]): Promise<void> {
-  for await (const raw of readLines(tap.stdout)) {
-    const line = classifyLine(raw);
-    if (!tally.take(line)) continue;
-    for (const sink of sinks) {
-      const wait = sink.write(line.raw);
-      if (wait) await wait;
+  // Batches: one await per chunk, not per line — this loop is the hot path of every job.
+  for await (const batch of readLineBatches(tap.stdout)) {
+    for (const raw of batch) {
+      const line = classifyLine(raw);
+      if (!tally.take(line)) continue;
+      for (const sink of sinks) {
+        const wait = sink.write(line.raw);
+        if (wait) await wait;
+      }
     }
   }
 }
