@@ -48,7 +48,7 @@ async function healthy(url: string): Promise<boolean> {
 /** Seconds from spawn to the first 200 from /health (polled every 10 ms); the server is then stopped. */
 async function timeStart(launcher: Launcher, root: string, dataDir: string): Promise<number> {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SINEW_DATA_DIR: dataDir, SINEW_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SINEW_DATA_DIR: dataDir, SINEW_LOG_LEVEL: 'warn' };
   for (const k of ['SINEW_ENV_ID', 'SINEW_API_KEY', 'SINEW_DATABASE_URL', 'SINEW_STORAGE_URL', 'SINEW_EXAMPLE']) delete env[k];
   const [command, args] = launcher === 'npm start' ? ['npm', ['start', '--silent']] : [process.execPath, [path.join(root, 'bin/sinew.js'), 'serve']];
   const started = performance.now();

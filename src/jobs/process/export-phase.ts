@@ -2,31 +2,11 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { readLines } from '../../singer/line-reader.js';
-import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
 import { parseTargetStateLine } from '../../singer/target-state.js';
 import { JOB_FILES } from '../job-root.js';
 import { PhaseFailure } from './phase-failure.js';
-import { track } from './running-connectors.js';
-
-export interface TargetRun {
-  command: string[];
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-}
-
-export function startTarget(run: TargetRun, jobRoot: string): SingerProcess {
-  return track(
-    startSingerProcess({
-      command: run.command,
-      args: run.args,
-      cwd: run.cwd,
-      env: run.env,
-      stdin: 'pipe',
-      logFile: path.join(jobRoot, JOB_FILES.targetLog),
-    }),
-  );
-}
+import { startConnector, type ConnectorRun } from './running-connectors.js';
 
 /** Collects what a target prints: the state it confirms (the last one is kept). */
 export async function readTargetOutput(target: SingerProcess): Promise<Record<string, unknown> | null> {
@@ -45,8 +25,8 @@ export async function assertTargetSucceeded(target: SingerProcess, writeError: E
 }
 
 /** Export: feed `etl-output/data.singer` to the target with back-pressure. */
-export async function runExportPhase(run: TargetRun, jobRoot: string): Promise<Record<string, unknown> | null> {
-  const target = startTarget(run, jobRoot);
+export async function runExportPhase(run: ConnectorRun, jobRoot: string): Promise<Record<string, unknown> | null> {
+  const target = startConnector(run, jobRoot, 'target');
   const output = readTargetOutput(target);
   let writeError: Error | null = null;
   try {

@@ -1,9 +1,28 @@
-import type { SingerProcess } from '../../singer/singer-process.js';
+import path from 'node:path';
+import { startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { JOB_FILES } from '../job-root.js';
+
+/** How to start one connector of a job. */
+export interface ConnectorRun {
+  command: string[];
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
 
 /** Connector processes this job process started, so a cancel (SIGTERM) can take them all down. */
 const running = new Set<SingerProcess>();
 
-export function track(proc: SingerProcess): SingerProcess {
+/** Starts a job's tap (stdin closed) or target (stdin piped), its stderr into `logs/<role>.log`. */
+export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' | 'target'): SingerProcess {
+  const proc = startSingerProcess({
+    command: run.command,
+    args: run.args,
+    cwd: run.cwd,
+    env: run.env,
+    stdin: role === 'tap' ? 'ignore' : 'pipe',
+    logFile: path.join(jobRoot, role === 'tap' ? JOB_FILES.tapLog : JOB_FILES.targetLog),
+  });
   running.add(proc);
   proc.exited.then(
     () => running.delete(proc),

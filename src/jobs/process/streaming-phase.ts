@@ -1,25 +1,26 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { JOB_FILES } from '../job-root.js';
-import { assertTargetSucceeded, readTargetOutput, startTarget, type TargetRun } from './export-phase.js';
+import { assertTargetSucceeded, readTargetOutput } from './export-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
-import { assertTapSucceeded, pumpTapOutput, startTap, type TapRun } from './sync-phase.js';
+import { assertTapSucceeded, pumpTapOutput } from './sync-phase.js';
+import { startConnector, type ConnectorRun } from './running-connectors.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
  * (no ETL step) while the sync output is still written to `sync-output/`.
  */
 export async function runStreamingPhase(
-  tapRun: TapRun,
-  targetRun: TargetRun,
+  tapRun: ConnectorRun,
+  targetRun: ConnectorRun,
   jobRoot: string,
   tally: StreamTally,
   onBothStarted: () => void,
 ): Promise<Record<string, unknown> | null> {
-  const tap = startTap(tapRun, jobRoot);
-  const target = startTarget(targetRun, jobRoot);
+  const tap = startConnector(tapRun, jobRoot, 'tap');
+  const target = startConnector(targetRun, jobRoot, 'target');
   onBothStarted();
   const output = readTargetOutput(target);
   const file = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.syncData)));

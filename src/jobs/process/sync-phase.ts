@@ -2,32 +2,12 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
-import { describeExit, startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
 import { JOB_FILES } from '../job-root.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
-import { track } from './running-connectors.js';
+import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { StreamTally } from './record-counter.js';
-
-export interface TapRun {
-  command: string[];
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-}
-
-export function startTap(run: TapRun, jobRoot: string): SingerProcess {
-  return track(
-    startSingerProcess({
-      command: run.command,
-      args: run.args,
-      cwd: run.cwd,
-      env: run.env,
-      stdin: 'ignore',
-      logFile: path.join(jobRoot, JOB_FILES.tapLog),
-    }),
-  );
-}
 
 /**
  * Reads a tap's stdout line by line into `sinks` (raw bytes, untouched), tallying as it goes.
@@ -53,8 +33,8 @@ export async function assertTapSucceeded(tap: SingerProcess): Promise<void> {
 }
 
 /** Sync: run the tap to completion, keeping everything it said in `sync-output/data.singer`. */
-export async function runSyncPhase(run: TapRun, jobRoot: string, tally: StreamTally): Promise<void> {
-  const tap = startTap(run, jobRoot);
+export async function runSyncPhase(run: ConnectorRun, jobRoot: string, tally: StreamTally): Promise<void> {
+  const tap = startConnector(run, jobRoot, 'tap');
   const out = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.syncData)));
   try {
     await pumpTapOutput(tap, tally, [out]);
