@@ -8,21 +8,20 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from './build-dist.js';
-import { runMain, trackProcessGroup } from './exit-cleanup.js';
+import { onCleanup, runMain } from './exit-cleanup.js';
 import { REPO_ROOT } from './sinew-server.js';
 
 function runScript(script: string, args: string[]): Promise<number> {
   const file = fileURLToPath(new URL(script, import.meta.url));
   process.stdout.write(`\n=== ${script} ${args.join(' ')}\n`);
-  // Its own process group (so a Ctrl-C here takes it and everything it started down); output inherited.
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, stdio: 'inherit', detached: true });
-  const untrack = trackProcessGroup(child.pid!);
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      untrack();
-      resolve(code ?? (signal ? 1 : 0));
-    });
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  // Interrupted: SIGTERM lets the script run its own clean-up (stop its Sinew server, remove its temp dirs).
+  const unregister = onCleanup(async () => {
+    child.kill('SIGTERM');
+    await exited;
   });
+  return exited.finally(unregister);
 }
 
 runMain(async () => {

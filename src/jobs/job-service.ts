@@ -36,7 +36,9 @@ export class JobService {
       const flow = await tx.getFlow(envId, flowId);
       if (!flow) throw notFound('flow', { flow_id: flowId });
       const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
-      const active = await tx.listActiveJobsForLink({ env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector });
+      const linkKey = { env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector };
+      await tx.lockLinkJobs(linkKey);
+      const active = await tx.listActiveJobsForLink(linkKey);
       if (active.length > 0 && !request.queue_if_active_job) {
         throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active[0].status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active[0].job_id}`, {
           active_job_id: active[0].job_id,

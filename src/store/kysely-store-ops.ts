@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ApiKey, Environment } from '../model/environment.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
 import type { Flow } from '../model/flow.js';
 import type { Tenant } from '../model/tenant.js';
-import type { Link, LinkKey } from '../model/link.js';
+import { linkKeyString, type Link, type LinkKey } from '../model/link.js';
 import { TERMINAL_STATUSES, type Job, type JobStatus } from '../model/job.js';
 import type { OutboxEvent } from '../model/event.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
@@ -35,9 +35,11 @@ const deleted = (r: { numDeletedRows: bigint }): boolean => r.numDeletedRows > 0
  */
 export class KyselyStoreOps implements StoreOps {
   readonly #db: Connection;
+  readonly #dialect: 'sqlite' | 'postgres';
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
+    this.#dialect = dialect;
   }
 
   // ---- environments and keys
@@ -296,6 +298,11 @@ export class KyselyStoreOps implements StoreOps {
       );
     }
     return docs(await q.orderBy('created_seq', 'desc').limit(filter.limit).execute());
+  }
+
+  async lockLinkJobs(key: LinkKey): Promise<void> {
+    if (this.#dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${linkKeyString(key)}, 0))`.execute(this.#db());
   }
 
   async listActiveJobsForLink(key: LinkKey): Promise<Job[]> {

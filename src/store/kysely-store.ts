@@ -30,7 +30,7 @@ export class KyselyStore extends KyselyStoreOps implements Store {
     super(() => {
       guard.assertOutside();
       return db;
-    });
+    }, options.dialect);
     this.dialect = options.dialect;
     this.#db = db;
     this.#guard = guard;
@@ -41,7 +41,7 @@ export class KyselyStore extends KyselyStoreOps implements Store {
     this.#guard.assertOutside();
     return this.#db
       .transaction()
-      .execute((trx) => this.#guard.inside(() => fn(new KyselyStoreOps(() => trx))));
+      .execute((trx) => this.#guard.inside(() => fn(new KyselyStoreOps(() => trx, this.dialect))));
   }
 
   async migrate(): Promise<void> {

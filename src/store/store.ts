@@ -70,6 +70,12 @@ export interface StoreOps {
   getJob(envId: string, jobId: string): Promise<Job | undefined>;
   getJobByRoot(envId: string, s3Root: string): Promise<Job | undefined>;
   listJobs(filter: JobListFilter): Promise<Job[]>;
+  /**
+   * Inside a transaction: holds job creation for this link until the transaction ends, so the
+   * "one active job per link" check and the insert cannot interleave with another process's
+   * (PostgreSQL advisory lock; SQLite transactions are serial already).
+   */
+  lockLinkJobs(key: LinkKey): Promise<void>;
   /** Jobs of one link that are not in a terminal status, oldest first. */
   listActiveJobsForLink(key: LinkKey): Promise<Job[]>;
   /** Jobs in any of these statuses across all environments, oldest first (recovery at start-up). */

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { finished, run, sinew, start } from './cli-process.js';
 
 const LIFECYCLE = ['JOB_CREATED', 'DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED'];
@@ -86,14 +86,20 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
   });
 
   test('jobs logs --follow on a running job prints its logs as they grow and ends with the job', async () => {
-    const { tap, target } = await registerTestConnectors(h, 'node');
+    const { target } = await registerTestConnectors(h, 'node');
+    // tap-numbers behind a line on stderr: the tap's log section then exists from the start while
+    // the job log above it keeps growing, which is what --follow must get right.
+    const tap = 'tap-numbers-chatty';
+    const script = `echo "tap-numbers starting" >&2; exec "$0" "${fixture('tap-numbers.mjs')}" "$@"`;
+    const registered = await h.api('PUT', `/${h.envId}/connectors/${tap}`, { kind: 'source', command: ['sh', '-c', script, process.execPath] });
+    assert.equal(registered.status, 200, registered.text);
     await sourceFlow(h, {
       flow: 'slow',
       tap,
       target,
       outDir: await h.tmp('slow-out'),
       tenant: 'slow-tenant',
-      // ~3 s of sync, printing log lines as it goes
+      // ~3 s of sync; the tap's log lines on stdout land in the job log as they come
       sourceConfig: { records: 15, sleep_ms: 100, log_to_stdout: true },
     });
     const created = await h.api('POST', `/${h.envId}/slow/slow-tenant/jobs`, {});
@@ -116,8 +122,9 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
     const final = await run(sinew('jobs', 'logs', id, '--flow', 'slow', '--tenant', 'slow-tenant'), { env });
     assert.equal(final.code, 0, final.stderr);
     assert.deepEqual(sectionsOf(followed.stdout), sectionsOf(final.stdout));
-    assert.match(sectionsOf(final.stdout).job!, /status EXPORT_STARTED\n/);
-    assert.match(followed.stdout, /INFO tap-numbers: 30 records/);
+    const sections = sectionsOf(final.stdout);
+    assert.match(sections.job!, /INFO tap-numbers: 30 records\n[^]*status EXPORT_STARTED\n[^]*finished\n$/);
+    assert.equal(sections.tap, 'tap-numbers starting\n');
   });
 
   test('jobs run exits 1 when the job fails, with the failed job on stdout', async () => {

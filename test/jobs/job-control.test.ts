@@ -33,6 +33,16 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
     assert.ok(b.status_timestamp.SYNC_STARTED >= a.status_timestamp.JOB_COMPLETED, 'the queued job started before the first ended');
   });
 
+  test('concurrent requests for one link: exactly one job is created, the others are refused', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'race', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 5, sleep_ms: 5 } });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => h.api('POST', `/${h.envId}/race/t/jobs`, {})));
+    const created = answers.filter((a) => a.status === 200);
+    assert.equal(created.length, 1, answers.map((a) => a.status).join(','));
+    assert.ok(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.body.error.code === 'JOB_ALREADY_ACTIVE'));
+    await h.waitForJob('race', 't', created[0].body.job_id);
+  });
+
   test('a streaming job runs tap and target together, skips ETL, and keeps the sync output', async () => {
     const out = await h.tmp('out');
     await sourceFlow(h, { flow: 'stream', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 500 } });

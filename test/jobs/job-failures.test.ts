@@ -78,7 +78,11 @@ describe('jobs whose connectors misbehave', () => {
 
   test('cancel stops a running job and its connector processes', async () => {
     const out = await h.tmp('out');
-    await sourceFlow(h, { flow: 'slow', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 100000, sleep_ms: 20, marker: 'cancel-me-marker' } });
+    // A copy of the tap under a unique name, so only this job's processes are looked for.
+    const tapCopy = path.join(await h.tmp('tapcopy'), 'tap-cancel-marker.py');
+    await fs.copyFile(fixture('tap-numbers.py'), tapCopy);
+    await h.api('PUT', `/${h.envId}/connectors/tap-cancel`, { kind: 'source', command: ['python3', tapCopy] });
+    await sourceFlow(h, { flow: 'slow', tap: 'tap-cancel', target, outDir: out, tenant: 't', sourceConfig: { records: 100000, sleep_ms: 20 } });
     const created = await h.api('POST', `/${h.envId}/slow/t/jobs`, {});
     await h.waitForJob('slow', 't', created.body.job_id, { until: (s) => s === 'SYNC_STARTED' });
     await new Promise((r) => setTimeout(r, 500));
@@ -89,7 +93,7 @@ describe('jobs whose connectors misbehave', () => {
     const deadline = Date.now() + 20_000;
     let alive = true;
     while (alive && Date.now() < deadline) {
-      alive = (await processesWith(fixture('tap-numbers.py'))).length > 0;
+      alive = (await processesWith(tapCopy)).length > 0;
       if (alive) await new Promise((r) => setTimeout(r, 200));
     }
     assert.equal(alive, false, 'the tap process survived the cancel');
