@@ -124,9 +124,12 @@ export class Worker {
       child.on('message', (message: JobProcessMessage) => {
         chain = chain.then(() => this.completion.apply(job, message)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      const exitedOnly = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),
       );
+      // 'exit' can come before the last IPC messages are read; 'disconnect' comes after them.
+      const disconnected = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
+      const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
       child.send({ t: 'plan', json: stringifyJson(plan) });
       const exit = await exited;
       this.running.delete(job.job_id);

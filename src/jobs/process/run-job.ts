@@ -91,6 +91,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     }
     if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
+    log.write('finished');
     report({
       t: 'finished',
       newState: tally.lastState,
@@ -100,7 +101,6 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       memoryUsage: sampleMemory(),
       message: tally.invalidLines > 0 ? `${tally.invalidLines} non-Singer line(s) on the tap's stdout were skipped` : null,
     });
-    log.write('finished');
     return true;
   } catch (e) {
     const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
