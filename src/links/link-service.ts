@@ -1,4 +1,4 @@
-import type { Store, StoreOps } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { Link, LinkKey, LinkRole } from '../model/link.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
@@ -8,7 +8,7 @@ import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
-import { newEventId } from '../ids/short-id.js';
+import { recordConnectionEvent } from './connection-event.js';
 
 /** Which role a flow type links. */
 const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
@@ -101,7 +101,7 @@ export class LinkService {
         updated_at: now,
       };
       await tx.putLink(link);
-      await this.connectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
+      await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
       return link;
     });
   }
@@ -109,7 +109,7 @@ export class LinkService {
   async remove(key: LinkKey): Promise<void> {
     await this.store.transaction(async (tx) => {
       if (!(await tx.deleteLink(key))) throw notFound(`linked ${key.role} ${key.connector_id}`);
-      await this.connectionEvent(tx, key, 'UNLINK', false);
+      await recordConnectionEvent(tx, key, 'UNLINK', false);
     });
   }
 
@@ -118,29 +118,6 @@ export class LinkService {
       const link = await tx.getLink(key);
       if (!link) throw notFound(`linked ${key.role} ${key.connector_id}`);
       await tx.putLink({ ...link, state, updated_at: new Date().toISOString() });
-    });
-  }
-
-  private async connectionEvent(tx: StoreOps, key: LinkKey, event: 'LINK' | 'UNLINK' | 'OVERWRITE', firstLink: boolean): Promise<void> {
-    const now = new Date().toISOString();
-    const eventId = newEventId();
-    await tx.insertEvent({
-      event_id: eventId,
-      env_id: key.env_id,
-      kind: 'connection',
-      ordering_key: `link:${key.flow_id}:${key.tenant}`,
-      payload: {
-        tenant: key.tenant,
-        flow_id: key.flow_id,
-        env_id: key.env_id,
-        connector: key.connector_id,
-        connector_type: key.role === 'source' ? 'linkedSource' : key.role === 'target' ? 'linkedTarget' : 'linkedConnector',
-        event,
-        timestamp: now,
-        event_id: eventId,
-        first_link: firstLink,
-      },
-      created_at: now,
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
+import { recordConnectionEvent } from '../links/connection-event.js';
 
 /** Tenants and their tenant-config.json. */
 export class TenantService {
@@ -9,8 +10,13 @@ export class TenantService {
     return (await this.store.listTenants(envId)).map((t) => t.tenant);
   }
 
+  /** Deletes the tenant and its links; each removed link is reported as an UNLINK connection event. */
   async remove(envId: string, tenant: string): Promise<void> {
-    if (!(await this.store.deleteTenant(envId, tenant))) throw notFound('tenant', { tenant });
+    await this.store.transaction(async (tx) => {
+      const links = await tx.listLinks({ env_id: envId, tenant });
+      if (!(await tx.deleteTenant(envId, tenant))) throw notFound('tenant', { tenant });
+      for (const link of links) await recordConnectionEvent(tx, link, 'UNLINK', false);
+    });
   }
 
   async getConfig(envId: string, tenant: string): Promise<Record<string, unknown>> {

@@ -63,7 +63,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
       assert.equal(e.env_id, h.envId);
       assert.equal(e.flow_id, 'src');
       assert.equal(e.connector, 'csv');
-      assert.equal(e.connector_type, 'linkedSource');
+      assert.equal(e.connector_type, 'source');
       assert.ok(!Number.isNaN(Date.parse(e.timestamp as string)));
       assert.equal(typeof e.event_id, 'string');
     }
@@ -102,10 +102,10 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.deepEqual((await h.api('GET', base)).body, []);
     const events = (await connectionEvents()).filter((e) => e.tenant === 't3');
     assert.deepEqual(events.map((e) => [e.connector, e.connector_type, e.event]), [
-      ['jsonl', 'linkedTarget', 'LINK'],
-      ['csv', 'linkedTarget', 'LINK'],
-      ['jsonl', 'linkedTarget', 'UNLINK'],
-      ['csv', 'linkedTarget', 'UNLINK'],
+      ['jsonl', 'target', 'LINK'],
+      ['csv', 'target', 'LINK'],
+      ['jsonl', 'target', 'UNLINK'],
+      ['csv', 'target', 'UNLINK'],
     ]);
   });
 

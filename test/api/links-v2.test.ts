@@ -78,12 +78,12 @@ describe('v2 links: linkedConnectors and discover', () => {
 
     const conn = await events('connection', 't1');
     assert.deepEqual(conn.map((e) => [e.event, e.connector_type, e.first_link]), [
-      ['LINK', 'linkedConnector', true],
-      ['OVERWRITE', 'linkedConnector', false],
-      ['OVERWRITE', 'linkedConnector', false],
-      ['OVERWRITE', 'linkedConnector', false],
-      ['OVERWRITE', 'linkedConnector', false],
-      ['UNLINK', 'linkedConnector', false],
+      ['LINK', 'connector', true],
+      ['OVERWRITE', 'connector', false],
+      ['OVERWRITE', 'connector', false],
+      ['OVERWRITE', 'connector', false],
+      ['OVERWRITE', 'connector', false],
+      ['UNLINK', 'connector', false],
     ]);
   });
 

@@ -56,6 +56,12 @@ describe('tenants', () => {
     assert.deepEqual((await h.api('GET', `/${h.envId}/src/acme/linkedSources`)).body, []);
     assert.deepEqual((await h.api('GET', `/v2/${h.envId}/both/acme/linkedConnectors`)).body, []);
     assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 'acme' }), []);
+    // Each removed link is reported as an UNLINK connection event.
+    const unlinks = (await h.sinew.services.store.listEvents(h.envId, 1000))
+      .filter((e) => e.kind === 'connection' && e.payload.tenant === 'acme' && e.payload.event === 'UNLINK')
+      .map((e) => [e.payload.flow_id, e.payload.connector_type])
+      .sort();
+    assert.deepEqual(unlinks, [['both', 'connector'], ['src', 'source']]);
     assertError(await h.api('GET', `/tenant/${h.envId}/acme/config`), 404, 'NOT_FOUND');
     assertError(await h.api('DELETE', `/tenant/${h.envId}/acme`), 404, 'NOT_FOUND');
     // The other tenant keeps its link and config.

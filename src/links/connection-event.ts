@@ -1,0 +1,32 @@
+import type { StoreOps } from '../store/store.js';
+import type { LinkKey } from '../model/link.js';
+import { newEventId } from '../ids/short-id.js';
+
+export type ConnectionEventKind = 'LINK' | 'UNLINK' | 'OVERWRITE';
+
+/**
+ * Writes a connection event (seeds/003) to the outbox, inside the caller's transaction.
+ * `connector_type` is the link's role — `source`, `target` or `connector` — as in the seed's example.
+ */
+export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: ConnectionEventKind, firstLink: boolean): Promise<void> {
+  const now = new Date().toISOString();
+  const eventId = newEventId();
+  await tx.insertEvent({
+    event_id: eventId,
+    env_id: key.env_id,
+    kind: 'connection',
+    ordering_key: `link:${key.flow_id}:${key.tenant}`,
+    payload: {
+      tenant: key.tenant,
+      flow_id: key.flow_id,
+      env_id: key.env_id,
+      connector: key.connector_id,
+      connector_type: key.role,
+      event,
+      timestamp: now,
+      event_id: eventId,
+      first_link: firstLink,
+    },
+    created_at: now,
+  });
+}
