@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import type { TargetConnector } from '../../src/connectors/sdk/connector.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 
-const FIXTURES = '/work/shared/singer-fixtures/target-streams';
+const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
 async function* each(messages: SingerMessage[]): AsyncGenerator<SingerMessage> {
   yield* messages;

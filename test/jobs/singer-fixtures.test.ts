@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/singer-fixtures/target-streams/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
 /** Streams our built-in jsonl target must refuse, and why (the job ends EXPORT_FAILED naming it). */
 const REFUSED: Record<string, RegExp> = {

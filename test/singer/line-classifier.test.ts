@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
@@ -8,7 +9,7 @@ import { classifyLine, type ClassifiedLine } from '../../src/singer/line-classif
 import { isLosslessNumber, stringifyJson } from '../../src/singer/lossless-json.js';
 import type { RecordMessage, SchemaMessage } from '../../src/singer/message.js';
 
-const FIXTURES = '/work/shared/singer-fixtures/target-streams';
+const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
 async function classifyFile(name: string): Promise<ClassifiedLine[]> {
   const out: ClassifiedLine[] = [];
