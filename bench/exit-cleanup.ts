@@ -15,8 +15,13 @@ let signalsInstalled = false;
 function installSignalHandlers(): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: under `node --import tsx`, tsx's own signal handler exits at once when it
+    // finds no other listener — which `once` would have removed before our async clean-up ran.
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
       void runCleanups().finally(() => process.exit(130));
     });
   }
