@@ -39,6 +39,21 @@ describe('jobs whose connectors misbehave', () => {
     assert.match(logs.text, /==> target <==/);
   });
 
+  test('streaming: a dying tap fails the sync, a dying target fails the export', async () => {
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'stream-tapdies', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 500, fail_after: 50 } });
+    const tapDies = await h.waitForJob('stream-tapdies', 't', (await h.api('POST', `/${h.envId}/stream-tapdies/t/jobs`, { streaming_job: true })).body.job_id);
+    assert.equal(tapDies.status, 'SYNC_FAILED');
+    assert.match(tapDies.error, /tap exited with code 1/);
+    assert.ok(tapDies.status_timestamp.EXPORT_STARTED, 'tap and target ran together');
+
+    const out2 = await h.tmp('out');
+    await sourceFlow(h, { flow: 'stream-targetdies', tap, target, outDir: out2, tenant: 't', sourceConfig: { records: 20000 }, targetConfig: { fail_after: 100 } });
+    const targetDies = await h.waitForJob('stream-targetdies', 't', (await h.api('POST', `/${h.envId}/stream-targetdies/t/jobs`, { streaming_job: true })).body.job_id);
+    assert.equal(targetDies.status, 'EXPORT_FAILED', targetDies.error);
+    assert.match(targetDies.error, /target/);
+  });
+
   test('log lines a tap prints on stdout are counted and reported, not fatal', async () => {
     const out = await h.tmp('out');
     await sourceFlow(h, { flow: 'chatty', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 20, log_to_stdout: true } });

@@ -20,7 +20,7 @@ export async function runPassThroughEtl(jobRoot: string, fieldMap: FieldMap | nu
     return;
   }
   const input = createReadStream(path.join(jobRoot, JOB_FILES.syncData), { highWaterMark: 1024 * 1024 });
-  const out = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.etlData)));
+  const out = new LineBatchWriter([createWriteStream(path.join(jobRoot, JOB_FILES.etlData))]);
   for await (const batch of readLineBatches(input)) {
     for (const raw of batch) {
       const classified = classifyLine(raw);

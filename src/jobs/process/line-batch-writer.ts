@@ -1,32 +1,37 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 const NEWLINE = Buffer.from('\n');
 const FLUSH_AT = 256 * 1024;
 
 /**
- * Writes newline-terminated lines to a stream in ~256 KiB batches. Singer streams are millions of
- * small lines; one write() per line would dominate the cost of a pass-through. Honours back-pressure:
- * `write` returns a promise only when the stream asked us to wait.
+ * Writes newline-terminated lines in ~256 KiB batches to one or more streams (a streaming job feeds
+ * the sync-output file and the target from the same batch, built once). Singer streams are millions
+ * of small lines; one write() per line would dominate the cost of a pass-through. Honours
+ * back-pressure: `write` returns a promise only when a stream asked us to wait.
  */
 export class LineBatchWriter {
   private chunks: Buffer[] = [];
   private pending = 0;
-  private error: Error | null = null;
+  private readonly errors = new Map<Writable, Error>();
   bytesWritten = 0;
 
-  constructor(private readonly out: Writable) {
-    out.on('error', (e: Error) => {
-      this.error ??= e;
-    });
+  constructor(private readonly outs: Writable[]) {
+    for (const out of outs) {
+      out.on('error', (e: Error) => {
+        if (!this.errors.has(out)) this.errors.set(out, e);
+      });
+    }
   }
 
-  get failed(): Error | null {
-    return this.error;
+  /** The error of `out` (or of any stream), once one has failed. */
+  failed(out?: Writable): Error | null {
+    if (out) return this.errors.get(out) ?? null;
+    return this.errors.values().next().value ?? null;
   }
 
   write(line: Buffer): Promise<void> | undefined {
-    if (this.error) throw this.error;
+    const error = this.failed();
+    if (error) throw error;
     this.chunks.push(line, NEWLINE);
     this.pending += line.length + 1;
     if (this.pending >= FLUSH_AT) return this.flush();
@@ -39,32 +44,44 @@ export class LineBatchWriter {
     this.bytesWritten += this.pending;
     this.chunks = [];
     this.pending = 0;
-    if (this.out.write(batch)) return undefined;
-    return this.waitDrain();
+    const waits: Promise<void>[] = [];
+    for (const out of this.outs) if (!out.write(batch)) waits.push(this.waitDrain(out));
+    return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
 
-  private async waitDrain(): Promise<void> {
-    // 'drain' never comes once the stream has failed or closed, so wait for whichever comes first.
-    const ac = new AbortController();
-    try {
-      await Promise.race([
-        once(this.out, 'drain', { signal: ac.signal }),
-        once(this.out, 'close', { signal: ac.signal }),
-        once(this.out, 'error', { signal: ac.signal }).then(() => undefined),
-      ]);
-    } catch {
-      /* aborted or errored: the error is recorded */
-    } finally {
-      ac.abort();
-    }
-    if (this.error) throw this.error;
+  /** Resolves on 'drain'; rejects when the stream fails or closes first ('drain' never comes then). */
+  private waitDrain(out: Writable): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        out.off('drain', onDrain);
+        out.off('error', onEnd);
+        out.off('close', onEnd);
+      };
+      const onDrain = (): void => {
+        done();
+        resolve();
+      };
+      const onEnd = (): void => {
+        done();
+        reject(this.errors.get(out) ?? new Error('the stream closed while data was pending'));
+      };
+      out.on('drain', onDrain);
+      out.on('error', onEnd);
+      out.on('close', onEnd);
+    });
   }
 
   async end(): Promise<void> {
     await this.flush();
-    if (this.error) throw this.error;
-    await new Promise<void>((resolve, reject) => {
-      this.out.end((err?: Error | null) => (err ? reject(err) : resolve()));
-    });
+    const error = this.failed();
+    if (error) throw error;
+    await Promise.all(
+      this.outs.map(
+        (out) =>
+          new Promise<void>((resolve, reject) => {
+            out.end((err?: Error | null) => (err ? reject(err) : resolve()));
+          }),
+      ),
+    );
   }
 }

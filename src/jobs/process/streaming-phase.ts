@@ -23,24 +23,28 @@ export async function runStreamingPhase(
   const target = startConnector(targetRun, jobRoot, 'target');
   onBothStarted();
   const output = readTargetOutput(target);
-  const file = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.syncData)));
-  const toTarget = new LineBatchWriter(target.stdin!);
+  const file = createWriteStream(path.join(jobRoot, JOB_FILES.syncData));
+  // One batch, two destinations: the kept sync output and the target's stdin.
+  const out = new LineBatchWriter([file, target.stdin!]);
   let writeError: Error | null = null;
   try {
-    await pumpTapOutput(tap, tally, [file, toTarget]);
-    await toTarget.end();
+    await pumpTapOutput(tap, tally, out);
+    await out.end();
   } catch (e) {
     writeError = e as Error;
     tap.kill('SIGTERM');
+    file.end();
+    target.stdin!.destroy();
   }
-  await file.end();
   const targetState = await output;
   const tapExit = await tap.exited;
-  if (writeError && toTarget.failed) {
-    await assertTargetSucceeded(target, writeError);
+  if (writeError) {
+    // Whose fault: a target that died (or stopped reading) fails the export; otherwise the sync.
+    const targetExit = await target.exited.catch(() => ({ code: 1 }));
+    if (targetExit.code !== 0 || out.failed(target.stdin!)) await assertTargetSucceeded(target, writeError);
+    throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${writeError.message}`);
   }
-  if (tapExit.code !== 0 && !writeError) await assertTapSucceeded(tap);
-  if (writeError) throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${writeError.message}`);
+  if (tapExit.code !== 0) await assertTapSucceeded(tap);
   await assertTargetSucceeded(target, null);
   return targetState;
 }

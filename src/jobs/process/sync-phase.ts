@@ -10,19 +10,17 @@ import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { StreamTally } from './record-counter.js';
 
 /**
- * Reads a tap's stdout line by line into `sinks` (raw bytes, untouched), tallying as it goes.
+ * Reads a tap's stdout line by line into `sink` (raw bytes, untouched), tallying as it goes.
  * A line that is not a Singer message is counted and logged, never fatal.
  */
-export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sinks: LineBatchWriter[]): Promise<void> {
+export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink: LineBatchWriter): Promise<void> {
   // Batches: one await per chunk, not per line — this loop is the hot path of every job.
   for await (const batch of readLineBatches(tap.stdout)) {
     for (const raw of batch) {
       const line = classifyLine(raw);
       if (!tally.take(line)) continue;
-      for (const sink of sinks) {
-        const wait = sink.write(line.raw);
-        if (wait) await wait;
-      }
+      const wait = sink.write(line.raw);
+      if (wait) await wait;
     }
   }
 }
@@ -35,9 +33,9 @@ export async function assertTapSucceeded(tap: SingerProcess): Promise<void> {
 /** Sync: run the tap to completion, keeping everything it said in `sync-output/data.singer`. */
 export async function runSyncPhase(run: ConnectorRun, jobRoot: string, tally: StreamTally): Promise<void> {
   const tap = startConnector(run, jobRoot, 'tap');
-  const out = new LineBatchWriter(createWriteStream(path.join(jobRoot, JOB_FILES.syncData)));
+  const out = new LineBatchWriter([createWriteStream(path.join(jobRoot, JOB_FILES.syncData))]);
   try {
-    await pumpTapOutput(tap, tally, [out]);
+    await pumpTapOutput(tap, tally, out);
   } catch (e) {
     tap.kill('SIGTERM');
     await tap.exited;
