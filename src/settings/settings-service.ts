@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
+import { jobSettingsSchema, monitoringSchema } from './environment-settings.js';
 import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 
 /**
@@ -11,8 +12,8 @@ export const settingsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    job_settings: { type: 'object' },
-    monitoring: { type: 'object' },
+    job_settings: jobSettingsSchema,
+    monitoring: monitoringSchema,
     storage: { type: 'object' },
   },
 } as const;
@@ -31,7 +32,12 @@ export class SettingsService {
       const env = await tx.getEnvironment(envId);
       if (!env) throw notFound('environment', { env_id: envId });
       const sections = restoreRedacted(patch, env.settings) as Record<string, unknown>;
-      await tx.putEnvironment({ ...env, settings: { ...env.settings, ...sections } });
+      // Sections merge field by field: a PUT of one job setting leaves the others as they were.
+      const merged: Record<string, unknown> = { ...env.settings };
+      for (const [name, section] of Object.entries(sections)) {
+        merged[name] = { ...((env.settings[name] ?? {}) as Record<string, unknown>), ...(section as Record<string, unknown>) };
+      }
+      await tx.putEnvironment({ ...env, settings: merged });
     });
     return this.get(envId);
   }

@@ -20,7 +20,7 @@ describe('environment settings', () => {
     assert.deepEqual(res.body, {});
   });
 
-  test('PUT merges top-level sections; secrets are redacted on GET and kept in the store', async () => {
+  test('PUT merges sections field by field; secrets are redacted on GET and kept in the store', async () => {
     const jobSettings = { force_full_sync: false, trigger_job_on_link: true };
     const first = await h.api('PUT', `/${h.envId}/settings`, { job_settings: jobSettings });
     assert.equal(first.status, 200, first.text);
@@ -29,8 +29,8 @@ describe('environment settings', () => {
     const hookSecret = 'whsec-Qv7-never-show';
     const ddKey = 'dd-91ab-never-show';
     const monitoring = {
-      webhooks: [{ url: 'https://hooks.example.com/sinew', secret: hookSecret, subscriptions: ['job_lifecycle'] }],
-      datadog: { region: 'EU', api_key: ddKey },
+      webhooks: { job_lifecycle: { url: 'https://hooks.example.com/sinew', secret: hookSecret } },
+      datadog: { site: 'datadoghq.eu', api_key: ddKey },
       slack: { webhook_url: 'https://hooks.slack.com/services/T/B/X' },
     };
     const second = await h.api('PUT', `/${h.envId}/settings`, { monitoring });
@@ -39,29 +39,31 @@ describe('environment settings', () => {
     assert.deepEqual(got.body, second.body);
     // The first section survived the second PUT.
     assert.deepEqual(got.body.job_settings, jobSettings);
-    assert.equal(got.body.monitoring.webhooks[0].url, 'https://hooks.example.com/sinew');
-    assert.equal(got.body.monitoring.webhooks[0].secret, '********');
-    assert.deepEqual(got.body.monitoring.webhooks[0].subscriptions, ['job_lifecycle']);
+    assert.equal(got.body.monitoring.webhooks.job_lifecycle.url, 'https://hooks.example.com/sinew');
+    assert.equal(got.body.monitoring.webhooks.job_lifecycle.secret, '********');
     assert.equal(got.body.monitoring.datadog.api_key, '********');
-    assert.equal(got.body.monitoring.datadog.region, 'EU');
+    assert.equal(got.body.monitoring.datadog.site, 'datadoghq.eu');
     for (const r of [second, got]) assert.ok(!r.text.includes(hookSecret) && !r.text.includes(ddKey));
     const env = await h.sinew.services.store.getEnvironment(h.envId);
-    const stored = env!.settings.monitoring as { webhooks: { secret: string }[] };
-    assert.equal(stored.webhooks[0].secret, hookSecret, 'the server keeps the secret to sign deliveries');
+    const stored = env!.settings.monitoring as { webhooks: { job_lifecycle: { secret: string } } };
+    assert.equal(stored.webhooks.job_lifecycle.secret, hookSecret, 'the server keeps the secret to sign deliveries');
 
     // Saving back what GET showed keeps the secrets (not the literal `********`).
     const shown = (await h.api('GET', `/${h.envId}/settings`)).body;
-    shown.monitoring.datadog.region = 'US';
+    shown.monitoring.datadog.site = 'datadoghq.com';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: shown.monitoring })).status, 200);
-    const resaved = (await h.sinew.services.store.getEnvironment(h.envId))!.settings.monitoring as { webhooks: { secret: string }[]; datadog: { api_key: string; region: string } };
-    assert.equal(resaved.webhooks[0].secret, hookSecret);
-    assert.deepEqual(resaved.datadog, { region: 'US', api_key: ddKey });
+    const resaved = (await h.sinew.services.store.getEnvironment(h.envId))!.settings.monitoring as {
+      webhooks: { job_lifecycle: { secret: string } };
+      datadog: { api_key: string; site: string };
+    };
+    assert.equal(resaved.webhooks.job_lifecycle.secret, hookSecret);
+    assert.deepEqual(resaved.datadog, { site: 'datadoghq.com', api_key: ddKey });
 
-    // A section is replaced as a whole.
+    // Fields of a section merge: the others keep their values.
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_discover: true } });
     const after = await h.api('GET', `/${h.envId}/settings`);
-    assert.deepEqual(after.body.job_settings, { force_discover: true });
-    assert.equal(after.body.monitoring.datadog.region, 'US');
+    assert.deepEqual(after.body.job_settings, { ...jobSettings, force_discover: true });
+    assert.equal(after.body.monitoring.datadog.site, 'datadoghq.com');
   });
 
   test('invalid settings are 400 and change nothing', async () => {
@@ -70,6 +72,10 @@ describe('environment settings', () => {
     assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: [] }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, { storage: 's3://x' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, [1]), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_everything: true } }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: 'yes' } }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: { datadog: { site: 'datadoghq.com' } } }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { secret: 'x' } } } }), 400, 'VALIDATION_FAILED');
     assert.deepEqual((await h.api('GET', `/${h.envId}/settings`)).body, before);
   });
 });

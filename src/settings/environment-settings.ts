@@ -1,0 +1,128 @@
+/**
+ * The environment settings document (`GET/PUT /{env}/settings`), seeds/000 and seeds/002:
+ * job settings, monitoring (webhooks, Datadog, Slack) and storage. Flows may override job settings
+ * (`job_settings` in the flow definition), field by field.
+ */
+export interface JobSettings {
+  /** Every job runs a full historical sync: stored state is ignored. */
+  force_full_sync: boolean;
+  /** The catalog (field map) is refreshed by a discover before every job, keeping selections. */
+  force_discover: boolean;
+  /** A full sync job starts as soon as a tenant links a source/connector. */
+  trigger_job_on_link: boolean;
+  /** A discover runs as soon as a tenant links a source/connector. */
+  discover_on_link: boolean;
+  /** A failed job rolls back: state, snapshots and record-id maps return to what they were. */
+  rollback_on_failure: boolean;
+  /** Links made while this is on get `default_schedule` as their schedule. */
+  default_schedule_on_link: boolean;
+  /** The environment's default sync schedule, e.g. `{ "schedule_expression": "cron(0 0 * * *)" }`. */
+  default_schedule: { schedule_expression: string; job_type?: 'read' | 'write' } | null;
+  /** Snapshots are saved even when the job fails. */
+  save_snapshots_on_failure: boolean;
+  /** Write jobs save the InputId → RemoteId map as snapshot files. */
+  save_record_ids_in_snapshots: boolean;
+}
+
+export interface WebhookSubscription {
+  url: string;
+  /** Signs each body with HMAC-SHA1 into X-Hub-Signature. Never returned in clear. */
+  secret?: string;
+}
+
+export interface MonitoringSettings {
+  webhooks: {
+    job_lifecycle?: WebhookSubscription;
+    discover?: WebhookSubscription;
+    connection?: WebhookSubscription;
+  };
+  /** Datadog events API: site/region like `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`. */
+  datadog?: { site: string; api_key: string };
+  /** Slack incoming webhook, for failed jobs. */
+  slack?: { webhook_url: string };
+  /** Webhook URLs may point at loopback/private addresses (embedded mode allows loopback by default). */
+  allow_private_urls?: boolean;
+}
+
+export interface EnvironmentSettings {
+  job_settings: JobSettings;
+  monitoring: MonitoringSettings;
+  storage: Record<string, unknown>;
+}
+
+export const DEFAULT_JOB_SETTINGS: JobSettings = {
+  force_full_sync: false,
+  force_discover: false,
+  trigger_job_on_link: false,
+  discover_on_link: false,
+  rollback_on_failure: false,
+  default_schedule_on_link: false,
+  default_schedule: null,
+  save_snapshots_on_failure: false,
+  save_record_ids_in_snapshots: false,
+};
+
+const subscription = {
+  type: 'object',
+  required: ['url'],
+  additionalProperties: false,
+  properties: { url: { type: 'string', minLength: 1, maxLength: 2048 }, secret: { type: 'string', maxLength: 512 } },
+} as const;
+
+/** JSON Schema of job settings (all optional in a PUT; unknown keys refused). */
+export const jobSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    force_full_sync: { type: 'boolean' },
+    force_discover: { type: 'boolean' },
+    trigger_job_on_link: { type: 'boolean' },
+    discover_on_link: { type: 'boolean' },
+    rollback_on_failure: { type: 'boolean' },
+    default_schedule_on_link: { type: 'boolean' },
+    default_schedule: {
+      type: ['object', 'null'],
+      required: ['schedule_expression'],
+      additionalProperties: false,
+      properties: { schedule_expression: { type: 'string', minLength: 1 }, job_type: { type: 'string', enum: ['read', 'write'] } },
+    },
+    save_snapshots_on_failure: { type: 'boolean' },
+    save_record_ids_in_snapshots: { type: 'boolean' },
+  },
+} as const;
+
+export const monitoringSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    webhooks: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { job_lifecycle: subscription, discover: subscription, connection: subscription },
+    },
+    datadog: {
+      type: 'object',
+      required: ['site', 'api_key'],
+      additionalProperties: false,
+      properties: { site: { type: 'string', minLength: 1 }, api_key: { type: 'string', minLength: 1 } },
+    },
+    slack: { type: 'object', required: ['webhook_url'], additionalProperties: false, properties: { webhook_url: { type: 'string', minLength: 1 } } },
+    allow_private_urls: { type: 'boolean' },
+  },
+} as const;
+
+/** The settings of an environment document, with defaults filled in. */
+export function environmentSettings(doc: Record<string, unknown>): EnvironmentSettings {
+  const job = (doc.job_settings ?? {}) as Partial<JobSettings>;
+  const monitoring = (doc.monitoring ?? {}) as Partial<MonitoringSettings>;
+  return {
+    job_settings: { ...DEFAULT_JOB_SETTINGS, ...job },
+    monitoring: { webhooks: {}, ...monitoring },
+    storage: (doc.storage ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** The job settings in force for a flow: the environment's, overridden by the flow's own. */
+export function effectiveJobSettings(envDoc: Record<string, unknown>, flowOverrides?: Partial<JobSettings> | null): JobSettings {
+  return { ...environmentSettings(envDoc).job_settings, ...(flowOverrides ?? {}) };
+}
