@@ -7,16 +7,37 @@ import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
 import { createServices } from './create-services.js';
 import { bootstrapEnvironment, type BootstrapResult } from './bootstrap.js';
 import type { SinewServices } from './services.js';
+import { ALL_ROLES, type BackgroundRole, type RoleSelection } from './background-role.js';
 
 export interface RunningSinew {
+  /** The API's base URL ('' when this process runs no API). */
   url: string;
   services: SinewServices;
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
 }
 
-/** `sinew serve`: API + worker (+ scheduler, when it exists) in one process — the embedded default. */
-export async function startSinew(config: RuntimeConfig): Promise<RunningSinew> {
+/** The background roles this process runs, in start order (stopped in reverse). */
+function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: RoleSelection, apiUrl: string): BackgroundRole[] {
+  const out: BackgroundRole[] = [];
+  if (roles.worker) {
+    out.push(
+      new Worker({
+        store: services.store,
+        queue: services.queue,
+        storage: services.storage,
+        lifecycle: services.lifecycle,
+        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl),
+        logger: services.logger,
+        concurrency: config.workerConcurrency,
+      }),
+    );
+  }
+  return out;
+}
+
+/** `sinew serve` (all roles) — the embedded default: API, worker and scheduler in one process. */
+export async function startSinew(config: RuntimeConfig, roles: RoleSelection = ALL_ROLES): Promise<RunningSinew> {
   const logger = pino({
     level: config.logLevel,
     redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', '*.config', '*.password', '*.secret'], censor: '********' },
@@ -24,21 +45,17 @@ export async function startSinew(config: RuntimeConfig): Promise<RunningSinew> {
   const services = await createServices(config, logger);
   const bootstrap = await bootstrapEnvironment(services, config);
   let server: FastifyInstance | undefined;
-  let worker: Worker | undefined;
+  const started: BackgroundRole[] = [];
   try {
-    server = await buildServer(services);
-    const address = await server.listen({ port: config.port, host: config.host });
-    const url = address.replace('[::1]', '127.0.0.1');
-    worker = new Worker({
-      store: services.store,
-      queue: services.queue,
-      storage: services.storage,
-      lifecycle: services.lifecycle,
-      planBuilder: new JobPlanBuilder(services.store, services.box, url),
-      logger,
-      concurrency: config.workerConcurrency,
-    });
-    await worker.start();
+    let url = '';
+    if (roles.api) {
+      server = await buildServer(services);
+      url = (await server.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
+    }
+    for (const role of backgroundRoles(services, config, roles, url || `http://${config.host}:${config.port}`)) {
+      await role.start();
+      started.push(role);
+    }
     let stopped = false;
     return {
       url,
@@ -47,13 +64,14 @@ export async function startSinew(config: RuntimeConfig): Promise<RunningSinew> {
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await server!.close();
-        await worker!.stop();
+        await server?.close();
+        for (const role of [...started].reverse()) await role.stop();
         await services.store.close();
       },
     };
   } catch (e) {
     await server?.close();
+    for (const role of [...started].reverse()) await role.stop().catch(() => {});
     await services.store.close();
     throw e;
   }

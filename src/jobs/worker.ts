@@ -11,6 +11,7 @@ import type { JobPlanBuilder } from './job-plan-builder.js';
 import { failureStatusFor } from './job-transitions.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { JobCompletion } from './job-completion.js';
+import type { BackgroundRole } from '../app/background-role.js';
 
 const KILL_GRACE_MS = 5000;
 
@@ -19,7 +20,8 @@ const KILL_GRACE_MS = 5000;
  * what the child reports through the job lifecycle. One job per link at a time: a job whose link is
  * busy waits for the running one to end.
  */
-export class Worker {
+export class Worker implements BackgroundRole {
+  readonly name = 'worker';
   private readonly running = new Map<string, ChildProcess>();
   private readonly waitingForLink: QueuedJob[] = [];
   private readonly completion: JobCompletion;
