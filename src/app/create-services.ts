@@ -11,6 +11,7 @@ import { FlowService } from '../flows/flow-service.js';
 import { ConnectorService } from '../connectors/connector-service.js';
 import { LinkService } from '../links/link-service.js';
 import { DiscoverService } from '../links/discover-service.js';
+import { LinkReactions } from '../links/link-reactions.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { JobService } from '../jobs/job-service.js';
@@ -34,6 +35,10 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir });
   const queue = new InProcessQueue();
   const lifecycle = new JobLifecycle(store);
+  const links = new LinkService(store, box);
+  const discover = new DiscoverService(store, box, logger);
+  const jobs = new JobService(store, queue, lifecycle, box, storage);
+  links.onLinked(new LinkReactions(store, jobs, discover, logger).onLinked);
   return {
     logger,
     store,
@@ -44,11 +49,11 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     environments: new EnvironmentService(store, box),
     flows: new FlowService(store, box),
     connectors: new ConnectorService(store),
-    links: new LinkService(store, box),
-    discover: new DiscoverService(store, box, logger),
+    links,
+    discover,
     tenants: new TenantService(store),
     settings: new SettingsService(store),
-    jobs: new JobService(store, queue, lifecycle, box, storage),
+    jobs,
     lifecycle,
   };
 }

@@ -7,6 +7,7 @@ import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { newFlowId } from '../ids/short-id.js';
+import { jobSettingsSchema } from '../settings/environment-settings.js';
 
 export const flowDefinitionSchema = {
   type: 'object',
@@ -24,6 +25,7 @@ export const flowDefinitionSchema = {
     },
     etl: { type: 'object', required: ['script'], properties: { script: { type: 'string', minLength: 1 } } },
     field_map: { type: 'object' },
+    job_settings: jobSettingsSchema,
   },
 } as const;
 
@@ -76,6 +78,7 @@ export class FlowService {
       ...(target ? { target } : {}),
       ...(def.etl ? { etl: def.etl } : {}),
       ...(def.field_map ? { field_map: def.field_map } : {}),
+      ...(def.job_settings ? { job_settings: def.job_settings } : {}),
       created_at: existing?.created_at ?? now,
       updated_at: now,
     };

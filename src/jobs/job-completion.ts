@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import type { JobLifecycle } from './job-lifecycle.js';
+import { pruneFieldMap } from '../singer/catalog-refresh.js';
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
 export class JobCompletion {
@@ -28,7 +29,8 @@ export class JobCompletion {
         const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
         await this.store.transaction(async (tx) => {
           const link = await tx.getLink(key);
-          if (link) await tx.putLink({ ...link, catalog: message.catalog, updated_at: new Date().toISOString() });
+          // Discover keeps the field map consistent with the catalog: fields that are gone leave it.
+          if (link) await tx.putLink({ ...link, catalog: message.catalog, field_map: pruneFieldMap(link.field_map, message.catalog), updated_at: new Date().toISOString() });
         });
         return;
       }

@@ -29,11 +29,13 @@ export function newJob(args: {
   startedBy: string;
   scheduled: boolean;
   box: SecretBox;
+  /** The job settings' force_full_sync: stored state is ignored. */
+  forceFullSync: boolean;
 }): Job {
   const { envId, flow, tenant, request, parties, box } = args;
   const now = new Date();
   const jobId = newJobId();
-  const usesState = parties.tap !== 'api' && !request.reset_source_state && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
+  const usesState = parties.tap !== 'api' && !request.reset_source_state && !args.forceFullSync && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
   const syncType: SyncType = usesState ? 'incremental_sync' : 'full_sync';
   const hasOverrides = request.override_source_config || request.override_target_config;
   return {

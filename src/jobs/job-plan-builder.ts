@@ -7,6 +7,7 @@ import { openJson } from '../crypto/sealed-json.js';
 import { catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
 import type { JobPlan, PlannedConnector } from './job-plan.js';
 import { connectorEnvironment } from './connector-environment.js';
+import { effectiveJobSettings } from '../settings/environment-settings.js';
 
 interface Overrides {
   override_source_config: Record<string, unknown> | null;
@@ -36,11 +37,13 @@ export class JobPlanBuilder {
       throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
     }
     const linkConfig = link ? openJson(this.box, link.config_encrypted) : {};
+    const env = await this.store.getEnvironment(job.env_id);
+    const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
 
     // Who reads: the API source for write jobs, otherwise the linked source/connector.
     const source = isWrite
       ? await this.connector(job, 'api', 'tap', {}, overrides.override_source_config, false)
-      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null);
+      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null || settings.force_discover);
     if (!isWrite) {
       if (job.override_start_date) source.config.start_date = job.override_start_date;
       if (job.override_end_date) source.config.end_date = job.override_end_date;
@@ -66,6 +69,7 @@ export class JobPlanBuilder {
       selectedTables: job.override_selected_tables,
       streaming: job.streaming_job,
       env: connectorEnvironment(job, this.apiUrl),
+      settings,
     };
   }
 

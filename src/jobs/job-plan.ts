@@ -2,6 +2,7 @@ import type { Catalog } from '../singer/catalog.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Job } from '../model/job.js';
 import type { JsonSchema } from '../singer/json-schema.js';
+import type { JobSettings } from '../settings/environment-settings.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {
@@ -30,4 +31,6 @@ export interface JobPlan {
   streaming: boolean;
   /** Environment variables for connector processes (no Sinew secrets). */
   env: Record<string, string>;
+  /** The job settings in force (environment's, overridden by the flow's). */
+  settings: JobSettings;
 }

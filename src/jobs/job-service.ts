@@ -9,6 +9,7 @@ import { newJob } from './job-factory.js';
 import { resolveJobParties } from './job-parties.js';
 import type { JobRequest } from './job-request.js';
 import { JOB_FILES } from './job-root.js';
+import { effectiveJobSettings } from '../settings/environment-settings.js';
 
 export interface CreateJobArgs {
   envId: string;
@@ -45,7 +46,19 @@ export class JobService {
           hint: 'pass queue_if_active_job: true to queue this job behind it',
         });
       }
-      return newJob({ envId, flow, tenant, request, parties, startedBy: args.startedBy ?? tenant, scheduled: args.scheduled ?? false, box: this.box });
+      const env = await tx.getEnvironment(envId);
+      const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
+      return newJob({
+        envId,
+        flow,
+        tenant,
+        request,
+        parties,
+        startedBy: args.startedBy ?? tenant,
+        scheduled: args.scheduled ?? false,
+        box: this.box,
+        forceFullSync: settings.force_full_sync,
+      });
     });
     await this.queue.enqueue({ env_id: envId, job_id: job.job_id });
     return job;

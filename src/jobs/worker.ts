@@ -122,6 +122,12 @@ export class Worker implements BackgroundRole {
         env: plan.env,
       });
       this.running.set(job.job_id, child);
+      // job_timeout_seconds: a job still running then is stopped (its processes) and failed.
+      let timedOut = false;
+      const limit = setTimeout(() => {
+        timedOut = true;
+        this.kill(job.job_id);
+      }, plan.settings.job_timeout_seconds * 1000);
       let chain: Promise<unknown> = Promise.resolve();
       child.on('message', (message: JobProcessMessage) => {
         chain = chain.then(() => this.completion.apply(job, message)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
@@ -134,13 +140,16 @@ export class Worker implements BackgroundRole {
       const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
       child.send({ t: 'plan', json: stringifyJson(plan) });
       const exit = await exited;
+      clearTimeout(limit);
       this.running.delete(job.job_id);
       await chain;
       const final = await this.deps.store.getJob(job.env_id, job.job_id);
       if (final && !isTerminal(final.status)) {
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
         await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
-          error: `the job process exited with ${how} before the job finished (out of memory or killed?)`,
+          error: timedOut
+            ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
+            : `the job process exited with ${how} before the job finished (out of memory or killed?)`,
         });
       }
     } finally {

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
 import type { OutboxEvent } from '../model/event.js';
 import type { Catalog } from '../singer/catalog.js';
+import { carrySelections, pruneFieldMap } from '../singer/catalog-refresh.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
 import { stringifyJson } from '../singer/lossless-json.js';
@@ -60,7 +61,11 @@ export class DiscoverService {
         const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir });
         await this.store.transaction(async (tx) => {
           const fresh = await tx.getLink(key);
-          if (fresh) await tx.putLink({ ...fresh, catalog, updated_at: new Date().toISOString() });
+          if (fresh) {
+            // Selections survive the refresh; the field map loses what the catalog no longer has.
+            const merged = carrySelections(catalog, fresh.catalog);
+            await tx.putLink({ ...fresh, catalog: merged, field_map: pruneFieldMap(fresh.field_map, merged), updated_at: new Date().toISOString() });
+          }
           await tx.insertEvent(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });
         status = 'DISCOVER_SUCCESS';

@@ -36,8 +36,12 @@ export function linkView(link: Link, schema: Record<string, unknown> | null, con
   };
 }
 
+export type LinkListener = (link: Link, event: 'LINK' | 'OVERWRITE') => Promise<void>;
+
 /** Links (linkedSources / linkedTargets / linkedConnectors): credentials sealed, every change a connection event. */
 export class LinkService {
+  private readonly listeners: LinkListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
@@ -79,7 +83,7 @@ export class LinkService {
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
     if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
     const key: LinkKey = { env_id: envId, flow_id: flowId, tenant, role, connector_id: input.connector_id };
-    return this.store.transaction(async (tx) => {
+    const saved = await this.store.transaction(async (tx) => {
       const existing = await tx.getLink(key);
       if (merge && !existing) throw notFound(`linked ${role} ${input.connector_id}`);
       const stored = existing ? openJson(this.box, existing.config_encrypted) : undefined;
@@ -93,8 +97,9 @@ export class LinkService {
         ...key,
         config_encrypted: sealJson(this.box, config),
         field_map: input.field_map !== undefined ? input.field_map : (existing?.field_map ?? null),
-        // A new config may reach other data: keep the catalog only when merging a partial change.
-        catalog: merge ? (existing?.catalog ?? null) : null,
+        // The catalog (and the tenant's selections in it) stays; the next discover refreshes it and
+        // carries the selections over (src/singer/catalog-refresh.ts).
+        catalog: existing?.catalog ?? null,
         state: existing?.state ?? null,
         schedule: input.schedule !== undefined ? input.schedule : (existing?.schedule ?? null),
         created_at: existing?.created_at ?? now,
@@ -102,8 +107,15 @@ export class LinkService {
       };
       await tx.putLink(link);
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
-      return link;
+      return { link, event: existing ? ('OVERWRITE' as const) : ('LINK' as const) };
     });
+    for (const listener of this.listeners) await listener(saved.link, saved.event);
+    return saved.link;
+  }
+
+  /** Called after a link is created or overwritten (committed): job settings react here (trigger job, discover, schedule). */
+  onLinked(listener: LinkListener): void {
+    this.listeners.push(listener);
   }
 
   async remove(key: LinkKey): Promise<void> {

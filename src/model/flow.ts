@@ -1,4 +1,5 @@
 import type { FieldMap } from './field-map.js';
+import type { JobSettings } from '../settings/environment-settings.js';
 
 export type FlowType = 'v1-source' | 'v1-target' | 'v2';
 
@@ -11,6 +12,8 @@ export interface FlowDefinition {
   target?: { connector: string; config: Record<string, unknown>; config_sealed?: string };
   etl?: { script: string };
   field_map?: FieldMap;
+  /** Job settings of this flow that differ from the environment's. */
+  job_settings?: Partial<JobSettings>;
 }
 
 export interface Flow extends FlowDefinition {

@@ -22,6 +22,10 @@ export interface JobSettings {
   save_snapshots_on_failure: boolean;
   /** Write jobs save the InputId → RemoteId map as snapshot files. */
   save_record_ids_in_snapshots: boolean;
+  /** A job still running after this long is stopped and failed (its phase's *_FAILED). */
+  job_timeout_seconds: number;
+  /** Memory limit of the ETL script's process (MiB). */
+  etl_memory_mb: number;
 }
 
 export interface WebhookSubscription {
@@ -60,6 +64,8 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   default_schedule: null,
   save_snapshots_on_failure: false,
   save_record_ids_in_snapshots: false,
+  job_timeout_seconds: 24 * 3600,
+  etl_memory_mb: 2048,
 };
 
 const subscription = {
@@ -88,6 +94,8 @@ export const jobSettingsSchema = {
     },
     save_snapshots_on_failure: { type: 'boolean' },
     save_record_ids_in_snapshots: { type: 'boolean' },
+    job_timeout_seconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
+    etl_memory_mb: { type: 'integer', minimum: 64, maximum: 65536 },
   },
 } as const;
 

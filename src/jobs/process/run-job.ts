@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../../singer/catalog.js';
 import { applySelection } from '../../singer/catalog-selection.js';
+import { carrySelections } from '../../singer/catalog-refresh.js';
 import { runDiscover, tapArgs } from '../../singer/singer-process.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { JobStatus } from '../../model/job.js';
@@ -50,7 +51,8 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     if (plan.source.discover) {
       status('DISCOVER_STARTED');
       try {
-        catalog = await runDiscover({ command: plan.source.command, configPath: sourceConfig, cwd: root, env: plan.env });
+        // The tenant's selections survive a fresh discover wherever their streams and fields still exist.
+        catalog = carrySelections(await runDiscover({ command: plan.source.command, configPath: sourceConfig, cwd: root, env: plan.env }), plan.catalog);
       } catch (e) {
         throw new PhaseFailure('DISCOVER_FAILED', (e as Error).message);
       }
