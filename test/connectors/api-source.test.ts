@@ -70,8 +70,8 @@ describe('api source', () => {
 });
 
 describe('builtin registry', () => {
-  test('lists csv, jsonl and api with their roles', () => {
-    assert.deepEqual([...builtinConnectors.keys()].sort(), ['api', 'csv', 'jsonl']);
+  test('lists every built-in with its roles', () => {
+    assert.deepEqual([...builtinConnectors.keys()].sort(), ['api', 'csv', 'http', 'hubspot', 'jsonl', 'postgres', 'salesforce']);
     for (const [id, c] of builtinConnectors) {
       assert.equal(c.definition.id, id);
       assert.equal(Boolean(c.source), c.definition.kind !== 'target');

@@ -1,0 +1,84 @@
+import { invalid } from '../../../errors/sinew-error.js';
+import { optionalString, positiveInteger, readRetryConfig, requiredString, retryConfigProperties, stringMap } from '../write/config-reading.js';
+
+const ID = 'http';
+
+/** Header values that carry credentials: writeOnly, so stored configs are redacted. */
+const secretHeader = { type: 'string', writeOnly: true } as const;
+
+export const httpConfigSchema = {
+  type: 'object',
+  required: ['url'],
+  properties: {
+    url: { type: 'string', minLength: 1, description: 'The collection, e.g. https://api.example.com/contacts.' },
+    create_method: { type: 'string', default: 'POST' },
+    create_url: { type: 'string', default: '{url}', description: 'URL template of a create; {url} is the collection.' },
+    update_method: { type: 'string', default: 'PATCH' },
+    update_url: { type: 'string', default: '{url}/{id}', description: 'URL template of an update; {id} is the remote id.' },
+    delete_url: { type: 'string', default: '{url}/{id}', description: 'URL template of a delete (rollback).' },
+    batch_url: { type: 'string', description: 'When set, creates are sent as JSON arrays to this URL (template).' },
+    batch_method: { type: 'string', default: 'POST' },
+    batch_size: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+    headers: {
+      type: 'object',
+      description: 'Headers sent with every call, e.g. the auth header.',
+      properties: { Authorization: secretHeader, authorization: secretHeader, 'X-Api-Key': secretHeader, 'x-api-key': secretHeader },
+      additionalProperties: { type: 'string' },
+    },
+    id_field: { type: 'string', default: 'id', description: 'Field of the response holding the remote id.' },
+    concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8, description: 'Calls in flight at once.' },
+    ...retryConfigProperties,
+  },
+} as const;
+
+export interface HttpTargetConfig {
+  url: string;
+  createMethod: string;
+  createUrl: string;
+  updateMethod: string;
+  updateUrl: string;
+  deleteUrl: string;
+  batchUrl: string | null;
+  batchMethod: string;
+  batchSize: number;
+  headers: Record<string, string>;
+  idField: string;
+  concurrency: number;
+  retry: ReturnType<typeof readRetryConfig>;
+}
+
+function checkTemplate(template: string, field: string, needsId: boolean): string {
+  if (needsId && !template.includes('{id}')) throw invalid(`${ID}: config.${field} must contain {id}`, { field });
+  return template;
+}
+
+export function readHttpConfig(config: Record<string, unknown>): HttpTargetConfig {
+  const url = requiredString(config, 'url', ID).replace(/\/+$/, '');
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw invalid(`${ID}: config.url must be an http(s) URL`, { field: 'url' });
+  }
+  const batchUrl = optionalString(config, 'batch_url', '', ID);
+  return {
+    url,
+    createMethod: optionalString(config, 'create_method', 'POST', ID).toUpperCase(),
+    createUrl: checkTemplate(optionalString(config, 'create_url', '{url}', ID), 'create_url', false),
+    updateMethod: optionalString(config, 'update_method', 'PATCH', ID).toUpperCase(),
+    updateUrl: checkTemplate(optionalString(config, 'update_url', '{url}/{id}', ID), 'update_url', true),
+    deleteUrl: checkTemplate(optionalString(config, 'delete_url', '{url}/{id}', ID), 'delete_url', true),
+    batchUrl: batchUrl === '' ? null : batchUrl,
+    batchMethod: optionalString(config, 'batch_method', 'POST', ID).toUpperCase(),
+    batchSize: positiveInteger(config, 'batch_size', 100, ID, 10_000),
+    headers: stringMap(config, 'headers', ID),
+    idField: optionalString(config, 'id_field', 'id', ID),
+    concurrency: positiveInteger(config, 'concurrency', 8, ID, 64),
+    retry: readRetryConfig(config, ID),
+  };
+}
+
+/** Fills `{url}` and `{id}` (URL-encoded) of a URL template. */
+export function fillUrl(template: string, url: string, id?: string): string {
+  return template.replaceAll('{url}', url).replaceAll('{id}', id === undefined ? '' : encodeURIComponent(id));
+}

@@ -1,0 +1,15 @@
+import type { BuiltinConnector } from '../../sdk/connector.js';
+import { httpConfigSchema } from './http-config.js';
+import { httpTarget } from './http-target.js';
+
+/** `http`: a generic JSON REST API as a write target. */
+export const httpConnector: BuiltinConnector = {
+  definition: {
+    id: 'http',
+    kind: 'target',
+    label: 'HTTP API (JSON REST collection)',
+    config_schema: httpConfigSchema,
+    capabilities: { discover: false, incremental: false, write: true, native_external_id: false },
+  },
+  target: httpTarget,
+};

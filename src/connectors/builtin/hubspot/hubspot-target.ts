@@ -1,0 +1,152 @@
+import type { TargetConnector } from '../../sdk/connector.js';
+import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
+import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
+import { mapWithConcurrency } from '../write/task-pool.js';
+import { runWriteLoop } from '../write/write-loop.js';
+import type { WriteRecord } from '../write/write-record.js';
+import { failed, succeeded, type WriteResult } from '../write/write-result.js';
+import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { objectTypeOf, readHubspotConfig, type HubspotConfig } from './hubspot-config.js';
+import { hubspotProperties } from './hubspot-properties.js';
+import { batchErrors, contextValues, describeBatchError, hubspotRetryable } from './hubspot-errors.js';
+
+const ID = 'hubspot';
+const ok = (answer: HttpAnswer): boolean => answer.status >= 200 && answer.status < 300;
+
+interface HubspotObject {
+  id?: string;
+  objectWriteTraceId?: string;
+}
+
+function resultsOf(body: unknown): HubspotObject[] {
+  const results = body && typeof body === 'object' ? (body as Record<string, unknown>).results : undefined;
+  return Array.isArray(results) ? (results as HubspotObject[]) : [];
+}
+
+class HubspotBatchWriter {
+  readonly connectorId = ID;
+  readonly concurrency: number;
+  private readonly client: HttpClient;
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly config: HubspotConfig,
+    private readonly log: (message: string) => void,
+  ) {
+    this.concurrency = config.concurrency;
+    this.client = new HttpClient(config.concurrency * 2);
+    this.policy = { ...config.retry, retryable: hubspotRetryable };
+  }
+
+  batchSize(): number {
+    return this.config.batchSize;
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    const answer = await sendWithRetry(
+      this.client,
+      { method, url: `${this.config.baseUrl}${path}`, body, headers: { authorization: `Bearer ${this.config.accessToken}` }, timeoutMs: this.config.retry.timeoutMs },
+      this.policy,
+      this.log,
+    );
+    if (answer.status === 401) throw writeImpossible(ID, `HubSpot refused the access token: ${answerError(answer, 200)}`, { status: 401 });
+    return answer;
+  }
+
+  async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    const type = encodeURIComponent(objectTypeOf(this.config, stream));
+    const results = new Map<WriteRecord, WriteResult>();
+    const updates = records.filter((r) => !r.delete && r.remoteId !== null);
+    const creates = records.filter((r) => !r.delete && r.remoteId === null);
+    const deletes = records.filter((r) => r.delete);
+    const save = (list: WriteRecord[], outcome: WriteResult[]): void => list.forEach((r, i) => results.set(r, outcome[i]));
+    if (creates.length > 0) save(creates, await this.guard(creates, () => this.create(type, creates)));
+    if (updates.length > 0) save(updates, await this.guard(updates, () => this.update(type, updates)));
+    if (deletes.length > 0) save(deletes, await mapWithConcurrency(deletes, this.config.concurrency, (r) => this.guard([r], () => this.archive(type, r)).then((x) => x[0])));
+    return records.map((r) => results.get(r)!);
+  }
+
+  /** A failure of one call fails the records of that call only. */
+  private async guard(records: WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
+    try {
+      return await body();
+    } catch (error) {
+      if (isWriteImpossible(error)) throw error;
+      return records.map((r) => failed(r, errorText(error)));
+    }
+  }
+
+  /**
+   * `batch/create` with an `objectWriteTraceId` per input, which turns on HubSpot's multi-status
+   * answer (207: created ones in `results`, failed ones in `errors[].context.objectWriteTraceId`).
+   * A 4xx for the whole batch (no trace ids) is retried one record per call to find the bad ones.
+   */
+  private async create(type: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    const inputs = records.map((r, i) => ({ properties: hubspotProperties(r.record), objectWriteTraceId: String(i) }));
+    const answer = await this.call('POST', `/crm/v3/objects/${type}/batch/create`, { inputs });
+    const body = answerJson(answer);
+    if (!ok(answer)) {
+      if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
+        return mapWithConcurrency(records, this.config.concurrency, (r) => this.guard([r], () => this.create(type, [r])).then((x) => x[0]));
+      }
+      return records.map((r) => failed(r, answerError(answer)));
+    }
+    const byTrace = new Map<string, WriteResult>();
+    for (const error of batchErrors(body)) {
+      for (const trace of contextValues(error, 'objectWriteTraceId')) {
+        const record = records[Number(trace)];
+        if (record) byTrace.set(trace, failed(record, `${answer.status} ${describeBatchError(error)}`));
+      }
+    }
+    const results = resultsOf(body);
+    results.forEach((object, position) => {
+      // Results carry their trace id; without one, they come in input order.
+      const trace = object.objectWriteTraceId ?? String(position);
+      const record = records[Number(trace)];
+      if (record && object.id !== undefined) byTrace.set(trace, succeeded(record, String(object.id), { updated: false }));
+    });
+    return records.map((r, i) => byTrace.get(String(i)) ?? failed(r, `${answer.status} HubSpot returned no result for this record`));
+  }
+
+  /** `batch/update` by the HubSpot ids Sinew's record-id map supplied; errors name their ids in `context.ids`. */
+  private async update(type: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    const inputs = records.map((r) => ({ id: r.remoteId!, properties: hubspotProperties(r.record) }));
+    const answer = await this.call('POST', `/crm/v3/objects/${type}/batch/update`, { inputs });
+    const body = answerJson(answer);
+    if (!ok(answer)) {
+      if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
+        return mapWithConcurrency(records, this.config.concurrency, (r) => this.guard([r], () => this.update(type, [r])).then((x) => x[0]));
+      }
+      return records.map((r) => failed(r, answerError(answer)));
+    }
+    const failures = new Map<string, string>();
+    for (const error of batchErrors(body)) for (const id of contextValues(error, 'ids')) failures.set(id, `${answer.status} ${describeBatchError(error)}`);
+    const updated = new Set(resultsOf(body).map((o) => String(o.id)));
+    return records.map((r) => {
+      const problem = failures.get(r.remoteId!);
+      if (problem !== undefined) return failed(r, problem);
+      return updated.has(r.remoteId!) ? succeeded(r, r.remoteId, { updated: true }) : failed(r, `${answer.status} HubSpot returned no result for id ${r.remoteId}`);
+    });
+  }
+
+  /** Archive (HubSpot's delete); an object already gone counts as deleted, so rollback can be repeated. */
+  private async archive(type: string, record: WriteRecord): Promise<WriteResult[]> {
+    if (record.remoteId === null) return [failed(record, 'cannot delete: the record has no __sinew_remote_id')];
+    const answer = await this.call('DELETE', `/crm/v3/objects/${type}/${encodeURIComponent(record.remoteId)}`);
+    return [ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, answerError(answer))];
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+/**
+ * `hubspot`: CRM v3 objects (contacts, companies, …). HubSpot has no external ids: creates and
+ * updates are told apart by `__sinew_remote_id`, which Sinew's record-id map supplies.
+ */
+export const hubspotTarget: TargetConnector = {
+  async write(ctx, messages) {
+    await runWriteLoop(ctx, messages, new HubspotBatchWriter(readHubspotConfig(ctx.config), ctx.log));
+  },
+};

@@ -1,0 +1,15 @@
+import type { BuiltinConnector } from '../../sdk/connector.js';
+import { postgresConfigSchema } from './postgres-config.js';
+import { postgresTarget } from './postgres-target.js';
+
+/** `postgres`: upserts streams into PostgreSQL tables (by key or by external id). */
+export const postgresConnector: BuiltinConnector = {
+  definition: {
+    id: 'postgres',
+    kind: 'target',
+    label: 'PostgreSQL',
+    config_schema: postgresConfigSchema,
+    capabilities: { discover: false, incremental: false, write: true, native_external_id: true },
+  },
+  target: postgresTarget,
+};

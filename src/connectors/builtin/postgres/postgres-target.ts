@@ -1,0 +1,155 @@
+import pg from 'pg';
+import type { TargetConnector } from '../../sdk/connector.js';
+import type { SchemaMessage } from '../../../singer/message.js';
+import { runWriteLoop } from '../write/write-loop.js';
+import type { WriteRecord } from '../write/write-record.js';
+import { failed, succeeded, type WriteResult } from '../write/write-result.js';
+import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { readPostgresConfig, type PostgresTargetConfig } from './postgres-config.js';
+import { ensureTable, type TableShape } from './postgres-table.js';
+import { UPDATED_FLAG, conflictKey, deleteStatement, upsertStatement, type ConflictTarget } from './upsert-statement.js';
+
+const ID = 'postgres';
+/** PostgreSQL accepts at most 65535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+
+/** SQLSTATE classes that no retry or other record can get past: connection, auth, missing database, privileges. */
+function isConnectionLevel(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true; // ECONNREFUSED and other socket errors
+  return code.startsWith('08') || code.startsWith('28') || code === '3D000' || code === '42501' || code.startsWith('57P');
+}
+
+function pgErrorText(error: unknown): string {
+  const e = error as { code?: string; message?: string; detail?: string };
+  return [e.code, e.message, e.detail].filter(Boolean).join(': ');
+}
+
+/** Splits records into runs where no conflict key appears twice (ON CONFLICT cannot touch a row twice). */
+function distinctRuns(records: WriteRecord[], key: (r: WriteRecord) => string, maxRows: number): WriteRecord[][] {
+  const runs: WriteRecord[][] = [];
+  let run: WriteRecord[] = [];
+  let seen = new Set<string>();
+  for (const record of records) {
+    const k = key(record);
+    if (seen.has(k) || run.length >= maxRows) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    seen.add(k);
+    run.push(record);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+class PostgresBatchWriter {
+  readonly connectorId = ID;
+  readonly concurrency = 2;
+  private readonly pool: pg.Pool;
+  private readonly tables = new Map<string, TableShape>();
+
+  constructor(private readonly config: PostgresTargetConfig) {
+    this.pool = new pg.Pool({ ...config.connection, max: this.concurrency });
+    // An idle client losing its connection must not crash the target; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  batchSize(): number {
+    return this.config.batchSize;
+  }
+
+  async schema(message: SchemaMessage): Promise<void> {
+    const keys = this.config.keyProperties[message.stream] ?? message.key_properties ?? [];
+    const table = this.config.tables[message.stream] ?? message.stream;
+    try {
+      this.tables.set(message.stream, await ensureTable(this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn));
+    } catch (error) {
+      if (isWriteImpossible(error)) throw error;
+      throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, { stream: message.stream });
+    }
+  }
+
+  async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    const table = this.tables.get(stream)!;
+    const results = new Map<WriteRecord, WriteResult>();
+    const byTarget: Record<ConflictTarget, WriteRecord[]> = { keys: [], external: [], none: [] };
+    for (const record of records) {
+      if (record.delete) results.set(record, await this.remove(table, record));
+      else byTarget[record.externalId !== null ? 'external' : table.keys.length > 0 ? 'keys' : 'none'].push(record);
+    }
+    const maxRows = Math.max(1, Math.floor(MAX_PARAMETERS / (table.columns.size + 1)));
+    let appended = 0;
+    for (const target of ['keys', 'external', 'none'] as const) {
+      // Appended rows (no key, no external id) never conflict: each gets a key of its own.
+      const key = target === 'none' ? () => String(appended++) : (r: WriteRecord) => conflictKey(table, target, r);
+      for (const run of distinctRuns(byTarget[target], key, maxRows)) {
+        for (const [record, result] of await this.upsert(table, target, run)) results.set(record, result);
+      }
+    }
+    return records.map((r) => results.get(r)!);
+  }
+
+  /** The id a result reports: the key value (a JSON array for a composite key), else the external id. */
+  private idOf(table: TableShape, record: WriteRecord): string | null {
+    if (table.keys.length === 0) return record.externalId;
+    const texts = JSON.parse(conflictKey(table, 'keys', record)) as string[];
+    return texts.length === 1 ? texts[0] : JSON.stringify(texts);
+  }
+
+  /** Upserts a run in one statement; when it fails, each record alone, so only bad records fail. */
+  private async upsert(table: TableShape, target: ConflictTarget, run: WriteRecord[]): Promise<Array<[WriteRecord, WriteResult]>> {
+    const statement = upsertStatement(table, target, run);
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = (await this.pool.query(statement.sql, statement.params)).rows;
+    } catch (error) {
+      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`);
+      if (run.length === 1) return [[run[0], failed(run[0], pgErrorText(error))]];
+      const out: Array<[WriteRecord, WriteResult]> = [];
+      for (const record of run) out.push(...(await this.upsert(table, target, [record])));
+      return out;
+    }
+    if (target === 'none') return run.map((r) => [r, succeeded(r, this.idOf(table, r))]);
+    const returned = new Map<string, boolean>();
+    for (const row of rows) {
+      const k = target === 'external' ? String(row[table.externalIdColumn]) : JSON.stringify(statement.returned.map((c) => String(row[c])));
+      returned.set(k, row[UPDATED_FLAG] === true);
+    }
+    return run.map((r) => {
+      const updated = returned.get(conflictKey(table, target, r));
+      // Not returned: the conflicting row already held exactly these values.
+      const flags = updated === undefined ? { existing: true } : { updated };
+      return [r, succeeded(r, this.idOf(table, r), flags)];
+    });
+  }
+
+  private async remove(table: TableShape, record: WriteRecord): Promise<WriteResult> {
+    if (record.remoteId === null) return failed(record, 'cannot delete: the record has no __sinew_remote_id');
+    const statement = deleteStatement(table, record.remoteId);
+    try {
+      await this.pool.query(statement.sql, statement.params);
+      // No row matched: already gone, which is what the rollback wanted.
+      return succeeded(record, record.remoteId, { deleted: true });
+    } catch (error) {
+      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`);
+      return failed(record, pgErrorText(error));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * `postgres`: each stream upserted into a table (created from its SCHEMA) in batched multi-row
+ * statements, by its key properties or, for records with an externalId, by the unique external
+ * id column; `__sinew_delete` deletes by key (rollback).
+ */
+export const postgresTarget: TargetConnector = {
+  async write(ctx, messages) {
+    await runWriteLoop(ctx, messages, new PostgresBatchWriter(readPostgresConfig(ctx.config)));
+  },
+};

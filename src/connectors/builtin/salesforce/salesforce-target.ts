@@ -1,0 +1,154 @@
+import type { TargetConnector } from '../../sdk/connector.js';
+import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
+import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
+import { mapWithConcurrency } from '../write/task-pool.js';
+import { runWriteLoop } from '../write/write-loop.js';
+import { fieldsWithoutExternalId, type WriteRecord } from '../write/write-record.js';
+import { failed, succeeded, type WriteResult } from '../write/write-result.js';
+import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';
+import { describeErrors, salesforceRetryable } from './salesforce-errors.js';
+
+const ID = 'salesforce';
+const ok = (answer: HttpAnswer): boolean => answer.status >= 200 && answer.status < 300;
+
+/** One entry of an sObject Collections answer, aligned with the records sent. */
+interface SaveResult {
+  id?: string | null;
+  success?: boolean;
+  created?: boolean;
+  errors?: unknown;
+}
+
+class SalesforceBatchWriter {
+  readonly connectorId = ID;
+  readonly concurrency: number;
+  private readonly client: HttpClient;
+  private readonly policy: RetryPolicy;
+  private readonly root: string;
+
+  constructor(
+    private readonly config: SalesforceConfig,
+    private readonly log: (message: string) => void,
+  ) {
+    this.concurrency = config.concurrency;
+    this.client = new HttpClient(config.concurrency * 2);
+    this.policy = { ...config.retry, retryable: salesforceRetryable };
+    this.root = `${config.instanceUrl}/services/data/${config.apiVersion}`;
+  }
+
+  batchSize(): number {
+    return this.config.batchSize;
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    const answer = await sendWithRetry(
+      this.client,
+      { method, url: `${this.root}${path}`, body, headers: { authorization: `Bearer ${this.config.accessToken}` }, timeoutMs: this.config.retry.timeoutMs },
+      this.policy,
+      this.log,
+    );
+    if (answer.status === 401) throw writeImpossible(ID, `Salesforce refused the access token: ${answerError(answer, 200)}`, { status: 401 });
+    return answer;
+  }
+
+  async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    const object = this.config.objects[stream] ?? stream;
+    const externalField = this.config.externalIdFields[object] ?? null;
+    const results = new Map<WriteRecord, WriteResult>();
+    const save = (list: WriteRecord[], outcome: WriteResult[]): void => list.forEach((r, i) => results.set(r, outcome[i]));
+    const deletes = records.filter((r) => r.delete);
+    const upserts = records.filter((r) => !r.delete && r.externalId !== null);
+    const updates = records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null);
+    const creates = records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null);
+    if (upserts.length > 0) {
+      if (externalField === null) save(upserts, upserts.map((r) => failed(r, `no external_id_field is configured for ${object}`)));
+      else save(upserts, await this.guard(upserts, () => this.upsert(object, externalField, upserts)));
+    }
+    if (updates.length > 0) save(updates, await this.guard(updates, () => this.collection('PATCH', object, updates, true)));
+    if (creates.length > 0) save(creates, await this.guard(creates, () => this.collection('POST', object, creates, false)));
+    if (deletes.length > 0) save(deletes, await mapWithConcurrency(deletes, this.concurrency, (r) => this.guard([r], () => this.remove(object, r)).then((x) => x[0])));
+    return records.map((r) => results.get(r)!);
+  }
+
+  private async guard(records: WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
+    try {
+      return await body();
+    } catch (error) {
+      if (isWriteImpossible(error)) throw error;
+      return records.map((r) => failed(r, errorText(error)));
+    }
+  }
+
+  /**
+   * Upsert by the External ID field, natively: one record through
+   * `PATCH sobjects/{Object}/{Field}/{externalId}` (201 created, 200/204 updated), several through
+   * the collections upsert `PATCH composite/sobjects/{Object}/{Field}` with `allOrNone: false`.
+   */
+  private async upsert(object: string, field: string, records: WriteRecord[]): Promise<WriteResult[]> {
+    if (records.length === 1) {
+      const [record] = records;
+      const { [field]: _own, ...fields } = fieldsWithoutExternalId(record.record);
+      const path = `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(field)}/${encodeURIComponent(record.externalId!)}`;
+      const answer = await this.call('PATCH', path, fields);
+      if (!ok(answer)) return [failed(record, `${answer.status} ${describeErrorsOf(answer)}`)];
+      const body = answerJson(answer) as SaveResult | undefined;
+      // 204 (older API versions) means updated; 201 created; 200 carries `created`.
+      const created = answer.status === 201 || body?.created === true;
+      return [succeeded(record, body?.id ? String(body.id) : null, { updated: !created })];
+    }
+    const payload = {
+      allOrNone: false,
+      records: records.map((r) => ({ attributes: { type: object }, ...fieldsWithoutExternalId(r.record), [field]: r.externalId })),
+    };
+    const answer = await this.call('PATCH', `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(field)}`, payload);
+    return this.collectionResults(answer, records, true);
+  }
+
+  /** Create (POST) or update by id (PATCH) through `composite/sobjects` with `allOrNone: false`. */
+  private async collection(method: 'POST' | 'PATCH', object: string, records: WriteRecord[], byId: boolean): Promise<WriteResult[]> {
+    const payload = {
+      allOrNone: false,
+      records: records.map((r) => ({ attributes: { type: object }, ...fieldsWithoutExternalId(r.record), ...(byId ? { id: r.remoteId } : {}) })),
+    };
+    const answer = await this.call(method, '/composite/sobjects', payload);
+    return this.collectionResults(answer, records, byId);
+  }
+
+  private collectionResults(answer: HttpAnswer, records: WriteRecord[], mayUpdate: boolean): WriteResult[] {
+    const body = answerJson(answer);
+    if (!ok(answer) || !Array.isArray(body) || body.length !== records.length) {
+      const reason = ok(answer) ? `${answer.status} expected one result per record: ${answerError(answer, 200)}` : `${answer.status} ${describeErrorsOf(answer)}`;
+      return records.map((r) => failed(r, reason));
+    }
+    return records.map((record, i) => {
+      const result = body[i] as SaveResult;
+      if (result.success !== true) return failed(record, `${answer.status} ${describeErrors(result.errors)}`);
+      const updated = mayUpdate && result.created !== true;
+      return succeeded(record, result.id ? String(result.id) : record.remoteId, { updated });
+    });
+  }
+
+  /** Delete by id (rollback); a record already gone (404) counts as deleted. */
+  private async remove(object: string, record: WriteRecord): Promise<WriteResult[]> {
+    if (record.remoteId === null) return [failed(record, 'cannot delete: the record has no __sinew_remote_id')];
+    const answer = await this.call('DELETE', `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(record.remoteId)}`);
+    return [ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, `${answer.status} ${describeErrorsOf(answer)}`)];
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function describeErrorsOf(answer: HttpAnswer): string {
+  const body = answerJson(answer);
+  return Array.isArray(body) ? describeErrors(body) : answerError(answer).replace(/^\d+ /, '');
+}
+
+/** `salesforce`: sObject writes, upserting natively by each object's External ID field. */
+export const salesforceTarget: TargetConnector = {
+  async write(ctx, messages) {
+    await runWriteLoop(ctx, messages, new SalesforceBatchWriter(readSalesforceConfig(ctx.config), ctx.log));
+  },
+};

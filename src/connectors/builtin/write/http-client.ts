@@ -1,0 +1,79 @@
+import http from 'node:http';
+import https from 'node:https';
+import { parseJson, stringifyJson } from '../../../singer/lossless-json.js';
+
+export interface HttpCall {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON (big numbers kept exact); omitted for undefined. */
+  body?: unknown;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** The answer's body as JSON, or undefined when it is empty or not JSON. */
+export function answerJson(answer: HttpAnswer): unknown {
+  if (answer.text.trim() === '') return undefined;
+  try {
+    return parseJson(answer.text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<status> <body excerpt>`: what a record's `error` says about a failed call. */
+export function answerError(answer: HttpAnswer, limit = 500): string {
+  const body = answer.text.length > limit ? `${answer.text.slice(0, limit)}…` : answer.text;
+  return `${answer.status}${body ? ` ${body}` : ''}`;
+}
+
+/**
+ * A small JSON HTTP client on node:http with keep-alive agents, so a pool of requests reuses its
+ * connections (the write targets make thousands of calls to one host). `close()` drops the sockets.
+ */
+export class HttpClient {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(maxSockets: number) {
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  }
+
+  send(call: HttpCall): Promise<HttpAnswer> {
+    const url = new URL(call.url);
+    const secure = url.protocol === 'https:';
+    const payload = call.body === undefined ? undefined : Buffer.from(stringifyJson(call.body));
+    const headers: Record<string, string | number> = { accept: 'application/json', ...call.headers };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const request = (secure ? https : http).request(
+        url,
+        { method: call.method, headers, agent: secure ? this.httpsAgent : this.httpAgent, timeout: call.timeoutMs },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`no answer from ${url.origin} within ${call.timeoutMs} ms`)));
+      request.on('error', reject);
+      request.end(payload);
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

@@ -1,0 +1,103 @@
+import type { SchemaMessage, SingerMessage } from '../../../singer/message.js';
+import type { TargetContext } from '../../sdk/connector.js';
+import { SinewError } from '../../../errors/sinew-error.js';
+import { toWriteRecord, type WriteRecord } from './write-record.js';
+import { failed, resultsState, type WriteResult } from './write-result.js';
+import { errorText, isWriteImpossible } from './write-failure.js';
+
+/** What a write target plugs into the shared message loop. */
+export interface BatchWriter {
+  connectorId: string;
+  /** Records per batch for a stream (the remote API's limit or the config's choice). */
+  batchSize(stream: string): number;
+  /** Batches written at the same time (a small pool; 1 keeps batches strictly in order). */
+  concurrency: number;
+  /** A SCHEMA message; called once every earlier batch of the stream is written. */
+  schema?(message: SchemaMessage): Promise<void>;
+  /**
+   * Writes one batch and returns one result per record, in order. Throwing fails every record of
+   * the batch with the error's message, unless the error makes every write impossible
+   * (`writeImpossible`), which stops the target.
+   */
+  writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]>;
+  /** Lets go of connections when the stream ends (or fails). */
+  close?(): Promise<void>;
+}
+
+/**
+ * The message loop of the write targets: RECORDs are grouped per stream into batches, written by
+ * a small pool, and each batch's per-record results are emitted as one STATE once that batch is
+ * done. Upstream STATE messages are not passed on: a write target's state *is* its results.
+ */
+export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<SingerMessage>, writer: BatchWriter): Promise<void> {
+  const pending = new Map<string, WriteRecord[]>();
+  const schemas = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let fatal: unknown = null;
+  // emitState may apply back-pressure; chaining keeps the lines whole and in completion order.
+  let emitting: Promise<void> = Promise.resolve();
+
+  async function writeOne(stream: string, batch: WriteRecord[]): Promise<void> {
+    let results: WriteResult[];
+    try {
+      results = await writer.writeBatch(stream, batch);
+      if (results.length !== batch.length) throw new Error(`internal: ${results.length} results for ${batch.length} records`);
+    } catch (error) {
+      if (isWriteImpossible(error)) {
+        fatal ??= error;
+        return;
+      }
+      ctx.log(`${writer.connectorId}: a batch of ${batch.length} ${stream} records failed: ${errorText(error)}`);
+      results = batch.map((record) => failed(record, errorText(error)));
+    }
+    emitting = emitting.then(() => ctx.emitState(resultsState(stream, results)));
+    await emitting;
+  }
+
+  async function dispatch(stream: string): Promise<void> {
+    const batch = pending.get(stream);
+    if (!batch || batch.length === 0) return;
+    pending.delete(stream);
+    while (inFlight.size >= writer.concurrency) await Promise.race(inFlight);
+    if (fatal) throw fatal;
+    const running: Promise<void> = writeOne(stream, batch).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  }
+
+  async function drain(): Promise<void> {
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    await emitting;
+    if (fatal) throw fatal;
+  }
+
+  try {
+    for await (const message of messages) {
+      if (fatal) throw fatal;
+      if (message.type === 'SCHEMA') {
+        await dispatch(message.stream);
+        await drain();
+        await writer.schema?.(message);
+        schemas.add(message.stream);
+      } else if (message.type === 'RECORD') {
+        if (!schemas.has(message.stream)) {
+          throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: a RECORD for stream "${message.stream}" arrived before any SCHEMA for it`, {
+            stream: message.stream,
+          });
+        }
+        let batch = pending.get(message.stream);
+        if (!batch) pending.set(message.stream, (batch = []));
+        batch.push(toWriteRecord(message.stream, message.record));
+        if (batch.length >= writer.batchSize(message.stream)) await dispatch(message.stream);
+      } else if (message.type === 'BATCH') {
+        throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: BATCH messages are not supported`, { stream: message.stream });
+      }
+    }
+    for (const stream of [...pending.keys()]) await dispatch(stream);
+    await drain();
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    throw error;
+  } finally {
+    await writer.close?.();
+  }
+}

@@ -1,0 +1,58 @@
+import type { WriteRecord } from './write-record.js';
+
+/** The fate of one record, as the result protocol (docs/write-targets.md) carries it. */
+export interface WriteResult {
+  hash: string;
+  success: boolean;
+  /** The id of the record in the target system. */
+  id: string | null;
+  externalId: string | null;
+  /** The remote system's message (status code + body excerpt) when `success` is false. */
+  error: string | null;
+  /** The remote record already held exactly this data: nothing changed. */
+  existing?: boolean;
+  /** An existing remote record was updated (rather than created). */
+  updated?: boolean;
+  /** The remote record was deleted (a `__sinew_delete` request). */
+  deleted?: boolean;
+}
+
+export interface StreamSummary {
+  success: number;
+  fail: number;
+  existing: number;
+  updated: number;
+}
+
+export function succeeded(
+  record: WriteRecord,
+  id: string | null,
+  flags: { existing?: boolean; updated?: boolean; deleted?: boolean } = {},
+): WriteResult {
+  const result: WriteResult = { hash: record.hash, success: true, id, externalId: record.externalId, error: null };
+  // Reported whenever the target knows them (false included); left out when it cannot tell.
+  if (flags.existing !== undefined) result.existing = flags.existing;
+  if (flags.updated !== undefined) result.updated = flags.updated;
+  if (flags.deleted) result.deleted = true;
+  return result;
+}
+
+export function failed(record: WriteRecord, error: string): WriteResult {
+  return { hash: record.hash, success: false, id: record.remoteId, externalId: record.externalId, error };
+}
+
+export function summarize(results: readonly WriteResult[]): StreamSummary {
+  const summary: StreamSummary = { success: 0, fail: 0, existing: 0, updated: 0 };
+  for (const r of results) {
+    if (r.success) summary.success++;
+    else summary.fail++;
+    if (r.existing) summary.existing++;
+    if (r.updated) summary.updated++;
+  }
+  return summary;
+}
+
+/** The STATE value a target emits after a batch: that batch's results only (Sinew accumulates). */
+export function resultsState(stream: string, results: readonly WriteResult[]): Record<string, unknown> {
+  return { bookmarks: { [stream]: results }, summary: { [stream]: summarize(results) } };
+}
