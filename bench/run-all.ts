@@ -35,6 +35,9 @@ runMain(async () => {
     ['job-throughput.ts', ['--no-build', '--repeat', repeat, ...(quick ? ['--records', '200000'] : [])]],
     ['memory-flatness.ts', ['--no-build', ...(quick ? ['--sizes', '200000,1000000'] : [])]],
     ['startup.ts', ['--no-build', '--repeat', quick ? '3' : '5']],
+    ['webhook-throughput.ts', quick ? ['--events', '5000', '--latency-events', '1000'] : []],
+    ['schedules-lateness.ts', ['--no-build', ...(quick ? ['--schedules', '2000'] : [])]],
+    ['snapshot-merge.ts', quick ? ['--records', '200000'] : []],
   ];
   const failed: string[] = [];
   for (const [script, args] of runs) if ((await runScript(script, args)) !== 0) failed.push(script);

@@ -12,7 +12,10 @@ import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerFlowRoutes } from './routes/flow-routes.js';
 import { registerConnectorRoutes } from './routes/connector-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
+import { registerSnapshotRoutes } from './routes/snapshot-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerEventRoutes } from './routes/event-routes.js';
+import { registerScheduleRoutes } from './routes/schedule-routes.js';
 
 export const SINEW_VERSION = '0.1.0';
 
@@ -54,7 +57,10 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerFlowRoutes(app, services);
   registerConnectorRoutes(app, services);
   registerTenantRoutes(app, services);
+  registerSnapshotRoutes(app, services);
   registerSettingsRoutes(app, services);
+  registerEventRoutes(app, services);
+  registerScheduleRoutes(app, services);
   app.get('/openapi.json', { config: { auth: 'none', summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
   return app;
 }

@@ -13,9 +13,13 @@ import { LinkService } from '../links/link-service.js';
 import { DiscoverService } from '../links/discover-service.js';
 import { LinkReactions } from '../links/link-reactions.js';
 import { TenantService } from '../tenants/tenant-service.js';
+import { SnapshotStore } from '../snapshots/snapshot-store.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { JobService } from '../jobs/job-service.js';
 import { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { EventService } from '../events/event-service.js';
+import { OutboxNotifier } from '../events/outbox-notifier.js';
+import { ScheduleService } from '../schedules/schedule-service.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { loadSecretKey } from './secret-key.js';
 import type { SinewServices } from './services.js';
@@ -32,9 +36,12 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     await store.close();
     throw new SinewError('UNAVAILABLE', 'the PostgreSQL database is not migrated: run `sinew migrate` first');
   }
-  const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir });
+  const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir, s3: config.s3 });
   const queue = new InProcessQueue();
   const lifecycle = new JobLifecycle(store);
+  const outbox = new OutboxNotifier();
+  // Every job status change committed an event: deliver it now rather than at the next poll.
+  lifecycle.changes.on('job', () => outbox.notify());
   const links = new LinkService(store, box);
   const discover = new DiscoverService(store, box, logger);
   const jobs = new JobService(store, queue, lifecycle, box, storage);
@@ -52,8 +59,12 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     links,
     discover,
     tenants: new TenantService(store),
+    snapshots: new SnapshotStore(storage),
     settings: new SettingsService(store),
     jobs,
     lifecycle,
+    events: new EventService(store, outbox, config.events.allowLoopback),
+    outbox,
+    schedules: new ScheduleService(store, box),
   };
 }

@@ -10,9 +10,13 @@ import type { ConnectorService } from '../connectors/connector-service.js';
 import type { LinkService } from '../links/link-service.js';
 import type { DiscoverService } from '../links/discover-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
+import type { SnapshotStore } from '../snapshots/snapshot-store.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
+import type { EventService } from '../events/event-service.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import type { ScheduleService } from '../schedules/schedule-service.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -28,7 +32,12 @@ export interface SinewServices {
   links: LinkService;
   discover: DiscoverService;
   tenants: TenantService;
+  snapshots: SnapshotStore;
   settings: SettingsService;
   jobs: JobService;
   lifecycle: JobLifecycle;
+  events: EventService;
+  /** Wakes event delivery in this process when an event was committed. */
+  outbox: OutboxNotifier;
+  schedules: ScheduleService;
 }

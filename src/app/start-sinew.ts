@@ -4,6 +4,8 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { buildServer } from '../api/build-server.js';
 import { Worker } from '../jobs/worker.js';
 import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
 import { createServices } from './create-services.js';
 import { bootstrapEnvironment, type BootstrapResult } from './bootstrap.js';
 import type { SinewServices } from './services.js';
@@ -32,6 +34,12 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         concurrency: config.workerConcurrency,
       }),
     );
+  }
+  if (roles.worker) {
+    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger }));
+  }
+  if (roles.scheduler) {
+    out.push(new Scheduler({ store: services.store, jobs: services.jobs, box: services.box, logger: services.logger, changes: services.schedules.changes }));
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { jobsCommand, JOBS_USAGE } from './jobs-command.js';
 const USAGE = `usage:
 sinew serve                       API + worker in one process (the embedded default; npm start)
 sinew migrate                     apply store migrations (SINEW_DATABASE_URL)
+sinew scheduler                   only the scheduler role: fires due schedules (no API, no worker)
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
 ${JOBS_USAGE}`;
 
@@ -18,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return (await import('./serve-command.js')).serveCommand();
+    case 'scheduler':
+      return (await import('./scheduler-command.js')).schedulerCommand();
     case 'migrate':
       return (await import('./migrate-command.js')).migrateCommand();
     case 'singer':

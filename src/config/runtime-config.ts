@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { readEventDeliveryConfig, type EventDeliveryConfig } from '../events/event-delivery-config.js';
+import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.js';
 
 /** Everything Sinew reads from its environment, in one place, with the documented defaults. */
 export interface RuntimeConfig {
@@ -9,6 +11,8 @@ export interface RuntimeConfig {
   /** PostgreSQL schema for Sinew's tables (default `public`). */
   databaseSchema: string | undefined;
   storageUrl: string | undefined;
+  /** `SINEW_S3_*`: endpoint, region, credentials, path style of an `s3://` storage URL. */
+  s3: S3EnvSettings;
   secretKey: string | undefined;
   bootstrapEnvId: string | undefined;
   bootstrapApiKey: string | undefined;
@@ -16,6 +20,8 @@ export interface RuntimeConfig {
   logLevel: string;
   /** Ship the example environment/flow/tenant on first start (embedded default). */
   example: boolean;
+  /** Event delivery (webhooks, Datadog, Slack): retry schedule, timeout, URL safety. */
+  events: EventDeliveryConfig;
 }
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -29,11 +35,13 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     databaseUrl: env.SINEW_DATABASE_URL || undefined,
     databaseSchema: env.SINEW_DATABASE_SCHEMA || undefined,
     storageUrl: env.SINEW_STORAGE_URL || undefined,
+    s3: readS3EnvSettings(env),
     secretKey: env.SINEW_SECRET_KEY || undefined,
     bootstrapEnvId: env.SINEW_ENV_ID || undefined,
     bootstrapApiKey: env.SINEW_API_KEY || undefined,
     workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
     logLevel: env.SINEW_LOG_LEVEL ?? 'info',
     example: env.SINEW_EXAMPLE !== 'false',
+    events: readEventDeliveryConfig(env, !env.SINEW_DATABASE_URL),
   };
 }

@@ -5,6 +5,7 @@ import type { Job, JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
 import { assertTransition } from './job-transitions.js';
 import { publicJob } from './job-view.js';
+import { jobDiscoverEvent } from '../events/job-discover-event.js';
 
 export type JobPatch = Partial<Omit<Job, 'job_id' | 'env_id' | 'status' | 'status_timestamp'>>;
 
@@ -48,6 +49,7 @@ export class JobLifecycle {
         payload: publicJob(next),
         created_at: now.toISOString(),
       });
+      if (to.startsWith('DISCOVER_')) await tx.insertEvent(jobDiscoverEvent(next, now));
       if (alsoInTransaction) await alsoInTransaction(tx, next);
       return next;
     });

@@ -121,6 +121,7 @@ export class LinkService {
   async remove(key: LinkKey): Promise<void> {
     await this.store.transaction(async (tx) => {
       if (!(await tx.deleteLink(key))) throw notFound(`linked ${key.role} ${key.connector_id}`);
+      await tx.schedules.deleteSchedule(key);
       await recordConnectionEvent(tx, key, 'UNLINK', false);
     });
   }

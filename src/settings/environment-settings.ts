@@ -48,10 +48,29 @@ export interface MonitoringSettings {
   allow_private_urls?: boolean;
 }
 
+/**
+ * Custom storage (seeds/000): the environment's job data (job roots, snapshots) goes to its own S3
+ * bucket, with its own credentials, instead of the server's storage.
+ */
+export interface StorageSettings {
+  /** `s3`: the bucket below; `default` (or no section): the server's own storage. */
+  type?: 'default' | 's3';
+  bucket?: string;
+  /** Key prefix inside the bucket. */
+  prefix?: string;
+  region?: string;
+  access_key_id?: string;
+  /** Never returned in clear (redacted on GET, kept when `********` is sent back). */
+  secret_access_key?: string;
+  /** An S3-compatible endpoint (MinIO, R2...); unset = AWS. */
+  endpoint?: string;
+  force_path_style?: boolean;
+}
+
 export interface EnvironmentSettings {
   job_settings: JobSettings;
   monitoring: MonitoringSettings;
-  storage: Record<string, unknown>;
+  storage: StorageSettings;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -119,6 +138,29 @@ export const monitoringSchema = {
   },
 } as const;
 
+/**
+ * JSON Schema of the storage section. A section naming `type: "s3"` must be complete (the dashboard
+ * saves the whole section; the secret may come back as `********`, which keeps the stored one).
+ */
+export const storageSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', enum: ['default', 's3'] },
+    // S3 bucket naming rules (lowercase, digits, dots, hyphens; 3-63 characters).
+    bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+    prefix: { type: 'string', maxLength: 512 },
+    region: { type: 'string', minLength: 1, maxLength: 64 },
+    access_key_id: { type: 'string', minLength: 1, maxLength: 256 },
+    secret_access_key: { type: 'string', minLength: 1, maxLength: 512 },
+    endpoint: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+    force_path_style: { type: 'boolean' },
+  },
+  if: { properties: { type: { const: 's3' } } },
+  then: { required: ['bucket', 'region', 'access_key_id', 'secret_access_key'] },
+} as const;
+
 /** The settings of an environment document, with defaults filled in. */
 export function environmentSettings(doc: Record<string, unknown>): EnvironmentSettings {
   const job = (doc.job_settings ?? {}) as Partial<JobSettings>;
@@ -126,7 +168,7 @@ export function environmentSettings(doc: Record<string, unknown>): EnvironmentSe
   return {
     job_settings: { ...DEFAULT_JOB_SETTINGS, ...job },
     monitoring: { webhooks: {}, ...monitoring },
-    storage: (doc.storage ?? {}) as Record<string, unknown>,
+    storage: (doc.storage ?? {}) as StorageSettings,
   };
 }
 

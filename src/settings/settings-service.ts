@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
-import { jobSettingsSchema, monitoringSchema } from './environment-settings.js';
+import { jobSettingsSchema, monitoringSchema, storageSettingsSchema } from './environment-settings.js';
 import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 
 /**
@@ -14,7 +14,7 @@ export const settingsSchema = {
   properties: {
     job_settings: jobSettingsSchema,
     monitoring: monitoringSchema,
-    storage: { type: 'object' },
+    storage: storageSettingsSchema,
   },
 } as const;
 

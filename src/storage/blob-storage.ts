@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 export interface BlobEntry {
   key: string;
   size: number;
+  /** When the blob was last written (ISO 8601), where the storage knows it. */
+  updated?: string;
 }
 
 /**

@@ -68,7 +68,7 @@ export class LocalBlobStorage implements BlobStorage {
         if (entry.isDirectory()) await walk(full);
         else if (entry.isFile()) {
           const stat = await fs.stat(full);
-          out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size });
+          out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, updated: stat.mtime.toISOString() });
         }
       }
     };

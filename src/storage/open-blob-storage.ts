@@ -2,11 +2,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BlobStorage } from './blob-storage.js';
 import { LocalBlobStorage } from './local-blob-storage.js';
+import { S3BlobStorage } from './s3-blob-storage.js';
+import { s3ConnectionFromUrl, type S3EnvSettings } from './s3-connection.js';
 
-/** `file:///dir` (or nothing: `<dataDir>/storage`) → local disk. S3 arrives with production mode. */
-export function openBlobStorage(opts: { storageUrl?: string; dataDir: string }): BlobStorage {
+/**
+ * `file:///dir` (or nothing: `<dataDir>/storage`) → local disk; `s3://bucket/prefix` → S3, with
+ * endpoint, region, credentials and path style from `SINEW_S3_*` (`opts.s3`).
+ */
+export function openBlobStorage(opts: { storageUrl?: string; dataDir: string; s3?: S3EnvSettings }): BlobStorage {
   const url = opts.storageUrl;
   if (!url) return new LocalBlobStorage(path.join(opts.dataDir, 'storage'));
   if (url.startsWith('file://')) return new LocalBlobStorage(fileURLToPath(url));
-  throw new Error(`SINEW_STORAGE_URL scheme not supported yet: ${url.split(':')[0]}`);
+  if (url.startsWith('s3://')) return new S3BlobStorage(s3ConnectionFromUrl(url, opts.s3));
+  throw new Error(`SINEW_STORAGE_URL scheme not supported: ${url.split(':')[0]} (use file:// or s3://)`);
 }

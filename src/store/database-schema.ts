@@ -81,6 +81,22 @@ export interface EventsTable {
   delivered_at: NullableEpochMs;
 }
 
+/** Link schedules (migration 0003, src/store/schedule-ops.ts). */
+export interface SchedulesTable {
+  env_id: string;
+  tenant: string;
+  flow_id: string;
+  role: string;
+  connector_id: string;
+  state: string;
+  next_fire_at: NullableEpochMs;
+  claimed_tick: NullableEpochMs;
+  claimed_at: NullableEpochMs;
+  last_fired_at: NullableEpochMs;
+  last_outcome: ColumnType<string | null, string | null | undefined, string | null>;
+  doc: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -90,6 +106,7 @@ export interface Database {
   links: LinksTable;
   jobs: JobsTable;
   events: EventsTable;
+  schedules: SchedulesTable;
 }
 
 /** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */

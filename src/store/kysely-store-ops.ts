@@ -11,6 +11,8 @@ import type { JobListFilter, LinkFilter, StoreOps } from './store.js';
 import type { Database } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
+import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -36,10 +38,14 @@ const deleted = (r: { numDeletedRows: bigint }): boolean => r.numDeletedRows > 0
 export class KyselyStoreOps implements StoreOps {
   readonly #db: Connection;
   readonly #dialect: 'sqlite' | 'postgres';
+  readonly schedules: ScheduleOps;
+  readonly deliveries: DeliveryOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
     this.#dialect = dialect;
+    this.schedules = new KyselyScheduleOps(connection, dialect);
+    this.deliveries = new KyselyDeliveryOps(connection, dialect);
   }
 
   // ---- environments and keys

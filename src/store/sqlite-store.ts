@@ -4,6 +4,7 @@ import { SinewError } from '../errors/sinew-error.js';
 import type { Store } from './store.js';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 /** How long a write waits for another process's lock before failing (ms). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -19,6 +20,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
     // Opened here rather than lazily by Kysely, so a bad path fails at start-up, not at first query.
     sqlite = new BetterSqlite3(path);
     sqlite.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a commit is safe against a crash of the process (what embedded mode must
+    // survive) without an fsync per commit; only a power loss can drop the last commits. FULL
+    // costs an fsync per transaction, which caps job creation and event delivery at a few hundred
+    // per second. Production deployments use PostgreSQL.
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
   } catch (error) {
@@ -26,6 +32,6 @@ export async function openSqliteStore(path: string): Promise<Store> {
       path,
     });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return new KyselyStore(db, { dialect: 'sqlite' });
 }

@@ -5,6 +5,8 @@ import type { Tenant } from '../model/tenant.js';
 import type { Link, LinkKey, LinkRole } from '../model/link.js';
 import type { Job, JobStatus } from '../model/job.js';
 import type { OutboxEvent } from '../model/event.js';
+import type { DeliveryOps } from './delivery-ops.js';
+import type { ScheduleOps } from './schedule-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -84,6 +86,12 @@ export interface StoreOps {
   // event outbox
   insertEvent(event: OutboxEvent): Promise<void>;
   listEvents(envId: string, limit: number): Promise<OutboxEvent[]>;
+
+  /** Link schedules and the scheduler's bookkeeping (schedule-ops.ts). */
+  readonly schedules: ScheduleOps;
+
+  /** Event delivery: fan-out, leases, attempts (src/store/delivery-ops.ts). */
+  readonly deliveries: DeliveryOps;
 }
 
 export interface Store extends StoreOps {

@@ -15,6 +15,7 @@ export class TenantService {
     await this.store.transaction(async (tx) => {
       const links = await tx.listLinks({ env_id: envId, tenant });
       if (!(await tx.deleteTenant(envId, tenant))) throw notFound('tenant', { tenant });
+      await tx.schedules.deleteTenantSchedules(envId, tenant);
       for (const link of links) await recordConnectionEvent(tx, link, 'UNLINK', false);
     });
   }

@@ -1,5 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as eventDeliveries from './0002-event-deliveries.js';
+import * as schedules from './0003-schedules.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -7,6 +9,8 @@ import * as initial from './0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-event-deliveries': eventDeliveries,
+  '0003-schedules': schedules,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,112 @@
+/**
+ * Event delivery bench: signed webhook deliveries per second to a loopback receiver (its own
+ * process), and the latency from an event's commit to its arrival.
+ *
+ * Events are generated without running jobs, through the outbox path the job lifecycle uses
+ * (`tx.insertEvent` inside a store transaction, then the in-process notifier, as JobLifecycle does
+ * after commit). Throughput: N events committed in batches of 500, delivered by the real
+ * EventDispatcher (SQLite store, default concurrency), timed from the first commit to the last
+ * arrival. Latency: events committed one per transaction at a steady rate over many ordering keys;
+ * per event, arrival time at the receiver minus commit time.
+ * Usage: node --import tsx bench/webhook-throughput.ts [--events N] [--rate R]
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { EventDispatcher } from '../src/events/event-dispatcher.js';
+import { OutboxNotifier } from '../src/events/outbox-notifier.js';
+import { readEventDeliveryConfig } from '../src/events/event-delivery-config.js';
+import { newEventId } from '../src/ids/short-id.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const N = arg('events', 20000);
+const RATE = arg('rate', 500);
+const LATENCY_EVENTS = arg('latency-events', 3000);
+const ENV = 'bench.sinew.local';
+const SECRET = 'bench-secret';
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-webhook-bench-'));
+const receiver = fork(fileURLToPath(new URL('./webhook-receiver.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_SECRET: SECRET } });
+const [{ port }] = (await once(receiver, 'message')) as [{ port: number }];
+const report = async (): Promise<{ arrivals: [string, number][]; badSignatures: number }> => {
+  receiver.send({ t: 'report' });
+  return ((await once(receiver, 'message')) as [{ arrivals: [string, number][]; badSignatures: number }])[0];
+};
+
+const store = await openSqliteStore(path.join(dir, 'sinew.db'));
+await store.migrate();
+await store.putEnvironment({ env_id: ENV, name: ENV, settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } } } as never);
+const notifier = new OutboxNotifier();
+const dispatcher = new EventDispatcher({ store, config: readEventDeliveryConfig(process.env, true), notifier, logger: pino({ level: 'warn' }) });
+await dispatcher.start();
+
+const event = (i: number, commitTimes?: Map<string, number>) => {
+  const id = newEventId();
+  return { id, row: { event_id: id, env_id: ENV, kind: 'job_lifecycle' as const, ordering_key: `job:bench-${i % 1000}`, payload: { job_id: `bench-${i % 1000}`, env_id: ENV, status: 'SYNC_STARTED', seq: i, metrics: { recordCount: { users: i } } }, created_at: new Date().toISOString() }, commitTimes };
+};
+
+try {
+  // Throughput.
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += 500) {
+    await store.transaction(async (tx) => {
+      for (let j = i; j < Math.min(N, i + 500); j++) await tx.insertEvent(event(j).row);
+    });
+    notifier.notify();
+  }
+  let got = 0;
+  let bad = 0;
+  while (got < N) {
+    await new Promise((r) => setTimeout(r, 50));
+    const r = await report();
+    got += r.arrivals.length;
+    bad = r.badSignatures;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const perSecond = N / seconds;
+
+  // Latency: one event per transaction at RATE/s over 1000 ordering keys.
+  const commits = new Map<string, number>();
+  const gap = 1000 / RATE;
+  const start = performance.now();
+  for (let i = 0; i < LATENCY_EVENTS; i++) {
+    const e = event(i);
+    await store.transaction((tx) => tx.insertEvent(e.row));
+    commits.set(e.id, performance.timeOrigin + performance.now());
+    notifier.notify();
+    const next = start + (i + 1) * gap;
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const latencies: number[] = [];
+  while (latencies.length < LATENCY_EVENTS) {
+    await new Promise((r) => setTimeout(r, 50));
+    for (const [id, at] of (await report()).arrivals) {
+      const c = commits.get(id);
+      if (c !== undefined) latencies.push(at - c);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  process.stdout.write(
+    [
+      `webhook deliveries: ${N} signed events in ${seconds.toFixed(2)} s = ${perSecond.toFixed(0)} deliveries/s (target >= 2000) ${perSecond >= 2000 ? 'OK' : 'MISSED'}; bad signatures: ${bad}`,
+      `commit -> delivery latency at ${RATE} events/s (${LATENCY_EVENTS} events): p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (target p99 <= 100 ms) ${Number(pct(99)) <= 100 ? 'OK' : 'MISSED'}`,
+      `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await dispatcher.stop();
+  await store.close();
+  receiver.send({ t: 'exit' });
+  await fs.rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { SinewServices } from '../../app/services.js';
+import { jobRequestSchema } from '../../jobs/job-request.js';
+import type { ScheduleInput } from '../../schedules/schedule-service.js';
+import type { ScheduleLinkSelector } from '../../schedules/schedule-link.js';
+import { tenantParams, type TenantPath } from './route-params.js';
+
+// The job request fields a schedule may fix; `state` means ENABLED/DISABLED here, and
+// queue_if_active_job is what `when_active` decides.
+const { state: _records, queue_if_active_job: _queue, tap, target, connector_id, job_type, ...jobFields } = jobRequestSchema.properties;
+const scheduleFields = {
+  ...jobFields,
+  schedule_expression: { type: 'string', minLength: 1, maxLength: 200, description: '`cron(0 0 * * *)` or a plain 5-field cron, UTC' },
+  state: { type: 'string', enum: ['ENABLED', 'DISABLED'] },
+  when_active: { type: 'string', enum: ['skip', 'queue'], description: 'when the link still has a job queued or running: skip this tick, or queue behind it' },
+} as const;
+const bodySchema = (version: 'v1' | 'v2') => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['schedule_expression'],
+  properties: version === 'v1' ? { ...scheduleFields, tap, target } : { ...scheduleFields, connector_id, job_type },
+});
+const selectorQuery = (version: 'v1' | 'v2') => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...(version === 'v1' ? { tap, target } : { connector_id }), token: { type: 'string' } },
+});
+
+/** `PUT/GET/DELETE /{env}/{flow}/{tenant}/jobs/schedule`, v1 and v2: a link's sync schedule. */
+export function registerScheduleRoutes(app: FastifyInstance, s: SinewServices): void {
+  const tenantAuth = { auth: 'tenant' as const };
+  for (const version of ['v1', 'v2'] as const) {
+    const path = `${version === 'v2' ? '/v2' : ''}/:env/:flow/:tenant/jobs/schedule`;
+    app.put<{ Params: TenantPath; Body: ScheduleInput }>(
+      path,
+      { schema: { params: tenantParams, body: bodySchema(version) }, config: { ...tenantAuth, summary: `Set a link's job schedule (${version})` } },
+      async (req) => s.schedules.put(req.params.env, req.params.flow, req.params.tenant, req.body, version),
+    );
+    app.get<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
+      path,
+      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { ...tenantAuth, summary: "A link's job schedule, its next run and last firing" } },
+      async (req) => s.schedules.get(req.params.env, req.params.flow, req.params.tenant, req.query, version),
+    );
+    app.delete<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
+      path,
+      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { ...tenantAuth, summary: "Delete a link's job schedule" } },
+      async (req, reply) => {
+        await s.schedules.remove(req.params.env, req.params.flow, req.params.tenant, req.query, version);
+        return reply.status(204).send();
+      },
+    );
+  }
+}

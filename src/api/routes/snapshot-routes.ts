@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { SinewServices } from '../../app/services.js';
+import { notFound } from '../../errors/sinew-error.js';
+import { checkSnapshotName } from '../../snapshots/snapshot-name.js';
+import { isRecord } from '../../snapshots/snapshot-lines.js';
+import { invalid } from '../../errors/sinew-error.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const tenantParams = { type: 'object', required: ['env', 'tenant'], properties: { env: id, tenant: id } } as const;
+const snapshotParams = { type: 'object', required: ['env', 'tenant', 'name'], properties: { env: id, tenant: id, name: id } } as const;
+
+interface SnapshotPath {
+  env: string;
+  tenant: string;
+  name: string;
+}
+
+const NDJSON = 'application/x-ndjson';
+
+/**
+ * A tenant's snapshots (environment key only): list, read (NDJSON, streamed), replace (NDJSON
+ * streamed, or a JSON array), delete. The tenant must exist in the path's environment: blob keys
+ * are per tenant, so this check is what keeps one environment's key out of another's snapshots.
+ */
+export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): void {
+  const requireTenant = async (req: FastifyRequest<{ Params: { env: string; tenant: string } }>): Promise<void> => {
+    if (!(await s.store.getTenant(req.params.env, req.params.tenant))) throw notFound('tenant', { tenant: req.params.tenant });
+  };
+
+  app.get<{ Params: { env: string; tenant: string } }>(
+    '/tenant/:env/:tenant/snapshots',
+    { schema: { params: tenantParams }, config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" } },
+    async (req) => {
+      await requireTenant(req);
+      return s.snapshots.list(req.params.tenant);
+    },
+  );
+
+  app.get<{ Params: SnapshotPath }>(
+    '/tenant/:env/:tenant/snapshots/:name',
+    { schema: { params: snapshotParams }, config: { summary: 'Read a snapshot as NDJSON (one record per line)' } },
+    async (req, reply) => {
+      checkSnapshotName(req.params.name);
+      await requireTenant(req);
+      const raw = await s.snapshots.openRaw(req.params.tenant, req.params.name);
+      if (!raw) throw notFound('snapshot', { name: req.params.name });
+      return reply.type(NDJSON).send(raw);
+    },
+  );
+
+  app.delete<{ Params: SnapshotPath }>(
+    '/tenant/:env/:tenant/snapshots/:name',
+    { schema: { params: snapshotParams }, config: { summary: 'Delete a snapshot' } },
+    async (req, reply) => {
+      checkSnapshotName(req.params.name);
+      await requireTenant(req);
+      if (!(await s.snapshots.delete(req.params.tenant, req.params.name))) throw notFound('snapshot', { name: req.params.name });
+      return reply.status(204).send();
+    },
+  );
+
+  // NDJSON bodies are streamed to storage, never held whole: their own parser in their own scope.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(NDJSON, (_req, payload, done) => done(null, payload));
+    scope.put<{ Params: SnapshotPath; Body: unknown }>(
+      '/tenant/:env/:tenant/snapshots/:name',
+      {
+        schema: { params: snapshotParams },
+        config: { summary: 'Replace a snapshot: an NDJSON body (application/x-ndjson, streamed) or a JSON array of objects' },
+      },
+      async (req) => {
+        const { tenant, name } = req.params;
+        checkSnapshotName(name);
+        await requireTenant(req);
+        if (Array.isArray(req.body)) {
+          const body = req.body as unknown[];
+          body.forEach((r, i) => {
+            if (!isRecord(r)) throw invalid(`item ${i + 1} of the body is not a JSON object`);
+          });
+          const { records } = await s.snapshots.writeRecords(tenant, name, body as Record<string, unknown>[]);
+          return { name, records };
+        }
+        if (req.headers['content-type']?.startsWith(NDJSON)) {
+          const { records } = await s.snapshots.writeNdjson(tenant, name, req.body as Readable);
+          return { name, records };
+        }
+        throw invalid(`the body must be NDJSON (${NDJSON}) or a JSON array of records`);
+      },
+    );
+  });
+}

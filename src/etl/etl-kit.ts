@@ -1,0 +1,137 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { JOB_FILES } from '../jobs/job-root.js';
+import { buildFieldMapTransform } from '../jobs/process/field-map-transform.js';
+import type { FieldMap } from '../model/field-map.js';
+import type { AnyMessage } from '../singer/line-classifier.js';
+import { parseJson } from '../singer/lossless-json.js';
+import { readSnapshotRecords, recordsToJsonl, type RecordSource, type SnapshotRecord } from '../snapshots/snapshot-lines.js';
+import { mergeIntoSnapshotFile, type MergeResult } from '../snapshots/snapshot-merge.js';
+import { TENANT_CONFIG_FILE, snapshotFileName } from '../snapshots/snapshot-name.js';
+import { etlEnvFrom, type EtlEnv } from './etl-environment.js';
+import { applyFieldMap, fieldMapper } from './etl-field-map.js';
+import { EtlOutputWriter } from './etl-output-writer.js';
+import { readSyncLines, readSyncMessages, readSyncRecords } from './sync-output-reader.js';
+
+/** The job folder's parts an ETL step reads and writes. */
+export interface EtlPaths {
+  root: string;
+  syncOutput: string;
+  etlOutput: string;
+  etlData: string;
+  snapshots: string;
+  tenantConfig: string;
+}
+
+/** What an ETL module's default export receives: `export default async (ctx: EtlContext) => { … }`. */
+export interface EtlContext {
+  /** The job's local folder (the script's cwd). */
+  readonly root: string;
+  readonly paths: EtlPaths;
+  /** TENANT, FLOW, ENV_ID, JOB_ID, API_URL, JOB_ROOT, SYNC_TYPE, JOB_TYPE, CONNECTOR_ID, TAP, TARGET. */
+  readonly env: EtlEnv;
+  /** All messages of the sync output, optionally of one stream and/or type, streaming. */
+  messages(filter?: { stream?: string; type?: string }): AsyncGenerator<AnyMessage>;
+  /** The records of one stream of the sync output, streaming. */
+  records(stream: string): AsyncGenerator<Record<string, unknown>>;
+  /** The writer of `etl-output/data.singer` (opened on first use, ended when the script returns). */
+  output(): Promise<EtlOutputWriter>;
+  /** Copies the sync output to the ETL output, shaped by a field map (none: as it is, byte for byte). */
+  passThrough(fieldMap?: FieldMap | null): Promise<void>;
+  /** A snapshot's records (none when it does not exist yet), streaming. */
+  readSnapshot(name: string): AsyncGenerator<SnapshotRecord>;
+  hasSnapshot(name: string): Promise<boolean>;
+  /** Replaces a snapshot with these records. */
+  writeSnapshot(name: string, records: RecordSource): Promise<{ records: number }>;
+  /** Merges records into a snapshot by primary key, last write wins; memory stays bounded. */
+  snapshotRecords(records: RecordSource, name: string, pk: string | string[]): Promise<MergeResult>;
+  deleteSnapshot(name: string): Promise<void>;
+  /** The tenant's tenant-config.json (`{}` when it has none). */
+  tenantConfig(): Promise<Record<string, unknown>>;
+  /** The field map applied to messages; `fieldMapper(map)` gives the per-message function. */
+  applyFieldMap: typeof applyFieldMap;
+  fieldMapper: typeof fieldMapper;
+  /** Ends the output if the script opened it (the module runner calls this when the script returns). */
+  close(): Promise<void>;
+}
+
+export function etlPaths(root: string): EtlPaths {
+  const snapshots = path.join(root, 'snapshots');
+  return {
+    root,
+    syncOutput: path.join(root, JOB_FILES.syncOutput),
+    etlOutput: path.join(root, JOB_FILES.etlOutput),
+    etlData: path.join(root, JOB_FILES.etlData),
+    snapshots,
+    tenantConfig: path.join(snapshots, TENANT_CONFIG_FILE),
+  };
+}
+
+/** The kit bound to one job folder and its environment. */
+export function createEtlKit(root: string, envSource: Record<string, string | undefined> = process.env): EtlContext {
+  const paths = etlPaths(path.resolve(root));
+  const snapshotFile = (name: string): string => path.join(paths.snapshots, snapshotFileName(name));
+  let output: Promise<EtlOutputWriter> | null = null;
+  const openOutput = (): Promise<EtlOutputWriter> => (output ??= EtlOutputWriter.open(paths.etlData));
+  const exists = async (file: string): Promise<boolean> => fs.stat(file).then((s) => s.isFile(), () => false);
+
+  return {
+    root: paths.root,
+    paths,
+    env: etlEnvFrom(envSource),
+    messages: (filter) => readSyncMessages(paths.syncOutput, filter),
+    records: (stream) => readSyncRecords(paths.syncOutput, stream),
+    output: openOutput,
+    async passThrough(fieldMap) {
+      const out = await openOutput();
+      const transform = buildFieldMapTransform(fieldMap ?? null);
+      for await (const line of readSyncLines(paths.syncOutput)) {
+        const shaped = transform ? transform(line) : line.raw;
+        if (shaped) {
+          const wait = out.writeLine(shaped);
+          if (wait) await wait;
+        }
+      }
+    },
+    async *readSnapshot(name) {
+      const file = snapshotFile(name);
+      if (!(await exists(file))) return;
+      yield* readSnapshotRecords(createReadStream(file, { highWaterMark: 1024 * 1024 }), `snapshot "${name}"`);
+    },
+    hasSnapshot: (name) => exists(snapshotFile(name)),
+    async writeSnapshot(name, records) {
+      const file = snapshotFile(name);
+      await fs.mkdir(paths.snapshots, { recursive: true });
+      const counter = { records: 0 };
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await pipeline(Readable.from(recordsToJsonl(records, counter)), createWriteStream(tmp));
+        await fs.rename(tmp, file);
+      } catch (e) {
+        await fs.rm(tmp, { force: true });
+        throw e;
+      }
+      return counter;
+    },
+    snapshotRecords: (records, name, pk) => mergeIntoSnapshotFile(snapshotFile(name), records, pk),
+    async deleteSnapshot(name) {
+      await fs.rm(snapshotFile(name), { force: true });
+    },
+    async tenantConfig() {
+      try {
+        return parseJson(await fs.readFile(paths.tenantConfig, 'utf8')) as Record<string, unknown>;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        throw e;
+      }
+    },
+    applyFieldMap,
+    fieldMapper,
+    async close() {
+      if (output) await (await output).end();
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { BackgroundRole } from '../app/background-role.js';
+import type { Store, StoreOps } from '../store/store.js';
+import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
+import { environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';
+import type { EventDeliveryConfig } from './event-delivery-config.js';
+import { destinationsFor } from './event-destinations.js';
+import { buildDeliveryRequest } from './delivery-request.js';
+import { HttpSender, type SendOutcome } from './http-sender.js';
+import { attemptOutcome } from './attempt-outcome.js';
+import type { OutboxNotifier } from './outbox-notifier.js';
+
+export interface EventDispatcherOptions {
+  store: Store;
+  config: EventDeliveryConfig;
+  notifier: OutboxNotifier;
+  logger: Logger;
+}
+
+interface Claimed {
+  delivery: ClaimedDelivery;
+  monitoring: MonitoringSettings;
+}
+
+const FAN_OUT_BATCH = 500;
+
+/**
+ * Delivers the event outbox (a BackgroundRole: runs in every process that runs the worker role).
+ *
+ * One loop; each turn is one store transaction that (1) records the attempts finished since the
+ * last turn, (2) fans new outbox events out to their destinations (one delivery row each, settings
+ * read now), (3) leases due deliveries up to the free concurrency. The sends then run concurrently
+ * outside the transaction; each one finishing wakes the loop. Leases make this safe with several
+ * processes on one PostgreSQL store, and a dead process's leases simply expire (its in-flight
+ * attempts are sent again: receivers de-duplicate by the event id header).
+ */
+export class EventDispatcher implements BackgroundRole {
+  readonly name = 'event-delivery';
+  readonly owner = `${process.pid}:${randomUUID()}`;
+  readonly #sender: HttpSender;
+  readonly #results: (AttemptResult & { event_id: string })[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly opts: EventDispatcherOptions) {
+    this.#sender = new HttpSender(opts.config.timeoutMs, Math.max(16, opts.config.concurrency));
+  }
+
+  /** Leases outlive the longest attempt, so a live process never loses one mid-send. */
+  get leaseMs(): number {
+    return this.opts.config.timeoutMs + 5000;
+  }
+
+  async start(): Promise<void> {
+    this.#running = true;
+    this.#unsubscribe = this.opts.notifier.subscribe(() => this.wake());
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.wake();
+    await this.#loop;
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#flushResults().catch((e: Error) => this.opts.logger.error({ err: e.message }, 'event delivery: could not record the last attempts'));
+    this.#sender.close();
+  }
+
+  wake(): void {
+    this.#woken = true;
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#woken = false;
+      try {
+        const claimed = await this.#turn();
+        for (const c of claimed) this.#send(c);
+        // better-sqlite3 answers synchronously: without this the loop could run on microtasks alone
+        // and starve the sockets it is waiting for.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.#woken || !this.#running) continue;
+        const due = await this.opts.store.deliveries.nextDueAt();
+        const full = this.#inFlight.size >= this.opts.config.concurrency;
+        // Something due that this turn did not take (all slots busy) waits for a send to finish.
+        const wait = due === null || full ? this.opts.config.pollMs : Math.min(this.opts.config.pollMs, due - Date.now());
+        if (wait > 0) await this.#sleep(wait);
+      } catch (e) {
+        this.opts.logger.error({ err: (e as Error).message }, 'event delivery turn failed; retrying');
+        await this.#sleep(this.opts.config.pollMs);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async #turn(): Promise<Claimed[]> {
+    const results = this.#results.splice(0);
+    const free = this.opts.config.concurrency - this.#inFlight.size;
+    try {
+      return await this.opts.store.transaction(async (tx) => {
+        await this.#record(tx, results);
+        const monitoring = monitoringReader(tx);
+        const events = await tx.deliveries.takeEventsToDispatch(FAN_OUT_BATCH);
+        const rows: NewDelivery[] = [];
+        const now = Date.now();
+        for (const e of events) {
+          const destinations = destinationsFor(e.kind, e.payload, await monitoring(e.env_id));
+          if (destinations.length === 0) await tx.deliveries.setEventStatus(e.event_id, 'no_destination');
+          for (const destination of destinations) {
+            rows.push({ event_id: e.event_id, event_seq: e.seq, env_id: e.env_id, destination, ordering_key: e.ordering_key, next_attempt_at: now });
+          }
+        }
+        await tx.deliveries.insertDeliveries(rows);
+        const claimed = await tx.deliveries.claimDue(this.owner, now, now + this.leaseMs, free);
+        const out: Claimed[] = [];
+        for (const delivery of claimed) out.push({ delivery, monitoring: await monitoring(delivery.env_id) });
+        return out;
+      });
+    } catch (e) {
+      this.#results.unshift(...results);
+      throw e;
+    }
+  }
+
+  async #record(tx: StoreOps, results: (AttemptResult & { event_id: string })[]): Promise<void> {
+    if (results.length === 0) return;
+    await tx.deliveries.recordAttempts(results);
+    await tx.deliveries.refreshEventStatus([...new Set(results.map((r) => r.event_id))]);
+  }
+
+  async #flushResults(): Promise<void> {
+    const results = this.#results.splice(0);
+    if (results.length > 0) await this.opts.store.transaction((tx) => this.#record(tx, results));
+  }
+
+  #send(c: Claimed): void {
+    const p = this.#attempt(c)
+      .catch((e: Error) => this.opts.logger.error({ err: e.message, event_id: c.delivery.event_id }, 'event delivery attempt crashed'))
+      .finally(() => {
+        this.#inFlight.delete(p);
+        // Under load, a turn per finished send would be a store transaction per delivery: wait
+        // until half the slots are free, so each turn records and claims a large batch at once.
+        if (this.#inFlight.size <= this.opts.config.concurrency >> 1) this.wake();
+      });
+    this.#inFlight.add(p);
+  }
+
+  async #attempt({ delivery, monitoring }: Claimed): Promise<void> {
+    const attemptedAt = new Date();
+    const request = buildDeliveryRequest(delivery.destination, delivery, monitoring, this.opts.config.datadogUrlTemplate);
+    const policy = { allowPrivate: monitoring.allow_private_urls === true, allowLoopback: this.opts.config.allowLoopback };
+    const sent: SendOutcome = typeof request === 'string' ? { status_code: null, latency_ms: 0, response_excerpt: null, error: request } : await this.#sender.post(request, policy);
+    const decided = attemptOutcome(sent, delivery.attempts, this.opts.config.retryScheduleMs, Date.now());
+    this.#results.push({
+      delivery_id: delivery.delivery_id,
+      event_id: delivery.event_id,
+      owner: this.owner,
+      attempted_at: attemptedAt.toISOString(),
+      status_code: sent.status_code,
+      latency_ms: sent.latency_ms,
+      response_excerpt: sent.response_excerpt,
+      error: sent.error,
+      ...decided,
+    });
+  }
+}
+
+/** Reads an environment's monitoring settings once per turn. */
+function monitoringReader(tx: StoreOps): (envId: string) => Promise<MonitoringSettings> {
+  const cache = new Map<string, MonitoringSettings>();
+  return async (envId) => {
+    let m = cache.get(envId);
+    if (!m) {
+      const env = await tx.getEnvironment(envId);
+      m = environmentSettings(env?.settings ?? {}).monitoring;
+      cache.set(envId, m);
+    }
+    return m;
+  };
+}

@@ -1,0 +1,172 @@
+import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import { notFound } from '../errors/sinew-error.js';
+import { stringifyJson, parseJson } from '../singer/lossless-json.js';
+import {
+  TENANT_CONFIG_FILE,
+  checkSnapshotName,
+  snapshotFileName,
+  snapshotKey,
+  snapshotNameOfFile,
+  snapshotPrefix,
+  tenantConfigKey,
+} from './snapshot-name.js';
+import { readSnapshotRecords, recordsToJsonl, validatedNdjson, type RecordSource, type SnapshotRecord } from './snapshot-lines.js';
+
+export interface SnapshotInfo {
+  name: string;
+  bytes: number;
+  updated_at: string | null;
+}
+
+export interface PublishResult {
+  saved: string[];
+  deleted: string[];
+  unchanged: string[];
+}
+
+/**
+ * What stageInto copied, so publishFrom saves only what the job changed: two jobs of one tenant
+ * (different flows) that each touch a different snapshot do not overwrite each other's work.
+ */
+const MANIFEST_FILE = '.sinew-staged.json';
+type Manifest = Record<string, { size: number; mtimeMs: number; ino: number }>;
+
+/**
+ * A tenant's snapshots in blob storage: `{tenant}/snapshots/{name}.jsonl`, with
+ * `{tenant}/snapshots/tenant-config.json` beside them. Every write replaces a whole file through
+ * the storage's atomic put (local: temp file + rename; S3: one PutObject), so a crash or a failing
+ * input while saving leaves the previous version whole.
+ */
+export class SnapshotStore {
+  constructor(private readonly storage: BlobStorage) {}
+
+  async list(tenant: string): Promise<SnapshotInfo[]> {
+    const prefix = snapshotPrefix(tenant);
+    const out: SnapshotInfo[] = [];
+    for (const entry of await this.storage.list(prefix)) {
+      const file = entry.key.slice(prefix.length);
+      const name = file.includes('/') ? null : snapshotNameOfFile(file);
+      if (name !== null) out.push({ name, bytes: entry.size, updated_at: entry.updated ?? null });
+    }
+    return out;
+  }
+
+  async exists(tenant: string, name: string): Promise<boolean> {
+    checkSnapshotName(name);
+    return (await this.list(tenant)).some((s) => s.name === name);
+  }
+
+  /** The snapshot's JSONL bytes, or undefined when there is no such snapshot. */
+  async openRaw(tenant: string, name: string): Promise<Readable | undefined> {
+    return this.storage.getStream(snapshotKey(tenant, name));
+  }
+
+  /** The snapshot's records one at a time (numbers exact); NOT_FOUND when it does not exist. */
+  async *read(tenant: string, name: string): AsyncGenerator<SnapshotRecord> {
+    const raw = await this.openRaw(tenant, name);
+    if (!raw) throw notFound('snapshot', { tenant, name });
+    yield* readSnapshotRecords(raw, `snapshot "${name}"`);
+  }
+
+  /** Replaces the snapshot with these records. Returns how many were written. */
+  async writeRecords(tenant: string, name: string, records: RecordSource): Promise<{ records: number }> {
+    const counter = { records: 0 };
+    await this.storage.putStream(snapshotKey(tenant, name), Readable.from(recordsToJsonl(records, counter)));
+    return counter;
+  }
+
+  /** Replaces the snapshot with an NDJSON byte stream, each line checked to be a JSON object (kept byte for byte). */
+  async writeNdjson(tenant: string, name: string, input: Readable | AsyncIterable<Buffer>): Promise<{ records: number }> {
+    const counter = { records: 0 };
+    await this.storage.putStream(snapshotKey(tenant, name), Readable.from(validatedNdjson(input, counter)));
+    return counter;
+  }
+
+  /** Deletes the snapshot; false when there was none. */
+  async delete(tenant: string, name: string): Promise<boolean> {
+    if (!(await this.exists(tenant, name))) return false;
+    await this.storage.deletePrefix(snapshotKey(tenant, name));
+    return true;
+  }
+
+  async readTenantConfig(tenant: string): Promise<Record<string, unknown> | undefined> {
+    const bytes = await this.storage.get(tenantConfigKey(tenant));
+    return bytes ? (parseJson(bytes.toString('utf8')) as Record<string, unknown>) : undefined;
+  }
+
+  /**
+   * Copies the tenant's snapshots and tenant-config.json into a job's working folder
+   * (`{jobRoot}/snapshots/`). `tenantConfig` is the tenant's config from the store (the source of
+   * truth); it is also saved beside the snapshots. Without it the saved copy (or `{}`) is used.
+   */
+  async stageInto(tenant: string, dir: string, tenantConfig?: Record<string, unknown>): Promise<SnapshotInfo[]> {
+    await fs.mkdir(dir, { recursive: true });
+    const staged = await this.list(tenant);
+    const manifest: Manifest = {};
+    for (const snapshot of staged) {
+      const source = await this.openRaw(tenant, snapshot.name);
+      if (!source) continue; // deleted meanwhile
+      const file = path.join(dir, snapshotFileName(snapshot.name));
+      await pipeline(source, createWriteStream(file));
+      const stat = await fs.stat(file);
+      manifest[snapshot.name] = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    }
+    let config = tenantConfig;
+    if (config) await this.storage.put(tenantConfigKey(tenant), `${stringifyJson(config)}\n`);
+    else config = (await this.readTenantConfig(tenant)) ?? {};
+    await fs.writeFile(path.join(dir, TENANT_CONFIG_FILE), `${stringifyJson(config)}\n`);
+    await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+    return staged;
+  }
+
+  /**
+   * Saves what a job left in its snapshots folder back to `{tenant}/snapshots/`: snapshots it
+   * created or changed are written (each atomically), snapshots it deleted are deleted, untouched
+   * ones are left alone. tenant-config.json is not saved back: the store holds the tenant's config.
+   */
+  async publishFrom(tenant: string, dir: string): Promise<PublishResult> {
+    const manifest = await readManifest(dir);
+    const result: PublishResult = { saved: [], deleted: [], unchanged: [] };
+    const present = new Set<string>();
+    let entries: Dirent[] = [];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const name = entry.isFile() ? snapshotNameOfFile(entry.name) : null;
+      if (name === null) continue;
+      present.add(name);
+      const file = path.join(dir, entry.name);
+      const stat = await fs.stat(file);
+      const before = manifest?.[name];
+      if (before && before.size === stat.size && before.mtimeMs === stat.mtimeMs && before.ino === stat.ino) {
+        result.unchanged.push(name);
+        continue;
+      }
+      await this.storage.putStream(snapshotKey(tenant, name), createReadStream(file));
+      result.saved.push(name);
+    }
+    for (const name of Object.keys(manifest ?? {})) {
+      if (present.has(name)) continue;
+      await this.storage.deletePrefix(snapshotKey(tenant, name));
+      result.deleted.push(name);
+    }
+    return result;
+  }
+}
+
+async function readManifest(dir: string): Promise<Manifest | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}

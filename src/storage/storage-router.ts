@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
+import { environmentSettings, type StorageSettings } from '../settings/environment-settings.js';
+import { REDACTED } from '../connectors/config-redaction.js';
+import type { BlobStorage } from './blob-storage.js';
+import { normalizePrefix, type S3Connection } from './s3-connection.js';
+import { S3BlobStorage, type S3BlobStorageOptions } from './s3-blob-storage.js';
+
+interface CachedStorage {
+  fingerprint: string;
+  storage: Promise<S3BlobStorage>;
+}
+
+/** The S3 connection an environment's storage section names, or undefined for the default storage. */
+export function customS3Connection(section: StorageSettings): S3Connection | undefined {
+  if (section.type !== 's3') return undefined;
+  const { bucket, region, access_key_id: accessKeyId, secret_access_key: secretAccessKey } = section;
+  if (!bucket || !region || !accessKeyId || !secretAccessKey || secretAccessKey === REDACTED) {
+    throw new SinewError('VALIDATION_FAILED', 'the custom storage settings are incomplete: bucket, region, access_key_id and secret_access_key are required', {
+      storage: 's3',
+      ...(bucket ? { bucket } : {}),
+    });
+  }
+  return {
+    bucket,
+    prefix: normalizePrefix(section.prefix),
+    region,
+    endpoint: section.endpoint,
+    forcePathStyle: section.force_path_style,
+    credentials: { accessKeyId, secretAccessKey },
+  };
+}
+
+/**
+ * Which blob storage an environment's job data goes to: its own S3 bucket when its settings' custom
+ * storage says so (seeds/000), else the server's default storage. Clients are cached per environment
+ * and rebuilt when the storage section changes (a hash of it, kept only in memory); a new client
+ * checks the bucket first, so wrong credentials or a missing bucket fail with a clear message.
+ */
+export class StorageRouter {
+  private readonly cache = new Map<string, CachedStorage>();
+  /** The server's own storage (`SINEW_STORAGE_URL`), for environments without custom storage. */
+  readonly default: BlobStorage;
+
+  constructor(
+    private readonly store: Pick<Store, 'getEnvironment'>,
+    defaultStorage: BlobStorage,
+    private readonly s3Options: S3BlobStorageOptions = {},
+  ) {
+    this.default = defaultStorage;
+  }
+
+  async forEnvironment(envId: string): Promise<BlobStorage> {
+    const env = await this.store.getEnvironment(envId);
+    if (!env) throw notFound('environment', { env_id: envId });
+    const section = environmentSettings(env.settings).storage;
+    const connection = customS3Connection(section);
+    if (!connection) {
+      this.cache.delete(envId);
+      return this.default;
+    }
+    const fingerprint = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    const cached = this.cache.get(envId);
+    if (cached && cached.fingerprint === fingerprint) return cached.storage;
+    // The replaced client is left to finish what it is doing (a running job may still hold it).
+    const storage = (async () => {
+      const s3 = new S3BlobStorage(connection, this.s3Options);
+      try {
+        await s3.check();
+      } catch (e) {
+        s3.close();
+        throw e;
+      }
+      return s3;
+    })();
+    const entry = { fingerprint, storage };
+    this.cache.set(envId, entry);
+    // A failure is not cached: the next call tries again (the bucket may be created meanwhile).
+    storage.catch(() => {
+      if (this.cache.get(envId) === entry) this.cache.delete(envId);
+    });
+    return storage;
+  }
+
+  /** Closes every cached client (at shutdown). */
+  async close(): Promise<void> {
+    const entries = [...this.cache.values()];
+    this.cache.clear();
+    for (const entry of entries) {
+      const s3 = await entry.storage.catch(() => undefined);
+      s3?.close();
+    }
+  }
+}
