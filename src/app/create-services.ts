@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { openStore } from '../store/open-store.js';
 import { openBlobStorage } from '../storage/open-blob-storage.js';
+import { StorageRouter } from '../storage/storage-router.js';
 import { InProcessQueue } from '../queue/in-process-queue.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { Authenticator } from '../auth/authenticator.js';
@@ -42,15 +43,17 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const outbox = new OutboxNotifier();
   // Every job status change committed an event: deliver it now rather than at the next poll.
   lifecycle.changes.on('job', () => outbox.notify());
-  const links = new LinkService(store, box);
-  const discover = new DiscoverService(store, box, logger);
-  const jobs = new JobService(store, queue, lifecycle, box, storage);
+  const links = new LinkService(store, box, outbox);
+  const discover = new DiscoverService(store, box, logger, outbox);
+  const storageRouter = new StorageRouter(store, storage);
+  const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   links.onLinked(new LinkReactions(store, jobs, discover, logger).onLinked);
   return {
     logger,
     store,
     queue,
     storage,
+    storageRouter,
     box,
     auth: new Authenticator(store, box),
     environments: new EnvironmentService(store, box),
@@ -58,12 +61,12 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     connectors: new ConnectorService(store),
     links,
     discover,
-    tenants: new TenantService(store),
+    tenants: new TenantService(store, outbox),
     snapshots: new SnapshotStore(storage),
-    settings: new SettingsService(store),
+    settings: new SettingsService(store, config.events.allowLoopback),
     jobs,
     lifecycle,
-    events: new EventService(store, outbox, config.events.allowLoopback),
+    events: new EventService(store, outbox),
     outbox,
     schedules: new ScheduleService(store, box),
   };

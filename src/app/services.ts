@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
+import type { StorageRouter } from '../storage/storage-router.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
@@ -24,6 +25,8 @@ export interface SinewServices {
   store: Store;
   queue: JobQueue;
   storage: BlobStorage;
+  /** Each environment's storage: its own bucket (custom storage setting) or `storage`. */
+  storageRouter: StorageRouter;
   box: SecretBox;
   auth: Authenticator;
   environments: EnvironmentService;

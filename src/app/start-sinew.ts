@@ -27,7 +27,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
       new Worker({
         store: services.store,
         queue: services.queue,
-        storage: services.storage,
+        storage: services.storageRouter,
         lifecycle: services.lifecycle,
         planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl),
         logger: services.logger,
@@ -74,6 +74,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
         stopped = true;
         await server?.close();
         for (const role of [...started].reverse()) await role.stop();
+        await services.storageRouter.close();
         await services.store.close();
       },
     };

@@ -36,8 +36,6 @@ export class EventService {
   constructor(
     private readonly store: Store,
     private readonly notifier: OutboxNotifier,
-    /** Runtime flag: loopback receivers allowed (checked when monitoring URLs are saved). */
-    readonly allowLoopback: boolean,
   ) {}
 
   async list(envId: string, q: { kind?: EventKind; status?: EventDeliveryStatus; limit: number; before?: string }): Promise<EventView[]> {

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { Job } from '../model/job.js';
+import { isTerminal, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { pruneFieldMap } from '../singer/catalog-refresh.js';
@@ -11,9 +11,14 @@ export class JobCompletion {
     private readonly lifecycle: JobLifecycle,
   ) {}
 
-  async apply(job: Job, message: JobProcessMessage): Promise<void> {
+  /**
+   * `beforeEnd` runs before a terminal status is recorded: the job root must be in storage by the
+   * time anyone learns that the job ended.
+   */
+  async apply(job: Job, message: JobProcessMessage, beforeEnd: () => Promise<void> = async () => {}): Promise<void> {
     switch (message.t) {
       case 'status':
+        if (isTerminal(message.status)) await beforeEnd().catch(() => {});
         await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
           ...(message.error !== undefined ? { error: message.error } : {}),
           ...(message.message !== undefined ? { message: message.message } : {}),
@@ -35,6 +40,12 @@ export class JobCompletion {
         return;
       }
       case 'finished':
+        try {
+          await beforeEnd();
+        } catch (e) {
+          await this.lifecycle.transition(job.env_id, job.job_id, 'EXPORT_FAILED', { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
+          return;
+        }
         await this.lifecycle.transition(
           job.env_id,
           job.job_id,

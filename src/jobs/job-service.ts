@@ -3,7 +3,7 @@ import { isTerminal, type Job, type JobStatus } from '../model/job.js';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { BlobStorage } from '../storage/blob-storage.js';
+import type { StorageForEnvironment } from '../storage/storage-router.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { newJob } from './job-factory.js';
 import { resolveJobParties } from './job-parties.js';
@@ -28,7 +28,7 @@ export class JobService {
     private readonly queue: JobQueue,
     private readonly lifecycle: JobLifecycle,
     private readonly box: SecretBox,
-    private readonly storage: BlobStorage,
+    private readonly storage: StorageForEnvironment,
   ) {}
 
   async create(args: CreateJobArgs): Promise<Job> {
@@ -92,8 +92,9 @@ export class JobService {
   async logs(envId: string, flowId: string, tenant: string, jobId: string): Promise<string> {
     const job = await this.get(envId, flowId, tenant, jobId);
     const parts: string[] = [];
+    const storage = await this.storage.forEnvironment(envId);
     for (const [name, key] of [['job', JOB_FILES.jobLog], ['tap', JOB_FILES.tapLog], ['target', JOB_FILES.targetLog]] as const) {
-      const body = await this.storage.get(`${job.s3_root}/${key}`);
+      const body = await storage.get(`${job.s3_root}/${key}`);
       if (body && body.length > 0) parts.push(`==> ${name} <==\n${body.toString('utf8')}`);
     }
     return parts.join('\n');

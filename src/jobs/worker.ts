@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue, QueuedJob } from '../queue/job-queue.js';
-import type { BlobStorage } from '../storage/blob-storage.js';
+import type { StorageForEnvironment } from '../storage/storage-router.js';
 import { isTerminal, type Job } from '../model/job.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { nodeArgs, selfScript } from '../runtime/self-command.js';
@@ -30,7 +30,8 @@ export class Worker implements BackgroundRole {
     private readonly deps: {
       store: Store;
       queue: JobQueue;
-      storage: BlobStorage;
+      /** Where each environment's job data goes (its own bucket when its settings say so). */
+      storage: StorageForEnvironment;
       lifecycle: JobLifecycle;
       planBuilder: JobPlanBuilder;
       logger: Logger;
@@ -112,7 +113,7 @@ export class Worker implements BackgroundRole {
 
   private async execute(job: Job, log: Logger): Promise<void> {
     const { storage, lifecycle, planBuilder } = this.deps;
-    const workspace = await storage.openWorkspace(job.s3_root);
+    const workspace = await (await storage.forEnvironment(job.env_id)).openWorkspace(job.s3_root);
     try {
       const plan = await planBuilder.build(job, workspace.dir);
       const child = fork(selfScript('jobs/process/job-process-main'), [], {
@@ -130,7 +131,7 @@ export class Worker implements BackgroundRole {
       }, plan.settings.job_timeout_seconds * 1000);
       let chain: Promise<unknown> = Promise.resolve();
       child.on('message', (message: JobProcessMessage) => {
-        chain = chain.then(() => this.completion.apply(job, message)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
+        chain = chain.then(() => this.completion.apply(job, message, () => workspace.publish())).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       const exitedOnly = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -146,6 +147,7 @@ export class Worker implements BackgroundRole {
       const final = await this.deps.store.getJob(job.env_id, job.job_id);
       if (final && !isTerminal(final.status)) {
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+        await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
         await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
           error: timedOut
             ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
@@ -153,6 +155,7 @@ export class Worker implements BackgroundRole {
         });
       }
     } finally {
+      // Whatever changed after the end was recorded (a cancelled job's last lines) is published too.
       await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
       await workspace.dispose();
     }

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
@@ -35,6 +36,8 @@ export class DiscoverService {
     private readonly store: Store,
     private readonly box: SecretBox,
     private readonly logger: Logger,
+    /** Woken after each discover event commits, so it goes out now, not at the next poll. */
+    private readonly outbox?: OutboxNotifier,
   ) {}
 
   async start(key: LinkKey): Promise<DiscoverRun> {
@@ -48,6 +51,7 @@ export class DiscoverService {
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
     await this.store.insertEvent(this.eventRow(key, 'DISCOVER_STARTED'));
+    this.outbox?.notify();
     // The run's status changes only after its event is in the outbox, so a client that polled
     // DISCOVER_SUCCESS / DISCOVER_FAILED can rely on the event existing.
     void (async () => {
@@ -68,10 +72,12 @@ export class DiscoverService {
           }
           await tx.insertEvent(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });
+        this.outbox?.notify();
         status = 'DISCOVER_SUCCESS';
       } catch (e) {
         error = (e as Error).message;
         await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ err: err.message }, 'could not record a discover event'));
+        this.outbox?.notify();
       } finally {
         if (dir) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
         run.error = error;

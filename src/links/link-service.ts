@@ -9,6 +9,7 @@ import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from './connection-event.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
 
 /** Which role a flow type links. */
 const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
@@ -45,6 +46,8 @@ export class LinkService {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
+    /** Woken after a commit that wrote a connection event, so it goes out now, not at the next poll. */
+    private readonly outbox?: OutboxNotifier,
   ) {}
 
   async flowFor(envId: string, flowId: string, role: LinkRole): Promise<Flow> {
@@ -109,6 +112,7 @@ export class LinkService {
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
       return { link, event: existing ? ('OVERWRITE' as const) : ('LINK' as const) };
     });
+    this.outbox?.notify();
     for (const listener of this.listeners) await listener(saved.link, saved.event);
     return saved.link;
   }
@@ -124,6 +128,7 @@ export class LinkService {
       await tx.schedules.deleteSchedule(key);
       await recordConnectionEvent(tx, key, 'UNLINK', false);
     });
+    this.outbox?.notify();
   }
 
   async setState(key: LinkKey, state: Record<string, unknown> | null): Promise<void> {

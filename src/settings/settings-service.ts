@@ -2,6 +2,8 @@ import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
 import { jobSettingsSchema, monitoringSchema, storageSettingsSchema } from './environment-settings.js';
 import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
+import { refusedMonitoringUrls } from '../events/monitoring-url-check.js';
+import { invalid } from '../errors/sinew-error.js';
 
 /**
  * Environment settings: job settings, monitoring (webhooks, Datadog, Slack) and storage. Stored as
@@ -19,7 +21,11 @@ export const settingsSchema = {
 } as const;
 
 export class SettingsService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Runtime flag (SINEW_WEBHOOK_ALLOW_LOOPBACK): loopback monitoring URLs may be saved. */
+    private readonly allowLoopback = false,
+  ) {}
 
   async get(envId: string): Promise<Record<string, unknown>> {
     const env = await this.store.getEnvironment(envId);
@@ -37,6 +43,10 @@ export class SettingsService {
       for (const [name, section] of Object.entries(sections)) {
         merged[name] = { ...((env.settings[name] ?? {}) as Record<string, unknown>), ...(section as Record<string, unknown>) };
       }
+      // Webhook/Slack URLs to loopback or private addresses are refused on save (the check that
+      // counts runs again on every connection: src/events/address-policy.ts).
+      const refused = refusedMonitoringUrls(sections.monitoring as Record<string, unknown> | undefined, merged.monitoring as Record<string, unknown> | undefined, this.allowLoopback);
+      if (refused.length > 0) throw invalid(`monitoring URL refused: ${refused.join('; ')}`, { refused });
       await tx.putEnvironment({ ...env, settings: merged });
     });
     return this.get(envId);

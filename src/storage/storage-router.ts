@@ -38,7 +38,12 @@ export function customS3Connection(section: StorageSettings): S3Connection | und
  * and rebuilt when the storage section changes (a hash of it, kept only in memory); a new client
  * checks the bucket first, so wrong credentials or a missing bucket fail with a clear message.
  */
-export class StorageRouter {
+/** What job code needs of the router: the storage of one environment. */
+export interface StorageForEnvironment {
+  forEnvironment(envId: string): Promise<BlobStorage>;
+}
+
+export class StorageRouter implements StorageForEnvironment {
   private readonly cache = new Map<string, CachedStorage>();
   /** The server's own storage (`SINEW_STORAGE_URL`), for environments without custom storage. */
   readonly default: BlobStorage;

@@ -181,7 +181,7 @@ export class KyselyDeliveryOps implements DeliveryOps {
   async claimDue(owner: string, now: number, leaseUntil: number, limit: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
     const db = this.#db();
-    const candidates = await db
+    let candidates = db
       .selectFrom('event_deliveries as d')
       .select('d.delivery_id')
       .where('d.status', '=', 'pending')
@@ -202,14 +202,16 @@ export class KyselyDeliveryOps implements DeliveryOps {
       )
       .orderBy('d.next_attempt_at')
       .orderBy('d.event_seq')
-      .limit(limit)
-      .execute();
-    if (candidates.length === 0) return [];
+      .limit(limit);
+    // Racing processes on PostgreSQL take disjoint rows instead of colliding on the same ones.
+    if (this.#dialect === 'postgres') candidates = candidates.forUpdate('d').skipLocked();
+    const due = await candidates.execute();
+    if (due.length === 0) return [];
     // Compare-and-set: a row another process leased meanwhile is not updated, so not ours.
     const won = await db
       .updateTable('event_deliveries')
       .set({ claimed_by: owner, claimed_until: leaseUntil })
-      .where('delivery_id', 'in', candidates.map((c) => c.delivery_id))
+      .where('delivery_id', 'in', due.map((c) => c.delivery_id))
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .returning('delivery_id')
@@ -270,14 +272,13 @@ export class KyselyDeliveryOps implements DeliveryOps {
 
   async refreshEventStatus(eventIds: string[]): Promise<void> {
     const db = this.#db();
-    // One statement per chunk: the status follows from the event's deliveries (unique on event_id, destination).
-    const has = (statuses: string[]) => sql<boolean>`exists (select 1 from event_deliveries d where d.event_id = events.event_id and d.status in (${sql.join(statuses)}))`;
+    // One statement per chunk. The worst delivery decides (pending < failed/gone < delivered; none:
+    // no destination); the subquery filters on event_id alone so it uses the (event_id, destination) index.
+    const worst = sql<number | null>`(select min(case d.status when 'pending' then 0 when 'delivered' then 2 else 1 end) from event_deliveries d where d.event_id = events.event_id)`;
     for (let i = 0; i < eventIds.length; i += 500) {
       await db
         .updateTable('events')
-        .set({
-          status: sql<string>`case when ${has(['pending'])} then 'delivering' when ${has(['failed', 'gone'])} then 'failed' when ${has(['delivered'])} then 'delivered' else 'no_destination' end`,
-        })
+        .set({ status: sql<string>`case ${worst} when 0 then 'delivering' when 1 then 'failed' when 2 then 'delivered' else 'no_destination' end` })
         .where('event_id', 'in', eventIds.slice(i, i + 500))
         .execute();
     }

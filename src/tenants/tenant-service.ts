@@ -1,10 +1,15 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from '../links/connection-event.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
 
 /** Tenants and their tenant-config.json. */
 export class TenantService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Woken after a delete that wrote UNLINK events, so they go out now, not at the next poll. */
+    private readonly outbox?: OutboxNotifier,
+  ) {}
 
   async list(envId: string): Promise<string[]> {
     return (await this.store.listTenants(envId)).map((t) => t.tenant);
@@ -18,6 +23,7 @@ export class TenantService {
       await tx.schedules.deleteTenantSchedules(envId, tenant);
       for (const link of links) await recordConnectionEvent(tx, link, 'UNLINK', false);
     });
+    this.outbox?.notify();
   }
 
   async getConfig(envId: string, tenant: string): Promise<Record<string, unknown>> {

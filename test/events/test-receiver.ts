@@ -21,7 +21,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(answer: (r: Received) => Answer = () => ({ status: 200, body: 'ok' }), port = 0): Promise<Receiver> {
+export async function startReceiver(answer: (r: Received) => Answer = () => ({ status: 200, body: 'ok' }), port = 0, host = '127.0.0.1'): Promise<Receiver> {
   const received: Received[] = [];
   const r: Receiver = {
     url: '',
@@ -64,9 +64,9 @@ export async function startReceiver(answer: (r: Received) => Answer = () => ({ s
       else reply();
     });
   });
-  await new Promise<void>((res) => server.listen(port, '127.0.0.1', () => res()));
+  await new Promise<void>((res) => server.listen(port, host, () => res()));
   r.port = (server.address() as AddressInfo).port;
-  r.url = `http://127.0.0.1:${r.port}`;
+  r.url = `http://${host.includes(':') ? `[${host}]` : host}:${r.port}`;
   return r;
 }
 

@@ -18,7 +18,7 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
   let tap: string;
   let target: string;
   before(async () => {
-    h = await startHarness({ env: { SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2,0.4,0.8,1.6', SINEW_WEBHOOK_TIMEOUT_MS: '1500', SINEW_EVENT_POLL_MS: '200' } });
+    h = await startHarness({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2,0.4,0.8,1.6', SINEW_WEBHOOK_TIMEOUT_MS: '1500', SINEW_EVENT_POLL_MS: '200' } });
     rx = await startReceiver();
     ({ tap, target } = await registerTestConnectors(h, 'node'));
     const put = await h.api('PUT', `/${h.envId}/settings`, {

@@ -110,7 +110,7 @@ describe('scheduler: fires due schedules as real jobs, once per tick', () => {
     const sqlite = h.sinew.services.store.dialect === 'sqlite';
     const other = sqlite ? await openSqliteStore(path.join(h.dataDir, 'sinew.db')) : h.sinew.services.store;
     try {
-      const otherJobs = new JobService(other, new InProcessQueue(), new JobLifecycle(other), h.sinew.services.box, h.sinew.services.storage);
+      const otherJobs = new JobService(other, new InProcessQueue(), new JobLifecycle(other), h.sinew.services.box, h.sinew.services.storageRouter);
       const reports = await Promise.all([scheduler.runOnce(due + 1000), schedulerOver(other, otherJobs).runOnce(due + 1000)]);
       assert.equal(reports[0].fired + reports[1].fired, 1, JSON.stringify(reports));
       assert.equal(reports[0].lost + reports[1].lost, 1, JSON.stringify(reports));
