@@ -47,7 +47,8 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const discover = new DiscoverService(store, box, logger, outbox);
   const storageRouter = new StorageRouter(store, storage);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
-  links.onLinked(new LinkReactions(store, jobs, discover, logger).onLinked);
+  const schedules = new ScheduleService(store, box);
+  links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
   return {
     logger,
     store,
@@ -68,6 +69,6 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     lifecycle,
     events: new EventService(store, outbox),
     outbox,
-    schedules: new ScheduleService(store, box),
+    schedules,
   };
 }

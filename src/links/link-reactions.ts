@@ -3,11 +3,13 @@ import type { Store } from '../store/store.js';
 import type { Link } from '../model/link.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { DiscoverService } from './discover-service.js';
+import type { ScheduleService } from '../schedules/schedule-service.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 
 /**
  * What the job settings ask for when a tenant links a source or connector (seeds/000): an initial
- * full sync job (`trigger_job_on_link`), a discover (`discover_on_link`). Runs after the link is
+ * full sync job (`trigger_job_on_link`), a discover (`discover_on_link`), the environment's default
+ * sync schedule (`default_schedule_on_link`, for links made while it is on). Runs after the link is
  * committed; a reaction that fails is logged and does not undo the link.
  */
 export class LinkReactions {
@@ -15,6 +17,7 @@ export class LinkReactions {
     private readonly store: Store,
     private readonly jobs: JobService,
     private readonly discover: DiscoverService,
+    private readonly schedules: ScheduleService,
     private readonly logger: Logger,
   ) {}
 
@@ -29,6 +32,12 @@ export class LinkReactions {
     // started when no job is about to run.
     if (settings.discover_on_link && !(settings.trigger_job_on_link && event === 'LINK')) {
       await this.discover.start(link).catch((e: Error) => log.warn({ err: e.message }, 'discover on link failed to start'));
+    }
+    if (settings.default_schedule_on_link && settings.default_schedule && event === 'LINK') {
+      const schedule = settings.default_schedule;
+      await this.store
+        .transaction((tx) => this.schedules.applyDefault(tx, link, schedule))
+        .catch((e: Error) => log.warn({ err: e.message }, 'the default schedule could not be applied to a new link'));
     }
     if (settings.trigger_job_on_link && event === 'LINK') {
       await this.jobs

@@ -106,6 +106,27 @@ describe('job settings (seeds/000), per environment and per flow', () => {
     assert.equal((await h.api('GET', `/v2/${h.envId}/discover-on-link/t/jobs`)).body.length, 0);
   });
 
+  test('default sync schedule on link: links made while it is on get the environment default schedule', async () => {
+    await h.api('PUT', `/${h.envId}/flows/sched`, { name: 'sched', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: '/tmp' } } });
+    await h.api('POST', `/${h.envId}/sched/before/linkedSources`, { source: { tap, config: { records: 1 } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, { job_settings: { default_schedule_on_link: true, default_schedule: { schedule_expression: 'cron(0 3 * * *)' } } });
+    assert.equal(put.status, 200, put.text);
+    try {
+      await h.api('POST', `/${h.envId}/sched/after/linkedSources`, { source: { tap, config: { records: 1 } } });
+      const schedule = await until('the default schedule', async () => {
+        const r = await h.api('GET', `/${h.envId}/sched/after/jobs/schedule`);
+        return r.status === 200 ? r.body : undefined;
+      });
+      assert.equal(schedule.schedule_expression, 'cron(0 3 * * *)');
+      assert.equal(schedule.state, 'ENABLED');
+      assert.match(schedule.next_run, /T03:00:00/);
+      // A link made before the setting was on has none.
+      assert.equal((await h.api('GET', `/${h.envId}/sched/before/jobs/schedule`)).status, 404);
+    } finally {
+      await h.api('PUT', `/${h.envId}/settings`, { job_settings: { default_schedule_on_link: false } });
+    }
+  });
+
   test('a job longer than job_timeout_seconds is stopped and failed', async () => {
     const out = await h.tmp('out');
     await h.api('PUT', `/${h.envId}/flows/slow`, { name: 'slow', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { job_timeout_seconds: 2 } });
