@@ -14,7 +14,6 @@ import { LinkService } from '../links/link-service.js';
 import { DiscoverService } from '../links/discover-service.js';
 import { LinkReactions } from '../links/link-reactions.js';
 import { TenantService } from '../tenants/tenant-service.js';
-import { SnapshotStore } from '../snapshots/snapshot-store.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { JobService } from '../jobs/job-service.js';
 import { JobLifecycle } from '../jobs/job-lifecycle.js';
@@ -63,7 +62,6 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     links,
     discover,
     tenants: new TenantService(store, outbox),
-    snapshots: new SnapshotStore(storage),
     settings: new SettingsService(store, config.events.allowLoopback),
     jobs,
     lifecycle,

@@ -11,7 +11,6 @@ import type { ConnectorService } from '../connectors/connector-service.js';
 import type { LinkService } from '../links/link-service.js';
 import type { DiscoverService } from '../links/discover-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
-import type { SnapshotStore } from '../snapshots/snapshot-store.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
@@ -35,7 +34,6 @@ export interface SinewServices {
   links: LinkService;
   discover: DiscoverService;
   tenants: TenantService;
-  snapshots: SnapshotStore;
   settings: SettingsService;
   jobs: JobService;
   lifecycle: JobLifecycle;

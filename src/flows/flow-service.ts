@@ -23,7 +23,12 @@ export const flowDefinitionSchema = {
       additionalProperties: false,
       properties: { connector: { type: 'string', minLength: 1 }, config: { type: 'object' } },
     },
-    etl: { type: 'object', required: ['script'], properties: { script: { type: 'string', minLength: 1 } } },
+    etl: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: { script: { type: 'string', minLength: 1 }, command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+    },
     field_map: { type: 'object' },
     job_settings: jobSettingsSchema,
   },

@@ -15,10 +15,10 @@ export class JobCompletion {
    * `beforeEnd` runs before a terminal status is recorded: the job root must be in storage by the
    * time anyone learns that the job ended.
    */
-  async apply(job: Job, message: JobProcessMessage, beforeEnd: () => Promise<void> = async () => {}): Promise<void> {
+  async apply(job: Job, message: JobProcessMessage, beforeEnd: (succeeded: boolean) => Promise<void> = async () => {}): Promise<void> {
     switch (message.t) {
       case 'status':
-        if (isTerminal(message.status)) await beforeEnd().catch(() => {});
+        if (isTerminal(message.status)) await beforeEnd(false).catch(() => {});
         await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
           ...(message.error !== undefined ? { error: message.error } : {}),
           ...(message.message !== undefined ? { message: message.message } : {}),
@@ -41,7 +41,7 @@ export class JobCompletion {
       }
       case 'finished':
         try {
-          await beforeEnd();
+          await beforeEnd(true);
         } catch (e) {
           await this.lifecycle.transition(job.env_id, job.job_id, 'EXPORT_FAILED', { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
           return;

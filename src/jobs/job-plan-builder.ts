@@ -70,6 +70,8 @@ export class JobPlanBuilder {
       streaming: job.streaming_job,
       env: connectorEnvironment(job, this.apiUrl),
       settings,
+      etl: flow.etl ?? null,
+      deadline: Date.now() + settings.job_timeout_seconds * 1000,
     };
   }
 

@@ -3,6 +3,7 @@ import type { FieldMap } from '../model/field-map.js';
 import type { Job } from '../model/job.js';
 import type { JsonSchema } from '../singer/json-schema.js';
 import type { JobSettings } from '../settings/environment-settings.js';
+import type { EtlStep } from '../etl/etl-step.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {
@@ -33,4 +34,8 @@ export interface JobPlan {
   env: Record<string, string>;
   /** The job settings in force (environment's, overridden by the flow's). */
   settings: JobSettings;
+  /** The flow's ETL step; null: pass-through shaped by the field map. */
+  etl: EtlStep | null;
+  /** When the job process started counting its time limit (epoch ms). */
+  deadline: number;
 }

@@ -31,4 +31,6 @@ export const JOB_FILES = {
   jobLog: 'logs/job.log',
   tapLog: 'logs/tap.log',
   targetLog: 'logs/target.log',
+  etlLog: 'logs/etl.log',
+  snapshots: 'snapshots',
 } as const;

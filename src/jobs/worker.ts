@@ -11,6 +11,7 @@ import type { JobPlanBuilder } from './job-plan-builder.js';
 import { failureStatusFor } from './job-transitions.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { JobCompletion } from './job-completion.js';
+import { JobSnapshots } from './job-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
 
 const KILL_GRACE_MS = 5000;
@@ -113,9 +114,23 @@ export class Worker implements BackgroundRole {
 
   private async execute(job: Job, log: Logger): Promise<void> {
     const { storage, lifecycle, planBuilder } = this.deps;
-    const workspace = await (await storage.forEnvironment(job.env_id)).openWorkspace(job.s3_root);
+    const envStorage = await storage.forEnvironment(job.env_id);
+    const workspace = await envStorage.openWorkspace(job.s3_root);
     try {
       const plan = await planBuilder.build(job, workspace.dir);
+      const snapshots = await JobSnapshots.stage({
+        storage: envStorage,
+        tenant: job.tenant,
+        workspaceDir: workspace.dir,
+        withEtl: plan.etl !== null && !plan.streaming,
+        tenantConfig: (await this.deps.store.getTenant(job.env_id, job.tenant))?.config ?? {},
+        settings: plan.settings,
+      });
+      // Before a job's end is recorded: its snapshots settled, its files in storage.
+      const beforeEnd = async (succeeded: boolean): Promise<void> => {
+        await snapshots.settle(succeeded);
+        await workspace.publish();
+      };
       const child = fork(selfScript('jobs/process/job-process-main'), [], {
         execArgv: nodeArgs(),
         detached: true,
@@ -131,7 +146,7 @@ export class Worker implements BackgroundRole {
       }, plan.settings.job_timeout_seconds * 1000);
       let chain: Promise<unknown> = Promise.resolve();
       child.on('message', (message: JobProcessMessage) => {
-        chain = chain.then(() => this.completion.apply(job, message, () => workspace.publish())).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
+        chain = chain.then(() => this.completion.apply(job, message, beforeEnd)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       const exitedOnly = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -147,7 +162,7 @@ export class Worker implements BackgroundRole {
       const final = await this.deps.store.getJob(job.env_id, job.job_id);
       if (final && !isTerminal(final.status)) {
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-        await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
+        await beforeEnd(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
         await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
           error: timedOut
             ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`

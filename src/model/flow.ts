@@ -1,5 +1,6 @@
 import type { FieldMap } from './field-map.js';
 import type { JobSettings } from '../settings/environment-settings.js';
+import type { EtlStep } from '../etl/etl-step.js';
 
 export type FlowType = 'v1-source' | 'v1-target' | 'v2';
 
@@ -10,7 +11,8 @@ export interface FlowDefinition {
   connectors: string[];
   /** Default target of a v1 source flow (the owner's side). Config may hold credentials: encrypted at rest. */
   target?: { connector: string; config: Record<string, unknown>; config_sealed?: string };
-  etl?: { script: string };
+  /** The ETL step: a JS/TS module or an executable (`script`), or any program (`command`). */
+  etl?: EtlStep;
   field_map?: FieldMap;
   /** Job settings of this flow that differ from the environment's. */
   job_settings?: Partial<JobSettings>;

@@ -5,6 +5,7 @@ import { environmentSettings, type StorageSettings } from '../settings/environme
 import { REDACTED } from '../connectors/config-redaction.js';
 import type { BlobStorage } from './blob-storage.js';
 import { normalizePrefix, type S3Connection } from './s3-connection.js';
+import { PrefixedBlobStorage } from './prefixed-blob-storage.js';
 import { S3BlobStorage, type S3BlobStorageOptions } from './s3-blob-storage.js';
 
 interface CachedStorage {
@@ -63,7 +64,8 @@ export class StorageRouter implements StorageForEnvironment {
     const connection = customS3Connection(section);
     if (!connection) {
       this.cache.delete(envId);
-      return this.default;
+      // The server's storage is shared: each environment gets its own folder in it.
+      return new PrefixedBlobStorage(this.default, envId);
     }
     const fingerprint = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
     const cached = this.cache.get(envId);

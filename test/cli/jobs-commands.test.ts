@@ -74,7 +74,7 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
     const logs = await run(sinew('jobs', 'logs', job.job_id, ...EXAMPLE), { env });
     assert.equal(logs.code, 0, logs.stderr);
     const sections = sectionsOf(logs.stdout);
-    const logDir = path.join(h.dataDir, 'storage', job.s3_root, 'logs');
+    const logDir = path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'logs');
     const files = (await fs.readdir(logDir)).filter((f) => f.endsWith('.log'));
     assert.ok(files.includes('job.log') && files.includes('tap.log'), files.join());
     for (const file of files) {

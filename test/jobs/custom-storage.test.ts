@@ -45,7 +45,7 @@ describe("custom storage (seeds/000): an environment's jobs go to its own S3 buc
     for (const f of ['config.json', 'catalog.json', 'sync-output/data.singer', 'etl-output/data.singer', 'logs/job.log']) {
       assert.ok(keys.includes(`sinew/${job.s3_root}/${f}`), `${f} not in the bucket: ${keys.join(', ')}`);
     }
-    await assert.rejects(fs.access(path.join(h.dataDir, 'storage', job.s3_root, 'config.json')), 'nothing stays on the local disk');
+    await assert.rejects(fs.access(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'config.json')), 'nothing stays on the local disk');
     const logs = await h.api('GET', `/${h.envId}/s3flow/t/jobs/${job.job_id}/logs`);
     assert.equal(logs.status, 200);
     assert.match(logs.text, /status JOB_COMPLETED|finished/);

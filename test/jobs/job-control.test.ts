@@ -52,7 +52,7 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
     assert.ok(job.status_timestamp.EXPORT_STARTED);
     assert.equal(job.status_timestamp.ETL_STARTED, undefined);
     assert.deepEqual(job.metrics.recordCount, { users: 500, orders: 500 });
-    const sync = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'sync-output/data.singer'), 'utf8');
+    const sync = await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'sync-output/data.singer'), 'utf8');
     assert.equal(sync.split('\n').filter((l) => l.includes('"RECORD"')).length, 1000);
     const written = await fs.readFile(path.join(out, 'orders.jsonl'), 'utf8');
     assert.equal(written.trim().split('\n').length, 500);
@@ -82,10 +82,10 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
     assert.match(first, /"source":"sinew"/);
     assert.doesNotMatch(first, /"name"/);
     assert.match(first, /"big_id":9007199254740994/);
-    const config = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'config.json'), 'utf8');
+    const config = await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'config.json'), 'utf8');
     assert.match(config, /"start_date":"2024-01-01T00:00:00Z"/);
     assert.doesNotMatch(config, /tok-override-secret/);
-    const catalog = JSON.parse(await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'catalog.json'), 'utf8'));
+    const catalog = JSON.parse(await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'catalog.json'), 'utf8'));
     const selected = Object.fromEntries(
       catalog.streams.map((s: any) => [s.tap_stream_id, s.metadata.find((m: any) => m.breadcrumb.length === 0).metadata.selected]),
     );

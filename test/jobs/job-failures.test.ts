@@ -62,10 +62,10 @@ describe('jobs whose connectors misbehave', () => {
     assert.ok(job.metrics.invalidLines > 0);
     assert.match(job.message, /non-Singer line/);
     assert.deepEqual(job.metrics.recordCount, { users: 20, orders: 20 });
-    const jobLog = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'logs/job.log'), 'utf8');
+    const jobLog = await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'logs/job.log'), 'utf8');
     assert.match(jobLog, /not a Singer message/);
     // the garbage never reaches the sync output
-    const sync = await fs.readFile(path.join(h.dataDir, 'storage', job.s3_root, 'sync-output/data.singer'), 'utf8');
+    const sync = await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'sync-output/data.singer'), 'utf8');
     assert.doesNotMatch(sync, /^INFO/m);
   });
 

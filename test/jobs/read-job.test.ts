@@ -50,7 +50,7 @@ describe('read jobs through the API (Singer tap → Sinew → Singer target)', (
       }
       assert.equal('sealed_overrides' in job, false);
 
-      const root = path.join(h.dataDir, 'storage', job.s3_root);
+      const root = path.join(h.dataDir, 'storage', h.envId, job.s3_root);
       const files = await listFiles(root);
       for (const f of ['config.json', 'state.json', 'catalog.json', 'sync-output/data.singer', 'sync-output/state.json', 'etl-output/data.singer', 'logs/job.log', 'logs/tap.log']) {
         assert.ok(files.includes(f), `missing ${f} in ${files.join(', ')}`);

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { SinewServices } from '../../app/services.js';
 import { notFound } from '../../errors/sinew-error.js';
 import { checkSnapshotName } from '../../snapshots/snapshot-name.js';
+import { SnapshotStore } from '../../snapshots/snapshot-store.js';
 import { isRecord } from '../../snapshots/snapshot-lines.js';
 import { invalid } from '../../errors/sinew-error.js';
 
@@ -20,20 +21,22 @@ const NDJSON = 'application/x-ndjson';
 
 /**
  * A tenant's snapshots (environment key only): list, read (NDJSON, streamed), replace (NDJSON
- * streamed, or a JSON array), delete. The tenant must exist in the path's environment: blob keys
- * are per tenant, so this check is what keeps one environment's key out of another's snapshots.
+ * streamed, or a JSON array), delete. Snapshots live in the environment's own storage; the tenant
+ * must exist in the path's environment.
  */
 export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): void {
   const requireTenant = async (req: FastifyRequest<{ Params: { env: string; tenant: string } }>): Promise<void> => {
     if (!(await s.store.getTenant(req.params.env, req.params.tenant))) throw notFound('tenant', { tenant: req.params.tenant });
   };
+  /** The environment's snapshots, in its own storage (its bucket, or its folder of the server's). */
+  const snapshotsOf = async (envId: string): Promise<SnapshotStore> => new SnapshotStore(await s.storageRouter.forEnvironment(envId));
 
   app.get<{ Params: { env: string; tenant: string } }>(
     '/tenant/:env/:tenant/snapshots',
     { schema: { params: tenantParams }, config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" } },
     async (req) => {
       await requireTenant(req);
-      return s.snapshots.list(req.params.tenant);
+      return (await snapshotsOf(req.params.env)).list(req.params.tenant);
     },
   );
 
@@ -43,7 +46,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
-      const raw = await s.snapshots.openRaw(req.params.tenant, req.params.name);
+      const raw = await (await snapshotsOf(req.params.env)).openRaw(req.params.tenant, req.params.name);
       if (!raw) throw notFound('snapshot', { name: req.params.name });
       return reply.type(NDJSON).send(raw);
     },
@@ -55,7 +58,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
-      if (!(await s.snapshots.delete(req.params.tenant, req.params.name))) throw notFound('snapshot', { name: req.params.name });
+      if (!(await (await snapshotsOf(req.params.env)).delete(req.params.tenant, req.params.name))) throw notFound('snapshot', { name: req.params.name });
       return reply.status(204).send();
     },
   );
@@ -78,11 +81,11 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
           body.forEach((r, i) => {
             if (!isRecord(r)) throw invalid(`item ${i + 1} of the body is not a JSON object`);
           });
-          const { records } = await s.snapshots.writeRecords(tenant, name, body as Record<string, unknown>[]);
+          const { records } = await (await snapshotsOf(req.params.env)).writeRecords(tenant, name, body as Record<string, unknown>[]);
           return { name, records };
         }
         if (req.headers['content-type']?.startsWith(NDJSON)) {
-          const { records } = await s.snapshots.writeNdjson(tenant, name, req.body as Readable);
+          const { records } = await (await snapshotsOf(req.params.env)).writeNdjson(tenant, name, req.body as Readable);
           return { name, records };
         }
         throw invalid(`the body must be NDJSON (${NDJSON}) or a JSON array of records`);

@@ -23,5 +23,6 @@ const kib = (bytes: number): number => Math.round((bytes / 1024) * 100) / 100;
 export async function measureDataSizes(root: string): Promise<{ sync_output: number; etl_output: number; snapshots: number; total: number }> {
   const sync = await dirBytes(path.join(root, JOB_FILES.syncOutput));
   const etl = await dirBytes(path.join(root, JOB_FILES.etlOutput));
-  return { sync_output: kib(sync), etl_output: kib(etl), snapshots: 0, total: kib(sync + etl) };
+  const snapshots = await dirBytes(path.join(root, JOB_FILES.snapshots));
+  return { sync_output: kib(sync), etl_output: kib(etl), snapshots: kib(snapshots), total: kib(sync + etl + snapshots) };
 }

@@ -11,6 +11,7 @@ import type { JobProcessMessage } from '../job-process-messages.js';
 import { JOB_FILES } from '../job-root.js';
 import { SecretFiles } from './connector-files.js';
 import { runPassThroughEtl } from './etl-phase.js';
+import { runEtlScript } from '../../etl/run-etl-script.js';
 import { runExportPhase } from './export-phase.js';
 import { JobLog } from './job-log.js';
 import { PhaseFailure } from './phase-failure.js';
@@ -81,7 +82,19 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       status('SYNC_SUCCESS');
       status('ETL_STARTED');
       try {
-        await runPassThroughEtl(root, plan.fieldMap);
+        if (plan.etl) {
+          // The owner's ETL script, in its own process with the job's remaining time and a memory cap.
+          await runEtlScript({
+            jobRoot: root,
+            etl: plan.etl,
+            env: plan.env,
+            timeoutMs: Math.max(1000, plan.deadline - Date.now()),
+            memoryMb: plan.settings.etl_memory_mb,
+            logFile: path.join(root, JOB_FILES.etlLog),
+          });
+        } else {
+          await runPassThroughEtl(root, plan.fieldMap);
+        }
       } catch (e) {
         throw new PhaseFailure('ETL_FAILED', (e as Error).message);
       }
