@@ -68,20 +68,27 @@ export class JobLifecycle {
 
   /** Builds (inside the transaction, so its checks hold) and writes a new job with its JOB_CREATED event. */
   async create(build: (tx: StoreOps) => Promise<Job>): Promise<Job> {
-    const job = await this.store.transaction(async (tx) => {
-      const created = await build(tx);
-      await tx.insertJob(created);
-      await tx.insertEvent({
-        event_id: newEventId(),
-        env_id: created.env_id,
-        kind: 'job_lifecycle',
-        ordering_key: `job:${created.job_id}`,
-        payload: publicJob(created),
-        created_at: created.start_time,
-      });
-      return created;
-    });
-    this.changes.emit('job', job);
+    const job = await this.store.transaction(async (tx) => this.createIn(tx, await build(tx)));
+    this.announce(job);
     return job;
+  }
+
+  /** Writes a new job and its JOB_CREATED event in the caller's transaction; `announce` it after commit. */
+  async createIn(tx: StoreOps, job: Job): Promise<Job> {
+    await tx.insertJob(job);
+    await tx.insertEvent({
+      event_id: newEventId(),
+      env_id: job.env_id,
+      kind: 'job_lifecycle',
+      ordering_key: `job:${job.job_id}`,
+      payload: publicJob(job),
+      created_at: job.start_time,
+    });
+    return job;
+  }
+
+  /** Tells in-process listeners (event delivery, the worker) about a committed job. */
+  announce(job: Job): void {
+    this.changes.emit('job', job);
   }
 }

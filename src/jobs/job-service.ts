@@ -1,6 +1,6 @@
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import { isTerminal, type Job, type JobStatus } from '../model/job.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreOps } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { StorageForEnvironment } from '../storage/storage-router.js';
@@ -32,36 +32,49 @@ export class JobService {
   ) {}
 
   async create(args: CreateJobArgs): Promise<Job> {
-    const { envId, flowId, tenant, request } = args;
-    const job = await this.lifecycle.create(async (tx) => {
-      const flow = await tx.getFlow(envId, flowId);
-      if (!flow) throw notFound('flow', { flow_id: flowId });
-      const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
-      const linkKey = { env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector };
-      await tx.lockLinkJobs(linkKey);
-      const active = await tx.listActiveJobsForLink(linkKey);
-      if (active.length > 0 && !request.queue_if_active_job) {
-        throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active[0].status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active[0].job_id}`, {
-          active_job_id: active[0].job_id,
-          hint: 'pass queue_if_active_job: true to queue this job behind it',
-        });
-      }
-      const env = await tx.getEnvironment(envId);
-      const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
-      return newJob({
-        envId,
-        flow,
-        tenant,
-        request,
-        parties,
-        startedBy: args.startedBy ?? tenant,
-        scheduled: args.scheduled ?? false,
-        box: this.box,
-        forceFullSync: settings.force_full_sync,
-      });
-    });
-    await this.queue.enqueue({ env_id: envId, job_id: job.job_id });
+    const job = await this.store.transaction((tx) => this.createIn(tx, args));
+    await this.created(job);
     return job;
+  }
+
+  /**
+   * Checks and writes a job inside the caller's transaction (the scheduler creates many in one);
+   * the caller must call `created(job)` once the transaction has committed.
+   */
+  async createIn(tx: StoreOps, args: CreateJobArgs): Promise<Job> {
+    const { envId, flowId, tenant, request } = args;
+    const flow = await tx.getFlow(envId, flowId);
+    if (!flow) throw notFound('flow', { flow_id: flowId });
+    const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
+    const linkKey = { env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector };
+    await tx.lockLinkJobs(linkKey);
+    const active = await tx.listActiveJobsForLink(linkKey);
+    if (active.length > 0 && !request.queue_if_active_job) {
+      throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active[0].status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active[0].job_id}`, {
+        active_job_id: active[0].job_id,
+        hint: 'pass queue_if_active_job: true to queue this job behind it',
+      });
+    }
+    const env = await tx.getEnvironment(envId);
+    const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
+    const job = newJob({
+      envId,
+      flow,
+      tenant,
+      request,
+      parties,
+      startedBy: args.startedBy ?? tenant,
+      scheduled: args.scheduled ?? false,
+      box: this.box,
+      forceFullSync: settings.force_full_sync,
+    });
+    return this.lifecycle.createIn(tx, job);
+  }
+
+  /** After the job's transaction committed: listeners hear of it and the queue gets it. */
+  async created(job: Job): Promise<void> {
+    this.lifecycle.announce(job);
+    await this.queue.enqueue({ env_id: job.env_id, job_id: job.job_id });
   }
 
   async get(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
+import type { Store, StoreOps } from '../store/store.js';
+import type { Job } from '../model/job.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobRequest } from '../jobs/job-request.js';
@@ -33,28 +34,53 @@ export class ScheduleFiring {
   ) {}
 
   /**
-   * Fires due schedules at `nowMs`: claims each tick (compare-and-set), creates the claimed jobs (up
-   * to `concurrency` at once), and records each outcome. Claims and outcomes are single autocommit
-   * statements, never a transaction held across awaits: on SQLite a second connection would then
-   * wait on a lock that only this event loop can release.
+   * Fires due schedules at `nowMs`. Ticks are claimed (compare-and-set), their jobs created and the
+   * outcomes recorded in chunks, one store transaction per chunk: one commit per job capped 10,000
+   * simultaneous ticks at a few hundred jobs a second. A chunk that fails as a whole (a database
+   * error) is retried schedule by schedule, each in its own transaction.
    */
-  async fireBatch(rows: StoredSchedule[], nowMs: number, concurrency: number): Promise<{ fired: number; lost: number }> {
+  async fireBatch(rows: StoredSchedule[], nowMs: number, chunkSize: number): Promise<{ fired: number; lost: number }> {
     let fired = 0;
-    let i = 0;
-    const lane = async (): Promise<void> => {
-      while (i < rows.length) {
-        const row = rows[i++]!;
+    for (let i = 0; i < rows.length; i += chunkSize) {
+      const chunk = rows.slice(i, i + chunkSize);
+      try {
+        fired += await this.#fireChunk(chunk, nowMs);
+      } catch (e) {
+        this.logger.warn({ err: (e as Error).message }, 'schedule: a chunk of ticks failed; firing them one by one');
+        for (const row of chunk) fired += await this.#fireChunk([row], nowMs).catch(() => 0);
+      }
+    }
+    return { fired, lost: rows.length - fired };
+  }
+
+  async #fireChunk(rows: StoredSchedule[], nowMs: number): Promise<number> {
+    const created: Job[] = [];
+    const dropped: Schedule[] = [];
+    const fired = await this.store.transaction(async (tx) => {
+      let n = 0;
+      for (const row of rows) {
         const due = row.next_fire_at;
         if (due === null) continue;
         // After downtime the next tick is counted from now: missed ticks collapse into this one firing.
         const next = this.#nextAfter(row.schedule, Math.max(nowMs, due));
-        if (!(await this.store.schedules.claimTick(row.schedule, due, next, nowMs))) continue;
-        fired += 1;
-        await this.#createAndRecord(row.schedule, due);
+        if (!(await tx.schedules.claimTick(row.schedule, due, next, nowMs))) continue;
+        n += 1;
+        const { outcome, job } = await this.#createJob(tx, row.schedule);
+        if (job) created.push(job);
+        if (outcome.result === 'failed' && outcome.code === 'NOT_FOUND') {
+          // The link, its tenant or its flow is gone: the schedule goes with it.
+          await tx.schedules.deleteSchedule(row.schedule);
+          dropped.push(row.schedule);
+          continue;
+        }
+        await tx.schedules.recordOutcome(row.schedule, due, Date.now(), outcome);
+        if (outcome.result === 'failed') this.logger.warn({ tenant: row.schedule.tenant, flow_id: row.schedule.flow_id, error: outcome.error }, 'schedule: the job could not be created');
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
-    return { fired, lost: rows.length - fired };
+      return n;
+    });
+    this.droppedSchedules += dropped.length;
+    for (const job of created) await this.jobs.created(job);
+    return fired;
   }
 
   /** Takes over a claim whose claimer died; creates the tick's job unless it exists. */
@@ -82,9 +108,9 @@ export class ScheduleFiring {
   }
 
   async #createAndRecord(s: Schedule, tick: number): Promise<ScheduleOutcome> {
-    const outcome = await this.#createJob(s);
+    const { outcome, job } = await this.store.transaction((tx) => this.#createJob(tx, s));
+    if (job) await this.jobs.created(job);
     if (outcome.result === 'failed' && outcome.code === 'NOT_FOUND') {
-      // The link, its tenant or its flow is gone: the schedule goes with it.
       await this.store.schedules.deleteSchedule(s);
       this.droppedSchedules += 1;
       return outcome;
@@ -94,11 +120,12 @@ export class ScheduleFiring {
     return outcome;
   }
 
-  async #createJob(s: Schedule): Promise<ScheduleOutcome> {
+  /** Creates the tick's job in `tx`; refusals (a busy link, a link that is gone) become outcomes. */
+  async #createJob(tx: StoreOps, s: Schedule): Promise<{ outcome: ScheduleOutcome; job: Job | null }> {
     const request = this.#request(s);
     try {
-      const queuedBehind = request.queue_if_active_job ? ((await this.store.listActiveJobsForLink(s))[0]?.job_id ?? null) : null;
-      const job = await this.jobs.create({
+      const queuedBehind = request.queue_if_active_job ? ((await tx.listActiveJobsForLink(s))[0]?.job_id ?? null) : null;
+      const job = await this.jobs.createIn(tx, {
         envId: s.env_id,
         flowId: s.flow_id,
         tenant: s.tenant,
@@ -107,15 +134,15 @@ export class ScheduleFiring {
         startedBy: SCHEDULER_STARTED_BY,
         scheduled: true,
       });
-      return { result: 'created', job_id: job.job_id, queued_behind: queuedBehind };
+      return { outcome: { result: 'created', job_id: job.job_id, queued_behind: queuedBehind }, job };
     } catch (e) {
       if (isSinewError(e) && e.code === 'JOB_ALREADY_ACTIVE') {
         const active = e.details.active_job_id;
-        return { result: 'skipped', reason: 'a job for this link is still queued or running', active_job_id: typeof active === 'string' ? active : null };
+        return { outcome: { result: 'skipped', reason: 'a job for this link is still queued or running', active_job_id: typeof active === 'string' ? active : null }, job: null };
       }
-      if (isSinewError(e)) return { result: 'failed', error: e.message, code: e.code };
-      this.logger.error({ err: e, tenant: s.tenant, flow_id: s.flow_id }, 'schedule: unexpected error creating a job');
-      return { result: 'failed', error: (e as Error).message, code: 'INTERNAL' };
+      if (isSinewError(e) && e.code !== 'INTERNAL' && e.code !== 'UNAVAILABLE') return { outcome: { result: 'failed', error: e.message, code: e.code }, job: null };
+      // A database error: the transaction may be unusable; let the caller retry this tick alone.
+      throw e;
     }
   }
 

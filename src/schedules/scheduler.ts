@@ -18,7 +18,9 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Longest sleep: how soon schedules changed by other processes are seen (ms). */
   pollMs?: number;
-  /** Ticks fired at once (each is a claim, a job-creating transaction and an outcome). */
+  /** Ticks fired per store transaction (claims, jobs and outcomes of a chunk commit together). */
+  chunkSize?: number;
+  /** Stale claims taken over at once. */
   concurrency?: number;
   /** Due schedules read per query. */
   batchSize?: number;
@@ -37,7 +39,7 @@ export interface TickReport {
 /**
  * The scheduler role: one indexed query for due schedules, no timer per schedule. It sleeps until
  * the earliest next tick (or a change in this process, or the poll interval for changes made by
- * other processes), fires everything due with bounded concurrency, and repeats. Several schedulers
+ * other processes), fires everything due in chunks (one transaction each), and repeats. Several schedulers
  * may run over one store: each tick is claimed by compare-and-set (see ScheduleFiring).
  */
 export class Scheduler implements BackgroundRole {
@@ -56,7 +58,7 @@ export class Scheduler implements BackgroundRole {
   };
 
   constructor(options: SchedulerOptions) {
-    this.#o = { now: Date.now, pollMs: 10_000, concurrency: 8, batchSize: 500, staleClaimMs: 120_000, ...options };
+    this.#o = { now: Date.now, pollMs: 10_000, chunkSize: 100, concurrency: 8, batchSize: 500, staleClaimMs: 120_000, ...options };
     this.firing = new ScheduleFiring(options.store, options.jobs, options.box, options.logger);
   }
 
@@ -79,7 +81,7 @@ export class Scheduler implements BackgroundRole {
     for (;;) {
       const due = await this.#o.store.schedules.listDueSchedules(nowMs, this.#o.batchSize);
       try {
-        const { fired, lost } = await this.firing.fireBatch(due, nowMs, this.#o.concurrency);
+        const { fired, lost } = await this.firing.fireBatch(due, nowMs, this.#o.chunkSize);
         report.fired += fired;
         report.lost += lost;
       } catch (e) {
