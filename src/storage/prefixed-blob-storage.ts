@@ -20,23 +20,24 @@ export class PrefixedBlobStorage implements BlobStorage {
     this.base = `${checkStorageKey(prefix)}/`;
   }
 
+  // Methods are async so a refused key is a rejected promise, as with the other adapters.
   private full(key: string): string {
     return `${this.base}${checkStorageKey(key)}`;
   }
 
-  put(key: string, body: Buffer | string): Promise<void> {
+  async put(key: string, body: Buffer | string): Promise<void> {
     return this.inner.put(this.full(key), body);
   }
 
-  putStream(key: string, body: Readable): Promise<void> {
+  async putStream(key: string, body: Readable): Promise<void> {
     return this.inner.putStream(this.full(key), body);
   }
 
-  get(key: string): Promise<Buffer | undefined> {
+  async get(key: string): Promise<Buffer | undefined> {
     return this.inner.get(this.full(key));
   }
 
-  getStream(key: string): Promise<Readable | undefined> {
+  async getStream(key: string): Promise<Readable | undefined> {
     return this.inner.getStream(this.full(key));
   }
 
@@ -45,11 +46,11 @@ export class PrefixedBlobStorage implements BlobStorage {
     return entries.map((e) => ({ ...e, key: e.key.slice(this.base.length) }));
   }
 
-  deletePrefix(prefix: string): Promise<void> {
+  async deletePrefix(prefix: string): Promise<void> {
     return this.inner.deletePrefix(this.full(prefix));
   }
 
-  openWorkspace(prefix: string): Promise<JobWorkspace> {
+  async openWorkspace(prefix: string): Promise<JobWorkspace> {
     return this.inner.openWorkspace(this.full(prefix));
   }
 

@@ -4,6 +4,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 import { StorageRouter } from '../../src/storage/storage-router.js';
 import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
+import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
 import { openBlobStorage } from '../../src/storage/open-blob-storage.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
@@ -79,9 +80,12 @@ describe('custom storage per environment', () => {
     assert.equal(await router.forEnvironment(h.envId), mine, 'the client is cached while the settings stay the same');
 
     const theirs = await router.forEnvironment(otherEnv);
-    assert.equal(theirs, router.default);
+    // The default storage, in the other environment's own folder of it.
+    assert.ok(theirs instanceof PrefixedBlobStorage);
     assert.equal(theirs.kind, 'local');
     assert.equal(await theirs.get('t/flows/f/jobs/x/config.json'), undefined);
+    await theirs.put('t/probe.txt', 'theirs');
+    assert.equal((await router.default.get(`${otherEnv}/t/probe.txt`))?.toString(), 'theirs');
   });
 
   test('changing the settings switches the storage (another bucket, then back to the default)', async () => {
@@ -92,7 +96,8 @@ describe('custom storage per environment', () => {
     assert.notEqual(second, first);
     assert.equal((second as S3BlobStorage).bucket, 'env-bucket-two');
     await h.api('PUT', `/${h.envId}/settings`, { storage: { type: 'default' } });
-    assert.equal(await router.forEnvironment(h.envId), router.default);
+    const back = await router.forEnvironment(h.envId);
+    assert.ok(back instanceof PrefixedBlobStorage && back.kind === 'local', 'back on the default storage');
   });
 
   test('bad credentials, a missing bucket or an unreachable endpoint fail with a clear error, secret-free', async () => {
