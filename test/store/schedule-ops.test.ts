@@ -1,18 +1,11 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Store } from '../../src/store/store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { ScheduleService } from '../../src/schedules/schedule-service.js';
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
-
-type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void> }>;
 
 const schedule = (o: Partial<Schedule> = {}): Schedule => ({
   ...fx.linkKey(o),
@@ -120,24 +113,4 @@ function scheduleOpsContract(name: string, openFresh: OpenFresh, skip: string | 
   });
 }
 
-const tempDirs: string[] = [];
-after(async () => {
-  await Promise.all(tempDirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-scheduleOpsContract('sqlite', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-sched-store-'));
-  tempDirs.push(dir);
-  const store = await openSqliteStore(path.join(dir, 'sinew.db'));
-  return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
-});
-
-scheduleOpsContract(
-  'postgres',
-  async () => {
-    const pg = await createPostgresSchema();
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema, poolSize: 4 });
-    return { store, dispose: pg.drop };
-  },
-  await postgresSkipReason(),
-);
+await forEachStoreAdapter(scheduleOpsContract);

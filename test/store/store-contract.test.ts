@@ -1,18 +1,10 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { LosslessNumber, isLosslessNumber } from 'lossless-json';
 import type { Store } from '../../src/store/store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
-
-/** A fresh, unmigrated store and how to dispose of it. */
-type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void> }>;
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -351,24 +343,4 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
   });
 }
 
-const tempDirs: string[] = [];
-after(async () => {
-  await Promise.all(tempDirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-storeContract('sqlite', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-store-'));
-  tempDirs.push(dir);
-  const store = await openSqliteStore(path.join(dir, 'sinew.db'));
-  return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
-});
-
-storeContract(
-  'postgres',
-  async () => {
-    const pg = await createPostgresSchema();
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema, poolSize: 4 });
-    return { store, dispose: pg.drop };
-  },
-  await postgresSkipReason(),
-);
+await forEachStoreAdapter(storeContract);

@@ -1,0 +1,41 @@
+import { after } from 'node:test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Store } from '../../src/store/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';
+
+/** Opens a fresh, unmigrated store of one adapter, and disposes of it (temp dir or schema). */
+export type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void> }>;
+
+/**
+ * Registers a store contract suite once per adapter: SQLite in a temp dir, PostgreSQL in a schema
+ * of its own (skipped with a reason only when the server is unreachable outside CI).
+ */
+export async function forEachStoreAdapter(contract: (name: string, openFresh: OpenFresh, skip: string | false) => void): Promise<void> {
+  const tempDirs: string[] = [];
+  after(async () => {
+    await Promise.all(tempDirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  });
+  contract(
+    'sqlite',
+    async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-store-'));
+      tempDirs.push(dir);
+      const store = await openSqliteStore(path.join(dir, 'sinew.db'));
+      return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+    },
+    false,
+  );
+  contract(
+    'postgres',
+    async () => {
+      const pg = await createPostgresSchema();
+      const store = await openPostgresStore({ url: pg.url, schema: pg.schema, poolSize: 4 });
+      return { store, dispose: pg.drop };
+    },
+    await postgresSkipReason(),
+  );
+}
