@@ -97,6 +97,20 @@ export interface SchedulesTable {
   doc: string;
 }
 
+/** The record-id map of write jobs (migration 0004, src/store/record-id-ops.ts). */
+export interface RecordIdsTable {
+  env_id: string;
+  tenant: string;
+  flow_id: string;
+  stream: string;
+  input_id: string;
+  remote_id: string;
+  custom_data: string;
+  record_hash: string | null;
+  created_job_id: string | null;
+  updated_at: EpochMs;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -107,6 +121,7 @@ export interface Database {
   jobs: JobsTable;
   events: EventsTable;
   schedules: SchedulesTable;
+  record_ids: RecordIdsTable;
 }
 
 /** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */

@@ -13,6 +13,7 @@ import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
 import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
+import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -40,12 +41,14 @@ export class KyselyStoreOps implements StoreOps {
   readonly #dialect: 'sqlite' | 'postgres';
   readonly schedules: ScheduleOps;
   readonly deliveries: DeliveryOps;
+  readonly recordIds: RecordIdOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
     this.#dialect = dialect;
     this.schedules = new KyselyScheduleOps(connection, dialect);
     this.deliveries = new KyselyDeliveryOps(connection, dialect);
+    this.recordIds = new KyselyRecordIdOps(connection, dialect);
   }
 
   // ---- environments and keys

@@ -7,6 +7,7 @@ import type { Job, JobStatus } from '../model/job.js';
 import type { OutboxEvent } from '../model/event.js';
 import type { DeliveryOps } from './delivery-ops.js';
 import type { ScheduleOps } from './schedule-ops.js';
+import type { RecordIdOps } from './record-id-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -92,6 +93,9 @@ export interface StoreOps {
 
   /** Event delivery: fan-out, leases, attempts (src/store/delivery-ops.ts). */
   readonly deliveries: DeliveryOps;
+
+  /** The record-id map of write jobs: InputId → RemoteId per scope (src/store/record-id-ops.ts). */
+  readonly recordIds: RecordIdOps;
 }
 
 export interface Store extends StoreOps {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as eventDeliveries from './0002-event-deliveries.js';
 import * as schedules from './0003-schedules.js';
+import * as recordIds from './0004-record-ids.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-event-deliveries': eventDeliveries,
   '0003-schedules': schedules,
+  '0004-record-ids': recordIds,
 };
 
 export const migrationProvider: MigrationProvider = {
