@@ -8,6 +8,7 @@ import { authHook } from './auth-hook.js';
 import { requestValidatorCompiler } from './request-validator.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
+import { registerExportRoutes } from './routes/export-routes.js';
 import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerFlowRoutes } from './routes/flow-routes.js';
 import { registerConnectorRoutes } from './routes/connector-routes.js';
@@ -53,6 +54,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
 
   registerHealthRoutes(app, services);
   registerJobRoutes(app, services);
+  registerExportRoutes(app, services);
   registerLinkRoutes(app, services);
   registerFlowRoutes(app, services);
   registerConnectorRoutes(app, services);

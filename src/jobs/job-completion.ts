@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import { isTerminal, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
+import type { WriteSummary } from './process/write-results.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { pruneFieldMap } from '../singer/catalog-refresh.js';
 
@@ -55,6 +56,7 @@ export class JobCompletion {
             data_sizes: message.dataSizes,
             resources_usage: { memoryUsage: message.memoryUsage },
             message: message.message,
+            ...writeJobState(job, message.writeSummary),
           },
           async (tx) => {
             // Incremental state is committed only here, when the job succeeded (never for API-sourced writes).
@@ -67,4 +69,13 @@ export class JobCompletion {
         return;
     }
   }
+}
+
+/**
+ * A write job's `state` after it ran: `{ summary }` by stream, and the per-record results under
+ * `bookmarks` when the collector kept them (few enough); all of them are in `export-details`.
+ */
+function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
+  if (job.tap !== 'api' || !results) return {};
+  return { state: results.bookmarks ? { bookmarks: results.bookmarks, summary: results.summary } : { summary: results.summary } };
 }

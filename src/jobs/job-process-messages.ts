@@ -14,6 +14,8 @@ export type JobProcessMessage =
       dataSizes: { sync_output: number; etl_output: number; snapshots: number; total: number };
       memoryUsage: number;
       message: string | null;
+      /** A write target's per-record results, summed (the records themselves are in `export-details`). */
+      writeSummary?: import('./process/write-results.js').WriteSummary;
     };
 
 /** The one message a worker sends to a job process: its plan. */

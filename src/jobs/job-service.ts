@@ -10,6 +10,8 @@ import { resolveJobParties } from './job-parties.js';
 import type { JobRequest } from './job-request.js';
 import { JOB_FILES } from './job-root.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
+import { readLines } from '../singer/line-reader.js';
+import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery, type StreamWriteSummary } from './process/write-results.js';
 
 export interface CreateJobArgs {
   envId: string;
@@ -111,5 +113,20 @@ export class JobService {
       if (body && body.length > 0) parts.push(`==> ${name} <==\n${body.toString('utf8')}`);
     }
     return parts.join('\n');
+  }
+
+  /** A page of a write job's per-record results, read from its `export-details` in storage. */
+  async exportDetails(envId: string, flowId: string, tenant: string, jobId: string, query: Omit<ExportDetailsQuery, 'summary'>): Promise<ExportDetailsPage> {
+    const job = await this.get(envId, flowId, tenant, jobId);
+    const storage = await this.storage.forEnvironment(envId);
+    const body = await storage.getStream(`${job.s3_root}/${JOB_FILES.exportDetails}`);
+    if (!body) return { summary: {}, results: [], next_offset: null };
+    // A completed write job's state holds the sums: then only the page need be read.
+    const known = job.status === 'JOB_COMPLETED' && job.tap === 'api' ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
+    try {
+      return await readExportDetails(readLines(body), { ...query, ...(known ? { summary: known } : {}) });
+    } finally {
+      body.destroy();
+    }
   }
 }

@@ -7,12 +7,18 @@ import { parseTargetStateLine } from '../../singer/target-state.js';
 import { JOB_FILES } from '../job-root.js';
 import { PhaseFailure } from './phase-failure.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
+import type { WriteResultCollector } from './write-results.js';
 
-/** Collects what a target prints: the state it confirms (the last one is kept). */
-export async function readTargetOutput(target: SingerProcess): Promise<Record<string, unknown> | null> {
+/**
+ * Collects what a target prints: the state it confirms (the last one is kept), and every state
+ * goes to `results` too, which keeps the per-record results of a write target.
+ */
+export async function readTargetOutput(target: SingerProcess, results?: WriteResultCollector): Promise<Record<string, unknown> | null> {
   let last: Record<string, unknown> | null = null;
   for await (const raw of readLines(target.stdout)) {
-    last = parseTargetStateLine(raw) ?? last;
+    const state = parseTargetStateLine(raw);
+    if (state && results) await results.accept(state);
+    last = state ?? last;
   }
   return last;
 }
@@ -25,9 +31,9 @@ export async function assertTargetSucceeded(target: SingerProcess, writeError: E
 }
 
 /** Export: feed `etl-output/data.singer` to the target with back-pressure. */
-export async function runExportPhase(run: ConnectorRun, jobRoot: string): Promise<Record<string, unknown> | null> {
+export async function runExportPhase(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): Promise<Record<string, unknown> | null> {
   const target = startConnector(run, jobRoot, 'target');
-  const output = readTargetOutput(target);
+  const output = readTargetOutput(target, results);
   let writeError: Error | null = null;
   try {
     // The ETL output is newline-delimited Singer written by us: stream its bytes as they are.

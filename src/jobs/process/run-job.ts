@@ -20,6 +20,7 @@ import { runStreamingPhase } from './streaming-phase.js';
 import { runSyncPhase } from './sync-phase.js';
 import { measureDataSizes } from './data-sizes.js';
 import { peakMemoryMiB } from './peak-memory.js';
+import { WriteResultCollector } from './write-results.js';
 
 type Report = (message: JobProcessMessage) => void;
 
@@ -42,6 +43,8 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
   }, PROGRESS_EVERY_MS);
   const secrets = await SecretFiles.create();
+  // A write target's per-record results: the export-details file and the job's summary.
+  const writeResults = new WriteResultCollector(path.join(root, JOB_FILES.exportDetails));
   try {
     const sourceConfig = await secrets.writeConfig('config.json', plan.source, root, JOB_FILES.config);
     const targetConfig = plan.target ? await secrets.writeConfig('target-config.json', plan.target, root, JOB_FILES.targetConfig) : null;
@@ -76,7 +79,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {
-      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'));
+      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'), writeResults);
     } else {
       await runSyncPhase(tapRun, root, tally);
       status('SYNC_SUCCESS');
@@ -101,9 +104,10 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       status('ETL_SUCCESS');
       if (targetRun) {
         status('EXPORT_STARTED');
-        await runExportPhase(targetRun, root);
+        await runExportPhase(targetRun, root, writeResults);
       }
     }
+    const writeSummary = await writeResults.finish();
     if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
     log.write('finished');
@@ -115,11 +119,14 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       dataSizes: await measureDataSizes(root),
       memoryUsage: sampleMemory(),
       message: tally.invalidLines > 0 ? `${tally.invalidLines} non-Singer line(s) on the tap's stdout were skipped` : null,
+      ...(writeSummary ? { writeSummary } : {}),
     });
     return true;
   } catch (e) {
     const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+    // Before the terminal status (which publishes the job root): a failed run keeps the results it had.
+    await writeResults.finish().catch(() => null);
     status(failure.status, { error: failure.message });
     return false;
   } finally {

@@ -7,6 +7,7 @@ import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
 import { assertTapSucceeded, pumpTapOutput } from './sync-phase.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
+import type { WriteResultCollector } from './write-results.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
@@ -18,11 +19,12 @@ export async function runStreamingPhase(
   jobRoot: string,
   tally: StreamTally,
   onBothStarted: () => void,
+  results?: WriteResultCollector,
 ): Promise<Record<string, unknown> | null> {
   const tap = startConnector(tapRun, jobRoot, 'tap');
   const target = startConnector(targetRun, jobRoot, 'target');
   onBothStarted();
-  const output = readTargetOutput(target);
+  const output = readTargetOutput(target, results);
   const file = createWriteStream(path.join(jobRoot, JOB_FILES.syncData));
   // One batch, two destinations: the kept sync output and the target's stdin.
   const out = new LineBatchWriter([file, target.stdin!]);
