@@ -20,7 +20,7 @@ export class StoreMigrator {
   }
 
   async migrate(): Promise<void> {
-    const { error, results } = await this.#migrator.migrateToLatest();
+    const { error, results } = await retryCatalogRace(() => this.#migrator.migrateToLatest());
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       const what = failed === undefined ? 'store migration' : `store migration ${failed}`;
@@ -29,9 +29,38 @@ export class StoreMigrator {
   }
 
   async isMigrated(): Promise<boolean> {
-    const migrations = await this.#migrator.getMigrations();
+    const migrations = await retryCatalogRace(() => this.#migrator.getMigrations());
     return migrations.every((m) => m.executedAt !== undefined);
   }
+}
+
+/**
+ * Kysely's existence check reads the catalog of every schema in the database; another schema being
+ * dropped at that moment (another deployment, a test) makes PostgreSQL fail that read with
+ * "schema … does not exist" (3F000) or "relation … does not exist" (42P01). That is transient: try again.
+ */
+const CATALOG_RACE = new Set(['3F000', '42P01']);
+
+async function retryCatalogRace<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: await run() };
+    } catch (e) {
+      outcome = { ok: false, error: e };
+    }
+    // migrateToLatest reports its error in the result instead of throwing.
+    const error = outcome.ok ? (outcome.value as { error?: unknown } | undefined)?.error : outcome.error;
+    if (attempt >= 5 || !isCatalogRace(error)) {
+      if (outcome.ok) return outcome.value;
+      throw outcome.error;
+    }
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
+}
+
+function isCatalogRace(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && CATALOG_RACE.has(String((e as { code?: unknown }).code));
 }
 
 function describe(error: unknown): string {
