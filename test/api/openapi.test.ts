@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../src/api/build-server.js';
@@ -43,9 +44,10 @@ const EXPECTED: [string, string][] = [
   ['get', '/{env}/settings'],
   ['put', '/{env}/settings'],
   ['get', '/health'],
+  ['get', '/ready'],
   ['get', '/openapi.json'],
 ];
-const OPEN = new Set(['/health', '/openapi.json']);
+const OPEN = new Set(['/health', '/ready', '/openapi.json']);
 
 /** `METHOD /path/{param}` for every route in Fastify's printRoutes tree (HEAD is implied by GET). */
 function servedOperations(tree: string): string[] {
@@ -80,6 +82,22 @@ describe('/openapi.json and /health', () => {
     const res = await h.api('GET', '/health', undefined, { key: null });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { status: 'ok' });
+  });
+
+  test('/ready answers 200 with the store reachable, and 503 once it is not', async () => {
+    const ready = await h.api('GET', '/ready', undefined, { key: null });
+    assert.equal(ready.status, 200, ready.text);
+    assert.equal(ready.body.status, 'ready');
+    assert.deepEqual(ready.body.checks.store, { ok: true });
+    // A second server over a store that is closed under it.
+    const other = await startHarness();
+    await other.sinew.services.store.close();
+    const down = await other.api('GET', '/ready', undefined, { key: null });
+    assert.equal(down.status, 503, down.text);
+    assert.equal(down.body.checks.store.ok, false);
+    // Its store is closed already, so stop() may fail half-way: remove its data dir regardless.
+    await other.stop().catch(() => {});
+    await rm(other.dataDir, { recursive: true, force: true });
   });
 
   test('is an OpenAPI 3 document with the security schemes and the error schema', () => {

@@ -1,0 +1,24 @@
+# Sinew: API + worker + scheduler (`sinew serve`), or one role per container
+# (`sinew api` / `sinew worker` / `sinew scheduler` once production mode lands; `sinew scheduler` exists).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 builds from source; Python runs Singer taps written in Python.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY src ./src
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY package.json ./
+ENV HOST=0.0.0.0 PORT=8080 SINEW_DATA_DIR=/data
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "bin/sinew.js"]
+CMD ["serve"]
