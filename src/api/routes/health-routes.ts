@@ -1,6 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  work.catch(() => {}); // a late failure after the timeout must not be unhandled
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * `/health`: the process can serve (liveness). `/ready`: its dependencies answer too — the store
  * (a real query) and the queue — so a load balancer sends traffic only to instances that can work.
@@ -10,7 +21,8 @@ export function registerHealthRoutes(app: FastifyInstance, services: SinewServic
   app.get('/ready', { config: { auth: 'none', summary: 'Answers 200 when the store and the queue are reachable, 503 otherwise' } }, async (_req, reply) => {
     const checks: Record<string, { ok: boolean; error?: string }> = {};
     try {
-      await services.store.isMigrated();
+      // A store that does not answer is as unready as one that fails: bounded, never a hung probe.
+      await withTimeout(services.store.isMigrated(), READY_TIMEOUT_MS, 'the store did not answer in time');
       checks.store = { ok: true };
     } catch (e) {
       checks.store = { ok: false, error: (e as Error).message };
