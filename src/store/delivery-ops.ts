@@ -1,9 +1,27 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { EventKind, OutboxEvent } from '../model/event.js';
 import type { Connection } from './kysely-store-ops.js';
-import type { DeliveryDatabase } from './delivery-schema.js';
+import type { DeliveryDatabase, EventDeliveriesTable } from './delivery-schema.js';
 import { epochMs } from './database-schema.js';
 import { parseJson } from '../singer/lossless-json.js';
+
+/**
+ * No earlier delivery of the same (environment, destination, ordering key) is still pending: this
+ * one is the head of its key, the only one that may be sent (a job's events go out in order).
+ */
+function isHeadOfOrderingKey({ not, exists, selectFrom }: ExpressionBuilder<DeliveryDatabase & { d: EventDeliveriesTable }, 'd'>) {
+  return not(
+    exists(
+      selectFrom('event_deliveries as p')
+        .select('p.delivery_id')
+        .whereRef('p.env_id', '=', 'd.env_id')
+        .whereRef('p.destination', '=', 'd.destination')
+        .whereRef('p.ordering_key', '=', 'd.ordering_key')
+        .where('p.status', '=', 'pending')
+        .whereRef('p.event_seq', '<', 'd.event_seq'),
+    ),
+  );
+}
 
 /** How far delivery of one outbox event got (the `events.status` column). */
 export type EventDeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed' | 'no_destination';
@@ -187,19 +205,7 @@ export class KyselyDeliveryOps implements DeliveryOps {
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('event_deliveries as p')
-              .select('p.delivery_id')
-              .whereRef('p.env_id', '=', 'd.env_id')
-              .whereRef('p.destination', '=', 'd.destination')
-              .whereRef('p.ordering_key', '=', 'd.ordering_key')
-              .where('p.status', '=', 'pending')
-              .whereRef('p.event_seq', '<', 'd.event_seq'),
-          ),
-        ),
-      )
+      .where(isHeadOfOrderingKey)
       .orderBy('d.next_attempt_at')
       .orderBy('d.event_seq')
       .limit(limit);
@@ -290,19 +296,7 @@ export class KyselyDeliveryOps implements DeliveryOps {
       .selectFrom('event_deliveries as d')
       .select((eb) => eb.fn.min(sql<number | string>`case when d.claimed_until is not null and d.claimed_until > d.next_attempt_at then d.claimed_until else d.next_attempt_at end`).as('due'))
       .where('d.status', '=', 'pending')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('event_deliveries as p')
-              .select('p.delivery_id')
-              .whereRef('p.env_id', '=', 'd.env_id')
-              .whereRef('p.destination', '=', 'd.destination')
-              .whereRef('p.ordering_key', '=', 'd.ordering_key')
-              .where('p.status', '=', 'pending')
-              .whereRef('p.event_seq', '<', 'd.event_seq'),
-          ),
-        ),
-      )
+      .where(isHeadOfOrderingKey)
       .executeTakeFirst();
     const due = row?.due as number | string | null | undefined;
     return due === null || due === undefined ? null : epochMs(due);
