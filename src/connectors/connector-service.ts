@@ -24,6 +24,7 @@ export const singerConnectorSchema = {
         incremental: { type: 'boolean' },
         write: { type: 'boolean' },
         native_external_id: { type: 'boolean' },
+        write_results: { type: 'boolean' },
       },
     },
   },
@@ -66,6 +67,7 @@ export class ConnectorService {
         incremental: input.capabilities?.incremental ?? false,
         write: input.capabilities?.write ?? input.kind !== 'source',
         native_external_id: input.capabilities?.native_external_id ?? false,
+        write_results: input.capabilities?.write_results ?? false,
       },
       runtime: {
         runtime: 'singer',

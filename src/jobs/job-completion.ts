@@ -23,6 +23,7 @@ export class JobCompletion {
         await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
           ...(message.error !== undefined ? { error: message.error } : {}),
           ...(message.message !== undefined ? { message: message.message } : {}),
+          ...writeJobState(job, message.writeSummary),
         });
         return;
       case 'progress':
@@ -72,10 +73,17 @@ export class JobCompletion {
 }
 
 /**
- * A write job's `state` after it ran: `{ summary }` by stream, and the per-record results under
- * `bookmarks` when the collector kept them (few enough); all of them are in `export-details`.
+ * A write job's `state` after it ran (completed or failed): `{ summary }` by stream, the
+ * per-record results under `bookmarks` when the collector kept them (few enough) — all of them
+ * are in `export-details` — and what a rollback did under `rollback`.
  */
 function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
   if (job.tap !== 'api' || !results) return {};
-  return { state: results.bookmarks ? { bookmarks: results.bookmarks, summary: results.summary } : { summary: results.summary } };
+  return {
+    state: {
+      ...(results.bookmarks ? { bookmarks: results.bookmarks } : {}),
+      summary: results.summary,
+      ...(results.rollback ? { rollback: results.rollback } : {}),
+    },
+  };
 }

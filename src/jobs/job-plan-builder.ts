@@ -97,6 +97,8 @@ export class JobPlanBuilder {
       config: { ...config, ...(override ?? {}) },
       config_schema: def.config_schema ?? null,
       discover: discover && role === 'tap' && def.capabilities.discover,
+      write_results: role === 'target' && def.capabilities.write_results === true,
+      native_external_id: def.capabilities.native_external_id,
     };
   }
 }

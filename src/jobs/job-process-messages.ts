@@ -1,9 +1,18 @@
 import type { Catalog } from '../singer/catalog.js';
 import type { JobStatus } from '../model/job.js';
+import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
+import type { WriteSummary } from './process/write-results.js';
 
 /** Messages from a job process to its worker, over the IPC channel. */
 export type JobProcessMessage =
-  | { t: 'status'; status: JobStatus; error?: string; message?: string }
+  | {
+      t: 'status';
+      status: JobStatus;
+      error?: string;
+      message?: string;
+      /** A failed write job's results so far (and its rollback), for the job's state. */
+      writeSummary?: WriteSummary;
+    }
   | { t: 'progress'; recordCount: Record<string, number>; invalidLines: number; memoryUsage: number; phase: string }
   | { t: 'discovered'; catalog: Catalog }
   | {
@@ -15,8 +24,9 @@ export type JobProcessMessage =
       memoryUsage: number;
       message: string | null;
       /** A write target's per-record results, summed (the records themselves are in `export-details`). */
-      writeSummary?: import('./process/write-results.js').WriteSummary;
-    };
+      writeSummary?: WriteSummary;
+    }
+  | RecordIdRequest;
 
-/** The one message a worker sends to a job process: its plan. */
-export type WorkerMessage = { t: 'plan'; plan: import('./job-plan.js').JobPlan };
+/** What a worker sends a job process: its plan (once, serialized losslessly), then record-id answers. */
+export type WorkerMessage = { t: 'plan'; json: string } | RecordIdReply;

@@ -11,7 +11,8 @@ import type { JobRequest } from './job-request.js';
 import { JOB_FILES } from './job-root.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 import { readLines } from '../singer/line-reader.js';
-import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery, type StreamWriteSummary } from './process/write-results.js';
+import type { StreamWriteSummary } from './process/write-results.js';
+import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery } from './process/export-details-page.js';
 
 export interface CreateJobArgs {
   envId: string;

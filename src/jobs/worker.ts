@@ -12,6 +12,8 @@ import { failureStatusFor } from './job-transitions.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { JobCompletion } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
+import { RecordIdRequests } from './record-id-requests.js';
+import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
 
 const KILL_GRACE_MS = 5000;
@@ -126,9 +128,13 @@ export class Worker implements BackgroundRole {
         tenantConfig: (await this.deps.store.getTenant(job.env_id, job.tenant))?.config ?? {},
         settings: plan.settings,
       });
+      const recordIds = new RecordIdRequests(this.deps.store, job);
       // Before a job's end is recorded: its snapshots settled, its files in storage.
       const beforeEnd = async (succeeded: boolean): Promise<void> => {
         await snapshots.settle(succeeded);
+        if (plan.settings.save_record_ids_in_snapshots && recordIds.streams.size > 0) {
+          await saveRecordIdSnapshots(this.deps.store, envStorage, { env_id: job.env_id, tenant: job.tenant, flow_id: job.flow_id }, recordIds.streams);
+        }
         await workspace.publish();
       };
       const child = fork(selfScript('jobs/process/job-process-main'), [], {
@@ -146,7 +152,12 @@ export class Worker implements BackgroundRole {
       }, plan.settings.job_timeout_seconds * 1000);
       let chain: Promise<unknown> = Promise.resolve();
       child.on('message', (message: JobProcessMessage) => {
-        chain = chain.then(() => this.completion.apply(job, message, beforeEnd)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
+        // In the order sent: a record-id lookup sees every save before it, a status every result.
+        const handle =
+          message.t === 'recordIds'
+            ? () => recordIds.answer(message).then((reply) => void (child.connected && child.send(reply)))
+            : () => this.completion.apply(job, message, beforeEnd);
+        chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       const exitedOnly = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),

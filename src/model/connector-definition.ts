@@ -7,6 +7,13 @@ export interface ConnectorCapabilities {
   incremental: boolean;
   write: boolean;
   native_external_id: boolean;
+  /**
+   * The target speaks Sinew's write protocol (docs/write-targets.md): it honours
+   * `__sinew_remote_id` / `__sinew_delete` and prints a result per record. Only such targets get
+   * record ids from the record-id map, unchanged duplicates skipped and rollback deletes.
+   * Absent on definitions stored before it existed: read as false.
+   */
+  write_results?: boolean;
 }
 
 /**

@@ -44,3 +44,19 @@ export function snapshotNameOfFile(file: string): string | null {
   const name = file.slice(0, -SNAPSHOT_EXTENSION.length);
   return isSnapshotName(name) ? name : null;
 }
+
+/**
+ * The record-id map of a (tenant, flow, stream) as a snapshot file (*save record ids in
+ * snapshots*): `{Stream}_{flow_id}.snapshot.csv` beside the tenant's snapshots, columns InputId,
+ * RemoteId, CustomData. Sinew writes them; jobs get a read-only copy.
+ */
+export const RECORD_ID_SNAPSHOT_SUFFIX = '.snapshot.csv';
+
+export function recordIdSnapshotFile(stream: string, flowId: string): string {
+  // A stream name may hold anything; the file name keeps what every storage takes.
+  return `${stream.replace(/[^A-Za-z0-9_.-]/g, '_')}_${flowId}${RECORD_ID_SNAPSHOT_SUFFIX}`;
+}
+
+export function isRecordIdSnapshotFile(file: string): boolean {
+  return file.endsWith(RECORD_ID_SNAPSHOT_SUFFIX) && !file.includes('/') && !file.startsWith('.');
+}

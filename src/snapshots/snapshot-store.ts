@@ -8,6 +8,7 @@ import { notFound } from '../errors/sinew-error.js';
 import { stringifyJson, parseJson } from '../singer/lossless-json.js';
 import {
   TENANT_CONFIG_FILE,
+  isRecordIdSnapshotFile,
   checkSnapshotName,
   snapshotFileName,
   snapshotKey,
@@ -100,7 +101,7 @@ export class SnapshotStore {
   }
 
   /**
-   * Copies the tenant's snapshots and tenant-config.json into a job's working folder
+   * Copies the tenant's snapshots, record-id snapshot files and tenant-config.json into a job's working folder
    * (`{jobRoot}/snapshots/`). `tenantConfig` is the tenant's config from the store (the source of
    * truth); it is also saved beside the snapshots. Without it the saved copy (or `{}`) is used.
    */
@@ -108,6 +109,14 @@ export class SnapshotStore {
     await fs.mkdir(dir, { recursive: true });
     const staged = await this.list(tenant);
     const manifest: Manifest = {};
+    // Record-id files are Sinew's: copied for the ETL to read, never saved back (not in the manifest).
+    const prefix = snapshotPrefix(tenant);
+    for (const entry of await this.storage.list(prefix)) {
+      const file = entry.key.slice(prefix.length);
+      if (!isRecordIdSnapshotFile(file)) continue;
+      const source = await this.storage.getStream(entry.key);
+      if (source) await pipeline(source, createWriteStream(path.join(dir, file)));
+    }
     for (const snapshot of staged) {
       const source = await this.openRaw(tenant, snapshot.name);
       if (!source) continue; // deleted meanwhile

@@ -4,7 +4,9 @@ import { FakeApiServer, isObject, type Reply, type SeenRequest } from './fake-ap
  * A generic JSON REST collection at `/items`: `POST /items` creates (201 with the object and its
  * `id`), `PATCH /items/{id}` updates, `DELETE /items/{id}` deletes, `POST /items/batch` takes an
  * array (at most `maxBatch`) and answers one result per element. Every call needs
- * `Authorization: Bearer <token>`; an item needs a string `name` (else 422).
+ * `Authorization: Bearer <token>`; an item needs a string `name` (else 422). A call carrying an
+ * item named `REVOKED` is answered 401, as if the token had just been revoked (a write that
+ * becomes impossible halfway through a job).
  */
 export class FakeCollectionApi {
   readonly items = new Map<string, Record<string, unknown>>();
@@ -33,6 +35,8 @@ export class FakeCollectionApi {
 
   private route(request: SeenRequest): Reply {
     if (request.headers.authorization !== `Bearer ${this.token}`) return { status: 401, body: { message: 'bad token' } };
+    const items = Array.isArray(request.body) ? request.body : [request.body];
+    if (items.some((item) => isObject(item) && item.name === 'REVOKED')) return { status: 401, body: { message: 'token revoked' } };
     const [path] = request.path.split('?');
     if (request.method === 'POST' && path === '/items/batch') {
       if (!Array.isArray(request.body)) return { status: 400, body: { message: 'a batch must be a JSON array' } };

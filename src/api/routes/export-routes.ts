@@ -8,13 +8,14 @@ const exportQuery = {
   additionalProperties: false,
   properties: {
     status: { type: 'string', enum: ['success', 'failure'] },
+    phase: { type: 'string', enum: ['write', 'rollback'] },
     limit: { type: 'integer', minimum: 1, maximum: 1000 },
     offset: { type: 'integer', minimum: 0 },
     token: { type: 'string' },
   },
 } as const;
 
-type ExportQuery = { status?: 'success' | 'failure'; limit?: number; offset?: number };
+type ExportQuery = { status?: 'success' | 'failure'; phase?: 'write' | 'rollback'; limit?: number; offset?: number };
 
 /** A write job's Export Details (v1 and v2): the sums and its per-record results, paged. */
 export function registerExportRoutes(app: FastifyInstance, s: SinewServices): void {
@@ -25,6 +26,7 @@ export function registerExportRoutes(app: FastifyInstance, s: SinewServices): vo
       async (req, reply) => {
         const page = await s.jobs.exportDetails(req.params.env, req.params.flow, req.params.tenant, req.params.job_id, {
           status: req.query.status,
+          phase: req.query.phase,
           limit: req.query.limit ?? 100,
           offset: req.query.offset ?? 0,
         });

@@ -1,6 +1,7 @@
 import type { Catalog } from '../../singer/catalog.js';
 import type { SingerMessage } from '../../singer/message.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
+import type { BatchWriterFactory } from '../builtin/write/write-loop.js';
 
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
 export interface MessageSink {
@@ -40,4 +41,6 @@ export interface BuiltinConnector {
   definition: Omit<ConnectorDefinition, 'builtin' | 'runtime'>;
   source?: SourceConnector;
   target?: TargetConnector;
+  /** Write targets: the batch writer behind `target`, which real-time writes also run in-process. */
+  writer?: BatchWriterFactory;
 }

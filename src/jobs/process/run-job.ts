@@ -20,7 +20,11 @@ import { runStreamingPhase } from './streaming-phase.js';
 import { runSyncPhase } from './sync-phase.js';
 import { measureDataSizes } from './data-sizes.js';
 import { peakMemoryMiB } from './peak-memory.js';
-import { WriteResultCollector } from './write-results.js';
+import { WriteResultCollector, type WriteSummary } from './write-results.js';
+import type { ConnectorRun } from './running-connectors.js';
+import { RecordIdChannel } from './record-id-channel.js';
+import { RecordIdResolution } from './record-id-resolution.js';
+import { rollBackWrites } from './write-rollback.js';
 
 type Report = (message: JobProcessMessage) => void;
 
@@ -34,7 +38,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   const tally = new StreamTally(log, 'tap');
   let phase = 'starting';
   const sampleMemory = peakMemoryMiB;
-  const status = (s: JobStatus, extra: { error?: string; message?: string } = {}): void => {
+  const status = (s: JobStatus, extra: { error?: string; message?: string; writeSummary?: WriteSummary } = {}): void => {
     phase = s;
     log.write(`status ${s}${extra.error ? `: ${extra.error}` : ''}`);
     report({ t: 'status', status: s, ...extra });
@@ -45,6 +49,10 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   const secrets = await SecretFiles.create();
   // A write target's per-record results: the export-details file and the job's summary.
   const writeResults = new WriteResultCollector(path.join(root, JOB_FILES.exportDetails));
+  // A target that speaks the write protocol gets the external-id upsert through the record-id map.
+  const channel = plan.target?.write_results ? RecordIdChannel.ofProcess() : null;
+  const resolution = channel ? new RecordIdResolution(channel, writeResults, !plan.target!.native_external_id) : null;
+  let targetRun: ConnectorRun | null = null;
   try {
     const sourceConfig = await secrets.writeConfig('config.json', plan.source, root, JOB_FILES.config);
     const targetConfig = plan.target ? await secrets.writeConfig('target-config.json', plan.target, root, JOB_FILES.targetConfig) : null;
@@ -75,11 +83,11 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       cwd: root,
       env: plan.env,
     };
-    const targetRun = plan.target && targetConfig ? { command: plan.target.command, args: ['--config', targetConfig], cwd: root, env: plan.env } : null;
+    targetRun = plan.target && targetConfig ? { command: plan.target.command, args: ['--config', targetConfig], cwd: root, env: plan.env } : null;
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {
-      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'), writeResults);
+      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'), writeResults, resolution ?? undefined);
     } else {
       await runSyncPhase(tapRun, root, tally);
       status('SYNC_SUCCESS');
@@ -104,7 +112,14 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       status('ETL_SUCCESS');
       if (targetRun) {
         status('EXPORT_STARTED');
-        await runExportPhase(targetRun, root, writeResults);
+        await runExportPhase(targetRun, root, writeResults, resolution ?? undefined);
+      }
+    }
+    if (channel) {
+      try {
+        await channel.settled();
+      } catch (e) {
+        throw new PhaseFailure('EXPORT_FAILED', `the records were written but their remote ids could not be kept: ${(e as Error).message}`);
       }
     }
     const writeSummary = await writeResults.finish();
@@ -125,12 +140,22 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   } catch (e) {
     const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+    let rollback: string | null = null;
+    if (resolution && targetRun && plan.settings.rollback_on_failure) {
+      log.write('rolling back what this job wrote (roll back on failure)');
+      rollback = await rollBackWrites({ targetRun, jobRoot: root, collector: writeResults, schemaLine: (s) => resolution.schemaLine(s) }).catch(
+        (e: Error) => `the rollback failed: ${e.message}`,
+      );
+      if (rollback) log.write(rollback);
+    }
+    await channel?.settled().catch((e: Error) => log.write(`could not update the record-id map: ${e.message}`));
     // Before the terminal status (which publishes the job root): a failed run keeps the results it had.
-    await writeResults.finish().catch(() => null);
-    status(failure.status, { error: failure.message });
+    const writeSummary = await writeResults.finish().catch(() => null);
+    status(failure.status, { error: failure.message, ...(rollback ? { message: rollback } : {}), ...(writeSummary ? { writeSummary } : {}) });
     return false;
   } finally {
     clearInterval(progress);
+    await resolution?.dispose();
     await secrets.dispose();
   }
 }

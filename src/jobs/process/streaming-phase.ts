@@ -1,17 +1,22 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { JOB_FILES } from '../job-root.js';
-import { assertTargetSucceeded, readTargetOutput } from './export-phase.js';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { assertTargetSucceeded, readTargetOutput, runTargetOn } from './export-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
 import { assertTapSucceeded, pumpTapOutput } from './sync-phase.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { WriteResultCollector } from './write-results.js';
+import type { RecordIdResolution } from './record-id-resolution.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
- * (no ETL step) while the sync output is still written to `sync-output/`.
+ * (no ETL step) while the sync output is still written to `sync-output/`. With the record-id map
+ * in play the records pass through it on their way, and what it held back goes to the target in
+ * further rounds afterwards, as in the export phase.
  */
 export async function runStreamingPhase(
   tapRun: ConnectorRun,
@@ -20,14 +25,23 @@ export async function runStreamingPhase(
   tally: StreamTally,
   onBothStarted: () => void,
   results?: WriteResultCollector,
+  resolution?: RecordIdResolution,
 ): Promise<Record<string, unknown> | null> {
   const tap = startConnector(tapRun, jobRoot, 'tap');
   const target = startConnector(targetRun, jobRoot, 'target');
   onBothStarted();
   const output = readTargetOutput(target, results);
   const file = createWriteStream(path.join(jobRoot, JOB_FILES.syncData));
-  // One batch, two destinations: the kept sync output and the target's stdin.
-  const out = new LineBatchWriter([file, target.stdin!]);
+  let targetInput: Writable = target.stdin!;
+  let piped: Promise<void> = Promise.resolve();
+  if (resolution) {
+    const via = resolution.round();
+    // Its failure shows as the LineBatchWriter's error on `via` (a dead target destroys it).
+    piped = pipeline(via, target.stdin!).catch(() => {});
+    targetInput = via;
+  }
+  // One batch, two destinations: the kept sync output and the target's input.
+  const out = new LineBatchWriter([file, targetInput]);
   let writeError: Error | null = null;
   try {
     await pumpTapOutput(tap, tally, out);
@@ -36,17 +50,23 @@ export async function runStreamingPhase(
     writeError = e as Error;
     tap.kill('SIGTERM');
     file.end();
+    targetInput.destroy();
     target.stdin!.destroy();
   }
+  await piped;
   const targetState = await output;
   const tapExit = await tap.exited;
   if (writeError) {
     // Whose fault: a target that died (or stopped reading) fails the export; otherwise the sync.
     const targetExit = await target.exited.catch(() => ({ code: 1 }));
-    if (targetExit.code !== 0 || out.failed(target.stdin!)) await assertTargetSucceeded(target, writeError);
+    if (targetExit.code !== 0 || out.failed(targetInput)) await assertTargetSucceeded(target, writeError);
     throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${writeError.message}`);
   }
   if (tapExit.code !== 0) await assertTapSucceeded(tap);
   await assertTargetSucceeded(target, null);
-  return targetState;
+  let state = targetState;
+  for (let input = resolution ? await resolution.endRound() : null; input !== null; input = await resolution!.endRound()) {
+    state = await runTargetOn(targetRun, jobRoot, input, results, resolution!.round());
+  }
+  return state;
 }

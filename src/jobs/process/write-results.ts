@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
+import { stringifyJson } from '../../singer/lossless-json.js';
 
 /** One record's fate as a write target reports it (docs/write-targets.md). */
 export interface WriteResult {
@@ -21,78 +21,138 @@ export interface StreamWriteSummary {
   updated: number;
 }
 
+/** What a rollback did per stream: remote records deleted, and those it could not undo. */
+export interface StreamRollbackSummary {
+  deleted: number;
+  failed: number;
+}
+
 /** What a write job keeps in its `state`: the sums, and the results themselves while they are few. */
 export interface WriteSummary {
   summary: Record<string, StreamWriteSummary>;
   /** Every result by stream, or null once there were more than the collector keeps in memory. */
   bookmarks: Record<string, WriteResult[]> | null;
   results: number;
+  /** Present when the failed job was rolled back (roll back on failure). */
+  rollback?: Record<string, StreamRollbackSummary>;
 }
 
 /** Beyond this many results the job's state holds only the summary; the file holds them all. */
 export const BOOKMARKS_KEPT_IN_STATE = 1000;
+
+/** Hears every batch of results a target reported (not those Sinew added itself). */
+export type ResultListener = (stream: string, results: readonly WriteResult[]) => void;
 
 function isResult(value: unknown): value is WriteResult {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { success?: unknown }).success === 'boolean';
 }
 
 /**
- * The per-record results of a target's STATE values: `{ bookmarks: { stream: [result, …] } }`,
+ * The per-record results of a target's STATE value: `{ bookmarks: { stream: [result, …] } }`,
  * each holding one batch's results only. A plain Singer bookmark (`{ stream: { key: value } }`)
  * is not an array of results and is ignored, so read jobs are unaffected.
  */
-function resultsIn(state: Record<string, unknown>): Array<[string, WriteResult[]]> {
+export function resultsIn(state: Record<string, unknown>): Array<[string, WriteResult[]]> {
   const bookmarks = state.bookmarks;
   if (typeof bookmarks !== 'object' || bookmarks === null || Array.isArray(bookmarks)) return [];
   const found: Array<[string, WriteResult[]]> = [];
   for (const [stream, value] of Object.entries(bookmarks as Record<string, unknown>)) {
-    if (Array.isArray(value) && value.length > 0 && value.every(isResult)) found.push([stream, value]);
+    if (Array.isArray(value) && value.length > 0 && value.every(isResult)) found.push([stream, value.map(normalized)]);
   }
   return found;
 }
 
+/** The result protocol's fields only, with nulls for what the target left out. */
+function normalized(r: WriteResult): WriteResult {
+  return {
+    hash: r.hash ?? null,
+    success: r.success,
+    id: r.id ?? null,
+    externalId: r.externalId ?? null,
+    error: r.error ?? null,
+    ...(typeof r.existing === 'boolean' ? { existing: r.existing } : {}),
+    ...(typeof r.updated === 'boolean' ? { updated: r.updated } : {}),
+    ...(typeof r.deleted === 'boolean' ? { deleted: r.deleted } : {}),
+  };
+}
+
+/** Adds one result to a stream's sums: `existing` and `updated` are subsets of success. */
+export function countResult(sums: StreamWriteSummary, result: Pick<WriteResult, 'existing' | 'updated'> & { success: unknown }): void {
+  if (result.success === true) {
+    sums.success++;
+    if (result.existing === true) sums.existing++;
+    if (result.updated === true) sums.updated++;
+  } else {
+    sums.fail++;
+  }
+}
+
+export const emptyStreamSummary = (): StreamWriteSummary => ({ success: 0, fail: 0, existing: 0, updated: 0 });
+
 /**
  * Accumulates a write target's results over a run: each one appended as a JSON line to the
  * `export-details` file (streamed, so a run of millions of records stays in bounded memory) and
- * summed per stream. The file is created with the first result only.
+ * summed per stream. The file is created with the first result only. After `startRollback()`,
+ * results are the rollback's: marked `phase: "rollback"` and summed apart.
  */
 export class WriteResultCollector {
   private file: WriteStream | null = null;
   private readonly summary: Record<string, StreamWriteSummary> = {};
+  private rollback: Record<string, StreamRollbackSummary> | null = null;
   private bookmarks: Record<string, WriteResult[]> | null = {};
   private count = 0;
   private fileError: Error | null = null;
   private finished: Promise<WriteSummary | null> | null = null;
+  private readonly listeners: ResultListener[] = [];
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly filePath: string,
     private readonly keepInState = BOOKMARKS_KEPT_IN_STATE,
   ) {}
 
+  onResults(listener: ResultListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Takes one STATE value a target printed; waits when the file is behind (back-pressure). */
   async accept(state: Record<string, unknown>): Promise<void> {
+    const batches = resultsIn(state);
+    for (const [stream, results] of batches) for (const listener of this.listeners) listener(stream, results);
+    await this.write(batches);
+  }
+
+  /** Results Sinew itself decided (an unchanged duplicate, a rollback it could not attempt). */
+  async add(stream: string, results: readonly WriteResult[]): Promise<void> {
+    if (results.length > 0) await this.write([[stream, results]]);
+  }
+
+  /** From now on results are a rollback's (the job failed and its creations are being deleted). */
+  startRollback(): void {
+    this.rollback ??= {};
+  }
+
+  /** Resolves once everything accepted so far is in the file (so the file can be read). */
+  async flushed(): Promise<void> {
+    await this.lastWrite;
+    if (this.fileError) throw this.fileError;
+  }
+
+  private async write(batches: ReadonlyArray<readonly [string, readonly WriteResult[]]>): Promise<void> {
     const lines: string[] = [];
-    for (const [stream, results] of resultsIn(state)) {
-      const sums = (this.summary[stream] ??= { success: 0, fail: 0, existing: 0, updated: 0 });
-      for (const r of results) {
-        const result: WriteResult = {
-          hash: r.hash ?? null,
-          success: r.success,
-          id: r.id ?? null,
-          externalId: r.externalId ?? null,
-          error: r.error ?? null,
-          ...(typeof r.existing === 'boolean' ? { existing: r.existing } : {}),
-          ...(typeof r.updated === 'boolean' ? { updated: r.updated } : {}),
-          ...(typeof r.deleted === 'boolean' ? { deleted: r.deleted } : {}),
-        };
-        if (result.success) {
-          sums.success++;
-          // existing and updated are subsets of success (docs/write-targets.md).
-          if (result.existing) sums.existing++;
-          if (result.updated) sums.updated++;
-        } else {
-          sums.fail++;
+    for (const [stream, results] of batches) {
+      if (this.rollback) {
+        const sums = (this.rollback[stream] ??= { deleted: 0, failed: 0 });
+        for (const result of results) {
+          if (result.success && result.deleted) sums.deleted++;
+          else sums.failed++;
+          lines.push(stringifyJson({ stream, phase: 'rollback', ...result }));
         }
+        continue;
+      }
+      const sums = (this.summary[stream] ??= emptyStreamSummary());
+      for (const result of results) {
+        countResult(sums, result);
         this.count++;
         if (this.bookmarks && this.count <= this.keepInState) (this.bookmarks[stream] ??= []).push(result);
         else this.bookmarks = null;
@@ -107,7 +167,13 @@ export class WriteResultCollector {
       this.file.on('error', (e) => (this.fileError ??= e));
     }
     if (this.fileError) throw this.fileError;
-    if (!this.file.write(`${lines.join('\n')}\n`)) await once(this.file, 'drain');
+    const file = this.file;
+    let ready = true;
+    // Write callbacks run in order (also after an error), so the last one marks everything written.
+    this.lastWrite = new Promise<void>((resolve) => {
+      ready = file.write(`${lines.join('\n')}\n`, () => resolve());
+    });
+    if (!ready) await once(file, 'drain');
   }
 
   /** Closes the file (once; later calls give the same answer); null when the target reported no results. */
@@ -123,61 +189,7 @@ export class WriteResultCollector {
       if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()).end());
       if (this.fileError) throw new Error(`could not write the export details: ${this.fileError.message}`);
     }
-    if (this.count === 0 && Object.keys(this.summary).length === 0) return null;
-    return { summary: this.summary, bookmarks: this.bookmarks, results: this.count };
+    if (this.count === 0 && Object.keys(this.summary).length === 0 && !this.rollback) return null;
+    return { summary: this.summary, bookmarks: this.bookmarks, results: this.count, ...(this.rollback ? { rollback: this.rollback } : {}) };
   }
-}
-
-/** One page of a job's export details, filtered by outcome. */
-export interface ExportDetailsPage {
-  summary: Record<string, StreamWriteSummary>;
-  results: Array<Record<string, unknown>>;
-  /** Where the next page starts, or null when this one holds the last matching result. */
-  next_offset: number | null;
-}
-
-export interface ExportDetailsQuery {
-  status?: 'success' | 'failure';
-  limit: number;
-  offset: number;
-  /** The sums when already known (the job's state): then reading stops after the page. */
-  summary?: Record<string, StreamWriteSummary>;
-}
-
-/** Reads an `export-details` file line by line (never all in memory) for one page of results. */
-export async function readExportDetails(lines: AsyncIterable<Buffer>, query: ExportDetailsQuery): Promise<ExportDetailsPage> {
-  const summing = query.summary === undefined;
-  const summary: Record<string, StreamWriteSummary> = query.summary ?? {};
-  const results: Array<Record<string, unknown>> = [];
-  let matched = 0;
-  let more = false;
-  for await (const raw of lines) {
-    let line: Record<string, unknown>;
-    try {
-      line = parseJson(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      continue; // a torn last line of a job that was killed mid-write
-    }
-    if (typeof line !== 'object' || line === null || typeof line.success !== 'boolean') continue;
-    if (summing) {
-      const sums = (summary[String(line.stream)] ??= { success: 0, fail: 0, existing: 0, updated: 0 });
-      if (line.success) {
-        sums.success++;
-        if (line.existing === true) sums.existing++;
-        if (line.updated === true) sums.updated++;
-      } else {
-        sums.fail++;
-      }
-    }
-    if (query.status && line.success !== (query.status === 'success')) continue;
-    matched++;
-    if (matched <= query.offset) continue;
-    if (results.length < query.limit) {
-      results.push(line);
-      continue;
-    }
-    more = true;
-    if (!summing) break;
-  }
-  return { summary, results, next_offset: more ? query.offset + results.length : null };
 }

@@ -1,11 +1,10 @@
-import type { TargetConnector } from '../../sdk/connector.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
-import { mapWithConcurrency } from '../write/task-pool.js';
-import { runWriteLoop } from '../write/write-loop.js';
+import type { BatchWriterFactory } from '../write/write-loop.js';
 import type { WriteRecord } from '../write/write-record.js';
 import { failed, succeeded, type WriteResult } from '../write/write-result.js';
 import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { writeEach } from '../write/batch-groups.js';
 import { fillUrl, readHttpConfig, type HttpTargetConfig } from './http-config.js';
 
 const ID = 'http';
@@ -76,10 +75,11 @@ class HttpBatchWriter {
       const results = await this.createBatch(creates);
       creates.forEach((record, i) => batched.set(record, results[i]));
     }
-    return mapWithConcurrency(records, this.config.concurrency, (record) => {
-      const known = batched.get(record);
-      return known ? Promise.resolve(known) : this.writeOne(record);
-    });
+    const others = records.filter((r) => !batched.has(r));
+    // If the write becomes impossible halfway, the batch's creates are still reported.
+    const written = await writeEach(others, this.config.concurrency, (record) => this.writeOne(record), [...batched.values()]);
+    const byRecord = new Map(others.map((record, i) => [record, written[i]]));
+    return records.map((r) => batched.get(r) ?? byRecord.get(r)!);
   }
 
   private async writeOne(record: WriteRecord): Promise<WriteResult> {
@@ -125,7 +125,7 @@ class HttpBatchWriter {
     }
     if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
       this.log(`${ID}: the batch of ${records.length} was refused (${answer.status}); sending its records one by one`);
-      return mapWithConcurrency(records, config.concurrency, (record) => this.writeOne(record));
+      return writeEach(records, config.concurrency, (record) => this.writeOne(record));
     }
     return records.map((r) => failed(r, answerError(answer)));
   }
@@ -140,9 +140,4 @@ class HttpBatchWriter {
  * `PATCH {url}/{id}` for records whose remote id Sinew knows, delete `DELETE {url}/{id}` for
  * rollback; optional array batches for creates; retries 429/5xx honouring Retry-After.
  */
-export const httpTarget: TargetConnector = {
-  async write(ctx, messages) {
-    const config = readHttpConfig(ctx.config);
-    await runWriteLoop(ctx, messages, new HttpBatchWriter(config, ctx.log));
-  },
-};
+export const httpWriter: BatchWriterFactory = (config, log) => new HttpBatchWriter(readHttpConfig(config), log);

@@ -1,6 +1,7 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
 import { hubspotConfigSchema } from './hubspot-config.js';
-import { hubspotTarget } from './hubspot-target.js';
+import { hubspotWriter } from './hubspot-target.js';
+import { batchWriterTarget } from '../write/write-loop.js';
 
 /** `hubspot`: writes CRM v3 objects (contacts, companies) through Sinew's record-id map. */
 export const hubspotConnector: BuiltinConnector = {
@@ -9,7 +10,8 @@ export const hubspotConnector: BuiltinConnector = {
     kind: 'target',
     label: 'HubSpot CRM',
     config_schema: hubspotConfigSchema,
-    capabilities: { discover: false, incremental: false, write: true, native_external_id: false },
+    capabilities: { discover: false, incremental: false, write: true, native_external_id: false, write_results: true },
   },
-  target: hubspotTarget,
+  target: batchWriterTarget(hubspotWriter),
+  writer: hubspotWriter,
 };

@@ -1,11 +1,10 @@
-import type { TargetConnector } from '../../sdk/connector.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
-import { mapWithConcurrency } from '../write/task-pool.js';
-import { runWriteLoop } from '../write/write-loop.js';
+import type { BatchWriterFactory } from '../write/write-loop.js';
 import type { WriteRecord } from '../write/write-record.js';
 import { failed, succeeded, type WriteResult } from '../write/write-result.js';
 import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { writeEach, writeInGroups } from '../write/batch-groups.js';
 import { objectTypeOf, readHubspotConfig, type HubspotConfig } from './hubspot-config.js';
 import { hubspotProperties } from './hubspot-properties.js';
 import { batchErrors, contextValues, describeBatchError, hubspotRetryable } from './hubspot-errors.js';
@@ -55,15 +54,11 @@ class HubspotBatchWriter {
 
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
     const type = encodeURIComponent(objectTypeOf(this.config, stream));
-    const results = new Map<WriteRecord, WriteResult>();
-    const updates = records.filter((r) => !r.delete && r.remoteId !== null);
-    const creates = records.filter((r) => !r.delete && r.remoteId === null);
-    const deletes = records.filter((r) => r.delete);
-    const save = (list: WriteRecord[], outcome: WriteResult[]): void => list.forEach((r, i) => results.set(r, outcome[i]));
-    if (creates.length > 0) save(creates, await this.guard(creates, () => this.create(type, creates)));
-    if (updates.length > 0) save(updates, await this.guard(updates, () => this.update(type, updates)));
-    if (deletes.length > 0) save(deletes, await mapWithConcurrency(deletes, this.config.concurrency, (r) => this.guard([r], () => this.archive(type, r)).then((x) => x[0])));
-    return records.map((r) => results.get(r)!);
+    return writeInGroups(records, [
+      [records.filter((r) => !r.delete && r.remoteId === null), (creates) => this.guard(creates, () => this.create(type, creates))],
+      [records.filter((r) => !r.delete && r.remoteId !== null), (updates) => this.guard(updates, () => this.update(type, updates))],
+      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.config.concurrency, (r) => this.guard([r], () => this.archive(type, r)).then((x) => x[0]))],
+    ]);
   }
 
   /** A failure of one call fails the records of that call only. */
@@ -87,7 +82,7 @@ class HubspotBatchWriter {
     const body = answerJson(answer);
     if (!ok(answer)) {
       if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
-        return mapWithConcurrency(records, this.config.concurrency, (r) => this.guard([r], () => this.create(type, [r])).then((x) => x[0]));
+        return writeEach(records, this.config.concurrency, (r) => this.guard([r], () => this.create(type, [r])).then((x) => x[0]));
       }
       return records.map((r) => failed(r, answerError(answer)));
     }
@@ -115,7 +110,7 @@ class HubspotBatchWriter {
     const body = answerJson(answer);
     if (!ok(answer)) {
       if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
-        return mapWithConcurrency(records, this.config.concurrency, (r) => this.guard([r], () => this.update(type, [r])).then((x) => x[0]));
+        return writeEach(records, this.config.concurrency, (r) => this.guard([r], () => this.update(type, [r])).then((x) => x[0]));
       }
       return records.map((r) => failed(r, answerError(answer)));
     }
@@ -145,8 +140,4 @@ class HubspotBatchWriter {
  * `hubspot`: CRM v3 objects (contacts, companies, …). HubSpot has no external ids: creates and
  * updates are told apart by `__sinew_remote_id`, which Sinew's record-id map supplies.
  */
-export const hubspotTarget: TargetConnector = {
-  async write(ctx, messages) {
-    await runWriteLoop(ctx, messages, new HubspotBatchWriter(readHubspotConfig(ctx.config), ctx.log));
-  },
-};
+export const hubspotWriter: BatchWriterFactory = (config, log) => new HubspotBatchWriter(readHubspotConfig(config), log);

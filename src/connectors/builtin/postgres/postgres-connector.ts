@@ -1,6 +1,7 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
 import { postgresConfigSchema } from './postgres-config.js';
-import { postgresTarget } from './postgres-target.js';
+import { postgresWriter } from './postgres-target.js';
+import { batchWriterTarget } from '../write/write-loop.js';
 
 /** `postgres`: upserts streams into PostgreSQL tables (by key or by external id). */
 export const postgresConnector: BuiltinConnector = {
@@ -9,7 +10,8 @@ export const postgresConnector: BuiltinConnector = {
     kind: 'target',
     label: 'PostgreSQL',
     config_schema: postgresConfigSchema,
-    capabilities: { discover: false, incremental: false, write: true, native_external_id: true },
+    capabilities: { discover: false, incremental: false, write: true, native_external_id: true, write_results: true },
   },
-  target: postgresTarget,
+  target: batchWriterTarget(postgresWriter),
+  writer: postgresWriter,
 };

@@ -1,7 +1,6 @@
 import pg from 'pg';
-import type { TargetConnector } from '../../sdk/connector.js';
 import type { SchemaMessage } from '../../../singer/message.js';
-import { runWriteLoop } from '../write/write-loop.js';
+import type { BatchWriterFactory } from '../write/write-loop.js';
 import type { WriteRecord } from '../write/write-record.js';
 import { failed, succeeded, type WriteResult } from '../write/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
@@ -148,8 +147,4 @@ class PostgresBatchWriter {
  * statements, by its key properties or, for records with an externalId, by the unique external
  * id column; `__sinew_delete` deletes by key (rollback).
  */
-export const postgresTarget: TargetConnector = {
-  async write(ctx, messages) {
-    await runWriteLoop(ctx, messages, new PostgresBatchWriter(readPostgresConfig(ctx.config)));
-  },
-};
+export const postgresWriter: BatchWriterFactory = (config) => new PostgresBatchWriter(readPostgresConfig(config));

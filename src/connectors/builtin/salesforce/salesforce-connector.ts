@@ -1,6 +1,7 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
 import { salesforceConfigSchema } from './salesforce-config.js';
-import { salesforceTarget } from './salesforce-target.js';
+import { salesforceWriter } from './salesforce-target.js';
+import { batchWriterTarget } from '../write/write-loop.js';
 
 /** `salesforce`: sObject upserts by an External ID field (native external ids). */
 export const salesforceConnector: BuiltinConnector = {
@@ -9,7 +10,8 @@ export const salesforceConnector: BuiltinConnector = {
     kind: 'target',
     label: 'Salesforce',
     config_schema: salesforceConfigSchema,
-    capabilities: { discover: false, incremental: false, write: true, native_external_id: true },
+    capabilities: { discover: false, incremental: false, write: true, native_external_id: true, write_results: true },
   },
-  target: salesforceTarget,
+  target: batchWriterTarget(salesforceWriter),
+  writer: salesforceWriter,
 };

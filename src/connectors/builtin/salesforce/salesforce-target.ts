@@ -1,11 +1,10 @@
-import type { TargetConnector } from '../../sdk/connector.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
-import { mapWithConcurrency } from '../write/task-pool.js';
-import { runWriteLoop } from '../write/write-loop.js';
+import type { BatchWriterFactory } from '../write/write-loop.js';
 import { fieldsWithoutExternalId, type WriteRecord } from '../write/write-record.js';
 import { failed, succeeded, type WriteResult } from '../write/write-result.js';
 import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { writeEach, writeInGroups } from '../write/batch-groups.js';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';
 import { describeErrors, salesforceRetryable } from './salesforce-errors.js';
 
@@ -55,20 +54,18 @@ class SalesforceBatchWriter {
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
     const object = this.config.objects[stream] ?? stream;
     const externalField = this.config.externalIdFields[object] ?? null;
-    const results = new Map<WriteRecord, WriteResult>();
-    const save = (list: WriteRecord[], outcome: WriteResult[]): void => list.forEach((r, i) => results.set(r, outcome[i]));
-    const deletes = records.filter((r) => r.delete);
-    const upserts = records.filter((r) => !r.delete && r.externalId !== null);
-    const updates = records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null);
-    const creates = records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null);
-    if (upserts.length > 0) {
-      if (externalField === null) save(upserts, upserts.map((r) => failed(r, `no external_id_field is configured for ${object}`)));
-      else save(upserts, await this.guard(upserts, () => this.upsert(object, externalField, upserts)));
-    }
-    if (updates.length > 0) save(updates, await this.guard(updates, () => this.collection('PATCH', object, updates, true)));
-    if (creates.length > 0) save(creates, await this.guard(creates, () => this.collection('POST', object, creates, false)));
-    if (deletes.length > 0) save(deletes, await mapWithConcurrency(deletes, this.concurrency, (r) => this.guard([r], () => this.remove(object, r)).then((x) => x[0])));
-    return records.map((r) => results.get(r)!);
+    return writeInGroups(records, [
+      [
+        records.filter((r) => !r.delete && r.externalId !== null),
+        async (upserts) =>
+          externalField === null
+            ? upserts.map((r) => failed(r, `no external_id_field is configured for ${object}`))
+            : this.guard(upserts, () => this.upsert(object, externalField, upserts)),
+      ],
+      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null), (updates) => this.guard(updates, () => this.collection('PATCH', object, updates, true))],
+      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null), (creates) => this.guard(creates, () => this.collection('POST', object, creates, false))],
+      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.concurrency, (r) => this.guard([r], () => this.remove(object, r)).then((x) => x[0]))],
+    ]);
   }
 
   private async guard(records: WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
@@ -147,8 +144,4 @@ function describeErrorsOf(answer: HttpAnswer): string {
 }
 
 /** `salesforce`: sObject writes, upserting natively by each object's External ID field. */
-export const salesforceTarget: TargetConnector = {
-  async write(ctx, messages) {
-    await runWriteLoop(ctx, messages, new SalesforceBatchWriter(readSalesforceConfig(ctx.config), ctx.log));
-  },
-};
+export const salesforceWriter: BatchWriterFactory = (config, log) => new SalesforceBatchWriter(readSalesforceConfig(config), log);

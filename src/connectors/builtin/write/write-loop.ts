@@ -1,9 +1,9 @@
 import type { SchemaMessage, SingerMessage } from '../../../singer/message.js';
-import type { TargetContext } from '../../sdk/connector.js';
+import type { TargetConnector, TargetContext } from '../../sdk/connector.js';
 import { SinewError } from '../../../errors/sinew-error.js';
 import { toWriteRecord, type WriteRecord } from './write-record.js';
 import { failed, resultsState, type WriteResult } from './write-result.js';
-import { errorText, isWriteImpossible } from './write-failure.js';
+import { errorText, isWriteImpossible, partialResultsOf } from './write-failure.js';
 
 /** What a write target plugs into the shared message loop. */
 export interface BatchWriter {
@@ -22,6 +22,17 @@ export interface BatchWriter {
   writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]>;
   /** Lets go of connections when the stream ends (or fails). */
   close?(): Promise<void>;
+}
+
+/**
+ * Builds a write target's batch writer from its config. The Singer target (a job's export) and
+ * real-time writes (in the API process, src/writes) run the same writer.
+ */
+export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void) => BatchWriter;
+
+/** The Singer target of a batch writer: the shared message loop around what the factory builds. */
+export function batchWriterTarget(factory: BatchWriterFactory): TargetConnector {
+  return { write: (ctx, messages) => runWriteLoop(ctx, messages, factory(ctx.config, ctx.log)) };
 }
 
 /**
@@ -45,6 +56,12 @@ export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<S
     } catch (error) {
       if (isWriteImpossible(error)) {
         fatal ??= error;
+        // Records written before the write became impossible exist remotely: report them.
+        const done = partialResultsOf(error);
+        if (done.length > 0) {
+          emitting = emitting.then(() => ctx.emitState(resultsState(stream, done)));
+          await emitting;
+        }
         return;
       }
       ctx.log(`${writer.connectorId}: a batch of ${batch.length} ${stream} records failed: ${errorText(error)}`);

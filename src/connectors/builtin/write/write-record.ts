@@ -19,7 +19,8 @@ export interface WriteRecord {
   delete: boolean;
 }
 
-function idText(value: unknown): string | null {
+/** An id as text (`externalId`, `__sinew_remote_id`): numbers as written, objects as JSON; null when absent or empty. */
+export function recordIdText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
   return typeof value === 'object' ? stringifyJson(value) : String(value);
 }
@@ -38,8 +39,8 @@ export function toWriteRecord(stream: string, raw: Record<string, unknown>): Wri
     stream,
     record,
     hash: createHash('sha256').update(stringifyJson(record)).digest('hex'),
-    externalId: idText(raw.externalId),
-    remoteId: idText(raw.__sinew_remote_id),
+    externalId: recordIdText(raw.externalId),
+    remoteId: recordIdText(raw.__sinew_remote_id),
     delete: raw.__sinew_delete === true,
   };
 }
