@@ -60,7 +60,8 @@ class PostgresBatchWriter {
   }
 
   async schema(message: SchemaMessage): Promise<void> {
-    const keys = this.config.keyProperties[message.stream] ?? message.key_properties ?? [];
+    // `externalId` as a key means "upsert by the external id": the external id column does that.
+    const keys = (this.config.keyProperties[message.stream] ?? message.key_properties ?? []).filter((k) => k !== 'externalId' && k !== this.config.externalIdColumn);
     const table = this.config.tables[message.stream] ?? message.stream;
     try {
       this.tables.set(message.stream, await ensureTable(this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn));
