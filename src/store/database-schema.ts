@@ -111,6 +111,16 @@ export interface RecordIdsTable {
   updated_at: EpochMs;
 }
 
+/** Asynchronous real-time writes (migration 0006, src/store/write-task-ops.ts). */
+export interface WriteTasksTable {
+  env_id: string;
+  task_id: string;
+  status: string;
+  lease_until: NullableEpochMs;
+  updated_at: EpochMs;
+  doc: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -122,6 +132,7 @@ export interface Database {
   events: EventsTable;
   schedules: SchedulesTable;
   record_ids: RecordIdsTable;
+  write_tasks: WriteTasksTable;
 }
 
 /** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */

@@ -4,11 +4,14 @@ import type { Database } from './database-schema.js';
 import { KyselyStoreOps } from './kysely-store-ops.js';
 import { StoreMigrator } from './store-migrator.js';
 import { TransactionGuard } from './transaction-guard.js';
+import type { KeyLocks } from './key-locks.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
   /** PostgreSQL schema the store lives in (qualifies the migration bookkeeping tables). */
   schema?: string;
+  /** The dialect's locks: in-process for SQLite, advisory locks for PostgreSQL. */
+  locks: KeyLocks;
 }
 
 /**
@@ -21,6 +24,7 @@ export interface KyselyStoreOptions {
  */
 export class KyselyStore extends KyselyStoreOps implements Store {
   readonly dialect: Store['dialect'];
+  readonly locks: KeyLocks;
   readonly #db: Kysely<Database>;
   readonly #guard: TransactionGuard;
   readonly #migrator: StoreMigrator;
@@ -32,6 +36,7 @@ export class KyselyStore extends KyselyStoreOps implements Store {
       return db;
     }, options.dialect);
     this.dialect = options.dialect;
+    this.locks = options.locks;
     this.#db = db;
     this.#guard = guard;
     this.#migrator = new StoreMigrator(db, options.schema);
@@ -53,6 +58,7 @@ export class KyselyStore extends KyselyStoreOps implements Store {
   }
 
   async close(): Promise<void> {
+    await this.locks.close();
     await this.#db.destroy();
   }
 }

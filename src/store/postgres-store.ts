@@ -4,6 +4,7 @@ import { SinewError, invalid } from '../errors/sinew-error.js';
 import type { Store } from './store.js';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { AdvisoryKeyLocks } from './advisory-key-locks.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -13,6 +14,8 @@ export interface PostgresStoreOptions {
 }
 
 const DEFAULT_POOL_SIZE = 10;
+/** Connections that may hold key locks at once (each waits for the remote call of one write). */
+const LOCK_POOL_SIZE = 4;
 // The schema name ends up in a connection option string, so only plain identifiers are allowed.
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -43,7 +46,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       throw new SinewError('UNAVAILABLE', `cannot use PostgreSQL: ${(error as Error).message}`, { schema });
     }
   }
-  return new KyselyStore(db, { dialect: 'postgres', schema });
+  const lockPool = new pg.Pool({ connectionString: opts.url, max: LOCK_POOL_SIZE });
+  lockPool.on('error', () => {});
+  return new KyselyStore(db, { dialect: 'postgres', schema, locks: new AdvisoryKeyLocks(lockPool, schema) });
 }
 
 /**

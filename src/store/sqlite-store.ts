@@ -5,6 +5,7 @@ import type { Store } from './store.js';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+import { InProcessKeyLocks } from './key-locks.js';
 
 /** How long a write waits for another process's lock before failing (ms). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -33,5 +34,6 @@ export async function openSqliteStore(path: string): Promise<Store> {
     });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return new KyselyStore(db, { dialect: 'sqlite' });
+  // One server process owns an embedded store: its locks can live in memory.
+  return new KyselyStore(db, { dialect: 'sqlite', locks: new InProcessKeyLocks() });
 }

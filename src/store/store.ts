@@ -8,6 +8,8 @@ import type { OutboxEvent } from '../model/event.js';
 import type { DeliveryOps } from './delivery-ops.js';
 import type { ScheduleOps } from './schedule-ops.js';
 import type { RecordIdOps } from './record-id-ops.js';
+import type { KeyLocks } from './key-locks.js';
+import type { WriteTaskOps } from './write-task-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -96,10 +98,15 @@ export interface StoreOps {
 
   /** The record-id map of write jobs: InputId → RemoteId per scope (src/store/record-id-ops.ts). */
   readonly recordIds: RecordIdOps;
+
+  /** Asynchronous real-time write tasks (src/store/write-task-ops.ts). */
+  readonly writeTasks: WriteTaskOps;
 }
 
 export interface Store extends StoreOps {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Mutual exclusion by key across every process sharing this store (src/store/key-locks.ts). */
+  readonly locks: KeyLocks;
   /** Runs fn with a view of the store whose every call is part of one database transaction. */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   /** Applies pending migrations. */

@@ -7,8 +7,11 @@ import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';
 
-/** Opens a fresh, unmigrated store of one adapter, and disposes of it (temp dir or schema). */
-export type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void> }>;
+/**
+ * Opens a fresh, unmigrated store of one adapter, and disposes of it (temp dir or schema);
+ * `reopen` opens a second store on the same data, as another process would.
+ */
+export type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void>; reopen(): Promise<Store> }>;
 
 /**
  * Registers a store contract suite once per adapter: SQLite in a temp dir, PostgreSQL in a schema
@@ -24,8 +27,9 @@ export async function forEachStoreAdapter(contract: (name: string, openFresh: Op
     async () => {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-store-'));
       tempDirs.push(dir);
-      const store = await openSqliteStore(path.join(dir, 'sinew.db'));
-      return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+      const file = path.join(dir, 'sinew.db');
+      const store = await openSqliteStore(file);
+      return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }), reopen: () => openSqliteStore(file) };
     },
     false,
   );
@@ -34,7 +38,7 @@ export async function forEachStoreAdapter(contract: (name: string, openFresh: Op
     async () => {
       const pg = await createPostgresSchema();
       const store = await openPostgresStore({ url: pg.url, schema: pg.schema, poolSize: 4 });
-      return { store, dispose: pg.drop };
+      return { store, dispose: pg.drop, reopen: () => openPostgresStore({ url: pg.url, schema: pg.schema, poolSize: 2 }) };
     },
     await postgresSkipReason(),
   );
