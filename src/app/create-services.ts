@@ -20,6 +20,7 @@ import { JobLifecycle } from '../jobs/job-lifecycle.js';
 import { EventService } from '../events/event-service.js';
 import { OutboxNotifier } from '../events/outbox-notifier.js';
 import { ScheduleService } from '../schedules/schedule-service.js';
+import { RealtimeWriteService } from '../writes/realtime-write-service.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { loadSecretKey } from './secret-key.js';
 import type { SinewServices } from './services.js';
@@ -68,5 +69,6 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
+    writes: new RealtimeWriteService(store, box, logger),
   };
 }

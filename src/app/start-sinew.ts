@@ -73,6 +73,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
         if (stopped) return;
         stopped = true;
         await server?.close();
+        await services.writes.close();
         for (const role of [...started].reverse()) await role.stop();
         await services.storageRouter.close();
         await services.store.close();

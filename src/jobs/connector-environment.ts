@@ -3,12 +3,17 @@ import type { Job } from '../model/job.js';
 /** Sinew's own secrets must never reach a tenant's connector or an ETL script. */
 const WITHHELD = /^SINEW_|^PG(PASSWORD|USER|HOST|DATABASE)$|^AWS_(SECRET|ACCESS|SESSION)/;
 
-/** The environment a job's connectors and ETL run with: the host's basics plus the blueprint §5 variables. */
-export function connectorEnvironment(job: Job, apiUrl: string): Record<string, string> {
+/** This process's environment without Sinew's secrets: what any connector process may see. */
+export function hostEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !WITHHELD.test(k)) env[k] = v;
+  return env;
+}
+
+/** The environment a job's connectors and ETL run with: the host's basics plus the blueprint §5 variables. */
+export function connectorEnvironment(job: Job, apiUrl: string): Record<string, string> {
   return {
-    ...env,
+    ...hostEnvironment(),
     TENANT: job.tenant,
     FLOW: job.flow_id,
     ENV_ID: job.env_id,

@@ -11,6 +11,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { runDiscover } from '../singer/singer-process.js';
+import { hostEnvironment } from '../jobs/connector-environment.js';
 import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
 import { linkKeyString } from '../model/link.js';
 import { newEventId } from '../ids/short-id.js';
@@ -62,7 +63,8 @@ export class DiscoverService {
         dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-discover-'));
         const configPath = path.join(dir, 'config.json');
         await fs.writeFile(configPath, stringifyJson(openJson(this.box, link.config_encrypted)), { mode: 0o600 });
-        const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir });
+        // Sinew's own secrets (store URL, secret key, cloud credentials) never reach a tenant's tap.
+        const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir, env: hostEnvironment() });
         await this.store.transaction(async (tx) => {
           const fresh = await tx.getLink(key);
           if (fresh) {

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { SinewServices } from '../../app/services.js';
+import { tenantParams, type TenantPath } from './route-params.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+const writeParams = {
+  type: 'object',
+  required: ['env', 'flow', 'tenant', 'connector_id', 'stream'],
+  properties: { ...tenantParams.properties, connector_id: id, stream: id },
+} as const;
+
+const writeBody = {
+  type: 'object',
+  required: ['data'],
+  additionalProperties: false,
+  properties: {
+    data: { description: 'One record, or an array of records', anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
+    async: { type: 'boolean', description: 'Answer at once with a task id to poll (default false: answer with the results)' },
+  },
+} as const;
+
+const statusQuery = {
+  type: 'object',
+  required: ['taskId'],
+  additionalProperties: false,
+  properties: { taskId: id, token: { type: 'string' } },
+} as const;
+
+type WritePath = TenantPath & { connector_id: string; stream: string };
+
+/** Real-time writes (v1 and v2 paths): records straight into a tenant's target, with per-record results. */
+export function registerRealtimeWriteRoutes(app: FastifyInstance, s: SinewServices): void {
+  for (const prefix of ['', '/v2']) {
+    app.get<{ Params: TenantPath; Querystring: { taskId: string } }>(
+      `${prefix}/:env/:flow/:tenant/connectors/status`,
+      { schema: { params: tenantParams, querystring: statusQuery }, config: { auth: 'tenant', summary: 'The status and results of an asynchronous real-time write' } },
+      async (req) => s.writes.status(req.params.env, req.params.flow, req.params.tenant, req.query.taskId),
+    );
+    app.post<{ Params: WritePath; Body: { data: unknown; async?: boolean } }>(
+      `${prefix}/:env/:flow/:tenant/connectors/:connector_id/:stream`,
+      { schema: { params: writeParams, body: writeBody }, config: { auth: 'tenant', summary: "Write records into the tenant's system now (real-time write)" } },
+      async (req) =>
+        s.writes.write({
+          envId: req.params.env,
+          flowId: req.params.flow,
+          tenant: req.params.tenant,
+          connectorId: req.params.connector_id,
+          stream: req.params.stream,
+          data: req.body.data,
+          async: req.body.async ?? false,
+        }),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { SinewError, notFound } from '../errors/sinew-error.js';
+import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { LinkRole } from '../model/link.js';
+import type { StoreOps } from '../store/store.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { openJson } from '../crypto/sealed-json.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+
+/** Where a real-time write goes: one tenant's target in one flow, with its config in clear. */
+export interface RealtimeTarget {
+  envId: string;
+  flowId: string;
+  tenant: string;
+  connectorId: string;
+  definition: ConnectorDefinition;
+  config: Record<string, unknown>;
+  /** Changes with the connector or its config: warm writers are kept by it. */
+  cacheKey: string;
+}
+
+/**
+ * The target of `POST …/connectors/{connector_id}/{stream}` by flow type: a v2 flow's linked
+ * connector, a v1 target flow's linked target, or a v1 source flow's own target (the owner's).
+ */
+export async function resolveRealtimeTarget(store: StoreOps, box: SecretBox, envId: string, flowId: string, tenant: string, connectorId: string): Promise<RealtimeTarget> {
+  const flow = await store.getFlow(envId, flowId);
+  if (!flow) throw notFound('flow', { flow_id: flowId });
+  let config: Record<string, unknown>;
+  if (flow.type === 'v1-source') {
+    if (flow.target?.connector !== connectorId) {
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} writes to ${flow.target?.connector ?? 'no target'}, not ${connectorId}`, { connector_id: connectorId });
+    }
+    config = flow.target.config_sealed ? openJson(box, flow.target.config_sealed) : flow.target.config;
+  } else {
+    const role: LinkRole = flow.type === 'v2' ? 'connector' : 'target';
+    const link = await store.getLink({ env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId });
+    if (!link) throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
+    config = openJson(box, link.config_encrypted);
+  }
+  const definition = await resolveConnector(store, envId, connectorId);
+  if (definition.kind === 'source') {
+    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connectorId} cannot be written to`, { connector_id: connectorId });
+  }
+  if (!definition.capabilities.write_results) {
+    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `real-time writes need a target that reports a result per record (capabilities.write_results); ${connectorId} does not`, {
+      connector_id: connectorId,
+    });
+  }
+  const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config])).digest('hex');
+  return { envId, flowId, tenant, connectorId, definition, config, cacheKey };
+}
