@@ -19,6 +19,13 @@ export interface JobParties {
   installUris: { discover: string | null; target: string | null };
 }
 
+export interface JobIdentity {
+  jobId: string;
+  at: Date;
+}
+
+export const newJobIdentity = (): JobIdentity => ({ jobId: newJobId(), at: new Date() });
+
 /** Builds the initial job object (status JOB_CREATED) from a request and what it runs between. */
 export function newJob(args: {
   envId: string;
@@ -31,10 +38,13 @@ export function newJob(args: {
   box: SecretBox;
   /** The job settings' force_full_sync: stored state is ignored. */
   forceFullSync: boolean;
+  /** Id and creation time chosen beforehand (a write job's records were stored under its root first). */
+  identity?: JobIdentity;
+  /** The request's state (a write job's records) is in the job root's state.json: the job keeps none. */
+  inputStaged?: boolean;
 }): Job {
   const { envId, flow, tenant, request, parties, box } = args;
-  const now = new Date();
-  const jobId = newJobId();
+  const { jobId, at: now } = args.identity ?? newJobIdentity();
   const usesState = parties.tap !== 'api' && !request.reset_source_state && !args.forceFullSync && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
   const syncType: SyncType = usesState ? 'incremental_sync' : 'full_sync';
   const hasOverrides = request.override_source_config || request.override_target_config;
@@ -47,7 +57,7 @@ export function newJob(args: {
     started_by: args.startedBy,
     s3_root: jobRoot(tenant, flow.flow_id, jobId, now),
     start_time: now.toISOString(),
-    state: request.state ?? {},
+    state: args.inputStaged ? {} : (request.state ?? {}),
     tap: parties.tap,
     target: parties.target,
     connector_id: parties.connectorId,

@@ -75,8 +75,9 @@ export class JobPlanBuilder {
     };
   }
 
-  private inputState(job: Job, link: Link | null): Record<string, unknown> {
-    if (job.tap === 'api') return job.state;
+  private inputState(job: Job, link: Link | null): Record<string, unknown> | null {
+    // A write job's records were stored in its root's state.json when it was created.
+    if (job.tap === 'api') return Object.keys(job.state).length > 0 ? job.state : null;
     if (job.reset_source_state || job.sync_type === 'full_sync') return {};
     return link?.state ?? {};
   }

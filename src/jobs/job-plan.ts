@@ -29,7 +29,8 @@ export interface JobPlan {
   workspaceDir: string;
   source: PlannedConnector;
   target: PlannedConnector | null;
-  inputState: Record<string, unknown>;
+  /** The state the tap starts from; null when the job root's state.json already holds it (a write job's records). */
+  inputState: Record<string, unknown> | null;
   catalog: Catalog | null;
   fieldMap: FieldMap | null;
   selectedTables: string[] | null;

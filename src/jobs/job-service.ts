@@ -5,10 +5,11 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { StorageForEnvironment } from '../storage/storage-router.js';
 import type { JobLifecycle } from './job-lifecycle.js';
-import { newJob } from './job-factory.js';
+import { newJob, newJobIdentity, type JobIdentity } from './job-factory.js';
 import { resolveJobParties } from './job-parties.js';
 import type { JobRequest } from './job-request.js';
-import { JOB_FILES } from './job-root.js';
+import { JOB_FILES, jobRoot } from './job-root.js';
+import { stringifyJson } from '../singer/lossless-json.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 import { readLines } from '../singer/line-reader.js';
 import type { StreamWriteSummary } from './process/write-results.js';
@@ -22,6 +23,8 @@ export interface CreateJobArgs {
   version: 'v1' | 'v2';
   startedBy?: string;
   scheduled?: boolean;
+  /** Set by create(): the job's id and time, its records already in its root's state.json. */
+  staged?: JobIdentity;
 }
 
 /** Creating, reading and cancelling jobs — what the API and the scheduler call. */
@@ -35,9 +38,39 @@ export class JobService {
   ) {}
 
   async create(args: CreateJobArgs): Promise<Job> {
-    const job = await this.store.transaction((tx) => this.createIn(tx, args));
+    const staged = await this.stageInput(args);
+    let job: Job;
+    try {
+      job = await this.store.transaction((tx) => this.createIn(tx, { ...args, ...(staged ? { staged } : {}) }));
+    } catch (e) {
+      if (staged) await this.removeStagedInput(args, staged).catch(() => {});
+      throw e;
+    }
     await this.created(job);
     return job;
+  }
+
+  /**
+   * A write job's records (the request's `state`) go to its job root's `state.json` before the job
+   * exists, rather than into the job row: megabytes of records would otherwise be rewritten with
+   * every status change and carried by every lifecycle event and API answer.
+   */
+  private async stageInput(args: CreateJobArgs): Promise<JobIdentity | null> {
+    const { request } = args;
+    if (!request.state || Object.keys(request.state).length === 0) return null;
+    // The same rule as resolveJobParties: v1 target flows always write from the API source.
+    const v1Target = args.version === 'v1' && request.tap === undefined && (await this.store.getFlow(args.envId, args.flowId))?.type === 'v1-target';
+    const isWrite = request.tap === 'api' || (args.version === 'v2' && request.job_type === 'write') || v1Target;
+    if (!isWrite) return null;
+    const identity = newJobIdentity();
+    const storage = await this.storage.forEnvironment(args.envId);
+    await storage.put(`${jobRoot(args.tenant, args.flowId, identity.jobId, identity.at)}/${JOB_FILES.state}`, `${stringifyJson(request.state)}\n`);
+    return identity;
+  }
+
+  private async removeStagedInput(args: CreateJobArgs, identity: JobIdentity): Promise<void> {
+    const storage = await this.storage.forEnvironment(args.envId);
+    await storage.deletePrefix(jobRoot(args.tenant, args.flowId, identity.jobId, identity.at));
   }
 
   /**
@@ -70,6 +103,7 @@ export class JobService {
       scheduled: args.scheduled ?? false,
       box: this.box,
       forceFullSync: settings.force_full_sync,
+      ...(args.staged ? { identity: args.staged, inputStaged: true } : {}),
     });
     return this.lifecycle.createIn(tx, job);
   }

@@ -57,7 +57,10 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     const sourceConfig = await secrets.writeConfig('config.json', plan.source, root, JOB_FILES.config);
     const targetConfig = plan.target ? await secrets.writeConfig('target-config.json', plan.target, root, JOB_FILES.targetConfig) : null;
     const statePath = path.join(root, JOB_FILES.state);
-    await fs.writeFile(statePath, `${stringifyJson(plan.inputState)}\n`);
+    if (plan.inputState !== null) await fs.writeFile(statePath, `${stringifyJson(plan.inputState)}\n`);
+    else await fs.access(statePath).catch(() => {
+      throw new PhaseFailure('SYNC_FAILED', "the write job's records are missing from its job root (state.json)");
+    });
 
     let catalog: Catalog | null = plan.catalog;
     if (plan.source.discover) {
