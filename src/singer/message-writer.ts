@@ -3,15 +3,25 @@ import { stringifyJson } from './lossless-json.js';
 import type { OtherMessage, SingerMessage } from './message.js';
 
 const NEWLINE = Buffer.from('\n');
+/** Lines are handed to the stream in batches of about this size. */
+const BATCH_BYTES = 64 * 1024;
 
 /**
  * Writes a Singer message stream, one JSON message per line, honouring back-pressure: a write
  * returns a promise only when the stream asked the producer to wait for 'drain', so a producer
  * that awaits every write runs at memory-bounded speed without paying a promise per line.
+ *
+ * Lines are batched (~64 KiB): stdout on a pipe writes synchronously, one system call per write,
+ * which for a tap of small records costs more than producing them. A batch not yet full goes out
+ * once the producer yields to the event loop (setImmediate), so a slow tap's last lines and a
+ * target's result states are not held back.
  */
 export class SingerWriter {
   private failure: Error | null = null;
   private drained: Promise<void> | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
 
   constructor(private readonly out: Writable) {
     // Remember the first error (e.g. EPIPE when the reader died) and surface it on the next
@@ -22,21 +32,36 @@ export class SingerWriter {
   }
 
   write(message: SingerMessage | OtherMessage): Promise<void> | void {
-    return this.writeText(stringifyJson(message) + '\n');
+    return this.enqueue(Buffer.from(stringifyJson(message) + '\n'));
   }
 
   /** Writes an already serialized message (one line, without its newline) untouched. */
   writeRaw(line: Buffer): Promise<void> | void {
-    if (this.failure) throw this.failure;
-    if (this.drained) return this.drained.then(() => this.writeRaw(line));
-    this.out.write(line);
-    return this.afterWrite(this.out.write(NEWLINE));
+    return this.enqueue(Buffer.concat([line, NEWLINE], line.length + 1));
   }
 
-  private writeText(text: string): Promise<void> | void {
+  private enqueue(chunk: Buffer): Promise<void> | void {
     if (this.failure) throw this.failure;
-    if (this.drained) return this.drained.then(() => this.writeText(text));
-    return this.afterWrite(this.out.write(text));
+    if (this.drained) return this.drained.then(() => this.enqueue(chunk));
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= BATCH_BYTES) return this.writePending();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        // Under back-pressure the batch waits for the next write or flush.
+        if (this.drained || this.pending.length === 0 || this.failure) return;
+        this.writePending()?.catch(() => {}); // the failure is kept and thrown by the next call
+      });
+    }
+  }
+
+  private writePending(): Promise<void> | void {
+    const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return this.afterWrite(this.out.write(batch));
   }
 
   private afterWrite(accepted: boolean): Promise<void> | void {
@@ -63,6 +88,7 @@ export class SingerWriter {
   async flush(): Promise<void> {
     if (this.drained) await this.drained;
     if (this.failure) throw this.failure;
+    if (this.pending.length > 0) await this.writePending();
     await new Promise<void>((resolve, reject) => {
       this.out.write('', (error) => (error ? reject(error) : resolve()));
     });
@@ -72,6 +98,7 @@ export class SingerWriter {
   async end(): Promise<void> {
     if (this.drained) await this.drained;
     if (this.failure) throw this.failure;
+    if (this.pending.length > 0) await this.writePending();
     await new Promise<void>((resolve, reject) => {
       if (this.out.writableFinished) return resolve();
       const onError = (error: Error): void => reject(error);

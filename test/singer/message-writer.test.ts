@@ -19,29 +19,47 @@ describe('SingerWriter', () => {
     );
   });
 
-  test('returns a promise only when the stream asks to drain, and keeps order', async () => {
+  test('batches lines, returns a promise only when the stream asks to drain, and keeps order', async () => {
     const received: string[] = [];
+    let writes = 0;
     const slow = new Writable({
       highWaterMark: 64,
       write(chunk: Buffer, _enc, done) {
+        writes++;
         received.push(chunk.toString());
         setTimeout(done, 1);
       },
     });
     const writer = new SingerWriter(slow);
+    const padding = 'x'.repeat(10_000);
     let promises = 0;
     for (let i = 0; i < 50; i++) {
-      const r = writer.write({ type: 'STATE', value: { i } });
+      const r = writer.write({ type: 'STATE', value: { i, padding } });
       if (r) {
         promises++;
         await r;
       }
-      assert.ok(slow.writableLength <= 64 + 40, 'never buffers far past the high-water mark');
+      // At most one batch (~64 KiB) past the stream's own high-water mark.
+      assert.ok(slow.writableLength <= 64 + 80_000, `buffers ${slow.writableLength} bytes`);
     }
     await writer.end();
-    assert.ok(promises > 0 && promises < 50);
+    assert.ok(promises > 0 && promises < 50, `${promises} waits`);
+    assert.ok(writes < 15, `${writes} writes for 50 lines of 10 kB: lines go out in batches`);
     const lines = received.join('').trim().split('\n');
     assert.deepEqual(lines.map((l) => JSON.parse(l).value.i), [...Array(50).keys()]);
+  });
+
+  test('a batch that is not full goes out when the producer yields, without a flush', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const writer = new SingerWriter(out);
+    writer.write({ type: 'STATE', value: { a: 1 } });
+    writer.write({ type: 'STATE', value: { a: 2 } });
+    assert.equal(chunks.length, 0, 'held while the producer runs');
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(Buffer.concat(chunks).toString(), '{"type":"STATE","value":{"a":1}}\n{"type":"STATE","value":{"a":2}}\n');
+    assert.equal(chunks.length, 1, 'in one write');
   });
 
   test('an output error surfaces on the next write instead of crashing', async () => {
@@ -51,7 +69,8 @@ describe('SingerWriter', () => {
       },
     });
     const writer = new SingerWriter(broken);
-    await assert.rejects(async () => writer.write({ type: 'STATE', value: {} }), /EPIPE simulated/);
+    writer.write({ type: 'STATE', value: {} });
+    await assert.rejects(writer.flush(), /EPIPE simulated/);
     assert.throws(() => writer.write({ type: 'STATE', value: {} }), /EPIPE simulated/);
   });
 });
