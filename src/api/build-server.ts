@@ -17,6 +17,7 @@ import { registerSnapshotRoutes } from './routes/snapshot-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerScheduleRoutes } from './routes/schedule-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 
 export const SINEW_VERSION = '0.1.0';
 
@@ -63,6 +64,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerSettingsRoutes(app, services);
   registerEventRoutes(app, services);
   registerScheduleRoutes(app, services);
+  registerMetricsRoutes(app, services.metrics);
   app.get('/openapi.json', { config: { auth: 'none', summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
   return app;
 }

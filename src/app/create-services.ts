@@ -21,6 +21,7 @@ import { EventService } from '../events/event-service.js';
 import { OutboxNotifier } from '../events/outbox-notifier.js';
 import { ScheduleService } from '../schedules/schedule-service.js';
 import { SinewError } from '../errors/sinew-error.js';
+import { SinewMetrics } from '../metrics/sinew-metrics.js';
 import { loadSecretKey } from './secret-key.js';
 import type { SinewServices } from './services.js';
 
@@ -42,6 +43,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const outbox = new OutboxNotifier();
   // Every job status change committed an event: deliver it now rather than at the next poll.
   lifecycle.changes.on('job', () => outbox.notify());
+  const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
   const links = new LinkService(store, box, outbox);
   const discover = new DiscoverService(store, box, logger, outbox);
   const storageRouter = new StorageRouter(store, storage);
@@ -68,5 +70,6 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
+    metrics,
   };
 }

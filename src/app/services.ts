@@ -17,6 +17,7 @@ import type { JobLifecycle } from '../jobs/job-lifecycle.js';
 import type { EventService } from '../events/event-service.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
+import type { SinewMetrics } from '../metrics/sinew-metrics.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -41,4 +42,6 @@ export interface SinewServices {
   /** Wakes event delivery in this process when an event was committed. */
   outbox: OutboxNotifier;
   schedules: ScheduleService;
+  /** The process's Prometheus registry (jobs by status, phase durations, queue depth, deliveries). */
+  metrics: SinewMetrics;
 }

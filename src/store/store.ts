@@ -8,6 +8,7 @@ import type { OutboxEvent } from '../model/event.js';
 import type { DeliveryOps } from './delivery-ops.js';
 import type { ScheduleOps } from './schedule-ops.js';
 import type { RecordIdOps } from './record-id-ops.js';
+import type { JobStatsOps } from './job-stats-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -96,6 +97,9 @@ export interface StoreOps {
 
   /** The record-id map of write jobs: InputId → RemoteId per scope (src/store/record-id-ops.ts). */
   readonly recordIds: RecordIdOps;
+
+  /** Aggregates over jobs for metrics: counts by environment and status (src/store/job-stats-ops.ts). */
+  readonly jobStats: JobStatsOps;
 }
 
 export interface Store extends StoreOps {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
+import type { RoleSelection } from '../../src/app/background-role.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
@@ -29,10 +30,10 @@ export interface Harness {
 }
 
 /**
- * A real Sinew (API + worker) on a random loopback port with its own data dir — and, when
- * `databaseUrl` is given, its own PostgreSQL store. Everything is removed by stop().
+ * A real Sinew (API + worker, or the `roles` asked for) on a random loopback port with its own
+ * data dir — and, with SINEW_TEST_DATABASE=postgres, its own PostgreSQL schema. Everything is removed by stop().
  */
-export async function startHarness(opts: { example?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { example?: boolean; env?: Record<string, string>; roles?: RoleSelection } = {}): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
   // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
   const pg = process.env.SINEW_TEST_DATABASE === 'postgres' ? await createPostgresSchema() : null;
@@ -54,7 +55,7 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
     ...(opts.env ?? {}),
   });
-  const sinew = await startSinew(config);
+  const sinew = await startSinew(config, opts.roles);
   const api: Harness['api'] = async (method, urlPath, body, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const k = o.key === undefined ? key : o.key;
