@@ -7,13 +7,19 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   stderr: () => string;
+  /** What it wrote to stdout (its JSON log lines) — only with `captureStdout`, else ''. */
+  stdout: () => string;
 }
 
 /** `sinew serve` as a real child process (from the TypeScript sources); resolves once it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, opts: { captureStdout?: boolean } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
     env: { ...process.env, PORT: '0', SINEW_LOG_LEVEL: 'warn', SINEW_EXAMPLE: 'false', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', opts.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
   });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -33,5 +39,5 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       reject(new Error(`server exited with ${code}: ${err}`));
     });
   });
-  return { url, child, stderr: () => err };
+  return { url, child, stderr: () => err, stdout: () => out };
 }
