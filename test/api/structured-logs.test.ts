@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { createPostgresSchema, type PostgresTestSchema } from '../support/postgres-schema.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { startReceiver, type Receiver } from '../events/test-receiver.js';
 import { DEFAULT_ENV_ID } from '../../src/app/bootstrap.js';
@@ -53,12 +52,7 @@ describe('structured JSON logs of a real server', () => {
 
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-logs-'));
-    if (process.env.SINEW_TEST_DATABASE === 'postgres') {
-      pg = await createPostgresSchema();
-      const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-      await store.migrate();
-      await store.close();
-    }
+    pg = await migratedSchemaInPostgresMode();
     rx = await startReceiver((r) => {
       const id = String(r.headers['x-sinew-event-id']);
       attempts.set(id, (attempts.get(id) ?? 0) + 1);

@@ -5,8 +5,7 @@ import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
 import type { RoleSelection } from '../../src/app/background-role.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { createPostgresSchema } from './postgres-schema.js';
+import { migratedSchemaInPostgresMode } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -36,12 +35,7 @@ export interface Harness {
 export async function startHarness(opts: { example?: boolean; env?: Record<string, string>; roles?: RoleSelection } = {}): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
   // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
-  const pg = process.env.SINEW_TEST_DATABASE === 'postgres' ? await createPostgresSchema() : null;
-  if (pg) {
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-    await store.migrate();
-    await store.close();
-  }
+  const pg = await migratedSchemaInPostgresMode();
   const envId = 'test.sinew.local';
   const key = `sk_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const config = readRuntimeConfig({
