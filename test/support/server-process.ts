@@ -26,7 +26,11 @@ export async function startServerProcess(env: Record<string, string>, opts: { ca
     err += d.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that starts later would outlive the test and keep its file from ever finishing.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 20 s: ${err}`));
+    }, 20_000);
     child.stderr!.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(err);
       if (m) {
