@@ -18,7 +18,8 @@ COPY --from=build /app/bin ./bin
 COPY package.json ./
 ENV HOST=0.0.0.0 PORT=8080 SINEW_DATA_DIR=/data
 VOLUME ["/data"]
-EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+EXPOSE 8080 9464
+# A process without the API (`sinew worker`, `sinew scheduler`) answers /ready on SINEW_METRICS_PORT.
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.SINEW_METRICS_PORT||process.env.PORT)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/sinew.js"]
 CMD ["serve"]

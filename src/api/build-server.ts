@@ -18,6 +18,8 @@ import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerScheduleRoutes } from './routes/schedule-routes.js';
 import { registerRealtimeWriteRoutes } from './routes/realtime-write-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
+import { logRequest } from './request-log.js';
 
 export const SINEW_VERSION = '0.1.0';
 
@@ -26,7 +28,8 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
-    // One line per request is noise at our volumes; errors are still logged by the error handler.
+    // Fastify's own pair of lines per request would log the raw URL (a tenant token may be in the
+    // query string): request-log.ts writes one line per request with chosen fields instead.
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setValidatorCompiler(requestValidatorCompiler());
@@ -52,6 +55,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   });
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
   app.addHook('onRequest', authHook(services.auth));
+  app.addHook('onResponse', logRequest);
 
   registerHealthRoutes(app, services);
   registerJobRoutes(app, services);
@@ -65,6 +69,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerEventRoutes(app, services);
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
+  registerMetricsRoutes(app, services.metrics);
   app.get('/openapi.json', { config: { auth: 'none', summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
   return app;
 }

@@ -22,6 +22,8 @@ import { OutboxNotifier } from '../events/outbox-notifier.js';
 import { ScheduleService } from '../schedules/schedule-service.js';
 import { RealtimeWriteService } from '../writes/realtime-write-service.js';
 import { SinewError } from '../errors/sinew-error.js';
+import { SinewMetrics } from '../metrics/sinew-metrics.js';
+import { logJobStatusChanges } from '../jobs/job-status-log.js';
 import { loadSecretKey } from './secret-key.js';
 import type { SinewServices } from './services.js';
 
@@ -43,6 +45,8 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const outbox = new OutboxNotifier();
   // Every job status change committed an event: deliver it now rather than at the next poll.
   lifecycle.changes.on('job', () => outbox.notify());
+  logJobStatusChanges(lifecycle, logger);
+  const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
   const links = new LinkService(store, box, outbox);
   const discover = new DiscoverService(store, box, logger, outbox);
   const storageRouter = new StorageRouter(store, storage);
@@ -70,5 +74,6 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     outbox,
     schedules,
     writes: new RealtimeWriteService(store, box, logger),
+    metrics,
   };
 }

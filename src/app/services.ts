@@ -18,6 +18,7 @@ import type { EventService } from '../events/event-service.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
 import type { RealtimeWriteService } from '../writes/realtime-write-service.js';
+import type { SinewMetrics } from '../metrics/sinew-metrics.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -44,4 +45,6 @@ export interface SinewServices {
   schedules: ScheduleService;
   /** Real-time writes (`POST …/connectors/{connector_id}/{stream}`), run in the API process. */
   writes: RealtimeWriteService;
+  /** The process's Prometheus registry (jobs by status, phase durations, queue depth, deliveries). */
+  metrics: SinewMetrics;
 }

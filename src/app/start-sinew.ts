@@ -10,10 +10,13 @@ import { createServices } from './create-services.js';
 import { bootstrapEnvironment, type BootstrapResult } from './bootstrap.js';
 import type { SinewServices } from './services.js';
 import { ALL_ROLES, type BackgroundRole, type RoleSelection } from './background-role.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 
 export interface RunningSinew {
   /** The API's base URL ('' when this process runs no API). */
   url: string;
+  /** The SINEW_METRICS_PORT listener's base URL ('' when not asked for). */
+  metricsUrl: string;
   services: SinewServices;
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
@@ -36,7 +39,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
     );
   }
   if (roles.worker) {
-    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger }));
+    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, metrics: services.metrics }));
   }
   if (roles.scheduler) {
     out.push(new Scheduler({ store: services.store, jobs: services.jobs, box: services.box, logger: services.logger, changes: services.schedules.changes }));
@@ -53,6 +56,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
   const services = await createServices(config, logger);
   const bootstrap = await bootstrapEnvironment(services, config);
   let server: FastifyInstance | undefined;
+  let metricsServer: MetricsServer | undefined;
   const started: BackgroundRole[] = [];
   try {
     let url = '';
@@ -60,6 +64,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
       server = await buildServer(services);
       url = (await server.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
     }
+    if (config.metricsPort !== undefined) metricsServer = await startMetricsServer(services, { port: config.metricsPort, host: config.host });
     for (const role of backgroundRoles(services, config, roles, url || `http://${config.host}:${config.port}`)) {
       await role.start();
       started.push(role);
@@ -67,6 +72,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     let stopped = false;
     return {
       url,
+      metricsUrl: metricsServer?.url ?? '',
       services,
       bootstrap,
       stop: async () => {
@@ -75,12 +81,15 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
         await server?.close();
         await services.writes.close();
         for (const role of [...started].reverse()) await role.stop();
+        // Last: a draining worker stays observable (and live to its probes) until its jobs end.
+        await metricsServer?.close();
         await services.storageRouter.close();
         await services.store.close();
       },
     };
   } catch (e) {
     await server?.close();
+    await metricsServer?.close();
     for (const role of [...started].reverse()) await role.stop().catch(() => {});
     await services.store.close();
     throw e;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readEventDeliveryConfig, type EventDeliveryConfig } from '../events/event-delivery-config.js';
+import { SinewError } from '../errors/sinew-error.js';
 import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.js';
 
 /** Everything Sinew reads from its environment, in one place, with the documented defaults. */
@@ -22,12 +23,20 @@ export interface RuntimeConfig {
   example: boolean;
   /** Event delivery (webhooks, Datadog, Slack): retry schedule, timeout, URL safety. */
   events: EventDeliveryConfig;
+  /** SINEW_METRICS_TOKEN: a scrape of /metrics must present it as a bearer token (unset: open). */
+  metricsToken: string | undefined;
+  /** SINEW_METRICS_PORT: serve /metrics, /health and /ready on this port too (for processes without the API). */
+  metricsPort: number | undefined;
 }
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const concurrency = Number(env.SINEW_WORKER_CONCURRENCY ?? 2);
+  const metricsPort = env.SINEW_METRICS_PORT ? Number(env.SINEW_METRICS_PORT) : undefined;
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) {
+    throw new SinewError('VALIDATION_FAILED', `SINEW_METRICS_PORT must be a port number, got ${env.SINEW_METRICS_PORT}`);
+  }
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
@@ -43,5 +52,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     logLevel: env.SINEW_LOG_LEVEL ?? 'info',
     example: env.SINEW_EXAMPLE !== 'false',
     events: readEventDeliveryConfig(env, !env.SINEW_DATABASE_URL),
+    metricsToken: env.SINEW_METRICS_TOKEN || undefined,
+    metricsPort,
   };
 }

@@ -10,12 +10,15 @@ import { buildDeliveryRequest } from './delivery-request.js';
 import { HttpSender, type SendOutcome } from './http-sender.js';
 import { attemptOutcome } from './attempt-outcome.js';
 import type { OutboxNotifier } from './outbox-notifier.js';
+import { deliveryLogFields, type DeliveryAttemptCounter } from './delivery-observation.js';
 
 export interface EventDispatcherOptions {
   store: Store;
   config: EventDeliveryConfig;
   notifier: OutboxNotifier;
   logger: Logger;
+  /** Counts each attempt's outcome (the metrics module); absent, attempts are only stored. */
+  metrics?: DeliveryAttemptCounter;
 }
 
 interface Claimed {
@@ -158,7 +161,7 @@ export class EventDispatcher implements BackgroundRole {
 
   #send(c: Claimed): void {
     const p = this.#attempt(c)
-      .catch((e: Error) => this.opts.logger.error({ err: e.message, event_id: c.delivery.event_id }, 'event delivery attempt crashed'))
+      .catch((e: Error) => this.opts.logger.error({ ...deliveryLogFields(c.delivery), err: e.message }, 'event delivery attempt crashed'))
       .finally(() => {
         this.#inFlight.delete(p);
         // Under load, a turn per finished send would be a store transaction per delivery: wait
@@ -174,6 +177,7 @@ export class EventDispatcher implements BackgroundRole {
     const policy = { allowPrivate: monitoring.allow_private_urls === true, allowLoopback: this.opts.config.allowLoopback };
     const sent: SendOutcome = typeof request === 'string' ? { status_code: null, latency_ms: 0, response_excerpt: null, error: request } : await this.#sender.post(request, policy);
     const decided = attemptOutcome(sent, delivery.attempts, this.opts.config.retryScheduleMs, Date.now());
+    this.#observe(delivery, sent, decided.outcome);
     this.#results.push({
       delivery_id: delivery.delivery_id,
       event_id: delivery.event_id,
@@ -185,6 +189,19 @@ export class EventDispatcher implements BackgroundRole {
       error: sent.error,
       ...decided,
     });
+  }
+
+  /**
+   * Counts the outcome and logs it: a delivered attempt at debug (there are thousands a second
+   * under load), a retry at info, giving up (schedule used up, or 410 Gone) at warn. Never the URL:
+   * a Slack webhook URL is itself a credential.
+   */
+  #observe(delivery: ClaimedDelivery, sent: SendOutcome, outcome: AttemptResult['outcome']): void {
+    this.opts.metrics?.countAttempt({ env_id: delivery.env_id, destination: delivery.destination, event_kind: delivery.kind, outcome });
+    const fields = { ...deliveryLogFields(delivery), outcome, attempt: delivery.attempts + 1, status_code: sent.status_code, error: sent.error };
+    if (outcome === 'delivered') this.opts.logger.debug(fields, 'event delivered');
+    else if (outcome === 'retry') this.opts.logger.info(fields, 'event delivery attempt failed; will retry');
+    else this.opts.logger.warn(fields, 'event delivery gave up');
   }
 }
 

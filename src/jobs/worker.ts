@@ -15,6 +15,7 @@ import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
+import { jobLogFields } from './job-log-fields.js';
 
 const KILL_GRACE_MS = 5000;
 
@@ -67,7 +68,7 @@ export class Worker implements BackgroundRole {
     for (const job of stale) {
       await this.deps.lifecycle
         .transition(job.env_id, job.job_id, failureStatusFor(job.status), { error: 'the worker running this job stopped before it finished' })
-        .catch((e: Error) => this.deps.logger.warn({ job_id: job.job_id, err: e.message }, 'could not fail a stale job'));
+        .catch((e: Error) => this.deps.logger.warn({ ...jobLogFields(job), err: e.message }, 'could not fail a stale job'));
     }
     for (const job of await this.deps.store.listJobsByStatus(['JOB_CREATED'], 100000)) {
       await this.deps.queue.enqueue({ env_id: job.env_id, job_id: job.job_id });
@@ -98,7 +99,7 @@ export class Worker implements BackgroundRole {
       this.waitingForLink.push(item);
       return;
     }
-    const log = logger.child({ job_id: job.job_id, env_id: job.env_id, tenant: job.tenant });
+    const log = logger.child(jobLogFields(job));
     try {
       await this.execute(job, log);
     } catch (e) {

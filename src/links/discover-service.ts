@@ -78,7 +78,7 @@ export class DiscoverService {
         status = 'DISCOVER_SUCCESS';
       } catch (e) {
         error = (e as Error).message;
-        await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ err: err.message }, 'could not record a discover event'));
+        await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
         this.outbox?.notify();
       } finally {
         if (dir) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);

@@ -74,7 +74,7 @@ export class ScheduleFiring {
           continue;
         }
         await tx.schedules.recordOutcome(row.schedule, due, Date.now(), outcome);
-        if (outcome.result === 'failed') this.logger.warn({ tenant: row.schedule.tenant, flow_id: row.schedule.flow_id, error: outcome.error }, 'schedule: the job could not be created');
+        if (outcome.result === 'failed') this.logger.warn({ env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id, error: outcome.error }, 'schedule: the job could not be created');
       }
       return n;
     });
@@ -103,7 +103,7 @@ export class ScheduleFiring {
       await this.store.schedules.recordOutcome(s, tick, Date.parse(made.start_time), outcome);
       return outcome;
     }
-    this.logger.warn({ tenant: s.tenant, flow_id: s.flow_id, tick: new Date(tick).toISOString() }, 'schedule: taking over a tick whose scheduler stopped before creating its job');
+    this.logger.warn({ env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, tick: new Date(tick).toISOString() }, 'schedule: taking over a tick whose scheduler stopped before creating its job');
     return this.#createAndRecord(s, tick);
   }
 
@@ -116,7 +116,7 @@ export class ScheduleFiring {
       return outcome;
     }
     await this.store.schedules.recordOutcome(s, tick, Date.now(), outcome);
-    if (outcome.result === 'failed') this.logger.warn({ tenant: s.tenant, flow_id: s.flow_id, error: outcome.error }, 'schedule: the job could not be created');
+    if (outcome.result === 'failed') this.logger.warn({ env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, error: outcome.error }, 'schedule: the job could not be created');
     return outcome;
   }
 

@@ -106,7 +106,7 @@ export class Scheduler implements BackgroundRole {
           else report[counter] += 1;
         } catch (e) {
           report.errors += 1;
-          this.#o.logger.error({ err: e, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id }, 'scheduler: firing a schedule failed');
+          this.#o.logger.error({ err: e, env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id }, 'scheduler: firing a schedule failed');
         }
       }
     };

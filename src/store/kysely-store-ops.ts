@@ -15,6 +15,7 @@ import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
 import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
 import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
+import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -44,6 +45,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly deliveries: DeliveryOps;
   readonly recordIds: RecordIdOps;
   readonly writeTasks: WriteTaskOps;
+  readonly jobStats: JobStatsOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -52,6 +54,7 @@ export class KyselyStoreOps implements StoreOps {
     this.deliveries = new KyselyDeliveryOps(connection, dialect);
     this.recordIds = new KyselyRecordIdOps(connection, dialect);
     this.writeTasks = new KyselyWriteTaskOps(connection);
+    this.jobStats = new KyselyJobStatsOps(connection);
   }
 
   // ---- environments and keys

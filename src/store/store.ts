@@ -10,6 +10,7 @@ import type { ScheduleOps } from './schedule-ops.js';
 import type { RecordIdOps } from './record-id-ops.js';
 import type { KeyLocks } from './key-locks.js';
 import type { WriteTaskOps } from './write-task-ops.js';
+import type { JobStatsOps } from './job-stats-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -101,6 +102,8 @@ export interface StoreOps {
 
   /** Asynchronous real-time write tasks (src/store/write-task-ops.ts). */
   readonly writeTasks: WriteTaskOps;
+  /** Aggregates over jobs for metrics: counts by environment and status (src/store/job-stats-ops.ts). */
+  readonly jobStats: JobStatsOps;
 }
 
 export interface Store extends StoreOps {

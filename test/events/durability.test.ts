@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { createPostgresSchema, type PostgresTestSchema } from '../support/postgres-schema.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
 
@@ -44,12 +43,7 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
 
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-durable-'));
-    if (process.env.SINEW_TEST_DATABASE === 'postgres') {
-      pg = await createPostgresSchema();
-      const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-      await store.migrate();
-      await store.close();
-    }
+    pg = await migratedSchemaInPostgresMode();
     // Slow: every delivery is held 300 ms, so a kill always finds some in flight.
     rx = await startReceiver(() => ({ status: 200, body: 'ok', delayMs: 300 }));
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 
 /** The local test server (trust auth); SINEW_TEST_DATABASE_URL points elsewhere if needed. */
 export const TEST_DATABASE_URL = process.env.SINEW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,6 +41,22 @@ export async function createPostgresSchema(): Promise<PostgresTestSchema> {
     schema,
     drop: () => withClient((c) => c.query(`drop schema if exists "${schema}" cascade`)).then(() => undefined),
   };
+}
+
+/**
+ * With SINEW_TEST_DATABASE=postgres (the suites' PostgreSQL mode), a fresh schema with Sinew's
+ * migrations applied, for a server under test to use; otherwise null (SQLite in its data dir).
+ */
+export async function migratedSchemaInPostgresMode(): Promise<PostgresTestSchema | null> {
+  if (process.env.SINEW_TEST_DATABASE !== 'postgres') return null;
+  const created = await createPostgresSchema();
+  const store = await openPostgresStore({ url: created.url, schema: created.schema });
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+  return created;
 }
 
 async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -2,10 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
+import type { RoleSelection } from '../../src/app/background-role.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { createPostgresSchema } from './postgres-schema.js';
+import { migratedSchemaInPostgresMode } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -29,18 +29,13 @@ export interface Harness {
 }
 
 /**
- * A real Sinew (API + worker) on a random loopback port with its own data dir — and, when
- * `databaseUrl` is given, its own PostgreSQL store. Everything is removed by stop().
+ * A real Sinew (API + worker, or the `roles` asked for) on a random loopback port with its own
+ * data dir — and, with SINEW_TEST_DATABASE=postgres, its own PostgreSQL schema. Everything is removed by stop().
  */
-export async function startHarness(opts: { example?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { example?: boolean; env?: Record<string, string>; roles?: RoleSelection } = {}): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
   // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
-  const pg = process.env.SINEW_TEST_DATABASE === 'postgres' ? await createPostgresSchema() : null;
-  if (pg) {
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-    await store.migrate();
-    await store.close();
-  }
+  const pg = await migratedSchemaInPostgresMode();
   const envId = 'test.sinew.local';
   const key = `sk_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const config = readRuntimeConfig({
@@ -54,7 +49,7 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
     ...(opts.env ?? {}),
   });
-  const sinew = await startSinew(config);
+  const sinew = await startSinew(config, opts.roles);
   const api: Harness['api'] = async (method, urlPath, body, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const k = o.key === undefined ? key : o.key;

@@ -13,6 +13,18 @@ import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';
  */
 export type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void>; reopen(): Promise<Store> }>;
 
+/** Runs `body` on a fresh, migrated store of one adapter, then closes and disposes of it. */
+export async function withMigratedStore(openFresh: OpenFresh, body: (s: Store) => Promise<void>): Promise<void> {
+  const { store, dispose } = await openFresh();
+  try {
+    await store.migrate();
+    await body(store);
+  } finally {
+    await store.close();
+    await dispose();
+  }
+}
+
 /**
  * Registers a store contract suite once per adapter: SQLite in a temp dir, PostgreSQL in a schema
  * of its own (skipped with a reason only when the server is unreachable outside CI).

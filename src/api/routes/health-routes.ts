@@ -1,16 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
+import { withTimeout } from '../../runtime/with-timeout.js';
 
 const READY_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  work.catch(() => {}); // a late failure after the timeout must not be unhandled
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * `/health`: the process can serve (liveness). `/ready`: its dependencies answer too — the store
