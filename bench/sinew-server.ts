@@ -18,6 +18,8 @@ export interface ApiResponse<T> {
 export interface SinewServer {
   url: string;
   envId: string;
+  /** The environment API key (for clients other than api()). */
+  key: string;
   dataDir: string;
   pid: number;
   /** Calls the API with the environment key; throws on any status >= 400. */
@@ -86,6 +88,7 @@ export async function startSinewServer(opts: { env?: Record<string, string>; roo
     return {
       url,
       envId,
+      key,
       dataDir: data.path,
       pid: child.pid!,
       api,
