@@ -7,7 +7,8 @@ import { newJobId } from '../ids/short-id.js';
 import { toWriteRecord } from '../connectors/builtin/write/write-record.js';
 import { summarize } from '../connectors/builtin/write/write-result.js';
 import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js';
-import { resolveRealtimeTarget, type RealtimeTarget } from './realtime-target.js';
+import type { RealtimeTarget } from './realtime-target.js';
+import { RealtimeTargets } from './realtime-targets.js';
 import { RealtimeWriters } from './realtime-writers.js';
 import { upsertByExternalId } from './external-id-upsert.js';
 import type { RealtimeWriteState, WriteTask } from './write-task.js';
@@ -67,6 +68,7 @@ function recordsOf(data: unknown): Array<Record<string, unknown>> {
  */
 export class RealtimeWriteService {
   private readonly writers: RealtimeWriters;
+  private readonly targets: RealtimeTargets;
   private readonly running = new Set<Promise<void>>();
   /** Async tasks running now, and those waiting for a turn. */
   private active = 0;
@@ -76,17 +78,18 @@ export class RealtimeWriteService {
 
   constructor(
     private readonly store: Store,
-    private readonly box: SecretBox,
+    box: SecretBox,
     private readonly logger: Logger,
   ) {
     this.writers = new RealtimeWriters(logger);
+    this.targets = new RealtimeTargets(store, box);
   }
 
   async write(request: RealtimeWriteRequest): Promise<RealtimeWriteAnswer> {
     if (this.closed) throw new SinewError('UNAVAILABLE', 'the server is shutting down');
     const records = recordsOf(request.data);
     // Resolved before answering, in both modes: a bad target is the caller's error now, not a failed task later.
-    const target = await resolveRealtimeTarget(this.store, this.box, request.envId, request.flowId, request.tenant, request.connectorId);
+    const target = await this.targets.get(request.envId, request.flowId, request.tenant, request.connectorId);
     const jobId = newJobId();
     if (!request.async) return { async: false, jobId, state: await this.run(target, request.stream, records, jobId) };
     const now = new Date().toISOString();
@@ -165,7 +168,7 @@ export class RealtimeWriteService {
       let ended: WriteTask;
       try {
         // The target as it is now (its config may have changed since the task was queued).
-        const target = await resolveRealtimeTarget(this.store, this.box, task.env_id, task.flow_id, task.tenant, task.connector_id);
+        const target = await this.targets.get(task.env_id, task.flow_id, task.tenant, task.connector_id);
         ended = this.ended(task, 'COMPLETED', await this.run(target, task.stream, queued.records ?? [], task.task_id), null);
       } catch (error) {
         const e = error as Error;
