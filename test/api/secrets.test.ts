@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
 
 describe('credentials never leave the server in clear', () => {
@@ -68,6 +70,37 @@ describe('credentials never leave the server in clear', () => {
       for (const [field, value] of Object.entries(secrets)) {
         assert.ok(!res.text.includes(value), `${what} leaks ${field}: ${res.text.slice(0, 500)}`);
       }
+    }
+  });
+
+  test("a discover started through the API does not hand the server's own secrets to the tap", async () => {
+    const env = h.envId;
+    const out = path.join(dir, 'tap-env.json');
+    const script = path.join(dir, 'tap-env.mjs');
+    // On --discover: writes the names and values of its environment where its config says.
+    await fs.writeFile(
+      script,
+      `import fs from 'node:fs';\nconst config = JSON.parse(fs.readFileSync(process.argv[process.argv.indexOf('--config') + 1], 'utf8'));\nfs.writeFileSync(config.out, JSON.stringify(process.env));\nconsole.log(JSON.stringify({ streams: [] }));\n`,
+    );
+    assert.equal((await h.api('PUT', `/${env}/connectors/tap-env`, { kind: 'source', command: [process.execPath, script] })).status, 200);
+    assert.equal((await h.api('PUT', `/${env}/flows/s4`, { name: 's4', type: 'v2', connectors: ['tap-env'] })).status, 200);
+    assert.equal((await h.api('POST', `/v2/${env}/s4/acme/linkedConnectors`, { connector_id: 'tap-env', config: { out } })).status, 200);
+    process.env.SINEW_PROBE_SECRET = 'probe-0008-leak-canary';
+    try {
+      const started = await h.api('POST', `/v2/${env}/s4/acme/linkedConnectors/discover?connector_id=tap-env`);
+      assert.equal(started.status, 200, started.text);
+      let poll: any;
+      for (let i = 0; i < 100; i++) {
+        poll = await h.api('GET', `/v2/${env}/s4/acme/linkedConnectors/discover/poll?connector_id=tap-env`);
+        if (poll.body.status !== 'DISCOVER_STARTED') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(poll.body.status, 'DISCOVER_SUCCESS', poll.text);
+      const seen = JSON.parse(await fs.readFile(out, 'utf8')) as Record<string, string>;
+      assert.ok(Object.keys(seen).length > 0 && seen.PATH, 'the tap got the host environment');
+      assert.deepEqual(Object.keys(seen).filter((k) => k.startsWith('SINEW_')), []);
+    } finally {
+      delete process.env.SINEW_PROBE_SECRET;
     }
   });
 });
