@@ -14,6 +14,7 @@ import { isUniqueViolation } from './unique-violation.js';
 import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
 import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
+import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -42,6 +43,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly schedules: ScheduleOps;
   readonly deliveries: DeliveryOps;
   readonly recordIds: RecordIdOps;
+  readonly jobLeases: JobLeaseOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -49,6 +51,7 @@ export class KyselyStoreOps implements StoreOps {
     this.schedules = new KyselyScheduleOps(connection, dialect);
     this.deliveries = new KyselyDeliveryOps(connection, dialect);
     this.recordIds = new KyselyRecordIdOps(connection, dialect);
+    this.jobLeases = new KyselyJobLeaseOps(connection, dialect);
   }
 
   // ---- environments and keys

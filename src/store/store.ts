@@ -8,6 +8,7 @@ import type { OutboxEvent } from '../model/event.js';
 import type { DeliveryOps } from './delivery-ops.js';
 import type { ScheduleOps } from './schedule-ops.js';
 import type { RecordIdOps } from './record-id-ops.js';
+import type { JobLeaseOps } from './job-lease-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -96,6 +97,9 @@ export interface StoreOps {
 
   /** The record-id map of write jobs: InputId → RemoteId per scope (src/store/record-id-ops.ts). */
   readonly recordIds: RecordIdOps;
+
+  /** Who runs a job: claims, leases and their expiry, for many workers over one store (src/store/job-lease-ops.ts). */
+  readonly jobLeases: JobLeaseOps;
 }
 
 export interface Store extends StoreOps {
