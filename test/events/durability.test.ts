@@ -6,7 +6,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createPostgresSchema, type PostgresTestSchema } from '../support/postgres-schema.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { applyMigrations } from '../../src/app/apply-migrations.js';
+import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { fixture } from '../support/singer-flow.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
 
@@ -46,9 +47,7 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-durable-'));
     if (process.env.SINEW_TEST_DATABASE === 'postgres') {
       pg = await createPostgresSchema();
-      const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-      await store.migrate();
-      await store.close();
+      await applyMigrations(readRuntimeConfig(env()));
     }
     // Slow: every delivery is held 300 ms, so a kill always finds some in flight.
     rx = await startReceiver(() => ({ status: 200, body: 'ok', delayMs: 300 }));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
 
 /** The local test server (trust auth); SINEW_TEST_DATABASE_URL points elsewhere if needed. */
 export const TEST_DATABASE_URL = process.env.SINEW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,14 +32,14 @@ export async function postgresSkipReason(): Promise<string | false> {
   }
 }
 
-/** Creates a fresh schema `sinew_test_<random>` for one test. */
+/** Creates a fresh schema `sinew_test_<random>` for one test; drop() also drops its job queue's schema. */
 export async function createPostgresSchema(): Promise<PostgresTestSchema> {
   const schema = `sinew_test_${randomBytes(6).toString('hex')}`;
   await withClient((c) => c.query(`create schema "${schema}"`));
   return {
     url: TEST_DATABASE_URL,
     schema,
-    drop: () => withClient((c) => c.query(`drop schema if exists "${schema}" cascade`)).then(() => undefined),
+    drop: () => withClient((c) => c.query(`drop schema if exists "${schema}", "${pgBossSchemaFor(schema)}" cascade`)).then(() => undefined),
   };
 }
 

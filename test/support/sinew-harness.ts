@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { applyMigrations } from '../../src/app/apply-migrations.js';
 import { createPostgresSchema } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
@@ -36,11 +36,6 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
   // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
   const pg = process.env.SINEW_TEST_DATABASE === 'postgres' ? await createPostgresSchema() : null;
-  if (pg) {
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-    await store.migrate();
-    await store.close();
-  }
   const envId = 'test.sinew.local';
   const key = `sk_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const config = readRuntimeConfig({
@@ -51,9 +46,13 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     SINEW_LOG_LEVEL: 'warn',
     SINEW_EXAMPLE: opts.example ? 'true' : 'false',
     SINEW_WORKER_CONCURRENCY: '4',
+    // A test that ends with a job still running need not wait for it: it is handed back at once.
+    SINEW_WORKER_GRACE_MS: '0',
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
     ...(opts.env ?? {}),
   });
+  // As `sinew migrate` would (store and job queue); the embedded SQLite store migrates itself.
+  if (pg) await applyMigrations(config);
   const sinew = await startSinew(config);
   const api: Harness['api'] = async (method, urlPath, body, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
