@@ -3,6 +3,7 @@ import { startSinew, type RunningSinew } from '../app/start-sinew.js';
 import type { BootstrapResult } from '../app/bootstrap.js';
 import type { RoleSelection } from '../app/background-role.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
+import { invalid } from '../errors/sinew-error.js';
 
 /**
  * `sinew serve | api | worker | scheduler`: the roles of a Sinew process. `serve` runs all three (the
@@ -55,6 +56,16 @@ async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (si
   return 0;
 }
 
+/**
+ * A role of its own needs the shared store and queue of PostgreSQL: on SQLite one process owns the
+ * file and its in-process queue (a worker there also takes every lease it finds as a dead process's).
+ */
+function sharedStoreConfig(command: string): RuntimeConfig {
+  const config = readRuntimeConfig();
+  if (!config.databaseUrl) throw invalid(`sinew ${command} runs beside other Sinew processes and needs SINEW_DATABASE_URL (PostgreSQL); with SQLite, run \`sinew serve\``);
+  return config;
+}
+
 /** `sinew serve` (and `npm start`): API, worker and scheduler in one process. */
 export function serveCommand(): Promise<number> {
   return runRoles(readRuntimeConfig(), { api: true, worker: true, scheduler: true }, (s) => welcome(s.url, s.bootstrap!));
@@ -62,13 +73,13 @@ export function serveCommand(): Promise<number> {
 
 /** `sinew api`: the HTTP API alone; jobs it creates are run by `sinew worker` processes. */
 export function apiCommand(): Promise<number> {
-  return runRoles(readRuntimeConfig(), { api: true, worker: false, scheduler: false }, (s) => welcome(s.url, s.bootstrap!));
+  return runRoles(sharedStoreConfig('api'), { api: true, worker: false, scheduler: false }, (s) => welcome(s.url, s.bootstrap!));
 }
 
 /** `sinew worker [--concurrency N]`: runs queued jobs (and delivers events); N defaults to SINEW_WORKER_CONCURRENCY. */
 export function workerCommand(args: string[]): Promise<number> {
   const { values } = parseCliArgs(args, { concurrency: { type: 'string' } });
-  const config = readRuntimeConfig();
+  const config = sharedStoreConfig('worker');
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got ${values.concurrency}`);
