@@ -22,6 +22,7 @@ import { sealJson } from '../src/crypto/sealed-json.js';
 import type { Schedule } from '../src/schedules/schedule.js';
 import { createPostgresSchema } from '../test/support/postgres-schema.js';
 import { applyMigrations } from '../src/app/apply-migrations.js';
+import { percentile } from './percentile.js';
 
 const ENV = 'bench.sinew.local';
 const FLOW = 'sched-bench';
@@ -50,8 +51,6 @@ async function populate(config: RuntimeConfig, n: number, firstTick: number): Pr
     await services.store.close();
   }
 }
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function measure(label: string, n: number, env: Record<string, string>): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-bench-sched-'));
