@@ -76,7 +76,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
       server = await buildServer(services);
       url = (await server.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
     }
-    for (const role of backgroundRoles(services, config, roles, url || `http://${config.host}:${config.port}`)) {
+    for (const role of backgroundRoles(services, config, roles, config.apiUrl ?? (url || `http://${config.host}:${config.port}`))) {
       await role.start();
       started.push(role);
     }

@@ -6,6 +6,11 @@ import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.
 export interface RuntimeConfig {
   port: number;
   host: string;
+  /**
+   * The API's URL as jobs see it (`API_URL` for connectors and ETL scripts): a worker process has no
+   * API of its own, so it is told where the API is. Default: this process's listening address.
+   */
+  apiUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   /** PostgreSQL schema for Sinew's tables (default `public`). */
@@ -38,6 +43,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
+    apiUrl: env.SINEW_API_URL || undefined,
     dataDir: path.resolve(env.SINEW_DATA_DIR ?? '.sinew'),
     databaseUrl: env.SINEW_DATABASE_URL || undefined,
     databaseSchema: env.SINEW_DATABASE_SCHEMA || undefined,
