@@ -5,7 +5,7 @@ import { SinewError } from '../errors/sinew-error.js';
 import type { JobQueue, QueueHandler, QueuedJob } from './job-queue.js';
 import { JOB_QUEUE_NAME, openQueuePool, pgBossOn, pgBossSchemaFor, queueChannelFor } from './pg-boss-setup.js';
 import { QueueNotifications } from './queue-notifications.js';
-import { WakeSignal } from './wake-signal.js';
+import { WakeSignal } from '../runtime/wake-signal.js';
 
 export interface PgBossQueueOptions {
   url: string;

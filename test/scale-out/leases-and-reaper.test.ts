@@ -8,7 +8,7 @@ import { JobLifecycle } from '../../src/jobs/job-lifecycle.js';
 import { LeaseReaper } from '../../src/jobs/lease-reaper.js';
 import { QueueSweeper } from '../../src/jobs/queue-sweeper.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
-import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from '../store/store-fixtures.js';
 
 const ENV = 'dev.sinew.local';
@@ -16,18 +16,12 @@ const logger = pino({ level: 'silent' });
 
 function leaseContract(name: string, openFresh: OpenFresh, skip: string | false = false): void {
   describe(`job leases, fencing and the reaper: ${name}`, { skip }, () => {
-    const withStore = async (body: (s: Store) => Promise<void>) => {
-      const { store, dispose } = await openFresh();
-      try {
-        await store.migrate();
+    const withStore = (body: (s: Store) => Promise<void>) =>
+      withFreshStore(openFresh, async (store) => {
         await store.putEnvironment(fx.environment({ settings: {} }));
         await store.putFlow(fx.flow());
         await body(store);
-      } finally {
-        await store.close();
-        await dispose();
-      }
-    };
+      });
     const insert = async (s: Store, o: Partial<Job>): Promise<Job> => {
       const job = fx.job(o);
       await s.insertJob(job);

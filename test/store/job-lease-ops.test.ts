@@ -2,23 +2,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.js';
 import type { Job } from '../../src/model/job.js';
-import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
 
 const ENV = 'dev.sinew.local';
 
 function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | false = false): void {
   describe(`job lease ops: ${name}`, { skip }, () => {
-    const withStore = async (body: (s: Store) => Promise<void>) => {
-      const { store, dispose } = await openFresh();
-      try {
-        await store.migrate();
-        await body(store);
-      } finally {
-        await store.close();
-        await dispose();
-      }
-    };
+    const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
     const insert = async (s: Store, o: Partial<Job>): Promise<Job> => {
       const job = fx.job(o);
       await s.insertJob(job);

@@ -39,3 +39,15 @@ export async function forEachStoreAdapter(contract: (name: string, openFresh: Op
     await postgresSkipReason(),
   );
 }
+
+/** Runs body on a fresh store of one adapter (migrated unless `migrated: false`), then closes and disposes of it. */
+export async function withFreshStore(openFresh: OpenFresh, body: (s: Store) => Promise<void>, opts: { migrated?: boolean } = {}): Promise<void> {
+  const { store, dispose } = await openFresh();
+  try {
+    if (opts.migrated !== false) await store.migrate();
+    await body(store);
+  } finally {
+    await store.close();
+    await dispose();
+  }
+}

@@ -6,6 +6,16 @@ export class WakeSignal {
   #woken = false;
   #wake: (() => void) | undefined;
 
+  /** Woken since the last wait or clear: a loop can skip its sleep (and start a new turn) at once. */
+  get pending(): boolean {
+    return this.#woken;
+  }
+
+  /** Forgets wakes so far: the loop is about to look at everything anyway. */
+  clear(): void {
+    this.#woken = false;
+  }
+
   wake(): void {
     this.#woken = true;
     const wake = this.#wake;
