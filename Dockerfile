@@ -1,5 +1,6 @@
-# Sinew: API + worker + scheduler (`sinew serve`), or one role per container
-# (`sinew api` / `sinew worker` / `sinew scheduler` once production mode lands; `sinew scheduler` exists).
+# Sinew: API + worker + scheduler (`sinew serve`, the default command), or one role per container
+# in production mode: `sinew api`, `sinew worker [--concurrency N]`, `sinew scheduler`, after
+# `sinew migrate` (see docker-compose.yml). /ready is the health check of an API container.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 builds from source; Python runs Singer taps written in Python.

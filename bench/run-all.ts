@@ -38,6 +38,7 @@ runMain(async () => {
     ['webhook-throughput.ts', quick ? ['--events', '5000', '--latency-events', '1000'] : []],
     ['schedules-lateness.ts', ['--no-build', ...(quick ? ['--schedules', '2000'] : [])]],
     ['snapshot-merge.ts', quick ? ['--records', '200000'] : []],
+    ['worker-scaling.ts', ['--no-build', ...(quick ? ['--jobs', '30', '--repeat', '1', '--one-by-one', '8', '--queue-items', '50'] : [])]],
   ];
   const failed: string[] = [];
   for (const [script, args] of runs) if ((await runScript(script, args)) !== 0) failed.push(script);

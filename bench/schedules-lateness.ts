@@ -21,7 +21,8 @@ import { bootstrapEnvironment } from '../src/app/bootstrap.js';
 import { sealJson } from '../src/crypto/sealed-json.js';
 import type { Schedule } from '../src/schedules/schedule.js';
 import { createPostgresSchema } from '../test/support/postgres-schema.js';
-import { openPostgresStore } from '../src/store/postgres-store.js';
+import { applyMigrations } from '../src/app/apply-migrations.js';
+import { percentile } from './percentile.js';
 
 const ENV = 'bench.sinew.local';
 const FLOW = 'sched-bench';
@@ -46,11 +47,10 @@ async function populate(config: RuntimeConfig, n: number, firstTick: number): Pr
       });
     }
   } finally {
+    await services.queue.close();
     await services.store.close();
   }
 }
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function measure(label: string, n: number, env: Record<string, string>): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-bench-sched-'));
@@ -86,6 +86,7 @@ async function measure(label: string, n: number, env: Record<string, string>): P
     unregister();
     untrack();
     killGroup(child.pid!, 'SIGKILL');
+    await services.queue.close();
     await services.store.close();
   }
 }
@@ -100,9 +101,8 @@ runMain(async () => {
   if (argv.includes('--postgres')) {
     const pg = await createPostgresSchema();
     onCleanup(pg.drop);
-    const store = await openPostgresStore({ url: pg.url, schema: pg.schema });
-    await store.migrate();
-    await store.close();
-    await measure('PostgreSQL', n, { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema });
+    const env = { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema };
+    await applyMigrations(readRuntimeConfig(env));
+    await measure('PostgreSQL', n, env);
   }
 });

@@ -5,6 +5,7 @@ import { openStore } from '../store/open-store.js';
 import { openBlobStorage } from '../storage/open-blob-storage.js';
 import { StorageRouter } from '../storage/storage-router.js';
 import { InProcessQueue } from '../queue/in-process-queue.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { EnvironmentService } from '../environments/environment-service.js';
@@ -17,6 +18,7 @@ import { TenantService } from '../tenants/tenant-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { JobService } from '../jobs/job-service.js';
 import { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { HeldLeases } from '../jobs/held-leases.js';
 import { EventService } from '../events/event-service.js';
 import { OutboxNotifier } from '../events/outbox-notifier.js';
 import { ScheduleService } from '../schedules/schedule-service.js';
@@ -39,9 +41,16 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     await store.close();
     throw new SinewError('UNAVAILABLE', 'the PostgreSQL database is not migrated: run `sinew migrate` first');
   }
+  let queue: JobQueue;
+  try {
+    queue = await openJobQueue(store.dialect, config, logger);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir, s3: config.s3 });
-  const queue = new InProcessQueue();
-  const lifecycle = new JobLifecycle(store);
+  const leases = new HeldLeases();
+  const lifecycle = new JobLifecycle(store, leases);
   const outbox = new OutboxNotifier();
   // Every job status change committed an event: deliver it now rather than at the next poll.
   lifecycle.changes.on('job', () => outbox.notify());
@@ -70,10 +79,21 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     settings: new SettingsService(store, config.events.allowLoopback),
     jobs,
     lifecycle,
+    leases,
     events: new EventService(store, outbox),
     outbox,
     schedules,
     writes: new RealtimeWriteService(store, box, logger),
     metrics,
   };
+}
+
+/**
+ * The queue goes where the store is: in this process beside SQLite (one process owns the file), on
+ * PostgreSQL with pg-boss (loaded only then: embedded start-up does not pay for it).
+ */
+async function openJobQueue(dialect: 'sqlite' | 'postgres', config: RuntimeConfig, logger: Logger): Promise<JobQueue> {
+  if (dialect === 'sqlite') return new InProcessQueue();
+  const { PgBossQueue } = await import('../queue/pg-boss-queue.js');
+  return PgBossQueue.open({ url: config.databaseUrl!, ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }), logger });
 }

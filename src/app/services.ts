@@ -14,6 +14,7 @@ import type { TenantService } from '../tenants/tenant-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
+import type { HeldLeases } from '../jobs/held-leases.js';
 import type { EventService } from '../events/event-service.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
@@ -39,6 +40,8 @@ export interface SinewServices {
   settings: SettingsService;
   jobs: JobService;
   lifecycle: JobLifecycle;
+  /** The job leases this process holds (its worker claims them; the lifecycle fences on them). */
+  leases: HeldLeases;
   events: EventService;
   /** Wakes event delivery in this process when an event was committed. */
   outbox: OutboxNotifier;

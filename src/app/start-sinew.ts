@@ -18,14 +18,19 @@ export interface RunningSinew {
   /** The SINEW_METRICS_PORT listener's base URL ('' when not asked for). */
   metricsUrl: string;
   services: SinewServices;
-  bootstrap: BootstrapResult;
+  /** The environment made or found at start-up; only a process running the API bootstraps (null otherwise). */
+  bootstrap: BootstrapResult | null;
   stop(): Promise<void>;
 }
 
-/** The background roles this process runs, in start order (stopped in reverse). */
+/**
+ * The background roles this process runs, in start order; they stop in reverse: the scheduler
+ * first (no new jobs), then the worker (drains), then event delivery (sends what the drain recorded).
+ */
 function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: RoleSelection, apiUrl: string): BackgroundRole[] {
   const out: BackgroundRole[] = [];
   if (roles.worker) {
+    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, metrics: services.metrics }));
     out.push(
       new Worker({
         store: services.store,
@@ -35,11 +40,12 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl),
         logger: services.logger,
         concurrency: config.workerConcurrency,
+        leases: services.leases,
+        leaseMs: config.workerLeaseMs,
+        graceMs: config.workerGraceMs,
+        soleProcess: services.store.dialect === 'sqlite',
       }),
     );
-  }
-  if (roles.worker) {
-    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, metrics: services.metrics }));
   }
   if (roles.scheduler) {
     out.push(new Scheduler({ store: services.store, jobs: services.jobs, box: services.box, logger: services.logger, changes: services.schedules.changes }));
@@ -47,25 +53,35 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
   return out;
 }
 
-/** `sinew serve` (all roles) — the embedded default: API, worker and scheduler in one process. */
+/**
+ * Starts the roles `roles` selects: `sinew serve` (all of them, the embedded default), or one role
+ * per process (`sinew api`, `sinew worker`, `sinew scheduler`) over a shared PostgreSQL store.
+ */
 export async function startSinew(config: RuntimeConfig, roles: RoleSelection = ALL_ROLES): Promise<RunningSinew> {
   const logger = pino({
     level: config.logLevel,
     redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', '*.config', '*.password', '*.secret'], censor: '********' },
   });
   const services = await createServices(config, logger);
-  const bootstrap = await bootstrapEnvironment(services, config);
   let server: FastifyInstance | undefined;
   let metricsServer: MetricsServer | undefined;
   const started: BackgroundRole[] = [];
+  const close = async (): Promise<void> => {
+    await services.queue.close();
+    await services.storageRouter.close();
+    await services.store.close();
+  };
   try {
+    // The environment (and a first key, printed once) is made where the API runs: a worker or a
+    // scheduler starting first on an empty database must not create a key nobody sees.
+    const bootstrap = roles.api ? await bootstrapEnvironment(services, config) : null;
     let url = '';
     if (roles.api) {
       server = await buildServer(services);
       url = (await server.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
     }
     if (config.metricsPort !== undefined) metricsServer = await startMetricsServer(services, { port: config.metricsPort, host: config.host });
-    for (const role of backgroundRoles(services, config, roles, url || `http://${config.host}:${config.port}`)) {
+    for (const role of backgroundRoles(services, config, roles, config.apiUrl ?? (url || `http://${config.host}:${config.port}`))) {
       await role.start();
       started.push(role);
     }
@@ -83,15 +99,14 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
         for (const role of [...started].reverse()) await role.stop();
         // Last: a draining worker stays observable (and live to its probes) until its jobs end.
         await metricsServer?.close();
-        await services.storageRouter.close();
-        await services.store.close();
+        await close();
       },
     };
   } catch (e) {
     await server?.close();
     await metricsServer?.close();
     for (const role of [...started].reverse()) await role.stop().catch(() => {});
-    await services.store.close();
+    await close().catch(() => {});
     throw e;
   }
 }

@@ -6,9 +6,11 @@ import { UsageError } from './cli-args.js';
 import { jobsCommand, JOBS_USAGE } from './jobs-command.js';
 
 const USAGE = `usage:
-sinew serve                       API + worker in one process (the embedded default; npm start)
-sinew migrate                     apply store migrations (SINEW_DATABASE_URL)
+sinew serve                       API + worker + scheduler in one process (the embedded default; npm start)
+sinew api                         only the HTTP API (jobs are run by \`sinew worker\` processes)
+sinew worker [--concurrency N]    only the worker: runs queued jobs, delivers events (N: SINEW_WORKER_CONCURRENCY)
 sinew scheduler                   only the scheduler role: fires due schedules (no API, no worker)
+sinew migrate                     apply store migrations, and install the job queue on PostgreSQL
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
 ${JOBS_USAGE}`;
 
@@ -18,9 +20,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return (await import('./serve-command.js')).serveCommand();
+      return (await import('./role-commands.js')).serveCommand();
+    case 'api':
+      return (await import('./role-commands.js')).apiCommand();
+    case 'worker':
+      return (await import('./role-commands.js')).workerCommand(rest);
     case 'scheduler':
-      return (await import('./scheduler-command.js')).schedulerCommand();
+      return (await import('./role-commands.js')).schedulerCommand();
     case 'migrate':
       return (await import('./migrate-command.js')).migrateCommand();
     case 'singer':

@@ -7,6 +7,11 @@ import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.
 export interface RuntimeConfig {
   port: number;
   host: string;
+  /**
+   * The API's URL as jobs see it (`API_URL` for connectors and ETL scripts): a worker process has no
+   * API of its own, so it is told where the API is. Default: this process's listening address.
+   */
+  apiUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
   /** PostgreSQL schema for Sinew's tables (default `public`). */
@@ -18,6 +23,13 @@ export interface RuntimeConfig {
   bootstrapEnvId: string | undefined;
   bootstrapApiKey: string | undefined;
   workerConcurrency: number;
+  /**
+   * How long a worker's claim on a running job lasts without a heartbeat (renewed every third of it).
+   * A worker that dies has its jobs ended or re-queued by the others within about 1⅓ × this.
+   */
+  workerLeaseMs: number;
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
+  workerGraceMs: number;
   logLevel: string;
   /** Ship the example environment/flow/tenant on first start (embedded default). */
   example: boolean;
@@ -40,6 +52,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
+    apiUrl: env.SINEW_API_URL || undefined,
     dataDir: path.resolve(env.SINEW_DATA_DIR ?? '.sinew'),
     databaseUrl: env.SINEW_DATABASE_URL || undefined,
     databaseSchema: env.SINEW_DATABASE_SCHEMA || undefined,
@@ -49,10 +62,21 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     bootstrapEnvId: env.SINEW_ENV_ID || undefined,
     bootstrapApiKey: env.SINEW_API_KEY || undefined,
     workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
+    workerLeaseMs: milliseconds(env, 'SINEW_WORKER_LEASE_MS', 30_000, 1000),
+    workerGraceMs: milliseconds(env, 'SINEW_WORKER_GRACE_MS', 25_000, 0),
     logLevel: env.SINEW_LOG_LEVEL ?? 'info',
     example: env.SINEW_EXAMPLE !== 'false',
     events: readEventDeliveryConfig(env, !env.SINEW_DATABASE_URL),
     metricsToken: env.SINEW_METRICS_TOKEN || undefined,
     metricsPort,
   };
+}
+
+/** A whole number of milliseconds from `env[name]`, at least `min`; a wrong value stops the start. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min}; got ${text}`);
+  return value;
 }

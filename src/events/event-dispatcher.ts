@@ -11,6 +11,7 @@ import { HttpSender, type SendOutcome } from './http-sender.js';
 import { attemptOutcome } from './attempt-outcome.js';
 import type { OutboxNotifier } from './outbox-notifier.js';
 import { deliveryLogFields, type DeliveryAttemptCounter } from './delivery-observation.js';
+import { WakeSignal } from '../runtime/wake-signal.js';
 
 export interface EventDispatcherOptions {
   store: Store;
@@ -46,8 +47,7 @@ export class EventDispatcher implements BackgroundRole {
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #woken = false;
+  readonly #signal = new WakeSignal();
   #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly opts: EventDispatcherOptions) {
@@ -77,46 +77,29 @@ export class EventDispatcher implements BackgroundRole {
   }
 
   wake(): void {
-    this.#woken = true;
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
+    this.#signal.wake();
   }
 
   async #run(): Promise<void> {
     while (this.#running) {
-      this.#woken = false;
+      this.#signal.clear();
       try {
         const claimed = await this.#turn();
         for (const c of claimed) this.#send(c);
         // better-sqlite3 answers synchronously: without this the loop could run on microtasks alone
         // and starve the sockets it is waiting for.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.#woken || !this.#running) continue;
+        if (this.#signal.pending || !this.#running) continue;
         const due = await this.opts.store.deliveries.nextDueAt();
         const full = this.#inFlight.size >= this.opts.config.concurrency;
         // Something due that this turn did not take (all slots busy) waits for a send to finish.
         const wait = due === null || full ? this.opts.config.pollMs : Math.min(this.opts.config.pollMs, due - Date.now());
-        if (wait > 0) await this.#sleep(wait);
+        if (wait > 0) await this.#signal.wait(wait);
       } catch (e) {
         this.opts.logger.error({ err: (e as Error).message }, 'event delivery turn failed; retrying');
-        await this.#sleep(this.opts.config.pollMs);
+        await this.#signal.wait(this.opts.config.pollMs);
       }
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (this.#woken) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = undefined;
-        resolve();
-      }, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   async #turn(): Promise<Claimed[]> {

@@ -1,23 +1,30 @@
 import { EventEmitter } from 'node:events';
-import { notFound } from '../errors/sinew-error.js';
+import { SinewError, notFound } from '../errors/sinew-error.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Job, JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
 import { assertTransition } from './job-transitions.js';
 import { publicJob } from './job-view.js';
 import { jobDiscoverEvent } from '../events/job-discover-event.js';
+import type { HeldLeases } from './held-leases.js';
 
 export type JobPatch = Partial<Omit<Job, 'job_id' | 'env_id' | 'status' | 'status_timestamp'>>;
 
 /**
  * The only way a job changes status: checks the transition table, stamps `status_timestamp`, and
- * writes the job and its lifecycle event to the outbox in one transaction.
+ * writes the job and its lifecycle event to the outbox in one transaction. The job's row is locked
+ * for that transaction, so changes from several processes (a worker, the API cancelling, a reaper)
+ * serialize instead of overwriting each other; a job this process runs may change only while this
+ * process still holds its lease (`leases`, the fence).
  */
 export class JobLifecycle {
   /** In-process notification of every change (followers, the worker's cancel watch). */
   readonly changes = new EventEmitter();
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly leases?: HeldLeases,
+  ) {
     this.changes.setMaxListeners(0);
   }
 
@@ -29,27 +36,7 @@ export class JobLifecycle {
     alsoInTransaction?: (tx: StoreOps, job: Job) => Promise<void>,
   ): Promise<Job> {
     const job = await this.store.transaction(async (tx) => {
-      const current = await tx.getJob(envId, jobId);
-      if (!current) throw notFound('job', { job_id: jobId });
-      assertTransition(jobId, current.status, to);
-      const now = new Date();
-      const next: Job = {
-        ...current,
-        ...patch,
-        status: to,
-        status_timestamp: { ...current.status_timestamp, [to]: now.getTime() },
-        last_updated: now.toISOString(),
-      };
-      await tx.updateJob(next);
-      await tx.insertEvent({
-        event_id: newEventId(),
-        env_id: envId,
-        kind: 'job_lifecycle',
-        ordering_key: `job:${jobId}`,
-        payload: publicJob(next),
-        created_at: now.toISOString(),
-      });
-      if (to.startsWith('DISCOVER_')) await tx.insertEvent(jobDiscoverEvent(next, now));
+      const next = await this.transitionIn(tx, await this.#locked(tx, envId, jobId), to, patch);
       if (alsoInTransaction) await alsoInTransaction(tx, next);
       return next;
     });
@@ -57,12 +44,51 @@ export class JobLifecycle {
     return job;
   }
 
+  /**
+   * A status change inside the caller's transaction, on a job it has locked (`tx.jobLeases.lockJob`);
+   * `announce` the result after commit.
+   */
+  async transitionIn(tx: StoreOps, current: Job, to: JobStatus, patch: JobPatch = {}): Promise<Job> {
+    if (to === 'JOB_CREATED') {
+      throw new SinewError('INVALID_JOB_TRANSITION', `job ${current.job_id} cannot move from ${current.status} to JOB_CREATED except by a re-queue`, { from: current.status, to });
+    }
+    assertTransition(current.job_id, current.status, to);
+    const now = new Date();
+    return this.#write(tx, { ...current, ...patch, status: to, status_timestamp: { ...current.status_timestamp, [to]: now.getTime() }, last_updated: now.toISOString() }, now);
+  }
+
+  /**
+   * Back to the queue, inside the caller's transaction on a locked job: a started job moves to
+   * JOB_CREATED with `message` (its run starts over: stamps, metrics and error of the lost run are
+   * cleared), and the lease is cleared so any worker may claim it. A job that never left
+   * JOB_CREATED keeps its status (no event). Returns the job to `announce` and enqueue after commit.
+   */
+  async requeueIn(tx: StoreOps, current: Job, opts: { message: string; countLoss: boolean }): Promise<Job> {
+    await tx.jobLeases.clearLease(current.env_id, current.job_id, { countLoss: opts.countLoss });
+    if (current.status === 'JOB_CREATED') return current;
+    assertTransition(current.job_id, current.status, 'JOB_CREATED');
+    const now = new Date();
+    return this.#write(
+      tx,
+      { ...current, status: 'JOB_CREATED', status_timestamp: { JOB_CREATED: now.getTime() }, metrics: { recordCount: {} }, error: null, message: opts.message, last_updated: now.toISOString() },
+      now,
+    );
+  }
+
+  /** `requeueIn` in a transaction of its own, for a job this process holds (a hand-back). */
+  async requeue(envId: string, jobId: string, opts: { message: string; countLoss: boolean }): Promise<Job> {
+    const job = await this.store.transaction(async (tx) => this.requeueIn(tx, await this.#locked(tx, envId, jobId), opts));
+    this.changes.emit('job', job);
+    return job;
+  }
+
   /** Progress that is not a status change (record counts, memory): no event. */
   async patch(envId: string, jobId: string, patch: JobPatch): Promise<void> {
     await this.store.transaction(async (tx) => {
-      const current = await tx.getJob(envId, jobId);
-      if (!current) return;
-      await tx.updateJob({ ...current, ...patch, last_updated: new Date().toISOString() });
+      const row = await tx.jobLeases.lockJob(envId, jobId);
+      if (!row) return;
+      this.leases?.assertStillHeld(jobId, row.lease_owner);
+      await tx.updateJob({ ...row.job, ...patch, last_updated: new Date().toISOString() });
     });
   }
 
@@ -76,14 +102,7 @@ export class JobLifecycle {
   /** Writes a new job and its JOB_CREATED event in the caller's transaction; `announce` it after commit. */
   async createIn(tx: StoreOps, job: Job): Promise<Job> {
     await tx.insertJob(job);
-    await tx.insertEvent({
-      event_id: newEventId(),
-      env_id: job.env_id,
-      kind: 'job_lifecycle',
-      ordering_key: `job:${job.job_id}`,
-      payload: publicJob(job),
-      created_at: job.start_time,
-    });
+    await tx.insertEvent(lifecycleEvent(job, job.start_time));
     return job;
   }
 
@@ -91,4 +110,22 @@ export class JobLifecycle {
   announce(job: Job): void {
     this.changes.emit('job', job);
   }
+
+  async #locked(tx: StoreOps, envId: string, jobId: string): Promise<Job> {
+    const row = await tx.jobLeases.lockJob(envId, jobId);
+    if (!row) throw notFound('job', { job_id: jobId });
+    this.leases?.assertStillHeld(jobId, row.lease_owner);
+    return row.job;
+  }
+
+  async #write(tx: StoreOps, next: Job, now: Date): Promise<Job> {
+    await tx.updateJob(next);
+    await tx.insertEvent(lifecycleEvent(next, now.toISOString()));
+    if (next.status.startsWith('DISCOVER_')) await tx.insertEvent(jobDiscoverEvent(next, now));
+    return next;
+  }
+}
+
+function lifecycleEvent(job: Job, createdAt: string) {
+  return { event_id: newEventId(), env_id: job.env_id, kind: 'job_lifecycle' as const, ordering_key: `job:${job.job_id}`, payload: publicJob(job), created_at: createdAt };
 }

@@ -111,7 +111,9 @@ export class JobService {
   /** After the job's transaction committed: listeners hear of it and the queue gets it. */
   async created(job: Job): Promise<void> {
     this.lifecycle.announce(job);
-    await this.queue.enqueue({ env_id: job.env_id, job_id: job.job_id });
+    // The job is committed: if the queue cannot take it now, the workers' sweep queues it from its
+    // row, so the request still succeeds (failing it would invite a retry that creates a second job).
+    await this.queue.enqueue({ env_id: job.env_id, job_id: job.job_id }).catch(() => {});
   }
 
   async get(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {

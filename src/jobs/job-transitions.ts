@@ -5,16 +5,20 @@ import type { JobStatus } from '../model/job.js';
  * The job state machine: every status change goes through `assertTransition`. Failures and
  * JOB_COMPLETED / JOB_CANCELLED are terminal. A streaming job runs sync and export together, so it
  * moves SYNC_STARTED → EXPORT_STARTED and may then still fail its sync.
+ *
+ * JOB_CREATED again, from any running status, is a re-queue: the job's worker was lost and
+ * `worker_loss_retries` allows another run, or a draining worker handed it back. Only
+ * `JobLifecycle.requeueIn` makes that move (a job process reporting JOB_CREATED is refused).
  */
 export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   JOB_CREATED: ['DISCOVER_STARTED', 'SYNC_STARTED', 'SYNC_FAILED', 'JOB_CANCELLED'],
-  DISCOVER_STARTED: ['DISCOVER_SUCCESS', 'DISCOVER_FAILED', 'JOB_CANCELLED'],
-  DISCOVER_SUCCESS: ['SYNC_STARTED', 'SYNC_FAILED', 'JOB_CANCELLED'],
-  SYNC_STARTED: ['SYNC_SUCCESS', 'SYNC_FAILED', 'EXPORT_STARTED', 'JOB_CANCELLED'],
-  SYNC_SUCCESS: ['ETL_STARTED', 'EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED'],
-  ETL_STARTED: ['ETL_SUCCESS', 'ETL_FAILED', 'JOB_CANCELLED'],
-  ETL_SUCCESS: ['EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED'],
-  EXPORT_STARTED: ['JOB_COMPLETED', 'EXPORT_FAILED', 'SYNC_FAILED', 'JOB_CANCELLED'],
+  DISCOVER_STARTED: ['DISCOVER_SUCCESS', 'DISCOVER_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  DISCOVER_SUCCESS: ['SYNC_STARTED', 'SYNC_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  SYNC_STARTED: ['SYNC_SUCCESS', 'SYNC_FAILED', 'EXPORT_STARTED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  SYNC_SUCCESS: ['ETL_STARTED', 'EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  ETL_STARTED: ['ETL_SUCCESS', 'ETL_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  ETL_SUCCESS: ['EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED', 'JOB_CREATED'],
+  EXPORT_STARTED: ['JOB_COMPLETED', 'EXPORT_FAILED', 'SYNC_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
   DISCOVER_FAILED: [],
   SYNC_FAILED: [],
   ETL_FAILED: [],

@@ -16,67 +16,130 @@ import { RecordIdRequests } from './record-id-requests.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
 import { jobLogFields } from './job-log-fields.js';
+import type { HeldLeases } from './held-leases.js';
+import { LeaseHeartbeat, type LeaseNews } from './lease-heartbeat.js';
+import { LeaseReaper } from './lease-reaper.js';
+import { QueueSweeper } from './queue-sweeper.js';
 
 const KILL_GRACE_MS = 5000;
+/** Jobs younger than this are left to the process that created them to queue (it normally has). */
+const SWEEP_MIN_AGE_MS = 5000;
+
+export interface WorkerOptions {
+  store: Store;
+  queue: JobQueue;
+  /** Where each environment's job data goes (its own bucket when its settings say so). */
+  storage: StorageForEnvironment;
+  lifecycle: JobLifecycle;
+  planBuilder: JobPlanBuilder;
+  logger: Logger;
+  concurrency: number;
+  /** The leases this process holds (shared with the lifecycle, which fences on them). */
+  leases: HeldLeases;
+  leaseMs: number;
+  /** On stop, how long running jobs may take to finish before they are handed back. */
+  graceMs: number;
+  /**
+   * The store belongs to this process alone (embedded SQLite): at start-up, every lease in it is a
+   * dead process's, so its jobs are ended (or re-queued) at once instead of after the lease.
+   */
+  soleProcess: boolean;
+}
+
+/** One job this worker has claimed, from the claim until its lease is released. */
+interface Run {
+  child?: ChildProcess;
+  /** The worker is stopping and the job did not finish in the grace period: it goes back to the queue. */
+  handBack: boolean;
+  /** Another worker took the job over (this one's lease expired): nothing of this run is recorded. */
+  lost: boolean;
+}
 
 /**
  * Takes queued jobs and runs each in its own child process (crash and memory isolation), applying
- * what the child reports through the job lifecycle. One job per link at a time: a job whose link is
- * busy waits for the running one to end.
+ * what the child reports through the job lifecycle. Many workers may share one store: a job runs
+ * where its claim (a compare-and-set on its row) succeeded, under a lease this worker renews; any
+ * worker ends or re-queues the jobs of a worker that stopped renewing (LeaseReaper) and queues jobs
+ * the queue lost (QueueSweeper). One job per link at a time: the claim takes only the oldest
+ * unfinished job of a link, and when a job ends the next one of its link is queued.
  */
 export class Worker implements BackgroundRole {
   readonly name = 'worker';
-  private readonly running = new Map<string, ChildProcess>();
-  private readonly waitingForLink: QueuedJob[] = [];
+  private readonly running = new Map<string, Run>();
   private readonly completion: JobCompletion;
+  private readonly sweeper: QueueSweeper;
+  private readonly reaper: LeaseReaper;
+  private readonly heartbeat: LeaseHeartbeat;
+  private maintenance: NodeJS.Timeout | undefined;
+  private maintaining: Promise<void> | undefined;
+  private handingBack = false;
 
-  constructor(
-    private readonly deps: {
-      store: Store;
-      queue: JobQueue;
-      /** Where each environment's job data goes (its own bucket when its settings say so). */
-      storage: StorageForEnvironment;
-      lifecycle: JobLifecycle;
-      planBuilder: JobPlanBuilder;
-      logger: Logger;
-      concurrency: number;
-    },
-  ) {
+  constructor(private readonly deps: WorkerOptions) {
     this.completion = new JobCompletion(deps.store, deps.lifecycle);
-    // A job cancelled through the API (any process) ends its child here.
+    this.sweeper = new QueueSweeper(deps.store, deps.queue, deps.logger);
+    this.reaper = new LeaseReaper({ store: deps.store, lifecycle: deps.lifecycle, sweeper: this.sweeper, logger: deps.logger });
+    this.heartbeat = new LeaseHeartbeat({ store: deps.store, leases: deps.leases, leaseMs: deps.leaseMs, logger: deps.logger, onNews: (id, news) => this.onLeaseNews(id, news) });
+    // A job cancelled through the API in this process ends its child here (other processes' cancels
+    // arrive with the next heartbeat).
     deps.lifecycle.changes.on('job', (job: Job) => {
       if (job.status === 'JOB_CANCELLED') this.kill(job.job_id);
     });
   }
 
   async start(): Promise<void> {
-    await this.recover();
+    if (this.deps.soleProcess) while ((await this.reaper.reap(Number.MAX_SAFE_INTEGER)) > 0);
+    await this.sweeper.sweep(this.deps.soleProcess ? Date.now() + 1 : Date.now() - SWEEP_MIN_AGE_MS);
+    this.heartbeat.start();
+    this.maintenance = setInterval(() => {
+      this.maintaining ??= this.maintain().finally(() => (this.maintaining = undefined));
+    }, Math.min(10_000, Math.floor(this.deps.leaseMs / 3)));
     await this.deps.queue.start((item) => this.run(item), { concurrency: this.deps.concurrency });
   }
 
+  /**
+   * Drains: takes no new job, lets running ones finish for up to `graceMs`, then hands the rest back
+   * (their processes are stopped and the jobs re-queued for another worker).
+   */
   async stop(): Promise<void> {
-    for (const id of this.running.keys()) this.kill(id);
-    await this.deps.queue.stop();
+    clearInterval(this.maintenance);
+    const drained = this.deps.queue.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([drained.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.graceMs)))]);
+    clearTimeout(timer);
+    if (!inTime) {
+      this.handingBack = true;
+      for (const [id, run] of this.running) {
+        run.handBack = true;
+        this.kill(id);
+      }
+    }
+    await drained;
+    await this.maintaining;
+    await this.heartbeat.stop();
   }
 
-  /** At start-up: jobs left running by a dead process fail; queued ones are queued again. */
-  private async recover(): Promise<void> {
-    const stale = await this.deps.store.listJobsByStatus(
-      ['DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED'],
-      10000,
-    );
-    for (const job of stale) {
-      await this.deps.lifecycle
-        .transition(job.env_id, job.job_id, failureStatusFor(job.status), { error: 'the worker running this job stopped before it finished' })
-        .catch((e: Error) => this.deps.logger.warn({ ...jobLogFields(job), err: e.message }, 'could not fail a stale job'));
+  /** Ends or re-queues the jobs of lost workers, then queues what the queue lost. */
+  private async maintain(): Promise<void> {
+    try {
+      await this.reaper.reap(Date.now());
+      await this.sweeper.sweep(Date.now() - SWEEP_MIN_AGE_MS);
+    } catch (e) {
+      this.deps.logger.warn({ err: (e as Error).message }, 'worker maintenance (reaping, sweeping) failed; trying again');
     }
-    for (const job of await this.deps.store.listJobsByStatus(['JOB_CREATED'], 100000)) {
-      await this.deps.queue.enqueue({ env_id: job.env_id, job_id: job.job_id });
+  }
+
+  private onLeaseNews(jobId: string, news: LeaseNews): void {
+    const run = this.running.get(jobId);
+    if (!run) return;
+    if (news === 'lost') {
+      run.lost = true;
+      this.deps.logger.warn({ job_id: jobId }, 'lost the lease of a running job (another worker took it over): stopping it here');
     }
+    this.kill(jobId);
   }
 
   private kill(jobId: string): void {
-    const child = this.running.get(jobId);
+    const child = this.running.get(jobId)?.child;
     if (!child || child.exitCode !== null) return;
     child.kill('SIGTERM');
     setTimeout(() => {
@@ -91,31 +154,40 @@ export class Worker implements BackgroundRole {
   }
 
   private async run(item: QueuedJob): Promise<void> {
-    const { store, lifecycle, logger } = this.deps;
-    const job = await store.getJob(item.env_id, item.job_id);
-    if (!job || job.status !== 'JOB_CREATED') return;
-    const active = await store.listActiveJobsForLink({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
-    if (active.length > 0 && active[0].job_id !== job.job_id) {
-      this.waitingForLink.push(item);
-      return;
-    }
-    const log = logger.child(jobLogFields(job));
+    const { store, lifecycle, logger, leases } = this.deps;
+    // Only one worker wins; the others (a duplicate delivery, a job behind a busy link) drop the item.
+    if (!(await store.jobLeases.claim(item.env_id, item.job_id, leases.owner, Date.now() + this.deps.leaseMs))) return;
+    const run: Run = { handBack: this.handingBack, lost: false };
+    this.running.set(item.job_id, run);
+    leases.hold(item.job_id);
+    let job: Job | undefined;
     try {
-      await this.execute(job, log);
-    } catch (e) {
-      log.error({ err: (e as Error).message }, 'job failed outside its process');
-      const current = await store.getJob(job.env_id, job.job_id);
-      if (current && !isTerminal(current.status)) {
-        await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(current.status), { error: (e as Error).message }).catch(() => {});
+      job = await store.getJob(item.env_id, item.job_id);
+      // Cancelled between its claim and now: nothing to run.
+      if (!job || job.status !== 'JOB_CREATED') return;
+      const log = logger.child(jobLogFields(job));
+      try {
+        await this.execute(job, run, log);
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'job failed outside its process');
+        const current = run.lost ? undefined : await store.getJob(job.env_id, job.job_id);
+        if (current && !isTerminal(current.status)) {
+          if (run.handBack) await this.handBack(job, log).catch(() => {});
+          else await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(current.status), { error: (e as Error).message }).catch(() => {});
+        }
       }
     } finally {
-      // A link may be free now: give waiting jobs another turn.
-      const waiting = this.waitingForLink.splice(0);
-      for (const w of waiting) await this.deps.queue.enqueue(w);
+      this.running.delete(item.job_id);
+      leases.drop(item.job_id);
+      if (!run.lost) {
+        await store.jobLeases.release(item.env_id, item.job_id, leases.owner).catch((e: Error) => logger.warn({ err: e.message, job_id: item.job_id }, 'could not release a job lease'));
+        // The link is free (or this job was handed back and is first in line again).
+        if (job) await this.sweeper.enqueueNextOfLink(job);
+      }
     }
   }
 
-  private async execute(job: Job, log: Logger): Promise<void> {
+  private async execute(job: Job, run: Run, log: Logger): Promise<void> {
     const { storage, lifecycle, planBuilder } = this.deps;
     const envStorage = await storage.forEnvironment(job.env_id);
     const workspace = await envStorage.openWorkspace(job.s3_root);
@@ -138,13 +210,15 @@ export class Worker implements BackgroundRole {
         }
         await workspace.publish();
       };
+      // The worker began stopping before this job's process started: another worker runs it.
+      if (run.handBack) return await this.handBack(job, log);
       const child = fork(selfScript('jobs/process/job-process-main'), [], {
         execArgv: nodeArgs(),
         detached: true,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: plan.env,
       });
-      this.running.set(job.job_id, child);
+      run.child = child;
       // job_timeout_seconds: a job still running then is stopped (its processes) and failed.
       let timedOut = false;
       const limit = setTimeout(() => {
@@ -153,6 +227,8 @@ export class Worker implements BackgroundRole {
       }, plan.settings.job_timeout_seconds * 1000);
       let chain: Promise<unknown> = Promise.resolve();
       child.on('message', (message: JobProcessMessage) => {
+        // A job handed back or taken over: what its process still says belongs to no run any more.
+        if (run.handBack || run.lost) return;
         // In the order sent: a record-id lookup sees every save before it, a status every result.
         const handle =
           message.t === 'recordIds'
@@ -169,10 +245,15 @@ export class Worker implements BackgroundRole {
       child.send({ t: 'plan', json: stringifyJson(plan) });
       const exit = await exited;
       clearTimeout(limit);
-      this.running.delete(job.job_id);
       await chain;
+      if (run.lost) return;
       const final = await this.deps.store.getJob(job.env_id, job.job_id);
       if (final && !isTerminal(final.status)) {
+        if (run.handBack) {
+          // Its files so far go to storage first, so the next run starts from what this one left.
+          await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
+          return await this.handBack(job, log);
+        }
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
         await beforeEnd(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
         await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
@@ -182,9 +263,19 @@ export class Worker implements BackgroundRole {
         });
       }
     } finally {
-      // Whatever changed after the end was recorded (a cancelled job's last lines) is published too.
-      await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
+      // Whatever changed after the end was recorded (a cancelled job's last lines) is published too;
+      // a run taken over leaves the job root to the worker that now runs it.
+      if (!run.lost) await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
       await workspace.dispose();
     }
+  }
+
+  /** Re-queues a job this worker holds but will not finish (it is stopping); another worker runs it. */
+  private async handBack(job: Job, log: Logger): Promise<void> {
+    await this.deps.lifecycle.requeue(job.env_id, job.job_id, {
+      message: 'handed back: the worker running this job was stopping and it did not finish within the grace period; it runs again from the start',
+      countLoss: false,
+    });
+    log.info('job handed back to the queue (the worker is stopping)');
   }
 }

@@ -1,6 +1,6 @@
 import type { JobQueue, QueueHandler, QueuedJob } from './job-queue.js';
 
-/** A FIFO queue inside the process, for the embedded mode. */
+/** A FIFO queue inside the process, for the embedded mode (one process owns the store). */
 export class InProcessQueue implements JobQueue {
   private readonly waiting: QueuedJob[] = [];
   private readonly running = new Set<Promise<void>>();
@@ -12,6 +12,10 @@ export class InProcessQueue implements JobQueue {
     if (this.waiting.some((w) => w.env_id === item.env_id && w.job_id === item.job_id)) return;
     this.waiting.push(item);
     this.pump();
+  }
+
+  async enqueueMany(items: QueuedJob[]): Promise<void> {
+    for (const item of items) await this.enqueue(item);
   }
 
   async start(handler: QueueHandler, opts: { concurrency: number }): Promise<void> {
@@ -26,9 +30,11 @@ export class InProcessQueue implements JobQueue {
     await Promise.allSettled([...this.running]);
   }
 
-  depth(): number {
+  async depth(): Promise<number> {
     return this.waiting.length;
   }
+
+  async close(): Promise<void> {}
 
   private pump(): void {
     const handler = this.handler;

@@ -26,6 +26,12 @@ export interface JobSettings {
   job_timeout_seconds: number;
   /** Memory limit of the ETL script's process (MiB). */
   etl_memory_mb: number;
+  /**
+   * How many times a job whose worker died under it (killed, crashed, lost its lease) is queued
+   * again to run from the start; after that it fails. 0: it fails at once. Re-running is only safe
+   * when the job's target tolerates records written twice.
+   */
+  worker_loss_retries: number;
 }
 
 export interface WebhookSubscription {
@@ -85,6 +91,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   save_record_ids_in_snapshots: false,
   job_timeout_seconds: 24 * 3600,
   etl_memory_mb: 2048,
+  worker_loss_retries: 0,
 };
 
 const subscription = {
@@ -115,6 +122,7 @@ export const jobSettingsSchema = {
     save_record_ids_in_snapshots: { type: 'boolean' },
     job_timeout_seconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
     etl_memory_mb: { type: 'integer', minimum: 64, maximum: 65536 },
+    worker_loss_retries: { type: 'integer', minimum: 0, maximum: 10 },
   },
 } as const;
 

@@ -63,6 +63,10 @@ export interface JobsTable {
   s3_root: string;
   created_at: EpochMs;
   doc: string;
+  /** The worker holding the job's lease, and until when (migration 0005, src/store/job-lease-ops.ts). */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+  worker_losses: ColumnType<number, number | undefined, number>;
 }
 
 export interface EventsTable {

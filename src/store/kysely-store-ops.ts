@@ -16,6 +16,7 @@ import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
 import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
 import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
+import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -46,6 +47,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly recordIds: RecordIdOps;
   readonly writeTasks: WriteTaskOps;
   readonly jobStats: JobStatsOps;
+  readonly jobLeases: JobLeaseOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -55,6 +57,7 @@ export class KyselyStoreOps implements StoreOps {
     this.recordIds = new KyselyRecordIdOps(connection, dialect);
     this.writeTasks = new KyselyWriteTaskOps(connection);
     this.jobStats = new KyselyJobStatsOps(connection);
+    this.jobLeases = new KyselyJobLeaseOps(connection, dialect);
   }
 
   // ---- environments and keys

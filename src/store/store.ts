@@ -11,6 +11,7 @@ import type { RecordIdOps } from './record-id-ops.js';
 import type { KeyLocks } from './key-locks.js';
 import type { WriteTaskOps } from './write-task-ops.js';
 import type { JobStatsOps } from './job-stats-ops.js';
+import type { JobLeaseOps } from './job-lease-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -104,6 +105,8 @@ export interface StoreOps {
   readonly writeTasks: WriteTaskOps;
   /** Aggregates over jobs for metrics: counts by environment and status (src/store/job-stats-ops.ts). */
   readonly jobStats: JobStatsOps;
+  /** Who runs a job: claims, leases and their expiry, for many workers over one store (src/store/job-lease-ops.ts). */
+  readonly jobLeases: JobLeaseOps;
 }
 
 export interface Store extends StoreOps {

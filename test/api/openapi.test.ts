@@ -87,12 +87,13 @@ describe('/openapi.json and /health', () => {
     assert.deepEqual(res.body, { status: 'ok' });
   });
 
-  test('/ready answers 200 when the store answers, with the queue depth', async () => {
+  test('/ready answers 200 when the store and the queue answer, with the queue depth', async () => {
     const ready = await h.api('GET', '/ready', undefined, { key: null });
     assert.equal(ready.status, 200, ready.text);
     assert.equal(ready.body.status, 'ready');
     assert.deepEqual(ready.body.checks.store, { ok: true });
-    assert.equal(typeof ready.body.queue_depth, 'number');
+    assert.deepEqual(ready.body.checks.queue, { ok: true });
+    assert.equal(ready.body.queue_depth, 0);
   });
 
   test('is an OpenAPI 3 document with the security schemes and the error schema', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
+import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
 import { finished, run, sinew, start, tempDir } from './cli-process.js';
 
 const CORE_TABLES = ['api_keys', 'environments', 'events', 'flows', 'jobs', 'links', 'tenants'];
@@ -32,19 +33,26 @@ describe('sinew migrate', { concurrency: true }, () => {
     }
   });
 
-  test('with SINEW_DATABASE_URL and SINEW_DATABASE_SCHEMA migrates a fresh PostgreSQL schema', { skip: postgresSkip }, async () => {
+  test('with SINEW_DATABASE_URL and SINEW_DATABASE_SCHEMA migrates a fresh PostgreSQL schema and installs the job queue beside it; a second run is a no-op', { skip: postgresSkip }, async () => {
     const schema = `sinew_test_${randomBytes(6).toString('hex')}`;
+    const queueSchema = pgBossSchemaFor(schema);
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const r = await run(sinew('migrate'), { env: { SINEW_DATABASE_URL: TEST_DATABASE_URL, SINEW_DATABASE_SCHEMA: schema } });
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, new RegExp(`migrations applied \\(postgres, schema ${schema}\\)`));
-      const { rows } = await admin.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [schema]);
-      const tables = rows.map((row) => row.table_name);
+      for (let i = 0; i < 2; i++) {
+        const r = await run(sinew('migrate'), { env: { SINEW_DATABASE_URL: TEST_DATABASE_URL, SINEW_DATABASE_SCHEMA: schema } });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, new RegExp(`migrations applied \\(postgres, schema ${schema}, job queue schema ${queueSchema}\\)`));
+      }
+      const tablesOf = async (s: string) => (await admin.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [s])).rows.map((row) => row.table_name);
+      const tables = await tablesOf(schema);
       for (const t of CORE_TABLES) assert.ok(tables.includes(t), `no table ${t} in ${tables.join()}`);
+      const queueTables = await tablesOf(queueSchema);
+      for (const t of ['job', 'queue', 'version']) assert.ok(queueTables.includes(t), `no pg-boss table ${t} in ${queueTables.join()}`);
+      const queues = await admin.query<{ name: string; policy: string }>(`select name, policy from "${queueSchema}".queue`);
+      assert.deepEqual(queues.rows, [{ name: 'sinew-jobs', policy: 'short' }]);
     } finally {
-      await admin.query(`drop schema if exists "${schema}" cascade`);
+      await admin.query(`drop schema if exists "${schema}", "${queueSchema}" cascade`);
       await admin.end();
     }
   });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.js';
-import { forEachStoreAdapter, withMigratedStore, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import { job } from './store-fixtures.js';
 
 const A = 'a.sinew.local';
@@ -9,7 +9,7 @@ const B = 'b.sinew.local';
 
 function jobStatsContract(name: string, openFresh: OpenFresh, skip: string | false): void {
   describe(`job stats ops: ${name}`, { skip }, () => {
-    const withStore = (body: (s: Store) => Promise<void>) => withMigratedStore(openFresh, body);
+    const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
 
     test('no jobs, no counts', () => withStore(async (s) => assert.deepEqual(await s.jobStats.countByStatus(), [])));
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LosslessNumber, isLosslessNumber } from 'lossless-json';
 import type { Store } from '../../src/store/store.js';
 import type { RecordIdScope, RecordIdWrite } from '../../src/store/record-id-ops.js';
-import { forEachStoreAdapter, withMigratedStore, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import { BIG_ID } from './store-fixtures.js';
 
 const A = 'a.sinew.local';
@@ -16,7 +16,7 @@ const writes = (from: number, to: number, jobId: string, remote = (n: number) =>
 
 function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | false): void {
   describe(`record-id ops: ${name}`, { skip }, () => {
-    const withStore = (body: (s: Store) => Promise<void>) => withMigratedStore(openFresh, body);
+    const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
 
     test('round trip; an update replaces remote id, data and hash and keeps created_job_id', () =>
       withStore(async (s) => {

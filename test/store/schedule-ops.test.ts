@@ -4,7 +4,7 @@ import type { Store } from '../../src/store/store.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { ScheduleService } from '../../src/schedules/schedule-service.js';
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { forEachStoreAdapter, withMigratedStore, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
 
 const schedule = (o: Partial<Schedule> = {}): Schedule => ({
@@ -22,7 +22,7 @@ const schedule = (o: Partial<Schedule> = {}): Schedule => ({
 
 function scheduleOpsContract(name: string, openFresh: OpenFresh, skip: string | false = false): void {
   describe(`schedule ops: ${name}`, { skip }, () => {
-    const withStore = (body: (s: Store) => Promise<void>) => withMigratedStore(openFresh, body);
+    const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
 
     test('put/get round-trips; put keeps the last firing; due listing is ordered and skips disabled ones', () =>
       withStore(async (s) => {

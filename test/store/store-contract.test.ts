@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LosslessNumber, isLosslessNumber } from 'lossless-json';
 import type { Store } from '../../src/store/store.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
 
 const A = 'a.sinew.local';
@@ -17,16 +17,7 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function storeContract(name: string, openFresh: OpenFresh, skip: string | false = false): void {
   describe(`store contract: ${name}`, { skip }, () => {
     /** Runs body with a migrated store (or an unmigrated one), always disposing of it. */
-    const withStore = async (body: (s: Store) => Promise<void>, migrated = true) => {
-      const { store, dispose } = await openFresh();
-      try {
-        if (migrated) await store.migrate();
-        await body(store);
-      } finally {
-        await store.close();
-        await dispose();
-      }
-    };
+    const withStore = (body: (s: Store) => Promise<void>, migrated = true) => withFreshStore(openFresh, body, { migrated });
 
     test('isMigrated is false before migrate and true after; migrate is idempotent', () =>
       withStore(async (s) => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.js';
 import type { WriteTask } from '../../src/writes/write-task.js';
-import { forEachStoreAdapter, type OpenFresh } from '../support/store-adapters.js';
+import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 
 const task = (o: Partial<WriteTask> = {}): WriteTask => ({
   task_id: 'tk1',
@@ -23,16 +23,7 @@ const task = (o: Partial<WriteTask> = {}): WriteTask => ({
 
 function contract(name: string, openFresh: OpenFresh, skip: string | false): void {
   describe(`write tasks and key locks: ${name}`, { skip }, () => {
-    const withStore = async (body: (s: Store) => Promise<void>) => {
-      const { store, dispose } = await openFresh();
-      try {
-        await store.migrate();
-        await body(store);
-      } finally {
-        await store.close();
-        await dispose();
-      }
-    };
+    const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
 
     test('a task round-trips; updates are compare-and-set on the status; leases renew only while running', () =>
       withStore(async (s) => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
+import { applyMigrations } from '../../src/app/apply-migrations.js';
+import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 
 /** The local test server (trust auth); SINEW_TEST_DATABASE_URL points elsewhere if needed. */
 export const TEST_DATABASE_URL = process.env.SINEW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,14 +34,14 @@ export async function postgresSkipReason(): Promise<string | false> {
   }
 }
 
-/** Creates a fresh schema `sinew_test_<random>` for one test. */
+/** Creates a fresh schema `sinew_test_<random>` for one test; drop() also drops its job queue's schema. */
 export async function createPostgresSchema(): Promise<PostgresTestSchema> {
   const schema = `sinew_test_${randomBytes(6).toString('hex')}`;
   await withClient((c) => c.query(`create schema "${schema}"`));
   return {
     url: TEST_DATABASE_URL,
     schema,
-    drop: () => withClient((c) => c.query(`drop schema if exists "${schema}" cascade`)).then(() => undefined),
+    drop: () => withClient((c) => c.query(`drop schema if exists "${schema}", "${pgBossSchemaFor(schema)}" cascade`)).then(() => undefined),
   };
 }
 
@@ -50,12 +52,8 @@ export async function createPostgresSchema(): Promise<PostgresTestSchema> {
 export async function migratedSchemaInPostgresMode(): Promise<PostgresTestSchema | null> {
   if (process.env.SINEW_TEST_DATABASE !== 'postgres') return null;
   const created = await createPostgresSchema();
-  const store = await openPostgresStore({ url: created.url, schema: created.schema });
-  try {
-    await store.migrate();
-  } finally {
-    await store.close();
-  }
+  // As `sinew migrate` does: the store's tables and the job queue's.
+  await applyMigrations(readRuntimeConfig({ SINEW_DATABASE_URL: created.url, SINEW_DATABASE_SCHEMA: created.schema }));
   return created;
 }
 

@@ -46,6 +46,8 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     SINEW_LOG_LEVEL: 'warn',
     SINEW_EXAMPLE: opts.example ? 'true' : 'false',
     SINEW_WORKER_CONCURRENCY: '4',
+    // A test that ends with a job still running need not wait for it: it is handed back at once.
+    SINEW_WORKER_GRACE_MS: '0',
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
     ...(opts.env ?? {}),
   });

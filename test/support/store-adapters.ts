@@ -13,18 +13,6 @@ import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';
  */
 export type OpenFresh = () => Promise<{ store: Store; dispose(): Promise<void>; reopen(): Promise<Store> }>;
 
-/** Runs `body` on a fresh, migrated store of one adapter, then closes and disposes of it. */
-export async function withMigratedStore(openFresh: OpenFresh, body: (s: Store) => Promise<void>): Promise<void> {
-  const { store, dispose } = await openFresh();
-  try {
-    await store.migrate();
-    await body(store);
-  } finally {
-    await store.close();
-    await dispose();
-  }
-}
-
 /**
  * Registers a store contract suite once per adapter: SQLite in a temp dir, PostgreSQL in a schema
  * of its own (skipped with a reason only when the server is unreachable outside CI).
@@ -54,4 +42,16 @@ export async function forEachStoreAdapter(contract: (name: string, openFresh: Op
     },
     await postgresSkipReason(),
   );
+}
+
+/** Runs body on a fresh store of one adapter (migrated unless `migrated: false`), then closes and disposes of it. */
+export async function withFreshStore(openFresh: OpenFresh, body: (s: Store) => Promise<void>, opts: { migrated?: boolean } = {}): Promise<void> {
+  const { store, dispose } = await openFresh();
+  try {
+    if (opts.migrated !== false) await store.migrate();
+    await body(store);
+  } finally {
+    await store.close();
+    await dispose();
+  }
 }

@@ -10,17 +10,17 @@ const READY_TIMEOUT_MS = 2000;
  */
 export function registerHealthRoutes(app: FastifyInstance, services: SinewServices): void {
   app.get('/health', { config: { auth: 'none', summary: 'Answers 200 when the process can serve' } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { config: { auth: 'none', summary: 'Answers 200 when the store and the queue are reachable, 503 otherwise' } }, async (_req, reply) => {
+  app.get('/ready', { config: { auth: 'none', summary: 'Answers 200 when the store and the queue are reachable (with the queue depth), 503 otherwise' } }, async (_req, reply) => {
     const checks: Record<string, { ok: boolean; error?: string }> = {};
-    try {
-      // A store that does not answer is as unready as one that fails: bounded, never a hung probe.
-      await withTimeout(services.store.isMigrated(), READY_TIMEOUT_MS, 'the store did not answer in time');
-      checks.store = { ok: true };
-    } catch (e) {
-      checks.store = { ok: false, error: (e as Error).message };
-    }
-    checks.queue = { ok: true };
+    // A dependency that does not answer is as unready as one that fails: bounded, never a hung probe.
+    const [store, depth] = await Promise.allSettled([
+      withTimeout(services.store.isMigrated(), READY_TIMEOUT_MS, 'the store did not answer in time'),
+      withTimeout(services.queue.depth(), READY_TIMEOUT_MS, 'the job queue did not answer in time'),
+    ]);
+    checks.store = store.status === 'fulfilled' ? { ok: true } : { ok: false, error: (store.reason as Error).message };
+    checks.queue = depth.status === 'fulfilled' ? { ok: true } : { ok: false, error: (depth.reason as Error).message };
     const ready = Object.values(checks).every((c) => c.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, queue_depth: services.queue.depth() });
+    const queueDepth = depth.status === 'fulfilled' ? depth.value : null;
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, queue_depth: queueDepth });
   });
 }

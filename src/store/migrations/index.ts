@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as eventDeliveries from './0002-event-deliveries.js';
 import * as schedules from './0003-schedules.js';
 import * as recordIds from './0004-record-ids.js';
+import * as jobLeases from './0005-job-leases.js';
 import * as writeTasks from './0006-write-tasks.js';
 
 /**
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-event-deliveries': eventDeliveries,
   '0003-schedules': schedules,
   '0004-record-ids': recordIds,
+  '0005-job-leases': jobLeases,
   '0006-write-tasks': writeTasks,
 };
 
