@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import { isTerminal, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
-import type { WriteSummary } from './process/write-results.js';
+import { writeResultsState, type WriteSummary } from './process/write-results.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { pruneFieldMap } from '../singer/catalog-refresh.js';
 
@@ -72,18 +72,7 @@ export class JobCompletion {
   }
 }
 
-/**
- * A write job's `state` after it ran (completed or failed): `{ summary }` by stream, the
- * per-record results under `bookmarks` when the collector kept them (few enough) — all of them
- * are in `export-details` — and what a rollback did under `rollback`.
- */
+/** A write job's `state` after it ran (completed or failed); other jobs keep theirs. */
 function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
-  if (job.tap !== 'api' || !results) return {};
-  return {
-    state: {
-      ...(results.bookmarks ? { bookmarks: results.bookmarks } : {}),
-      summary: results.summary,
-      ...(results.rollback ? { rollback: results.rollback } : {}),
-    },
-  };
+  return job.tap === 'api' && results ? { state: writeResultsState(results) } : {};
 }

@@ -43,4 +43,6 @@ export interface JobPlan {
   etl: EtlStep | null;
   /** When the job process started counting its time limit (epoch ms). */
   deadline: number;
+  /** `rollback`: only roll back what an earlier, stopped run of this job wrote (run-rollback.ts). */
+  mode?: 'run' | 'rollback';
 }

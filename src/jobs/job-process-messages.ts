@@ -26,6 +26,7 @@ export type JobProcessMessage =
       /** A write target's per-record results, summed (the records themselves are in `export-details`). */
       writeSummary?: WriteSummary;
     }
+  | { t: 'rolledBack'; message: string | null; writeSummary?: WriteSummary }
   | RecordIdRequest;
 
 /** What a worker sends a job process: its plan (once, serialized losslessly), then record-id answers. */

@@ -1,18 +1,19 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue, QueuedJob } from '../queue/job-queue.js';
 import type { StorageForEnvironment } from '../storage/storage-router.js';
 import { isTerminal, type Job } from '../model/job.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import { nodeArgs, selfScript } from '../runtime/self-command.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import type { JobPlanBuilder } from './job-plan-builder.js';
 import { failureStatusFor } from './job-transitions.js';
-import type { JobProcessMessage } from './job-process-messages.js';
 import { JobCompletion } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
+import type { RecordIdRequest } from './record-id-messages.js';
+import { startJobProcess } from './job-process-child.js';
+import type { JobPlan } from './job-plan.js';
+import { writeResultsState, type WriteSummary } from './process/write-results.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
 import { jobLogFields } from './job-log-fields.js';
@@ -22,6 +23,22 @@ import { LeaseReaper } from './lease-reaper.js';
 import { QueueSweeper } from './queue-sweeper.js';
 
 const KILL_GRACE_MS = 5000;
+/** How long a rollback of a stopped job may take before its process is killed too. */
+const ROLLBACK_LIMIT_MS = 10 * 60_000;
+
+/** Answers a job process's record-id request (unless it is gone). */
+async function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
+  const reply = await recordIds.answer(request);
+  if (child.connected) child.send(reply);
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
 /** Jobs younger than this are left to the process that created them to queue (it normally has). */
 const SWEEP_MIN_AGE_MS = 5000;
 
@@ -143,13 +160,7 @@ export class Worker implements BackgroundRole {
     if (!child || child.exitCode !== null) return;
     child.kill('SIGTERM');
     setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
+      if (child.exitCode === null && child.signalCode === null && child.pid) killGroup(child.pid);
     }, KILL_GRACE_MS).unref();
   }
 
@@ -212,11 +223,13 @@ export class Worker implements BackgroundRole {
       };
       // The worker began stopping before this job's process started: another worker runs it.
       if (run.handBack) return await this.handBack(job, log);
-      const child = fork(selfScript('jobs/process/job-process-main'), [], {
-        execArgv: nodeArgs(),
-        detached: true,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        env: plan.env,
+      let chain: Promise<unknown> = Promise.resolve();
+      const { child, exited } = startJobProcess(plan, (message) => {
+        // A job handed back or taken over: what its process still says belongs to no run any more.
+        if (run.handBack || run.lost) return;
+        // In the order sent: a record-id lookup sees every save before it, a status every result.
+        const handle = message.t === 'recordIds' ? () => answer(child, recordIds, message) : () => this.completion.apply(job, message, beforeEnd);
+        chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       run.child = child;
       // job_timeout_seconds: a job still running then is stopped (its processes) and failed.
@@ -225,24 +238,6 @@ export class Worker implements BackgroundRole {
         timedOut = true;
         this.kill(job.job_id);
       }, plan.settings.job_timeout_seconds * 1000);
-      let chain: Promise<unknown> = Promise.resolve();
-      child.on('message', (message: JobProcessMessage) => {
-        // A job handed back or taken over: what its process still says belongs to no run any more.
-        if (run.handBack || run.lost) return;
-        // In the order sent: a record-id lookup sees every save before it, a status every result.
-        const handle =
-          message.t === 'recordIds'
-            ? () => recordIds.answer(message).then((reply) => void (child.connected && child.send(reply)))
-            : () => this.completion.apply(job, message, beforeEnd);
-        chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
-      });
-      const exitedOnly = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once('exit', (code, signal) => resolve({ code, signal })),
-      );
-      // 'exit' can come before the last IPC messages are read; 'disconnect' comes after them.
-      const disconnected = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
-      const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
-      child.send({ t: 'plan', json: stringifyJson(plan) });
       const exit = await exited;
       clearTimeout(limit);
       await chain;
@@ -255,11 +250,15 @@ export class Worker implements BackgroundRole {
           return await this.handBack(job, log);
         }
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+        // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
+        const rolledBack = plan.settings.rollback_on_failure && plan.target?.write_results ? await this.rollBack(plan, recordIds, log) : null;
         await beforeEnd(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
         await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
           error: timedOut
             ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
             : `the job process exited with ${how} before the job finished (out of memory or killed?)`,
+          ...(rolledBack?.message ? { message: rolledBack.message } : {}),
+          ...(rolledBack?.writeSummary && job.tap === 'api' ? { state: writeResultsState(rolledBack.writeSummary) } : {}),
         });
       }
     } finally {
@@ -268,6 +267,24 @@ export class Worker implements BackgroundRole {
       if (!run.lost) await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
       await workspace.dispose();
     }
+  }
+
+  /** Runs a job process in rollback mode for a write job whose own process was stopped; at most ROLLBACK_LIMIT_MS. */
+  private async rollBack(plan: JobPlan, recordIds: RecordIdRequests, log: Logger): Promise<{ message: string | null; writeSummary?: WriteSummary }> {
+    log.info('rolling back what the stopped job wrote (roll back on failure)');
+    let outcome: { message: string | null; writeSummary?: WriteSummary } = { message: 'the rollback did not finish: what the job created may still be there' };
+    let chain: Promise<unknown> = Promise.resolve();
+    const { child, exited } = startJobProcess({ ...plan, mode: 'rollback' }, (message) => {
+      if (message.t === 'recordIds') chain = chain.then(() => answer(child, recordIds, message)).catch(() => {});
+      else if (message.t === 'rolledBack') outcome = message;
+    });
+    const limit = setTimeout(() => {
+      if (child.pid) killGroup(child.pid);
+    }, ROLLBACK_LIMIT_MS);
+    await exited;
+    clearTimeout(limit);
+    await chain;
+    return outcome;
   }
 
   /** Re-queues a job this worker holds but will not finish (it is stopping); another worker runs it. */

@@ -12,6 +12,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Answer only after this long (a remote system that hangs). */
+  delayMs?: number;
 }
 
 /** A fault the next N requests get instead of their normal answer. */
@@ -55,8 +57,13 @@ export class FakeApiServer {
           reply = this.handle(seen);
         }
         const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...reply.headers });
-        res.end(payload);
+        const send = (): void => {
+          if (res.destroyed) return;
+          res.writeHead(reply.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...reply.headers });
+          res.end(payload);
+        };
+        if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+        else send();
       });
     });
   }

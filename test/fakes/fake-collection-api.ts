@@ -6,7 +6,8 @@ import { FakeApiServer, isObject, type Reply, type SeenRequest } from './fake-ap
  * array (at most `maxBatch`) and answers one result per element. Every call needs
  * `Authorization: Bearer <token>`; an item needs a string `name` (else 422). A call carrying an
  * item named `REVOKED` is answered 401, as if the token had just been revoked (a write that
- * becomes impossible halfway through a job).
+ * becomes impossible halfway through a job); one with an item named `HANG` is answered after a
+ * minute (a remote system that stops answering).
  */
 export class FakeCollectionApi {
   readonly items = new Map<string, Record<string, unknown>>();
@@ -37,6 +38,7 @@ export class FakeCollectionApi {
     if (request.headers.authorization !== `Bearer ${this.token}`) return { status: 401, body: { message: 'bad token' } };
     const items = Array.isArray(request.body) ? request.body : [request.body];
     if (items.some((item) => isObject(item) && item.name === 'REVOKED')) return { status: 401, body: { message: 'token revoked' } };
+    if (items.some((item) => isObject(item) && item.name === 'HANG')) return { status: 503, body: { message: 'too late' }, delayMs: 60_000 };
     const [path] = request.path.split('?');
     if (request.method === 'POST' && path === '/items/batch') {
       if (!Array.isArray(request.body)) return { status: 400, body: { message: 'a batch must be a JSON array' } };

@@ -179,4 +179,26 @@ describe('write jobs: external ids through the record-id map', () => {
     const written = await h.api('GET', `/${h.envId}/ext-rb/rb/jobs/${failed.job_id}/export`);
     assert.deepEqual(written.body.results.map((r: any) => r.externalId).sort(), ['n1', 'u1'], 'the write phase lists what the job wrote');
   });
+
+  test('roll back on failure also when the job process is stopped (time limit): a rollback process deletes what it created', async () => {
+    await flowWithHttp('ext-rb2', 'rb2', { batch_url: '{url}/batch', batch_size: 2, concurrency: 1, timeout_ms: 120_000 }, {
+      job_settings: { rollback_on_failure: true, job_timeout_seconds: 6 },
+    });
+    const failed = await write('ext-rb2', 'rb2', {
+      Contacts: [
+        { externalId: 'k1', name: 'one' },
+        { externalId: 'k2', name: 'two' },
+        { externalId: 'k3', name: 'HANG' },
+        { externalId: 'k4', name: 'four' },
+      ],
+    });
+    assert.equal(failed.status, 'EXPORT_FAILED');
+    assert.match(failed.error, /longer than its limit/);
+    assert.match(failed.message, /rolled back: 2 record\(s\) this job created were deleted/);
+    assert.deepEqual(failed.state.rollback, { Contacts: { deleted: 2, failed: 0 } });
+    assert.deepEqual(failed.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 0 } });
+    assert.deepEqual([...api.items.values()].filter((i) => String(i.externalId).startsWith('k')), [], 'k1 and k2 deleted again');
+    const entries = await h.sinew.services.store.recordIds.lookup(map('rb2', 'ext-rb2', 'Contacts'), ['k1', 'k2']);
+    assert.equal(entries.size, 0);
+  });
 });

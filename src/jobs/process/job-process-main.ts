@@ -7,6 +7,7 @@ import { parseJson } from '../../singer/lossless-json.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
 import { runJob } from './run-job.js';
+import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
 
 function send(message: JobProcessMessage): void {
@@ -30,7 +31,8 @@ let finishing = false;
 
 process.once('message', (raw: { t: 'plan'; json: string }) => {
   const plan = parseJson(raw.json) as JobPlan;
-  runJob(plan, send).then(
+  const work = plan.mode === 'rollback' ? runRollback(plan, send).then(() => true) : runJob(plan, send);
+  work.then(
     (ok) => {
       finishing = true;
       // Let the IPC channel flush the last messages before exiting.

@@ -37,6 +37,19 @@ export interface WriteSummary {
   rollback?: Record<string, StreamRollbackSummary>;
 }
 
+/**
+ * The `state` a write job ends with: `{ summary }` by stream, the per-record results under
+ * `bookmarks` when the collector kept them (few enough) — all of them are in `export-details` —
+ * and what a rollback did under `rollback`.
+ */
+export function writeResultsState(results: WriteSummary): Record<string, unknown> {
+  return {
+    ...(results.bookmarks ? { bookmarks: results.bookmarks } : {}),
+    summary: results.summary,
+    ...(results.rollback ? { rollback: results.rollback } : {}),
+  };
+}
+
 /** Beyond this many results the job's state holds only the summary; the file holds them all. */
 export const BOOKMARKS_KEPT_IN_STATE = 1000;
 

@@ -1,0 +1,30 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { nodeArgs, selfScript } from '../runtime/self-command.js';
+import type { JobPlan } from './job-plan.js';
+import type { JobProcessMessage } from './job-process-messages.js';
+
+export interface JobProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Forks a job process (its own process group, so it can be stopped with its connectors), hands it
+ * its plan over IPC, and passes on what it reports. `exited` settles once it has exited AND its IPC
+ * channel is closed: 'exit' can come before the last messages are read, 'disconnect' after them.
+ */
+export function startJobProcess(plan: JobPlan, onMessage: (message: JobProcessMessage) => void): { child: ChildProcess; exited: Promise<JobProcessExit> } {
+  const child = fork(selfScript('jobs/process/job-process-main'), [], {
+    execArgv: nodeArgs(),
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: plan.env,
+  });
+  child.on('message', onMessage);
+  const exitedOnly = new Promise<JobProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const disconnected = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
+  const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
+  child.send({ t: 'plan', json: stringifyJson(plan) });
+  return { child, exited };
+}
