@@ -1,17 +1,32 @@
 import type { Job } from '../model/job.js';
 import type { Store } from '../store/store.js';
 import type { RecordIdScope } from '../store/record-id-ops.js';
-import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
+import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
+
+/** Saves wait this long for company before they are written (and answered). */
+const SAVE_DELAY_MS = 20;
+/** …or until this many entries wait. */
+const SAVE_BATCH = 5000;
+
+type Reply = (reply: RecordIdReply) => void;
 
 /**
  * The worker's side of a job's record-id map: answers its job process's requests from the store,
  * in the order they came (the worker chains them with the job's other messages). The map is per
  * (environment, tenant, flow, stream); what a job writes carries its id as `created_job_id` and in
  * `CustomData`.
+ *
+ * Saves come a result batch at a time (a hundred ids, say); they are gathered and written in one
+ * transaction each ~20 ms or 5,000 entries, and answered then. Anything that must see them — a
+ * lookup, a removal, the job's next status (`flush()`) — writes them first.
  */
 export class RecordIdRequests {
   /** Streams the job looked up or wrote (for the record-id snapshot files). */
   readonly streams = new Set<string>();
+  private waiting: Array<{ stream: string; entries: RecordIdSave[]; req: number; reply: Reply }> = [];
+  private waitingEntries = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -22,27 +37,57 @@ export class RecordIdRequests {
     return { env_id: this.job.env_id, tenant: this.job.tenant, flow_id: this.job.flow_id, stream };
   }
 
-  async answer(request: RecordIdRequest): Promise<RecordIdReply> {
+  async answer(request: RecordIdRequest, reply: Reply): Promise<void> {
     this.streams.add(request.stream);
+    if (request.op === 'save') {
+      this.waiting.push({ stream: request.stream, entries: request.entries, req: request.req, reply });
+      this.waitingEntries += request.entries.length;
+      if (this.waitingEntries >= SAVE_BATCH) await this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+      return;
+    }
+    await this.flush();
     const scope = this.scope(request.stream);
     try {
-      switch (request.op) {
-        case 'lookup': {
-          const found = await this.store.recordIds.lookup(scope, request.ids);
-          return { t: 'recordIds', req: request.req, found: [...found.values()].map((e) => [e.input_id, e.remote_id, e.record_hash]) };
-        }
-        case 'save':
-          await this.store.recordIds.upsertMany(
-            scope,
-            request.entries.map((e) => ({ ...e, job_id: this.job.job_id, custom_data: { job_id: this.job.job_id } })),
-          );
-          return { t: 'recordIds', req: request.req };
-        case 'remove':
-          await this.store.recordIds.deleteMany(scope, request.ids);
-          return { t: 'recordIds', req: request.req };
+      if (request.op === 'lookup') {
+        const found = await this.store.recordIds.lookup(scope, request.ids);
+        reply({ t: 'recordIds', req: request.req, found: [...found.values()].map((e) => [e.input_id, e.remote_id, e.record_hash]) });
+      } else {
+        await this.store.recordIds.deleteMany(scope, request.ids);
+        reply({ t: 'recordIds', req: request.req });
       }
     } catch (e) {
-      return { t: 'recordIds', req: request.req, error: (e as Error).message };
+      reply({ t: 'recordIds', req: request.req, error: (e as Error).message });
     }
+  }
+
+  /** Writes the saves gathered so far (one transaction) and answers them. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.writeWaiting());
+    return this.flushing;
+  }
+
+  private async writeWaiting(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.waiting;
+    this.waiting = [];
+    this.waitingEntries = 0;
+    if (batch.length === 0) return;
+    const custom = { job_id: this.job.job_id };
+    let error: string | undefined;
+    try {
+      await this.store.transaction(async (tx) => {
+        const byStream = new Map<string, RecordIdSave[]>();
+        for (const save of batch) (byStream.get(save.stream) ?? byStream.set(save.stream, []).get(save.stream)!).push(...save.entries);
+        for (const [stream, entries] of byStream) {
+          // In the order sent: upsertMany keeps the last write of an id.
+          await tx.recordIds.upsertMany(this.scope(stream), entries.map((e) => ({ ...e, job_id: this.job.job_id, custom_data: custom })));
+        }
+      });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    for (const save of batch) save.reply({ t: 'recordIds', req: save.req, ...(error !== undefined ? { error } : {}) });
   }
 }

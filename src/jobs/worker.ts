@@ -26,10 +26,11 @@ const KILL_GRACE_MS = 5000;
 /** How long a rollback of a stopped job may take before its process is killed too. */
 const ROLLBACK_LIMIT_MS = 10 * 60_000;
 
-/** Answers a job process's record-id request (unless it is gone). */
-async function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
-  const reply = await recordIds.answer(request);
-  if (child.connected) child.send(reply);
+/** Answers a job process's record-id request (unless it is gone by then). */
+function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
+  return recordIds.answer(request, (reply) => {
+    if (child.connected) child.send(reply);
+  });
 }
 
 function killGroup(pid: number): void {
@@ -228,7 +229,11 @@ export class Worker implements BackgroundRole {
         // A job handed back or taken over: what its process still says belongs to no run any more.
         if (run.handBack || run.lost) return;
         // In the order sent: a record-id lookup sees every save before it, a status every result.
-        const handle = message.t === 'recordIds' ? () => answer(child, recordIds, message) : () => this.completion.apply(job, message, beforeEnd);
+        const handle =
+          message.t === 'recordIds'
+            ? () => answer(child, recordIds, message)
+            : // What the job reports next (its end, above all) comes after the ids it wrote are kept.
+              () => recordIds.flush().then(() => this.completion.apply(job, message, beforeEnd));
         chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       run.child = child;
@@ -241,6 +246,7 @@ export class Worker implements BackgroundRole {
       const exit = await exited;
       clearTimeout(limit);
       await chain;
+      await recordIds.flush();
       if (run.lost) return;
       const final = await this.deps.store.getJob(job.env_id, job.job_id);
       if (final && !isTerminal(final.status)) {
@@ -284,6 +290,7 @@ export class Worker implements BackgroundRole {
     await exited;
     clearTimeout(limit);
     await chain;
+    await recordIds.flush();
     return outcome;
   }
 

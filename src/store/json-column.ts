@@ -1,22 +1,19 @@
-import { parse, stringify, LosslessNumber } from 'lossless-json';
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 
 /**
- * JSON columns are text in both dialects. They go through lossless-json so that numbers a plain
- * `number` cannot hold exactly (ids past 2^53, long decimals in Singer state) survive a round trip:
- * such numbers come back as `LosslessNumber`, every other number as a plain `number`.
+ * JSON columns are text in both dialects. Numbers a plain `number` cannot hold exactly (ids past
+ * 2^53, long decimals in Singer state) survive a round trip: they come back as `LosslessNumber`,
+ * every other number as a plain `number`. The same functions as the Singer streams use, with their
+ * fast path (plain JSON.parse / JSON.stringify when no such number is in sight): every job and
+ * link read goes through here.
  */
-function parseColumnNumber(text: string): number | LosslessNumber {
-  const n = Number(text);
-  return String(n) === text ? n : new LosslessNumber(text);
-}
-
 export function toJsonColumn(value: unknown): string {
-  const text = stringify(value);
-  // stringify answers undefined only for undefined/functions, which no stored object holds.
+  const text = stringifyJson(value);
+  // undefined only for undefined/functions, which no stored object holds.
   if (text === undefined) throw new TypeError('value cannot be stored as JSON');
   return text;
 }
 
 export function fromJsonColumn<T>(text: string): T {
-  return parse(text, null, parseColumnNumber) as T;
+  return parseJson(text) as T;
 }

@@ -25,9 +25,6 @@ export interface RecordIdEntry {
   updated_at: number;
 }
 
-/** An entry listed across scopes (rollback of one job may span several streams). */
-export type ScopedRecordIdEntry = RecordIdEntry & RecordIdScope;
-
 /** What upsertMany writes: `job_id` becomes `created_job_id` only when the entry is new. */
 export interface RecordIdWrite {
   input_id: string;
@@ -38,9 +35,6 @@ export interface RecordIdWrite {
   /** Defaults to now. */
   updated_at?: number;
 }
-
-/** Where listCreatedBy resumes: the scope and input id of the last entry of the previous page. */
-export type CreatedByCursor = Pick<ScopedRecordIdEntry, 'tenant' | 'flow_id' | 'stream' | 'input_id'>;
 
 /** The record-id map (migration 0004): InputId → RemoteId per (environment, tenant, flow, stream). */
 export interface RecordIdOps {
@@ -53,16 +47,6 @@ export interface RecordIdOps {
   upsertMany(scope: RecordIdScope, entries: readonly RecordIdWrite[]): Promise<void>;
   /** Removes these input ids' entries; returns how many existed. */
   deleteMany(scope: RecordIdScope, inputIds: readonly string[]): Promise<number>;
-  /**
-   * Entries job `jobId` created, in one scope or across an environment's scopes, ordered by
-   * (tenant, flow, stream, input id); pass the last entry of a page as `after` for the next.
-   */
-  listCreatedBy(
-    scope: RecordIdScope | { env_id: string },
-    jobId: string,
-    limit: number,
-    after?: CreatedByCursor,
-  ): Promise<ScopedRecordIdEntry[]>;
   count(scope: RecordIdScope): Promise<number>;
   /** Entries in input-id order (byte order on both dialects), after `afterInputId` if given. */
   list(scope: RecordIdScope, limit: number, afterInputId?: string): Promise<RecordIdEntry[]>;
@@ -75,7 +59,6 @@ export interface RecordIdOps {
 export const RECORD_ID_CHUNK = 500;
 
 const ENTRY_COLUMNS = ['input_id', 'remote_id', 'custom_data', 'record_hash', 'created_job_id', 'updated_at'] as const;
-const SCOPED_COLUMNS = ['env_id', 'tenant', 'flow_id', 'stream', ...ENTRY_COLUMNS] as const;
 
 interface EntryRow {
   input_id: string;
@@ -96,7 +79,6 @@ const entry = (r: EntryRow): RecordIdEntry => ({
 });
 
 const scopeColumns = (s: RecordIdScope): RecordIdScope => ({ env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, stream: s.stream });
-const isScope = (s: RecordIdScope | { env_id: string }): s is RecordIdScope => 'stream' in s;
 
 function* chunks<T>(items: readonly T[]): Generator<readonly T[]> {
   for (let i = 0; i < items.length; i += RECORD_ID_CHUNK) yield items.slice(i, i + RECORD_ID_CHUNK);
@@ -129,12 +111,15 @@ export class KyselyRecordIdOps implements RecordIdOps {
     // sorted so that concurrent upserts take row locks in the same order and cannot deadlock.
     const latest = new Map(entries.map((e) => [e.input_id, e]));
     const sorted = [...latest.values()].sort((a, b) => (a.input_id < b.input_id ? -1 : a.input_id > b.input_id ? 1 : 0));
+    // A job's entries share one CustomData object: serialized once, not once per id.
+    const customJson = new Map<object, string>();
+    const custom = (data: Record<string, unknown> = {}): string => customJson.get(data) ?? customJson.set(data, toJsonColumn(data)).get(data)!;
     for (const chunk of chunks(sorted)) {
       const rows = chunk.map((e) => ({
         ...scopeColumns(scope),
         input_id: e.input_id,
         remote_id: e.remote_id,
-        custom_data: toJsonColumn(e.custom_data ?? {}),
+        custom_data: custom(e.custom_data),
         record_hash: e.record_hash ?? null,
         created_job_id: e.job_id ?? null,
         updated_at: e.updated_at ?? now,
@@ -165,28 +150,6 @@ export class KyselyRecordIdOps implements RecordIdOps {
       deleted += Number(r.numDeletedRows);
     }
     return deleted;
-  }
-
-  async listCreatedBy(
-    scope: RecordIdScope | { env_id: string },
-    jobId: string,
-    limit: number,
-    after?: CreatedByCursor,
-  ): Promise<ScopedRecordIdEntry[]> {
-    if (limit <= 0) return [];
-    let query = this.#db()
-      .selectFrom('record_ids')
-      .select(SCOPED_COLUMNS)
-      .where('env_id', '=', scope.env_id)
-      .where('created_job_id', '=', jobId);
-    if (isScope(scope)) query = query.where((eb) => eb.and(scopeColumns(scope)));
-    if (after !== undefined) {
-      query = query.where((eb) =>
-        eb(eb.refTuple('tenant', 'flow_id', 'stream', 'input_id'), '>', eb.tuple(after.tenant, after.flow_id, after.stream, after.input_id)),
-      );
-    }
-    const rows = await query.orderBy('tenant').orderBy('flow_id').orderBy('stream').orderBy('input_id').limit(limit).execute();
-    return rows.map((r) => ({ env_id: r.env_id, tenant: r.tenant, flow_id: r.flow_id, stream: r.stream, ...entry(r) }));
   }
 
   async count(scope: RecordIdScope): Promise<number> {

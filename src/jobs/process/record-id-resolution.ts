@@ -72,6 +72,10 @@ export class RecordIdResolution {
   round(): Transform {
     const splitter = new LineSplitter();
     return new Transform({
+      // Room for a few chunks on each side, so the target works through one while the next one's
+      // ids are looked up (the default 16 KiB would make them take turns).
+      writableHighWaterMark: 1024 * 1024,
+      readableHighWaterMark: 4 * 1024 * 1024,
       transform: (chunk: Buffer, _encoding, done) => {
         let lines: Buffer[];
         try {

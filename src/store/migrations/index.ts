@@ -5,6 +5,7 @@ import * as schedules from './0003-schedules.js';
 import * as recordIds from './0004-record-ids.js';
 import * as jobLeases from './0005-job-leases.js';
 import * as writeTasks from './0006-write-tasks.js';
+import * as recordIdIndexes from './0007-record-id-indexes.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-record-ids': recordIds,
   '0005-job-leases': jobLeases,
   '0006-write-tasks': writeTasks,
+  '0007-record-id-indexes': recordIdIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
