@@ -17,6 +17,7 @@ import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
 import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
 import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
 import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
+import { insertEventRow, listEventRows } from './event-outbox-rows.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
 export type Connection = () => Kysely<Database>;
@@ -352,49 +353,15 @@ export class KyselyStoreOps implements StoreOps {
     );
   }
 
-  // ---- event outbox
+  // ---- event outbox (event-outbox-rows.ts)
 
-  async insertEvent(event: OutboxEvent): Promise<void> {
-    try {
-      await this.#db()
-        .insertInto('events')
-        .values({
-          event_id: event.event_id,
-          env_id: event.env_id,
-          kind: event.kind,
-          ordering_key: event.ordering_key,
-          payload: toJsonColumn(event.payload),
-          created_at: event.created_at,
-          // Due at once: the dispatcher picks pending rows whose next attempt has come.
-          next_attempt_at: Date.now(),
-        })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new SinewError('CONFLICT', `event ${event.event_id} already exists`, { event_id: event.event_id });
-      }
-      throw error;
-    }
+  insertEvent(event: OutboxEvent): Promise<void> {
+    return insertEventRow(this.#db(), event);
   }
 
   /** Oldest first (insertion order, the order delivery keeps). */
-  async listEvents(envId: string, limit: number): Promise<OutboxEvent[]> {
-    if (limit <= 0) return [];
-    const rows = await this.#db()
-      .selectFrom('events')
-      .select(['event_id', 'env_id', 'kind', 'ordering_key', 'payload', 'created_at'])
-      .where('env_id', '=', envId)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      event_id: r.event_id,
-      env_id: r.env_id,
-      kind: r.kind as OutboxEvent['kind'],
-      ordering_key: r.ordering_key,
-      payload: fromJsonColumn<OutboxEvent['payload']>(r.payload),
-      created_at: r.created_at,
-    }));
+  listEvents(envId: string, limit: number): Promise<OutboxEvent[]> {
+    return listEventRows(this.#db(), envId, limit);
   }
 
   // ---- internals
