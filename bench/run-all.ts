@@ -38,6 +38,8 @@ runMain(async () => {
     ['webhook-throughput.ts', quick ? ['--events', '5000', '--latency-events', '1000'] : []],
     ['schedules-lateness.ts', ['--no-build', ...(quick ? ['--schedules', '2000'] : [])]],
     ['snapshot-merge.ts', quick ? ['--records', '200000'] : []],
+    ['write-throughput.ts', ['--no-build', ...(quick ? ['--records', '20000', '--single-records', '5000', '--repeat', '1'] : [])]],
+    ['realtime-latency.ts', ['--no-build', ...(quick ? ['--calls', '500'] : [])]],
     ['worker-scaling.ts', ['--no-build', ...(quick ? ['--jobs', '30', '--repeat', '1', '--one-by-one', '8', '--queue-items', '50'] : [])]],
   ];
   const failed: string[] = [];
