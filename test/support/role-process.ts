@@ -55,8 +55,10 @@ export async function startRole(role: Role, env: Record<string, string>, opts: {
     const timer = setTimeout(() => {
       // A process that starts later would outlive the test and keep its file from ever finishing.
       child.kill('SIGKILL');
-      reject(new Error(`sinew ${role} did not start in 30 s: ${err}`));
-    }, 30_000);
+      reject(new Error(`sinew ${role} did not start in 90 s: ${err}`));
+      // Generous: from the TypeScript sources on a loaded 2-core CI machine, several roles starting
+      // together compile the whole server each (seen: over 30 s). It only guards against a hang.
+    }, 90_000);
     const check = (): void => {
       const m = BANNERS[role].exec(err);
       if (m) {
