@@ -134,23 +134,26 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
   });
 
   test('SIGTERM drains a worker: a job that finishes within the grace period completes there, one that does not is handed back and completed by another worker', async () => {
-    const GRACE_MS = 3000;
+    const GRACE_MS = 6000;
     const d = await startDeployment({ env: { SINEW_WORKER_GRACE_MS: String(GRACE_MS), SINEW_WORKER_CONCURRENCY: '2' } });
     try {
       await d.start('api');
       const first = await d.start('worker');
       await flows(d, [{ flow: 'drain' }]);
-      await link(d, 'drain', 'quick', { records: 3, sleep_ms: 300 });
-      await link(d, 'drain', 'slow', { records: 40, sleep_ms: 100 });
+      // quick: ~1.8 s of records, well inside the grace period; slow: ~10 s, well past it.
+      await link(d, 'drain', 'quick', { records: 6, sleep_ms: 300 });
+      await link(d, 'drain', 'slow', { records: 100, sleep_ms: 100 });
       const quick = await d.api<{ job_id: string }>('POST', `/${d.envId}/drain/quick/jobs`, {});
       const slow = await d.api<{ job_id: string }>('POST', `/${d.envId}/drain/slow/jobs`, {});
       await until('both running on the first worker', 60_000, async () => {
         const rows = await d.jobs();
         return rows.filter((j) => j.lease_owner === first.owner && j.status === 'SYNC_STARTED').length === 2;
       });
-      await d.start('worker');
+      // SIGTERM at once (the quick job must still be running); the second worker starts meanwhile.
       const sigtermAt = Date.now();
-      const exit = await first.stop('SIGTERM');
+      const stopping = first.stop('SIGTERM');
+      await d.start('worker');
+      const exit = await stopping;
       const stoppedAfter = Date.now() - sigtermAt;
       assert.equal(exit.code, 0, first.stderr());
       assert.ok(stoppedAfter < GRACE_MS + 8000, `the worker took ${stoppedAfter} ms to stop`);
