@@ -129,10 +129,12 @@ describe('job settings (seeds/000), per environment and per flow', () => {
 
   test('a job longer than job_timeout_seconds is stopped and failed', async () => {
     const out = await h.tmp('out');
-    await h.api('PUT', `/${h.envId}/flows/slow`, { name: 'slow', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { job_timeout_seconds: 2 } });
+    await h.api('PUT', `/${h.envId}/flows/slow`, { name: 'slow', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { job_timeout_seconds: 6 } });
+    // The tap would take 2,000 s; the limit is generous enough that the discover before the sync
+    // finishes inside it on a loaded CI machine (it once took over 2 s there).
     await h.api('POST', `/${h.envId}/slow/t/linkedSources`, { source: { tap, config: { records: 100000, sleep_ms: 20 } } });
-    const job = await h.waitForJob('slow', 't', (await h.api('POST', `/${h.envId}/slow/t/jobs`, {})).body.job_id, { timeoutMs: 30_000 });
+    const job = await h.waitForJob('slow', 't', (await h.api('POST', `/${h.envId}/slow/t/jobs`, {})).body.job_id, { timeoutMs: 60_000 });
     assert.equal(job.status, 'SYNC_FAILED');
-    assert.match(job.error, /limit of 2 s \(job_timeout_seconds\)/);
+    assert.match(job.error, /limit of 6 s \(job_timeout_seconds\)/);
   });
 });
