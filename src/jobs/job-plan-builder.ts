@@ -98,6 +98,7 @@ export class JobPlanBuilder {
       config: { ...config, ...(override ?? {}) },
       config_schema: def.config_schema ?? null,
       discover: discover && role === 'tap' && def.capabilities.discover,
+      builtin: def.runtime.runtime === 'builtin',
       write_results: role === 'target' && def.capabilities.write_results === true,
       native_external_id: def.capabilities.native_external_id,
     };

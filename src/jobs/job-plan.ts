@@ -14,6 +14,8 @@ export interface PlannedConnector {
   config_schema: JsonSchema | null;
   /** Run discover before the sync (no stored catalog, or settings ask for it). */
   discover: boolean;
+  /** Ships with Sinew (`command` runs it through the Sinew CLI; a job may run its writer in-process). */
+  builtin: boolean;
   /** A target that speaks the write protocol: the record-id map and rollback deletes apply. */
   write_results: boolean;
   /** The target upserts by external id itself: the map records its ids but adds none. */

@@ -5,7 +5,7 @@ import type { Catalog } from '../../singer/catalog.js';
 import type { SingerMessage } from '../../singer/message.js';
 import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import { readLines } from '../../singer/line-reader.js';
-import { classifyLine } from '../../singer/line-classifier.js';
+import { targetMessages } from '../../singer/target-messages.js';
 import { SingerWriter } from '../../singer/message-writer.js';
 
 export interface SingerIo {
@@ -13,8 +13,6 @@ export interface SingerIo {
   stdout: Writable;
   stderr: Writable;
 }
-
-const KNOWN_TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION', 'BATCH']);
 
 /** Bad usage: the caller's fault, exit code 2 like the Singer tools. */
 class UsageError extends Error {}
@@ -132,31 +130,13 @@ export async function runAsSingerTarget(connector: BuiltinConnector, argv: strin
     const args = parseArgs(argv, 'target');
     const config = await readObjectFile(args.config!, 'config');
     const writer = new SingerWriter(io.stdout);
-    const warnedTypes = new Set<string>();
-    async function* messages(): AsyncGenerator<SingerMessage> {
-      let lineNumber = 0;
-      for await (const raw of readLines(io.stdin)) {
-        lineNumber++;
-        const classified = classifyLine(raw);
-        if (classified.kind === 'invalid') {
-          line(io.stderr, `${name}: skipping line ${lineNumber}: ${classified.reason}: ${raw.toString('utf8', 0, 120)}`);
-          continue;
-        }
-        if (!KNOWN_TYPES.has(classified.type)) {
-          if (!warnedTypes.has(classified.type)) line(io.stderr, `${name}: ignoring messages of type ${classified.type}`);
-          warnedTypes.add(classified.type);
-          continue;
-        }
-        yield classified.message() as SingerMessage;
-      }
-    }
     await target.write(
       {
         config,
         emitState: (value: Record<string, unknown>) => writer.writeRaw(Buffer.from(stringifyJson(value))),
         log: (message: string) => line(io.stderr, message),
       },
-      messages(),
+      targetMessages(readLines(io.stdin), name, (message) => line(io.stderr, message)),
     );
     await writer.flush();
   });

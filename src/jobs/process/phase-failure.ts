@@ -10,3 +10,8 @@ export class PhaseFailure extends Error {
     this.name = 'PhaseFailure';
   }
 }
+
+/** The export failed because the target's input could not be written (the target itself did not fail). */
+export function feedingFailed(writeError: Error): PhaseFailure {
+  return new PhaseFailure('EXPORT_FAILED', `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`);
+}

@@ -25,6 +25,7 @@ import type { ConnectorRun } from './running-connectors.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { RecordIdResolution } from './record-id-resolution.js';
 import { rollBackWrites } from './write-rollback.js';
+import { targetRunOf } from './target-run.js';
 
 type Report = (message: JobProcessMessage) => void;
 
@@ -86,7 +87,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       cwd: root,
       env: plan.env,
     };
-    targetRun = plan.target && targetConfig ? { command: plan.target.command, args: ['--config', targetConfig], cwd: root, env: plan.env } : null;
+    targetRun = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env) : null;
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {

@@ -6,6 +6,7 @@ import { recordIdText } from '../../connectors/builtin/write/write-record.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
 import { JOB_FILES } from '../job-root.js';
+import { targetRunOf } from './target-run.js';
 import { SecretFiles } from './connector-files.js';
 import { readExportDetails } from './export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
@@ -47,7 +48,7 @@ export async function runRollback(plan: JobPlan, report: (message: JobProcessMes
     });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
-      targetRun: { command: plan.target!.command, args: ['--config', targetConfig], cwd: root, env: plan.env },
+      targetRun: await targetRunOf(plan.target!, targetConfig, root, plan.env),
       jobRoot: root,
       collector,
       schemaLine: (stream) => schemas.get(stream),

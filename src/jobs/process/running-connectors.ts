@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
 import { JOB_FILES } from '../job-root.js';
+import type { InProcessWriter } from './in-process-target.js';
 
 /** How to start one connector of a job. */
 export interface ConnectorRun {
@@ -8,6 +9,8 @@ export interface ConnectorRun {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** A built-in write target: run inside the job process instead of `command` (in-process-target.ts). */
+  inProcess?: InProcessWriter;
 }
 
 /** Connector processes this job process started, so a cancel (SIGTERM) can take them all down. */

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { JOB_FILES } from '../job-root.js';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { assertTargetSucceeded, readTargetOutput, runTargetOn } from './export-phase.js';
+import { runTargetOn } from './export-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
 import { assertTapSucceeded, pumpTapOutput } from './sync-phase.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
+import { startTarget } from './running-target.js';
 import type { WriteResultCollector } from './write-results.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
 
@@ -28,16 +29,15 @@ export async function runStreamingPhase(
   resolution?: RecordIdResolution,
 ): Promise<Record<string, unknown> | null> {
   const tap = startConnector(tapRun, jobRoot, 'tap');
-  const target = startConnector(targetRun, jobRoot, 'target');
+  const target = startTarget(targetRun, jobRoot, results);
   onBothStarted();
-  const output = readTargetOutput(target, results);
   const file = createWriteStream(path.join(jobRoot, JOB_FILES.syncData));
-  let targetInput: Writable = target.stdin!;
+  let targetInput: Writable = target.input;
   let piped: Promise<void> = Promise.resolve();
   if (resolution) {
     const via = resolution.round();
     // Its failure shows as the LineBatchWriter's error on `via` (a dead target destroys it).
-    piped = pipeline(via, target.stdin!).catch(() => {});
+    piped = pipeline(via, target.input).catch(() => {});
     targetInput = via;
   }
   // One batch, two destinations: the kept sync output and the target's input.
@@ -51,19 +51,18 @@ export async function runStreamingPhase(
     tap.kill('SIGTERM');
     file.end();
     targetInput.destroy();
-    target.stdin!.destroy();
+    target.stop();
   }
   await piped;
-  const targetState = await output;
+  const targetState = await target.output;
   const tapExit = await tap.exited;
   if (writeError) {
     // Whose fault: a target that died (or stopped reading) fails the export; otherwise the sync.
-    const targetExit = await target.exited.catch(() => ({ code: 1 }));
-    if (targetExit.code !== 0 || out.failed(targetInput)) await assertTargetSucceeded(target, writeError);
+    if (!(await target.ended) || out.failed(targetInput)) await target.assertSucceeded(writeError);
     throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${writeError.message}`);
   }
   if (tapExit.code !== 0) await assertTapSucceeded(tap);
-  await assertTargetSucceeded(target, null);
+  await target.assertSucceeded(null);
   let state = targetState;
   for (let input = resolution ? await resolution.endRound() : null; input !== null; input = await resolution!.endRound()) {
     state = await runTargetOn(targetRun, jobRoot, input, results, resolution!.round());
