@@ -19,6 +19,9 @@ export class RecordIdChannel {
   private readonly waiting = new Map<number, { resolve: (reply: RecordIdReply) => void }>();
   private readonly writes = new Set<Promise<void>>();
   private failure: Error | null = null;
+  /** Saves not sent yet, by stream: gathered until the event loop turns (see save()). */
+  private unsent = new Map<string, RecordIdSave[]>();
+  private sendTimer: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly send: (message: RecordIdRequest) => void,
@@ -43,6 +46,8 @@ export class RecordIdChannel {
   }
 
   private request(message: Outgoing): Promise<RecordIdReply> {
+    // Saves gathered so far go first: the worker answers in order, so a lookup sees them.
+    if (message.op !== 'save') this.sendSaves();
     const req = this.next++;
     return new Promise<RecordIdReply>((resolve) => {
       this.waiting.set(req, { resolve });
@@ -61,8 +66,25 @@ export class RecordIdChannel {
     return found;
   }
 
+  /**
+   * Saves are gathered until the event loop turns and then sent as one message per stream: with
+   * one result per call (no batching) a job would otherwise send an IPC message per record.
+   */
   save(stream: string, entries: RecordIdSave[]): void {
-    if (entries.length > 0) this.track(this.request({ t: 'recordIds', op: 'save', stream, entries }));
+    if (entries.length === 0) return;
+    const list = this.unsent.get(stream);
+    if (list) for (const e of entries) list.push(e);
+    else this.unsent.set(stream, [...entries]);
+    this.sendTimer ??= setImmediate(() => this.sendSaves());
+  }
+
+  private sendSaves(): void {
+    if (this.sendTimer) clearImmediate(this.sendTimer);
+    this.sendTimer = null;
+    const unsent = this.unsent;
+    if (unsent.size === 0) return;
+    this.unsent = new Map();
+    for (const [stream, entries] of unsent) this.track(this.request({ t: 'recordIds', op: 'save', stream, entries }));
   }
 
   remove(stream: string, ids: string[]): void {
@@ -82,6 +104,7 @@ export class RecordIdChannel {
 
   /** Waits for every save and removal sent so far; throws the first that failed. */
   async settled(): Promise<void> {
+    this.sendSaves();
     while (this.writes.size > 0) await Promise.all([...this.writes]);
     if (this.failure) throw this.failure;
   }
