@@ -17,7 +17,9 @@ const batch = Number(arg('batch'));
 const concurrency = Number(arg('concurrency'));
 const file = arg('records');
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+// The same pool as the http target's client (twice the concurrency): with exactly `concurrency`
+// sockets, a call issued as the last one's answer ends can wait for that socket to be freed.
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency * 2 });
 
 function post(path: string, body: unknown): Promise<void> {
   const payload = Buffer.from(JSON.stringify(body));

@@ -78,6 +78,23 @@ describe('http write target', () => {
     assert.equal(api.items.get(String(results[8].id))?.name, 'n8');
   });
 
+  test('concurrency bounds the calls in flight, one call per record as in batch mode', async () => {
+    api.server.latencyMs = 5;
+    try {
+      // Per record: more than one result batch (200 records each), which the target writes two at a time.
+      for (const [mode, count, extra] of [['per record', 450, {}], ['batch', 60, { batch_url: '{url}/batch', batch_size: 4 }]] as const) {
+        api.server.peakInFlight = 0;
+        const records = Array.from({ length: count }, (_, i) => recordMessage('people', { externalId: `cc-${mode}-${i}`, name: `N${i}` }));
+        const run = await writeThrough(target, config({ concurrency: 3, ...extra }), [schema, ...records]);
+        assert.equal(resultsOf(run, 'people').filter((r) => r.success).length, count, mode);
+        assert.ok(api.server.peakInFlight <= 3, `${mode}: ${api.server.peakInFlight} calls were in flight at once, concurrency is 3`);
+        assert.ok(api.server.peakInFlight >= 2, `${mode}: the calls ran one at a time`);
+      }
+    } finally {
+      api.server.latencyMs = 0;
+    }
+  });
+
   test('retries 429 honouring Retry-After and 5xx with backoff; a batch failing after every attempt fails its records only', async () => {
     api.server.failNext(1, { status: 429, headers: { 'retry-after': '1' }, body: { message: 'slow down' } });
     api.server.failNext(1, { status: 503, body: { message: 'busy' } });

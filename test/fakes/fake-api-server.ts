@@ -29,11 +29,18 @@ interface Fault {
  */
 export class FakeApiServer {
   readonly requests: SeenRequest[] = [];
+  /** Every answer waits this long (a remote's own latency), unless the reply sets its own delay. */
+  latencyMs = 0;
+  /** The most requests that were in progress (arrived, not yet answered) at one time. */
+  peakInFlight = 0;
+  private inFlight = 0;
   private readonly server: http.Server;
   private faults: Fault[] = [];
 
   constructor(private readonly handle: (request: SeenRequest) => Reply) {
     this.server = http.createServer((req, res) => {
+      this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+      res.once('close', () => this.inFlight--);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -62,7 +69,8 @@ export class FakeApiServer {
           res.writeHead(reply.status, { ...(payload ? { 'content-type': 'application/json' } : {}), ...reply.headers });
           res.end(payload);
         };
-        if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+        const delay = reply.delayMs ?? this.latencyMs;
+        if (delay > 0) setTimeout(send, delay).unref();
         else send();
       });
     });

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { JOB_FILES } from '../job-root.js';
 import type { ConnectorRun } from './running-connectors.js';
@@ -8,14 +8,17 @@ import { startTarget } from './running-target.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
 import type { WriteResultCollector } from './write-results.js';
 
-/** Runs the target once over a file of Singer messages (through `via`, when given) with back-pressure. */
-export async function runTargetOn(run: ConnectorRun, jobRoot: string, input: string, results?: WriteResultCollector, via?: Transform): Promise<Record<string, unknown> | null> {
-  const target = startTarget(run, jobRoot, results);
+/**
+ * Runs the target once over a file of Singer messages with back-pressure, through the record-id
+ * resolution's next round when given (in the form the target takes).
+ */
+export async function runTargetOn(run: ConnectorRun, jobRoot: string, input: string, results?: WriteResultCollector, resolution?: RecordIdResolution): Promise<Record<string, unknown> | null> {
+  const target = startTarget(run, jobRoot, results, resolution !== undefined);
   let writeError: Error | null = null;
   try {
     // The input is newline-delimited Singer written by us: stream its bytes as they are.
     const source: Readable = createReadStream(input, { highWaterMark: 1024 * 1024 });
-    await (via ? pipeline(source, via, target.input) : pipeline(source, target.input));
+    await (resolution ? pipeline(source, resolution.round(target.takes), target.input) : pipeline(source, target.input));
   } catch (e) {
     writeError = e as Error;
   }
@@ -32,7 +35,7 @@ export async function runExportPhase(run: ConnectorRun, jobRoot: string, results
   let input: string | null = path.join(jobRoot, JOB_FILES.etlData);
   let state: Record<string, unknown> | null = null;
   while (input !== null) {
-    state = await runTargetOn(run, jobRoot, input, results, resolution?.round());
+    state = await runTargetOn(run, jobRoot, input, results, resolution);
     input = resolution ? await resolution.endRound() : null;
   }
   return state;

@@ -4,7 +4,9 @@ import { PassThrough } from 'node:stream';
 import type { BatchWriterFactory } from '../../connectors/builtin/write/write-loop.js';
 import { runWriteLoop } from '../../connectors/builtin/write/write-loop.js';
 import { readLines } from '../../singer/line-reader.js';
-import { targetMessages } from '../../singer/target-messages.js';
+import { TargetLineReader, targetMessages } from '../../singer/target-messages.js';
+import type { WriteLoopMessage } from '../../connectors/builtin/write/write-loop.js';
+import type { RoundItem } from './record-id-resolution.js';
 import { JOB_FILES } from '../job-root.js';
 import { PhaseFailure, feedingFailed } from './phase-failure.js';
 import type { RunningTarget } from './running-target.js';
@@ -26,9 +28,10 @@ export interface InProcessWriter {
  * `logs/target.log` as a child's stderr would. The job process is already the job's sandbox (its
  * own process, killed on cancel or time limit), so the target gives up no isolation the job had.
  */
-export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, results?: WriteResultCollector): RunningTarget {
+export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, results: WriteResultCollector | undefined, prepared: boolean): RunningTarget {
   const name = `target-${writer.connectorId}`;
-  const input = new PassThrough({ highWaterMark: 1024 * 1024 });
+  // Prepared: arrays of RoundItem (a few in the queue, each one chunk's worth); else bytes.
+  const input = prepared ? new PassThrough({ objectMode: true, highWaterMark: 8 }) : new PassThrough({ highWaterMark: 1024 * 1024 });
   const logFile = createWriteStream(path.join(jobRoot, JOB_FILES.targetLog), { flags: 'a' });
   logFile.on('error', () => {}); // a log that cannot be written does not fail the export
   const log = (message: string): void => {
@@ -47,7 +50,7 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
           },
           log,
         },
-        targetMessages(readLines(chunksUntilClosed(input)), name, log),
+        prepared ? preparedMessages(chunksUntilClosed<RoundItem[]>(input), new TargetLineReader(name, log)) : targetMessages(readLines(chunksUntilClosed<Buffer>(input)), name, log),
         writer.factory(writer.config, log),
       );
       await loop;
@@ -63,6 +66,7 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
     }
   })();
   return {
+    takes: prepared ? 'prepared' : 'lines',
     input,
     output: ended.then(() => last),
     ended,
@@ -81,10 +85,23 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
  * process would read end-of-file on its closed stdin and write what it got, and so does this
  * target. Why the feeding stopped is the feeder's to report (`assertSucceeded(writeError)`).
  */
-async function* chunksUntilClosed(input: PassThrough): AsyncGenerator<Buffer> {
+async function* chunksUntilClosed<T>(input: PassThrough): AsyncGenerator<T> {
   try {
-    for await (const chunk of input) yield chunk as Buffer;
+    for await (const chunk of input) yield chunk as T;
   } catch {
     return;
+  }
+}
+
+/** The messages of a prepared round: its records as they are, its other lines read here. */
+async function* preparedMessages(batches: AsyncIterable<RoundItem[]>, reader: TargetLineReader): AsyncGenerator<WriteLoopMessage> {
+  for await (const batch of batches) {
+    for (const item of batch) {
+      if (!Buffer.isBuffer(item)) yield item;
+      else {
+        const message = reader.message(item);
+        if (message) yield message;
+      }
+    }
   }
 }

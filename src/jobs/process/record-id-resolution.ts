@@ -8,7 +8,8 @@ import { classifyLine } from '../../singer/line-classifier.js';
 import { LineSplitter } from '../../singer/line-reader.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { RecordMessage } from '../../singer/message.js';
-import { recordIdText, toWriteRecord } from '../../connectors/builtin/write/write-record.js';
+import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/builtin/write/write-record.js';
+import type { PreparedRecord } from '../../connectors/builtin/write/write-loop.js';
 import type { RecordIdSave } from '../record-id-messages.js';
 import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
 import type { WriteResult, WriteResultCollector } from './write-results.js';
@@ -20,6 +21,7 @@ interface TrackedRecord {
   externalId: string;
   hash: string;
   message: RecordMessage;
+  write: WriteRecord;
   /** The record came with its own `__sinew_remote_id` (set by an ETL script): left as it is. */
   remoteGiven: boolean;
 }
@@ -30,6 +32,9 @@ interface DeferredFile {
   out: WriteStream;
   schemasWritten: Set<string>;
 }
+
+/** What a `prepared` round hands an in-process target: a line to read itself, or a prepared record. */
+export type RoundItem = Buffer | PreparedRecord;
 
 const keyOf = (stream: string, externalId: string): string => `${stream}\u0000${externalId}`;
 
@@ -68,14 +73,21 @@ export class RecordIdResolution {
     return this.schemas.get(stream);
   }
 
-  /** A transform for one round: Singer lines in, what the target should get out. */
-  round(): Transform {
+  /**
+   * A transform for one round: Singer lines in, what the target should get out — as bytes for a
+   * Singer target (`lines`), or for an in-process one (`prepared`) as arrays of lines it reads
+   * itself and the records this resolution already parsed and hashed (RoundItem), so no record is
+   * parsed twice.
+   */
+  round(output: 'lines' | 'prepared' = 'lines'): Transform {
     const splitter = new LineSplitter();
+    const prepared = output === 'prepared';
     return new Transform({
       // Room for a few chunks on each side, so the target works through one while the next one's
       // ids are looked up (the default 16 KiB would make them take turns).
       writableHighWaterMark: 1024 * 1024,
-      readableHighWaterMark: 4 * 1024 * 1024,
+      readableObjectMode: prepared,
+      readableHighWaterMark: prepared ? 8 : 4 * 1024 * 1024,
       transform: (chunk: Buffer, _encoding, done) => {
         let lines: Buffer[];
         try {
@@ -84,12 +96,12 @@ export class RecordIdResolution {
           done(e as Error);
           return;
         }
-        this.process(lines).then((out) => done(null, out), done);
+        this.process(lines, prepared).then((out) => done(null, out), done);
       },
       flush: (done) => {
         const last = splitter.end();
         if (last === null) done();
-        else this.process([last]).then((out) => done(null, out), done);
+        else this.process([last], prepared).then((out) => done(null, out), done);
       },
     });
   }
@@ -114,7 +126,7 @@ export class RecordIdResolution {
     if (this.workDir) await fs.rm(this.workDir, { recursive: true, force: true });
   }
 
-  private async process(lines: Buffer[]): Promise<Buffer | undefined> {
+  private async process(lines: Buffer[], prepared: boolean): Promise<Buffer | RoundItem[] | undefined> {
     const tracked: Array<TrackedRecord | null> = new Array<TrackedRecord | null>(lines.length).fill(null);
     const idsByStream = new Map<string, string[]>();
     lines.forEach((line, i) => {
@@ -131,22 +143,24 @@ export class RecordIdResolution {
       if (externalId === null) return;
       const write = toWriteRecord(classified.stream, message.record);
       if (write.delete) return; // a delete asked for by an ETL script goes through as it is
-      tracked[i] = { stream: classified.stream, externalId, hash: write.hash, message, remoteGiven: write.remoteId !== null };
+      tracked[i] = { stream: classified.stream, externalId, hash: write.hash, message, write, remoteGiven: write.remoteId !== null };
       let ids = idsByStream.get(classified.stream);
       if (!ids) idsByStream.set(classified.stream, (ids = []));
       ids.push(externalId);
     });
-    if (idsByStream.size === 0) return lines.length > 0 ? joinLines(lines) : undefined;
+    if (idsByStream.size === 0) return lines.length === 0 ? undefined : prepared ? lines : joinLines(lines);
 
     this.window = new Map();
     const out: Buffer[] = [];
+    const items: RoundItem[] = [];
     const unchanged = new Map<string, WriteResult[]>();
     try {
       const found = new Map(await Promise.all([...idsByStream].map(async ([stream, ids]) => [stream, await this.channel.lookup(stream, ids)] as const)));
       for (let i = 0; i < lines.length; i++) {
         const record = tracked[i];
         if (!record) {
-          out.push(lines[i], NEWLINE);
+          if (prepared) items.push(lines[i]);
+          else out.push(lines[i], NEWLINE);
           continue;
         }
         const key = keyOf(record.stream, record.externalId);
@@ -162,7 +176,10 @@ export class RecordIdResolution {
           continue;
         }
         this.inFlight.set(key, record.hash);
-        if (known && this.injectRemoteIds && !record.remoteGiven) {
+        const inject = known && this.injectRemoteIds && !record.remoteGiven;
+        if (prepared) {
+          items.push({ type: 'PREPARED_RECORD', write: inject ? { ...record.write, remoteId: known.remote_id } : record.write });
+        } else if (inject) {
           const withRemote = { ...record.message, record: { ...record.message.record, __sinew_remote_id: known.remote_id } };
           out.push(Buffer.from(stringifyJson(withRemote)), NEWLINE);
         } else {
@@ -173,6 +190,7 @@ export class RecordIdResolution {
       this.window = null;
     }
     for (const [stream, results] of unchanged) await this.collector.add(stream, results);
+    if (prepared) return items.length > 0 ? items : undefined;
     return out.length > 0 ? Buffer.concat(out) : undefined;
   }
 

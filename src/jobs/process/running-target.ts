@@ -13,7 +13,12 @@ import type { WriteResultCollector } from './write-results.js';
  * built-in write target runs inside the job process (in-process-target.ts). Both look alike here.
  */
 export interface RunningTarget {
-  /** Newline-delimited Singer messages in. Errors (stops reading) once the target has failed. */
+  /**
+   * What `input` takes: newline-delimited Singer bytes (`lines`), or — an in-process target asked
+   * for them — arrays of RoundItem from the record-id resolution (`prepared`, object mode).
+   */
+  readonly takes: 'lines' | 'prepared';
+  /** The target's input. Errors (stops reading) once the target has failed. */
   readonly input: Writable;
   /** The last state the target confirmed; settles once its output has ended. */
   readonly output: Promise<Record<string, unknown> | null>;
@@ -25,9 +30,13 @@ export interface RunningTarget {
   stop(): void;
 }
 
-/** The target of `run`: in-process when the run names a built-in writer, a child process otherwise. */
-export function startTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): RunningTarget {
-  return run.inProcess ? startInProcessTarget(run.inProcess, jobRoot, results) : startProcessTarget(run, jobRoot, results);
+/**
+ * The target of `run`: in-process when the run names a built-in writer, a child process otherwise.
+ * `prepared`: the caller feeds it through the record-id resolution, which can hand an in-process
+ * target records already parsed (see `takes`).
+ */
+export function startTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, prepared = false): RunningTarget {
+  return run.inProcess ? startInProcessTarget(run.inProcess, jobRoot, results, prepared) : startProcessTarget(run, jobRoot, results);
 }
 
 function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): RunningTarget {
@@ -46,6 +55,7 @@ function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteR
     () => false,
   );
   return {
+    takes: 'lines',
     input: target.stdin!,
     output,
     ended,

@@ -29,13 +29,13 @@ export async function runStreamingPhase(
   resolution?: RecordIdResolution,
 ): Promise<Record<string, unknown> | null> {
   const tap = startConnector(tapRun, jobRoot, 'tap');
-  const target = startTarget(targetRun, jobRoot, results);
+  const target = startTarget(targetRun, jobRoot, results, resolution !== undefined);
   onBothStarted();
   const file = createWriteStream(path.join(jobRoot, JOB_FILES.syncData));
   let targetInput: Writable = target.input;
   let piped: Promise<void> = Promise.resolve();
   if (resolution) {
-    const via = resolution.round();
+    const via = resolution.round(target.takes);
     // Its failure shows as the LineBatchWriter's error on `via` (a dead target destroys it).
     piped = pipeline(via, target.input).catch(() => {});
     targetInput = via;
@@ -65,7 +65,7 @@ export async function runStreamingPhase(
   await target.assertSucceeded(null);
   let state = targetState;
   for (let input = resolution ? await resolution.endRound() : null; input !== null; input = await resolution!.endRound()) {
-    state = await runTargetOn(targetRun, jobRoot, input, results, resolution!.round());
+    state = await runTargetOn(targetRun, jobRoot, input, results, resolution);
   }
   return state;
 }

@@ -51,7 +51,7 @@ class HttpBatchWriter {
   ) {
     // Batch mode: whole batches in flight. Per-record mode: two result batches, each with a pool.
     this.concurrency = config.batchUrl ? config.concurrency : 2;
-    this.client = new HttpClient(config.concurrency * 2);
+    this.client = new HttpClient(config.concurrency);
     this.policy = { maxAttempts: config.retry.maxAttempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs };
   }
 

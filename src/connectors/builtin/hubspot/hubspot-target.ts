@@ -33,7 +33,7 @@ class HubspotBatchWriter {
     private readonly log: (message: string) => void,
   ) {
     this.concurrency = config.concurrency;
-    this.client = new HttpClient(config.concurrency * 2);
+    this.client = new HttpClient(config.concurrency);
     this.policy = { ...config.retry, retryable: hubspotRetryable };
   }
 

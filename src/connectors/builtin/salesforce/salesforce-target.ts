@@ -31,7 +31,7 @@ class SalesforceBatchWriter {
     private readonly log: (message: string) => void,
   ) {
     this.concurrency = config.concurrency;
-    this.client = new HttpClient(config.concurrency * 2);
+    this.client = new HttpClient(config.concurrency);
     this.policy = { ...config.retry, retryable: salesforceRetryable };
     this.root = `${config.instanceUrl}/services/data/${config.apiVersion}`;
   }

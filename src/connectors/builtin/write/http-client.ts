@@ -35,18 +35,37 @@ export function answerError(answer: HttpAnswer, limit = 500): string {
 
 /**
  * A small JSON HTTP client on node:http with keep-alive agents, so a pool of requests reuses its
- * connections (the write targets make thousands of calls to one host). `close()` drops the sockets.
+ * connections (the write targets make thousands of calls to one host). At most `maxInFlight` calls
+ * are out at once, however the caller schedules them: a target's `concurrency` ("calls in flight
+ * at once") holds even when several of its batches each run a pool of calls. `close()` drops the
+ * sockets.
  */
 export class HttpClient {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  private inFlight = 0;
+  private readonly queued: Array<() => void> = [];
 
-  constructor(maxSockets: number) {
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  constructor(private readonly maxInFlight: number) {
+    // Twice the sockets: a call started as another's answer ends need not wait for its socket.
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight * 2 });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: maxInFlight * 2 });
   }
 
-  send(call: HttpCall): Promise<HttpAnswer> {
+  async send(call: HttpCall): Promise<HttpAnswer> {
+    if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.queued.push(resolve));
+    else this.inFlight++;
+    try {
+      return await this.call(call);
+    } finally {
+      // The slot passes straight to the next queued call, or is given back.
+      const next = this.queued.shift();
+      if (next) next();
+      else this.inFlight--;
+    }
+  }
+
+  private call(call: HttpCall): Promise<HttpAnswer> {
     const url = new URL(call.url);
     const secure = url.protocol === 'https:';
     const payload = call.body === undefined ? undefined : Buffer.from(stringifyJson(call.body));

@@ -5,6 +5,18 @@ import { toWriteRecord, type WriteRecord } from './write-record.js';
 import { failed, resultsState, type WriteResult } from './write-result.js';
 import { errorText, isWriteImpossible, partialResultsOf } from './write-failure.js';
 
+/**
+ * A RECORD already read as a write (its `__sinew_*` fields taken off, hashed): what a job's
+ * record-id resolution hands an in-process target, having parsed and hashed the record itself.
+ */
+export interface PreparedRecord {
+  type: 'PREPARED_RECORD';
+  write: WriteRecord;
+}
+
+/** What the message loop takes: Singer messages, and records a job already prepared. */
+export type WriteLoopMessage = SingerMessage | PreparedRecord;
+
 /** What a write target plugs into the shared message loop. */
 export interface BatchWriter {
   connectorId: string;
@@ -40,7 +52,7 @@ export function batchWriterTarget(factory: BatchWriterFactory): TargetConnector 
  * a small pool, and each batch's per-record results are emitted as one STATE once that batch is
  * done. Upstream STATE messages are not passed on: a write target's state *is* its results.
  */
-export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<SingerMessage>, writer: BatchWriter): Promise<void> {
+export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<WriteLoopMessage>, writer: BatchWriter): Promise<void> {
   const pending = new Map<string, WriteRecord[]>();
   const schemas = new Set<string>();
   const inFlight = new Set<Promise<void>>();
@@ -95,16 +107,15 @@ export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<S
         await drain();
         await writer.schema?.(message);
         schemas.add(message.stream);
-      } else if (message.type === 'RECORD') {
-        if (!schemas.has(message.stream)) {
-          throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: a RECORD for stream "${message.stream}" arrived before any SCHEMA for it`, {
-            stream: message.stream,
-          });
+      } else if (message.type === 'RECORD' || message.type === 'PREPARED_RECORD') {
+        const stream = message.type === 'RECORD' ? message.stream : message.write.stream;
+        if (!schemas.has(stream)) {
+          throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: a RECORD for stream "${stream}" arrived before any SCHEMA for it`, { stream });
         }
-        let batch = pending.get(message.stream);
-        if (!batch) pending.set(message.stream, (batch = []));
-        batch.push(toWriteRecord(message.stream, message.record));
-        if (batch.length >= writer.batchSize(message.stream)) await dispatch(message.stream);
+        let batch = pending.get(stream);
+        if (!batch) pending.set(stream, (batch = []));
+        batch.push(message.type === 'RECORD' ? toWriteRecord(stream, message.record) : message.write);
+        if (batch.length >= writer.batchSize(stream)) await dispatch(stream);
       } else if (message.type === 'BATCH') {
         throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: BATCH messages are not supported`, { stream: message.stream });
       }
