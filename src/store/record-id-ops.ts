@@ -1,6 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { Connection } from './kysely-store-ops.js';
-import { epochMs } from './database-schema.js';
+import { epochMs, type Database } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 
 /** One map of the record-id store: a tenant's records of one stream, written through one flow. */
@@ -124,7 +124,7 @@ export class KyselyRecordIdOps implements RecordIdOps {
     const customJson = new Map<object, string>();
     const custom = (data: Record<string, unknown> = {}): string => customJson.get(data) ?? customJson.set(data, toJsonColumn(data)).get(data)!;
     for (const chunk of chunks(sorted)) {
-      const text = this.#statement('upsert', chunk.length, () => this.#upsertQuery(scope, chunk.length).compile());
+      const text = this.#statement('upsert', chunk.length, () => this.#upsertQuery(chunk.length).compile());
       // The parameters in the statement's order: row by row, each row's columns as in UPSERT_COLUMNS.
       const params: unknown[] = [];
       for (const e of chunk) {
@@ -148,11 +148,11 @@ export class KyselyRecordIdOps implements RecordIdOps {
     return text;
   }
 
-  #upsertQuery(scope: RecordIdScope, size: number) {
-    const row = { ...scopeColumns(scope), input_id: '', remote_id: '', custom_data: '{}', record_hash: null, created_job_id: null, updated_at: 0 };
+  #upsertQuery(size: number) {
+    // Rows of UPSERT_COLUMNS in that order, which is the parameter order upsertMany pushes; the
+    // values are placeholders (only the SQL text is kept).
+    const row = Object.fromEntries(UPSERT_COLUMNS.map((column) => [column, ''])) as unknown as Insertable<Database['record_ids']>;
     const rows = Array.from({ length: size }, () => row);
-    // The column order here is the parameter order upsertMany pushes (UPSERT_COLUMNS).
-    if (Object.keys(row).join() !== UPSERT_COLUMNS.join()) throw new Error('record_ids upsert columns out of order');
     return this.#db()
       .insertInto('record_ids')
       .values(rows)

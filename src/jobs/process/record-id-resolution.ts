@@ -16,14 +16,10 @@ import type { WriteResult, WriteResultCollector } from './write-results.js';
 
 const NEWLINE = Buffer.from('\n');
 
+/** A record the map has a say in: its message, and its write (stream, external id, hash, remote id). */
 interface TrackedRecord {
-  stream: string;
-  externalId: string;
-  hash: string;
   message: RecordMessage;
-  write: WriteRecord;
-  /** The record came with its own `__sinew_remote_id` (set by an ETL script): left as it is. */
-  remoteGiven: boolean;
+  write: WriteRecord & { externalId: string };
 }
 
 /** Records held back for the next round because their external id was still being written. */
@@ -139,14 +135,14 @@ export class RecordIdResolution {
       if (classified.type !== 'RECORD') return;
       const message = classified.message() as RecordMessage;
       if (typeof message.record !== 'object' || message.record === null) return;
-      const externalId = recordIdText(message.record.externalId);
-      if (externalId === null) return;
-      const write = toWriteRecord(classified.stream, message.record);
+      // Without an external id the map has no say (and the record is not worth a hash here).
+      if (recordIdText(message.record.externalId) === null) return;
+      const write = toWriteRecord(classified.stream, message.record) as TrackedRecord['write'];
       if (write.delete) return; // a delete asked for by an ETL script goes through as it is
-      tracked[i] = { stream: classified.stream, externalId, hash: write.hash, message, write, remoteGiven: write.remoteId !== null };
-      let ids = idsByStream.get(classified.stream);
-      if (!ids) idsByStream.set(classified.stream, (ids = []));
-      ids.push(externalId);
+      tracked[i] = { message, write };
+      let ids = idsByStream.get(write.stream);
+      if (!ids) idsByStream.set(write.stream, (ids = []));
+      ids.push(write.externalId);
     });
     if (idsByStream.size === 0) return lines.length === 0 ? undefined : prepared ? lines : joinLines(lines);
 
@@ -163,22 +159,24 @@ export class RecordIdResolution {
           else out.push(lines[i], NEWLINE);
           continue;
         }
-        const key = keyOf(record.stream, record.externalId);
+        const { write } = record;
+        const key = keyOf(write.stream, write.externalId);
         if (this.inFlight.has(key)) {
-          await this.defer(record.stream, lines[i]);
+          await this.defer(write.stream, lines[i]);
           continue;
         }
-        const known = this.window.has(key) ? this.window.get(key) : found.get(record.stream)?.get(record.externalId);
-        if (known && known.record_hash === record.hash) {
-          let list = unchanged.get(record.stream);
-          if (!list) unchanged.set(record.stream, (list = []));
-          list.push({ hash: record.hash, success: true, id: known.remote_id, externalId: record.externalId, error: null, existing: true });
+        const known = this.window.has(key) ? this.window.get(key) : found.get(write.stream)?.get(write.externalId);
+        if (known && known.record_hash === write.hash) {
+          let list = unchanged.get(write.stream);
+          if (!list) unchanged.set(write.stream, (list = []));
+          list.push({ hash: write.hash, success: true, id: known.remote_id, externalId: write.externalId, error: null, existing: true });
           continue;
         }
-        this.inFlight.set(key, record.hash);
-        const inject = known && this.injectRemoteIds && !record.remoteGiven;
+        this.inFlight.set(key, write.hash);
+        // A record that came with its own `__sinew_remote_id` (set by an ETL script) is left as it is.
+        const inject = known && this.injectRemoteIds && write.remoteId === null;
         if (prepared) {
-          items.push({ type: 'PREPARED_RECORD', write: inject ? { ...record.write, remoteId: known.remote_id } : record.write });
+          items.push({ type: 'PREPARED_RECORD', write: inject ? { ...write, remoteId: known.remote_id } : write });
         } else if (inject) {
           const withRemote = { ...record.message, record: { ...record.message.record, __sinew_remote_id: known.remote_id } };
           out.push(Buffer.from(stringifyJson(withRemote)), NEWLINE);
