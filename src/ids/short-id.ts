@@ -2,11 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 
-/** A URL-safe random id like hotglue's `tVN_B` / `JClkCC05S`, long enough not to collide. */
+/** Letters and digits: the first character of an id. */
+const FIRST = ALPHABET.slice(0, 62);
+
+/**
+ * A URL-safe random id like hotglue's `tVN_B` / `JClkCC05S`, long enough not to collide. It starts
+ * with a letter or digit: an id starting with `-` reads as an option on a command line
+ * (`sinew jobs logs -2x…` was refused as an unknown option).
+ */
 export function shortId(length: number): string {
   const bytes = randomBytes(length);
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] & 63];
+  let out = FIRST[bytes[0] % FIRST.length];
+  for (let i = 1; i < length; i++) out += ALPHABET[bytes[i] & 63];
   return out;
 }
 
