@@ -73,6 +73,6 @@ export class JobCompletion {
 }
 
 /** A write job's `state` after it ran (completed or failed); other jobs keep theirs. */
-function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
+export function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
   return job.tap === 'api' && results ? { state: writeResultsState(results) } : {};
 }

@@ -25,6 +25,17 @@ async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: st
 }
 
 /**
+ * Whether a job request writes records from the request (the API source): the rule of
+ * resolveJobParties below, for a caller that must know before the job exists (its records are
+ * staged first). Combinations resolveJobParties refuses answer false.
+ */
+export function writesFromRequest(flowType: Flow['type'], req: JobRequest, version: 'v1' | 'v2'): boolean {
+  if (version === 'v2') return flowType === 'v2' && req.job_type === 'write';
+  if (flowType === 'v1-source') return req.tap === 'api';
+  return flowType === 'v1-target' && (req.tap === undefined || req.tap === 'api');
+}
+
+/**
  * Who a job reads from and writes to, per flow type (blueprint §2-§4):
  * v1 source flow: the tenant's linked source (or `api`) → the flow's target;
  * v1 target flow: `api` (records in `state`) → the tenant's linked target;

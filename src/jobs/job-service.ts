@@ -6,7 +6,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { StorageForEnvironment } from '../storage/storage-router.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { newJob, newJobIdentity, type JobIdentity } from './job-factory.js';
-import { resolveJobParties } from './job-parties.js';
+import { resolveJobParties, writesFromRequest } from './job-parties.js';
 import type { JobRequest } from './job-request.js';
 import { JOB_FILES, jobRoot } from './job-root.js';
 import { stringifyJson } from '../singer/lossless-json.js';
@@ -58,10 +58,8 @@ export class JobService {
   private async stageInput(args: CreateJobArgs): Promise<JobIdentity | null> {
     const { request } = args;
     if (!request.state || Object.keys(request.state).length === 0) return null;
-    // The same rule as resolveJobParties: v1 target flows always write from the API source.
-    const v1Target = args.version === 'v1' && request.tap === undefined && (await this.store.getFlow(args.envId, args.flowId))?.type === 'v1-target';
-    const isWrite = request.tap === 'api' || (args.version === 'v2' && request.job_type === 'write') || v1Target;
-    if (!isWrite) return null;
+    const flow = await this.store.getFlow(args.envId, args.flowId);
+    if (!flow || !writesFromRequest(flow.type, request, args.version)) return null;
     const identity = newJobIdentity();
     const storage = await this.storage.forEnvironment(args.envId);
     await storage.put(`${jobRoot(args.tenant, args.flowId, identity.jobId, identity.at)}/${JOB_FILES.state}`, `${stringifyJson(request.state)}\n`);

@@ -7,13 +7,13 @@ import { isTerminal, type Job } from '../model/job.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import type { JobPlanBuilder } from './job-plan-builder.js';
 import { failureStatusFor } from './job-transitions.js';
-import { JobCompletion } from './job-completion.js';
+import { JobCompletion, writeJobState } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
 import type { RecordIdRequest } from './record-id-messages.js';
 import { startJobProcess } from './job-process-child.js';
 import type { JobPlan } from './job-plan.js';
-import { writeResultsState, type WriteSummary } from './process/write-results.js';
+import type { WriteSummary } from './process/write-results.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
 import { jobLogFields } from './job-log-fields.js';
@@ -264,7 +264,7 @@ export class Worker implements BackgroundRole {
             ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
             : `the job process exited with ${how} before the job finished (out of memory or killed?)`,
           ...(rolledBack?.message ? { message: rolledBack.message } : {}),
-          ...(rolledBack?.writeSummary && job.tap === 'api' ? { state: writeResultsState(rolledBack.writeSummary) } : {}),
+          ...writeJobState(job, rolledBack?.writeSummary),
         });
       }
     } finally {

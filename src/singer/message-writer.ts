@@ -37,14 +37,17 @@ export class SingerWriter {
 
   /** Writes an already serialized message (one line, without its newline) untouched. */
   writeRaw(line: Buffer): Promise<void> | void {
-    return this.enqueue(Buffer.concat([line, NEWLINE], line.length + 1));
+    // The line and its newline go into the batch as they are: the batch is one copy of them all.
+    return this.enqueue(line, NEWLINE);
   }
 
-  private enqueue(chunk: Buffer): Promise<void> | void {
+  private enqueue(...chunks: Buffer[]): Promise<void> | void {
     if (this.failure) throw this.failure;
-    if (this.drained) return this.drained.then(() => this.enqueue(chunk));
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
+    if (this.drained) return this.drained.then(() => this.enqueue(...chunks));
+    for (const chunk of chunks) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+    }
     if (this.pendingBytes >= BATCH_BYTES) return this.writePending();
     if (!this.scheduled) {
       this.scheduled = true;

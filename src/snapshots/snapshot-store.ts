@@ -47,14 +47,21 @@ export class SnapshotStore {
   constructor(private readonly storage: BlobStorage) {}
 
   async list(tenant: string): Promise<SnapshotInfo[]> {
+    return (await this.files(tenant)).snapshots;
+  }
+
+  /** One listing of the tenant's snapshot folder: its snapshots, and its record-id files' keys. */
+  private async files(tenant: string): Promise<{ snapshots: SnapshotInfo[]; recordIdFiles: Array<{ key: string; file: string }> }> {
     const prefix = snapshotPrefix(tenant);
-    const out: SnapshotInfo[] = [];
+    const snapshots: SnapshotInfo[] = [];
+    const recordIdFiles: Array<{ key: string; file: string }> = [];
     for (const entry of await this.storage.list(prefix)) {
       const file = entry.key.slice(prefix.length);
+      if (isRecordIdSnapshotFile(file)) recordIdFiles.push({ key: entry.key, file });
       const name = file.includes('/') ? null : snapshotNameOfFile(file);
-      if (name !== null) out.push({ name, bytes: entry.size, updated_at: entry.updated ?? null });
+      if (name !== null) snapshots.push({ name, bytes: entry.size, updated_at: entry.updated ?? null });
     }
-    return out;
+    return { snapshots, recordIdFiles };
   }
 
   async exists(tenant: string, name: string): Promise<boolean> {
@@ -107,14 +114,11 @@ export class SnapshotStore {
    */
   async stageInto(tenant: string, dir: string, tenantConfig?: Record<string, unknown>): Promise<SnapshotInfo[]> {
     await fs.mkdir(dir, { recursive: true });
-    const staged = await this.list(tenant);
+    const { snapshots: staged, recordIdFiles } = await this.files(tenant);
     const manifest: Manifest = {};
     // Record-id files are Sinew's: copied for the ETL to read, never saved back (not in the manifest).
-    const prefix = snapshotPrefix(tenant);
-    for (const entry of await this.storage.list(prefix)) {
-      const file = entry.key.slice(prefix.length);
-      if (!isRecordIdSnapshotFile(file)) continue;
-      const source = await this.storage.getStream(entry.key);
+    for (const { key, file } of recordIdFiles) {
+      const source = await this.storage.getStream(key);
       if (source) await pipeline(source, createWriteStream(path.join(dir, file)));
     }
     for (const snapshot of staged) {

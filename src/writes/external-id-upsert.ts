@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { RecordIdEntry, RecordIdScope, RecordIdWrite } from '../store/record-id-ops.js';
 import type { WriteRecord } from '../connectors/builtin/write/write-record.js';
-import type { WriteResult } from '../connectors/builtin/write/write-result.js';
+import { succeeded, type WriteResult } from '../connectors/builtin/write/write-result.js';
 import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
 import type { RecordWriter } from './record-writer.js';
 
@@ -49,7 +49,7 @@ export async function upsertByExternalId(args: {
           if (externalId !== null) inRound.add(externalId);
           const entry = externalId === null ? undefined : known.get(externalId);
           if (entry && entry.record_hash === hash && !records[i].delete) {
-            results[i] = { hash, success: true, id: entry.remote_id, externalId, error: null, existing: true };
+            results[i] = succeeded(records[i], entry.remote_id, { existing: true });
             continue;
           }
           round.push(i);

@@ -5,12 +5,13 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { newJobId } from '../ids/short-id.js';
 import { toWriteRecord } from '../connectors/builtin/write/write-record.js';
-import { summarize } from '../connectors/builtin/write/write-result.js';
+import { resultsState } from '../connectors/builtin/write/write-result.js';
 import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js';
 import type { RealtimeTarget } from './realtime-target.js';
 import { RealtimeTargets } from './realtime-targets.js';
 import { RealtimeWriters } from './realtime-writers.js';
 import { upsertByExternalId } from './external-id-upsert.js';
+import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
 import type { RealtimeWriteState, WriteTask } from './write-task.js';
 
 /** Records one real-time write may carry (bigger loads are write jobs). */
@@ -70,9 +71,8 @@ export class RealtimeWriteService {
   private readonly writers: RealtimeWriters;
   private readonly targets: RealtimeTargets;
   private readonly running = new Set<Promise<void>>();
-  /** Async tasks running now, and those waiting for a turn. */
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  /** Async tasks run at most ASYNC_CONCURRENCY at a time; the rest wait their turn. */
+  private readonly tasks = new ConcurrencyLimit(ASYNC_CONCURRENCY);
   private lastCleanup = 0;
   private closed = false;
 
@@ -147,7 +147,7 @@ export class RealtimeWriteService {
       const results = await this.writers.with(target, (writer) =>
         upsertByExternalId({ store: this.store, scope, writer, records, native: target.definition.capabilities.native_external_id, writeId }),
       );
-      return { bookmarks: { [stream]: results }, summary: { [stream]: summarize(results) } };
+      return resultsState(stream, results);
     } catch (error) {
       if (isWriteImpossible(error) && isSinewError(error)) {
         // Bad credentials, an unreachable system: the caller's target refuses every write (422).
@@ -157,8 +157,11 @@ export class RealtimeWriteService {
     }
   }
 
-  private async runTask(queued: WriteTask): Promise<void> {
-    await this.turn();
+  private runTask(queued: WriteTask): Promise<void> {
+    return this.tasks.run(() => this.runTaskNow(queued));
+  }
+
+  private async runTaskNow(queued: WriteTask): Promise<void> {
     let task: WriteTask = { ...queued, status: 'RUNNING', updated_at: new Date().toISOString(), lease_until: Date.now() + TASK_LEASE_MS };
     const renew = setInterval(() => {
       this.store.writeTasks.renewLease(task.env_id, task.task_id, Date.now() + TASK_LEASE_MS).catch(() => {});
@@ -182,26 +185,11 @@ export class RealtimeWriteService {
       this.logger.error({ err: (e as Error).message, env_id: task.env_id, task_id: task.task_id }, 'could not record a real-time write task');
     } finally {
       clearInterval(renew);
-      this.release();
     }
   }
 
   private ended(task: WriteTask, status: 'COMPLETED' | 'FAILED', state: RealtimeWriteState | null, error: WriteTask['error']): WriteTask {
     return { ...task, status, state, error, records: null, lease_until: null, updated_at: new Date().toISOString() };
-  }
-
-  private turn(): Promise<void> {
-    if (this.active < ASYNC_CONCURRENCY) {
-      this.active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(() => resolve()));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 
   /** At most hourly: finished tasks past their retention are deleted. */

@@ -1,6 +1,6 @@
 /** What a real-time write (`POST …/connectors/{connector_id}/{stream}`) answers, and an async task holds once done. */
 export interface RealtimeWriteState {
-  bookmarks: Record<string, unknown[]>;
+  bookmarks: Record<string, readonly unknown[]>;
   summary: Record<string, { success: number; fail: number; existing: number; updated: number }>;
 }
 

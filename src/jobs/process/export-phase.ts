@@ -32,11 +32,24 @@ export async function runTargetOn(run: ConnectorRun, jobRoot: string, input: str
  * held back because their external id was in flight go to the target in further rounds.
  */
 export async function runExportPhase(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, resolution?: RecordIdResolution): Promise<Record<string, unknown> | null> {
-  let input: string | null = path.join(jobRoot, JOB_FILES.etlData);
-  let state: Record<string, unknown> | null = null;
-  while (input !== null) {
+  const state = await runTargetOn(run, jobRoot, path.join(jobRoot, JOB_FILES.etlData), results, resolution);
+  return runHeldBackRounds(run, jobRoot, state, results, resolution);
+}
+
+/**
+ * After a round: the records the resolution held back go to the target in further rounds until
+ * none are left. Returns the last state the target confirmed (`state` when there was no round).
+ */
+export async function runHeldBackRounds(
+  run: ConnectorRun,
+  jobRoot: string,
+  state: Record<string, unknown> | null,
+  results?: WriteResultCollector,
+  resolution?: RecordIdResolution,
+): Promise<Record<string, unknown> | null> {
+  if (!resolution) return state;
+  for (let input = await resolution.endRound(); input !== null; input = await resolution.endRound()) {
     state = await runTargetOn(run, jobRoot, input, results, resolution);
-    input = resolution ? await resolution.endRound() : null;
   }
   return state;
 }

@@ -10,6 +10,7 @@ import { stringifyJson } from '../../singer/lossless-json.js';
 import type { RecordMessage } from '../../singer/message.js';
 import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/builtin/write/write-record.js';
 import type { PreparedRecord } from '../../connectors/builtin/write/write-loop.js';
+import { succeeded } from '../../connectors/builtin/write/write-result.js';
 import type { RecordIdSave } from '../record-id-messages.js';
 import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
 import type { WriteResult, WriteResultCollector } from './write-results.js';
@@ -169,7 +170,7 @@ export class RecordIdResolution {
         if (known && known.record_hash === write.hash) {
           let list = unchanged.get(write.stream);
           if (!list) unchanged.set(write.stream, (list = []));
-          list.push({ hash: write.hash, success: true, id: known.remote_id, externalId: write.externalId, error: null, existing: true });
+          list.push(succeeded(write, known.remote_id, { existing: true }));
           continue;
         }
         this.inFlight.set(key, write.hash);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { JOB_FILES } from '../job-root.js';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { runTargetOn } from './export-phase.js';
+import { runHeldBackRounds } from './export-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
@@ -63,9 +63,5 @@ export async function runStreamingPhase(
   }
   if (tapExit.code !== 0) await assertTapSucceeded(tap);
   await target.assertSucceeded(null);
-  let state = targetState;
-  for (let input = resolution ? await resolution.endRound() : null; input !== null; input = await resolution!.endRound()) {
-    state = await runTargetOn(targetRun, jobRoot, input, results, resolution);
-  }
-  return state;
+  return runHeldBackRounds(targetRun, jobRoot, targetState, results, resolution);
 }

@@ -100,6 +100,12 @@ export function countResult(sums: StreamWriteSummary, result: Pick<WriteResult, 
   }
 }
 
+/** Adds one rollback result to a stream's rollback sums: deleted, or failed (not undone). */
+export function countRollback(sums: StreamRollbackSummary, result: { success: unknown; deleted?: unknown }): void {
+  if (result.success === true && result.deleted === true) sums.deleted++;
+  else sums.failed++;
+}
+
 export const emptyStreamSummary = (): StreamWriteSummary => ({ success: 0, fail: 0, existing: 0, updated: 0 });
 
 /**
@@ -157,8 +163,7 @@ export class WriteResultCollector {
       if (this.rollback) {
         const sums = (this.rollback[stream] ??= { deleted: 0, failed: 0 });
         for (const result of results) {
-          if (result.success && result.deleted) sums.deleted++;
-          else sums.failed++;
+          countRollback(sums, result);
           lines.push(stringifyJson({ stream, phase: 'rollback', ...result }));
         }
         continue;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { parseJson, stringifyJson } from '../../../singer/lossless-json.js';
+import { ConcurrencyLimit } from '../../../runtime/concurrency-limit.js';
 
 export interface HttpCall {
   method: string;
@@ -43,26 +44,17 @@ export function answerError(answer: HttpAnswer, limit = 500): string {
 export class HttpClient {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private inFlight = 0;
-  private readonly queued: Array<() => void> = [];
+  private readonly calls: ConcurrencyLimit;
 
-  constructor(private readonly maxInFlight: number) {
+  constructor(maxInFlight: number) {
+    this.calls = new ConcurrencyLimit(maxInFlight);
     // Twice the sockets: a call started as another's answer ends need not wait for its socket.
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight * 2 });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: maxInFlight * 2 });
   }
 
-  async send(call: HttpCall): Promise<HttpAnswer> {
-    if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.queued.push(resolve));
-    else this.inFlight++;
-    try {
-      return await this.call(call);
-    } finally {
-      // The slot passes straight to the next queued call, or is given back.
-      const next = this.queued.shift();
-      if (next) next();
-      else this.inFlight--;
-    }
+  send(call: HttpCall): Promise<HttpAnswer> {
+    return this.calls.run(() => this.call(call));
   }
 
   private call(call: HttpCall): Promise<HttpAnswer> {

@@ -52,7 +52,13 @@ export function summarize(results: readonly WriteResult[]): StreamSummary {
   return summary;
 }
 
+/** Results of writes, per stream, with their sums: a target's STATE, a real-time write's answer. */
+export type ResultsState = {
+  bookmarks: Record<string, readonly WriteResult[]>;
+  summary: Record<string, StreamSummary>;
+};
+
 /** The STATE value a target emits after a batch: that batch's results only (Sinew accumulates). */
-export function resultsState(stream: string, results: readonly WriteResult[]): Record<string, unknown> {
+export function resultsState(stream: string, results: readonly WriteResult[]): ResultsState {
   return { bookmarks: { [stream]: results }, summary: { [stream]: summarize(results) } };
 }
