@@ -32,6 +32,13 @@ export interface JobSettings {
    * when the job's target tolerates records written twice.
    */
   worker_loss_retries: number;
+  /**
+   * How much of each connector run's stderr its log (`logs/tap.log`, `logs/target.log`) keeps: the
+   * first `connector_log_head_mb` and the last `connector_log_tail_mb` MiB, with a line saying how
+   * many bytes in between were dropped. Fractions allowed; 0 keeps none of that end.
+   */
+  connector_log_head_mb: number;
+  connector_log_tail_mb: number;
 }
 
 export interface WebhookSubscription {
@@ -92,6 +99,8 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   job_timeout_seconds: 24 * 3600,
   etl_memory_mb: 2048,
   worker_loss_retries: 0,
+  connector_log_head_mb: 5,
+  connector_log_tail_mb: 5,
 };
 
 const subscription = {
@@ -123,6 +132,8 @@ export const jobSettingsSchema = {
     job_timeout_seconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
     etl_memory_mb: { type: 'integer', minimum: 64, maximum: 65536 },
     worker_loss_retries: { type: 'integer', minimum: 0, maximum: 10 },
+    connector_log_head_mb: { type: 'number', minimum: 0, maximum: 1024 },
+    connector_log_tail_mb: { type: 'number', minimum: 0, maximum: 1024 },
   },
 } as const;
 

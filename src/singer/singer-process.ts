@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { SinewError } from '../errors/sinew-error.js';
 import type { Catalog } from './catalog.js';
 import { parseJson } from './lossless-json.js';
+import { BoundedLog, type StderrLogLimits } from './bounded-log.js';
 
 export interface SingerProcessOptions {
   /** The executable and its leading arguments, e.g. `['python3', 'tap.py']` or `['tap-foo']`. */
@@ -12,8 +13,10 @@ export interface SingerProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   stdin?: 'pipe' | 'ignore';
-  /** When given, the whole stderr is appended to this file. */
+  /** When given, stderr is appended to this file: its head and its tail (bounded-log.ts). */
   logFile?: string;
+  /** How much of stderr `logFile` keeps; default 5 MiB of head and 5 MiB of tail. */
+  logLimits?: StderrLogLimits;
   /** A name for messages, e.g. `tap` or `target`; defaults to the executable. */
   name?: string;
 }
@@ -111,12 +114,13 @@ export function startSingerProcess(opts: SingerProcessOptions): SingerProcess {
   child.stdin?.on('error', () => {});
 
   const tail = new StderrTail();
-  const log: WriteStream | null = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : null;
-  log?.on('error', () => {});
-  stderr.setEncoding('utf8');
-  stderr.on('data', (text: string) => {
-    tail.push(text);
-    log?.write(text);
+  const log = opts.logFile ? new BoundedLog(opts.logFile, opts.logLimits) : null;
+  // Bytes for the log (its limits count bytes); a decoder for the tail, so a character split
+  // between two chunks is not garbled.
+  const decoder = new StringDecoder('utf8');
+  stderr.on('data', (chunk: Buffer) => {
+    tail.push(decoder.write(chunk));
+    log?.write(chunk);
   });
   const stderrClosed = new Promise<void>((resolve) => {
     stderr.once('close', resolve);
@@ -126,7 +130,7 @@ export function startSingerProcess(opts: SingerProcessOptions): SingerProcess {
   const exited = new Promise<SingerExit>((resolve, reject) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a kill() failure on a running process; 'exit' follows
-      log?.end();
+      void log?.end();
       const why = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
       reject(
         new SinewError('CONNECTOR_FAILED', `could not start ${name} (${opts.command.join(' ')}): ${why}`, {
@@ -144,8 +148,9 @@ export function startSingerProcess(opts: SingerProcessOptions): SingerProcess {
       });
       void Promise.race([stderrClosed, grace]).then(async () => {
         clearTimeout(timer);
+        tail.push(decoder.end());
         tail.finish();
-        if (log) await new Promise<void>((r) => log.end(r));
+        await log?.end();
         resolve({ code, signal });
       });
     });
@@ -198,6 +203,7 @@ export interface RunDiscoverOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   logFile?: string;
+  logLimits?: StderrLogLimits;
   /** Kill the tap after this long; default 10 minutes (catalogs of big SaaS APIs take a while). */
   timeoutMs?: number;
 }
@@ -210,6 +216,7 @@ export async function runDiscover(opts: RunDiscoverOptions): Promise<Catalog> {
     cwd: opts.cwd,
     env: opts.env,
     logFile: opts.logFile,
+    logLimits: opts.logLimits,
     name: 'tap',
   });
   const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 600_000);

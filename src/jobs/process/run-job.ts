@@ -21,7 +21,7 @@ import { runSyncPhase } from './sync-phase.js';
 import { measureDataSizes } from './data-sizes.js';
 import { peakMemoryMiB } from './peak-memory.js';
 import { WriteResultCollector, type WriteSummary } from './write-results.js';
-import type { ConnectorRun } from './running-connectors.js';
+import { stderrLogLimits, type ConnectorRun } from './running-connectors.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { RecordIdResolution } from './record-id-resolution.js';
 import { rollBackWrites } from './write-rollback.js';
@@ -54,6 +54,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   const channel = plan.target?.write_results ? RecordIdChannel.ofProcess() : null;
   const resolution = channel ? new RecordIdResolution(channel, writeResults, !plan.target!.native_external_id) : null;
   let targetRun: ConnectorRun | null = null;
+  const logLimits = stderrLogLimits(plan.settings);
   try {
     const sourceConfig = await secrets.writeConfig('config.json', plan.source, root, JOB_FILES.config);
     const targetConfig = plan.target ? await secrets.writeConfig('target-config.json', plan.target, root, JOB_FILES.targetConfig) : null;
@@ -68,7 +69,16 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       status('DISCOVER_STARTED');
       try {
         // The tenant's selections survive a fresh discover wherever their streams and fields still exist.
-        catalog = carrySelections(await runDiscover({ command: plan.source.command, configPath: sourceConfig, cwd: root, env: plan.env }), plan.catalog);
+        // Its stderr goes to the tap's log too, before the sync's: a discover can be as noisy as a sync.
+        const discovered = await runDiscover({
+          command: plan.source.command,
+          configPath: sourceConfig,
+          cwd: root,
+          env: plan.env,
+          logFile: path.join(root, JOB_FILES.tapLog),
+          logLimits,
+        });
+        catalog = carrySelections(discovered, plan.catalog);
       } catch (e) {
         throw new PhaseFailure('DISCOVER_FAILED', (e as Error).message);
       }
@@ -86,8 +96,9 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag }),
       cwd: root,
       env: plan.env,
+      logLimits,
     };
-    targetRun = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env) : null;
+    targetRun = plan.target && targetConfig ? { ...(await targetRunOf(plan.target, targetConfig, root, plan.env)), logLimits } : null;
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {

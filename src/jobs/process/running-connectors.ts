@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import type { StderrLogLimits } from '../../singer/bounded-log.js';
 import { JOB_FILES } from '../job-root.js';
 import type { InProcessWriter } from './in-process-target.js';
 
@@ -9,6 +10,8 @@ export interface ConnectorRun {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** How much of its stderr the connector's log keeps (the job settings `connector_log_*_mb`). */
+  logLimits?: StderrLogLimits;
   /** A built-in write target: run inside the job process instead of `command` (in-process-target.ts). */
   inProcess?: InProcessWriter;
 }
@@ -25,6 +28,7 @@ export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' |
     env: run.env,
     stdin: role === 'tap' ? 'ignore' : 'pipe',
     logFile: path.join(jobRoot, role === 'tap' ? JOB_FILES.tapLog : JOB_FILES.targetLog),
+    logLimits: run.logLimits,
   });
   running.add(proc);
   proc.exited.then(
@@ -36,4 +40,11 @@ export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' |
 
 export function killAllConnectors(signal: NodeJS.Signals): void {
   for (const proc of running) proc.kill(signal);
+}
+
+const MIB = 1024 * 1024;
+
+/** The job settings' head and tail sizes (MiB, fractions allowed) as byte limits. */
+export function stderrLogLimits(settings: { connector_log_head_mb: number; connector_log_tail_mb: number }): StderrLogLimits {
+  return { headBytes: Math.floor(settings.connector_log_head_mb * MIB), tailBytes: Math.floor(settings.connector_log_tail_mb * MIB) };
 }
