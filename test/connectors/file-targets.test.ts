@@ -128,9 +128,36 @@ describe('file targets', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['.._evil.jsonl', 'users.jsonl']);
   });
 
-  test('target config validation', async () => {
+  test('target config validation: a file in the way of the directory, an unknown mode', async () => {
+    await writeFile(join(dir, 'a-file'), 'x');
     for (const target of [csvConnector.target!, jsonlConnector.target!]) {
-      await assert.rejects(runTarget(target, { path: join(dir, 'missing') }, []), (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED');
+      for (const path of [join(dir, 'a-file'), join(dir, 'a-file', 'below')]) {
+        await assert.rejects(runTarget(target, { path }, []), (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED' && /not a directory/.test(e.message));
+      }
     }
+    const badMode = { path: join(dir, 'never-made'), mode: 'replace' };
+    await assert.rejects(runTarget(jsonlConnector.target!, badMode, []), (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED' && /config\.mode/.test(e.message));
+    assert.deepEqual((await readdir(dir)).sort(), ['a-file'], 'a refused config creates no directory');
+  });
+
+  test('csv and jsonl targets create a missing directory, parents included', async () => {
+    const nested = join(dir, 'x', 'y');
+    await runTarget(csvConnector.target!, { path: join(nested, 'csv') }, [usersSchema, { type: 'RECORD', stream: 'users', record: { id: 1 } }]);
+    await runTarget(jsonlConnector.target!, { path: join(nested, 'jsonl') }, [usersSchema, { type: 'RECORD', stream: 'users', record: { id: 1 } }]);
+    assert.equal(await readFile(join(nested, 'csv', 'users.csv'), 'utf8'), 'id,name,meta,big\n1,,,\n');
+    assert.equal(await readFile(join(nested, 'jsonl', 'users.jsonl'), 'utf8'), '{"id":1}\n');
+  });
+
+  test('jsonl overwrite: two stream names that share a file are emptied once per run, not once per stream', async () => {
+    const config = { path: dir, mode: 'overwrite' };
+    const twoNames = (id: number): SingerMessage[] => [
+      { type: 'SCHEMA', stream: 'a/b', schema: { properties: {} } },
+      { type: 'RECORD', stream: 'a/b', record: { id } },
+      { type: 'SCHEMA', stream: 'a_b', schema: { properties: {} } },
+      { type: 'RECORD', stream: 'a_b', record: { id: id + 1 } },
+    ];
+    await runTarget(jsonlConnector.target!, config, twoNames(1));
+    await runTarget(jsonlConnector.target!, config, twoNames(10));
+    assert.equal(await readFile(join(dir, 'a_b.jsonl'), 'utf8'), '{"id":10}\n{"id":11}\n');
   });
 });

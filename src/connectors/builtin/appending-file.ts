@@ -38,11 +38,15 @@ export class AppendingFile {
     readonly isNew: boolean,
   ) {}
 
-  static async open(path: string): Promise<AppendingFile> {
+  /** `emptyFirst`: what the file held is dropped (truncated once opened, then appended to as usual). */
+  static async open(path: string, opts: { emptyFirst?: boolean } = {}): Promise<AppendingFile> {
     const handle = await open(path, 'a+');
     let size: number;
     let endsWithNewline = true;
     try {
+      // Truncated on the append-mode handle rather than opened with 'w': every write still goes to
+      // the end, even when another handle appends to the same file.
+      if (opts.emptyFirst) await handle.truncate(0);
       size = (await handle.stat()).size;
       if (size > 0) {
         const last = Buffer.alloc(1);

@@ -1,5 +1,5 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { directoryPathSchema, readDirectoryPath } from '../directory-config.js';
+import { directoryPathSchema, prepareTargetDirectory, readDirectoryPath } from '../directory-config.js';
 
 export interface CsvConfig {
   path: string;
@@ -15,13 +15,23 @@ export const csvConfigSchema = {
   },
 } as const;
 
-export function readCsvConfig(config: Record<string, unknown>): CsvConfig {
-  const path = readDirectoryPath(config, 'csv');
+function readDelimiter(config: Record<string, unknown>): string {
   const delimiter = config.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length === 0 || delimiter.length > 4 || /["\r\n]/.test(delimiter)) {
     throw invalid('csv: config.delimiter must be 1 to 4 characters, without quotes or line breaks', {
       field: 'delimiter',
     });
   }
-  return { path, delimiter };
+  return delimiter;
+}
+
+export function readCsvConfig(config: Record<string, unknown>): CsvConfig {
+  const path = readDirectoryPath(config, 'csv');
+  return { path, delimiter: readDelimiter(config) };
+}
+
+/** The target's config; its directory is created when missing (after the delimiter is checked, so a bad config creates nothing). */
+export async function readCsvTargetConfig(config: Record<string, unknown>): Promise<CsvConfig> {
+  const delimiter = readDelimiter(config);
+  return { path: await prepareTargetDirectory(config, 'csv'), delimiter };
 }

@@ -1,7 +1,7 @@
 import type { TargetConnector } from '../../sdk/connector.js';
 import { writeStreams } from '../file-target.js';
 import { streamFilePath } from '../stream-files.js';
-import { readCsvConfig } from './csv-config.js';
+import { readCsvTargetConfig } from './csv-config.js';
 import { readCsvHeader } from './csv-rows.js';
 import { CsvStreamWriter } from './csv-stream-writer.js';
 import { stat } from 'node:fs/promises';
@@ -11,10 +11,10 @@ async function existingHeader(path: string, delimiter: string): Promise<string[]
   return size > 0 ? readCsvHeader(path, delimiter) : null;
 }
 
-/** Each stream appended to `<path>/<stream>.csv`, header written once per file. */
+/** Each stream appended to `<path>/<stream>.csv` (the directory created when missing), header written once per file. */
 export const csvTarget: TargetConnector = {
   async write(ctx, messages) {
-    const { path, delimiter } = readCsvConfig(ctx.config);
+    const { path, delimiter } = await readCsvTargetConfig(ctx.config);
     await writeStreams('csv', ctx, messages, async (schema) => {
       const file = streamFilePath(path, schema.stream, '.csv');
       return CsvStreamWriter.open(file, delimiter, await existingHeader(file, delimiter), schema, ctx.log);

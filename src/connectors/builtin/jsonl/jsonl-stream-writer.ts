@@ -6,8 +6,8 @@ import type { StreamWriter } from '../file-target.js';
 export class JsonlStreamWriter implements StreamWriter {
   private constructor(private readonly file: AppendingFile) {}
 
-  static async open(path: string): Promise<JsonlStreamWriter> {
-    return new JsonlStreamWriter(await AppendingFile.open(path));
+  static async open(path: string, emptyFirst = false): Promise<JsonlStreamWriter> {
+    return new JsonlStreamWriter(await AppendingFile.open(path, { emptyFirst }));
   }
 
   schema(): void {
