@@ -1,3 +1,4 @@
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 /** A small HTTP client of Sinew's own API, for the CLI. */
 export interface ApiTarget {
   url: string;
@@ -21,7 +22,7 @@ export async function callApi<T>(target: ApiTarget, method: string, path: string
     response = await fetch(`${target.url}${path}`, {
       method,
       headers: { 'x-api-key': target.key, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: body !== undefined ? stringifyJson(body) : undefined,
     });
   } catch (e) {
     throw new ApiError(0, 'UNREACHABLE', `cannot reach Sinew at ${target.url} (${(e as Error).message}); is \`sinew serve\` running?`);
@@ -40,5 +41,6 @@ export async function callApi<T>(target: ApiTarget, method: string, path: string
     throw new ApiError(response.status, code, message);
   }
   const type = response.headers.get('content-type') ?? '';
-  return (type.includes('json') ? JSON.parse(text) : text) as T;
+  // Lossless: a job's state or config may hold numbers a double cannot (bigint ids).
+  return (type.includes('json') ? parseJson(text) : text) as T;
 }

@@ -1,3 +1,4 @@
+import { stringifyJson } from '../singer/lossless-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callApi, type ApiTarget } from './api-client.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
@@ -94,11 +95,11 @@ export async function jobsCommand(args: string[]): Promise<number> {
     const created = await callApi<JobSnapshot & { s3_root: string }>(t, 'POST', `${base}/jobs`, body);
     process.stderr.write(`job ${created.job_id} created (root ${created.s3_root})\n`);
     if (values['no-follow']) {
-      process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      process.stdout.write(`${stringifyJson(created, 2)}\n`);
       return 0;
     }
     const final = await follow(t, base, created.job_id, process.stderr);
-    process.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
+    process.stdout.write(`${stringifyJson(final, 2)}\n`);
     return final.status === 'JOB_COMPLETED' ? 0 : 1;
   }
   if (sub === 'list') {
@@ -122,7 +123,7 @@ export async function jobsCommand(args: string[]): Promise<number> {
       return 0;
     }
     const job = values.follow ? await follow(t, base, jobId, process.stderr) : await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
-    process.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
+    process.stdout.write(`${stringifyJson(job, 2)}\n`);
     return 0;
   }
   throw new UsageError(JOBS_USAGE);

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { stringifyJson } from '../singer/lossless-json.js';
+import { decodeIpc, encodeIpc } from './lossless-ipc.js';
 import { nodeArgs, selfScript } from '../runtime/self-command.js';
 import type { JobPlan } from './job-plan.js';
 import type { JobProcessMessage } from './job-process-messages.js';
@@ -21,10 +21,10 @@ export function startJobProcess(plan: JobPlan, onMessage: (message: JobProcessMe
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: plan.env,
   });
-  child.on('message', onMessage);
+  child.on('message', (raw) => onMessage(decodeIpc<JobProcessMessage>(raw)));
   const exitedOnly = new Promise<JobProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const disconnected = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
   const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
-  child.send({ t: 'plan', json: stringifyJson(plan) });
+  child.send(encodeIpc({ t: 'plan', plan }));
   return { child, exited };
 }

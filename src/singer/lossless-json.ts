@@ -36,15 +36,15 @@ export function parseJson(text: string): unknown {
  * Fast path: JSON.stringify, redone losslessly only when its output shows a LosslessNumber
  * (serialized as an object with this marker key) or it threw on a bigint.
  */
-export function stringifyJson(value: unknown): string {
+export function stringifyJson(value: unknown, space?: number): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = JSON.stringify(value, null, space);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    return losslessStringify(value) as string;
+    return losslessStringify(value, undefined, space) as string;
   }
   if (text === undefined) return text as unknown as string;
-  if (text.includes('"isLosslessNumber":true')) return losslessStringify(value) as string;
+  if (text.includes('"isLosslessNumber":')) return losslessStringify(value, undefined, space) as string;
   return text;
 }

@@ -3,7 +3,7 @@
  * runs the phases, reports every status back, and exits. Connectors run as its own children; on
  * SIGTERM (cancel) it takes them down with it.
  */
-import { parseJson } from '../../singer/lossless-json.js';
+import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
 import { runJob } from './run-job.js';
@@ -11,7 +11,7 @@ import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
 
 function send(message: JobProcessMessage): void {
-  process.send?.(message);
+  process.send?.(encodeIpc(message));
 }
 
 process.on('SIGTERM', () => {
@@ -29,8 +29,8 @@ process.on('disconnect', () => {
 
 let finishing = false;
 
-process.once('message', (raw: { t: 'plan'; json: string }) => {
-  const plan = parseJson(raw.json) as JobPlan;
+process.once('message', (raw: unknown) => {
+  const { plan } = decodeIpc<{ t: 'plan'; plan: JobPlan }>(raw);
   const work = plan.mode === 'rollback' ? runRollback(plan, send).then(() => true) : runJob(plan, send);
   work.then(
     (ok) => {

@@ -1,5 +1,6 @@
 import type { RecordIdReply, RecordIdRequest, RecordIdSave } from '../record-id-messages.js';
 import type { WorkerMessage } from '../job-process-messages.js';
+import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
 
 /** What the map knows of one external id: the remote record and the hash of what was written. */
 export interface KnownRecord {
@@ -40,8 +41,8 @@ export class RecordIdChannel {
   static ofProcess(): RecordIdChannel {
     if (!process.send) throw new Error('internal: the job process has no IPC channel to its worker');
     return new RecordIdChannel(
-      (message) => process.send!(message),
-      (handler) => process.on('message', handler),
+      (message) => process.send!(encodeIpc(message)),
+      (handler) => process.on('message', (raw) => handler(decodeIpc<WorkerMessage>(raw))),
     );
   }
 
