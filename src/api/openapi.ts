@@ -38,7 +38,7 @@ export class OpenApiCollector {
         ...(r.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.schema.body } } } } : {}),
         security: r.auth === 'none' ? [] : r.auth === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }],
         responses: {
-          '200': { description: 'OK' },
+          '200': { description: 'OK', ...okContent(r.schema) },
           default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         },
       };
@@ -68,4 +68,10 @@ export class OpenApiCollector {
       },
     };
   }
+}
+
+/** The 200 answer's schema, where the route declares one. */
+function okContent(schema: Record<string, unknown>): { content?: Record<string, unknown> } {
+  const ok = (schema.response as Record<string, unknown> | undefined)?.['200'];
+  return ok ? { content: { 'application/json': { schema: ok } } } : {};
 }

@@ -1,5 +1,5 @@
 import { SinewError, notFound } from '../errors/sinew-error.js';
-import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { CatalogFlag, ConnectorDefinition } from '../model/connector-definition.js';
 import type { StoreOps } from '../store/store.js';
 import { sinewCommand } from '../runtime/self-command.js';
 import { builtinConnectors } from './builtin/registry.js';
@@ -26,6 +26,12 @@ export function connectorCommand(def: ConnectorDefinition, role: 'tap' | 'target
   return def.runtime.runtime === 'builtin' ? sinewCommand('singer', role, def.id) : def.runtime.command;
 }
 
-export function catalogFlagOf(def: ConnectorDefinition): '--catalog' | '--properties' {
+/** How a tap is given its catalog; built-ins and definitions that never said take `--catalog`. */
+export function catalogFlagOf(def: ConnectorDefinition): CatalogFlag {
   return def.runtime.runtime === 'singer' ? (def.runtime.catalog_flag ?? '--catalog') : '--catalog';
+}
+
+/** Whether a tap takes `--state`: all do, unless probing found one that does not. */
+export function acceptsStateOf(def: ConnectorDefinition): boolean {
+  return def.runtime.runtime !== 'singer' || def.runtime.accepts_state !== false;
 }

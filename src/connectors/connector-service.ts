@@ -1,41 +1,17 @@
 import type { Store } from '../store/store.js';
-import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { CatalogFlag, ConnectorDefinition } from '../model/connector-definition.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { builtinConnectors } from './builtin/registry.js';
 import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
-
-export const singerConnectorSchema = {
-  type: 'object',
-  required: ['kind', 'command'],
-  additionalProperties: false,
-  properties: {
-    kind: { type: 'string', enum: ['source', 'target', 'both'] },
-    runtime: { type: 'string', enum: ['singer'] },
-    label: { type: 'string' },
-    command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-    config_schema: { type: 'object' },
-    catalog_flag: { type: 'string', enum: ['--catalog', '--properties'] },
-    install_uri: { type: 'string' },
-    capabilities: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        discover: { type: 'boolean' },
-        incremental: { type: 'boolean' },
-        write: { type: 'boolean' },
-        native_external_id: { type: 'boolean' },
-        write_results: { type: 'boolean' },
-      },
-    },
-  },
-} as const;
+import { probeConnector } from './probe/probe-connector.js';
+import { chooseProbedFields } from './probe/probe-choice.js';
 
 export interface SingerConnectorInput {
   kind: 'source' | 'target' | 'both';
   label?: string;
   command: string[];
   config_schema?: Record<string, unknown>;
-  catalog_flag?: '--catalog' | '--properties';
+  catalog_flag?: CatalogFlag;
   install_uri?: string;
   capabilities?: Partial<ConnectorDefinition['capabilities']>;
 }
@@ -57,13 +33,20 @@ export class ConnectorService {
   async put(envId: string, id: string, input: SingerConnectorInput): Promise<ConnectorDefinition> {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
     if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
+    // Ask the executable what it takes; what the body says itself wins over what it answers.
+    const outcome = await probeConnector(input.command);
+    const probed = chooseProbedFields(
+      { kind: input.kind, discover: input.capabilities?.discover, catalog_flag: input.catalog_flag, config_schema: input.config_schema },
+      outcome,
+      new Date().toISOString(),
+    );
     const def: ConnectorDefinition = {
       id,
       kind: input.kind,
       ...(input.label ? { label: input.label } : {}),
-      config_schema: input.config_schema ?? {},
+      config_schema: probed.configSchema,
       capabilities: {
-        discover: input.capabilities?.discover ?? input.kind !== 'target',
+        discover: probed.discover,
         incremental: input.capabilities?.incremental ?? false,
         write: input.capabilities?.write ?? input.kind !== 'source',
         native_external_id: input.capabilities?.native_external_id ?? false,
@@ -73,9 +56,11 @@ export class ConnectorService {
         runtime: 'singer',
         command: input.command,
         ...(input.install_uri ? { install_uri: input.install_uri } : {}),
-        ...(input.catalog_flag ? { catalog_flag: input.catalog_flag } : {}),
+        ...(probed.catalogFlag ? { catalog_flag: probed.catalogFlag } : {}),
+        ...(probed.acceptsState === false ? { accepts_state: false } : {}),
       },
       builtin: false,
+      probe: probed.probe,
     };
     await this.store.putConnectorDefinition(envId, def);
     return def;

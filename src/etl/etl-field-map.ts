@@ -1,5 +1,6 @@
 import { buildFieldMapTransform } from '../jobs/process/field-map-transform.js';
 import type { FieldMap } from '../model/field-map.js';
+import type { Catalog } from '../singer/catalog.js';
 import type { AnyMessage } from '../singer/line-classifier.js';
 import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 
@@ -8,8 +9,8 @@ import { parseJson, stringifyJson } from '../singer/lossless-json.js';
  * script — the same rules as the ETL step without a script, because it is the same code.
  * Returns a function giving the shaped message, or null when the map drops it.
  */
-export function fieldMapper(fieldMap: FieldMap | null | undefined): (message: AnyMessage) => AnyMessage | null {
-  const transform = buildFieldMapTransform(fieldMap ?? null);
+export function fieldMapper(fieldMap: FieldMap | null | undefined, catalog: Catalog | null = null): (message: AnyMessage) => AnyMessage | null {
+  const transform = buildFieldMapTransform(fieldMap ?? null, { catalog });
   if (!transform) return (message) => message;
   return (message) => {
     const raw = Buffer.from(stringifyJson(message));
@@ -21,8 +22,12 @@ export function fieldMapper(fieldMap: FieldMap | null | undefined): (message: An
 }
 
 /** Messages shaped by a field map, dropped ones left out. */
-export async function* applyFieldMap(messages: AsyncIterable<AnyMessage> | Iterable<AnyMessage>, fieldMap: FieldMap | null | undefined): AsyncGenerator<AnyMessage> {
-  const map = fieldMapper(fieldMap);
+export async function* applyFieldMap(
+  messages: AsyncIterable<AnyMessage> | Iterable<AnyMessage>,
+  fieldMap: FieldMap | null | undefined,
+  catalog: Catalog | null = null,
+): AsyncGenerator<AnyMessage> {
+  const map = fieldMapper(fieldMap, catalog);
   for await (const message of messages) {
     const shaped = map(message);
     if (shaped !== null) yield shaped;

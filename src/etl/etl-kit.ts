@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { JOB_FILES } from '../jobs/job-root.js';
 import { buildFieldMapTransform } from '../jobs/process/field-map-transform.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { AnyMessage } from '../singer/line-classifier.js';
+import type { Catalog } from '../singer/catalog.js';
 import { parseJson } from '../singer/lossless-json.js';
 import { readSnapshotRecords, recordsToJsonl, type RecordSource, type SnapshotRecord } from '../snapshots/snapshot-lines.js';
 import { mergeIntoSnapshotFile, type MergeResult } from '../snapshots/snapshot-merge.js';
@@ -77,6 +78,8 @@ export function createEtlKit(root: string, envSource: Record<string, string | un
   let output: Promise<EtlOutputWriter> | null = null;
   const openOutput = (): Promise<EtlOutputWriter> => (output ??= EtlOutputWriter.open(paths.etlData));
   const exists = async (file: string): Promise<boolean> => fs.stat(file).then((s) => s.isFile(), () => false);
+  // The catalog the tap got: a field map keyed by tap_stream_id finds records named by their stream.
+  const catalog = readCatalog(path.join(paths.root, JOB_FILES.catalog));
 
   return {
     root: paths.root,
@@ -87,7 +90,7 @@ export function createEtlKit(root: string, envSource: Record<string, string | un
     output: openOutput,
     async passThrough(fieldMap) {
       const out = await openOutput();
-      const transform = buildFieldMapTransform(fieldMap ?? null);
+      const transform = buildFieldMapTransform(fieldMap ?? null, { catalog });
       for await (const line of readSyncLines(paths.syncOutput)) {
         const shaped = transform ? transform(line) : line.raw;
         if (shaped) {
@@ -128,10 +131,19 @@ export function createEtlKit(root: string, envSource: Record<string, string | un
         throw e;
       }
     },
-    applyFieldMap,
-    fieldMapper,
+    applyFieldMap: (messages, fieldMap) => applyFieldMap(messages, fieldMap, catalog),
+    fieldMapper: (fieldMap) => fieldMapper(fieldMap, catalog),
     async close() {
       if (output) await (await output).end();
     },
   };
+}
+
+function readCatalog(file: string): Catalog | null {
+  try {
+    return parseJson(readFileSync(file, 'utf8')) as Catalog;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { Flow, FlowDefinition } from '../model/flow.js';
+import { fieldMapSchema } from '../model/field-map.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
 import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
@@ -29,7 +30,7 @@ export const flowDefinitionSchema = {
       minProperties: 1,
       properties: { script: { type: 'string', minLength: 1 }, command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
     },
-    field_map: { type: 'object' },
+    field_map: fieldMapSchema,
     job_settings: jobSettingsSchema,
   },
 } as const;

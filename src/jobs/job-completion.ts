@@ -3,7 +3,9 @@ import { isTerminal, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { writeResultsState, type WriteSummary } from './process/write-results.js';
 import type { JobLifecycle } from './job-lifecycle.js';
-import { pruneFieldMap } from '../singer/catalog-refresh.js';
+import { canonicalFieldMap } from '../singer/field-map-keys.js';
+import { stateToCommit } from './state-commit.js';
+import type { JobPlan } from './job-plan.js';
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
 export class JobCompletion {
@@ -16,7 +18,12 @@ export class JobCompletion {
    * `beforeEnd` runs before a terminal status is recorded: the job root must be in storage by the
    * time anyone learns that the job ended.
    */
-  async apply(job: Job, message: JobProcessMessage, beforeEnd: (succeeded: boolean) => Promise<void> = async () => {}): Promise<void> {
+  async apply(
+    job: Job,
+    message: JobProcessMessage,
+    beforeEnd: (succeeded: boolean) => Promise<void> = async () => {},
+    started: Pick<JobPlan, 'inputState' | 'linkStateAtStart'> | null = null,
+  ): Promise<void> {
     switch (message.t) {
       case 'status':
         if (isTerminal(message.status)) await beforeEnd(false).catch(() => {});
@@ -28,7 +35,7 @@ export class JobCompletion {
         return;
       case 'progress':
         await this.lifecycle.patch(job.env_id, job.job_id, {
-          metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines },
+          metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines, ...(message.records ? { records: message.records } : {}) },
           resources_usage: { memoryUsage: message.memoryUsage },
         });
         return;
@@ -36,8 +43,8 @@ export class JobCompletion {
         const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
         await this.store.transaction(async (tx) => {
           const link = await tx.getLink(key);
-          // Discover keeps the field map consistent with the catalog: fields that are gone leave it.
-          if (link) await tx.putLink({ ...link, catalog: message.catalog, field_map: pruneFieldMap(link.field_map, message.catalog), updated_at: new Date().toISOString() });
+          // The field map's keys take the catalog's tap_stream_ids; nothing in it is dropped (field-map-keys.ts).
+          if (link) await tx.putLink({ ...link, catalog: message.catalog, field_map: canonicalFieldMap(link.field_map, message.catalog, false), updated_at: new Date().toISOString() });
         });
         return;
       }
@@ -48,25 +55,23 @@ export class JobCompletion {
           await this.lifecycle.transition(job.env_id, job.job_id, 'EXPORT_FAILED', { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
           return;
         }
-        await this.lifecycle.transition(
-          job.env_id,
-          job.job_id,
-          'JOB_COMPLETED',
-          {
-            metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines },
+        // Incremental state is committed only here, when the job succeeded (never for API-sourced
+        // writes), in the transaction of JOB_COMPLETED, and never backwards (state-commit.ts).
+        await this.lifecycle.transition(job.env_id, job.job_id, 'JOB_COMPLETED', async (tx) => {
+          const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
+          const link = job.tap === 'api' || message.newState === null ? null : await tx.getLink(key);
+          const commit = link
+            ? stateToCommit({ current: link.state, atStart: started ? started.linkStateAtStart : link.state, startedFrom: started?.inputState ?? null, next: message.newState })
+            : null;
+          if (link && commit && commit.state !== link.state) await tx.putLink({ ...link, state: commit.state, updated_at: new Date().toISOString() });
+          return {
+            metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines, records: message.records },
             data_sizes: message.dataSizes,
             resources_usage: { memoryUsage: message.memoryUsage },
-            message: message.message,
+            message: [message.message, commit?.note].filter(Boolean).join('; ') || null,
             ...writeJobState(job, message.writeSummary),
-          },
-          async (tx) => {
-            // Incremental state is committed only here, when the job succeeded (never for API-sourced writes).
-            if (job.tap === 'api' || message.newState === null) return;
-            const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
-            const link = await tx.getLink(key);
-            if (link) await tx.putLink({ ...link, state: message.newState, updated_at: new Date().toISOString() });
-          },
-        );
+          };
+        });
         return;
     }
   }

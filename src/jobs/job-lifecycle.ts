@@ -32,11 +32,13 @@ export class JobLifecycle {
     envId: string,
     jobId: string,
     to: JobStatus,
-    patch: JobPatch = {},
+    /** A function computes the patch inside the transaction (e.g. from the link it reads there). */
+    patch: JobPatch | ((tx: StoreOps) => Promise<JobPatch>) = {},
     alsoInTransaction?: (tx: StoreOps, job: Job) => Promise<void>,
   ): Promise<Job> {
     const job = await this.store.transaction(async (tx) => {
-      const next = await this.transitionIn(tx, await this.#locked(tx, envId, jobId), to, patch);
+      const locked = await this.#locked(tx, envId, jobId);
+      const next = await this.transitionIn(tx, locked, to, typeof patch === 'function' ? await patch(tx) : patch);
       if (alsoInTransaction) await alsoInTransaction(tx, next);
       return next;
     });

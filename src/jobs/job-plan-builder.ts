@@ -4,8 +4,10 @@ import type { Link } from '../model/link.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
-import { catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import { acceptsStateOf, catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import { describeTapCapabilities } from '../connectors/capability-note.js';
 import type { JobPlan, PlannedConnector } from './job-plan.js';
+import type { FieldMap } from '../model/field-map.js';
 import { connectorEnvironment } from './connector-environment.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 
@@ -58,27 +60,33 @@ export class JobPlanBuilder {
       target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false);
     }
 
+    // State is read now, when the job starts: a job queued behind another runs from that one's bookmarks.
+    const inputState = this.inputState(job, link ?? null, settings.force_full_sync);
+    const syncType = isWrite || Object.keys(inputState ?? {}).length === 0 ? 'full_sync' : 'incremental_sync';
+    const started: Job = { ...job, sync_type: syncType };
     return {
-      job,
+      job: started,
       workspaceDir,
       source,
       target,
-      inputState: this.inputState(job, link ?? null),
+      inputState,
+      linkStateAtStart: isWrite ? null : (link?.state ?? null),
       catalog: isWrite ? null : (link?.catalog ?? null),
-      fieldMap: job.override_field_map ?? link?.field_map ?? flow.field_map ?? null,
+      // The first map that says something: an empty one selects everything, so it defers to the next.
+      fieldMap: firstNonEmpty(job.override_field_map, link?.field_map, flow.field_map),
       selectedTables: job.override_selected_tables,
       streaming: job.streaming_job,
-      env: connectorEnvironment(job, this.apiUrl),
+      env: connectorEnvironment(started, this.apiUrl),
       settings,
       etl: flow.etl ?? null,
       deadline: Date.now() + settings.job_timeout_seconds * 1000,
     };
   }
 
-  private inputState(job: Job, link: Link | null): Record<string, unknown> | null {
+  private inputState(job: Job, link: Link | null, forceFullSync: boolean): Record<string, unknown> | null {
     // A write job's records were stored in its root's state.json when it was created.
     if (job.tap === 'api') return Object.keys(job.state).length > 0 ? job.state : null;
-    if (job.reset_source_state || job.sync_type === 'full_sync') return {};
+    if (job.reset_source_state || forceFullSync) return {};
     return link?.state ?? {};
   }
 
@@ -95,12 +103,19 @@ export class JobPlanBuilder {
       connector_id: id,
       command: connectorCommand(def, role),
       catalogFlag: catalogFlagOf(def),
+      acceptsState: acceptsStateOf(def),
       config: { ...config, ...(override ?? {}) },
       config_schema: def.config_schema ?? null,
       discover: discover && role === 'tap' && def.capabilities.discover,
       builtin: def.runtime.runtime === 'builtin',
       write_results: role === 'target' && def.capabilities.write_results === true,
       native_external_id: def.capabilities.native_external_id,
+      // A registered tap's failure says which flags it got and how they were chosen.
+      ...(role === 'tap' && def.runtime.runtime === 'singer' ? { capabilityNote: describeTapCapabilities(def, discover && def.capabilities.discover) } : {}),
     };
   }
+}
+
+function firstNonEmpty(...maps: Array<FieldMap | null | undefined>): FieldMap | null {
+  return maps.find((m): m is FieldMap => !!m && Object.keys(m).length > 0) ?? null;
 }

@@ -1,4 +1,5 @@
 import type { Catalog } from '../singer/catalog.js';
+import type { CatalogFlag } from '../model/connector-definition.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Job } from '../model/job.js';
 import type { JsonSchema } from '../singer/json-schema.js';
@@ -9,7 +10,11 @@ import type { EtlStep } from '../etl/etl-step.js';
 export interface PlannedConnector {
   connector_id: string;
   command: string[];
-  catalogFlag: '--catalog' | '--properties';
+  catalogFlag: CatalogFlag;
+  /** False for a tap that does not take `--state`. */
+  acceptsState?: boolean;
+  /** A registered tap: the flags Sinew gives it and how they were chosen, for a failed job's error. */
+  capabilityNote?: string;
   config: Record<string, unknown>;
   config_schema: JsonSchema | null;
   /** Run discover before the sync (no stored catalog, or settings ask for it). */
@@ -33,6 +38,8 @@ export interface JobPlan {
   target: PlannedConnector | null;
   /** The state the tap starts from; null when the job root's state.json already holds it (a write job's records). */
   inputState: Record<string, unknown> | null;
+  /** The link's state when the job started (read then, not when it was created); null for write jobs. */
+  linkStateAtStart: Record<string, unknown> | null;
   catalog: Catalog | null;
   fieldMap: FieldMap | null;
   selectedTables: string[] | null;

@@ -1,7 +1,8 @@
 import type { Catalog } from '../singer/catalog.js';
-import type { JobStatus } from '../model/job.js';
+import type { JobStatus, StreamRecordCounts } from '../model/job.js';
 import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
 import type { WriteSummary } from './process/write-results.js';
+import type { JobPlan } from './job-plan.js';
 
 /** Messages from a job process to its worker, over the IPC channel. */
 export type JobProcessMessage =
@@ -13,13 +14,15 @@ export type JobProcessMessage =
       /** A failed write job's results so far (and its rollback), for the job's state. */
       writeSummary?: WriteSummary;
     }
-  | { t: 'progress'; recordCount: Record<string, number>; invalidLines: number; memoryUsage: number; phase: string }
+  | { t: 'progress'; recordCount: Record<string, number>; invalidLines: number; memoryUsage: number; phase: string; records?: StreamRecordCounts }
   | { t: 'discovered'; catalog: Catalog }
   | {
       t: 'finished';
       newState: Record<string, unknown> | null;
       recordCount: Record<string, number>;
       invalidLines: number;
+      /** Records per stream at each step (synced, after ETL, exported). */
+      records: StreamRecordCounts;
       dataSizes: { sync_output: number; etl_output: number; snapshots: number; total: number };
       memoryUsage: number;
       message: string | null;
@@ -29,5 +32,5 @@ export type JobProcessMessage =
   | { t: 'rolledBack'; message: string | null; writeSummary?: WriteSummary }
   | RecordIdRequest;
 
-/** What a worker sends a job process: its plan (once, serialized losslessly), then record-id answers. */
-export type WorkerMessage = { t: 'plan'; json: string } | RecordIdReply;
+/** What a worker sends a job process: its plan (once), then record-id answers; all as lossless JSON text (lossless-ipc.ts). */
+export type WorkerMessage = { t: 'plan'; plan: JobPlan } | RecordIdReply;

@@ -1,4 +1,4 @@
-import type { FieldMap } from '../model/field-map.js';
+import { fieldMapSchema, type FieldMap } from '../model/field-map.js';
 
 /** The body of `POST /{env}/{flow}/{tenant}/jobs` (v1) and `/v2/…/jobs` (v2 adds connector_id, job_type). */
 export interface JobRequest {
@@ -35,7 +35,7 @@ export const jobRequestSchema = {
     override_end_date: { type: 'string', format: 'date-time' },
     reset_source_state: { type: 'boolean' },
     override_selected_tables: { type: 'array', items: { type: 'string', minLength: 1 } },
-    override_field_map: overrideObject,
+    override_field_map: fieldMapSchema,
     override_source_config: overrideObject,
     override_target_config: overrideObject,
     override_lifecycle_webhook: { type: 'string', format: 'uri' },

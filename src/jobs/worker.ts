@@ -12,6 +12,7 @@ import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
 import type { RecordIdRequest } from './record-id-messages.js';
 import { startJobProcess } from './job-process-child.js';
+import { encodeIpc } from './lossless-ipc.js';
 import type { JobPlan } from './job-plan.js';
 import type { WriteSummary } from './process/write-results.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
@@ -29,7 +30,7 @@ const ROLLBACK_LIMIT_MS = 10 * 60_000;
 /** Answers a job process's record-id request (unless it is gone by then). */
 function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
   return recordIds.answer(request, (reply) => {
-    if (child.connected) child.send(reply);
+    if (child.connected) child.send(encodeIpc(reply));
   });
 }
 
@@ -205,6 +206,8 @@ export class Worker implements BackgroundRole {
     const workspace = await envStorage.openWorkspace(job.s3_root);
     try {
       const plan = await planBuilder.build(job, workspace.dir);
+      // Whether it syncs incrementally is known only now, from the link's state as the job starts.
+      if (plan.job.sync_type !== job.sync_type) await lifecycle.patch(job.env_id, job.job_id, { sync_type: plan.job.sync_type });
       const snapshots = await JobSnapshots.stage({
         storage: envStorage,
         tenant: job.tenant,
@@ -233,7 +236,7 @@ export class Worker implements BackgroundRole {
           message.t === 'recordIds'
             ? () => answer(child, recordIds, message)
             : // What the job reports next (its end, above all) comes after the ids it wrote are kept.
-              () => recordIds.flush().then(() => this.completion.apply(job, message, beforeEnd));
+              () => recordIds.flush().then(() => this.completion.apply(plan.job, message, beforeEnd, plan));
         chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       run.child = child;

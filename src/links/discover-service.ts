@@ -6,13 +6,16 @@ import type { Store } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
 import type { OutboxEvent } from '../model/event.js';
 import type { Catalog } from '../singer/catalog.js';
-import { carrySelections, pruneFieldMap } from '../singer/catalog-refresh.js';
+import { carrySelections } from '../singer/catalog-refresh.js';
+import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { runDiscover } from '../singer/singer-process.js';
 import { hostEnvironment } from '../jobs/connector-environment.js';
 import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import { howDecided } from '../connectors/capability-note.js';
+import { SinewError } from '../errors/sinew-error.js';
 import { linkKeyString } from '../model/link.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Logger } from 'pino';
@@ -49,6 +52,9 @@ export class DiscoverService {
     if (!link) throw new Error('link vanished');
     const def = await resolveConnector(this.store, key.env_id, key.connector_id);
     const command = connectorCommand(def, 'tap');
+    if (!def.capabilities.discover) {
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, { connector_id: def.id });
+    }
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
     await this.store.insertEvent(this.eventRow(key, 'DISCOVER_STARTED'));
@@ -70,7 +76,7 @@ export class DiscoverService {
           if (fresh) {
             // Selections survive the refresh; the field map loses what the catalog no longer has.
             const merged = carrySelections(catalog, fresh.catalog);
-            await tx.putLink({ ...fresh, catalog: merged, field_map: pruneFieldMap(fresh.field_map, merged), updated_at: new Date().toISOString() });
+            await tx.putLink({ ...fresh, catalog: merged, field_map: canonicalFieldMap(fresh.field_map, merged, false), updated_at: new Date().toISOString() });
           }
           await tx.insertEvent(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });

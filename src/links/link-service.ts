@@ -1,3 +1,4 @@
+import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import type { Store } from '../store/store.js';
 import type { Link, LinkKey, LinkRole } from '../model/link.js';
 import type { FieldMap } from '../model/field-map.js';
@@ -99,7 +100,7 @@ export class LinkService {
       const link: Link = {
         ...key,
         config_encrypted: sealJson(this.box, config),
-        field_map: input.field_map !== undefined ? input.field_map : (existing?.field_map ?? null),
+        field_map: input.field_map !== undefined ? canonicalFieldMap(input.field_map, existing?.catalog ?? null, true) : (existing?.field_map ?? null),
         // The catalog (and the tenant's selections in it) stays; the next discover refreshes it and
         // carries the selections over (src/singer/catalog-refresh.ts).
         catalog: existing?.catalog ?? null,

@@ -14,3 +14,22 @@ export interface StreamFieldMap {
 }
 
 export type FieldMap = Record<string, StreamFieldMap>;
+
+/** JSON Schema of a field map, for every body that carries one (links, jobs, flows). */
+export const fieldMapSchema = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      selected: { type: 'boolean' },
+      fields: { type: 'object', additionalProperties: { type: ['boolean', 'string'] } },
+      rename: { type: 'string', minLength: 1 },
+      values: { type: 'object', additionalProperties: true },
+      replication_key: { type: 'string', minLength: 1 },
+      replication_method: { type: 'string', enum: ['FULL_TABLE', 'INCREMENTAL'] },
+    },
+  },
+} as const;
+
+export const nullableFieldMapSchema = { ...fieldMapSchema, type: ['object', 'null'] } as const;

@@ -57,7 +57,7 @@ export interface Job {
   task_definition: { id: string; memory: number; cpu: number };
   discover_install_uri: string | null;
   target_install_uri: string | null;
-  metrics: { recordCount: Record<string, number>; invalidLines?: number };
+  metrics: { recordCount: Record<string, number>; invalidLines?: number; records?: StreamRecordCounts };
   data_sizes: { sync_output: number; etl_output: number; snapshots: number; total: number };
   last_updated: string;
   error: string | null;
@@ -69,6 +69,17 @@ export interface Job {
   link_connector: string;
   /** AES-GCM ciphertext of the job's override configs in clear (internal; never in API answers). */
   sealed_overrides: string | null;
+}
+
+/**
+ * Records per stream at each step, keyed by the stream name at that step (a field map may rename):
+ * `synced` from the tap, `after_etl` in the ETL output, `exported` handed to the target (the whole
+ * ETL output once the target exited 0; what a streaming job piped).
+ */
+export interface StreamRecordCounts {
+  synced: Record<string, number>;
+  after_etl: Record<string, number>;
+  exported: Record<string, number>;
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([

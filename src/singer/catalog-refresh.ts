@@ -1,4 +1,3 @@
-import type { FieldMap } from '../model/field-map.js';
 import type { Catalog, CatalogMetadataEntry, CatalogStream } from './catalog.js';
 
 const crumbKey = (breadcrumb: string[]): string => JSON.stringify(breadcrumb);
@@ -35,21 +34,4 @@ export function carrySelections(fresh: Catalog, previous: Catalog | null): Catal
       return { ...stream, metadata };
     }),
   };
-}
-
-/** The field map with streams and fields that the catalog no longer has left out (discover keeps them consistent). */
-export function pruneFieldMap(fieldMap: FieldMap | null, catalog: Catalog): FieldMap | null {
-  if (!fieldMap) return fieldMap;
-  const fields = new Map(catalog.streams.map((s) => [s.tap_stream_id, new Set(Object.keys(((s.schema ?? {}) as { properties?: object }).properties ?? {}))]));
-  const out: FieldMap = {};
-  for (const [stream, map] of Object.entries(fieldMap)) {
-    const known = fields.get(stream);
-    if (!known) continue;
-    if (!map.fields) {
-      out[stream] = map;
-      continue;
-    }
-    out[stream] = { ...map, fields: Object.fromEntries(Object.entries(map.fields).filter(([f]) => known.has(f))) };
-  }
-  return out;
 }

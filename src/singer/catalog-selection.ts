@@ -1,43 +1,13 @@
-import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
+import type { StreamFieldMap } from '../model/field-map.js';
 import type { Catalog, CatalogMetadataEntry, CatalogStream } from './catalog.js';
+import { StreamSelection, type SelectionInput } from './stream-selection.js';
+import { entryAt, isStreamSelected, metadataAt } from './catalog-metadata.js';
 
-export interface SelectionInput {
-  /** The job's `override_selected_tables`: when given, exactly these streams are selected. */
-  streams?: string[] | null;
-  fieldMap?: FieldMap | null;
-}
+export { isStreamSelected };
+
+export type { SelectionInput };
 
 type Metadata = Record<string, unknown>;
-
-function streamNames(stream: CatalogStream): string[] {
-  return [stream.tap_stream_id, stream.stream].filter((n): n is string => typeof n === 'string');
-}
-
-function entryAt(entries: CatalogMetadataEntry[], breadcrumb: string[]): CatalogMetadataEntry | undefined {
-  return entries.find(
-    (e) => Array.isArray(e.breadcrumb) && e.breadcrumb.length === breadcrumb.length && e.breadcrumb.every((b, i) => b === breadcrumb[i]),
-  );
-}
-
-function metadataAt(stream: CatalogStream, breadcrumb: string[]): Metadata {
-  return entryAt(stream.metadata ?? [], breadcrumb)?.metadata ?? {};
-}
-
-function fieldMapEntry(fieldMap: FieldMap, stream: CatalogStream): StreamFieldMap | undefined {
-  for (const name of streamNames(stream)) if (Object.hasOwn(fieldMap, name)) return fieldMap[name];
-  return undefined;
-}
-
-/**
- * Whether a stream is selected: explicit `selected` at breadcrumb [] wins, then the legacy
- * stream-level `selected`, then the tap's `selected-by-default` (Meltano SDK behaviour).
- */
-export function isStreamSelected(stream: CatalogStream): boolean {
-  const top = metadataAt(stream, []);
-  if (typeof top.selected === 'boolean') return top.selected;
-  if (typeof stream.selected === 'boolean') return stream.selected;
-  return top['selected-by-default'] === true;
-}
 
 export function selectedStreams(catalog: Catalog): CatalogStream[] {
   return catalog.streams.filter(isStreamSelected);
@@ -66,14 +36,8 @@ function hasExplicitSelection(catalog: Catalog): boolean {
   return catalog.streams.some((s) => typeof metadataAt(s, []).selected === 'boolean' || typeof s.selected === 'boolean');
 }
 
-function wantsStream(stream: CatalogStream, input: SelectionInput, keepExisting: boolean): boolean {
-  if (input.streams) return streamNames(stream).some((n) => input.streams!.includes(n));
-  const fieldMap = input.fieldMap ?? {};
-  if (Object.keys(fieldMap).length > 0) {
-    const entry = fieldMapEntry(fieldMap, stream);
-    return entry !== undefined && entry.selected !== false;
-  }
-  return keepExisting ? isStreamSelected(stream) : true;
+function wantsStream(stream: CatalogStream, selection: StreamSelection, keepExisting: boolean): boolean {
+  return selection.chosen(stream.tap_stream_id) ?? (keepExisting ? isStreamSelected(stream) : true);
 }
 
 function replicationKey(stream: CatalogStream, entry: StreamFieldMap | undefined): string | undefined {
@@ -98,27 +62,28 @@ function replicationKey(stream: CatalogStream, entry: StreamFieldMap | undefined
  * needs them, and the ETL step applies the field map's final shape anyway.
  */
 export function applySelection(catalog: Catalog, input: SelectionInput): Catalog {
-  const keepExisting = !input.streams && Object.keys(input.fieldMap ?? {}).length === 0 && hasExplicitSelection(catalog);
+  const selection = new StreamSelection(catalog, input);
+  const keepExisting = !selection.hasChoice && hasExplicitSelection(catalog);
   return {
     ...catalog,
-    streams: catalog.streams.map((stream) => selectStream(stream, input, keepExisting)),
+    streams: catalog.streams.map((stream) => selectStream(stream, selection, keepExisting)),
   };
 }
 
-function selectStream(stream: CatalogStream, input: SelectionInput, keepExisting: boolean): CatalogStream {
+function selectStream(stream: CatalogStream, selection: StreamSelection, keepExisting: boolean): CatalogStream {
   const entries: CatalogMetadataEntry[] = (stream.metadata ?? []).map((e) => ({ breadcrumb: [...e.breadcrumb], metadata: { ...e.metadata } }));
   const upsert = (breadcrumb: string[], values: Metadata): void => {
     const existing = entryAt(entries, breadcrumb);
     if (existing) Object.assign(existing.metadata, values);
     else entries.push({ breadcrumb, metadata: values });
   };
-  const selected = wantsStream(stream, input, keepExisting);
+  const selected = wantsStream(stream, selection, keepExisting);
   if (!selected) {
     upsert([], { selected: false });
     return { ...stream, selected: false, metadata: entries };
   }
 
-  const entry = fieldMapEntry(input.fieldMap ?? {}, stream);
+  const entry = selection.entry(stream.tap_stream_id)?.entry;
   const key = replicationKey(stream, entry);
   const forced = metadataAt(stream, [])['forced-replication-method'];
   const method = entry?.replication_method ?? (typeof forced === 'string' ? forced : key ? 'INCREMENTAL' : 'FULL_TABLE');
@@ -127,13 +92,16 @@ function selectStream(stream: CatalogStream, input: SelectionInput, keepExisting
   upsert([], streamMetadata);
 
   const fields = entry?.fields && Object.keys(entry.fields).length > 0 ? entry.fields : null;
+  // The ETL step's rule (field-map-transform.ts): with any field kept by name, only those; a map of
+  // only `false` entries leaves out just those.
+  const keepsByName = fields !== null && Object.values(fields).some((v) => v !== false);
   const keyProperties = new Set<string>([...(stream.key_properties ?? []), ...(key ? [key] : [])]);
   for (const name of propertyNames(stream)) {
     const md = metadataAt(stream, ['properties', name]);
     let wanted: boolean;
     if (md.inclusion === 'automatic' || keyProperties.has(name)) wanted = true;
     else if (md.inclusion === 'unsupported') wanted = false;
-    else if (fields) wanted = fields[name] !== undefined && fields[name] !== false;
+    else if (fields) wanted = keepsByName ? fields[name] !== undefined && fields[name] !== false : fields[name] !== false;
     else wanted = keepExisting && typeof md.selected === 'boolean' ? md.selected : true;
     upsert(['properties', name], { selected: wanted });
   }

@@ -4,6 +4,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { SinewError } from '../errors/sinew-error.js';
 import type { Catalog } from './catalog.js';
 import { parseJson } from './lossless-json.js';
+import { jsonOutputCandidates } from './json-output.js';
+import type { CatalogFlag } from '../model/connector-definition.js';
 import { BoundedLog, type StderrLogLimits } from './bounded-log.js';
 
 export interface SingerProcessOptions {
@@ -175,14 +177,19 @@ export interface TapArgsOptions {
   configPath: string;
   statePath?: string | null;
   catalogPath?: string | null;
-  /** Newer taps read `--catalog`; older ones (e.g. some singer-io taps) `--properties`. */
-  catalogFlag?: '--catalog' | '--properties';
+  /** Newer taps read `--catalog`; older ones (e.g. some singer-io taps) `--properties`; `none` takes no catalog. */
+  catalogFlag?: CatalogFlag;
+  /** False for a tap that does not take `--state` (an unknown argument would stop it). */
+  acceptsState?: boolean;
 }
 
 export function tapArgs(opts: TapArgsOptions): string[] {
   const args = ['--config', opts.configPath];
-  if (opts.statePath) args.push('--state', opts.statePath);
-  if (opts.catalogPath) args.push(opts.catalogFlag ?? '--catalog', opts.catalogPath);
+  if (opts.statePath && opts.acceptsState !== false) args.push('--state', opts.statePath);
+  if (!opts.catalogPath) return args;
+  const flag = opts.catalogFlag ?? '--catalog';
+  if (flag === 'both') args.push('--catalog', opts.catalogPath, '--properties', opts.catalogPath);
+  else if (flag !== 'none') args.push(flag, opts.catalogPath);
   return args;
 }
 
@@ -238,16 +245,10 @@ export async function runDiscover(opts: RunDiscoverOptions): Promise<Catalog> {
   }
 }
 
-/**
- * The catalog a tap printed. Some taps log to stdout before the JSON; when the whole output is
- * not JSON, we retry from the first line that starts with `{`.
- */
+/** The catalog a tap printed (some taps log to stdout before the JSON). */
 function parseCatalogOutput(text: string, stderrTail: string[]): Catalog {
-  const attempts = [text];
-  const firstBrace = text.search(/^\s*\{/m);
-  if (firstBrace > 0) attempts.push(text.slice(firstBrace));
   let lastError: unknown;
-  for (const attempt of attempts) {
+  for (const attempt of jsonOutputCandidates(text)) {
     try {
       const value = parseJson(attempt) as Catalog;
       if (typeof value !== 'object' || value === null || !Array.isArray(value.streams)) {

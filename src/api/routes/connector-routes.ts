@@ -1,19 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
-import { singerConnectorSchema, type SingerConnectorInput } from '../../connectors/connector-service.js';
+import type { SingerConnectorInput } from '../../connectors/connector-service.js';
+import { connectorDefinitionSchema, singerConnectorSchema } from '../../connectors/connector-definition-schema.js';
 import { envParams } from './route-params.js';
 
 const connectorParams = { type: 'object', required: ['env', 'id'], properties: { env: { type: 'string' }, id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
 
 /** Connector definitions: built-ins listed read-only, Singer executables registered per environment. */
 export function registerConnectorRoutes(app: FastifyInstance, s: SinewServices): void {
-  app.get<{ Params: { env: string } }>('/:env/connectors', { schema: { params: envParams }, config: { summary: 'List connector definitions' } }, async (req) => s.connectors.list(req.params.env));
-  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams }, config: { summary: 'One connector definition' } }, async (req) =>
+  app.get<{ Params: { env: string } }>('/:env/connectors', { schema: { params: envParams, response: { 200: { type: 'array', items: connectorDefinitionSchema } } }, config: { summary: 'List connector definitions' } }, async (req) => s.connectors.list(req.params.env));
+  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams, response: { 200: connectorDefinitionSchema } }, config: { summary: 'One connector definition' } }, async (req) =>
     s.connectors.get(req.params.env, req.params.id),
   );
   app.put<{ Params: { env: string; id: string }; Body: SingerConnectorInput }>(
     '/:env/connectors/:id',
-    { schema: { params: connectorParams, body: singerConnectorSchema }, config: { summary: 'Register a Singer tap or target' } },
+    {
+      schema: { params: connectorParams, body: singerConnectorSchema, response: { 200: connectorDefinitionSchema } },
+      // Registering runs the executable with --about --format=json and --help (10 s at most each).
+      config: { summary: 'Register a Singer tap or target; probes what it takes' },
+    },
     async (req) => s.connectors.put(req.params.env, req.params.id, req.body),
   );
   app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams }, config: { summary: 'Remove a registered connector' } }, async (req, reply) => {

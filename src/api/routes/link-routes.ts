@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 import type { LinkKey, LinkRole } from '../../model/link.js';
-import type { FieldMap } from '../../model/field-map.js';
+import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
 
@@ -16,7 +16,7 @@ const bodies = {
     additionalProperties: false,
     properties: {
       source: { type: 'object', required: ['tap'], additionalProperties: false, properties: { tap: { type: 'string', minLength: 1 }, config } },
-      field_map: optionalObject,
+      field_map: nullableFieldMapSchema,
       schedule: optionalObject,
     },
   },
@@ -26,7 +26,7 @@ const bodies = {
     additionalProperties: false,
     properties: {
       target: { type: 'object', required: ['target'], additionalProperties: false, properties: { target: { type: 'string', minLength: 1 }, config } },
-      field_map: optionalObject,
+      field_map: nullableFieldMapSchema,
       schedule: optionalObject,
     },
   },
@@ -34,7 +34,7 @@ const bodies = {
     type: 'object',
     required: ['connector_id'],
     additionalProperties: false,
-    properties: { connector_id: { type: 'string', minLength: 1 }, config, field_map: optionalObject, schedule: optionalObject },
+    properties: { connector_id: { type: 'string', minLength: 1 }, config, field_map: nullableFieldMapSchema, schedule: optionalObject },
   },
 } as const;
 

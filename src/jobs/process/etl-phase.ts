@@ -1,30 +1,57 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { FieldMap } from '../../model/field-map.js';
 import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
+import type { Catalog } from '../../singer/catalog.js';
+import { isStreamSelected } from '../../singer/catalog-selection.js';
+import type { StreamSelection } from '../../singer/stream-selection.js';
 import { JOB_FILES } from '../job-root.js';
-import { buildFieldMapTransform } from './field-map-transform.js';
+import { buildSelectionTransform } from './field-map-transform.js';
 import { LineBatchWriter } from './line-batch-writer.js';
+import { PhaseFailure } from './phase-failure.js';
+
+/** What the pass-through ETL did per stream. */
+export interface PassThroughCounts {
+  /** RECORDs in the ETL output, by output stream name. */
+  afterEtl: Record<string, number>;
+  /** RECORDs of streams the job did not select that were left out, by the name the tap gave. */
+  leftOut: Record<string, number>;
+}
 
 /**
- * ETL without a script: `sync-output/data.singer` → `etl-output/data.singer`, shaped by the field map.
- * With no map the bytes are copied as they are (numbers and all), line by line, never whole.
+ * ETL without a script: `sync-output/data.singer` → `etl-output/data.singer`, shaped by the field
+ * map. With nothing chosen the bytes are copied as they are (numbers and all), never whole.
+ * A selected stream cannot lose records here: the check after the copy fails the ETL step rather
+ * than let a job complete with fewer records than it synced (see assertNothingLost).
  */
-export async function runPassThroughEtl(jobRoot: string, fieldMap: FieldMap | null): Promise<void> {
-  const transform = buildFieldMapTransform(fieldMap);
+export async function runPassThroughEtl(jobRoot: string, selection: StreamSelection, synced: Record<string, number>, tapCatalog: Catalog | null): Promise<PassThroughCounts> {
+  const transform = buildSelectionTransform(selection);
   if (!transform) {
     // Nothing to shape: the sync output holds only valid Singer lines already, so a copy is exact.
     await fs.copyFile(path.join(jobRoot, JOB_FILES.syncData), path.join(jobRoot, JOB_FILES.etlData));
-    return;
+    return { afterEtl: { ...synced }, leftOut: {} };
   }
+  const kept: Record<string, number> = {};
+  const leftOut: Record<string, number> = {};
+  const afterEtl: Record<string, number> = {};
+  const seen = new Set<string>();
   const input = createReadStream(path.join(jobRoot, JOB_FILES.syncData), { highWaterMark: 1024 * 1024 });
   const out = new LineBatchWriter([createWriteStream(path.join(jobRoot, JOB_FILES.etlData))]);
   for await (const batch of readLineBatches(input)) {
     for (const raw of batch) {
       const classified = classifyLine(raw);
-      const line = classified.kind === 'message' ? transform(classified) : null;
+      if (classified.kind !== 'message') continue;
+      if (classified.stream !== null) seen.add(classified.stream);
+      const line = transform(classified);
+      if (classified.type === 'RECORD' && classified.stream !== null) {
+        const counts = line ? kept : leftOut;
+        counts[classified.stream] = (counts[classified.stream] ?? 0) + 1;
+        if (line) {
+          const name = selection.entry(classified.stream)?.entry.rename ?? classified.stream;
+          afterEtl[name] = (afterEtl[name] ?? 0) + 1;
+        }
+      }
       if (line) {
         const wait = out.write(line);
         if (wait) await wait;
@@ -32,4 +59,35 @@ export async function runPassThroughEtl(jobRoot: string, fieldMap: FieldMap | nu
     }
   }
   await out.end();
+  assertNothingLost({ selection, synced, kept, seen, tapCatalog });
+  return { afterEtl, leftOut };
+}
+
+/**
+ * Records may leave the ETL step only as a stream the job did not select. Two ways a selected
+ * stream could still vanish, each a failed job, never a silent success:
+ * - a stream the catalog handed to the tap selected lost records here;
+ * - a stream lost all its records while a field-map key matched no stream of the sync (a map keyed
+ *   by a name the records do not carry).
+ */
+function assertNothingLost(args: { selection: StreamSelection; synced: Record<string, number>; kept: Record<string, number>; seen: Set<string>; tapCatalog: Catalog | null }): void {
+  const { selection, synced, kept, seen, tapCatalog } = args;
+  const seenIds = new Set([...seen].map((s) => selection.names.canonical(s)));
+  const unmatchedKeys = Object.keys(selection.input.fieldMap ?? {}).filter((k) => !seenIds.has(selection.names.canonical(k)));
+  for (const [stream, count] of Object.entries(synced)) {
+    const passed = kept[stream] ?? 0;
+    if (count === 0 || passed === count) continue;
+    const catalogStream = tapCatalog ? selection.names.streamOf(stream) : undefined;
+    const selectedAtTap = catalogStream !== undefined && isStreamSelected(catalogStream);
+    if (selectedAtTap) {
+      throw new PhaseFailure('ETL_FAILED', `stream "${stream}" was selected at the tap and synced ${count} record(s), but only ${passed} passed the field map; nothing was exported`);
+    }
+    if (passed === 0 && unmatchedKeys.length > 0) {
+      const keys = unmatchedKeys.map((k) => `"${k}"`).join(', ');
+      throw new PhaseFailure(
+        'ETL_FAILED',
+        `stream "${stream}" synced ${count} record(s) and the field map kept none: the map has no entry for it, and its key(s) ${keys} matched no stream of this sync (key a field map by a stream's tap_stream_id or its stream name)`,
+      );
+    }
+  }
 }

@@ -1,11 +1,11 @@
 import type { FieldMap, StreamFieldMap } from '../../model/field-map.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { ClassifiedLine } from '../../singer/line-classifier.js';
+import type { Catalog } from '../../singer/catalog.js';
+import { StreamSelection } from '../../singer/stream-selection.js';
 
 type MessageLine = Extract<ClassifiedLine, { kind: 'message' }>;
 export type LineTransform = (line: MessageLine) => Buffer | null;
-
-const isEmptyMap = (m: FieldMap | null | undefined): boolean => !m || Object.keys(m).length === 0;
 
 /** `fields` keeps only its non-false entries when it has any; a map of only `false` entries drops just those. */
 function fieldPlan(map: StreamFieldMap): { keep: Map<string, string> | null; drop: Set<string> } {
@@ -37,17 +37,24 @@ function fixedValueSchema(value: unknown): Record<string, unknown> {
 
 /**
  * The ETL step without a script: selects streams and fields, renames them, adds fixed values.
- * Returns null when the map changes nothing, so the caller copies raw bytes (and numbers stay exact).
+ * Streams are found by any of their names (StreamSelection), with the same answer the catalog
+ * handed to the tap got. Returns null when nothing is chosen, so the caller copies raw bytes (and
+ * numbers stay exact).
  */
-export function buildFieldMapTransform(fieldMap: FieldMap | null): LineTransform | null {
-  if (isEmptyMap(fieldMap)) return null;
-  const map = fieldMap!;
-  const plans = new Map(Object.entries(map).map(([stream, m]) => [stream, fieldPlan(m)]));
+export function buildFieldMapTransform(fieldMap: FieldMap | null, context: { catalog?: Catalog | null; streams?: string[] | null } = {}): LineTransform | null {
+  return buildSelectionTransform(new StreamSelection(context.catalog ?? null, { fieldMap, streams: context.streams ?? null }));
+}
+
+export function buildSelectionTransform(selection: StreamSelection): LineTransform | null {
+  if (!selection.hasChoice) return null;
+  const plans = new Map<StreamFieldMap, ReturnType<typeof fieldPlan>>();
+  const planOf = (m: StreamFieldMap) => plans.get(m) ?? plans.set(m, fieldPlan(m)).get(m)!;
   return (line) => {
     if (line.stream === null) return line.raw;
-    const streamMap = map[line.stream];
-    if (!streamMap || streamMap.selected === false) return null;
-    const plan = plans.get(line.stream)!;
+    if (selection.chosen(line.stream) === false) return null;
+    const streamMap = selection.entry(line.stream)?.entry;
+    if (!streamMap) return line.raw;
+    const plan = planOf(streamMap);
     const changesShape = plan.keep !== null || plan.drop.size > 0 || streamMap.values !== undefined;
     if (!changesShape && !streamMap.rename) return line.raw;
     const message = { ...(line.message() as unknown as Record<string, unknown>) };

@@ -15,3 +15,9 @@ export class PhaseFailure extends Error {
 export function feedingFailed(writeError: Error): PhaseFailure {
   return new PhaseFailure('EXPORT_FAILED', `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`);
 }
+
+/** A failed discover or sync also names the tap's flags and how they were chosen (`tapNote`). */
+export function failureMessage(failure: PhaseFailure, tapNote: string | undefined): string {
+  const tapPhase = failure.status === 'DISCOVER_FAILED' || failure.status === 'SYNC_FAILED';
+  return tapNote && tapPhase ? `${failure.message}\n${tapNote}` : failure.message;
+}

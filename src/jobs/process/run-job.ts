@@ -1,7 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../../singer/catalog.js';
-import { applySelection } from '../../singer/catalog-selection.js';
+import { applySelection, isStreamSelected } from '../../singer/catalog-selection.js';
+import { StreamSelection } from '../../singer/stream-selection.js';
+import type { StreamRecordCounts } from '../../model/job.js';
+import { buildSelectionTransform } from './field-map-transform.js';
+import { countRecords, shapedCounts } from './stream-record-counts.js';
 import { carrySelections } from '../../singer/catalog-refresh.js';
 import { runDiscover, tapArgs } from '../../singer/singer-process.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
@@ -14,7 +18,7 @@ import { runPassThroughEtl } from './etl-phase.js';
 import { runEtlScript } from '../../etl/run-etl-script.js';
 import { runExportPhase } from './export-phase.js';
 import { JobLog } from './job-log.js';
-import { PhaseFailure } from './phase-failure.js';
+import { PhaseFailure, failureMessage } from './phase-failure.js';
 import { StreamTally } from './record-counter.js';
 import { runStreamingPhase } from './streaming-phase.js';
 import { runSyncPhase } from './sync-phase.js';
@@ -44,8 +48,10 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     log.write(`status ${s}${extra.error ? `: ${extra.error}` : ''}`);
     report({ t: 'status', status: s, ...extra });
   };
+  // Records per stream at each step; `synced` is the tally's own count, filled as the tap writes.
+  const records: StreamRecordCounts = { synced: tally.recordCount, after_etl: {}, exported: {} };
   const progress = setInterval(() => {
-    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
   }, PROGRESS_EVERY_MS);
   const secrets = await SecretFiles.create();
   // A write target's per-record results: the export-details file and the job's summary.
@@ -85,15 +91,27 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
       report({ t: 'discovered', catalog });
       status('DISCOVER_SUCCESS');
     }
+    const choice = { streams: plan.selectedTables, fieldMap: plan.fieldMap };
+    // A name that could mean two streams is never guessed: the job would move the wrong table.
+    const ambiguous = new StreamSelection(catalog, choice).ambiguityProblem();
+    if (ambiguous) throw new PhaseFailure('SYNC_FAILED', `the job's stream selection is ambiguous: ${ambiguous}`);
+    const selected = catalog ? applySelection(catalog, choice) : null;
+    // One answer to "which streams, which fields" for the sync and the ETL step, read from the catalog
+    // the tap gets (a record's plain name means the selected stream that has it).
+    const selection = new StreamSelection(selected, choice);
+    // override_selected_tables binds taps that take no catalog (or ignore it) too: left out at the sync.
+    if (plan.selectedTables) tally.excludeStreams((stream) => selection.chosen(stream) === false);
     let catalogPath: string | undefined;
-    if (catalog) {
-      const selected = applySelection(catalog, { streams: plan.selectedTables, fieldMap: plan.fieldMap });
+    if (selected) {
+      if (selection.hasChoice && !selected.streams.some(isStreamSelected)) {
+        throw new PhaseFailure('SYNC_FAILED', "the job's field map or override_selected_tables selects no stream of the tap's catalog");
+      }
       catalogPath = path.join(root, JOB_FILES.catalog);
       await fs.writeFile(catalogPath, `${stringifyJson(selected)}\n`);
     }
     const tapRun = {
       command: plan.source.command,
-      args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag }),
+      args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag, acceptsState: plan.source.acceptsState }),
       cwd: root,
       env: plan.env,
       logLimits,
@@ -102,7 +120,8 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {
-      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'), writeResults, resolution ?? undefined);
+      await runStreamingPhase(tapRun, targetRun, root, tally, () => status('EXPORT_STARTED'), writeResults, resolution ?? undefined, buildSelectionTransform(selection));
+      records.exported = shapedCounts(selection, tally.recordCount);
     } else {
       await runSyncPhase(tapRun, root, tally);
       status('SYNC_SUCCESS');
@@ -118,16 +137,21 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
             memoryMb: plan.settings.etl_memory_mb,
             logFile: path.join(root, JOB_FILES.etlLog),
           });
+          records.after_etl = await countRecords(path.join(root, JOB_FILES.etlData));
         } else {
-          await runPassThroughEtl(root, plan.fieldMap);
+          const counts = await runPassThroughEtl(root, selection, tally.recordCount, selected);
+          records.after_etl = counts.afterEtl;
+          for (const [stream, n] of Object.entries(counts.leftOut)) log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out`);
         }
       } catch (e) {
-        throw new PhaseFailure('ETL_FAILED', (e as Error).message);
+        throw e instanceof PhaseFailure ? e : new PhaseFailure('ETL_FAILED', (e as Error).message);
       }
       status('ETL_SUCCESS');
       if (targetRun) {
         status('EXPORT_STARTED');
         await runExportPhase(targetRun, root, writeResults, resolution ?? undefined);
+        // The target took the whole ETL output in and exited 0.
+        records.exported = { ...records.after_etl };
       }
     }
     if (channel) {
@@ -140,12 +164,14 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     const writeSummary = await writeResults.finish();
     if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
+    for (const [stream, n] of Object.entries(tally.leftOut)) log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out at the sync`);
     log.write('finished');
     report({
       t: 'finished',
       newState: tally.lastState,
       recordCount: tally.recordCount,
       invalidLines: tally.invalidLines,
+      records,
       dataSizes: await measureDataSizes(root),
       memoryUsage: sampleMemory(),
       message: tally.invalidLines > 0 ? `${tally.invalidLines} non-Singer line(s) on the tap's stdout were skipped` : null,
@@ -154,7 +180,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     return true;
   } catch (e) {
     const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
-    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase });
+    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
     let rollback: string | null = null;
     if (resolution && targetRun && plan.settings.rollback_on_failure) {
       log.write('rolling back what this job wrote (roll back on failure)');
@@ -166,7 +192,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     await channel?.settled().catch((e: Error) => log.write(`could not update the record-id map: ${e.message}`));
     // Before the terminal status (which publishes the job root): a failed run keeps the results it had.
     const writeSummary = await writeResults.finish().catch(() => null);
-    status(failure.status, { error: failure.message, ...(rollback ? { message: rollback } : {}), ...(writeSummary ? { writeSummary } : {}) });
+    status(failure.status, { error: failureMessage(failure, plan.source.capabilityNote), ...(rollback ? { message: rollback } : {}), ...(writeSummary ? { writeSummary } : {}) });
     return false;
   } finally {
     clearInterval(progress);

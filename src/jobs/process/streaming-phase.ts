@@ -5,19 +5,20 @@ import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { runHeldBackRounds } from './export-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
-import { PhaseFailure } from './phase-failure.js';
 import type { StreamTally } from './record-counter.js';
-import { assertTapSucceeded, pumpTapOutput } from './sync-phase.js';
+import { assertTapSucceeded, pumpTapOutput, readFailure } from './sync-phase.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
 import type { WriteResultCollector } from './write-results.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
+import type { LineTransform } from './field-map-transform.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
  * (no ETL step) while the sync output is still written to `sync-output/`. With the record-id map
  * in play the records pass through it on their way, and what it held back goes to the target in
- * further rounds afterwards, as in the export phase.
+ * further rounds afterwards, as in the export phase. With no ETL step, the field map shapes the
+ * lines here (`shape`), so what the map leaves out never reaches the target.
  */
 export async function runStreamingPhase(
   tapRun: ConnectorRun,
@@ -27,6 +28,7 @@ export async function runStreamingPhase(
   onBothStarted: () => void,
   results?: WriteResultCollector,
   resolution?: RecordIdResolution,
+  shape?: LineTransform | null,
 ): Promise<Record<string, unknown> | null> {
   const tap = startConnector(tapRun, jobRoot, 'tap');
   const target = startTarget(targetRun, jobRoot, results, resolution !== undefined);
@@ -44,7 +46,7 @@ export async function runStreamingPhase(
   const out = new LineBatchWriter([file, targetInput]);
   let writeError: Error | null = null;
   try {
-    await pumpTapOutput(tap, tally, out);
+    await pumpTapOutput(tap, tally, out, shape);
     await out.end();
   } catch (e) {
     writeError = e as Error;
@@ -59,7 +61,7 @@ export async function runStreamingPhase(
   if (writeError) {
     // Whose fault: a target that died (or stopped reading) fails the export; otherwise the sync.
     if (!(await target.ended) || out.failed(targetInput)) await target.assertSucceeded(writeError);
-    throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${writeError.message}`);
+    throw readFailure(writeError);
   }
   if (tapExit.code !== 0) await assertTapSucceeded(tap);
   await target.assertSucceeded(null);

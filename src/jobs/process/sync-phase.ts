@@ -8,21 +8,29 @@ import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { StreamTally } from './record-counter.js';
+import type { LineTransform } from './field-map-transform.js';
 
 /**
- * Reads a tap's stdout line by line into `sink` (raw bytes, untouched), tallying as it goes.
- * A line that is not a Singer message is counted and logged, never fatal.
+ * Reads a tap's stdout line by line into `sink` (raw bytes, untouched unless `shape` is given),
+ * tallying and checking as it goes (StreamTally: what is skipped, what fails the sync).
  */
-export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink: LineBatchWriter): Promise<void> {
+export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink: LineBatchWriter, shape?: LineTransform | null): Promise<void> {
   // Batches: one await per chunk, not per line — this loop is the hot path of every job.
   for await (const batch of readLineBatches(tap.stdout)) {
     for (const raw of batch) {
       const line = classifyLine(raw);
-      if (!tally.take(line)) continue;
-      const wait = sink.write(line.raw);
+      if (!tally.take(line) || line.kind !== 'message') continue;
+      const out = shape ? shape(line) : line.raw;
+      if (out === null) continue;
+      const wait = sink.write(out);
       if (wait) await wait;
     }
   }
+}
+
+/** A sync that failed while its output was read: a broken line says so itself. */
+export function readFailure(e: unknown): PhaseFailure {
+  return e instanceof PhaseFailure ? e : new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${(e as Error).message}`);
 }
 
 export async function assertTapSucceeded(tap: SingerProcess): Promise<void> {
@@ -39,7 +47,8 @@ export async function runSyncPhase(run: ConnectorRun, jobRoot: string, tally: St
   } catch (e) {
     tap.kill('SIGTERM');
     await tap.exited;
-    throw new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${(e as Error).message}`);
+    await out.end().catch(() => {});
+    throw readFailure(e);
   }
   await out.end();
   await assertTapSucceeded(tap);

@@ -1,0 +1,72 @@
+/**
+ * The connector routes' schemas: the registration body (PUT /{env}/connectors/{id}) and a
+ * definition as the API answers it (GET and PUT), which /openapi.json shows.
+ */
+const catalogFlag = { type: 'string', enum: ['--catalog', '--properties', 'both', 'none'] } as const;
+
+const capabilityProperties = {
+  discover: { type: 'boolean' },
+  incremental: { type: 'boolean' },
+  write: { type: 'boolean' },
+  native_external_id: { type: 'boolean' },
+  write_results: { type: 'boolean' },
+} as const;
+
+export const singerConnectorSchema = {
+  type: 'object',
+  required: ['kind', 'command'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: ['source', 'target', 'both'] },
+    runtime: { type: 'string', enum: ['singer'] },
+    label: { type: 'string' },
+    command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    config_schema: { type: 'object', description: 'Wins over the settings an SDK tap gives for --about.' },
+    catalog_flag: { ...catalogFlag, description: 'Wins over what probing found.' },
+    install_uri: { type: 'string' },
+    capabilities: { type: 'object', additionalProperties: false, properties: capabilityProperties },
+  },
+} as const;
+
+const connectorProbeSchema = {
+  type: 'object',
+  description: 'What running the executable with `--about --format=json` (Singer SDK) and `--help` found when it was registered.',
+  additionalProperties: true,
+  properties: {
+    method: { type: 'string', enum: ['about', 'help', 'none'], description: 'The probe that answered; none: Sinew defaults apply (see note).' },
+    discover: { type: 'boolean', nullable: true },
+    catalog_flag: { ...catalogFlag, nullable: true },
+    state: { type: 'boolean', nullable: true, description: 'The tap takes --state.' },
+    config_schema: { type: 'boolean', description: "The SDK's settings gave the config schema." },
+    found_at: { type: 'string', format: 'date-time' },
+    note: { type: 'string' },
+    overridden: { type: 'array', items: { type: 'string', enum: ['discover', 'catalog_flag', 'config_schema'] }, description: 'Set by the registration, winning over the probe.' },
+  },
+} as const;
+
+/** Objects stay open (additionalProperties), so an answer is never cut short by its schema. */
+export const connectorDefinitionSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['id', 'kind', 'builtin'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['source', 'target', 'both'] },
+    label: { type: 'string' },
+    builtin: { type: 'boolean' },
+    config_schema: { type: 'object', additionalProperties: true },
+    capabilities: { type: 'object', additionalProperties: true, properties: capabilityProperties },
+    runtime: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        runtime: { type: 'string', enum: ['builtin', 'singer'] },
+        command: { type: 'array', items: { type: 'string' } },
+        install_uri: { type: 'string' },
+        catalog_flag: { ...catalogFlag, description: 'How the catalog is passed; absent: --catalog; none: never.' },
+        accepts_state: { type: 'boolean', description: 'False: the tap is run without --state.' },
+      },
+    },
+    probe: connectorProbeSchema,
+  },
+} as const;
