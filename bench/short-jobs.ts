@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SINGER_PAIRS } from './singer-pairs.js';
+import { isTerminal } from '../src/model/job-phases.js';
 
 /** Calls the API with the environment key and returns the body (throws on an error status). */
 export type Call = <T = any>(method: string, urlPath: string, body?: unknown) => Promise<T>;
@@ -60,7 +61,7 @@ async function waitFor(call: Call, envId: string, tenant: string, jobId: string)
   for (;;) {
     const job = await call<ShortJob>('GET', `/${envId}/${FLOW}/${tenant}/jobs/${jobId}`);
     if (job.status === 'JOB_COMPLETED') return job;
-    if (job.status.endsWith('_FAILED') || job.status === 'JOB_CANCELLED') throw new Error(`job ${jobId} ended ${job.status}: ${job.error}`);
+    if (isTerminal(job.status)) throw new Error(`job ${jobId} ended ${job.status}: ${job.error}`);
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after 120 s`);
     await sleep(20);
   }

@@ -3,8 +3,8 @@ import { cpuSeconds, hasChildren } from './cpu-time.js';
 import type { SinewServer } from './sinew-server.js';
 import { removeJobRoot, type SinewPipeline } from './sinew-pipeline.js';
 import { emptyDir } from './temp-dir.js';
+import { isTerminal } from '../src/model/job-phases.js';
 
-const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
 const POLL_MS = 50;
 
 export interface SinewJobResult {
@@ -40,7 +40,7 @@ export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: {
   let job: any;
   for (;;) {
     job = (await server.api('GET', `${base}/${jobId}`)).body;
-    if (TERMINAL.has(job.status)) break;
+    if (isTerminal(job.status)) break;
     if (Date.now() > deadline) {
       await server.api('POST', `${base}/${jobId}/cancel`).catch(() => undefined);
       throw new Error(`job ${jobId} still ${job.status} after ${opts.timeoutMs} ms`);

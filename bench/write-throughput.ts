@@ -21,6 +21,7 @@ import { median } from './median.js';
 import { startSinewServer, type SinewServer } from './sinew-server.js';
 import { makeTempDir } from './temp-dir.js';
 import { formatTable } from './text-table.js';
+import { isTerminal } from '../src/model/job-phases.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +34,6 @@ const CONCURRENCY = arg('concurrency', 4);
 const REPEAT = arg('repeat', 3);
 const RATE_TARGET = 5000;
 const RATIO_TARGET = 0.8;
-const TERMINAL = new Set(['SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
 
 interface Mode {
   name: string;
@@ -80,7 +80,7 @@ async function sinewJob(server: SinewServer, url: string, tenant: string, record
   let job: any;
   for (;;) {
     job = (await server.api('GET', `${base}/${created.body.job_id}`)).body;
-    if (TERMINAL.has(job.status)) break;
+    if (isTerminal(job.status)) break;
     await sleep(50);
   }
   if (job.status !== 'JOB_COMPLETED') throw new Error(`job ${job.job_id} ended ${job.status}: ${job.error}`);

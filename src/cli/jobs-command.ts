@@ -1,11 +1,10 @@
 import { stringifyJson } from '../singer/lossless-json.js';
+import { isTerminal } from '../model/job-phases.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callApi, type ApiTarget } from './api-client.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { LogFollower } from './log-follower.js';
 import { ProgressPrinter, type JobSnapshot } from './progress-line.js';
-
-const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
 
 export const JOBS_USAGE = `sinew jobs run   --flow F --tenant T [--tap X | --connector C --type read|write] [--streaming] [--reset-state] [--queue] [--no-follow]
 sinew jobs list  --flow F --tenant T [--limit N] [--status S,...]
@@ -41,7 +40,7 @@ async function follow(t: ApiTarget, base: string, jobId: string, out: NodeJS.Wri
   for (;;) {
     const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
     printer.update(job);
-    if (TERMINAL.has(job.status)) {
+    if (isTerminal(job.status)) {
       printer.done();
       return job;
     }
@@ -59,7 +58,7 @@ async function followLogs(t: ApiTarget, base: string, jobId: string, keepGoing: 
   for (;;) {
     const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
     follower.update(await callApi<string>(t, 'GET', logsPath));
-    if (TERMINAL.has(job.status)) break;
+    if (isTerminal(job.status)) break;
     await sleep(500);
   }
   // The job process may write its last lines just after its status turns final (and remote

@@ -1,4 +1,5 @@
 import type { EventKind } from '../model/event.js';
+import { isFailureStatus } from '../model/job-phases.js';
 import type { MonitoringSettings, WebhookSubscription } from '../settings/environment-settings.js';
 
 /**
@@ -10,7 +11,8 @@ import type { MonitoringSettings, WebhookSubscription } from '../settings/enviro
 export type Destination = 'webhook' | 'datadog' | 'slack';
 export const DESTINATIONS: readonly Destination[] = ['webhook', 'datadog', 'slack'];
 
-export const isFailedStatus = (status: unknown): boolean => typeof status === 'string' && status.endsWith('_FAILED');
+// A failed phase's status, from the table of phases; read from an event payload, so any value.
+export const isFailedStatus = (status: unknown): boolean => isFailureStatus(status);
 
 /** The job's own lifecycle URL, when the job was created with one. */
 export function overrideWebhook(kind: EventKind, payload: Record<string, unknown>): string | null {

@@ -3,6 +3,7 @@ import { isTerminal, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { writeResultsState, type WriteSummary } from './process/write-results.js';
 import type { JobLifecycle } from './job-lifecycle.js';
+import { failureStatusFor } from './job-transitions.js';
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import { stateToCommit } from './state-commit.js';
 import type { JobPlan } from './job-plan.js';
@@ -52,7 +53,9 @@ export class JobCompletion {
         try {
           await beforeEnd(true);
         } catch (e) {
-          await this.lifecycle.transition(job.env_id, job.job_id, 'EXPORT_FAILED', { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
+          // The failure of where the job is now (EXPORT_FAILED after its export, or after its ETL when it has no target).
+          const at = (await this.store.getJob(job.env_id, job.job_id))?.status ?? job.status;
+          await this.lifecycle.transition(job.env_id, job.job_id, failureStatusFor(at), { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
           return;
         }
         // Incremental state is committed only here, when the job succeeded (never for API-sourced

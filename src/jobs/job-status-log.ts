@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isTerminal, type Job } from '../model/job.js';
+import { isFailureStatus } from '../model/job-phases.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { jobLogFields } from './job-log-fields.js';
 
@@ -17,7 +18,7 @@ export function logJobStatusChanges(lifecycle: JobLifecycle, logger: Logger): vo
       status: job.status,
       ...(ended !== undefined && created !== undefined ? { duration_ms: ended - created } : {}),
     };
-    if (job.status.endsWith('_FAILED')) logger.warn({ ...fields, error: job.error }, 'job failed');
+    if (isFailureStatus(job.status)) logger.warn({ ...fields, error: job.error }, 'job failed');
     else logger.info(fields, 'job status changed');
   });
 }

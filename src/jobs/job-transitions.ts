@@ -1,31 +1,71 @@
 import { SinewError } from '../errors/sinew-error.js';
-import type { JobStatus } from '../model/job.js';
+import {
+  JOB_CANCELLED,
+  JOB_COMPLETED,
+  JOB_CREATED,
+  JOB_PHASES,
+  JOB_STATUSES,
+  failureStatusFor,
+  placeOf,
+  type JobStatus,
+} from '../model/job-phases.js';
+
+// The failure status of every status, re-exported for the worker and the reaper.
+export { failureStatusFor } from '../model/job-phases.js';
 
 /**
- * The job state machine: every status change goes through `assertTransition`. Failures and
- * JOB_COMPLETED / JOB_CANCELLED are terminal. A streaming job runs sync and export together, so it
- * moves SYNC_STARTED → EXPORT_STARTED and may then still fail its sync.
+ * The job state machine, derived from the table of phases (model/job-phases.ts): every status
+ * change goes through `assertTransition`. From each status a job may move:
  *
- * JOB_CREATED again, from any running status, is a re-queue: the job's worker was lost and
- * `worker_loss_retries` allows another run, or a draining worker handed it back. Only
- * `JobLifecycle.requeueIn` makes that move (a job process reporting JOB_CREATED is refused).
+ * - before a phase (JOB_CREATED, or a phase's success): to the start of each later phase up to the
+ *   first it cannot skip, or, when it may skip them all, to JOB_COMPLETED too;
+ * - at a phase's start: to its success (JOB_COMPLETED for the export) or its failure; a streaming
+ *   job's sync may move on to the export's start, and its export may still fail as the sync;
+ * - to its `failureStatusFor` (between two phases: the failure of the phase that would run next),
+ *   so that every failure path ends a job whatever its status;
+ * - to JOB_CANCELLED from any non-terminal status;
+ * - back to JOB_CREATED from any running status: a re-queue (the job's worker was lost and
+ *   `worker_loss_retries` allows another run, or a draining worker handed it back). Only
+ *   `JobLifecycle.requeueIn` makes that move (a job process reporting JOB_CREATED is refused).
+ *
+ * Failures, JOB_COMPLETED and JOB_CANCELLED are terminal: no moves. A late report from a cancelled
+ * job's process is refused by it.
  */
-export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  JOB_CREATED: ['DISCOVER_STARTED', 'SYNC_STARTED', 'SYNC_FAILED', 'JOB_CANCELLED'],
-  DISCOVER_STARTED: ['DISCOVER_SUCCESS', 'DISCOVER_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  DISCOVER_SUCCESS: ['SYNC_STARTED', 'SYNC_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  SYNC_STARTED: ['SYNC_SUCCESS', 'SYNC_FAILED', 'EXPORT_STARTED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  SYNC_SUCCESS: ['ETL_STARTED', 'EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  ETL_STARTED: ['ETL_SUCCESS', 'ETL_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  ETL_SUCCESS: ['EXPORT_STARTED', 'JOB_COMPLETED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  EXPORT_STARTED: ['JOB_COMPLETED', 'EXPORT_FAILED', 'SYNC_FAILED', 'JOB_CANCELLED', 'JOB_CREATED'],
-  DISCOVER_FAILED: [],
-  SYNC_FAILED: [],
-  ETL_FAILED: [],
-  EXPORT_FAILED: [],
-  JOB_COMPLETED: [],
-  JOB_CANCELLED: [],
-};
+export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = transitionTable();
+
+function transitionTable(): Record<JobStatus, readonly JobStatus[]> {
+  // Every key is set just below, from JOB_STATUSES.
+  const table = {} as Record<JobStatus, readonly JobStatus[]>;
+  for (const status of JOB_STATUSES) table[status] = movesFrom(status);
+  return table;
+}
+
+function movesFrom(status: JobStatus): JobStatus[] {
+  const place = placeOf(status);
+  if (place.at === 'ended') return [];
+  const moves: JobStatus[] = [];
+  if (place.at === 'start') {
+    const phase = JOB_PHASES[place.index];
+    moves.push(phase.success ?? JOB_COMPLETED);
+    for (const later of JOB_PHASES) if (later.streamsWith === phase.phase) moves.push(later.start);
+    for (const other of JOB_PHASES) if (phase.streamsWith === other.phase) moves.push(other.failure);
+  } else {
+    moves.push(...startsAfter(place.at === 'created' ? -1 : place.index));
+  }
+  moves.push(failureStatusFor(status), JOB_CANCELLED);
+  if (status !== JOB_CREATED) moves.push(JOB_CREATED);
+  return [...new Set(moves)];
+}
+
+/** The phases a job may start after phase `index` (-1: before the first), and JOB_COMPLETED if it may skip them all. */
+function startsAfter(index: number): JobStatus[] {
+  const out: JobStatus[] = [];
+  for (const p of JOB_PHASES.slice(index + 1)) {
+    out.push(p.start);
+    if (!p.skippable) return out;
+  }
+  return [...out, JOB_COMPLETED];
+}
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return JOB_TRANSITIONS[from].includes(to);
@@ -34,20 +74,5 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 export function assertTransition(jobId: string, from: JobStatus, to: JobStatus): void {
   if (!canTransition(from, to)) {
     throw new SinewError('INVALID_JOB_TRANSITION', `job ${jobId} cannot move from ${from} to ${to}`, { from, to });
-  }
-}
-
-/** The failure status that matches the phase a job was in (used when a worker dies under it). */
-export function failureStatusFor(status: JobStatus): JobStatus {
-  switch (status) {
-    case 'DISCOVER_STARTED':
-      return 'DISCOVER_FAILED';
-    case 'ETL_STARTED':
-      return 'ETL_FAILED';
-    case 'EXPORT_STARTED':
-    case 'ETL_SUCCESS':
-      return 'EXPORT_FAILED';
-    default:
-      return 'SYNC_FAILED';
   }
 }

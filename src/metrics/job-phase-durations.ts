@@ -1,7 +1,8 @@
 import { isTerminal, type Job, type JobStatus } from '../model/job.js';
+import { JOB_CANCELLED, JOB_COMPLETED, JOB_PHASES, type JobPhaseName } from '../model/job-phases.js';
 
 /** A stretch of a job's life that a status change just ended. */
-export type JobPhase = 'queued' | 'discover' | 'sync' | 'etl' | 'export' | 'job';
+export type JobPhase = 'queued' | JobPhaseName | 'job';
 export type PhaseOutcome = 'success' | 'failed' | 'cancelled';
 
 export interface EndedPhase {
@@ -10,25 +11,20 @@ export interface EndedPhase {
   seconds: number;
 }
 
-interface PhaseMarks {
+export interface PhaseMarks {
   phase: JobPhase;
   start: JobStatus;
   success: JobStatus;
   failure: JobStatus;
 }
 
-// The export of a job ends with the job itself: there is no EXPORT_SUCCESS status.
-const RUNNING_PHASES: readonly PhaseMarks[] = [
-  { phase: 'discover', start: 'DISCOVER_STARTED', success: 'DISCOVER_SUCCESS', failure: 'DISCOVER_FAILED' },
-  { phase: 'sync', start: 'SYNC_STARTED', success: 'SYNC_SUCCESS', failure: 'SYNC_FAILED' },
-  { phase: 'etl', start: 'ETL_STARTED', success: 'ETL_SUCCESS', failure: 'ETL_FAILED' },
-  { phase: 'export', start: 'EXPORT_STARTED', success: 'JOB_COMPLETED', failure: 'EXPORT_FAILED' },
-];
+// From the table of phases. The export of a job ends with the job itself: there is no EXPORT_SUCCESS status.
+export const RUNNING_PHASES: readonly PhaseMarks[] = JOB_PHASES.map((p) => ({ phase: p.phase, start: p.start, success: p.success ?? JOB_COMPLETED, failure: p.failure }));
 const STARTS = RUNNING_PHASES.map((p) => p.start);
 
 function jobOutcome(status: JobStatus): PhaseOutcome {
-  if (status === 'JOB_COMPLETED') return 'success';
-  return status === 'JOB_CANCELLED' ? 'cancelled' : 'failed';
+  if (status === JOB_COMPLETED) return 'success';
+  return status === JOB_CANCELLED ? 'cancelled' : 'failed';
 }
 
 /**

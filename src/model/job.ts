@@ -1,24 +1,8 @@
 import type { FieldMap } from './field-map.js';
+import type { JobStatus } from './job-phases.js';
 
-/** Every status of the job lifecycle (blueprint §3); the allowed moves are in jobs/job-transitions.ts. */
-export const JOB_STATUSES = [
-  'JOB_CREATED',
-  'DISCOVER_STARTED',
-  'DISCOVER_SUCCESS',
-  'DISCOVER_FAILED',
-  'SYNC_STARTED',
-  'SYNC_SUCCESS',
-  'SYNC_FAILED',
-  'ETL_STARTED',
-  'ETL_SUCCESS',
-  'ETL_FAILED',
-  'EXPORT_STARTED',
-  'EXPORT_FAILED',
-  'JOB_COMPLETED',
-  'JOB_CANCELLED',
-] as const;
-
-export type JobStatus = (typeof JOB_STATUSES)[number];
+// The statuses come from the table of phases; re-exported here, where most code looks for them.
+export { JOB_STATUSES, TERMINAL_STATUSES, isTerminal, type JobStatus } from './job-phases.js';
 
 export type SyncType = 'full_sync' | 'incremental_sync' | 'auto_sync';
 export type JobType = 'read' | 'write';
@@ -81,14 +65,3 @@ export interface StreamRecordCounts {
   after_etl: Record<string, number>;
   exported: Record<string, number>;
 }
-
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
-  'DISCOVER_FAILED',
-  'SYNC_FAILED',
-  'ETL_FAILED',
-  'EXPORT_FAILED',
-  'JOB_COMPLETED',
-  'JOB_CANCELLED',
-]);
-
-export const isTerminal = (s: JobStatus): boolean => TERMINAL_STATUSES.has(s);

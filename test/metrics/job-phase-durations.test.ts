@@ -55,4 +55,5 @@ test('failures and cancellations end the open phase with the outcome; phases tha
   assert.deepEqual(run([['DISCOVER_STARTED', 10], ['DISCOVER_FAILED', 510]]).at(-1), ['discover:failed:0.5', 'job:failed:0.51']);
   assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['ETL_STARTED', 100], ['ETL_SUCCESS', 200], ['EXPORT_STARTED', 200], ['EXPORT_FAILED', 700]]).at(-1), ['export:failed:0.5', 'job:failed:0.7']);
   assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['JOB_COMPLETED', 150]]).at(-1), ['job:success:0.15'], 'no ETL, no export: only the job');
+  assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['ETL_FAILED', 300]]).at(-1), ['job:failed:0.3'], 'failed between phases: the ETL it failed never started');
 });

@@ -10,6 +10,7 @@ import { carrySelections } from '../../singer/catalog-refresh.js';
 import { runDiscover, tapArgs } from '../../singer/singer-process.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { JobStatus } from '../../model/job.js';
+import { failureStatusFor, isJobStatus } from '../../model/job-phases.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
 import { JOB_FILES } from '../job-root.js';
@@ -201,9 +202,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
   }
 }
 
-function failureFor(phase: string): JobStatus {
-  if (phase.startsWith('DISCOVER')) return 'DISCOVER_FAILED';
-  if (phase.startsWith('ETL') || phase === 'SYNC_SUCCESS') return 'ETL_FAILED';
-  if (phase.startsWith('EXPORT') || phase === 'ETL_SUCCESS') return 'EXPORT_FAILED';
-  return 'SYNC_FAILED';
+/** The failure of the phase the process is in; before any phase ('starting') as a job at JOB_CREATED. */
+export function failureFor(phase: string): JobStatus {
+  return failureStatusFor(isJobStatus(phase) ? phase : 'JOB_CREATED');
 }
