@@ -4,6 +4,8 @@ export interface BackgroundRole {
   start(): Promise<void>;
   /** Stops taking new work and waits for what runs (up to its own grace period). */
   stop(): Promise<void>;
+  /** Stops waiting for what runs, during or before `stop()` (a second stop signal): the worker hands its jobs back at once. */
+  endGracePeriod?(): void;
 }
 
 /** Which roles a process runs: `sinew serve` runs all; `sinew api|worker|scheduler` one each. */

@@ -21,6 +21,8 @@ export interface RunningSinew {
   /** The environment made or found at start-up; only a process running the API bootstraps (null otherwise). */
   bootstrap: BootstrapResult | null;
   stop(): Promise<void>;
+  /** Cuts the stop's grace period short (a second SIGTERM): the worker hands its running jobs back now. */
+  endGracePeriod(): void;
 }
 
 /**
@@ -100,6 +102,9 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
         // Last: a draining worker stays observable (and live to its probes) until its jobs end.
         await metricsServer?.close();
         await close();
+      },
+      endGracePeriod: () => {
+        for (const role of started) role.endGracePeriod?.();
       },
     };
   } catch (e) {

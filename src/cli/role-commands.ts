@@ -32,8 +32,10 @@ function welcome(url: string, b: BootstrapResult): string {
 
 /**
  * Runs the roles until SIGINT/SIGTERM, then stops them: the API closes, the scheduler stops, the
- * worker drains (SINEW_WORKER_GRACE_MS, then hands running jobs back). A second signal exits at once
- * (the jobs' leases then expire and other workers take them over).
+ * worker drains (SINEW_WORKER_GRACE_MS, then hands running jobs back). A second signal ends the
+ * grace period: running jobs are handed back at once, then the process exits — so they are queued
+ * for another worker now, not failed as lost after their lease. Only a third signal (or SIGKILL)
+ * exits without handing them back.
  */
 async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (sinew: RunningSinew) => string): Promise<number> {
   const sinew = await startSinew(config, roles);
@@ -44,6 +46,9 @@ async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (si
       if (++signals === 1) {
         process.stderr.write(`Sinew: ${signal}: stopping${roles.worker ? ` (running jobs get ${config.workerGraceMs / 1000} s to finish)` : ''}\n`);
         resolve();
+      } else if (signals === 2 && roles.worker) {
+        process.stderr.write(`Sinew: ${signal} again: handing running jobs back now (a third signal exits without that)\n`);
+        sinew.endGracePeriod();
       } else {
         process.stderr.write(`Sinew: ${signal} again: exiting now\n`);
         process.exit(1);

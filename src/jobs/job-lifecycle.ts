@@ -56,7 +56,10 @@ export class JobLifecycle {
     }
     assertTransition(current.job_id, current.status, to);
     const now = new Date();
-    return this.#write(tx, { ...current, ...patch, status: to, status_timestamp: { ...current.status_timestamp, [to]: now.getTime() }, last_updated: now.toISOString() }, now);
+    // Leaving JOB_CREATED starts a run: a message there is a re-queue's ("handed back: …") about the
+    // run before, which would otherwise ride on every event of this one. `patch` may set a new one.
+    const fresh = current.status === 'JOB_CREATED' ? { message: null } : {};
+    return this.#write(tx, { ...current, ...fresh, ...patch, status: to, status_timestamp: { ...current.status_timestamp, [to]: now.getTime() }, last_updated: now.toISOString() }, now);
   }
 
   /**

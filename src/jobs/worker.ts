@@ -92,6 +92,9 @@ export class Worker implements BackgroundRole {
   private maintenance: NodeJS.Timeout | undefined;
   private maintaining: Promise<void> | undefined;
   private handingBack = false;
+  /** A second stop signal ended the grace period (perhaps before the drain began). */
+  private graceEnded = false;
+  private endGrace: (() => void) | undefined;
 
   constructor(private readonly deps: WorkerOptions) {
     this.completion = new JobCompletion(deps.store, deps.lifecycle);
@@ -123,7 +126,14 @@ export class Worker implements BackgroundRole {
     clearInterval(this.maintenance);
     const drained = this.deps.queue.stop();
     let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([drained.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.graceMs)))]);
+    const inTime = await Promise.race([
+      drained.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.deps.graceMs);
+        this.endGrace = () => resolve(false);
+        if (this.graceEnded) resolve(false);
+      }),
+    ]);
     clearTimeout(timer);
     if (!inTime) {
       this.handingBack = true;
@@ -135,6 +145,15 @@ export class Worker implements BackgroundRole {
     await drained;
     await this.maintaining;
     await this.heartbeat.stop();
+  }
+
+  /**
+   * A second stop signal: the grace period ends now, so running jobs are handed back at once (their
+   * processes stopped, the jobs re-queued) rather than left to fail as lost when the process exits.
+   */
+  endGracePeriod(): void {
+    this.graceEnded = true;
+    this.endGrace?.();
   }
 
   /** Ends or re-queues the jobs of lost workers, then queues what the queue lost. */
@@ -299,10 +318,8 @@ export class Worker implements BackgroundRole {
 
   /** Re-queues a job this worker holds but will not finish (it is stopping); another worker runs it. */
   private async handBack(job: Job, log: Logger): Promise<void> {
-    await this.deps.lifecycle.requeue(job.env_id, job.job_id, {
-      message: 'handed back: the worker running this job was stopping and it did not finish within the grace period; it runs again from the start',
-      countLoss: false,
-    });
+    const why = this.graceEnded ? 'was told to stop at once (a second stop signal) before it finished' : 'was stopping and it did not finish within the grace period';
+    await this.deps.lifecycle.requeue(job.env_id, job.job_id, { message: `handed back: the worker running this job ${why}; it runs again from the start`, countLoss: false });
     log.info('job handed back to the queue (the worker is stopping)');
   }
 }

@@ -4,20 +4,10 @@ import { buildDist } from '../../bench/build-dist.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment, type Deployment, type LifecycleEvent } from '../support/deployment.js';
 import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 const skip = await postgresSkipReason();
 const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(100);
-  }
-}
 
 /** The test Singer pair (plain Node, cheap to start) and a v1 source flow over it per name. */
 async function flows(d: Deployment, specs: { flow: string; jobSettings?: Record<string, unknown> }[]): Promise<void> {
