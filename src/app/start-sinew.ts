@@ -11,6 +11,7 @@ import { bootstrapEnvironment, type BootstrapResult } from './bootstrap.js';
 import type { SinewServices } from './services.js';
 import { ALL_ROLES, type BackgroundRole, type RoleSelection } from './background-role.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
 
 export interface RunningSinew {
   /** The API's base URL ('' when this process runs no API). */
@@ -64,7 +65,15 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     level: config.logLevel,
     redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', '*.config', '*.password', '*.secret'], censor: '********' },
   });
-  const services = await createServices(config, logger);
+  // Embedded mode: one process owns a SQLite data dir; a second is refused before it touches it.
+  const dataDirLock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
+  let services: SinewServices;
+  try {
+    services = await createServices(config, logger);
+  } catch (e) {
+    dataDirLock?.release();
+    throw e;
+  }
   let server: FastifyInstance | undefined;
   let metricsServer: MetricsServer | undefined;
   const started: BackgroundRole[] = [];
@@ -72,6 +81,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     await services.queue.close();
     await services.storageRouter.close();
     await services.store.close();
+    dataDirLock?.release();
   };
   try {
     // The environment (and a first key, printed once) is made where the API runs: a worker or a

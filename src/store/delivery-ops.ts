@@ -6,21 +6,36 @@ import { epochMs } from './database-schema.js';
 import { parseJson } from '../singer/lossless-json.js';
 
 /**
- * No earlier delivery of the same (environment, destination, ordering key) is still pending: this
- * one is the head of its key, the only one that may be sent (a job's events go out in order).
+ * This delivery is the head of its (environment, destination, ordering key), the only one that may
+ * be sent (a job's events go out in order): no earlier delivery of the key is still pending, and no
+ * earlier event of the key is still waiting to be fanned out. The second half matters with several
+ * processes: one may have taken (and not yet committed) a job's DISCOVER_SUCCESS while another fans
+ * out its SYNC_STARTED; until the first commits, that event still reads `pending` here.
  */
-function isHeadOfOrderingKey({ not, exists, selectFrom }: ExpressionBuilder<DeliveryDatabase & { d: EventDeliveriesTable }, 'd'>) {
-  return not(
-    exists(
-      selectFrom('event_deliveries as p')
-        .select('p.delivery_id')
-        .whereRef('p.env_id', '=', 'd.env_id')
-        .whereRef('p.destination', '=', 'd.destination')
-        .whereRef('p.ordering_key', '=', 'd.ordering_key')
-        .where('p.status', '=', 'pending')
-        .whereRef('p.event_seq', '<', 'd.event_seq'),
+function isHeadOfOrderingKey({ and, not, exists, selectFrom }: ExpressionBuilder<DeliveryDatabase & { d: EventDeliveriesTable }, 'd'>) {
+  return and([
+    not(
+      exists(
+        selectFrom('event_deliveries as p')
+          .select('p.delivery_id')
+          .whereRef('p.env_id', '=', 'd.env_id')
+          .whereRef('p.destination', '=', 'd.destination')
+          .whereRef('p.ordering_key', '=', 'd.ordering_key')
+          .where('p.status', '=', 'pending')
+          .whereRef('p.event_seq', '<', 'd.event_seq'),
+      ),
     ),
-  );
+    not(
+      exists(
+        selectFrom('events as u')
+          .select('u.seq')
+          .whereRef('u.ordering_key', '=', 'd.ordering_key')
+          .whereRef('u.env_id', '=', 'd.env_id')
+          .where('u.status', '=', 'pending')
+          .whereRef('u.seq', '<', 'd.event_seq'),
+      ),
+    ),
+  ]);
 }
 
 /** How far delivery of one outbox event got (the `events.status` column). */

@@ -1,0 +1,68 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildDist } from '../../bench/build-dist.js';
+import { postgresSkipReason } from '../support/postgres-schema.js';
+import { startDeployment, type Deployment } from '../support/deployment.js';
+import { fixture } from '../support/singer-flow.js';
+import { startReceiver, type Receiver } from '../events/test-receiver.js';
+
+const skip = await postgresSkipReason();
+const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Every worker process also delivers the event outbox. With several of them, one job's events
+ * are fanned out by different processes; each destination must still get them in the order they
+ * happened, once per event id.
+ */
+describe('one job\'s webhooks with several workers delivering', { skip, concurrency: false }, () => {
+  let rx: Receiver;
+  before(async () => {
+    buildDist(false);
+    rx = await startReceiver();
+  });
+  after(async () => rx.close());
+
+  test('each job\'s lifecycle events reach the webhook in order and once per id', async () => {
+    const d: Deployment = await startDeployment({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_EVENT_POLL_MS: '50', SINEW_WORKER_CONCURRENCY: '4' } });
+    try {
+      await d.start('api');
+      await Promise.all([d.start('worker'), d.start('worker'), d.start('worker')]);
+      await d.api('PUT', `/${d.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs` } } } });
+      await d.api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
+      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
+      const out = await d.dir('out');
+      await d.api('PUT', `/${d.envId}/flows/order`, { name: 'order', type: 'v1-source', connectors: ['tap-numbers'], target: { connector: 'target-jsonl', config: { path: out } }, job_settings: { force_discover: true } });
+      const tenants = Array.from({ length: 40 }, (_, i) => `t${i}`);
+      for (const t of tenants) await d.api('POST', `/${d.envId}/order/${t}/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 2 } } });
+      const jobs = await Promise.all(tenants.map((t) => d.api<{ job_id: string }>('POST', `/${d.envId}/order/${t}/jobs`, {})));
+      await until('every job ended', 180_000, async () => (await d.jobs()).every((j) => TERMINAL.has(j.status)));
+      const stored = await d.events();
+      await until('every lifecycle event delivered', 60_000, async () => rx.received.filter((r) => r.path === '/jobs').length >= stored.length);
+
+      let outOfOrder = 0;
+      let duplicates = 0;
+      for (const { job_id } of jobs) {
+        const expected = stored.filter((e) => e.job_id === job_id).map((e) => e.status);
+        const got = rx.received.filter((r) => r.path === '/jobs' && r.body?.job_id === job_id);
+        const ids = got.map((r) => String(r.headers['x-sinew-event-id']));
+        duplicates += ids.length - new Set(ids).size;
+        if (JSON.stringify(got.map((r) => r.body.status)) !== JSON.stringify(expected)) outOfOrder++;
+      }
+      assert.equal(duplicates, 0, 'each event id delivered once');
+      assert.equal(outOfOrder, 0, `${outOfOrder} of ${jobs.length} jobs' events arrived out of order`);
+    } finally {
+      await d.dispose();
+    }
+  });
+});
