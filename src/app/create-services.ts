@@ -33,7 +33,7 @@ import type { SinewServices } from './services.js';
 export async function createServices(config: RuntimeConfig, logger: Logger): Promise<SinewServices> {
   await fs.mkdir(config.dataDir, { recursive: true });
   const box = new SecretBox(await loadSecretKey(config.dataDir, config.secretKey));
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, logger });
   if (store.dialect === 'sqlite') {
     // The embedded default migrates itself: one process owns its file.
     await store.migrate();

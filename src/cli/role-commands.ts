@@ -2,6 +2,7 @@ import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.
 import { startSinew, type RunningSinew } from '../app/start-sinew.js';
 import type { BootstrapResult } from '../app/bootstrap.js';
 import type { RoleSelection } from '../app/background-role.js';
+import { handleUnhandledRejections } from '../app/unhandled-rejections.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { invalid } from '../errors/sinew-error.js';
 
@@ -39,6 +40,7 @@ function welcome(url: string, b: BootstrapResult): string {
  */
 async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (sinew: RunningSinew) => string): Promise<number> {
   const sinew = await startSinew(config, roles);
+  handleUnhandledRejections(sinew.services.logger);
   process.stderr.write(banner(sinew));
   await new Promise<void>((resolve) => {
     let signals = 0;

@@ -6,6 +6,7 @@ import type { JobLifecycle } from './job-lifecycle.js';
 import { failureStatusFor } from './job-transitions.js';
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import { stateToCommit } from './state-commit.js';
+import { isConnectionLoss } from '../runtime/postgres-connection-loss.js';
 import type { JobPlan } from './job-plan.js';
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
@@ -53,6 +54,8 @@ export class JobCompletion {
         try {
           await beforeEnd(true);
         } catch (e) {
+          // A database outage is not a failure to save the job's files: the worker tries again.
+          if (isConnectionLoss(e)) throw e;
           // The failure of where the job is now (EXPORT_FAILED after its export, or after its ETL when it has no target).
           const at = (await this.store.getJob(job.env_id, job.job_id))?.status ?? job.status;
           await this.lifecycle.transition(job.env_id, job.job_id, failureStatusFor(at), { error: `the job's files could not be saved to storage: ${(e as Error).message}` });

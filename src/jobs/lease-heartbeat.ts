@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { HeldLeases } from './held-leases.js';
+import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 
 export type LeaseNews = 'lost' | 'cancelled';
 
@@ -18,10 +19,14 @@ export class LeaseHeartbeat {
     private readonly deps: { store: Store; leases: HeldLeases; leaseMs: number; logger: Logger; onNews: (jobId: string, news: LeaseNews) => void },
   ) {}
 
+  get #intervalMs(): number {
+    return Math.max(100, Math.floor(this.deps.leaseMs / 3));
+  }
+
   start(): void {
     this.#timer = setInterval(() => {
       this.#beating ??= this.beat().finally(() => (this.#beating = undefined));
-    }, Math.max(100, Math.floor(this.deps.leaseMs / 3)));
+    }, this.#intervalMs);
   }
 
   async stop(): Promise<void> {
@@ -34,7 +39,15 @@ export class LeaseHeartbeat {
     const ids = leases.ids();
     if (ids.length === 0) return;
     try {
-      const kept = new Map((await store.jobLeases.renew(leases.owner, ids, Date.now() + leaseMs)).map((k) => [k.job_id, k.status]));
+      // A lost connection is tried again at once (with back-off) until the next beat is due, not
+      // only at that beat: with the database flapping, two missed beats would let the lease run out.
+      const giveUpAt = Date.now() + this.#intervalMs;
+      const renewed = await retryOnConnectionLoss(() => store.jobLeases.renew(leases.owner, ids, Date.now() + leaseMs), {
+        what: 'renewing the leases of running jobs',
+        logger,
+        stillWanted: () => Date.now() < giveUpAt,
+      });
+      const kept = new Map(renewed.map((k) => [k.job_id, k.status]));
       // Re-read what is held: a job that ended and released its lease meanwhile is no news.
       const stillHeld = new Set(leases.ids());
       for (const id of ids) {

@@ -1,7 +1,9 @@
+import type { Logger } from 'pino';
 import type { Job } from '../model/job.js';
 import type { Store } from '../store/store.js';
 import type { RecordIdScope } from '../store/record-id-ops.js';
 import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
+import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 
 /** Saves wait this long for company before they are written (and answered). */
 const SAVE_DELAY_MS = 20;
@@ -19,6 +21,10 @@ type Reply = (reply: RecordIdReply) => void;
  * Saves come a result batch at a time (a hundred ids, say); they are gathered and written in one
  * transaction each ~20 ms or 5,000 entries, and answered then. Anything that must see them — a
  * lookup, a removal, the job's next status (`flush()`) — writes them first.
+ *
+ * A lost database connection is not the job's failure: each request is tried again until the
+ * database answers (saves are upserts, removals and lookups repeat safely); the job process waits
+ * for its answer meanwhile, and the lease rules decide if the outage outlasts the lease.
  */
 export class RecordIdRequests {
   /** Streams the job looked up or wrote (for the record-id snapshot files). */
@@ -31,6 +37,7 @@ export class RecordIdRequests {
   constructor(
     private readonly store: Store,
     private readonly job: Pick<Job, 'env_id' | 'tenant' | 'flow_id' | 'job_id'>,
+    private readonly logger?: Logger,
   ) {}
 
   private scope(stream: string): RecordIdScope {
@@ -50,15 +57,19 @@ export class RecordIdRequests {
     const scope = this.scope(request.stream);
     try {
       if (request.op === 'lookup') {
-        const found = await this.store.recordIds.lookup(scope, request.ids);
+        const found = await this.retried('looking up record ids', () => this.store.recordIds.lookup(scope, request.ids));
         reply({ t: 'recordIds', req: request.req, found: [...found.values()].map((e) => [e.input_id, e.remote_id, e.record_hash]) });
       } else {
-        await this.store.recordIds.deleteMany(scope, request.ids);
+        await this.retried('removing record ids', () => this.store.recordIds.deleteMany(scope, request.ids));
         reply({ t: 'recordIds', req: request.req });
       }
     } catch (e) {
       reply({ t: 'recordIds', req: request.req, error: (e as Error).message });
     }
+  }
+
+  private retried<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return retryOnConnectionLoss(work, { what: `job ${this.job.job_id}: ${what}`, logger: this.logger });
   }
 
   /** Writes the saves gathered so far (one transaction) and answers them. */
@@ -77,14 +88,14 @@ export class RecordIdRequests {
     const custom = { job_id: this.job.job_id };
     let error: string | undefined;
     try {
-      await this.store.transaction(async (tx) => {
+      await this.retried('saving record ids', () => this.store.transaction(async (tx) => {
         const byStream = new Map<string, RecordIdSave[]>();
         for (const save of batch) (byStream.get(save.stream) ?? byStream.set(save.stream, []).get(save.stream)!).push(...save.entries);
         for (const [stream, entries] of byStream) {
           // In the order sent: upsertMany keeps the last write of an id.
           await tx.recordIds.upsertMany(this.scope(stream), entries.map((e) => ({ ...e, job_id: this.job.job_id, custom_data: custom })));
         }
-      });
+      }));
     } catch (e) {
       error = (e as Error).message;
     }

@@ -22,6 +22,7 @@ import type { HeldLeases } from './held-leases.js';
 import { LeaseHeartbeat, type LeaseNews } from './lease-heartbeat.js';
 import { LeaseReaper } from './lease-reaper.js';
 import { QueueSweeper } from './queue-sweeper.js';
+import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 
 const KILL_GRACE_MS = 5000;
 /** How long a rollback of a stopped job may take before its process is killed too. */
@@ -30,9 +31,13 @@ const ROLLBACK_LIMIT_MS = 10 * 60_000;
 /** Answers a job process's record-id request (unless it is gone by then). */
 function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
   return recordIds.answer(request, (reply) => {
-    if (child.connected) child.send(encodeIpc(reply));
+    // A process that exits meanwhile makes send fail (EPIPE); without a callback that is an
+    // 'error' event that would take the worker down. Its exit is handled where the job waits for it.
+    if (child.connected) child.send(encodeIpc(reply), ignoreSendError);
   });
 }
+
+const ignoreSendError = (): void => {};
 
 function killGroup(pid: number): void {
   try {
@@ -194,7 +199,7 @@ export class Worker implements BackgroundRole {
     leases.hold(item.job_id);
     let job: Job | undefined;
     try {
-      job = await store.getJob(item.env_id, item.job_id);
+      job = await this.retried(run, logger, 'reading a claimed job', () => store.getJob(item.env_id, item.job_id));
       // Cancelled between its claim and now: nothing to run.
       if (!job || job.status !== 'JOB_CREATED') return;
       const log = logger.child(jobLogFields(job));
@@ -202,17 +207,18 @@ export class Worker implements BackgroundRole {
         await this.execute(job, run, log);
       } catch (e) {
         log.error({ err: (e as Error).message }, 'job failed outside its process');
-        const current = run.lost ? undefined : await store.getJob(job.env_id, job.job_id);
+        const ended = job;
+        const current = run.lost ? undefined : await this.retried(run, log, 'reading a job', () => store.getJob(ended.env_id, ended.job_id)).catch(() => undefined);
         if (current && !isTerminal(current.status)) {
           if (run.handBack) await this.handBack(job, log).catch(() => {});
-          else await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(current.status), { error: (e as Error).message }).catch(() => {});
+          else await this.retried(run, log, 'failing a job', () => lifecycle.transition(ended.env_id, ended.job_id, failureStatusFor(current.status), { error: (e as Error).message })).catch(() => {});
         }
       }
     } finally {
       this.running.delete(item.job_id);
       leases.drop(item.job_id);
       if (!run.lost) {
-        await store.jobLeases.release(item.env_id, item.job_id, leases.owner).catch((e: Error) => logger.warn({ err: e.message, job_id: item.job_id }, 'could not release a job lease'));
+        await this.retried(run, logger, 'releasing a job lease', () => store.jobLeases.release(item.env_id, item.job_id, leases.owner)).catch((e: Error) => logger.warn({ err: e.message, job_id: item.job_id }, 'could not release a job lease'));
         // The link is free (or this job was handed back and is first in line again).
         if (job) await this.sweeper.enqueueNextOfLink(job);
       }
@@ -221,21 +227,21 @@ export class Worker implements BackgroundRole {
 
   private async execute(job: Job, run: Run, log: Logger): Promise<void> {
     const { storage, lifecycle, planBuilder } = this.deps;
-    const envStorage = await storage.forEnvironment(job.env_id);
+    const envStorage = await this.retried(run, log, 'opening job storage', () => storage.forEnvironment(job.env_id));
     const workspace = await envStorage.openWorkspace(job.s3_root);
     try {
-      const plan = await planBuilder.build(job, workspace.dir);
+      const plan = await this.retried(run, log, 'planning a job', () => planBuilder.build(job, workspace.dir));
       // Whether it syncs incrementally is known only now, from the link's state as the job starts.
-      if (plan.job.sync_type !== job.sync_type) await lifecycle.patch(job.env_id, job.job_id, { sync_type: plan.job.sync_type });
+      if (plan.job.sync_type !== job.sync_type) await this.retried(run, log, 'starting a job', () => lifecycle.patch(job.env_id, job.job_id, { sync_type: plan.job.sync_type }));
       const snapshots = await JobSnapshots.stage({
         storage: envStorage,
         tenant: job.tenant,
         workspaceDir: workspace.dir,
         withEtl: plan.etl !== null && !plan.streaming,
-        tenantConfig: (await this.deps.store.getTenant(job.env_id, job.tenant))?.config ?? {},
+        tenantConfig: (await this.retried(run, log, 'reading a tenant', () => this.deps.store.getTenant(job.env_id, job.tenant)))?.config ?? {},
         settings: plan.settings,
       });
-      const recordIds = new RecordIdRequests(this.deps.store, job);
+      const recordIds = new RecordIdRequests(this.deps.store, job, log);
       // Before a job's end is recorded: its snapshots settled, its files in storage.
       const beforeEnd = async (succeeded: boolean): Promise<void> => {
         await snapshots.settle(succeeded);
@@ -256,7 +262,7 @@ export class Worker implements BackgroundRole {
             ? () => answer(child, recordIds, message)
             : // What the job reports next (its end, above all) comes after the ids it wrote are kept.
               () => recordIds.flush().then(() => this.completion.apply(plan.job, message, beforeEnd, plan));
-        chain = chain.then(handle).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
+        chain = chain.then(() => this.retried(run, log, 'recording a job update', handle)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
       });
       run.child = child;
       // job_timeout_seconds: a job still running then is stopped (its processes) and failed.
@@ -270,7 +276,7 @@ export class Worker implements BackgroundRole {
       await chain;
       await recordIds.flush();
       if (run.lost) return;
-      const final = await this.deps.store.getJob(job.env_id, job.job_id);
+      const final = await this.retried(run, log, 'reading a job', () => this.deps.store.getJob(job.env_id, job.job_id));
       if (final && !isTerminal(final.status)) {
         if (run.handBack) {
           // Its files so far go to storage first, so the next run starts from what this one left.
@@ -281,13 +287,13 @@ export class Worker implements BackgroundRole {
         // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
         const rolledBack = plan.settings.rollback_on_failure && plan.target?.write_results ? await this.rollBack(plan, recordIds, log) : null;
         await beforeEnd(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
-        await lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
+        await this.retried(run, log, 'failing a job', () => lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
           error: timedOut
             ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
             : `the job process exited with ${how} before the job finished (out of memory or killed?)`,
           ...(rolledBack?.message ? { message: rolledBack.message } : {}),
           ...writeJobState(job, rolledBack?.writeSummary),
-        });
+        }));
       }
     } finally {
       // Whatever changed after the end was recorded (a cancelled job's last lines) is published too;
@@ -314,6 +320,15 @@ export class Worker implements BackgroundRole {
     await chain;
     await recordIds.flush();
     return outcome;
+  }
+
+  /**
+   * Store work for a job this worker holds, tried again while the database is unreachable
+   * (connection-retry.ts): a lost connection is not the job's failure. It stops once the run is
+   * taken over — the lease rules then decide the job's fate, not this worker.
+   */
+  private retried<T>(run: Run, log: Logger, what: string, work: () => Promise<T>): Promise<T> {
+    return retryOnConnectionLoss(work, { what, logger: log, stillWanted: () => !run.lost });
   }
 
   /** Re-queues a job this worker holds but will not finish (it is stopping); another worker runs it. */

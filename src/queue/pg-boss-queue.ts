@@ -47,12 +47,12 @@ export class PgBossQueue implements JobQueue {
     private readonly channel: string,
     private readonly opts: PgBossQueueOptions,
   ) {
-    this.#notifications = new QueueNotifications(opts.url, channel, () => this.#signal.wake(), opts.logger);
+    this.#notifications = new QueueNotifications({ url: opts.url, schema: opts.schema, channel, onNotify: () => this.#signal.wake(), logger: opts.logger });
   }
 
   /** Connects and checks that `sinew migrate` installed the queue; UNAVAILABLE otherwise. */
   static async open(opts: PgBossQueueOptions): Promise<PgBossQueue> {
-    const pool = openQueuePool(opts.url);
+    const pool = openQueuePool(opts.url, opts.schema, opts.logger);
     const boss = pgBossOn(pool, opts.schema, { install: false });
     boss.on('error', (e: Error) => opts.logger.warn({ err: e.message }, 'job queue (pg-boss) maintenance failed'));
     const schema = pgBossSchemaFor(opts.schema);

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import { SinewError } from '../errors/sinew-error.js';
+import { openPool, type ConnectionLossLog } from '../runtime/postgres-pool.js';
 
 /** The one pg-boss queue Sinew uses: it carries job ids. */
 export const JOB_QUEUE_NAME = 'sinew-jobs';
@@ -20,12 +21,13 @@ export function queueChannelFor(storeSchema = 'public'): string {
   return `${pgBossSchemaFor(storeSchema)}_jobs`;
 }
 
-/** A small pool for pg-boss, ours rather than pg-boss's own, so closing it is in our hands. */
-export function openQueuePool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'sinew-queue' });
-  // An idle client that loses its connection emits 'error' on the pool; the next query reconnects.
-  pool.on('error', () => {});
-  return pool;
+/**
+ * A small pool for pg-boss, ours rather than pg-boss's own, so closing it is in our hands. A lost
+ * connection fails the query on it (pg-boss reports that as its 'error' event, or to our caller)
+ * and the next query opens a new one (openPool).
+ */
+export function openQueuePool(url: string, storeSchema: string | undefined, logger?: ConnectionLossLog): pg.Pool {
+  return openPool({ url, schema: storeSchema, use: 'queue', max: POOL_SIZE, logger });
 }
 
 export function pgBossOn(pool: pg.Pool, storeSchema: string | undefined, opts: { install: boolean }): PgBoss {
@@ -50,7 +52,7 @@ export function pgBossOn(pool: pg.Pool, storeSchema: string | undefined, opts: {
  * no-op). Returns the pg-boss schema.
  */
 export async function installJobQueue(url: string, storeSchema: string | undefined): Promise<string> {
-  const pool = openQueuePool(url);
+  const pool = openQueuePool(url, storeSchema);
   const boss = pgBossOn(pool, storeSchema, { install: true });
   boss.on('error', () => {});
   try {

@@ -8,6 +8,13 @@ import { InProcessKeyLocks, lockOrder, type KeyLocks } from './key-locks.js';
  * with it its locks. Callers of one process first queue in memory, so a busy key costs one
  * connection, not one per waiter. A hash collision only makes two keys share a lock. Advisory
  * locks are database-wide, hence the namespace. Keys are text: PostgreSQL refuses NUL characters.
+ *
+ * A session that ends while fn runs (the backend terminated, the server restarted, the network
+ * dropped) takes its locks with it, and another holder may take them at once. Nothing can undo a
+ * remote call already under way, so fn is not interrupted; it is told through the `lost` signal,
+ * and must start nothing more that needs the locks (a real-time write records what it already
+ * wrote, then fails with UNAVAILABLE: external-id-upsert.ts). The lost client is discarded, never
+ * put back in the pool.
  */
 export class AdvisoryKeyLocks implements KeyLocks {
   private readonly local = new InProcessKeyLocks();
@@ -18,26 +25,34 @@ export class AdvisoryKeyLocks implements KeyLocks {
     private readonly namespace: string,
   ) {}
 
-  withKeys<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+  withKeys<T>(keys: readonly string[], fn: (lost: AbortSignal) => Promise<T>): Promise<T> {
     const ordered = lockOrder(keys);
-    if (ordered.length === 0) return fn();
+    if (ordered.length === 0) return fn(new AbortController().signal);
     return this.local.withKeys(ordered, async () => {
       const client = await this.pool.connect();
-      let broken = false;
+      const lost = new AbortController();
+      const onGone = (): void => lost.abort(new Error('the database session holding the locks ended'));
+      // Both: 'error' when the connection fails under us, 'end' when the server closes it cleanly.
+      client.on('error', onGone);
+      client.on('end', onGone);
       try {
         // One round trip for all keys, taken in the order of their hashes (the same for every holder).
         await client.query(
           'select pg_advisory_lock(h) from (select distinct hashtextextended(k, 0) as h from unnest($1::text[]) as k order by 1) as ordered',
           [ordered.map((key) => `${this.namespace}\u001f${key}`)],
         );
-        return await fn();
+        return await fn(lost.signal);
       } finally {
-        try {
-          await client.query('select pg_advisory_unlock_all()');
-        } catch {
-          broken = true; // the session is gone, and its locks with it
+        if (!lost.signal.aborted) {
+          try {
+            await client.query('select pg_advisory_unlock_all()');
+          } catch {
+            onGone(); // the session is gone, and its locks with it
+          }
         }
-        client.release(broken);
+        client.off('error', onGone);
+        client.off('end', onGone);
+        client.release(lost.signal.aborted);
       }
     });
   }

@@ -4,8 +4,12 @@
  * external id they write, so two concurrent writes of one id never both create it.
  */
 export interface KeyLocks {
-  /** Runs fn holding the lock of every key; keys are taken in sorted order, so callers cannot deadlock. */
-  withKeys<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn holding the lock of every key; keys are taken in sorted order, so callers cannot
+   * deadlock. `lost` aborts when the locks are gone before fn ends (their database session was
+   * terminated): fn must then start nothing more that needs them (see AdvisoryKeyLocks).
+   */
+  withKeys<T>(keys: readonly string[], fn: (lost: AbortSignal) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -16,11 +20,12 @@ export const lockOrder = (keys: readonly string[]): string[] => [...new Set(keys
 export class InProcessKeyLocks implements KeyLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async withKeys<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+  async withKeys<T>(keys: readonly string[], fn: (lost: AbortSignal) => Promise<T>): Promise<T> {
     const releases: Array<() => void> = [];
     try {
       for (const key of lockOrder(keys)) releases.push(await this.acquire(key));
-      return await fn();
+      // Locks in memory are lost only with the process.
+      return await fn(new AbortController().signal);
     } finally {
       for (const release of releases.reverse()) release();
     }

@@ -3,6 +3,7 @@ import { invalid } from '../errors/sinew-error.js';
 import type { Store } from './store.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
+import type { ConnectionLossLog } from '../runtime/postgres-pool.js';
 
 export interface OpenStoreOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; anything else (or nothing) the embedded SQLite. */
@@ -11,6 +12,8 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** PostgreSQL schema (ignored for SQLite). */
   schema?: string;
+  /** Where PostgreSQL connections lost are reported. */
+  logger?: ConnectionLossLog;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -20,7 +23,7 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const url = opts.databaseUrl ?? '';
   if (POSTGRES_URL.test(url)) {
-    return openPostgresStore({ url, ...(opts.schema === undefined ? {} : { schema: opts.schema }) });
+    return openPostgresStore({ url, ...(opts.schema === undefined ? {} : { schema: opts.schema }), logger: opts.logger });
   }
   // A URL of another database would otherwise fall back to SQLite without anyone noticing.
   if (ANY_URL.test(url)) {

@@ -1,16 +1,18 @@
-import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { SinewError, invalid } from '../errors/sinew-error.js';
 import type { Store } from './store.js';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
 import { AdvisoryKeyLocks } from './advisory-key-locks.js';
+import { openPool, type ConnectionLossLog } from '../runtime/postgres-pool.js';
 
 export interface PostgresStoreOptions {
   url: string;
   /** Schema holding Sinew's tables (default `public`); created when missing. */
   schema?: string;
   poolSize?: number;
+  /** Where lost connections are reported (they are survived either way: openPool). */
+  logger?: ConnectionLossLog;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -29,14 +31,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   if (!SCHEMA_NAME.test(schema)) {
     throw invalid('the PostgreSQL schema must be a plain identifier (letters, digits, _)', { schema });
   }
-  const pool = new pg.Pool({
-    connectionString: opts.url,
-    max: opts.poolSize ?? DEFAULT_POOL_SIZE,
-    options: `-c search_path=${schema}`,
-  });
-  // An idle client that loses its connection (server restart) emits 'error' on the pool; unhandled,
-  // that would kill the process. The pool drops the client and the next query reconnects.
-  pool.on('error', () => {});
+  // A lost connection fails the query on it (its caller decides: an API request answers 503, a
+  // background loop retries with back-off) and the next checkout opens a new one (openPool).
+  const pool = openPool({ url: opts.url, schema, use: 'store', max: opts.poolSize ?? DEFAULT_POOL_SIZE, options: `-c search_path=${schema}`, logger: opts.logger });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
@@ -46,8 +43,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       throw new SinewError('UNAVAILABLE', `cannot use PostgreSQL: ${(error as Error).message}`, { schema });
     }
   }
-  const lockPool = new pg.Pool({ connectionString: opts.url, max: LOCK_POOL_SIZE });
-  lockPool.on('error', () => {});
+  const lockPool = openPool({ url: opts.url, schema, use: 'locks', max: LOCK_POOL_SIZE, logger: opts.logger });
   return new KyselyStore(db, { dialect: 'postgres', schema, locks: new AdvisoryKeyLocks(lockPool, schema) });
 }
 

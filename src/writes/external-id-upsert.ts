@@ -4,6 +4,7 @@ import type { WriteRecord } from '../connectors/builtin/write/write-record.js';
 import { succeeded, type WriteResult } from '../connectors/builtin/write/write-result.js';
 import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
 import type { RecordWriter } from './record-writer.js';
+import { SinewError } from '../errors/sinew-error.js';
 
 /** The lock of one external id in one map (text only: PostgreSQL keys cannot hold NUL). */
 const lockKey = (scope: RecordIdScope, externalId: string): string =>
@@ -32,7 +33,7 @@ export async function upsertByExternalId(args: {
   const ids = [...new Set(records.map((r) => r.externalId).filter((id): id is string => id !== null))];
   return store.locks.withKeys(
     ids.map((id) => lockKey(scope, id)),
-    async () => {
+    async (lost) => {
       const known = new Map<string, Known>(await store.recordIds.lookup(scope, ids));
       const results = new Array<WriteResult>(records.length);
       let pending = records.map((_, i) => i);
@@ -58,6 +59,11 @@ export async function upsertByExternalId(args: {
           const entry = records[i].externalId === null ? undefined : known.get(records[i].externalId!);
           return entry && !args.native && records[i].remoteId === null ? { ...records[i], remoteId: entry.remote_id } : records[i];
         });
+        // The locks went with their database session: another write of these ids may run now, so
+        // nothing more is sent (what earlier rounds wrote is in the map already).
+        if (lost.aborted && sent.length > 0) {
+          throw new SinewError('UNAVAILABLE', 'the database connection holding the locks of these records was lost; nothing more was written, try again', { stream: scope.stream });
+        }
         let outcome: WriteResult[];
         try {
           outcome = sent.length > 0 ? await writer.write(scope.stream, sent) : [];
