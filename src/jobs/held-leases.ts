@@ -12,14 +12,25 @@ import { SinewError } from '../errors/sinew-error.js';
 export class HeldLeases {
   /** Who this process is in `jobs.lease_owner`: host and pid for whoever reads the row, plus a nonce. */
   readonly owner: string;
-  readonly #held = new Set<string>();
+  readonly #held = new Map<string, number>();
 
   constructor(owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`) {
     this.owner = owner;
   }
 
-  hold(jobId: string): void {
-    this.#held.add(jobId);
+  /** `expiresAt`: the lease expiry written into the job's row by the claim. */
+  hold(jobId: string, expiresAt: number): void {
+    this.#held.set(jobId, expiresAt);
+  }
+
+  /** A renewal wrote `expiresAt` into the row of a job still held. */
+  renewed(jobId: string, expiresAt: number): void {
+    if (this.#held.has(jobId)) this.#held.set(jobId, expiresAt);
+  }
+
+  /** Until when this process holds the job's lease, as written in its row (undefined: not held). */
+  expiryOf(jobId: string): number | undefined {
+    return this.#held.get(jobId);
   }
 
   drop(jobId: string): void {
@@ -27,7 +38,7 @@ export class HeldLeases {
   }
 
   ids(): string[] {
-    return [...this.#held];
+    return [...this.#held.keys()];
   }
 
   /** Throws when this process runs `jobId` but the row's lease names someone else (or nobody). */

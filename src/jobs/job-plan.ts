@@ -52,6 +52,16 @@ export interface JobPlan {
   etl: EtlStep | null;
   /** When the job process started counting its time limit (epoch ms). */
   deadline: number;
+  /**
+   * The job's lease as its worker holds it (expiry as written in the row), and how long before it
+   * the process stops its connectors when no renewal came (process/lease-fence.ts).
+   */
+  lease?: { expiresAt: number; marginMs: number };
+  /**
+   * The 0700 folder for this run's clear configs, made by the worker (job-secrets-dir.ts), which
+   * removes it when the process exits, however it exits.
+   */
+  secretsDir?: string;
   /** `rollback`: only roll back what an earlier, stopped run of this job wrote (run-rollback.ts). */
   mode?: 'run' | 'rollback';
 }

@@ -33,4 +33,4 @@ export type JobProcessMessage =
   | RecordIdRequest;
 
 /** What a worker sends a job process: its plan (once), then record-id answers; all as lossless JSON text (lossless-ipc.ts). */
-export type WorkerMessage = { t: 'plan'; plan: JobPlan } | RecordIdReply;
+export type WorkerMessage = { t: 'plan'; plan: JobPlan } | { t: 'lease'; expiresAt: number } | RecordIdReply;

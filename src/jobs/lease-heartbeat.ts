@@ -16,7 +16,15 @@ export class LeaseHeartbeat {
   #beating: Promise<void> | undefined;
 
   constructor(
-    private readonly deps: { store: Store; leases: HeldLeases; leaseMs: number; logger: Logger; onNews: (jobId: string, news: LeaseNews) => void },
+    private readonly deps: {
+      store: Store;
+      leases: HeldLeases;
+      leaseMs: number;
+      logger: Logger;
+      onNews: (jobId: string, news: LeaseNews) => void;
+      /** A job's lease now runs until `expiresAt` (its process is told: lease-fence.ts). */
+      onRenewed?: (jobId: string, expiresAt: number) => void;
+    },
   ) {}
 
   get #intervalMs(): number {
@@ -39,10 +47,11 @@ export class LeaseHeartbeat {
     const ids = leases.ids();
     if (ids.length === 0) return;
     try {
+      let until = 0;
       // A lost connection is tried again at once (with back-off) until the next beat is due, not
       // only at that beat: with the database flapping, two missed beats would let the lease run out.
       const giveUpAt = Date.now() + this.#intervalMs;
-      const renewed = await retryOnConnectionLoss(() => store.jobLeases.renew(leases.owner, ids, Date.now() + leaseMs), {
+      const renewed = await retryOnConnectionLoss(() => store.jobLeases.renew(leases.owner, ids, (until = Date.now() + leaseMs)), {
         what: 'renewing the leases of running jobs',
         logger,
         stillWanted: () => Date.now() < giveUpAt,
@@ -54,7 +63,11 @@ export class LeaseHeartbeat {
         if (!stillHeld.has(id)) continue;
         const status = kept.get(id);
         if (status === undefined) onNews(id, 'lost');
-        else if (status === 'JOB_CANCELLED') onNews(id, 'cancelled');
+        else {
+          leases.renewed(id, until);
+          this.deps.onRenewed?.(id, until);
+          if (status === 'JOB_CANCELLED') onNews(id, 'cancelled');
+        }
       }
     } catch (e) {
       // Not fatal yet: the leases last leaseMs; if the store stays away, the others reap them.

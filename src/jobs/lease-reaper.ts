@@ -47,11 +47,28 @@ export class LeaseReaper {
     return handled;
   }
 
+  /**
+   * A run this process held ended without finishing because its lease could not be kept (its job
+   * process fenced itself: lease-fence.ts): the same rules as for a lost worker, at once.
+   */
+  async loseRun(ref: JobRef, lost: string): Promise<void> {
+    const outcome = await this.deps.store.transaction(async (tx) => {
+      const row = await tx.jobLeases.lockJob(ref.env_id, ref.job_id);
+      return !row || isTerminal(row.job.status) ? null : this.#loseIn(tx, row, lost);
+    });
+    if (!outcome) return;
+    if (outcome.changed) this.deps.lifecycle.announce(outcome.job);
+    if (outcome.requeued) await this.deps.sweeper.enqueue(outcome.job);
+  }
+
   async #reapIn(tx: StoreOps, ref: JobRef, expiredBeforeMs: number): Promise<Outcome | null> {
     const row = await tx.jobLeases.lockJob(ref.env_id, ref.job_id);
     if (!row || isTerminal(row.job.status) || row.lease_expires_at === null || row.lease_expires_at >= expiredBeforeMs) return null;
+    return this.#loseIn(tx, row, lostWorker(row));
+  }
+
+  async #loseIn(tx: StoreOps, row: LeasedJob, lost: string): Promise<Outcome> {
     const job = row.job;
-    const lost = lostWorker(row);
     if (job.status === 'JOB_CREATED') {
       return { job: await this.deps.lifecycle.requeueIn(tx, job, { message: '', countLoss: false }), requeued: true, changed: false };
     }

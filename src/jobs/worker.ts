@@ -13,6 +13,7 @@ import { RecordIdRequests } from './record-id-requests.js';
 import type { RecordIdRequest } from './record-id-messages.js';
 import { startJobProcess } from './job-process-child.js';
 import { encodeIpc } from './lossless-ipc.js';
+import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
 import type { JobPlan } from './job-plan.js';
 import type { WriteSummary } from './process/write-results.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
@@ -105,7 +106,14 @@ export class Worker implements BackgroundRole {
     this.completion = new JobCompletion(deps.store, deps.lifecycle);
     this.sweeper = new QueueSweeper(deps.store, deps.queue, deps.logger);
     this.reaper = new LeaseReaper({ store: deps.store, lifecycle: deps.lifecycle, sweeper: this.sweeper, logger: deps.logger });
-    this.heartbeat = new LeaseHeartbeat({ store: deps.store, leases: deps.leases, leaseMs: deps.leaseMs, logger: deps.logger, onNews: (id, news) => this.onLeaseNews(id, news) });
+    this.heartbeat = new LeaseHeartbeat({
+      store: deps.store,
+      leases: deps.leases,
+      leaseMs: deps.leaseMs,
+      logger: deps.logger,
+      onNews: (id, news) => this.onLeaseNews(id, news),
+      onRenewed: (id, expiresAt) => this.tellLease(id, expiresAt),
+    });
     // A job cancelled through the API in this process ends its child here (other processes' cancels
     // arrive with the next heartbeat).
     deps.lifecycle.changes.on('job', (job: Job) => {
@@ -181,6 +189,18 @@ export class Worker implements BackgroundRole {
     this.kill(jobId);
   }
 
+  /** The plan with the job's lease as held now, for the process's own fence. */
+  private withLease(plan: JobPlan): JobPlan {
+    const expiresAt = this.deps.leases.expiryOf(plan.job.job_id);
+    return expiresAt === undefined ? plan : { ...plan, lease: { expiresAt, marginMs: LeaseFence.marginFor(this.deps.leaseMs) } };
+  }
+
+  /** The job's process fences itself on this (lease-fence.ts): it stops when no renewal comes in time. */
+  private tellLease(jobId: string, expiresAt: number): void {
+    const child = this.running.get(jobId)?.child;
+    if (child?.connected) child.send(encodeIpc({ t: 'lease', expiresAt }), ignoreSendError);
+  }
+
   private kill(jobId: string): void {
     const child = this.running.get(jobId)?.child;
     if (!child || child.exitCode !== null) return;
@@ -193,10 +213,11 @@ export class Worker implements BackgroundRole {
   private async run(item: QueuedJob): Promise<void> {
     const { store, lifecycle, logger, leases } = this.deps;
     // Only one worker wins; the others (a duplicate delivery, a job behind a busy link) drop the item.
-    if (!(await store.jobLeases.claim(item.env_id, item.job_id, leases.owner, Date.now() + this.deps.leaseMs))) return;
+    const expiresAt = Date.now() + this.deps.leaseMs;
+    if (!(await store.jobLeases.claim(item.env_id, item.job_id, leases.owner, expiresAt))) return;
     const run: Run = { handBack: this.handingBack, lost: false };
     this.running.set(item.job_id, run);
-    leases.hold(item.job_id);
+    leases.hold(item.job_id, expiresAt);
     let job: Job | undefined;
     try {
       job = await this.retried(run, logger, 'reading a claimed job', () => store.getJob(item.env_id, item.job_id));
@@ -253,7 +274,7 @@ export class Worker implements BackgroundRole {
       // The worker began stopping before this job's process started: another worker runs it.
       if (run.handBack) return await this.handBack(job, log);
       let chain: Promise<unknown> = Promise.resolve();
-      const { child, exited } = startJobProcess(plan, (message) => {
+      const { child, exited } = startJobProcess(this.withLease(plan), (message) => {
         // A job handed back or taken over: what its process still says belongs to no run any more.
         if (run.handBack || run.lost) return;
         // In the order sent: a record-id lookup sees every save before it, a status every result.
@@ -283,6 +304,12 @@ export class Worker implements BackgroundRole {
           await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
           return await this.handBack(job, log);
         }
+        if (exit.code === LEASE_FENCE_EXIT_CODE && !timedOut) {
+          // Its process stopped itself: the lease could not be renewed in time (this worker or the
+          // database was out of reach). What happens next is what happens to a lost worker's job.
+          const lost = 'the job process stopped itself: its lease could not be renewed in time (the worker or the database was unreachable)';
+          return await this.retried(run, log, 'ending a fenced job', () => this.reaper.loseRun(job, lost));
+        }
         const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
         // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
         const rolledBack = plan.settings.rollback_on_failure && plan.target?.write_results ? await this.rollBack(plan, recordIds, log) : null;
@@ -308,7 +335,7 @@ export class Worker implements BackgroundRole {
     log.info('rolling back what the stopped job wrote (roll back on failure)');
     let outcome: { message: string | null; writeSummary?: WriteSummary } = { message: 'the rollback did not finish: what the job created may still be there' };
     let chain: Promise<unknown> = Promise.resolve();
-    const { child, exited } = startJobProcess({ ...plan, mode: 'rollback' }, (message) => {
+    const { child, exited } = startJobProcess(this.withLease({ ...plan, mode: 'rollback' }), (message) => {
       if (message.t === 'recordIds') chain = chain.then(() => answer(child, recordIds, message)).catch(() => {});
       else if (message.t === 'rolledBack') outcome = message;
     });

@@ -55,8 +55,9 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         const mine = new HeldLeases('worker-a');
         const lifecycle = new JobLifecycle(s, mine);
         await insert(s, { job_id: 'j' });
-        assert.ok(await s.jobLeases.claim(ENV, 'j', 'worker-a', Date.now() + 60_000));
-        mine.hold('j');
+        const expiresAt = Date.now() + 60_000;
+        assert.ok(await s.jobLeases.claim(ENV, 'j', 'worker-a', expiresAt));
+        mine.hold('j', expiresAt);
         await lifecycle.transition(ENV, 'j', 'SYNC_STARTED');
         // Its lease expired and another worker took the job over.
         await s.jobLeases.clearLease(ENV, 'j', { countLoss: true });

@@ -9,6 +9,8 @@ import type { JobProcessMessage } from '../job-process-messages.js';
 import { runJob } from './run-job.js';
 import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
+import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './lease-fence.js';
+import type { WorkerMessage } from '../job-process-messages.js';
 
 function send(message: JobProcessMessage): void {
   process.send?.(encodeIpc(message));
@@ -31,6 +33,19 @@ let finishing = false;
 
 process.once('message', (raw: unknown) => {
   const { plan } = decodeIpc<{ t: 'plan'; plan: JobPlan }>(raw);
+  if (plan.lease) {
+    const fence = new LeaseFence(plan.lease.expiresAt, plan.lease.marginMs, (expiresAt) => {
+      // Nobody can record what this job does any more, and another worker may take it over at
+      // expiresAt: stop writing now. The worker (if it ever runs again) learns of the loss itself.
+      killAllConnectors('SIGKILL');
+      process.stderr.write(`job ${plan.job.job_id}: its lease (until ${new Date(expiresAt).toISOString()}) was not renewed in time; its connectors were stopped\n`);
+      process.exit(LEASE_FENCE_EXIT_CODE);
+    });
+    process.on('message', (message: unknown) => {
+      const m = decodeIpc<WorkerMessage>(message);
+      if (m.t === 'lease') fence.extend(m.expiresAt);
+    });
+  }
   const work = plan.mode === 'rollback' ? runRollback(plan, send).then(() => true) : runJob(plan, send);
   work.then(
     (ok) => {

@@ -25,6 +25,10 @@ export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink
       const wait = sink.write(out);
       if (wait) await wait;
     }
+    // What the tap said so far goes on now: a slow tap's records must not wait in memory for a
+    // full batch (a streaming job's target would see them minutes late). One write per chunk read.
+    const wait = sink.flush();
+    if (wait) await wait;
   }
 }
 
