@@ -8,6 +8,7 @@ import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import { stateToCommit } from './state-commit.js';
 import { isConnectionLoss } from '../runtime/postgres-connection-loss.js';
 import type { JobPlan } from './job-plan.js';
+import { SecretScrubber } from './process/secret-scrubber.js';
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
 export class JobCompletion {
@@ -24,17 +25,22 @@ export class JobCompletion {
     job: Job,
     message: JobProcessMessage,
     beforeEnd: (succeeded: boolean) => Promise<void> = async () => {},
-    started: Pick<JobPlan, 'inputState' | 'linkStateAtStart'> | null = null,
+    started: (Pick<JobPlan, 'inputState' | 'linkStateAtStart'> & Partial<Pick<JobPlan, 'source' | 'target'>>) | null = null,
   ): Promise<void> {
     switch (message.t) {
-      case 'status':
+      case 'status': {
         if (isTerminal(message.status)) await beforeEnd(false).catch(() => {});
+        // The job process scrubs what it reports; this is the second lock, for whatever reports
+        // without it (a process of another version, a path that forgot): the job's configs never
+        // reach its error, its events, webhooks or logs.
+        const scrub = scrubberOf(started);
         await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
-          ...(message.error !== undefined ? { error: message.error } : {}),
-          ...(message.message !== undefined ? { message: message.message } : {}),
+          ...(message.error !== undefined ? { error: scrub(message.error) } : {}),
+          ...(message.message !== undefined ? { message: scrub(message.message) } : {}),
           ...writeJobState(job, message.writeSummary),
         });
         return;
+      }
       case 'progress':
         await this.lifecycle.patch(job.env_id, job.job_id, {
           metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines, ...(message.records ? { records: message.records } : {}) },
@@ -74,13 +80,20 @@ export class JobCompletion {
             metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines, records: message.records },
             data_sizes: message.dataSizes,
             resources_usage: { memoryUsage: message.memoryUsage },
-            message: [message.message, commit?.note].filter(Boolean).join('; ') || null,
+            message: [message.message === null ? null : scrubberOf(started)(message.message), commit?.note].filter(Boolean).join('; ') || null,
             ...writeJobState(job, message.writeSummary),
           };
         });
         return;
     }
   }
+}
+
+/** Scrubs the job's configs from text its process reported (none known: as it is). */
+function scrubberOf(plan: Partial<Pick<JobPlan, 'source' | 'target'>> | null): (text: string) => string {
+  if (!plan?.source) return (text) => text;
+  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
+  return (text) => scrubber.scrub(text);
 }
 
 /** A write job's `state` after it ran (completed or failed); other jobs keep theirs. */

@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 
 /** How much of a connector's stderr reaches its log file: the first and the last bytes. */
 export interface StderrLogLimits {
@@ -10,6 +11,15 @@ export interface StderrLogLimits {
 export const DEFAULT_STDERR_LOG_LIMITS: StderrLogLimits = { headBytes: 5 * 1024 * 1024, tailBytes: 5 * 1024 * 1024 };
 
 const NEWLINE = 0x0a;
+
+/**
+ * Rewrites a process's output before it is kept (a job's secret scrubber). Stateful: `write` may
+ * hold text back (a secret cut between two chunks), `end` gives what it held.
+ */
+export interface OutputFilter {
+  write(text: string): string;
+  end(): string;
+}
 
 /** The line written where the middle of the output was left out, so a reader knows the gap is there. */
 export function droppedNotice(bytes: number): string {
@@ -29,10 +39,13 @@ export class BoundedLog {
   private readonly tail: Buffer[] = [];
   private tailSize = 0;
   private dropped = 0;
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     path: string,
     private readonly limits: StderrLogLimits = DEFAULT_STDERR_LOG_LIMITS,
+    /** Applied to the text before it is counted and kept: what reaches the file is what it returns. */
+    private readonly filter?: OutputFilter,
   ) {
     this.file = createWriteStream(path, { flags: 'a' });
     // A log that cannot be written must not take the connector (or the job) down with it.
@@ -41,6 +54,10 @@ export class BoundedLog {
   }
 
   write(chunk: Buffer): void {
+    this.keep(this.filter ? Buffer.from(this.filter.write(this.decoder.write(chunk))) : chunk);
+  }
+
+  private keep(chunk: Buffer): void {
     let rest = chunk;
     if (this.headLeft > 0) {
       const head = rest.subarray(0, this.headLeft);
@@ -54,6 +71,7 @@ export class BoundedLog {
 
   /** Writes the dropped-bytes notice and the tail, then closes the file. */
   end(): Promise<void> {
+    if (this.filter) this.keep(Buffer.from(this.filter.write(this.decoder.end()) + this.filter.end()));
     if (this.dropped > 0) {
       // The notice gets a line of its own even when the head stopped mid-line.
       this.file.write(`${this.lastHeadByte === NEWLINE ? '' : '\n'}${droppedNotice(this.dropped)}`);

@@ -6,7 +6,7 @@ import type { Catalog } from './catalog.js';
 import { parseJson } from './lossless-json.js';
 import { jsonOutputCandidates } from './json-output.js';
 import type { CatalogFlag } from '../model/connector-definition.js';
-import { BoundedLog, type StderrLogLimits } from './bounded-log.js';
+import { BoundedLog, type OutputFilter, type StderrLogLimits } from './bounded-log.js';
 
 export interface SingerProcessOptions {
   /** The executable and its leading arguments, e.g. `['python3', 'tap.py']` or `['tap-foo']`. */
@@ -19,6 +19,8 @@ export interface SingerProcessOptions {
   logFile?: string;
   /** How much of stderr `logFile` keeps; default 5 MiB of head and 5 MiB of tail. */
   logLimits?: StderrLogLimits;
+  /** Rewrites stderr before `logFile` keeps it (a job's secret scrubber); the tail is left as said. */
+  logFilter?: OutputFilter;
   /** A name for messages, e.g. `tap` or `target`; defaults to the executable. */
   name?: string;
 }
@@ -116,7 +118,7 @@ export function startSingerProcess(opts: SingerProcessOptions): SingerProcess {
   child.stdin?.on('error', () => {});
 
   const tail = new StderrTail();
-  const log = opts.logFile ? new BoundedLog(opts.logFile, opts.logLimits) : null;
+  const log = opts.logFile ? new BoundedLog(opts.logFile, opts.logLimits, opts.logFilter) : null;
   // Bytes for the log (its limits count bytes); a decoder for the tail, so a character split
   // between two chunks is not garbled.
   const decoder = new StringDecoder('utf8');
@@ -211,6 +213,7 @@ export interface RunDiscoverOptions {
   env?: NodeJS.ProcessEnv;
   logFile?: string;
   logLimits?: StderrLogLimits;
+  logFilter?: OutputFilter;
   /** Kill the tap after this long; default 10 minutes (catalogs of big SaaS APIs take a while). */
   timeoutMs?: number;
 }
@@ -224,6 +227,7 @@ export async function runDiscover(opts: RunDiscoverOptions): Promise<Catalog> {
     env: opts.env,
     logFile: opts.logFile,
     logLimits: opts.logLimits,
+    logFilter: opts.logFilter,
     name: 'tap',
   });
   const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 600_000);

@@ -1,23 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { filesUnder } from '../support/files-under.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
-}
-
-/** Every file under dir, recursively (the SQLite file, its WAL, secret key, storage...). */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (entry.isFile()) out.push(p);
-  }
-  return out;
 }
 
 describe('flow administration', () => {

@@ -11,6 +11,7 @@ import { JOB_FILES } from '../job-root.js';
 import { PhaseFailure, feedingFailed } from './phase-failure.js';
 import type { RunningTarget } from './running-target.js';
 import type { WriteResultCollector } from './write-results.js';
+import type { SecretScrubber } from './secret-scrubber.js';
 
 /** A built-in write target to run inside the job process. */
 export interface InProcessWriter {
@@ -28,14 +29,15 @@ export interface InProcessWriter {
  * `logs/target.log` as a child's stderr would. The job process is already the job's sandbox (its
  * own process, killed on cancel or time limit), so the target gives up no isolation the job had.
  */
-export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, results: WriteResultCollector | undefined, prepared: boolean): RunningTarget {
+export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, results: WriteResultCollector | undefined, prepared: boolean, scrubber?: SecretScrubber): RunningTarget {
   const name = `target-${writer.connectorId}`;
   // Prepared: arrays of RoundItem (a few in the queue, each one chunk's worth); else bytes.
   const input = prepared ? new PassThrough({ objectMode: true, highWaterMark: 8 }) : new PassThrough({ highWaterMark: 1024 * 1024 });
   const logFile = createWriteStream(path.join(jobRoot, JOB_FILES.targetLog), { flags: 'a' });
   logFile.on('error', () => {}); // a log that cannot be written does not fail the export
   const log = (message: string): void => {
-    logFile.write(`${message}\n`);
+    // Whole messages: a writer's error may quote its config (a URL with credentials).
+    logFile.write(`${scrubber ? scrubber.scrub(message) : message}\n`);
   };
   let last: Record<string, unknown> | null = null;
   let failure: Error | null = null;

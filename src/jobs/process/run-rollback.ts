@@ -12,6 +12,8 @@ import { readExportDetails } from './export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
 import { WriteResultCollector } from './write-results.js';
+import { SecretScrubber } from './secret-scrubber.js';
+import { scrubbedReport } from './scrubbed-report.js';
 
 /** The last SCHEMA line of each stream in a Singer file (what the target got before the records). */
 async function schemaLines(file: string): Promise<Map<string, Buffer>> {
@@ -33,8 +35,10 @@ async function schemaLines(file: string): Promise<Map<string, Buffer>> {
  * `export-details` says the job created is deleted as in-process rollback does; the answer is one
  * `rolledBack` message with the job's write summary, its rollback included.
  */
-export async function runRollback(plan: JobPlan, report: (message: JobProcessMessage) => void): Promise<void> {
+export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcessMessage) => void): Promise<void> {
   const root = plan.workspaceDir;
+  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
+  const report = scrubbedReport(scrubber, reportRaw);
   const details = path.join(root, JOB_FILES.exportDetails);
   const secrets = await SecretFiles.create();
   try {
@@ -48,7 +52,7 @@ export async function runRollback(plan: JobPlan, report: (message: JobProcessMes
     });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
-      targetRun: await targetRunOf(plan.target!, targetConfig, root, plan.env),
+      targetRun: { ...(await targetRunOf(plan.target!, targetConfig, root, plan.env)), scrubber },
       jobRoot: root,
       collector,
       schemaLine: (stream) => schemas.get(stream),

@@ -3,6 +3,7 @@ import { startSingerProcess, type SingerProcess } from '../../singer/singer-proc
 import type { StderrLogLimits } from '../../singer/bounded-log.js';
 import { JOB_FILES } from '../job-root.js';
 import type { InProcessWriter } from './in-process-target.js';
+import type { SecretScrubber } from './secret-scrubber.js';
 
 /** How to start one connector of a job. */
 export interface ConnectorRun {
@@ -14,6 +15,8 @@ export interface ConnectorRun {
   logLimits?: StderrLogLimits;
   /** A built-in write target: run inside the job process instead of `command` (in-process-target.ts). */
   inProcess?: InProcessWriter;
+  /** The job's configs, scrubbed from what the connector logs (secret-scrubber.ts). */
+  scrubber?: SecretScrubber;
 }
 
 /** Connector processes this job process started, so a cancel (SIGTERM) can take them all down. */
@@ -29,6 +32,7 @@ export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' |
     stdin: role === 'tap' ? 'ignore' : 'pipe',
     logFile: path.join(jobRoot, role === 'tap' ? JOB_FILES.tapLog : JOB_FILES.targetLog),
     logLimits: run.logLimits,
+    logFilter: run.scrubber?.stream(),
   });
   running.add(proc);
   proc.exited.then(

@@ -36,7 +36,7 @@ export interface RunningTarget {
  * target records already parsed (see `takes`).
  */
 export function startTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, prepared = false): RunningTarget {
-  return run.inProcess ? startInProcessTarget(run.inProcess, jobRoot, results, prepared) : startProcessTarget(run, jobRoot, results);
+  return run.inProcess ? startInProcessTarget(run.inProcess, jobRoot, results, prepared, run.scrubber) : startProcessTarget(run, jobRoot, results);
 }
 
 function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): RunningTarget {

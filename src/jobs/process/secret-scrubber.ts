@@ -1,0 +1,104 @@
+import { REDACTED, redactConfig } from '../../connectors/config-redaction.js';
+import type { OutputFilter } from '../../singer/bounded-log.js';
+import type { PlannedConnector } from '../job-plan.js';
+
+/** What a secret becomes in anything Sinew derives from connector output. */
+export const SCRUBBED = '***';
+/**
+ * Shorter plain values are left alone: scrubbing every `id` or `us` would garble logs and errors
+ * without protecting anything. Fields marked secret (by schema or by name) are scrubbed from 3.
+ */
+const MIN_PLAIN = 4;
+const MIN_SECRET = 3;
+
+/**
+ * Replaces every value of a job's configs (source, target, their overrides — all in the plan in
+ * clear) with `***` in text a connector produced: stderr logs, errors, messages. A connector that
+ * prints its config (or its password in an error) must not hand it to tenants, events, webhooks or
+ * logs. The forms a value takes in output are covered: as is, JSON-escaped and URL-encoded.
+ */
+export class SecretScrubber {
+  private readonly pattern: RegExp | null;
+  /** The longest form: a streamed chunk keeps this much minus one back, a secret may span chunks. */
+  readonly longest: number;
+
+  constructor(values: Iterable<string>) {
+    const forms = new Set<string>();
+    for (const v of values) for (const form of formsOf(v)) forms.add(form);
+    // Longest first: a secret containing another is replaced whole, not around the shorter one.
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    this.longest = sorted[0]?.length ?? 0;
+    this.pattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+  }
+
+  /** The scrubber of a job: every string of its configs, and every secret-marked value. */
+  static ofConnectors(connectors: ReadonlyArray<Pick<PlannedConnector, 'config' | 'config_schema'> | null | undefined>): SecretScrubber {
+    const values: string[] = [];
+    for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values);
+    return new SecretScrubber(values);
+  }
+
+  get empty(): boolean {
+    return this.pattern === null;
+  }
+
+  scrub(text: string): string {
+    if (this.pattern === null || text.length === 0) return text;
+    return text.replace(this.pattern, SCRUBBED);
+  }
+
+  /** A filter for a stream of text (a connector's stderr): secrets cut between chunks are caught. */
+  stream(): OutputFilter {
+    let carry = '';
+    return {
+      write: (text) => {
+        if (this.pattern === null) return text;
+        const all = carry + text;
+        let cut = Math.max(0, all.length - (this.longest - 1));
+        // A match across the cut is taken whole now, so the part held back never starts mid-secret.
+        for (const m of all.matchAll(this.pattern)) {
+          const end = m.index + m[0].length;
+          if (m.index < cut && end > cut) cut = end;
+          if (m.index >= cut) break;
+        }
+        carry = all.slice(cut);
+        return this.scrub(all.slice(0, cut));
+      },
+      end: () => {
+        const rest = this.scrub(carry);
+        carry = '';
+        return rest;
+      },
+    };
+  }
+}
+
+/** Plain strings of `config` (≥ MIN_PLAIN), and secret-marked values (`redacted` holds REDACTED there) of any scalar type. */
+function collectValues(config: unknown, redacted: unknown, out: string[]): void {
+  if (Array.isArray(config)) {
+    config.forEach((v, i) => collectValues(v, Array.isArray(redacted) ? redacted[i] : undefined, out));
+    return;
+  }
+  if (config !== null && typeof config === 'object') {
+    const r = redacted !== null && typeof redacted === 'object' ? (redacted as Record<string, unknown>) : {};
+    for (const [k, v] of Object.entries(config as Record<string, unknown>)) collectValues(v, r[k], out);
+    return;
+  }
+  if (config === null || config === undefined) return;
+  const text = String(config);
+  const secret = redacted === REDACTED;
+  if (text.length >= (secret ? MIN_SECRET : MIN_PLAIN) && (secret || typeof config === 'string')) out.push(text);
+}
+
+function formsOf(value: string): string[] {
+  const forms = [value];
+  const json = JSON.stringify(value).slice(1, -1);
+  if (json !== value) forms.push(json);
+  const url = encodeURIComponent(value);
+  if (url !== value) forms.push(url);
+  return forms;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { fixture } from '../support/singer-flow.js';
+import { filesUnder } from '../support/files-under.js';
+import { startReceiver, type Receiver } from '../events/test-receiver.js';
+
+const TARGET = fileURLToPath(new URL('../fixtures/security/target-prints-config.mjs', import.meta.url));
+const ENV = 'secrets.sinew.local';
+const KEY = `sk_test_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+const rand = (): string => Math.random().toString(36).slice(2, 10);
+// A quote in the password: printed as JSON it comes out escaped (\"), which must be caught too.
+const OWNER_PASSWORD = `owner-pw-${rand()}"q${rand()}`;
+const OWNER_TOKEN = `owner-token-${rand()}`;
+const LINK_PASSWORD = `link-pw-${rand()}`;
+const OVERRIDE_SECRET = `override-${rand()}`;
+const SECRETS = [OWNER_PASSWORD, JSON.stringify(OWNER_PASSWORD).slice(1, -1), OWNER_TOKEN, LINK_PASSWORD, OVERRIDE_SECRET];
+const FLOW = 'leaky';
+const TENANT = 'leak-tenant';
+const FAILED = ['SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'DISCOVER_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED'];
+
+function leaksIn(where: string, text: string): string[] {
+  return SECRETS.filter((s) => text.includes(s)).map((s) => `${where} shows ${s}`);
+}
+
+/**
+ * A registered target that prints its config and password to stderr and exits 1 (issue #12, item
+ * 4): the owner's target password, the tenant's link password and a job override are planted, and
+ * none may come back in the job's error, its logs, its events, the webhook, the job root on disk
+ * or the server's own output.
+ */
+describe('connector output is scrubbed of the job configs', () => {
+  let dataDir: string;
+  let pg: PostgresTestSchema | null = null;
+  let rx: Receiver;
+  let server: ServerProcess;
+  let job: any;
+  let logs = '';
+  let events = '';
+  let serverOutput = '';
+
+  const call = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    return { status: res.status, text: await res.text() };
+  };
+  const ok = async (method: string, p: string, body?: unknown): Promise<any> => {
+    const r = await call(method, p, body);
+    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${r.text}`);
+    return r.text === '' ? null : JSON.parse(r.text);
+  };
+
+  before(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-scrub-'));
+    pg = await migratedSchemaInPostgresMode();
+    rx = await startReceiver();
+    server = await startServerProcess(
+      {
+        SINEW_DATA_DIR: dataDir,
+        SINEW_ENV_ID: ENV,
+        SINEW_API_KEY: KEY,
+        SINEW_LOG_LEVEL: 'debug',
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
+        SINEW_EVENT_POLL_MS: '100',
+        ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
+      },
+      { captureStdout: true },
+    );
+    await ok('PUT', `/${ENV}/connectors/tap-scrub`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
+    await ok('PUT', `/${ENV}/connectors/target-prints-config`, { kind: 'target', command: [process.execPath, TARGET] });
+    await ok('PUT', `/${ENV}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs` } } } });
+    await ok('PUT', `/${ENV}/flows/${FLOW}`, {
+      name: FLOW,
+      type: 'v1-source',
+      connectors: ['tap-scrub'],
+      target: { connector: 'target-prints-config', config: { path: dataDir, password: OWNER_PASSWORD, api_token: OWNER_TOKEN } },
+    });
+    await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, { source: { tap: 'tap-scrub', config: { records: 5, password: LINK_PASSWORD } } });
+    const { job_id } = await ok('POST', `/${ENV}/${FLOW}/${TENANT}/jobs`, { override_target_config: { extra_secret: OVERRIDE_SECRET } });
+
+    const deadline = Date.now() + 60_000;
+    do {
+      await new Promise((r) => setTimeout(r, 100));
+      job = await ok('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}`);
+    } while (!FAILED.includes(job.status) && Date.now() < deadline);
+    await rx.waitFor((all) => all.some((r) => r.body?.job_id === job_id && r.body?.status === job.status));
+    logs = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/logs`)).text;
+    events = (await call('GET', `/${ENV}/events`)).text;
+    // SIGTERM: the server stops cleanly, so every line it wrote is in.
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+    serverOutput = `${server.stdout()}\n${server.stderr()}`;
+  });
+  after(async () => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await once(server.child, 'exit');
+    }
+    await rx.close();
+    await pg?.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  test("the job fails with the target's own words, its secrets replaced by ***", () => {
+    assert.equal(job.status, 'EXPORT_FAILED', JSON.stringify(job));
+    assert.match(job.error, /target exited with code 1/);
+    assert.match(job.error, /login failed for password \*\*\*/);
+    assert.deepEqual(leaksIn('the job', JSON.stringify(job)), []);
+  });
+
+  test('the logs served by the API keep what the target said, scrubbed', () => {
+    assert.match(logs, /starting with config/);
+    assert.match(logs, /\*\*\*/);
+    assert.deepEqual(leaksIn('the job logs', logs), []);
+  });
+
+  test('events and the webhook carry no secret', () => {
+    assert.ok(events.includes('EXPORT_FAILED'), events);
+    assert.deepEqual(leaksIn('GET /events', events), []);
+    const bodies = rx.received.map((r) => r.rawBody).join('\n');
+    assert.ok(bodies.includes('EXPORT_FAILED'), bodies);
+    assert.deepEqual(leaksIn('the webhook', bodies), []);
+  });
+
+  test('no file in the data dir (job roots, the database and its WAL) holds a secret in clear', async () => {
+    const files = await filesUnder(dataDir);
+    assert.ok(files.some((f) => f.endsWith(path.join('logs', 'target.log'))), files.join('\n'));
+    const leaks: string[] = [];
+    for (const f of files) leaks.push(...leaksIn(path.relative(dataDir, f), await fs.readFile(f, 'utf8')));
+    assert.deepEqual(leaks, []);
+  });
+
+  test("the server's output (its logs, its job processes) holds no secret", () => {
+    assert.ok(serverOutput.length > 0);
+    assert.deepEqual(leaksIn('the server output', serverOutput), []);
+  });
+});
