@@ -12,6 +12,7 @@ import type { SinewServices } from './services.js';
 import { ALL_ROLES, type BackgroundRole, type RoleSelection } from './background-role.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
+import { sweepJobSecretsDirs } from '../jobs/job-secrets-dir.js';
 
 export interface RunningSinew {
   /** The API's base URL ('' when this process runs no API). */
@@ -33,6 +34,9 @@ export interface RunningSinew {
 function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: RoleSelection, apiUrl: string): BackgroundRole[] {
   const out: BackgroundRole[] = [];
   if (roles.worker) {
+    // Clear configs that dead job processes (and their dead workers) left behind.
+    const swept = sweepJobSecretsDirs();
+    if (swept > 0) services.logger.info({ swept }, 'removed the secrets folders of jobs whose processes are gone');
     out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, metrics: services.metrics }));
     out.push(
       new Worker({

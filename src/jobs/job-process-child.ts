@@ -3,6 +3,7 @@ import { decodeIpc, encodeIpc } from './lossless-ipc.js';
 import { nodeArgs, selfScript } from '../runtime/self-command.js';
 import type { JobPlan } from './job-plan.js';
 import type { JobProcessMessage } from './job-process-messages.js';
+import { createJobSecretsDir, removeJobSecretsDir } from './job-secrets-dir.js';
 
 export interface JobProcessExit {
   code: number | null;
@@ -13,18 +14,37 @@ export interface JobProcessExit {
  * Forks a job process (its own process group, so it can be stopped with its connectors), hands it
  * its plan over IPC, and passes on what it reports. `exited` settles once it has exited AND its IPC
  * channel is closed: 'exit' can come before the last messages are read, 'disconnect' after them.
+ * The folder of its clear configs is made here and removed at its exit, whatever ended it.
  */
 export function startJobProcess(plan: JobPlan, onMessage: (message: JobProcessMessage) => void): { child: ChildProcess; exited: Promise<JobProcessExit> } {
-  const child = fork(selfScript('jobs/process/job-process-main'), [], {
-    execArgv: nodeArgs(),
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: plan.env,
+  const secretsDir = createJobSecretsDir(plan.job.job_id);
+  let child: ChildProcess;
+  try {
+    child = forkJobProcess(plan);
+  } catch (e) {
+    removeJobSecretsDir(secretsDir);
+    throw e;
+  }
+  child.once('exit', () => {
+    try {
+      removeJobSecretsDir(secretsDir);
+    } catch {
+      // Left for the next start's sweep: a worker must not die of a cleanup.
+    }
   });
   child.on('message', (raw) => onMessage(decodeIpc<JobProcessMessage>(raw)));
   const exitedOnly = new Promise<JobProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const disconnected = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
   const exited = Promise.all([exitedOnly, disconnected]).then(([exit]) => exit);
-  child.send(encodeIpc({ t: 'plan', plan }));
+  child.send(encodeIpc({ t: 'plan', plan: { ...plan, secretsDir } }));
   return { child, exited };
+}
+
+function forkJobProcess(plan: JobPlan): ChildProcess {
+  return fork(selfScript('jobs/process/job-process-main'), [], {
+    execArgv: nodeArgs(),
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: plan.env,
+  });
 }

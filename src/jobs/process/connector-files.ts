@@ -1,32 +1,46 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import { redactConfig } from '../../connectors/config-redaction.js';
 import type { PlannedConnector } from '../job-plan.js';
+import { createJobSecretsDir } from '../job-secrets-dir.js';
 
 /**
- * Connector configs in clear live only in a private temp directory for the job's lifetime; the job
- * root keeps a redacted copy (job artifacts never hold credentials).
+ * Connector configs in clear live only in the job's private folder (job-secrets-dir.ts) for the
+ * job's lifetime; the job root keeps a redacted copy (job artifacts never hold credentials).
  */
 export class SecretFiles {
-  private constructor(readonly dir: string) {}
+  private readonly removeOnExit = (): void => rmSync(this.dir, { recursive: true, force: true });
 
-  static async create(): Promise<SecretFiles> {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-job-'));
-    await fs.chmod(dir, 0o700);
-    return new SecretFiles(dir);
+  private constructor(
+    readonly dir: string,
+    private readonly owner: { uid: number; gid: number },
+  ) {
+    // A cancel (SIGTERM), a lost worker ('disconnect') or a lapsed lease end this process with
+    // process.exit(), which skips every `finally`; 'exit' still runs, synchronously.
+    process.once('exit', this.removeOnExit);
+  }
+
+  /** The folder the worker made for this run (plan.secretsDir), or a new one when none was given. */
+  static async open(dir: string | undefined, jobId: string): Promise<SecretFiles> {
+    const folder = dir ?? createJobSecretsDir(jobId);
+    const st = await fs.stat(folder);
+    return new SecretFiles(folder, { uid: st.uid, gid: st.gid });
   }
 
   async writeConfig(name: string, connector: PlannedConnector, jobRoot: string, redactedName: string): Promise<string> {
     const file = path.join(this.dir, name);
     await fs.writeFile(file, stringifyJson(connector.config), { mode: 0o600 });
+    // Readable by whoever owns the folder: the connector user when Sinew drops to one.
+    if (process.getuid?.() === 0 && this.owner.uid !== 0) await fs.chown(file, this.owner.uid, this.owner.gid);
     const redacted = redactConfig(connector.config, connector.config_schema);
     await fs.writeFile(path.join(jobRoot, redactedName), `${stringifyJson(redacted)}\n`);
     return file;
   }
 
   async dispose(): Promise<void> {
+    process.removeListener('exit', this.removeOnExit);
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -12,8 +12,6 @@ import { readExportDetails } from './export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
 import { WriteResultCollector } from './write-results.js';
-import { SecretScrubber } from './secret-scrubber.js';
-import { scrubbedReport } from './scrubbed-report.js';
 
 /** The last SCHEMA line of each stream in a Singer file (what the target got before the records). */
 async function schemaLines(file: string): Promise<Map<string, Buffer>> {
@@ -35,12 +33,10 @@ async function schemaLines(file: string): Promise<Map<string, Buffer>> {
  * `export-details` says the job created is deleted as in-process rollback does; the answer is one
  * `rolledBack` message with the job's write summary, its rollback included.
  */
-export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcessMessage) => void): Promise<void> {
+export async function runRollback(plan: JobPlan, report: (message: JobProcessMessage) => void): Promise<void> {
   const root = plan.workspaceDir;
-  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
-  const report = scrubbedReport(scrubber, reportRaw);
   const details = path.join(root, JOB_FILES.exportDetails);
-  const secrets = await SecretFiles.create();
+  const secrets = await SecretFiles.open(plan.secretsDir, plan.job.job_id);
   try {
     const targetConfig = await secrets.writeConfig('target-config.json', plan.target!, root, JOB_FILES.targetConfig);
     const channel = RecordIdChannel.ofProcess();
@@ -52,7 +48,7 @@ export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcess
     });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
-      targetRun: { ...(await targetRunOf(plan.target!, targetConfig, root, plan.env)), scrubber },
+      targetRun: await targetRunOf(plan.target!, targetConfig, root, plan.env),
       jobRoot: root,
       collector,
       schemaLine: (stream) => schemas.get(stream),
