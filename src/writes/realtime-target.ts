@@ -16,6 +16,8 @@ export interface RealtimeTarget {
   connectorId: string;
   definition: ConnectorDefinition;
   config: Record<string, unknown>;
+  /** The flow's own target (a v1 source flow), with the owner's credentials — not the tenant's. */
+  ownersTarget: boolean;
   /** Changes with the connector or its config: warm writers are kept by it. */
   cacheKey: string;
 }
@@ -49,5 +51,5 @@ export async function resolveRealtimeTarget(store: StoreOps, box: SecretBox, env
     });
   }
   const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config])).digest('hex');
-  return { envId, flowId, tenant, connectorId, definition, config, cacheKey };
+  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', cacheKey };
 }

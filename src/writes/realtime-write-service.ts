@@ -31,6 +31,8 @@ export interface RealtimeWriteRequest {
   stream: string;
   data: unknown;
   async: boolean;
+  /** Asked by the tenant itself (its token), not by the owner. */
+  byTenant?: boolean;
 }
 
 export type RealtimeWriteAnswer =
@@ -90,6 +92,11 @@ export class RealtimeWriteService {
     const records = recordsOf(request.data);
     // Resolved before answering, in both modes: a bad target is the caller's error now, not a failed task later.
     const target = await this.targets.get(request.envId, request.flowId, request.tenant, request.connectorId);
+    // A tenant writes only into its own linked target or connector: the answer would hand it the
+    // owner's system's replies, written with the owner's credentials (docs/security.md).
+    if (request.byTenant && target.ownersTarget) {
+      throw new SinewError('FORBIDDEN', `flow ${request.flowId} writes into the owner's target: a tenant may write only into its own linked target or connector`);
+    }
     const jobId = newJobId();
     if (!request.async) return { async: false, jobId, state: await this.run(target, request.stream, records, jobId) };
     const now = new Date().toISOString();

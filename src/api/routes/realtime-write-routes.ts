@@ -34,12 +34,12 @@ export function registerRealtimeWriteRoutes(app: FastifyInstance, s: SinewServic
   for (const prefix of ['', '/v2']) {
     app.get<{ Params: TenantPath; Querystring: { taskId: string } }>(
       `${prefix}/:env/:flow/:tenant/connectors/status`,
-      { schema: { params: tenantParams, querystring: statusQuery }, config: { auth: 'tenant', summary: 'The status and results of an asynchronous real-time write' } },
+      { schema: { params: tenantParams, querystring: statusQuery }, config: { summary: 'The status and results of an asynchronous real-time write' } },
       async (req) => s.writes.status(req.params.env, req.params.flow, req.params.tenant, req.query.taskId),
     );
     app.post<{ Params: WritePath; Body: { data: unknown; async?: boolean } }>(
       `${prefix}/:env/:flow/:tenant/connectors/:connector_id/:stream`,
-      { schema: { params: writeParams, body: writeBody }, config: { auth: 'tenant', summary: "Write records into the tenant's system now (real-time write)" } },
+      { schema: { params: writeParams, body: writeBody }, config: { summary: "Write records into the tenant's system now (real-time write)" } },
       async (req) =>
         s.writes.write({
           envId: req.params.env,
@@ -49,6 +49,7 @@ export function registerRealtimeWriteRoutes(app: FastifyInstance, s: SinewServic
           stream: req.params.stream,
           data: req.body.data,
           async: req.body.async ?? false,
+          byTenant: req.principal?.kind === 'tenant',
         }),
     );
   }
