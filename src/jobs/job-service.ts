@@ -22,6 +22,8 @@ export interface CreateJobArgs {
   request: JobRequest;
   version: 'v1' | 'v2';
   startedBy?: string;
+  /** Asked by the tenant itself (its token), not by the owner or the scheduler. */
+  byTenant?: boolean;
   scheduled?: boolean;
   /** Set by create(): the job's id and time, its records already in its root's state.json. */
   staged?: JobIdentity;
@@ -38,6 +40,7 @@ export class JobService {
   ) {}
 
   async create(args: CreateJobArgs): Promise<Job> {
+    if (args.byTenant) await this.refuseWriteIntoOwnersTarget(args);
     const staged = await this.stageInput(args);
     let job: Job;
     try {
@@ -48,6 +51,18 @@ export class JobService {
     }
     await this.created(job);
     return job;
+  }
+
+  /**
+   * A tenant's records from the request (`tap: "api"`) on a v1 source flow would be written into
+   * the flow's own target with the owner's credentials, its export details showing that system's
+   * replies: as with real-time writes, a tenant writes only into its own linked target or connector.
+   */
+  private async refuseWriteIntoOwnersTarget(args: CreateJobArgs): Promise<void> {
+    const flow = await this.store.getFlow(args.envId, args.flowId);
+    if (flow?.type === 'v1-source' && writesFromRequest(flow.type, args.request, args.version)) {
+      throw new SinewError('FORBIDDEN_FIELD', `a tenant may not send tap "api" on a v1 source flow: the records would be written into the owner's target`, { fields: ['tap'] });
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js
 
 // Issue #12, finding 8: on a v1 source flow a real-time write goes to the flow's own target, with
 // the owner's credentials, and answers with the owner's system's replies.
-describe("a tenant's real-time writes go only to its own linked target", () => {
+describe("a tenant's writes (real-time or tap \"api\" jobs) go only to its own linked target", () => {
   let h: Harness;
   let ownerApi: FakeCollectionApi;
   let tenantApi: FakeCollectionApi;
@@ -55,5 +55,19 @@ describe("a tenant's real-time writes go only to its own linked target", () => {
     const res = await acme.api('POST', `/${h.envId}/mine/acme/connectors/http/items`, { data: { name: 'mine' } });
     assert.equal(res.status, 200, res.text);
     assert.equal(tenantApi.server.requests.length, 1);
+  });
+
+  test('a tap "api" job into the owner\'s flow target: 403 naming tap, no job, nothing sent', async () => {
+    const res = await acme.api('POST', `/${h.envId}/owned/acme/jobs`, { tap: 'api', state: { items: [{ name: 'job-from-acme' }] } });
+    assertError(res, 403, 'FORBIDDEN_FIELD');
+    assert.deepEqual(res.body.error.details.fields, ['tap']);
+    assert.deepEqual((await h.api('GET', `/${h.envId}/owned/acme/jobs`)).body, []);
+    const before = ownerApi.server.requests.length;
+    // Into its own linked target (v1 target flow) the same job is allowed, and runs.
+    const own = await acme.api('POST', `/${h.envId}/mine/acme/jobs`, { tap: 'api', state: { items: [{ name: 'job-mine' }] } });
+    assert.equal(own.status, 200, own.text);
+    const done = await h.waitForJob('mine', 'acme', own.body.job_id);
+    assert.equal(done.status, 'JOB_COMPLETED', JSON.stringify(done.error));
+    assert.equal(ownerApi.server.requests.length, before, "nothing reached the owner's system");
   });
 });

@@ -27,21 +27,21 @@ function parseStatuses(text: string | undefined): JobStatus[] | undefined {
 
 /** Jobs v1 and v2: create, list, status by root, get, cancel, logs. */
 export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void {
-  const tenantAuth = { auth: 'tenant' as const };
   for (const version of ['v1', 'v2'] as const) {
     const prefix = version === 'v2' ? '/v2' : '';
     app.post<{ Params: TenantPath; Body: JobRequest }>(
       `${prefix}/:env/:flow/:tenant/jobs`,
-      { schema: { params: tenantParams, body: jobRequestSchema }, config: { ...tenantAuth, summary: `Create a job (${version})` } },
+      { schema: { params: tenantParams, body: jobRequestSchema }, config: { summary: `Create a job (${version})` } },
       async (req) => {
         const body = req.body ?? {};
-        const job = await s.jobs.create({ envId: req.params.env, flowId: req.params.flow, tenant: req.params.tenant, request: body, version, startedBy: req.principal?.kind === 'tenant' ? req.params.tenant : 'api' });
+        const byTenant = req.principal?.kind === 'tenant';
+        const job = await s.jobs.create({ envId: req.params.env, flowId: req.params.flow, tenant: req.params.tenant, request: body, version, startedBy: byTenant ? req.params.tenant : 'api', byTenant });
         return publicJob(job);
       },
     );
     app.get<{ Params: TenantPath; Querystring: { status?: string; limit?: number; before?: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs`,
-      { schema: { params: tenantParams, querystring: listQuery }, config: { ...tenantAuth, summary: 'List jobs, newest first' } },
+      { schema: { params: tenantParams, querystring: listQuery }, config: { summary: 'List jobs, newest first' } },
       async (req) => {
         const jobs = await s.jobs.list(req.params.env, req.params.flow, req.params.tenant, {
           status: parseStatuses(req.query.status),
@@ -55,23 +55,23 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
       `${prefix}/:env/:flow/:tenant/jobs/status`,
       {
         schema: { params: tenantParams, querystring: { type: 'object', required: ['job_root'], properties: { job_root: { type: 'string', minLength: 1 }, token: { type: 'string' } } } },
-        config: { ...tenantAuth, summary: 'One job by its storage root' },
+        config: { summary: 'One job by its storage root' },
       },
       async (req) => publicJob(await s.jobs.getByRoot(req.params.env, req.params.flow, req.params.tenant, req.query.job_root)),
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id`,
-      { schema: { params: jobParams }, config: { ...tenantAuth, summary: 'One job' } },
+      { schema: { params: jobParams }, config: { summary: 'One job' } },
       async (req) => publicJob(await s.jobs.get(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
     app.post<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/cancel`,
-      { schema: { params: jobParams }, config: { ...tenantAuth, summary: 'Cancel a job' } },
+      { schema: { params: jobParams }, config: { summary: 'Cancel a job' } },
       async (req) => publicJob(await s.jobs.cancel(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/logs`,
-      { schema: { params: jobParams }, config: { auth: 'owner', summary: "A job's logs (job, tap and target)" } },
+      { schema: { params: jobParams }, config: { summary: "A job's logs (job, tap and target)" } },
       async (req, reply) => reply.type('text/plain; charset=utf-8').send(await s.jobs.logs(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
   }
