@@ -4,7 +4,7 @@ import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
 import { OpenApiCollector } from './openapi.js';
-import { authHook } from './auth-hook.js';
+import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { requestValidatorCompiler } from './request-validator.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
@@ -28,6 +28,9 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
+    // Ids may be 200 characters (tenant ids, stream names): the router's default of 100 answered a
+    // valid long id with its own 414, before validation could say what is wrong with a bad one.
+    maxParamLength: 1000,
     // Fastify's own pair of lines per request would log the raw URL (a tenant token may be in the
     // query string): request-log.ts writes one line per request with chosen fields instead.
     logController: new LogController({ disableRequestLogging: true }),
@@ -55,6 +58,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   });
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
   app.addHook('onRequest', authHook(services.auth));
+  app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_overrides ?? []));
   app.addHook('onResponse', logRequest);
 
   registerHealthRoutes(app, services);
@@ -70,6 +74,6 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
-  app.get('/openapi.json', { config: { auth: 'none', summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
+  app.get('/openapi.json', { config: { summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
   return app;
 }

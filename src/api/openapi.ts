@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { ERROR_CATALOGUE } from '../errors/catalogue.js';
+import { permissionOf } from '../auth/route-permissions.js';
 
 interface CollectedRoute {
   method: string;
@@ -15,10 +16,10 @@ export class OpenApiCollector {
 
   onRoute = (route: RouteOptions): void => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const config = (route.config ?? {}) as { summary?: string; auth?: string };
+    const config = (route.config ?? {}) as { summary?: string };
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      this.routes.push({ method: method.toLowerCase(), url: route.url, summary: config.summary ?? '', schema: (route.schema ?? {}) as Record<string, unknown>, auth: config.auth ?? 'owner' });
+      this.routes.push({ method: method.toLowerCase(), url: route.url, summary: config.summary ?? '', schema: (route.schema ?? {}) as Record<string, unknown>, auth: permissionOf(method, route.url).caller });
     }
   };
 
@@ -36,7 +37,7 @@ export class OpenApiCollector {
         summary: r.summary,
         parameters: params,
         ...(r.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.schema.body } } } } : {}),
-        security: r.auth === 'none' ? [] : r.auth === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }],
+        security: r.auth === 'anyone' ? [] : r.auth === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }],
         responses: {
           '200': { description: 'OK', ...okContent(r.schema) },
           default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

@@ -20,7 +20,11 @@ export class Authenticator {
     if (!tenantToken) throw new SinewError('UNAUTHORIZED', 'a public key needs a tenant token (?token= or Authorization: Bearer)');
     const env = await this.store.getEnvironment(key.env_id);
     if (!env) throw new SinewError('UNAUTHORIZED', 'unknown API key');
-    const tenant = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken);
+    const { tenant, generation } = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken);
+    // Checked on every request, so a revoke or a tenant delete takes effect at once — and a
+    // deleted tenant's token cannot re-create it by linking again.
+    const row = await this.store.getTenant(key.env_id, tenant);
+    if (!row?.token_generation || row.token_generation !== generation) throw new SinewError('UNAUTHORIZED', 'the tenant token has been revoked');
     return { env_id: key.env_id, kind: 'tenant', tenant };
   }
 }

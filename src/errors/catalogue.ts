@@ -6,6 +6,7 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, summary: 'The request is malformed or a field is invalid.' },
   UNAUTHORIZED: { status: 401, summary: 'No valid API key or tenant token was presented.' },
   FORBIDDEN: { status: 403, summary: 'The key is valid but may not act on this resource.' },
+  FORBIDDEN_FIELD: { status: 403, summary: 'A tenant sent a field only the owner may send (named in details.fields).' },
   NOT_FOUND: { status: 404, summary: 'The resource does not exist (or is not visible to this key).' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'The resource does not accept this method.' },
   CONFLICT: { status: 409, summary: 'The request conflicts with the current state of the resource.' },

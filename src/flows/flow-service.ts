@@ -9,6 +9,7 @@ import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { newFlowId } from '../ids/short-id.js';
 import { jobSettingsSchema } from '../settings/environment-settings.js';
+import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
 
 export const flowDefinitionSchema = {
   type: 'object',
@@ -32,6 +33,12 @@ export const flowDefinitionSchema = {
     },
     field_map: fieldMapSchema,
     job_settings: jobSettingsSchema,
+    tenant_overrides: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: [...OWNER_ONLY_JOB_FIELDS] },
+      description: 'Owner-only job and schedule fields that tenants of this flow may send',
+    },
   },
 } as const;
 
@@ -85,6 +92,7 @@ export class FlowService {
       ...(def.etl ? { etl: def.etl } : {}),
       ...(def.field_map ? { field_map: def.field_map } : {}),
       ...(def.job_settings ? { job_settings: def.job_settings } : {}),
+      ...(def.tenant_overrides?.length ? { tenant_overrides: def.tenant_overrides } : {}),
       created_at: existing?.created_at ?? now,
       updated_at: now,
     };

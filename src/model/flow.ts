@@ -1,6 +1,7 @@
 import type { FieldMap } from './field-map.js';
 import type { JobSettings } from '../settings/environment-settings.js';
 import type { EtlStep } from '../etl/etl-step.js';
+import type { OwnerOnlyJobField } from './tenant-overrides.js';
 
 export type FlowType = 'v1-source' | 'v1-target' | 'v2';
 
@@ -16,6 +17,8 @@ export interface FlowDefinition {
   field_map?: FieldMap;
   /** Job settings of this flow that differ from the environment's. */
   job_settings?: Partial<JobSettings>;
+  /** Owner-only job and schedule fields this flow lets its tenants send (none by default; docs/security.md). */
+  tenant_overrides?: OwnerOnlyJobField[];
 }
 
 export interface Flow extends FlowDefinition {

@@ -5,4 +5,9 @@ export interface Tenant {
   /** The tenant-config.json document. */
   config: Record<string, unknown>;
   created_at: string;
+  /**
+   * A random value every tenant token of this tenant carries (`gen`); a token with another value is
+   * refused. Replaced to revoke the tenant's tokens, gone with the tenant when it is deleted.
+   */
+  token_generation?: string;
 }

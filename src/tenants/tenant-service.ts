@@ -34,7 +34,8 @@ export class TenantService {
 
   async putConfig(envId: string, tenant: string, config: Record<string, unknown>): Promise<Record<string, unknown>> {
     const row = await this.store.getTenant(envId, tenant);
-    await this.store.putTenant({ env_id: envId, tenant, config, created_at: row?.created_at ?? new Date().toISOString() });
+    // The token generation stays: replacing the config does not revoke the tenant's tokens.
+    await this.store.putTenant({ ...(row ?? { env_id: envId, tenant, created_at: new Date().toISOString() }), config });
     return config;
   }
 }

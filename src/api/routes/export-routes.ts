@@ -22,7 +22,7 @@ export function registerExportRoutes(app: FastifyInstance, s: SinewServices): vo
   for (const prefix of ['', '/v2']) {
     app.get<{ Params: TenantPath & { job_id: string }; Querystring: ExportQuery }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/export`,
-      { schema: { params: jobParams, querystring: exportQuery }, config: { auth: 'tenant', summary: "A write job's per-record results (Export Details)" } },
+      { schema: { params: jobParams, querystring: exportQuery }, config: { summary: "A write job's per-record results (Export Details)" } },
       async (req, reply) => {
         const page = await s.jobs.exportDetails(req.params.env, req.params.flow, req.params.tenant, req.params.job_id, {
           status: req.query.status,

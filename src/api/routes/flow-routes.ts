@@ -14,14 +14,14 @@ export function registerFlowRoutes(app: FastifyInstance, s: SinewServices): void
     { schema: { params: envParams, body: flowDefinitionSchema }, config: { summary: 'Create a flow with a generated id' } },
     async (req) => s.flows.put(req.params.env, null, req.body),
   );
-  app.get<{ Params: { env: string } }>('/:env/flows/supported', { schema: { params: envParams }, config: { auth: 'tenant', summary: 'Flows and the connectors tenants may link' } }, async (req) =>
+  app.get<{ Params: { env: string } }>('/:env/flows/supported', { schema: { params: envParams }, config: { summary: 'Flows and the connectors tenants may link' } }, async (req) =>
     (await s.flows.list(req.params.env)).map((f) => ({ flow_id: f.flow_id, name: f.name, type: f.type, connectors: f.connectors })),
   );
   app.get<{ Params: { env: string }; Querystring: { tenant_id: string } }>(
     '/:env/flows/linked',
     {
       schema: { params: envParams, querystring: { type: 'object', required: ['tenant_id'], properties: { tenant_id: { type: 'string', minLength: 1 }, token: { type: 'string' } } } },
-      config: { auth: 'tenant', summary: 'Flows in which a tenant has links' },
+      config: { summary: 'Flows in which a tenant has links' },
     },
     async (req) => {
       const links = await s.store.listLinks({ env_id: req.params.env, tenant: req.query.tenant_id });

@@ -9,8 +9,8 @@ const READY_TIMEOUT_MS = 2000;
  * (a real query) and the queue — so a load balancer sends traffic only to instances that can work.
  */
 export function registerHealthRoutes(app: FastifyInstance, services: SinewServices): void {
-  app.get('/health', { config: { auth: 'none', summary: 'Answers 200 when the process can serve' } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { config: { auth: 'none', summary: 'Answers 200 when the store and the queue are reachable (with the queue depth), 503 otherwise' } }, async (_req, reply) => {
+  app.get('/health', { config: { summary: 'Answers 200 when the process can serve' } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: { summary: 'Answers 200 when the store and the queue are reachable (with the queue depth), 503 otherwise' } }, async (_req, reply) => {
     const checks: Record<string, { ok: boolean; error?: string }> = {};
     // A dependency that does not answer is as unready as one that fails: bounded, never a hung probe.
     const [store, depth] = await Promise.allSettled([

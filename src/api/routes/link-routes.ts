@@ -77,12 +77,12 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
     };
     type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };
 
-    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: `List the tenant's ${r.path}` } }, async (req) =>
+    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: `List the tenant's ${r.path}` } }, async (req) =>
       s.links.list(req.params.env, req.params.flow, req.params.tenant, r.role),
     );
     app.post<{ Params: TenantPath; Body: LinkBody }>(
       base,
-      { schema: { params: tenantParams, body: bodies[r.role] }, config: { auth: 'tenant', summary: `Link (or overwrite) a ${r.role}` } },
+      { schema: { params: tenantParams, body: bodies[r.role] }, config: { summary: `Link (or overwrite) a ${r.role}` } },
       async (req) => {
         const { id, config: cfg } = connectorOf(req.body, r.role);
         const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, r.role, { connector_id: id, config: cfg, field_map: req.body.field_map, schedule: req.body.schedule });
@@ -92,40 +92,40 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
     if (r.role === 'connector') {
       app.patch<{ Params: TenantPath; Body: LinkBody }>(
         base,
-        { schema: { params: tenantParams, body: bodies.connector }, config: { auth: 'tenant', summary: 'Change part of a linked connector (config keys merge)' } },
+        { schema: { params: tenantParams, body: bodies.connector }, config: { summary: 'Change part of a linked connector (config keys merge)' } },
         async (req) => {
           const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, 'connector', { connector_id: req.body.connector_id!, config: req.body.config ?? {}, field_map: req.body.field_map, schedule: req.body.schedule }, true);
           return s.links.view(link);
         },
       );
-      app.post<Q>(`${base}/discover`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: 'Start a discover for a linked connector' } }, async (req) => {
+      app.post<Q>(`${base}/discover`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: 'Start a discover for a linked connector' } }, async (req) => {
         const body = (req.body ?? {}) as { connector_id?: string };
         const key = await keyOf(req.params, req.query.connector_id ?? body.connector_id);
         await s.links.get(key);
         return s.discover.start(key);
       });
-      app.get<Q>(`${base}/discover/poll`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: 'Poll the last discover' } }, async (req) =>
+      app.get<Q>(`${base}/discover/poll`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: 'Poll the last discover' } }, async (req) =>
         s.discover.poll(await keyOf(req.params, req.query.connector_id)),
       );
     }
-    app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'tenant', summary: `Unlink a ${r.role}` } }, async (req, reply) => {
+    app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: `Unlink a ${r.role}` } }, async (req, reply) => {
       await s.links.remove(await keyOf(req.params, req.query[r.idQuery]));
       return reply.status(204).send();
     });
-    app.get<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'owner', summary: "A link's incremental state" } }, async (req) => {
+    app.get<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: "A link's incremental state" } }, async (req) => {
       const link = await s.links.get(await keyOf(req.params, req.query[r.idQuery]));
       return link.state ?? {};
     });
     app.put<Q & { Body: Record<string, unknown> }>(
       `${base}/state`,
-      { schema: { params: tenantParams, querystring: idQuery, body: { type: 'object' } }, config: { auth: 'owner', summary: "Replace a link's incremental state" } },
+      { schema: { params: tenantParams, querystring: idQuery, body: { type: 'object' } }, config: { summary: "Replace a link's incremental state" } },
       async (req) => {
         const key = await keyOf(req.params, req.query[r.idQuery]);
         await s.links.setState(key, req.body);
         return req.body;
       },
     );
-    app.delete<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { auth: 'owner', summary: "Reset a link's incremental state" } }, async (req, reply) => {
+    app.delete<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: "Reset a link's incremental state" } }, async (req, reply) => {
       await s.links.setState(await keyOf(req.params, req.query[r.idQuery]), null);
       return reply.status(204).send();
     });

@@ -19,7 +19,7 @@ function presentsToken(authorization: string | undefined, token: string): boolea
 export function registerMetricsRoutes(app: FastifyInstance, metrics: SinewMetrics): void {
   app.get(
     '/metrics',
-    { config: { auth: 'none', summary: 'Prometheus metrics (text format); a bearer token when SINEW_METRICS_TOKEN is set' } },
+    { config: { summary: 'Prometheus metrics (text format); a bearer token when SINEW_METRICS_TOKEN is set' } },
     async (request, reply) => {
       const token = metrics.scrapeToken;
       if (token !== undefined && !presentsToken(request.headers.authorization, token)) {

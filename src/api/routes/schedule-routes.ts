@@ -28,22 +28,21 @@ const selectorQuery = (version: 'v1' | 'v2') => ({
 
 /** `PUT/GET/DELETE /{env}/{flow}/{tenant}/jobs/schedule`, v1 and v2: a link's sync schedule. */
 export function registerScheduleRoutes(app: FastifyInstance, s: SinewServices): void {
-  const tenantAuth = { auth: 'tenant' as const };
   for (const version of ['v1', 'v2'] as const) {
     const path = `${version === 'v2' ? '/v2' : ''}/:env/:flow/:tenant/jobs/schedule`;
     app.put<{ Params: TenantPath; Body: ScheduleInput }>(
       path,
-      { schema: { params: tenantParams, body: bodySchema(version) }, config: { ...tenantAuth, summary: `Set a link's job schedule (${version})` } },
+      { schema: { params: tenantParams, body: bodySchema(version) }, config: { summary: `Set a link's job schedule (${version})` } },
       async (req) => s.schedules.put(req.params.env, req.params.flow, req.params.tenant, req.body, version),
     );
     app.get<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
       path,
-      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { ...tenantAuth, summary: "A link's job schedule, its next run and last firing" } },
+      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { summary: "A link's job schedule, its next run and last firing" } },
       async (req) => s.schedules.get(req.params.env, req.params.flow, req.params.tenant, req.query, version),
     );
     app.delete<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
       path,
-      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { ...tenantAuth, summary: "Delete a link's job schedule" } },
+      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { summary: "Delete a link's job schedule" } },
       async (req, reply) => {
         await s.schedules.remove(req.params.env, req.params.flow, req.params.tenant, req.query, version);
         return reply.status(204).send();

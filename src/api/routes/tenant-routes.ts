@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
-import { signTenantToken } from '../../auth/tenant-token.js';
-import { notFound } from '../../errors/sinew-error.js';
+import { DEFAULT_TENANT_TOKEN_TTL_SECONDS, MAX_TENANT_TOKEN_TTL_SECONDS, issueTenantToken, revokeTenantTokens } from '../../tenants/tenant-tokens.js';
 
 const params = { type: 'object', required: ['env', 'tenant'], properties: { env: { type: 'string' }, tenant: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 const envOnly = { type: 'object', required: ['env'], properties: { env: { type: 'string' } } } as const;
@@ -9,7 +8,7 @@ const envOnly = { type: 'object', required: ['env'], properties: { env: { type: 
 /** Tenants, tenant-config.json, and tenant tokens for the embeddable widget. */
 export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string } }>('/tenants/:env', { schema: { params: envOnly }, config: { summary: 'List tenants' } }, async (req) => s.tenants.list(req.params.env));
-  app.delete<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant', { schema: { params }, config: { summary: 'Delete a tenant and its links' } }, async (req, reply) => {
+  app.delete<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant', { schema: { params }, config: { summary: 'Delete a tenant and its links; its tokens stop working' } }, async (req, reply) => {
     await s.tenants.remove(req.params.env, req.params.tenant);
     return reply.status(204).send();
   });
@@ -24,14 +23,23 @@ export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): vo
   app.post<{ Params: { env: string; tenant: string }; Body: { ttl_seconds?: number } | undefined }>(
     '/tenant/:env/:tenant/token',
     {
-      schema: { params, body: { type: ['object', 'null'], additionalProperties: false, properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: 2592000 } } } },
-      config: { summary: 'Issue a tenant token (for the public key)' },
+      schema: {
+        params,
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: MAX_TENANT_TOKEN_TTL_SECONDS } } },
+      },
+      config: { summary: 'Issue a tenant token (for the public key); one hour unless ttl_seconds says otherwise (at most a day)' },
     },
     async (req) => {
-      const env = await s.store.getEnvironment(req.params.env);
-      if (!env) throw notFound('environment');
-      const ttl = req.body?.ttl_seconds ?? 3600;
-      return { token: await signTenantToken(s.box.decrypt(env.token_secret_encrypted), env.env_id, req.params.tenant, ttl), expires_in: ttl };
+      const ttl = req.body?.ttl_seconds ?? DEFAULT_TENANT_TOKEN_TTL_SECONDS;
+      return { token: await issueTenantToken(s.store, s.box, req.params.env, req.params.tenant, ttl), expires_in: ttl };
+    },
+  );
+  app.post<{ Params: { env: string; tenant: string } }>(
+    '/tenant/:env/:tenant/token/revoke',
+    { schema: { params }, config: { summary: "Revoke every token issued so far for the tenant (tokens issued later work)" } },
+    async (req, reply) => {
+      await revokeTenantTokens(s.store, req.params.env, req.params.tenant);
+      return reply.status(204).send();
     },
   );
 }

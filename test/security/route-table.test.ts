@@ -1,0 +1,81 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
+import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+
+interface Route {
+  key: string;
+  method: string;
+  path: string;
+  security: unknown[];
+}
+
+function fill(pathTemplate: string, envId: string, tenant: string): string {
+  const values: Record<string, string> = { env: envId, tenant, flow: 'f', job_id: 'j', name: 'n', connector_id: 'csv', stream: 's', id: 'csv', event_id: 'e' };
+  return pathTemplate.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
+    assert.ok(values[name], `no test value for {${name}}`);
+    return values[name]!;
+  });
+}
+
+const bodyFor = (method: string): unknown => (method === 'GET' || method === 'DELETE' ? undefined : {});
+
+describe('one table decides who may call each route (src/auth/route-permissions.ts)', () => {
+  let h: Harness;
+  let acme: TenantCaller;
+  let routes: Route[];
+
+  before(async () => {
+    h = await startHarness();
+    acme = await tenantCaller(h, 'acme');
+    const doc = (await h.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { security: unknown[] }>> };
+    routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m.toUpperCase(), path: p, security: op.security })));
+  });
+  after(() => h.stop());
+
+  test('every route of /openapi.json has an entry, and every entry is a route', () => {
+    const served = new Set(routes.map((r) => r.key));
+    assert.deepEqual(routes.filter((r) => !ROUTE_PERMISSIONS[r.key]).map((r) => r.key), [], 'routes missing from the table');
+    assert.deepEqual(Object.keys(ROUTE_PERMISSIONS).filter((k) => !served.has(k)), [], 'table entries that are no route');
+  });
+
+  test('/openapi.json states the same callers as the table', () => {
+    for (const r of routes) {
+      const caller = ROUTE_PERMISSIONS[r.key]!.caller;
+      const expected = caller === 'anyone' ? [] : caller === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }];
+      assert.deepEqual(r.security, expected, r.key);
+    }
+  });
+
+  test('a tenant token is refused (403) on every owner route, its own tenant in the path', async () => {
+    const owner = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'owner');
+    assert.ok(owner.length >= 30, `${owner.length} owner routes`);
+    for (const r of owner) assertError(await acme.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method)), 403, 'FORBIDDEN');
+  });
+
+  test("a tenant token is refused (403) on every tenant route of another tenant", async () => {
+    const tenantRoutes = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'tenant' && r.path.includes('{tenant}'));
+    assert.ok(tenantRoutes.length >= 30, `${tenantRoutes.length} tenant routes`);
+    for (const r of tenantRoutes) assertError(await acme.api(r.method, fill(r.path, h.envId, 'someone-else'), bodyFor(r.method)), 403, 'FORBIDDEN');
+    assertError(await acme.api('GET', `/${h.envId}/flows/linked?tenant_id=someone-else`), 403, 'FORBIDDEN');
+  });
+
+  test('a tenant token passes the boundary on its own tenant routes (whatever the route then answers)', async () => {
+    const own = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'tenant');
+    for (const r of own) {
+      const url = fill(r.path, h.envId, 'acme') + (r.path.endsWith('/flows/linked') ? '?tenant_id=acme' : '');
+      const res = await acme.api(r.method, url, bodyFor(r.method));
+      assert.ok(![401, 403].includes(res.status), `${r.key}: ${res.status} ${res.text}`);
+      assert.ok(res.status < 500, `${r.key}: ${res.status} ${res.text}`);
+    }
+  });
+
+  test('routes open to anyone need no key; every other route does (401 without one)', async () => {
+    for (const r of routes) {
+      const res = await h.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method), { key: null });
+      if (ROUTE_PERMISSIONS[r.key]!.caller === 'anyone') assert.notEqual(res.status, 401, r.key);
+      else assertError(res, 401, 'UNAUTHORIZED');
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { assertError, tenantApiOf, tenantCaller } from './tenant-caller.js';
+
+const claims = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+
+describe('tenant tokens: revoked with the tenant, per tenant, one hour by default', () => {
+  let h: Harness;
+  let publicKey: string;
+  let dir: string;
+  const links = (tenant: string) => `/${h.envId}/src/${tenant}/linkedSources`;
+
+  before(async () => {
+    h = await startHarness();
+    dir = await h.tmp('tokens');
+    publicKey = await h.sinew.services.environments.createPublicKey(h.envId);
+    assert.equal((await h.api('PUT', `/${h.envId}/flows/src`, { name: 'src', type: 'v1-source', connectors: ['csv'] })).status, 200);
+  });
+  after(() => h.stop());
+
+  test('a deleted tenant’s token is refused (401) and cannot re-create the tenant', async () => {
+    const gone = await tenantCaller(h, 'gone', publicKey);
+    assert.equal((await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: dir } } })).status, 200);
+    assert.equal((await h.api('DELETE', `/tenant/${h.envId}/gone`)).status, 204);
+    const attempts = [
+      await gone.api('GET', links('gone')),
+      await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: dir } } }),
+      await gone.api('GET', `/${h.envId}/src/gone/jobs`),
+      await gone.api('PUT', `/${h.envId}/src/gone/jobs/schedule`, { schedule_expression: '* * * * *' }),
+      await gone.api('GET', `/${h.envId}/flows/supported`),
+    ];
+    for (const res of attempts) {
+      assertError(res, 401, 'UNAUTHORIZED');
+      assert.match(res.body.error.message, /revoked/);
+    }
+    assert.ok(!(await h.api('GET', `/tenants/${h.envId}`)).body.includes('gone'), 'the old token re-created the tenant');
+    assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 'gone' }), []);
+  });
+
+  test('a tenant created again under the same id does not honour tokens of the old one', async () => {
+    const first = await tenantCaller(h, 'reborn', publicKey);
+    assert.equal((await first.api('GET', links('reborn'))).status, 200);
+    assert.equal((await h.api('DELETE', `/tenant/${h.envId}/reborn`)).status, 204);
+    // The owner links the id again, then issues a token for the new tenant.
+    assert.equal((await h.api('POST', links('reborn'), { source: { tap: 'csv', config: { path: dir } } })).status, 200);
+    assertError(await first.api('GET', links('reborn')), 401, 'UNAUTHORIZED');
+    const second = await tenantCaller(h, 'reborn', publicKey);
+    assert.equal((await second.api('GET', links('reborn'))).status, 200);
+    assertError(await first.api('GET', links('reborn')), 401, 'UNAUTHORIZED');
+  });
+
+  test('POST …/token/revoke revokes the tenant’s tokens issued so far, and nobody else’s', async () => {
+    const a1 = await tenantCaller(h, 'rev-a', publicKey);
+    const a2 = tenantApiOf(h, publicKey, (await h.api('POST', `/tenant/${h.envId}/rev-a/token`, {})).body.token);
+    const b = await tenantCaller(h, 'rev-b', publicKey);
+    for (const call of [a1.api, a2, b.api]) assert.equal((await call('GET', `/${h.envId}/flows/supported`)).status, 200);
+    assert.equal((await h.api('POST', `/tenant/${h.envId}/rev-a/token/revoke`)).status, 204);
+    assertError(await a1.api('GET', `/${h.envId}/flows/supported`), 401, 'UNAUTHORIZED');
+    assertError(await a2('GET', `/${h.envId}/flows/supported`), 401, 'UNAUTHORIZED');
+    assert.equal((await b.api('GET', `/${h.envId}/flows/supported`)).status, 200, 'another tenant is untouched');
+    const a3 = await tenantCaller(h, 'rev-a', publicKey);
+    assert.equal((await a3.api('GET', `/${h.envId}/flows/supported`)).status, 200, 'a token issued after the revoke works');
+    assertError(await h.api('POST', `/tenant/${h.envId}/nobody/token/revoke`), 404, 'NOT_FOUND');
+    assertError(await a3.api('POST', `/tenant/${h.envId}/rev-a/token/revoke`), 403, 'FORBIDDEN');
+  });
+
+  test('a token lives one hour unless asked; at most a day', async () => {
+    const issued = await h.api('POST', `/tenant/${h.envId}/ttl/token`, {});
+    assert.equal(issued.body.expires_in, 3600);
+    const c = claims(issued.body.token);
+    assert.equal(Number(c.exp) - Number(c.iat), 3600);
+    assert.equal(c.sub, 'ttl');
+    assert.equal(typeof c.gen, 'string');
+    const day = await h.api('POST', `/tenant/${h.envId}/ttl/token`, { ttl_seconds: 86_400 });
+    assert.equal(day.status, 200, day.text);
+    assertError(await h.api('POST', `/tenant/${h.envId}/ttl/token`, { ttl_seconds: 86_401 }), 400, 'VALIDATION_FAILED');
+    assertError(await h.api('POST', `/tenant/${h.envId}/ttl/token`, { ttl_seconds: 2_592_000 }), 400, 'VALIDATION_FAILED');
+  });
+});
