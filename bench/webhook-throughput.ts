@@ -22,6 +22,7 @@ import { EventDispatcher } from '../src/events/event-dispatcher.js';
 import { OutboxNotifier } from '../src/events/outbox-notifier.js';
 import { readEventDeliveryConfig } from '../src/events/event-delivery-config.js';
 import { newEventId } from '../src/ids/short-id.js';
+import { SecretBox } from '../src/crypto/secret-box.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,7 +46,7 @@ const store = await openSqliteStore(path.join(dir, 'sinew.db'));
 await store.migrate();
 await store.putEnvironment({ env_id: ENV, name: ENV, settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } } } as never);
 const notifier = new OutboxNotifier();
-const dispatcher = new EventDispatcher({ store, config: readEventDeliveryConfig(process.env, true), notifier, logger: pino({ level: 'warn' }) });
+const dispatcher = new EventDispatcher({ store, config: readEventDeliveryConfig(process.env, true), notifier, logger: pino({ level: 'warn' }), box: new SecretBox(SecretBox.generateSecret()) });
 await dispatcher.start();
 
 const event = (i: number, commitTimes?: Map<string, number>) => {

@@ -58,7 +58,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
   const links = new LinkService(store, box, outbox);
   const discover = new DiscoverService(store, box, logger, outbox);
-  const storageRouter = new StorageRouter(store, storage);
+  const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
@@ -76,7 +76,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     links,
     discover,
     tenants: new TenantService(store, outbox),
-    settings: new SettingsService(store, config.events.allowLoopback),
+    settings: new SettingsService(store, box, config.events.allowLoopback),
     jobs,
     lifecycle,
     leases,

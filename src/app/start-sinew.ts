@@ -37,7 +37,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
     // Clear configs that dead job processes (and their dead workers) left behind.
     const swept = sweepJobSecretsDirs();
     if (swept > 0) services.logger.info({ swept }, 'removed the secrets folders of jobs whose processes are gone');
-    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, metrics: services.metrics }));
+    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, box: services.box, metrics: services.metrics }));
     out.push(
       new Worker({
         store: services.store,
@@ -91,6 +91,8 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     // The environment (and a first key, printed once) is made where the API runs: a worker or a
     // scheduler starting first on an empty database must not create a key nobody sees.
     const bootstrap = roles.api ? await bootstrapEnvironment(services, config) : null;
+    // Settings saved before their secrets were sealed are sealed now (they are readable either way).
+    if (roles.api) await services.settings.sealClearSecrets();
     let url = '';
     if (roles.api) {
       server = await buildServer(services);

@@ -4,6 +4,8 @@ import type { BackgroundRole } from '../app/background-role.js';
 import type { Store, StoreOps } from '../store/store.js';
 import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
 import { environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';
+import { openSettings } from '../settings/settings-secrets.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { EventDeliveryConfig } from './event-delivery-config.js';
 import { destinationsFor } from './event-destinations.js';
 import { buildDeliveryRequest } from './delivery-request.js';
@@ -18,6 +20,8 @@ export interface EventDispatcherOptions {
   config: EventDeliveryConfig;
   notifier: OutboxNotifier;
   logger: Logger;
+  /** Opens the settings' sealed secrets (webhook secrets, the Datadog key, the Slack URL) to send. */
+  box: SecretBox;
   /** Counts each attempt's outcome (the metrics module); absent, attempts are only stored. */
   metrics?: DeliveryAttemptCounter;
 }
@@ -108,7 +112,7 @@ export class EventDispatcher implements BackgroundRole {
     try {
       return await this.opts.store.transaction(async (tx) => {
         await this.#record(tx, results);
-        const monitoring = monitoringReader(tx);
+        const monitoring = monitoringReader(tx, this.opts.box);
         const events = await tx.deliveries.takeEventsToDispatch(FAN_OUT_BATCH);
         const rows: NewDelivery[] = [];
         const now = Date.now();
@@ -189,13 +193,13 @@ export class EventDispatcher implements BackgroundRole {
 }
 
 /** Reads an environment's monitoring settings once per turn. */
-function monitoringReader(tx: StoreOps): (envId: string) => Promise<MonitoringSettings> {
+function monitoringReader(tx: StoreOps, box: SecretBox): (envId: string) => Promise<MonitoringSettings> {
   const cache = new Map<string, MonitoringSettings>();
   return async (envId) => {
     let m = cache.get(envId);
     if (!m) {
       const env = await tx.getEnvironment(envId);
-      m = environmentSettings(env?.settings ?? {}).monitoring;
+      m = environmentSettings(openSettings(box, env?.settings ?? {})).monitoring;
       cache.set(envId, m);
     }
     return m;

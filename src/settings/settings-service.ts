@@ -1,13 +1,16 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
 import { jobSettingsSchema, monitoringSchema, storageSettingsSchema } from './environment-settings.js';
-import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
+import { restoreRedacted } from '../connectors/config-redaction.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
 import { refusedMonitoringUrls } from '../events/monitoring-url-check.js';
 import { invalid } from '../errors/sinew-error.js';
 
 /**
  * Environment settings: job settings, monitoring (webhooks, Datadog, Slack) and storage. Stored as
- * one document; secrets in it (webhook secrets, API keys) are shown redacted. A PUT merges top-level
+ * one document; its secrets (webhook secrets, API keys, the Slack URL) are sealed at rest and shown
+ * redacted (settings-secrets.ts). A PUT merges top-level
  * sections so that one section can be changed without resending the others.
  */
 export const settingsSchema = {
@@ -23,6 +26,7 @@ export const settingsSchema = {
 export class SettingsService {
   constructor(
     private readonly store: Store,
+    private readonly box: SecretBox,
     /** Runtime flag (SINEW_WEBHOOK_ALLOW_LOOPBACK): loopback monitoring URLs may be saved. */
     private readonly allowLoopback = false,
   ) {}
@@ -30,25 +34,45 @@ export class SettingsService {
   async get(envId: string): Promise<Record<string, unknown>> {
     const env = await this.store.getEnvironment(envId);
     if (!env) throw notFound('environment', { env_id: envId });
-    return redactConfig(env.settings) as Record<string, unknown>;
+    return redactSettings(env.settings);
   }
 
   async put(envId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
     await this.store.transaction(async (tx) => {
       const env = await tx.getEnvironment(envId);
       if (!env) throw notFound('environment', { env_id: envId });
-      const sections = restoreRedacted(patch, env.settings) as Record<string, unknown>;
+      // In clear while merged and checked (a `********` sent back takes the stored value), sealed again to be stored.
+      const stored = openSettings(this.box, env.settings);
+      const sections = restoreRedacted(patch, stored) as Record<string, unknown>;
       // Sections merge field by field: a PUT of one job setting leaves the others as they were.
-      const merged: Record<string, unknown> = { ...env.settings };
+      const merged: Record<string, unknown> = { ...stored };
       for (const [name, section] of Object.entries(sections)) {
-        merged[name] = { ...((env.settings[name] ?? {}) as Record<string, unknown>), ...(section as Record<string, unknown>) };
+        merged[name] = { ...((stored[name] ?? {}) as Record<string, unknown>), ...(section as Record<string, unknown>) };
       }
       // Webhook/Slack URLs to loopback or private addresses are refused on save (the check that
       // counts runs again on every connection: src/events/address-policy.ts).
       const refused = refusedMonitoringUrls(sections.monitoring as Record<string, unknown> | undefined, merged.monitoring as Record<string, unknown> | undefined, this.allowLoopback);
       if (refused.length > 0) throw invalid(`monitoring URL refused: ${refused.join('; ')}`, { refused });
-      await tx.putEnvironment({ ...env, settings: merged });
+      await tx.putEnvironment({ ...env, settings: sealSettings(this.box, merged) });
     });
     return this.get(envId);
+  }
+
+  /**
+   * Seals the secrets that settings saved before sealing existed still hold in clear (run at
+   * start). Each environment in its own transaction, read again there: a save made meanwhile wins.
+   */
+  async sealClearSecrets(): Promise<number> {
+    let sealed = 0;
+    for (const listed of await this.store.listEnvironments()) {
+      if (!hasClearSecrets(listed.settings)) continue;
+      await this.store.transaction(async (tx) => {
+        const env = await tx.getEnvironment(listed.env_id);
+        if (!env || !hasClearSecrets(env.settings)) return;
+        await tx.putEnvironment({ ...env, settings: sealSettings(this.box, env.settings) });
+        sealed++;
+      });
+    }
+    return sealed;
   }
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { notFound, SinewError } from '../errors/sinew-error.js';
 import { environmentSettings, type StorageSettings } from '../settings/environment-settings.js';
+import { openSettings } from '../settings/settings-secrets.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { REDACTED } from '../connectors/config-redaction.js';
 import type { BlobStorage } from './blob-storage.js';
 import { normalizePrefix, type S3Connection } from './s3-connection.js';
@@ -52,6 +54,8 @@ export class StorageRouter implements StorageForEnvironment {
   constructor(
     private readonly store: Pick<Store, 'getEnvironment'>,
     defaultStorage: BlobStorage,
+    /** Opens the settings' sealed S3 secret key. */
+    private readonly box: SecretBox,
     private readonly s3Options: S3BlobStorageOptions = {},
   ) {
     this.default = defaultStorage;
@@ -60,7 +64,7 @@ export class StorageRouter implements StorageForEnvironment {
   async forEnvironment(envId: string): Promise<BlobStorage> {
     const env = await this.store.getEnvironment(envId);
     if (!env) throw notFound('environment', { env_id: envId });
-    const section = environmentSettings(env.settings).storage;
+    const section = environmentSettings(openSettings(this.box, env.settings)).storage;
     const connection = customS3Connection(section);
     if (!connection) {
       this.cache.delete(envId);

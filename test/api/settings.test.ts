@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { openSettings } from '../../src/settings/settings-secrets.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -45,14 +46,15 @@ describe('environment settings', () => {
     assert.equal(got.body.monitoring.datadog.site, 'datadoghq.eu');
     for (const r of [second, got]) assert.ok(!r.text.includes(hookSecret) && !r.text.includes(ddKey));
     const env = await h.sinew.services.store.getEnvironment(h.envId);
-    const stored = env!.settings.monitoring as { webhooks: { job_lifecycle: { secret: string } } };
+    assert.ok(!JSON.stringify(env!.settings).includes(hookSecret), 'sealed in the store');
+    const stored = openSettings(h.sinew.services.box, env!.settings).monitoring as { webhooks: { job_lifecycle: { secret: string } } };
     assert.equal(stored.webhooks.job_lifecycle.secret, hookSecret, 'the server keeps the secret to sign deliveries');
 
     // Saving back what GET showed keeps the secrets (not the literal `********`).
     const shown = (await h.api('GET', `/${h.envId}/settings`)).body;
     shown.monitoring.datadog.site = 'datadoghq.com';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: shown.monitoring })).status, 200);
-    const resaved = (await h.sinew.services.store.getEnvironment(h.envId))!.settings.monitoring as {
+    const resaved = openSettings(h.sinew.services.box, (await h.sinew.services.store.getEnvironment(h.envId))!.settings).monitoring as {
       webhooks: { job_lifecycle: { secret: string } };
       datadog: { api_key: string; site: string };
     };

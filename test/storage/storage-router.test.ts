@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 import { StorageRouter } from '../../src/storage/storage-router.js';
+import { openSettings } from '../../src/settings/settings-secrets.js';
 import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
 import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
 import { openBlobStorage } from '../../src/storage/open-blob-storage.js';
@@ -22,7 +23,7 @@ describe('custom storage per environment', () => {
     s3 = await startS3Server(['env-bucket', 'env-bucket-two']);
     h = await startHarness();
     await h.sinew.services.store.putEnvironment({ env_id: otherEnv, name: 'other', settings: {}, token_secret_encrypted: 'unused', created_at: new Date().toISOString() });
-    router = new StorageRouter(h.sinew.services.store, h.sinew.services.storage);
+    router = new StorageRouter(h.sinew.services.store, h.sinew.services.storage, h.sinew.services.box);
   });
   after(async () => {
     await router.close();
@@ -59,7 +60,7 @@ describe('custom storage per environment', () => {
     const shown = got.body.storage;
     shown.prefix = 'sinew-data';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { storage: shown })).status, 200);
-    const stored = (await h.sinew.services.store.getEnvironment(h.envId))!.settings.storage as Record<string, unknown>;
+    const stored = openSettings(h.sinew.services.box, (await h.sinew.services.store.getEnvironment(h.envId))!.settings).storage as Record<string, unknown>;
     assert.equal(stored.secret_access_key, SECRET);
     assert.equal(stored.access_key_id, S3RVER_CREDENTIALS.accessKeyId);
   });
