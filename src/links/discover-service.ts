@@ -12,6 +12,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { runDiscover } from '../singer/singer-process.js';
+import { SecretScrubber } from '../jobs/process/secret-scrubber.js';
 import { hostEnvironment } from '../jobs/connector-environment.js';
 import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
 import { howDecided } from '../connectors/capability-note.js';
@@ -83,7 +84,8 @@ export class DiscoverService {
         this.outbox?.notify();
         status = 'DISCOVER_SUCCESS';
       } catch (e) {
-        error = (e as Error).message;
+        // The tap's stderr is in it, and the run's error is read by the tenant: its config is scrubbed.
+        error = SecretScrubber.ofConnectors([{ config: openJson(this.box, link.config_encrypted), config_schema: null }]).scrub((e as Error).message);
         await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
         this.outbox?.notify();
       } finally {

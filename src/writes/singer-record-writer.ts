@@ -11,6 +11,7 @@ import { recordIdText, type WriteRecord } from '../connectors/builtin/write/writ
 import { failed, type WriteResult } from '../connectors/builtin/write/write-result.js';
 import { withPartialResults } from '../connectors/builtin/write/write-failure.js';
 import { resultsIn, type WriteResult as ReportedResult } from '../jobs/process/write-results.js';
+import { SecretScrubber } from '../jobs/process/secret-scrubber.js';
 import type { RecordWriter } from './record-writer.js';
 
 /** A real-time write through a registered Singer target is bounded like a job step would be. */
@@ -50,7 +51,9 @@ export class SingerRecordWriter implements RecordWriter {
         const [exit] = await Promise.all([target.exited, reading]);
         const results = matchResults(records, reported);
         if (exit.code !== 0) {
-          const error = new SinewError('CONNECTOR_FAILED', describeExit('target', exit, target.stderrTail()), { write_impossible: true });
+          // The caller (perhaps a tenant) reads this: the target's stderr must not hand it the config.
+          const said = SecretScrubber.ofConnectors([{ config: this.config, config_schema: null }]).scrub(describeExit('target', exit, target.stderrTail()));
+          const error = new SinewError('CONNECTOR_FAILED', said, { write_impossible: true });
           throw withPartialResults(error, results.filter((r) => r.success));
         }
         return results;
