@@ -27,11 +27,13 @@ import { SinewError } from '../errors/sinew-error.js';
 import { SinewMetrics } from '../metrics/sinew-metrics.js';
 import { logJobStatusChanges } from '../jobs/job-status-log.js';
 import { loadSecretKey } from './secret-key.js';
+import { restrictDataDir } from './data-dir-permissions.js';
 import type { SinewServices } from './services.js';
 
 /** Opens the adapters the configuration names and wires the services over them. */
 export async function createServices(config: RuntimeConfig, logger: Logger): Promise<SinewServices> {
   await fs.mkdir(config.dataDir, { recursive: true });
+  await restrictDataDir(config.dataDir, logger);
   const box = new SecretBox(await loadSecretKey(config.dataDir, config.secretKey));
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, logger });
   if (store.dialect === 'sqlite') {
@@ -57,7 +59,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   logJobStatusChanges(lifecycle, logger);
   const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
   const links = new LinkService(store, box, outbox);
-  const discover = new DiscoverService(store, box, logger, outbox);
+  const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser);
   const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
@@ -72,7 +74,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     auth: new Authenticator(store, box),
     environments: new EnvironmentService(store, box),
     flows: new FlowService(store, box),
-    connectors: new ConnectorService(store),
+    connectors: new ConnectorService(store, config.connectorUser),
     links,
     discover,
     tenants: new TenantService(store, outbox),
@@ -83,7 +85,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger),
+    writes: new RealtimeWriteService(store, box, logger, config.connectorUser),
     metrics,
   };
 }

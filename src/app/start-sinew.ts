@@ -13,6 +13,7 @@ import { ALL_ROLES, type BackgroundRole, type RoleSelection } from './background
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { sweepJobSecretsDirs } from '../jobs/job-secrets-dir.js';
+import { sweepConnectorRunDirs } from '../runtime/connector-run-dir.js';
 
 export interface RunningSinew {
   /** The API's base URL ('' when this process runs no API). */
@@ -34,9 +35,6 @@ export interface RunningSinew {
 function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: RoleSelection, apiUrl: string): BackgroundRole[] {
   const out: BackgroundRole[] = [];
   if (roles.worker) {
-    // Clear configs that dead job processes (and their dead workers) left behind.
-    const swept = sweepJobSecretsDirs();
-    if (swept > 0) services.logger.info({ swept }, 'removed the secrets folders of jobs whose processes are gone');
     out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, box: services.box, metrics: services.metrics }));
     out.push(
       new Worker({
@@ -44,7 +42,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         queue: services.queue,
         storage: services.storageRouter,
         lifecycle: services.lifecycle,
-        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl),
+        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl, config.connectorUser),
         logger: services.logger,
         concurrency: config.workerConcurrency,
         leases: services.leases,
@@ -73,6 +71,9 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
   const dataDirLock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
   let services: SinewServices;
   try {
+    // Clear configs that dead processes left behind: jobs (and their workers), probes, discovers, writes.
+    const swept = sweepJobSecretsDirs() + sweepConnectorRunDirs();
+    if (swept > 0) logger.info({ swept }, 'removed the temp folders of connector runs whose processes are gone');
     services = await createServices(config, logger);
   } catch (e) {
     dataDirLock?.release();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readEventDeliveryConfig, type EventDeliveryConfig } from '../events/event-delivery-config.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.js';
+import { resolveConnectorUser, type ConnectorUser } from '../runtime/connector-user.js';
 
 /** Everything Sinew reads from its environment, in one place, with the documented defaults. */
 export interface RuntimeConfig {
@@ -39,6 +40,8 @@ export interface RuntimeConfig {
   metricsToken: string | undefined;
   /** SINEW_METRICS_PORT: serve /metrics, /health and /ready on this port too (for processes without the API). */
   metricsPort: number | undefined;
+  /** SINEW_CONNECTOR_USER: the unprivileged account registered connectors run as when Sinew runs as root. */
+  connectorUser: ConnectorUser | null;
 }
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -69,6 +72,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     events: readEventDeliveryConfig(env, !env.SINEW_DATABASE_URL),
     metricsToken: env.SINEW_METRICS_TOKEN || undefined,
     metricsPort,
+    connectorUser: resolveConnectorUser(env.SINEW_CONNECTOR_USER),
   };
 }
 

@@ -4,6 +4,7 @@ import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { builtinConnectors } from './builtin/registry.js';
 import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
 import { probeConnector } from './probe/probe-connector.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { chooseProbedFields } from './probe/probe-choice.js';
 
 export interface SingerConnectorInput {
@@ -20,7 +21,11 @@ const CONNECTOR_ID = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/;
 
 /** Connector definitions: built-ins (read-only) and the environment's registered Singer executables. */
 export class ConnectorService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** SINEW_CONNECTOR_USER: the account a registered executable is probed as. */
+    private readonly connectorUser: ConnectorUser | null = null,
+  ) {}
 
   async list(envId: string): Promise<ConnectorDefinition[]> {
     return [...builtinDefinitions(), ...(await this.store.listConnectorDefinitions(envId))];
@@ -34,7 +39,7 @@ export class ConnectorService {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
     if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
     // Ask the executable what it takes; what the body says itself wins over what it answers.
-    const outcome = await probeConnector(input.command);
+    const outcome = await probeConnector(input.command, { user: this.connectorUser });
     const probed = chooseProbedFields(
       { kind: input.kind, discover: input.capabilities?.discover, catalog_flag: input.catalog_flag, config_schema: input.config_schema },
       outcome,

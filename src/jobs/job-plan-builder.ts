@@ -9,6 +9,7 @@ import { describeTapCapabilities } from '../connectors/capability-note.js';
 import type { JobPlan, PlannedConnector } from './job-plan.js';
 import type { FieldMap } from '../model/field-map.js';
 import { connectorEnvironment } from './connector-environment.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 
 interface Overrides {
@@ -25,6 +26,7 @@ export class JobPlanBuilder {
     private readonly store: Store,
     private readonly box: SecretBox,
     private readonly apiUrl: string,
+    private readonly connectorUser: ConnectorUser | null = null,
   ) {}
 
   async build(job: Job, workspaceDir: string): Promise<JobPlan> {
@@ -80,6 +82,7 @@ export class JobPlanBuilder {
       settings,
       etl: flow.etl ?? null,
       deadline: Date.now() + settings.job_timeout_seconds * 1000,
+      ...(this.connectorUser ? { connectorUser: this.connectorUser } : {}),
     };
   }
 

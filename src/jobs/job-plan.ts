@@ -5,6 +5,7 @@ import type { Job } from '../model/job.js';
 import type { JsonSchema } from '../singer/json-schema.js';
 import type { JobSettings } from '../settings/environment-settings.js';
 import type { EtlStep } from '../etl/etl-step.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {
@@ -62,6 +63,8 @@ export interface JobPlan {
    * removes it when the process exits, however it exits.
    */
   secretsDir?: string;
+  /** SINEW_CONNECTOR_USER: registered (not built-in) connectors run as this account (connector-identity.ts). */
+  connectorUser?: ConnectorUser;
   /** `rollback`: only roll back what an earlier, stopped run of this job wrote (run-rollback.ts). */
   mode?: 'run' | 'rollback';
 }

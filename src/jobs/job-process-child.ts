@@ -17,7 +17,7 @@ export interface JobProcessExit {
  * The folder of its clear configs is made here and removed at its exit, whatever ended it.
  */
 export function startJobProcess(plan: JobPlan, onMessage: (message: JobProcessMessage) => void): { child: ChildProcess; exited: Promise<JobProcessExit> } {
-  const secretsDir = createJobSecretsDir(plan.job.job_id);
+  const secretsDir = createJobSecretsDir(plan.job.job_id, plan.connectorUser);
   let child: ChildProcess;
   try {
     child = forkJobProcess(plan);

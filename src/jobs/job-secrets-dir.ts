@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ownedName, ownerIsGone, privateTempRoot } from '../runtime/private-temp-root.js';
+import { ownedName, privateTempRoot, sweepGone } from '../runtime/private-temp-root.js';
 
 /**
  * Where a job's connector configs live in clear while its process runs:
@@ -27,14 +27,7 @@ export function removeJobSecretsDir(dir: string): void {
 
 /** Removes the folders of processes that are gone (at start-up); returns how many. */
 export function sweepJobSecretsDirs(): number {
-  const root = privateTempRoot(AREA);
-  let removed = 0;
-  for (const name of fs.readdirSync(root)) {
-    if (!ownerIsGone(name)) continue;
-    removeJobSecretsDir(path.join(root, name));
-    removed += 1;
-  }
-  return removed;
+  return sweepGone(AREA);
 }
 
 /** The folder every job's secrets folder is made in (tests search it; docs name it). */

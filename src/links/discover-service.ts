@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
-import os from 'node:os';
-import path from 'node:path';
+import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import type { Store } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
 import type { OutboxEvent } from '../model/event.js';
@@ -43,6 +42,8 @@ export class DiscoverService {
     private readonly logger: Logger,
     /** Woken after each discover event commits, so it goes out now, not at the next poll. */
     private readonly outbox?: OutboxNotifier,
+    /** SINEW_CONNECTOR_USER: a registered tap discovers as this account. */
+    private readonly connectorUser: ConnectorUser | null = null,
   ) {}
 
   async start(key: LinkKey): Promise<DiscoverRun> {
@@ -63,15 +64,15 @@ export class DiscoverService {
     // The run's status changes only after its event is in the outbox, so a client that polled
     // DISCOVER_SUCCESS / DISCOVER_FAILED can rely on the event existing.
     void (async () => {
-      let dir: string | undefined;
+      let dir: ConnectorRunDir | undefined;
       let status: DiscoverStatus = 'DISCOVER_FAILED';
       let error: string | null = null;
       try {
-        dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-discover-'));
-        const configPath = path.join(dir, 'config.json');
-        await fs.writeFile(configPath, stringifyJson(openJson(this.box, link.config_encrypted)), { mode: 0o600 });
+        // Built-ins are Sinew's own code and run as Sinew; a registered tap as the connector user.
+        dir = await ConnectorRunDir.open('discover', def.builtin ? null : this.connectorUser);
+        const configPath = await dir.writePrivate('config.json', stringifyJson(openJson(this.box, link.config_encrypted)));
         // Sinew's own secrets (store URL, secret key, cloud credentials) never reach a tenant's tap.
-        const catalog: Catalog = await runDiscover({ command, configPath, cwd: dir, env: hostEnvironment() });
+        const catalog: Catalog = await runDiscover({ command, configPath, ...dir.spawnOptions(hostEnvironment()) });
         await this.store.transaction(async (tx) => {
           const fresh = await tx.getLink(key);
           if (fresh) {
@@ -89,7 +90,7 @@ export class DiscoverService {
         await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
         this.outbox?.notify();
       } finally {
-        if (dir) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        await dir?.dispose();
         run.error = error;
         run.finished_at = new Date().toISOString();
         run.status = status;

@@ -54,3 +54,15 @@ export function ownerIsGone(name: string): boolean {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/** Removes the folders of `area` whose owning process is gone; returns how many. */
+export function sweepGone(area: string): number {
+  const root = privateTempRoot(area);
+  let removed = 0;
+  for (const name of fs.readdirSync(root)) {
+    if (!ownerIsGone(name)) continue;
+    fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}

@@ -23,6 +23,9 @@ export interface SingerProcessOptions {
   logFilter?: OutputFilter;
   /** A name for messages, e.g. `tap` or `target`; defaults to the executable. */
   name?: string;
+  /** Run as this account (SINEW_CONNECTOR_USER; Sinew runs as root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface SingerExit {
@@ -109,6 +112,7 @@ export function startSingerProcess(opts: SingerProcessOptions): SingerProcess {
     env: opts.env ?? process.env,
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
     detached: true,
+    ...(opts.uid !== undefined && opts.gid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   });
   if (child.pid !== undefined) trackGroup(child.pid);
   // stdio is ['…', 'pipe', 'pipe'], so both exist.
@@ -216,6 +220,8 @@ export interface RunDiscoverOptions {
   logFilter?: OutputFilter;
   /** Kill the tap after this long; default 10 minutes (catalogs of big SaaS APIs take a while). */
   timeoutMs?: number;
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs `<tap> --config X --discover` and returns the catalog it printed. */
@@ -229,6 +235,8 @@ export async function runDiscover(opts: RunDiscoverOptions): Promise<Catalog> {
     logLimits: opts.logLimits,
     logFilter: opts.logFilter,
     name: 'tap',
+    uid: opts.uid,
+    gid: opts.gid,
   });
   const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
   try {

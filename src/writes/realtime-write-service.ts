@@ -10,6 +10,7 @@ import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js'
 import type { RealtimeTarget } from './realtime-target.js';
 import { RealtimeTargets } from './realtime-targets.js';
 import { RealtimeWriters } from './realtime-writers.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { upsertByExternalId } from './external-id-upsert.js';
 import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
 import type { RealtimeWriteState, WriteTask } from './write-task.js';
@@ -82,8 +83,9 @@ export class RealtimeWriteService {
     private readonly store: Store,
     box: SecretBox,
     private readonly logger: Logger,
+    connectorUser: ConnectorUser | null = null,
   ) {
-    this.writers = new RealtimeWriters(logger);
+    this.writers = new RealtimeWriters(logger, connectorUser);
     this.targets = new RealtimeTargets(store, box);
   }
 

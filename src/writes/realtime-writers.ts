@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { getBuiltinConnector } from '../connectors/builtin/registry.js';
 import { hostEnvironment } from '../jobs/connector-environment.js';
 import { BatchRecordWriter } from './batch-record-writer.js';
@@ -25,7 +26,11 @@ export class RealtimeWriters {
   private readonly warm = new Map<string, Warm>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    /** SINEW_CONNECTOR_USER: registered targets write as this account. */
+    private readonly connectorUser: ConnectorUser | null = null,
+  ) {
     this.sweeper = setInterval(() => this.sweep(Date.now() - IDLE_MS), 60_000);
     this.sweeper.unref();
   }
@@ -61,7 +66,7 @@ export class RealtimeWriters {
       JOB_TYPE: 'write',
       CONNECTOR_ID: target.connectorId,
       TARGET: target.connectorId,
-    });
+    }, this.connectorUser);
   }
 
   private evictOldest(): void {

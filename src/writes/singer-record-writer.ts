@@ -1,6 +1,5 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { readLines } from '../singer/line-reader.js';
 import { stringifyJson } from '../singer/lossless-json.js';
@@ -28,15 +27,15 @@ export class SingerRecordWriter implements RecordWriter {
     private readonly command: string[],
     private readonly config: Record<string, unknown>,
     private readonly env: Record<string, string>,
+    /** SINEW_CONNECTOR_USER: the registered target runs as this account. */
+    private readonly user: ConnectorUser | null = null,
   ) {}
 
   async write(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-write-'));
+    const dir = await ConnectorRunDir.open('write', this.user);
     try {
-      await fs.chmod(dir, 0o700);
-      const configPath = path.join(dir, 'config.json');
-      await fs.writeFile(configPath, stringifyJson(this.config), { mode: 0o600 });
-      const target = startSingerProcess({ command: this.command, args: ['--config', configPath], cwd: dir, env: this.env, stdin: 'pipe', name: 'target' });
+      const configPath = await dir.writePrivate('config.json', stringifyJson(this.config));
+      const target = startSingerProcess({ command: this.command, args: ['--config', configPath], ...dir.spawnOptions(this.env), stdin: 'pipe', name: 'target' });
       const timer = setTimeout(() => target.kill('SIGKILL'), WRITE_TIMEOUT_MS);
       try {
         const reported: ReportedResult[] = [];
@@ -61,7 +60,7 @@ export class SingerRecordWriter implements RecordWriter {
         clearTimeout(timer);
       }
     } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      await dir.dispose();
     }
   }
 

@@ -1,6 +1,5 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { ConnectorRunDir } from '../../runtime/connector-run-dir.js';
+import type { ConnectorUser } from '../../runtime/connector-user.js';
 import { hostEnvironment } from '../../jobs/connector-environment.js';
 import { readAboutOutput } from './about-output.js';
 import { readHelpOutput } from './help-output.js';
@@ -10,6 +9,8 @@ import { runProbe, type ProbeRunOptions } from './probe-run.js';
 export interface ProbeConnectorOptions {
   /** Per probe run; the two run side by side. Default 10 s. */
   timeoutMs?: number;
+  /** SINEW_CONNECTOR_USER: the executable answers as this account, as it will run in jobs. */
+  user?: ConnectorUser | null;
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -23,9 +24,9 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
  */
 export async function probeConnector(command: string[], opts: ProbeConnectorOptions = {}): Promise<ProbeOutcome> {
   // Its own empty working directory: a program that does more than answer litters nothing of ours.
-  const cwd = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-probe-'));
+  const dir = await ConnectorRunDir.open('probe', opts.user ?? null);
   try {
-    const run: ProbeRunOptions = { cwd, env: hostEnvironment(), timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES };
+    const run: ProbeRunOptions = { ...dir.spawnOptions(hostEnvironment()), timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES };
     const [about, help] = await Promise.all([
       ask(command, ['--about', '--format=json'], run, readAboutOutput, 'printed no JSON with capabilities'),
       ask(command, ['--help'], run, readHelpOutput, 'printed no help listing --config'),
@@ -34,7 +35,7 @@ export async function probeConnector(command: string[], opts: ProbeConnectorOpti
     if (typeof help !== 'string') return help;
     return { method: 'none', note: `--about --format=json: ${about}; --help: ${help}` };
   } finally {
-    await fs.rm(cwd, { recursive: true, force: true }).catch(() => undefined);
+    await dir.dispose();
   }
 }
 

@@ -7,6 +7,9 @@ export interface ProbeRunOptions {
   timeoutMs: number;
   /** stdout past this is not kept: the process is killed and the probe fails. */
   maxOutputBytes: number;
+  /** The connector user's account (connector-run-dir.ts), when Sinew runs as root with one. */
+  uid?: number;
+  gid?: number;
 }
 
 /** A probe run that ended with exit code 0 gives its stdout; any other end gives a short reason. */
@@ -21,7 +24,7 @@ const MAX_REASON_CHARS = 300;
 export async function runProbe(command: string[], args: string[], opts: ProbeRunOptions): Promise<ProbeRunResult> {
   let proc: SingerProcess;
   try {
-    proc = startSingerProcess({ command, args, cwd: opts.cwd, env: opts.env, stdin: 'ignore', name: args.join(' ') });
+    proc = startSingerProcess({ command, args, cwd: opts.cwd, env: opts.env, stdin: 'ignore', name: args.join(' '), uid: opts.uid, gid: opts.gid });
   } catch (e) {
     return { ok: false, reason: short((e as Error).message) };
   }

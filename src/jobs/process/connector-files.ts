@@ -39,6 +39,14 @@ export class SecretFiles {
     return file;
   }
 
+  /** A copy of a job file in this folder, for a connector that cannot read the job root (connector-identity.ts). */
+  async copyIn(file: string): Promise<string> {
+    const copy = path.join(this.dir, `shared-${path.basename(file)}`);
+    await fs.copyFile(file, copy);
+    if (process.getuid?.() === 0 && this.owner.uid !== 0) await fs.chown(copy, this.owner.uid, this.owner.gid);
+    return copy;
+  }
+
   async dispose(): Promise<void> {
     process.removeListener('exit', this.removeOnExit);
     await fs.rm(this.dir, { recursive: true, force: true });

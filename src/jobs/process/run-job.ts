@@ -15,6 +15,7 @@ import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
 import { JOB_FILES } from '../job-root.js';
 import { SecretFiles } from './connector-files.js';
+import { connectorIdentity } from './connector-identity.js';
 import { runPassThroughEtl } from './etl-phase.js';
 import { runEtlScript } from '../../etl/run-etl-script.js';
 import { runExportPhase } from './export-phase.js';
@@ -80,8 +81,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
         const discovered = await runDiscover({
           command: plan.source.command,
           configPath: sourceConfig,
-          cwd: root,
-          env: plan.env,
+          ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, { cwd: root, env: plan.env })),
           logFile: path.join(root, JOB_FILES.tapLog),
           logLimits,
         });
@@ -112,12 +112,16 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
     }
     const tapRun = {
       command: plan.source.command,
-      args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag, acceptsState: plan.source.acceptsState }),
-      cwd: root,
-      env: plan.env,
+      // A registered tap under SINEW_CONNECTOR_USER gets its files in the job's private folder.
+      ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, {
+        cwd: root,
+        env: plan.env,
+        args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag, acceptsState: plan.source.acceptsState }),
+      })),
       logLimits,
     };
-    targetRun = plan.target && targetConfig ? { ...(await targetRunOf(plan.target, targetConfig, root, plan.env)), logLimits } : null;
+    const target = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env) : null;
+    targetRun = target ? { ...target, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, target)), logLimits } : null;
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {

@@ -8,6 +8,8 @@ import type { JobProcessMessage } from '../job-process-messages.js';
 import { JOB_FILES } from '../job-root.js';
 import { targetRunOf } from './target-run.js';
 import { SecretFiles } from './connector-files.js';
+import { connectorIdentity } from './connector-identity.js';
+import type { ConnectorRun } from './running-connectors.js';
 import { readExportDetails } from './export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
@@ -46,9 +48,11 @@ export async function runRollback(plan: JobPlan, report: (message: JobProcessMes
       const gone = results.filter((r) => r.success && r.deleted).map((r) => recordIdText(r.externalId));
       channel.remove(stream, gone.filter((id): id is string => id !== null));
     });
+    // A registered target under SINEW_CONNECTOR_USER runs as that account, as in the job (connector-identity.ts).
+    const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({ ...run, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)) });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
-      targetRun: await targetRunOf(plan.target!, targetConfig, root, plan.env),
+      targetRun: await asConnector(await targetRunOf(plan.target!, targetConfig, root, plan.env)),
       jobRoot: root,
       collector,
       schemaLine: (stream) => schemas.get(stream),

@@ -17,6 +17,9 @@ export interface ConnectorRun {
   inProcess?: InProcessWriter;
   /** The job's configs, scrubbed from what the connector logs (secret-scrubber.ts). */
   scrubber?: SecretScrubber;
+  /** The account it runs as (connector-identity.ts): SINEW_CONNECTOR_USER for a registered connector. */
+  uid?: number;
+  gid?: number;
 }
 
 /** Connector processes this job process started, so a cancel (SIGTERM) can take them all down. */
@@ -33,6 +36,8 @@ export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' |
     logFile: path.join(jobRoot, role === 'tap' ? JOB_FILES.tapLog : JOB_FILES.targetLog),
     logLimits: run.logLimits,
     logFilter: run.scrubber?.stream(),
+    uid: run.uid,
+    gid: run.gid,
   });
   running.add(proc);
   proc.exited.then(
