@@ -32,16 +32,22 @@ import { RecordIdChannel } from './record-id-channel.js';
 import { RecordIdResolution } from './record-id-resolution.js';
 import { rollBackWrites } from './write-rollback.js';
 import { targetRunOf } from './target-run.js';
+import { SecretScrubber } from './secret-scrubber.js';
+import { scrubbedReport } from './scrubbed-report.js';
+import { scrubLogFile } from './scrubbed-log-file.js';
 
 type Report = (message: JobProcessMessage) => void;
 
 const PROGRESS_EVERY_MS = 500;
 
 /** Runs one job's phases inside the job process: discover → sync → ETL → export (or streaming). */
-export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
+export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean> {
   const root = plan.workspaceDir;
+  // The configs in clear are known here only: nothing derived from connector output leaves without them scrubbed.
+  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
+  const report = scrubbedReport(scrubber, reportRaw);
   for (const dir of [JOB_FILES.syncOutput, JOB_FILES.etlOutput, JOB_FILES.logs]) await fs.mkdir(path.join(root, dir), { recursive: true });
-  const log = new JobLog(path.join(root, JOB_FILES.jobLog));
+  const log = new JobLog(path.join(root, JOB_FILES.jobLog), scrubber);
   const tally = new StreamTally(log, 'tap');
   let phase = 'starting';
   const sampleMemory = peakMemoryMiB;
@@ -84,6 +90,7 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
           ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, { cwd: root, env: plan.env })),
           logFile: path.join(root, JOB_FILES.tapLog),
           logLimits,
+          logFilter: scrubber.stream(),
         });
         catalog = carrySelections(discovered, plan.catalog);
       } catch (e) {
@@ -119,9 +126,10 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
         args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag, acceptsState: plan.source.acceptsState }),
       })),
       logLimits,
+      scrubber,
     };
     const target = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env) : null;
-    targetRun = target ? { ...target, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, target)), logLimits } : null;
+    targetRun = target ? { ...target, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, target)), logLimits, scrubber } : null;
 
     status('SYNC_STARTED');
     if (plan.streaming && targetRun) {
@@ -150,6 +158,9 @@ export async function runJob(plan: JobPlan, report: Report): Promise<boolean> {
         }
       } catch (e) {
         throw e instanceof PhaseFailure ? e : new PhaseFailure('ETL_FAILED', (e as Error).message);
+      } finally {
+        // The script's output reached its log unread; its environment may hold what the configs do.
+        if (plan.etl) await scrubLogFile(path.join(root, JOB_FILES.etlLog), scrubber).catch((e: Error) => log.write(`could not scrub the ETL log: ${e.message}`));
       }
       status('ETL_SUCCESS');
       if (targetRun) {

@@ -14,6 +14,8 @@ import { readExportDetails } from './export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
 import { WriteResultCollector } from './write-results.js';
+import { SecretScrubber } from './secret-scrubber.js';
+import { scrubbedReport } from './scrubbed-report.js';
 
 /** The last SCHEMA line of each stream in a Singer file (what the target got before the records). */
 async function schemaLines(file: string): Promise<Map<string, Buffer>> {
@@ -35,8 +37,10 @@ async function schemaLines(file: string): Promise<Map<string, Buffer>> {
  * `export-details` says the job created is deleted as in-process rollback does; the answer is one
  * `rolledBack` message with the job's write summary, its rollback included.
  */
-export async function runRollback(plan: JobPlan, report: (message: JobProcessMessage) => void): Promise<void> {
+export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcessMessage) => void): Promise<void> {
   const root = plan.workspaceDir;
+  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
+  const report = scrubbedReport(scrubber, reportRaw);
   const details = path.join(root, JOB_FILES.exportDetails);
   const secrets = await SecretFiles.open(plan.secretsDir, plan.job.job_id);
   try {
@@ -49,7 +53,7 @@ export async function runRollback(plan: JobPlan, report: (message: JobProcessMes
       channel.remove(stream, gone.filter((id): id is string => id !== null));
     });
     // A registered target under SINEW_CONNECTOR_USER runs as that account, as in the job (connector-identity.ts).
-    const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({ ...run, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)) });
+    const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({ ...run, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)), scrubber });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
       targetRun: await asConnector(await targetRunOf(plan.target!, targetConfig, root, plan.env)),
