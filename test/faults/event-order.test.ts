@@ -4,21 +4,11 @@ import { buildDist } from '../../bench/build-dist.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment, type Deployment } from '../support/deployment.js';
 import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
+import { isTerminal, type JobStatus } from '../../src/model/job.js';
 import { startReceiver, type Receiver } from '../events/test-receiver.js';
 
 const skip = await postgresSkipReason();
-const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(100);
-  }
-}
 
 /**
  * Every worker process also delivers the event outbox. With several of them, one job's events
@@ -46,7 +36,7 @@ describe('one job\'s webhooks with several workers delivering', { skip, concurre
       const tenants = Array.from({ length: 40 }, (_, i) => `t${i}`);
       for (const t of tenants) await d.api('POST', `/${d.envId}/order/${t}/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 2 } } });
       const jobs = await Promise.all(tenants.map((t) => d.api<{ job_id: string }>('POST', `/${d.envId}/order/${t}/jobs`, {})));
-      await until('every job ended', 180_000, async () => (await d.jobs()).every((j) => TERMINAL.has(j.status)));
+      await until('every job ended', 180_000, async () => (await d.jobs()).every((j) => isTerminal(j.status as JobStatus)));
       const stored = await d.events();
       await until('every lifecycle event delivered', 60_000, async () => rx.received.filter((r) => r.path === '/jobs').length >= stored.length);
 

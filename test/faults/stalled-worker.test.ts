@@ -7,22 +7,13 @@ import { buildDist } from '../../bench/build-dist.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment, type Deployment } from '../support/deployment.js';
 import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
+import { isTerminal, type JobStatus } from '../../src/model/job.js';
 
 const skip = await postgresSkipReason();
-const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
 const RUN_LOG_TARGET = fileURLToPath(new URL('../fixtures/faults/target-run-log.mjs', import.meta.url));
 const LEASE_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(100);
-  }
-}
 
 interface Write {
   at: number;
@@ -84,7 +75,7 @@ describe('a worker paused past its lease', { skip, concurrency: false }, () => {
       } finally {
         process.kill(pid, 'SIGCONT');
       }
-      const job = await until('the job ended', 90_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && TERMINAL.has(j.status)));
+      const job = await until('the job ended', 90_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && isTerminal(j.status as JobStatus)));
       assert.equal(job.status, 'JOB_COMPLETED');
       const runs = await writesByRun(log);
       assert.equal(runs.size, 2, 'two runs wrote');
@@ -110,13 +101,13 @@ describe('a worker paused past its lease', { skip, concurrency: false }, () => {
       const pausedAt = Date.now();
       let job;
       try {
-        job = await until('the job failed by the other worker', 60_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && TERMINAL.has(j.status)));
+        job = await until('the job failed by the other worker', 60_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && isTerminal(j.status as JobStatus)));
         await sleep(LEASE_MS);
       } finally {
         process.kill(pid, 'SIGCONT');
       }
       assert.notEqual(job.status, 'JOB_COMPLETED');
-      const failedAt = (await d.events()).find((e) => e.job_id === jobId && TERMINAL.has(e.status))!.at;
+      const failedAt = (await d.events()).find((e) => e.job_id === jobId && isTerminal(e.status as JobStatus))!.at;
       const writes = [...(await writesByRun(log)).values()].flat();
       const last = Math.max(...writes.map((w) => w.at));
       assert.ok(last < failedAt, `the target wrote ${last - failedAt} ms after the job was failed`);
