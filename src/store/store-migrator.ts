@@ -37,9 +37,11 @@ export class StoreMigrator {
 /**
  * Kysely's existence check reads the catalog of every schema in the database; another schema being
  * dropped at that moment (another deployment, a test) makes PostgreSQL fail that read with
- * "schema … does not exist" (3F000) or "relation … does not exist" (42P01). That is transient: try again.
+ * "schema … does not exist" (3F000), "relation … does not exist" (42P01) or — from the
+ * `pg_get_serial_sequence` it calls per column, which looks names up afresh — "column … of
+ * relation … does not exist" (42703). That is transient: try again.
  */
-const CATALOG_RACE = new Set(['3F000', '42P01']);
+const CATALOG_RACE = new Set(['3F000', '42P01', '42703']);
 
 async function retryCatalogRace<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -51,7 +53,7 @@ async function retryCatalogRace<T>(run: () => Promise<T>): Promise<T> {
     }
     // migrateToLatest reports its error in the result instead of throwing.
     const error = outcome.ok ? (outcome.value as { error?: unknown } | undefined)?.error : outcome.error;
-    if (attempt >= 5 || !isCatalogRace(error)) {
+    if (attempt >= 8 || !isCatalogRace(error)) {
       if (outcome.ok) return outcome.value;
       throw outcome.error;
     }

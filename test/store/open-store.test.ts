@@ -9,7 +9,7 @@ import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { TEST_DATABASE_URL, postgresSkipReason } from '../support/postgres-schema.js';
+import { TEST_DATABASE_URL, createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
 
 const sinewCode = (code: string) => (e: unknown) => isSinewError(e) && e.code === code;
 
@@ -90,6 +90,44 @@ describe('openStore: PostgreSQL', { skip: await postgresSkipReason() }, () => {
     } finally {
       await admin.query(`drop schema if exists "${schema}" cascade`);
       await admin.end();
+    }
+  });
+
+  test('migrations succeed while another schema creates and drops tables the whole time', async () => {
+    // Kysely's existence check reads every schema's catalog and looks each column up again by name;
+    // a table dropped in between fails that read (42P01, or 42703 for a column). Tests and
+    // deployments sharing a database do exactly this to each other.
+    const side = `sinew_churn_${randomBytes(6).toString('hex')}`;
+    const churn = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await churn.connect();
+    await churn.query(`create schema "${side}"`);
+    let churning = true;
+    // One table name, recreated with other columns each time: a read that saw one version and looks
+    // a column up in the next fails with 42703, as CI once saw for `event_deliveries.claimed_until`.
+    const columns = (prefix: string) => Array.from({ length: 20 }, (_, i) => `${prefix}${i} bigint`).join(', ');
+    const churned = (async () => {
+      for (let round = 0; churning; round++) {
+        await churn.query(`create table "${side}".t (id${round % 2} bigserial primary key, ${columns(`c${round % 2}_`)})`);
+        await churn.query(`drop table "${side}".t`);
+      }
+    })();
+    try {
+      for (const until = Date.now() + 6000; Date.now() < until; ) {
+        const schema = await createPostgresSchema();
+        const store = await openPostgresStore({ url: schema.url, schema: schema.schema, poolSize: 2 });
+        try {
+          await store.migrate();
+          assert.equal(await store.isMigrated(), true);
+        } finally {
+          await store.close();
+          await schema.drop();
+        }
+      }
+    } finally {
+      churning = false;
+      await churned;
+      await churn.query(`drop schema if exists "${side}" cascade`);
+      await churn.end();
     }
   });
 
