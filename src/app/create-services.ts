@@ -77,7 +77,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     connectors: new ConnectorService(store, config.connectorUser),
     links,
     discover,
-    tenants: new TenantService(store, outbox),
+    tenants: new TenantService(store, storageRouter, outbox),
     settings: new SettingsService(store, box, config.events.allowLoopback),
     jobs,
     lifecycle,

@@ -17,6 +17,7 @@ import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
 import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
 import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
 import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
+import { KyselyTenantErasureOps, type TenantErasureOps } from './tenant-erasure-ops.js';
 import { insertEventRow, listEventRows } from './event-outbox-rows.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
@@ -49,6 +50,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly writeTasks: WriteTaskOps;
   readonly jobStats: JobStatsOps;
   readonly jobLeases: JobLeaseOps;
+  readonly tenantErasure: TenantErasureOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -59,6 +61,7 @@ export class KyselyStoreOps implements StoreOps {
     this.writeTasks = new KyselyWriteTaskOps(connection);
     this.jobStats = new KyselyJobStatsOps(connection);
     this.jobLeases = new KyselyJobLeaseOps(connection, dialect);
+    this.tenantErasure = new KyselyTenantErasureOps(connection);
   }
 
   // ---- environments and keys

@@ -12,6 +12,7 @@ import type { KeyLocks } from './key-locks.js';
 import type { WriteTaskOps } from './write-task-ops.js';
 import type { JobStatsOps } from './job-stats-ops.js';
 import type { JobLeaseOps } from './job-lease-ops.js';
+import type { TenantErasureOps } from './tenant-erasure-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -61,7 +62,7 @@ export interface StoreOps {
   listTenants(envId: string): Promise<Tenant[]>;
   getTenant(envId: string, tenant: string): Promise<Tenant | undefined>;
   putTenant(tenant: Tenant): Promise<void>;
-  /** Deletes the tenant and its links (jobs stay as history). */
+  /** Deletes the tenant and its links (its history goes through tenantErasure). */
   deleteTenant(envId: string, tenant: string): Promise<boolean>;
 
   // links
@@ -107,6 +108,8 @@ export interface StoreOps {
   readonly jobStats: JobStatsOps;
   /** Who runs a job: claims, leases and their expiry, for many workers over one store (src/store/job-lease-ops.ts). */
   readonly jobLeases: JobLeaseOps;
+  /** What deleting a tenant erases beside its links: job history, record-id map (src/store/tenant-erasure-ops.ts). */
+  readonly tenantErasure: TenantErasureOps;
 }
 
 export interface Store extends StoreOps {

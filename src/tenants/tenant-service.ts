@@ -1,12 +1,16 @@
 import type { Store } from '../store/store.js';
-import { notFound } from '../errors/sinew-error.js';
+import { SinewError, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from '../links/connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import type { StorageForEnvironment } from '../storage/storage-router.js';
+import { checkTenantId } from './tenant-id.js';
 
 /** Tenants and their tenant-config.json. */
 export class TenantService {
   constructor(
     private readonly store: Store,
+    /** Where the tenant's snapshots and job files are (`{tenant}/…` in its environment's storage). */
+    private readonly storage: StorageForEnvironment,
     /** Woken after a delete that wrote UNLINK events, so they go out now, not at the next poll. */
     private readonly outbox?: OutboxNotifier,
   ) {}
@@ -15,15 +19,37 @@ export class TenantService {
     return (await this.store.listTenants(envId)).map((t) => t.tenant);
   }
 
-  /** Deletes the tenant and its links; each removed link is reported as an UNLINK connection event. */
+  /**
+   * Deletes the tenant with everything it left: links (each reported as an UNLINK connection
+   * event), schedules, job history, record-id map, and its files — snapshots, tenant-config.json and
+   * job roots. Its tokens stop working with its row (they carry its token generation). A tenant with
+   * jobs still running is refused (409): a job ending later would write files again.
+   */
   async remove(envId: string, tenant: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    // The id becomes a storage prefix below: `T2/snapshots` would name another tenant's files.
+    checkTenantId(tenant);
+    const hadRows = await this.store.transaction(async (tx) => {
+      const active = await tx.tenantErasure.activeJobIds(envId, tenant);
+      if (active.length > 0) {
+        throw new SinewError('CONFLICT', `the tenant has ${active.length} job(s) that have not ended: cancel them or let them end, then delete the tenant`, {
+          tenant,
+          active_jobs: active.slice(0, 20),
+        });
+      }
       const links = await tx.listLinks({ env_id: envId, tenant });
-      if (!(await tx.deleteTenant(envId, tenant))) throw notFound('tenant', { tenant });
+      const existed = await tx.deleteTenant(envId, tenant);
       await tx.schedules.deleteTenantSchedules(envId, tenant);
+      const erased = await tx.tenantErasure.eraseHistory(envId, tenant);
       for (const link of links) await recordConnectionEvent(tx, link, 'UNLINK', false);
+      return existed || erased.jobs > 0 || erased.record_ids > 0;
     });
     this.outbox?.notify();
+    // Files go after the rows, so a failure here leaves only files, and a second DELETE (which
+    // finds no rows but these files) finishes the job instead of answering 404.
+    const storage = await this.storage.forEnvironment(envId);
+    const prefix = `${tenant}/`;
+    if (!hadRows && (await storage.list(prefix)).length === 0) throw notFound('tenant', { tenant });
+    await storage.deletePrefix(prefix);
   }
 
   async getConfig(envId: string, tenant: string): Promise<Record<string, unknown>> {

@@ -105,6 +105,31 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.deepEqual(await s.listLinks({ env_id: A, tenant: 'linked-only' }), []);
       }));
 
+    test('tenant erasure: active jobs are named; history and record ids go for that tenant only', () =>
+      withStore(async (s) => {
+        const scope = (env_id: string, tenant: string) => ({ env_id, tenant, flow_id: 'f', stream: 'contacts' });
+        await s.insertJob(fx.job({ job_id: 'done', env_id: A, tenant: 't1', status: 'JOB_COMPLETED' }));
+        await s.insertJob(fx.job({ job_id: 'failed', env_id: A, tenant: 't1', status: 'EXPORT_FAILED' }));
+        await s.insertJob(fx.job({ job_id: 'running', env_id: A, tenant: 't1', status: 'SYNC_STARTED' }));
+        await s.insertJob(fx.job({ job_id: 'theirs', env_id: A, tenant: 't2', status: 'JOB_COMPLETED' }));
+        await s.insertJob(fx.job({ job_id: 'elsewhere', env_id: B, tenant: 't1', status: 'JOB_COMPLETED' }));
+        for (const [env, tenant] of [[A, 't1'], [A, 't2'], [B, 't1']]) {
+          await s.recordIds.upsertMany(scope(env, tenant), [{ input_id: 'i1', remote_id: 'r1' }, { input_id: 'i2', remote_id: 'r2' }]);
+        }
+        assert.deepEqual(await s.tenantErasure.activeJobIds(A, 't1'), ['running']);
+        assert.deepEqual(await s.tenantErasure.activeJobIds(A, 't2'), []);
+
+        assert.deepEqual(await s.tenantErasure.eraseHistory(A, 't1'), { jobs: 2, record_ids: 2 });
+        assert.equal(await s.getJob(A, 'done'), undefined);
+        assert.equal(await s.getJob(A, 'failed'), undefined);
+        assert.ok(await s.getJob(A, 'running'), 'a job that has not ended is not erased');
+        assert.ok(await s.getJob(A, 'theirs'));
+        assert.ok(await s.getJob(B, 'elsewhere'));
+        assert.equal(await s.recordIds.count(scope(A, 't1')), 0);
+        assert.equal(await s.recordIds.count(scope(A, 't2')), 2);
+        assert.equal(await s.recordIds.count(scope(B, 't1')), 2);
+      }));
+
     test('links round-trip (catalog, big number in state), filter, upsert and delete', () =>
       withStore(async (s) => {
         const l = fx.link({ env_id: A });

@@ -8,7 +8,7 @@ const envOnly = { type: 'object', required: ['env'], properties: { env: { type: 
 /** Tenants, tenant-config.json, and tenant tokens for the embeddable widget. */
 export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string } }>('/tenants/:env', { schema: { params: envOnly }, config: { summary: 'List tenants' } }, async (req) => s.tenants.list(req.params.env));
-  app.delete<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant', { schema: { params }, config: { summary: 'Delete a tenant and its links; its tokens stop working' } }, async (req, reply) => {
+  app.delete<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant', { schema: { params }, config: { summary: 'Delete a tenant with its links, schedules, job history, record ids, snapshots and job files; its tokens stop working (409 while it has jobs running)' } }, async (req, reply) => {
     await s.tenants.remove(req.params.env, req.params.tenant);
     return reply.status(204).send();
   });

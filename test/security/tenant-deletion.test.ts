@@ -1,0 +1,122 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { filesUnder } from '../support/files-under.js';
+import { job } from '../store/store-fixtures.js';
+import { assertError, tenantCaller } from './tenant-caller.js';
+
+const ETL = fileURLToPath(new URL('../fixtures/etl/', import.meta.url));
+
+/**
+ * Issue #12, item 9: a deleted tenant leaves nothing behind — no snapshots, job files, job history
+ * or record-id map that a tenant created later under the same id would inherit.
+ */
+describe('deleting a tenant erases what it left', () => {
+  let h: Harness;
+  let storageDir: string;
+  const flow = 'erase';
+  const scope = (tenant: string) => ({ env_id: h.envId, tenant, flow_id: flow, stream: 'customers' });
+
+  const linkAndRun = async (tenant: string): Promise<any> => {
+    const dir = await h.tmp(`source-${tenant}`);
+    await fs.writeFile(path.join(dir, 'customers.csv'), 'id,name\n1,Ann\n2,Bob\n');
+    const linked = await h.api('POST', `/${h.envId}/${flow}/${tenant}/linkedSources`, { source: { tap: 'csv', config: { path: dir } } });
+    assert.equal(linked.status, 200, linked.text);
+    await h.api('PUT', `/tenant/${h.envId}/${tenant}/config`, { currency: 'EUR' });
+    const started = await h.api('POST', `/${h.envId}/${flow}/${tenant}/jobs`, {});
+    assert.equal(started.status, 200, started.text);
+    const ended = await h.waitForJob(flow, tenant, started.body.job_id);
+    assert.equal(ended.status, 'JOB_COMPLETED', ended.error);
+    return ended;
+  };
+  const snapshotNames = async (tenant: string): Promise<string[] | number> => {
+    const r = await h.api('GET', `/tenant/${h.envId}/${tenant}/snapshots`);
+    return r.status === 200 ? r.body.map((s: { name: string }) => s.name) : r.status;
+  };
+  const jobIds = async (tenant: string): Promise<string[]> => (await h.api('GET', `/${h.envId}/${flow}/${tenant}/jobs`)).body.map((j: { job_id: string }) => j.job_id);
+
+  before(async () => {
+    h = await startHarness();
+    storageDir = path.join(h.dataDir, 'storage', h.envId);
+    const put = await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+      name: flow,
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: await h.tmp('warehouse') } },
+      etl: { script: path.join(ETL, 'enrich-customers.ts') },
+    });
+    assert.equal(put.status, 200, put.text);
+  });
+  after(() => h.stop());
+
+  test('snapshots, job files, job history, record ids and schedules go; another tenant keeps all of its own', async () => {
+    for (const tenant of ['acme', 'other']) {
+      await linkAndRun(tenant);
+      await h.sinew.services.store.recordIds.upsertMany(scope(tenant), [{ input_id: 'in-1', remote_id: `remote-of-${tenant}` }]);
+      const schedule = await h.api('PUT', `/${h.envId}/${flow}/${tenant}/jobs/schedule`, { schedule_expression: 'cron(0 2 * * *)' });
+      assert.equal(schedule.status, 200, schedule.text);
+    }
+    assert.deepEqual(await snapshotNames('acme'), ['customers']);
+    assert.ok((await filesUnder(path.join(storageDir, 'acme'))).length > 0, 'the job left files');
+    const token = (await tenantCaller(h, 'acme')).api;
+
+    const del = await h.api('DELETE', `/tenant/${h.envId}/acme`);
+    assert.equal(del.status, 204, del.text);
+
+    await assert.rejects(fs.access(path.join(storageDir, 'acme')), 'no file of the tenant is left');
+    assert.equal(await snapshotNames('acme'), 404);
+    assert.deepEqual(await jobIds('acme'), []);
+    assert.equal(await h.sinew.services.store.recordIds.count(scope('acme')), 0);
+    assert.equal((await h.api('GET', `/${h.envId}/${flow}/acme/jobs/schedule`)).status, 404);
+    assertError(await token('GET', `/${h.envId}/${flow}/acme/jobs`), 401, 'UNAUTHORIZED');
+
+    // The other tenant is untouched.
+    assert.deepEqual(await snapshotNames('other'), ['customers']);
+    assert.equal((await jobIds('other')).length, 1);
+    assert.equal(await h.sinew.services.store.recordIds.count(scope('other')), 1);
+    assert.ok((await filesUnder(path.join(storageDir, 'other'))).length > 0);
+
+    // A tenant created later under the same id starts empty.
+    const again = await linkAndRun('acme');
+    assert.deepEqual(await jobIds('acme'), [again.job_id]);
+    assert.equal(await h.sinew.services.store.recordIds.count(scope('acme')), 0);
+    const snapshot = await h.api('GET', `/tenant/${h.envId}/acme/snapshots/customers`);
+    assert.deepEqual(snapshot.text.trim().split('\n').map((l: string) => JSON.parse(l).id), [1, 2], 'only the new job’s records');
+  });
+
+  test('a tenant with a job that has not ended is refused with 409 naming it, and loses nothing', async () => {
+    await linkAndRun('busy');
+    const running = job({ job_id: 'job-still-running', env_id: h.envId, tenant: 'busy', flow_id: flow, status: 'SYNC_STARTED', link_connector: 'csv' });
+    await h.sinew.services.store.insertJob(running);
+    const refused = await h.api('DELETE', `/tenant/${h.envId}/busy`);
+    assertError(refused, 409, 'CONFLICT');
+    assert.deepEqual(refused.body.error.details.active_jobs, ['job-still-running']);
+    assert.deepEqual(await snapshotNames('busy'), ['customers']);
+    assert.equal((await h.api('GET', `/${h.envId}/${flow}/busy/linkedSources`)).body.length, 1);
+  });
+
+  test('files left by an interrupted delete are removed by a second DELETE; then the tenant is 404', async () => {
+    await linkAndRun('half');
+    // As if the first DELETE had removed the rows and then failed on the files.
+    await h.sinew.services.store.transaction(async (tx) => {
+      await tx.deleteTenant(h.envId, 'half');
+      await tx.tenantErasure.eraseHistory(h.envId, 'half');
+    });
+    assert.ok((await filesUnder(path.join(storageDir, 'half'))).length > 0);
+    assert.equal((await h.api('DELETE', `/tenant/${h.envId}/half`)).status, 204);
+    await assert.rejects(fs.access(path.join(storageDir, 'half')));
+    assertError(await h.api('DELETE', `/tenant/${h.envId}/half`), 404, 'NOT_FOUND');
+  });
+
+  test('an id that is not a tenant id never names a storage prefix', async () => {
+    await linkAndRun('victim');
+    for (const id of ['victim%2Fsnapshots', '..', '.hidden', 'victim%2F..%2Fvictim']) {
+      const r = await h.api('DELETE', `/tenant/${h.envId}/${id}`);
+      assert.ok(r.status === 400 || r.status === 404, `${id}: ${r.status} ${r.text}`);
+    }
+    assert.deepEqual(await snapshotNames('victim'), ['customers']);
+  });
+});
