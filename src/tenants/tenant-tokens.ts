@@ -18,13 +18,17 @@ const newGeneration = (): string => randomBytes(12).toString('base64url');
 export async function issueTenantToken(store: Store, box: SecretBox, envId: string, tenant: string, ttlSeconds: number): Promise<string> {
   const env = await store.getEnvironment(envId);
   if (!env) throw notFound('environment');
-  const generation = await store.transaction(async (tx) => {
-    const row = await tx.getTenant(envId, tenant);
-    if (row?.token_generation) return row.token_generation;
-    const token_generation = newGeneration();
-    await tx.putTenant({ ...(row ?? { env_id: envId, tenant, config: {}, created_at: new Date().toISOString() }), token_generation });
-    return token_generation;
-  });
+  // Under the tenant's lock: two first issues at once (two API processes) would otherwise each
+  // write a generation, the later revoking the token the earlier one handed out.
+  const generation = await store.locks.withKeys([`tenant-token:${envId}:${tenant}`], () =>
+    store.transaction(async (tx) => {
+      const row = await tx.getTenant(envId, tenant);
+      if (row?.token_generation) return row.token_generation;
+      const token_generation = newGeneration();
+      await tx.putTenant({ ...(row ?? { env_id: envId, tenant, config: {}, created_at: new Date().toISOString() }), token_generation });
+      return token_generation;
+    }),
+  );
   return signTenantToken(box.decrypt(env.token_secret_encrypted), envId, tenant, generation, ttlSeconds);
 }
 
