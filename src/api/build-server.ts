@@ -5,6 +5,7 @@ import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
 import { OpenApiCollector } from './openapi.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
+import { tenantLimitsHook } from './tenant-limits-hook.js';
 import { requestValidatorCompiler } from './request-validator.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
@@ -59,6 +60,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
   app.addHook('onRequest', authHook(services.auth));
   app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_overrides ?? []));
+  app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_limits));
   app.addHook('onResponse', logRequest);
 
   registerHealthRoutes(app, services);

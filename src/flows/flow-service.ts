@@ -10,6 +10,7 @@ import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { newFlowId } from '../ids/short-id.js';
 import { jobSettingsSchema } from '../settings/environment-settings.js';
 import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
+import { tenantLimitsSchema } from '../model/tenant-limits.js';
 
 export const flowDefinitionSchema = {
   type: 'object',
@@ -39,6 +40,7 @@ export const flowDefinitionSchema = {
       items: { type: 'string', enum: [...OWNER_ONLY_JOB_FIELDS] },
       description: 'Owner-only job and schedule fields that tenants of this flow may send',
     },
+    tenant_limits: tenantLimitsSchema,
   },
 } as const;
 
@@ -93,6 +95,7 @@ export class FlowService {
       ...(def.field_map ? { field_map: def.field_map } : {}),
       ...(def.job_settings ? { job_settings: def.job_settings } : {}),
       ...(def.tenant_overrides?.length ? { tenant_overrides: def.tenant_overrides } : {}),
+      ...(def.tenant_limits ? { tenant_limits: def.tenant_limits } : {}),
       created_at: existing?.created_at ?? now,
       updated_at: now,
     };

@@ -2,6 +2,7 @@ import type { FieldMap } from './field-map.js';
 import type { JobSettings } from '../settings/environment-settings.js';
 import type { EtlStep } from '../etl/etl-step.js';
 import type { OwnerOnlyJobField } from './tenant-overrides.js';
+import type { TenantLimits } from './tenant-limits.js';
 
 export type FlowType = 'v1-source' | 'v1-target' | 'v2';
 
@@ -19,6 +20,8 @@ export interface FlowDefinition {
   job_settings?: Partial<JobSettings>;
   /** Owner-only job and schedule fields this flow lets its tenants send (none by default; docs/security.md). */
   tenant_overrides?: OwnerOnlyJobField[];
+  /** What tenants may put in a field map and how often their schedules may fire (src/model/tenant-limits.ts). */
+  tenant_limits?: TenantLimits;
 }
 
 export interface Flow extends FlowDefinition {
