@@ -72,7 +72,10 @@ export class DiscoverService {
         dir = await ConnectorRunDir.open('discover', def.builtin ? null : this.connectorUser);
         const configPath = await dir.writePrivate('config.json', stringifyJson(openJson(this.box, link.config_encrypted)));
         // Sinew's own secrets (store URL, secret key, cloud credentials) never reach a tenant's tap.
-        const catalog: Catalog = await runDiscover({ command, configPath, ...dir.spawnOptions(hostEnvironment()) });
+        // Tenants read the catalog: no secret of the config in it (plain values such as a schema
+        // name belong there, so only secret-marked ones go).
+        const secretsOnly = SecretScrubber.ofSecretFields([{ config: openJson(this.box, link.config_encrypted), config_schema: def.config_schema ?? null }]);
+        const catalog: Catalog = secretsOnly.scrubDeep(await runDiscover({ command, configPath, ...dir.spawnOptions(hostEnvironment()) }));
         await this.store.transaction(async (tx) => {
           const fresh = await tx.getLink(key);
           if (fresh) {

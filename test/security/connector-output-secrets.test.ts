@@ -20,7 +20,12 @@ const OWNER_PASSWORD = `owner-pw-${rand()}"q${rand()}`;
 const OWNER_TOKEN = `owner-token-${rand()}`;
 const LINK_PASSWORD = `link-pw-${rand()}`;
 const OVERRIDE_SECRET = `override-${rand()}`;
-const SECRETS = [OWNER_PASSWORD, JSON.stringify(OWNER_PASSWORD).slice(1, -1), OWNER_TOKEN, LINK_PASSWORD, OVERRIDE_SECRET];
+const OWNER_USER = `owner-user-${rand()}`;
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
+// The forms a client library prints them in: base64 of the password, of `user:password` (HTTP
+// Basic), and base64url of the token.
+const ENCODED = [b64(OWNER_PASSWORD), b64(`${OWNER_USER}:${OWNER_PASSWORD}`), Buffer.from(OWNER_TOKEN).toString('base64url')];
+const SECRETS = [OWNER_PASSWORD, JSON.stringify(OWNER_PASSWORD).slice(1, -1), OWNER_TOKEN, LINK_PASSWORD, OVERRIDE_SECRET, ...ENCODED];
 const FLOW = 'leaky';
 const TENANT = 'leak-tenant';
 const FAILED = ['SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'DISCOVER_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED'];
@@ -44,6 +49,7 @@ describe('connector output is scrubbed of the job configs', () => {
   let logs = '';
   let events = '';
   let serverOutput = '';
+  let exportDetails = '';
 
   const call = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${server.url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -78,7 +84,7 @@ describe('connector output is scrubbed of the job configs', () => {
       name: FLOW,
       type: 'v1-source',
       connectors: ['tap-scrub'],
-      target: { connector: 'target-prints-config', config: { path: dataDir, password: OWNER_PASSWORD, api_token: OWNER_TOKEN } },
+      target: { connector: 'target-prints-config', config: { path: dataDir, username: OWNER_USER, password: OWNER_PASSWORD, api_token: OWNER_TOKEN } },
     });
     await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, { source: { tap: 'tap-scrub', config: { records: 5, password: LINK_PASSWORD } } });
     const { job_id } = await ok('POST', `/${ENV}/${FLOW}/${TENANT}/jobs`, { override_target_config: { extra_secret: OVERRIDE_SECRET } });
@@ -91,6 +97,7 @@ describe('connector output is scrubbed of the job configs', () => {
     await rx.waitFor((all) => all.some((r) => r.body?.job_id === job_id && r.body?.status === job.status));
     logs = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/logs`)).text;
     events = (await call('GET', `/${ENV}/events`)).text;
+    exportDetails = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/export?status=failure`)).text;
     // SIGTERM: the server stops cleanly, so every line it wrote is in.
     server.child.kill('SIGTERM');
     await once(server.child, 'exit');
@@ -117,6 +124,12 @@ describe('connector output is scrubbed of the job configs', () => {
     assert.match(logs, /starting with config/);
     assert.match(logs, /\*\*\*/);
     assert.deepEqual(leaksIn('the job logs', logs), []);
+  });
+
+  test("a per-record write result's error keeps the target's words, its secrets (encoded ones too) replaced", () => {
+    assert.match(exportDetails, /401 for Authorization: Basic \*\*\* \(password \*\*\*, \*\*\*\)/, exportDetails);
+    assert.deepEqual(leaksIn('the export details', exportDetails), []);
+    assert.match(logs, /request headers: Authorization: Basic \*\*\*; token as base64url \*\*\*/);
   });
 
   test('events and the webhook carry no secret', () => {

@@ -36,4 +36,22 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
     const events = await h.api('GET', `/${h.envId}/events`);
     assert.ok(!events.text.includes(PASSWORD));
   });
+
+  test("a discovered catalog keeps the names the config shares, not the config's password", async () => {
+    const base = `/v2/${h.envId}/bi/t2/linkedConnectors`;
+    const linked = await h.api('POST', base, { connector_id: 'tap-prints-config', config: { mode: 'catalog', user: 'integration-user', password: PASSWORD } });
+    assert.equal(linked.status, 200, linked.text);
+    assert.equal((await h.api('POST', `${base}/discover`)).status, 200);
+    const done = await until('the discover ends', 30_000, async () => {
+      const poll = await h.api('GET', `${base}/discover/poll`);
+      return poll.body.status !== 'DISCOVER_STARTED' ? poll : undefined;
+    });
+    assert.equal(done.body.status, 'DISCOVER_SUCCESS', done.text);
+    const stream = done.body.catalog.streams[0];
+    assert.equal(stream.tap_stream_id, 'integration-user-orders');
+    assert.equal(stream.metadata[0].metadata.description, 'read over postgres://***@db/main');
+    const link = await h.api('GET', base);
+    assert.ok(!link.text.includes(PASSWORD), link.text);
+    assert.ok(!done.text.includes(PASSWORD), done.text);
+  });
 });

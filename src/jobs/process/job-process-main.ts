@@ -11,6 +11,7 @@ import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
 import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './lease-fence.js';
 import type { WorkerMessage } from '../job-process-messages.js';
+import { SecretScrubber } from './secret-scrubber.js';
 
 function send(message: JobProcessMessage): void {
   process.send?.(encodeIpc(message));
@@ -33,6 +34,17 @@ let finishing = false;
 
 process.once('message', (raw: unknown) => {
   const { plan } = decodeIpc<{ t: 'plan'; plan: JobPlan }>(raw);
+  // This process holds the job's configs in clear: a crash's message or stack may quote them, and
+  // its stderr goes to the server's log.
+  const scrubber = SecretScrubber.ofConnectors([plan.source, plan.target]);
+  const crashed = (what: string, e: unknown): void => {
+    process.stderr.write(`${what}: ${scrubber.scrub((e as Error)?.stack ?? String(e))}\n`);
+  };
+  process.on('uncaughtException', (e) => {
+    crashed('job process crashed', e);
+    killAllConnectors('SIGKILL');
+    process.exit(1);
+  });
   if (plan.lease) {
     const fence = new LeaseFence(plan.lease.expiresAt, plan.lease.marginMs, (expiresAt) => {
       // Nobody can record what this job does any more, and another worker may take it over at
@@ -56,7 +68,7 @@ process.once('message', (raw: unknown) => {
     },
     (e: unknown) => {
       finishing = true;
-      process.stderr.write(`job process failed: ${(e as Error).stack ?? String(e)}\n`);
+      crashed('job process failed', e);
       process.disconnect?.();
       process.exitCode = 1;
     },

@@ -63,7 +63,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
   }, PROGRESS_EVERY_MS);
   const secrets = await SecretFiles.open(plan.secretsDir, plan.job.job_id);
   // A write target's per-record results: the export-details file and the job's summary.
-  const writeResults = new WriteResultCollector(path.join(root, JOB_FILES.exportDetails));
+  const writeResults = new WriteResultCollector(path.join(root, JOB_FILES.exportDetails), undefined, (text) => scrubber.scrub(text));
   // A target that speaks the write protocol gets the external-id upsert through the record-id map.
   const channel = plan.target?.write_results ? RecordIdChannel.ofProcess() : null;
   const resolution = channel ? new RecordIdResolution(channel, writeResults, !plan.target!.native_external_id) : null;
@@ -84,14 +84,16 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
       try {
         // The tenant's selections survive a fresh discover wherever their streams and fields still exist.
         // Its stderr goes to the tap's log too, before the sync's: a discover can be as noisy as a sync.
-        const discovered = await runDiscover({
+        // A password has no business in a catalog, which tenants read; names the config shares
+        // (schema, database) do, so only secret-marked values are scrubbed from it.
+        const discovered = SecretScrubber.ofSecretFields([plan.source]).scrubDeep(await runDiscover({
           command: plan.source.command,
           configPath: sourceConfig,
           ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, { cwd: root, env: plan.env })),
           logFile: path.join(root, JOB_FILES.tapLog),
           logLimits,
           logFilter: scrubber.stream(),
-        });
+        }));
         catalog = carrySelections(discovered, plan.catalog);
       } catch (e) {
         throw new PhaseFailure('DISCOVER_FAILED', (e as Error).message);

@@ -46,7 +46,7 @@ export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcess
   try {
     const targetConfig = await secrets.writeConfig('target-config.json', plan.target!, root, JOB_FILES.targetConfig);
     const channel = RecordIdChannel.ofProcess();
-    const collector = new WriteResultCollector(details);
+    const collector = new WriteResultCollector(details, undefined, (text) => scrubber.scrub(text));
     // Deleted records leave the record-id map as their deletes are confirmed.
     collector.onResults((stream, results) => {
       const gone = results.filter((r) => r.success && r.deleted).map((r) => recordIdText(r.externalId));

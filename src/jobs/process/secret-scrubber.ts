@@ -15,7 +15,10 @@ const MIN_SECRET = 3;
  * Replaces every value of a job's configs (source, target, their overrides — all in the plan in
  * clear) with `***` in text a connector produced: stderr logs, errors, messages. A connector that
  * prints its config (or its password in an error) must not hand it to tenants, events, webhooks or
- * logs. The forms a value takes in output are covered: as is, JSON-escaped and URL-encoded.
+ * logs. The forms a value takes in output are covered: as is, JSON-escaped, URL-encoded and
+ * base64 (standard and URL-safe, as in a token or a header), and `user:password` pairs of one
+ * config object in base64, as an `Authorization: Basic …` header carries them. Hashes of a secret
+ * are not: they cannot be reversed, and every digest of every value cannot be listed.
  */
 export class SecretScrubber {
   private readonly pattern: RegExp | null;
@@ -34,7 +37,18 @@ export class SecretScrubber {
   /** The scrubber of a job: every string of its configs, and every secret-marked value. */
   static ofConnectors(connectors: ReadonlyArray<Pick<PlannedConnector, 'config' | 'config_schema'> | null | undefined>): SecretScrubber {
     const values: string[] = [];
-    for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values);
+    for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values, false);
+    return new SecretScrubber(values);
+  }
+
+  /**
+   * Only the secret-marked values (by schema or by name): for data that legitimately repeats plain
+   * config values — a discovered catalog names the schema or database the config names — where
+   * scrubbing those would corrupt it, while a password has no business there.
+   */
+  static ofSecretFields(connectors: ReadonlyArray<Pick<PlannedConnector, 'config' | 'config_schema'> | null | undefined>): SecretScrubber {
+    const values: string[] = [];
+    for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values, true);
     return new SecretScrubber(values);
   }
 
@@ -45,6 +59,20 @@ export class SecretScrubber {
   scrub(text: string): string {
     if (this.pattern === null || text.length === 0) return text;
     return text.replace(this.pattern, SCRUBBED);
+  }
+
+  /** A copy of a JSON value with every string in it scrubbed (keys and non-strings kept as they are). */
+  scrubDeep<T>(value: T): T {
+    if (this.pattern === null) return value;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.scrub(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x)]));
+      }
+      return v; // numbers (lossless ones too), booleans, null
+    };
+    return walk(value) as T;
   }
 
   /** A filter for a stream of text (a connector's stderr): secrets cut between chunks are caught. */
@@ -73,20 +101,31 @@ export class SecretScrubber {
   }
 }
 
-/** Plain strings of `config` (≥ MIN_PLAIN), and secret-marked values (`redacted` holds REDACTED there) of any scalar type. */
-function collectValues(config: unknown, redacted: unknown, out: string[]): void {
+const USER_KEYS = ['user', 'username', 'login', 'client_id', 'email'];
+const PASSWORD_KEYS = ['password', 'pass', 'client_secret', 'secret', 'api_key', 'token'];
+
+/**
+ * Plain strings of `config` (≥ MIN_PLAIN) unless `secretsOnly`, and secret-marked values (`redacted`
+ * holds REDACTED there) of any scalar type; and `user:password` of an object holding both.
+ */
+function collectValues(config: unknown, redacted: unknown, out: string[], secretsOnly: boolean): void {
   if (Array.isArray(config)) {
-    config.forEach((v, i) => collectValues(v, Array.isArray(redacted) ? redacted[i] : undefined, out));
+    config.forEach((v, i) => collectValues(v, Array.isArray(redacted) ? redacted[i] : undefined, out, secretsOnly));
     return;
   }
   if (config !== null && typeof config === 'object') {
     const r = redacted !== null && typeof redacted === 'object' ? (redacted as Record<string, unknown>) : {};
-    for (const [k, v] of Object.entries(config as Record<string, unknown>)) collectValues(v, r[k], out);
+    const object = config as Record<string, unknown>;
+    for (const [k, v] of Object.entries(object)) collectValues(v, r[k], out, secretsOnly);
+    const user = USER_KEYS.map((k) => object[k]).find((v) => typeof v === 'string' && v !== '');
+    const password = PASSWORD_KEYS.map((k) => object[k]).find((v) => typeof v === 'string' && v !== '');
+    if (user !== undefined && password !== undefined) out.push(`${String(user)}:${String(password)}`);
     return;
   }
   if (config === null || config === undefined) return;
   const text = String(config);
   const secret = redacted === REDACTED;
+  if (secretsOnly && !secret) return;
   if (text.length >= (secret ? MIN_SECRET : MIN_PLAIN) && (secret || typeof config === 'string')) out.push(text);
 }
 
@@ -96,6 +135,10 @@ function formsOf(value: string): string[] {
   if (json !== value) forms.push(json);
   const url = encodeURIComponent(value);
   if (url !== value) forms.push(url);
+  // Whole-value base64 only: inside a longer encoded text the value's bytes shift with its offset.
+  const bytes = Buffer.from(value, 'utf8');
+  const base64 = bytes.toString('base64');
+  forms.push(base64, base64.replace(/=+$/, ''), bytes.toString('base64url'));
   return forms;
 }
 

@@ -128,6 +128,11 @@ export class WriteResultCollector {
   constructor(
     private readonly filePath: string,
     private readonly keepInState = BOOKMARKS_KEPT_IN_STATE,
+    /**
+     * Rewrites a result's `error` text before it is kept or passed on (the job's secret scrubber):
+     * a target's per-record error may quote the credentials it was given, and tenants read these.
+     */
+    private readonly scrubError: (text: string) => string = (text) => text,
   ) {}
 
   onResults(listener: ResultListener): void {
@@ -136,14 +141,18 @@ export class WriteResultCollector {
 
   /** Takes one STATE value a target printed; waits when the file is behind (back-pressure). */
   async accept(state: Record<string, unknown>): Promise<void> {
-    const batches = resultsIn(state);
+    const batches = resultsIn(state).map(([stream, results]) => [stream, results.map((r) => this.scrubbed(r))] as const);
     for (const [stream, results] of batches) for (const listener of this.listeners) listener(stream, results);
     await this.write(batches);
   }
 
   /** Results Sinew itself decided (an unchanged duplicate, a rollback it could not attempt). */
   async add(stream: string, results: readonly WriteResult[]): Promise<void> {
-    if (results.length > 0) await this.write([[stream, results]]);
+    if (results.length > 0) await this.write([[stream, results.map((r) => this.scrubbed(r))]]);
+  }
+
+  private scrubbed(result: WriteResult): WriteResult {
+    return typeof result.error === 'string' ? { ...result, error: this.scrubError(result.error) } : result;
   }
 
   /** From now on results are a rollback's (the job failed and its creations are being deleted). */
