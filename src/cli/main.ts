@@ -12,6 +12,7 @@ sinew worker [--concurrency N]    only the worker: runs queued jobs, delivers ev
 sinew scheduler                   only the scheduler role: fires due schedules (no API, no worker)
 sinew migrate                     apply store migrations, and install the job queue on PostgreSQL
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
+sinew tenants invalid-ids [--delete]  list (or delete) tenants stored under ids the API now refuses
 ${JOBS_USAGE}`;
 
 // Each command is imported only when run: the server's modules (fastify, pg-boss, the S3 client…)
@@ -33,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./singer-command.js')).singerCommand(rest);
     case 'jobs':
       return jobsCommand(rest);
+    case 'tenants':
+      return (await import('./tenants-command.js')).tenantsCommand(rest);
     case 'help':
     case '--help':
     case '-h':
