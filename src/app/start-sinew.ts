@@ -1,3 +1,4 @@
+import { assertPortFree, portError } from '../runtime/port-check.js';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeConfig } from '../config/runtime-config.js';
@@ -67,6 +68,9 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     level: config.logLevel,
     redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', '*.config', '*.password', '*.secret'], censor: '********' },
   });
+  // A taken port fails the start before the database, the secret key or a first key exist.
+  if (roles.api) await assertPortFree(config.host, config.port);
+  if (config.metricsPort !== undefined) await assertPortFree(config.host, config.metricsPort, 'SINEW_METRICS_PORT');
   // Embedded mode: one process owns a SQLite data dir; a second is refused before it touches it.
   const dataDirLock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
   let services: SinewServices;
@@ -97,7 +101,9 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     let url = '';
     if (roles.api) {
       server = await buildServer(services);
-      url = (await server.listen({ port: config.port, host: config.host })).replace('[::1]', '127.0.0.1');
+      url = (await server.listen({ port: config.port, host: config.host }).catch((e: unknown) => {
+        throw portError(config.host, config.port, 'PORT', e);
+      })).replace('[::1]', '127.0.0.1');
     }
     if (config.metricsPort !== undefined) metricsServer = await startMetricsServer(services, { port: config.metricsPort, host: config.host });
     for (const role of backgroundRoles(services, config, roles, config.apiUrl ?? (url || `http://${config.host}:${config.port}`))) {

@@ -16,14 +16,18 @@ function welcome(url: string, b: BootstrapResult): string {
   if (b.environmentKey) {
     lines.push('', `  Environment API key (shown once, keep it): ${b.environmentKey}`);
     if (b.publicKey) lines.push(`  Public key (for the widget, with tenant tokens): ${b.publicKey}`);
+  } else {
+    lines.push('', '  Lost the environment key? Stop Sinew and run `npx sinew keys create` for a new one.');
   }
   if (b.example) {
+    // Double quotes: on a restart the key is `$SINEW_API_KEY`, which the shell must expand. The URL
+    // is this server's, so the commands work as printed whatever PORT and HOST are.
     const key = b.environmentKey ?? '$SINEW_API_KEY';
     lines.push(
       '',
       '  Run the example job (tenant CSV files → warehouse JSONL):',
-      `    curl -s -X POST -H 'x-api-key: ${key}' -H 'content-type: application/json' -d '{}' ${url}/${b.envId}/${b.example.flowId}/${b.example.tenant}/jobs`,
-      `  or: SINEW_API_KEY=${key} npx sinew jobs run --flow ${b.example.flowId} --tenant ${b.example.tenant}`,
+      `    curl -s -X POST -H "x-api-key: ${key}" -H 'content-type: application/json' -d '{}' ${url}/${b.envId}/${b.example.flowId}/${b.example.tenant}/jobs`,
+      `  or: SINEW_URL=${url} SINEW_API_KEY=${key} SINEW_ENV_ID=${b.envId} npx sinew jobs run --flow ${b.example.flowId} --tenant ${b.example.tenant}`,
       `  Tenant data: ${b.example.input}`,
       `  Output:      ${b.example.output}`,
     );

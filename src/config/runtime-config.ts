@@ -55,7 +55,8 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    apiUrl: env.SINEW_API_URL || undefined,
+    // SINEW_CONNECTOR_API_URL; SINEW_API_URL is its older name, easy to mistake for the CLI's SINEW_URL.
+    apiUrl: env.SINEW_CONNECTOR_API_URL || env.SINEW_API_URL || undefined,
     dataDir: path.resolve(env.SINEW_DATA_DIR ?? '.sinew'),
     databaseUrl: env.SINEW_DATABASE_URL || undefined,
     databaseSchema: env.SINEW_DATABASE_SCHEMA || undefined,

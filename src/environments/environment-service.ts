@@ -57,8 +57,14 @@ export class EnvironmentService {
   }
 
   async createPublicKey(envId: string): Promise<string> {
-    const key = generateApiKey('public');
-    await this.store.putApiKey(this.keyRow(envId, 'public', key));
+    return this.createKey(envId, 'public');
+  }
+
+  /** A new key of `kind` for the environment, which is created when it does not exist yet. */
+  async createKey(envId: string, kind: ApiKey['kind']): Promise<string> {
+    if (!(await this.store.getEnvironment(envId))) await this.ensure(envId);
+    const key = generateApiKey(kind);
+    await this.store.putApiKey(this.keyRow(envId, kind, key));
     return key;
   }
 
