@@ -125,6 +125,18 @@ export interface WriteTasksTable {
   doc: string;
 }
 
+/** The audit log (migration 0008, src/store/audit-ops.ts). */
+export interface AuditLogTable {
+  seq: Generated<number | string>;
+  audit_id: string;
+  env_id: string;
+  at: EpochMs;
+  tenant: string | null;
+  actor: string;
+  resource: string;
+  doc: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -137,6 +149,7 @@ export interface Database {
   schedules: SchedulesTable;
   record_ids: RecordIdsTable;
   write_tasks: WriteTasksTable;
+  audit_log: AuditLogTable;
 }
 
 /** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */

@@ -18,6 +18,7 @@ import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
 import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
 import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
 import { KyselyTenantErasureOps, type TenantErasureOps } from './tenant-erasure-ops.js';
+import { KyselyAuditOps, type AuditOps } from './audit-ops.js';
 import { insertEventRow, listEventRows } from './event-outbox-rows.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
@@ -51,6 +52,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly jobStats: JobStatsOps;
   readonly jobLeases: JobLeaseOps;
   readonly tenantErasure: TenantErasureOps;
+  readonly audit: AuditOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -62,6 +64,7 @@ export class KyselyStoreOps implements StoreOps {
     this.jobStats = new KyselyJobStatsOps(connection);
     this.jobLeases = new KyselyJobLeaseOps(connection, dialect);
     this.tenantErasure = new KyselyTenantErasureOps(connection);
+    this.audit = new KyselyAuditOps(connection);
   }
 
   // ---- environments and keys

@@ -13,6 +13,7 @@ import type { WriteTaskOps } from './write-task-ops.js';
 import type { JobStatsOps } from './job-stats-ops.js';
 import type { JobLeaseOps } from './job-lease-ops.js';
 import type { TenantErasureOps } from './tenant-erasure-ops.js';
+import type { AuditOps } from './audit-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -110,6 +111,8 @@ export interface StoreOps {
   readonly jobLeases: JobLeaseOps;
   /** What deleting a tenant erases beside its links: job history, record-id map (src/store/tenant-erasure-ops.ts). */
   readonly tenantErasure: TenantErasureOps;
+  /** Who changed what, when, from where: the audit log (src/store/audit-ops.ts). */
+  readonly audit: AuditOps;
 }
 
 export interface Store extends StoreOps {

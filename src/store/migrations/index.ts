@@ -6,6 +6,7 @@ import * as recordIds from './0004-record-ids.js';
 import * as jobLeases from './0005-job-leases.js';
 import * as writeTasks from './0006-write-tasks.js';
 import * as recordIdIndexes from './0007-record-id-indexes.js';
+import * as auditLog from './0008-audit-log.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-job-leases': jobLeases,
   '0006-write-tasks': writeTasks,
   '0007-record-id-indexes': recordIdIndexes,
+  '0008-audit-log': auditLog,
 };
 
 export const migrationProvider: MigrationProvider = {
