@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { authorize, type Authenticator } from '../auth/authenticator.js';
-import type { Principal } from '../auth/principal.js';
+import type { AuthTrace, Principal } from '../auth/principal.js';
 import { forbiddenFieldsIn, permissionOf } from '../auth/route-permissions.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { checkTenantId } from '../tenants/tenant-id.js';
@@ -8,6 +8,8 @@ import { checkTenantId } from '../tenants/tenant-id.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** What authentication established before it refused, for the audit log (src/api/audit-hook.ts). */
+    authTrace?: AuthTrace;
   }
   interface FastifyContextConfig {
     summary?: string;
@@ -34,7 +36,8 @@ export function authHook(auth: Authenticator) {
     const permission = permissionOf(request.method, request.routeOptions.url ?? '');
     if (permission.caller === 'anyone') return;
     const apiKey = request.headers['x-api-key'];
-    const principal = await auth.authenticate(typeof apiKey === 'string' ? apiKey : undefined, tenantToken(request));
+    request.authTrace = {};
+    const principal = await auth.authenticate(typeof apiKey === 'string' ? apiKey : undefined, tenantToken(request), request.authTrace);
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const query = (request.query ?? {}) as Record<string, unknown>;
     const tenant = params.tenant ?? (typeof query.tenant_id === 'string' ? query.tenant_id : undefined);

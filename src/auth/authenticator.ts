@@ -1,8 +1,8 @@
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { hashApiKey } from '../crypto/api-key.js';
+import { apiKeyId, hashApiKey } from '../crypto/api-key.js';
 import { SinewError } from '../errors/sinew-error.js';
-import type { Principal } from './principal.js';
+import type { AuthTrace, Principal } from './principal.js';
 import { verifyTenantToken } from './tenant-token.js';
 
 /** Resolves `x-api-key` (+ tenant token for public keys) to a principal. */
@@ -12,20 +12,25 @@ export class Authenticator {
     private readonly box: SecretBox,
   ) {}
 
-  async authenticate(apiKey: string | undefined, tenantToken: string | undefined): Promise<Principal> {
+  /** `trace` collects what was established before a refusal (see AuthTrace). */
+  async authenticate(apiKey: string | undefined, tenantToken: string | undefined, trace: AuthTrace = {}): Promise<Principal> {
     if (!apiKey) throw new SinewError('UNAUTHORIZED', 'missing x-api-key header');
     const key = await this.store.getApiKey(hashApiKey(apiKey));
     if (!key) throw new SinewError('UNAUTHORIZED', 'unknown API key');
-    if (key.kind === 'environment') return { env_id: key.env_id, kind: 'environment' };
+    const keyId = apiKeyId(key.key_hash);
+    trace.env_id = key.env_id;
+    trace.key_id = keyId;
+    trace.key_kind = key.kind;
+    if (key.kind === 'environment') return { env_id: key.env_id, kind: 'environment', key_id: keyId };
     if (!tenantToken) throw new SinewError('UNAUTHORIZED', 'a public key needs a tenant token (?token= or Authorization: Bearer)');
     const env = await this.store.getEnvironment(key.env_id);
     if (!env) throw new SinewError('UNAUTHORIZED', 'unknown API key');
-    const { tenant, generation } = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken);
+    const { tenant, generation } = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken, trace);
     // Checked on every request, so a revoke or a tenant delete takes effect at once — and a
     // deleted tenant's token cannot re-create it by linking again.
     const row = await this.store.getTenant(key.env_id, tenant);
     if (!row?.token_generation || row.token_generation !== generation) throw new SinewError('UNAUTHORIZED', 'the tenant token has been revoked');
-    return { env_id: key.env_id, kind: 'tenant', tenant };
+    return { env_id: key.env_id, kind: 'tenant', tenant, key_id: keyId };
   }
 }
 

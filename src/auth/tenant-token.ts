@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import { SinewError } from '../errors/sinew-error.js';
 
 /**
@@ -22,12 +22,23 @@ export interface VerifiedTenantToken {
   generation: string | undefined;
 }
 
-export async function verifyTenantToken(secret: string, envId: string, token: string): Promise<VerifiedTenantToken> {
+/** The tenant a signed payload of this environment names, if it names one. */
+const tenantOf = (payload: JWTPayload, envId: string): string | undefined =>
+  payload.env === envId && typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
+
+/**
+ * Checks a token; `trace.tenant` is set once its signature holds — an expired token's too (jose
+ * checks the expiry after the signature), so the audit log can name who tried with it.
+ */
+export async function verifyTenantToken(secret: string, envId: string, token: string, trace: { tenant?: string } = {}): Promise<VerifiedTenantToken> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
-    if (payload.env !== envId || typeof payload.sub !== 'string' || payload.sub === '') throw new Error('wrong environment');
-    return { tenant: payload.sub, generation: typeof payload.gen === 'string' ? payload.gen : undefined };
-  } catch {
+    const tenant = tenantOf(payload, envId);
+    if (tenant === undefined) throw new Error('wrong environment');
+    trace.tenant = tenant;
+    return { tenant, generation: typeof payload.gen === 'string' ? payload.gen : undefined };
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) trace.tenant = tenantOf(e.payload, envId);
     throw new SinewError('UNAUTHORIZED', 'the tenant token is invalid or expired');
   }
 }

@@ -10,3 +10,10 @@ export function hashApiKey(key: string): string {
 }
 
 export const apiKeyPrefix = (key: string): string => key.slice(0, 7);
+
+/**
+ * An API key's id: the first 16 hex characters of its SHA-256. It names the key in the audit log
+ * without revealing anything of it (the prefix would give away 4 of its characters), and whoever
+ * holds the key can compute it: `printf %s "$KEY" | sha256sum | cut -c1-16`.
+ */
+export const apiKeyId = (keyHash: string): string => keyHash.slice(0, 16);
