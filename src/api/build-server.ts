@@ -6,6 +6,7 @@ import { errorHandler } from './error-handler.js';
 import { OpenApiCollector } from './openapi.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
+import { auditHook } from './audit-hook.js';
 import { requestValidatorCompiler } from './request-validator.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerJobRoutes } from './routes/job-routes.js';
@@ -20,6 +21,7 @@ import { registerEventRoutes } from './routes/event-routes.js';
 import { registerScheduleRoutes } from './routes/schedule-routes.js';
 import { registerRealtimeWriteRoutes } from './routes/realtime-write-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { logRequest } from './request-log.js';
 
 export const SINEW_VERSION = '0.1.0';
@@ -61,6 +63,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.addHook('onRequest', authHook(services.auth));
   app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_overrides ?? []));
   app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_limits));
+  app.addHook('onSend', auditHook(services.audit));
   app.addHook('onResponse', logRequest);
 
   registerHealthRoutes(app, services);
@@ -73,6 +76,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerSnapshotRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerEventRoutes(app, services);
+  registerAuditRoutes(app, services);
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);

@@ -8,6 +8,7 @@ import { InProcessQueue } from '../queue/in-process-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { Authenticator } from '../auth/authenticator.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { EnvironmentService } from '../environments/environment-service.js';
 import { FlowService } from '../flows/flow-service.js';
 import { ConnectorService } from '../connectors/connector-service.js';
@@ -87,6 +88,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     schedules,
     writes: new RealtimeWriteService(store, box, logger, config.connectorUser),
     metrics,
+    audit: new AuditLog(store),
   };
 }
 

@@ -20,6 +20,7 @@ import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
 import type { RealtimeWriteService } from '../writes/realtime-write-service.js';
 import type { SinewMetrics } from '../metrics/sinew-metrics.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -50,4 +51,6 @@ export interface SinewServices {
   writes: RealtimeWriteService;
   /** The process's Prometheus registry (jobs by status, phase durations, queue depth, deliveries). */
   metrics: SinewMetrics;
+  /** Who changed what, when, from where (`GET /{env}/audit`), written by the API's audit hook. */
+  audit: AuditLog;
 }

@@ -1,4 +1,5 @@
 import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
+import type { AuditResource } from '../model/audit-entry.js';
 
 /**
  * Who may call a route: `anyone` (no key), `owner` (the environment key only) or `tenant` (the
@@ -13,13 +14,18 @@ export interface RoutePermission {
    * flow lists the field in `tenant_overrides`.
    */
   ownerOnlyFields?: readonly string[];
+  /**
+   * What the route acts on, for the audit log (src/api/audit-hook.ts): changes to the resources
+   * of AUDITED_CHANGES are recorded, and refused attempts on any route. Only `anyone` routes have none.
+   */
+  resource?: AuditResource;
 }
 
 const anyone: RoutePermission = { caller: 'anyone' };
-const owner: RoutePermission = { caller: 'owner' };
-const tenant: RoutePermission = { caller: 'tenant' };
+const owner = (resource: AuditResource): RoutePermission => ({ caller: 'owner', resource });
+const tenant = (resource: AuditResource): RoutePermission => ({ caller: 'tenant', resource });
 /** Creating a job or setting a schedule: the tenant's own, but never the owner's configs or webhook. */
-const tenantJob: RoutePermission = { caller: 'tenant', ownerOnlyFields: OWNER_ONLY_JOB_FIELDS };
+const tenantJob = (resource: AuditResource): RoutePermission => ({ caller: 'tenant', ownerOnlyFields: OWNER_ONLY_JOB_FIELDS, resource });
 
 /**
  * THE table of the trust boundary (docs/security.md): every route the API serves, keyed
@@ -33,88 +39,90 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /openapi.json': anyone,
 
   // Jobs (v1 and v2): a tenant runs, reads and cancels its own; logs may hold connector output.
-  'POST /{env}/{flow}/{tenant}/jobs': tenantJob,
-  'GET /{env}/{flow}/{tenant}/jobs': tenant,
-  'GET /{env}/{flow}/{tenant}/jobs/status': tenant,
-  'GET /{env}/{flow}/{tenant}/jobs/{job_id}': tenant,
-  'POST /{env}/{flow}/{tenant}/jobs/{job_id}/cancel': tenant,
-  'GET /{env}/{flow}/{tenant}/jobs/{job_id}/logs': owner,
-  'GET /{env}/{flow}/{tenant}/jobs/{job_id}/export': tenant,
-  'POST /v2/{env}/{flow}/{tenant}/jobs': tenantJob,
-  'GET /v2/{env}/{flow}/{tenant}/jobs': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/jobs/status': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}': tenant,
-  'POST /v2/{env}/{flow}/{tenant}/jobs/{job_id}/cancel': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}/logs': owner,
-  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}/export': tenant,
+  'POST /{env}/{flow}/{tenant}/jobs': tenantJob('jobs'),
+  'GET /{env}/{flow}/{tenant}/jobs': tenant('jobs'),
+  'GET /{env}/{flow}/{tenant}/jobs/status': tenant('jobs'),
+  'GET /{env}/{flow}/{tenant}/jobs/{job_id}': tenant('jobs'),
+  'POST /{env}/{flow}/{tenant}/jobs/{job_id}/cancel': tenant('jobs'),
+  'GET /{env}/{flow}/{tenant}/jobs/{job_id}/logs': owner('jobs'),
+  'GET /{env}/{flow}/{tenant}/jobs/{job_id}/export': tenant('jobs'),
+  'POST /v2/{env}/{flow}/{tenant}/jobs': tenantJob('jobs'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs': tenant('jobs'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs/status': tenant('jobs'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}': tenant('jobs'),
+  'POST /v2/{env}/{flow}/{tenant}/jobs/{job_id}/cancel': tenant('jobs'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}/logs': owner('jobs'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs/{job_id}/export': tenant('jobs'),
 
   // Schedules: a tenant sets its own links' schedules, with the same owner-only fields as jobs.
-  'PUT /{env}/{flow}/{tenant}/jobs/schedule': tenantJob,
-  'GET /{env}/{flow}/{tenant}/jobs/schedule': tenant,
-  'DELETE /{env}/{flow}/{tenant}/jobs/schedule': tenant,
-  'PUT /v2/{env}/{flow}/{tenant}/jobs/schedule': tenantJob,
-  'GET /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant,
-  'DELETE /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant,
+  'PUT /{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
+  'GET /{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
+  'DELETE /{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
+  'PUT /v2/{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
+  'GET /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
+  'DELETE /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
 
   // Links: a tenant links, relinks and unlinks its own, within the flow's connectors (LinkService).
   // Incremental state is the owner's: setting it could skip or replay a tenant's records.
-  'GET /{env}/{flow}/{tenant}/linkedSources': tenant,
-  'POST /{env}/{flow}/{tenant}/linkedSources': tenant,
-  'DELETE /{env}/{flow}/{tenant}/linkedSources': tenant,
-  'GET /{env}/{flow}/{tenant}/linkedSources/state': owner,
-  'PUT /{env}/{flow}/{tenant}/linkedSources/state': owner,
-  'DELETE /{env}/{flow}/{tenant}/linkedSources/state': owner,
-  'GET /{env}/{flow}/{tenant}/linkedTargets': tenant,
-  'POST /{env}/{flow}/{tenant}/linkedTargets': tenant,
-  'DELETE /{env}/{flow}/{tenant}/linkedTargets': tenant,
-  'GET /{env}/{flow}/{tenant}/linkedTargets/state': owner,
-  'PUT /{env}/{flow}/{tenant}/linkedTargets/state': owner,
-  'DELETE /{env}/{flow}/{tenant}/linkedTargets/state': owner,
-  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant,
-  'POST /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant,
-  'PATCH /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant,
-  'DELETE /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant,
-  'POST /v2/{env}/{flow}/{tenant}/linkedConnectors/discover': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner,
-  'PUT /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner,
-  'DELETE /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner,
+  'GET /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
+  'POST /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
+  'DELETE /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
+  'GET /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
+  'PUT /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
+  'DELETE /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
+  'GET /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
+  'POST /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
+  'DELETE /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
+  'GET /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
+  'PUT /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
+  'DELETE /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
+  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
+  'POST /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
+  'PATCH /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
+  'DELETE /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
+  'POST /v2/{env}/{flow}/{tenant}/linkedConnectors/discover': tenant('links'),
+  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll': tenant('links'),
+  'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner('links'),
+  'PUT /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner('links'),
+  'DELETE /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner('links'),
 
   // Real-time writes into the tenant's system, and their status.
-  'GET /{env}/{flow}/{tenant}/connectors/status': tenant,
-  'POST /{env}/{flow}/{tenant}/connectors/{connector_id}/{stream}': tenant,
-  'GET /v2/{env}/{flow}/{tenant}/connectors/status': tenant,
-  'POST /v2/{env}/{flow}/{tenant}/connectors/{connector_id}/{stream}': tenant,
+  'GET /{env}/{flow}/{tenant}/connectors/status': tenant('writes'),
+  'POST /{env}/{flow}/{tenant}/connectors/{connector_id}/{stream}': tenant('writes'),
+  'GET /v2/{env}/{flow}/{tenant}/connectors/status': tenant('writes'),
+  'POST /v2/{env}/{flow}/{tenant}/connectors/{connector_id}/{stream}': tenant('writes'),
 
   // Flows: the widget lists what may be linked and where the tenant has links; the rest is the owner's.
-  'GET /{env}/flows': owner,
-  'POST /{env}/flows': owner,
-  'GET /{env}/flows/supported': tenant,
-  'GET /{env}/flows/linked': tenant,
-  'GET /{env}/flows/{flow}': owner,
-  'PUT /{env}/flows/{flow}': owner,
-  'DELETE /{env}/flows/{flow}': owner,
+  'GET /{env}/flows': owner('flows'),
+  'POST /{env}/flows': owner('flows'),
+  'GET /{env}/flows/supported': tenant('flows'),
+  'GET /{env}/flows/linked': tenant('flows'),
+  'GET /{env}/flows/{flow}': owner('flows'),
+  'PUT /{env}/flows/{flow}': owner('flows'),
+  'DELETE /{env}/flows/{flow}': owner('flows'),
 
-  // Owner resources: connector definitions, tenants, snapshots, settings, events.
-  'GET /{env}/connectors': owner,
-  'GET /{env}/connectors/{id}': owner,
-  'PUT /{env}/connectors/{id}': owner,
-  'DELETE /{env}/connectors/{id}': owner,
-  'GET /tenants/{env}': owner,
-  'DELETE /tenant/{env}/{tenant}': owner,
-  'GET /tenant/{env}/{tenant}/config': owner,
-  'PUT /tenant/{env}/{tenant}/config': owner,
-  'POST /tenant/{env}/{tenant}/token': owner,
-  'POST /tenant/{env}/{tenant}/token/revoke': owner,
-  'GET /tenant/{env}/{tenant}/snapshots': owner,
-  'GET /tenant/{env}/{tenant}/snapshots/{name}': owner,
-  'PUT /tenant/{env}/{tenant}/snapshots/{name}': owner,
-  'DELETE /tenant/{env}/{tenant}/snapshots/{name}': owner,
-  'GET /{env}/settings': owner,
-  'PUT /{env}/settings': owner,
-  'GET /{env}/events': owner,
-  'GET /{env}/events/{event_id}': owner,
-  'POST /{env}/events/{event_id}/redeliver': owner,
+  // Owner resources: connector definitions, tenants and their tokens, snapshots, settings, events.
+  'GET /{env}/connectors': owner('connectors'),
+  'GET /{env}/connectors/{id}': owner('connectors'),
+  'PUT /{env}/connectors/{id}': owner('connectors'),
+  'DELETE /{env}/connectors/{id}': owner('connectors'),
+  'GET /tenants/{env}': owner('tenants'),
+  'DELETE /tenant/{env}/{tenant}': owner('tenants'),
+  'GET /tenant/{env}/{tenant}/config': owner('tenants'),
+  'PUT /tenant/{env}/{tenant}/config': owner('tenants'),
+  'POST /tenant/{env}/{tenant}/token': owner('tokens'),
+  'POST /tenant/{env}/{tenant}/token/revoke': owner('tokens'),
+  'GET /tenant/{env}/{tenant}/snapshots': owner('snapshots'),
+  'GET /tenant/{env}/{tenant}/snapshots/{name}': owner('snapshots'),
+  'PUT /tenant/{env}/{tenant}/snapshots/{name}': owner('snapshots'),
+  'DELETE /tenant/{env}/{tenant}/snapshots/{name}': owner('snapshots'),
+  'GET /{env}/settings': owner('settings'),
+  'PUT /{env}/settings': owner('settings'),
+  'GET /{env}/events': owner('events'),
+  'GET /{env}/events/{event_id}': owner('events'),
+  'POST /{env}/events/{event_id}/redeliver': owner('events'),
+  // Who changed what: the owner's record of every key's and token's changes (docs/security.md).
+  'GET /{env}/audit': owner('audit'),
 };
 
 /** `POST /v2/{env}/…` from a Fastify method and route pattern (`/v2/:env/…`). HEAD is its GET. */
@@ -123,9 +131,11 @@ export function routeKey(method: string, url: string): string {
   return `${m === 'HEAD' ? 'GET' : m} ${url.replace(/:([A-Za-z_]+)/g, '{$1}')}`;
 }
 
+const FORGOTTEN: RoutePermission = { caller: 'owner' };
+
 /** The route's entry; a route the table forgets is the owner's only (closed, not open). */
 export function permissionOf(method: string, url: string): RoutePermission {
-  return ROUTE_PERMISSIONS[routeKey(method, url)] ?? owner;
+  return ROUTE_PERMISSIONS[routeKey(method, url)] ?? FORGOTTEN;
 }
 
 /** The owner-only fields present in a tenant's body that the flow does not let tenants send. */

@@ -46,6 +46,7 @@ const EXPECTED: [string, string][] = [
   ['delete', '/{env}/connectors/{id}'],
   ['get', '/{env}/settings'],
   ['put', '/{env}/settings'],
+  ['get', '/{env}/audit'],
   ['get', '/health'],
   ['get', '/ready'],
   ['get', '/openapi.json'],

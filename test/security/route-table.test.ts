@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
+import { AUDITED_CHANGES } from '../../src/model/audit-entry.js';
 import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
 
 interface Route {
@@ -77,5 +78,20 @@ describe('one table decides who may call each route (src/auth/route-permissions.
       if (ROUTE_PERMISSIONS[r.key]!.caller === 'anyone') assert.notEqual(res.status, 401, r.key);
       else assertError(res, 401, 'UNAUTHORIZED');
     }
+  });
+
+  test('every route but the open ones names its resource; every change to an audited one is recorded, no read is', async () => {
+    assert.deepEqual(routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone' && !ROUTE_PERMISSIONS[r.key]!.resource).map((r) => r.key), []);
+    const since = new Date(Date.now() - 1).toISOString();
+    const owned = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone');
+    // A tenant of its own: the walk deletes the tenant it names.
+    for (const r of owned) await h.api(r.method, fill(r.path, h.envId, 'walker') + (r.path.endsWith('/flows/linked') ? '?tenant_id=walker' : ''), bodyFor(r.method));
+    const res = await h.api('GET', `/${h.envId}/audit?since=${encodeURIComponent(since)}&limit=500`);
+    assert.equal(res.status, 200, res.text);
+    const recorded = new Set((res.body as { route: string }[]).map((e) => e.route));
+    const changes = owned.filter((r) => r.method !== 'GET' && AUDITED_CHANGES.has(ROUTE_PERMISSIONS[r.key]!.resource!)).map((r) => r.key);
+    assert.ok(changes.length >= 30, `${changes.length} audited change routes`);
+    assert.deepEqual(changes.filter((k) => !recorded.has(k)), [], 'changes not recorded');
+    assert.deepEqual([...recorded].filter((k) => !changes.includes(k)), [], 'recorded but not a change to an audited resource');
   });
 });
