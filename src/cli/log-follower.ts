@@ -1,13 +1,13 @@
 /**
  * Prints a job's logs as they grow, for `sinew jobs logs --follow`.
  *
- * The API answers with every log file as a section (`==> job <==`, `==> tap <==`,
+ * The API answers with every log file as a section (`==> job <==`, `==> tap <==`, `==> etl <==`,
  * `==> target <==`) joined by a newline, and the job log keeps growing while the tap section already
  * follows it; so "print what is past the last length" would print the wrong bytes. Instead each
  * section is followed on its own and, like `tail -f` on several files, a section's header is
  * printed again whenever the output switches to it.
  */
-const HEADER = /^==> (job|tap|target) <==\n/gm;
+const HEADER = /^==> (job|tap|etl|target) <==\n/gm;
 
 /** Section name → its text, in the order the API sent them. */
 export function logSections(text: string): Map<string, string> {

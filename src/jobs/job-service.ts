@@ -158,7 +158,8 @@ export class JobService {
     const job = await this.get(envId, flowId, tenant, jobId);
     const parts: string[] = [];
     const storage = await this.storage.forEnvironment(envId);
-    for (const [name, key] of [['job', JOB_FILES.jobLog], ['tap', JOB_FILES.tapLog], ['target', JOB_FILES.targetLog]] as const) {
+    // In phase order: the job's own log (all phases), then sync, ETL, export.
+    for (const [name, key] of [['job', JOB_FILES.jobLog], ['tap', JOB_FILES.tapLog], ['etl', JOB_FILES.etlLog], ['target', JOB_FILES.targetLog]] as const) {
       const body = await storage.get(`${job.s3_root}/${key}`);
       if (body && body.length > 0) parts.push(`==> ${name} <==\n${body.toString('utf8')}`);
     }

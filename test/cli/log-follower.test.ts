@@ -10,7 +10,7 @@ const answer = (files: Record<string, string>): string =>
     .join('\n');
 
 test('logSections recovers each log file exactly, last section or not', () => {
-  const files = { job: 'a\nb\n', tap: 'partial line', target: 'x\n' };
+  const files = { job: 'a\nb\n', tap: 'partial line', etl: 'console.log line\n', target: 'x\n' };
   assert.deepEqual(Object.fromEntries(logSections(answer(files))), files);
   assert.deepEqual([...logSections('')], []);
 });
@@ -35,7 +35,7 @@ test('LogFollower prints each new piece once, re-heading a section when the outp
 
 test('a finished job printed in one go reads exactly like the logs endpoint', () => {
   let out = '';
-  const text = answer({ job: 'one\ntwo\n', tap: 'three\n', target: 'four\n' });
+  const text = answer({ job: 'one\ntwo\n', tap: 'three\n', etl: 'three and a half\n', target: 'four\n' });
   new LogFollower({ write: (t: string) => (out += t) }).update(text);
   assert.equal(out, text);
 });

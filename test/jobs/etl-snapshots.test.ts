@@ -62,6 +62,13 @@ describe('ETL scripts and snapshots in real jobs', () => {
     const failed = await run('etl-ts', 'acme');
     assert.equal(failed.status, 'ETL_FAILED');
     assert.match(failed.error, /customer data rejected by the owner's rules/);
+    // The ETL step's own log is served with the job's, in phase order: its console.log and its stack.
+    const logs = (await h.api('GET', `/${h.envId}/etl-ts/acme/jobs/${failed.job_id}/logs`)).text;
+    const sections = [...logs.matchAll(/^==> (\w+) <==$/gm)].map((m) => m[1]);
+    assert.deepEqual(sections, ['job', 'tap', 'etl'], logs);
+    const etl = logs.slice(logs.indexOf('==> etl <=='));
+    assert.match(etl, /enriching customers of acme/);
+    assert.match(etl, /customer data rejected by the owner's rules[\s\S]*enrich-customers\.ts/);
     assert.deepEqual(await snapshot('acme', 'customers'), before);
   });
 

@@ -71,7 +71,7 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/logs`,
-      { schema: { params: jobParams }, config: { summary: "A job's logs (job, tap and target)" } },
+      { schema: { params: jobParams }, config: { summary: "A job's logs in phase order (job, tap, etl, target)" } },
       async (req, reply) => reply.type('text/plain; charset=utf-8').send(await s.jobs.logs(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
   }
