@@ -1,3 +1,4 @@
+import { checkWriteJobRecords } from './write-job-records.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import { isTerminal, type Job, type JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
@@ -75,6 +76,7 @@ export class JobService {
     if (!request.state || Object.keys(request.state).length === 0) return null;
     const flow = await this.store.getFlow(args.envId, args.flowId);
     if (!flow || !writesFromRequest(flow.type, request, args.version)) return null;
+    checkWriteJobRecords(request.state);
     const identity = newJobIdentity();
     const storage = await this.storage.forEnvironment(args.envId);
     await storage.put(`${jobRoot(args.tenant, args.flowId, identity.jobId, identity.at)}/${JOB_FILES.state}`, `${stringifyJson(request.state)}\n`);

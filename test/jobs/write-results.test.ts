@@ -95,6 +95,30 @@ describe('write jobs: per-record results in the job state and the export details
     assert.equal(badStatus.status, 400);
   });
 
+  test("a write job's records that are not arrays of objects are a 400 naming the stream, and no job is made", async () => {
+    assert.equal((await h.api('PUT', `/${h.envId}/flows/wr-bad`, { name: 'wr-bad', type: 'v1-target', connectors: ['http'] })).status, 200);
+    const link = await h.api('POST', `/${h.envId}/wr-bad/t1/linkedTargets`, { target: { target: 'http', config: { url: `${apiUrl}/items`, max_attempts: 1 } } });
+    assert.equal(link.status, 200, link.text);
+    const cases: Array<[Record<string, unknown>, RegExp, Record<string, unknown>]> = [
+      [{ Contacts: 'notalist' }, /state\.Contacts must be an array of records/, { stream: 'Contacts' }],
+      [{ Contacts: [{ externalId: 'a' }], Deals: { id: 1 } }, /state\.Deals must be an array/, { stream: 'Deals' }],
+      [{ Contacts: [1, 2] }, /state\.Contacts\[0\] must be a record/, { stream: 'Contacts', index: 0 }],
+      [{ Contacts: [{ externalId: 'a' }, null] }, /state\.Contacts\[1\] must be a record/, { stream: 'Contacts', index: 1 }],
+    ];
+    for (const [state, message, details] of cases) {
+      const res = await h.api('POST', `/${h.envId}/wr-bad/t1/jobs`, { tap: 'api', state });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+      assert.match(res.body.error.message, message);
+      for (const [k, v] of Object.entries(details)) assert.equal(res.body.error.details[k], v, res.text);
+    }
+    assert.deepEqual((await h.api('GET', `/${h.envId}/wr-bad/t1/jobs`)).body, []);
+    // Singer state beside the records still passes.
+    const ok = await h.api('POST', `/${h.envId}/wr-bad/t1/jobs`, { tap: 'api', state: { Contacts: [], bookmarks: { Contacts: {} } } });
+    assert.equal(ok.status, 200, ok.text);
+    await h.waitForJob('wr-bad', 't1', ok.body.job_id);
+  });
+
   test('a Singer target printing result states is read the same way', async () => {
     const dir = await h.tmp('result-target');
     const script = path.join(dir, 'target-results-wr.mjs');
