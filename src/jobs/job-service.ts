@@ -177,7 +177,13 @@ export class JobService {
     // A completed write job's state holds the sums: then only the page need be read.
     const known = job.status === 'JOB_COMPLETED' && job.tap === 'api' ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
     try {
-      return await readExportDetails(readLines(body), { ...query, ...(known ? { summary: known } : {}) });
+      const page = await readExportDetails(readLines(body), { ...query, ...(known ? { summary: known } : {}) });
+      // Records the target never answered for are known from the job's own summary only.
+      const ended = isTerminal(job.status) ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
+      for (const [stream, sums] of Object.entries(ended ?? {})) {
+        if (sums.not_sent && page.summary[stream]) page.summary[stream] = { ...page.summary[stream], not_sent: sums.not_sent };
+      }
+      return page;
     } finally {
       body.destroy();
     }

@@ -161,7 +161,7 @@ describe('write jobs: external ids through the record-id map', () => {
     assert.match(failed.error, /refused the credentials/);
     assert.match(failed.message, /rolled back: 1 record\(s\) this job created were deleted, 1 could not be undone/);
     assert.deepEqual(failed.state.rollback, { Contacts: { deleted: 1, failed: 1 } });
-    assert.deepEqual(failed.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 1 } });
+    assert.deepEqual(failed.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 1, not_sent: 2 } });
     const remote = [...api.items.values()].filter((item) => ['u1', 'n1', 'n2', 'n3'].includes(String(item.externalId)));
     assert.deepEqual(remote.map((item) => [item.externalId, item.name]), [['u1', 'changed']], 'n1 deleted again; n2, n3 never written');
     const entries = await h.sinew.services.store.recordIds.lookup(map('rb', 'ext-rb', 'Contacts'), ['u1', 'n1']);

@@ -67,7 +67,10 @@ describe('built-in write targets inside the job process', () => {
       assert.equal(job.streaming_job, streaming);
       assert.equal(job.status, 'EXPORT_FAILED', `${job.status}: ${job.error}`);
       assert.match(job.error, /^target-http failed: .*refused the credentials/);
-      assert.deepEqual(job.state.summary, { Contacts: { success: 100, fail: 0, existing: 0, updated: 0 } });
+      // The 200 records never sent are counted: an export cut short does not read as complete.
+      assert.deepEqual(job.state.summary, { Contacts: { success: 100, fail: 0, existing: 0, updated: 0, not_sent: 200 } });
+      const page = await h.api('GET', `/${h.envId}/${id}/t/jobs/${job.job_id}/export?limit=1`);
+      assert.deepEqual(page.body.summary, { Contacts: { success: 100, fail: 0, existing: 0, updated: 0, not_sent: 200 } });
       assert.equal([...api.items.values()].filter((item) => String(item.externalId).startsWith(`${kind}-r`)).length, 100);
       assert.match(await targetLog(job), /refused the credentials/);
       const entries = await h.sinew.services.store.recordIds.lookup({ env_id: h.envId, tenant: 't', flow_id: id, stream: 'Contacts' }, [`${kind}-r0`, `${kind}-r99`, `${kind}-r100`]);

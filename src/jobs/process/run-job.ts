@@ -58,6 +58,8 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
   };
   // Records per stream at each step; `synced` is the tally's own count, filled as the tap writes.
   const records: StreamRecordCounts = { synced: tally.recordCount, after_etl: {}, exported: {} };
+  // Which streams (under which names) go to the target, once known: a failed export counts what it never sent.
+  let selectionForCounts: StreamSelection | null = null;
   const progress = setInterval(() => {
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
   }, PROGRESS_EVERY_MS);
@@ -109,6 +111,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     // One answer to "which streams, which fields" for the sync and the ETL step, read from the catalog
     // the tap gets (a record's plain name means the selected stream that has it).
     const selection = new StreamSelection(selected, choice);
+    selectionForCounts = selection;
     // override_selected_tables binds taps that take no catalog (or ignore it) too: left out at the sync.
     if (plan.selectedTables) tally.excludeStreams((stream) => selection.chosen(stream) === false);
     let catalogPath: string | undefined;
@@ -179,7 +182,11 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
         throw new PhaseFailure('EXPORT_FAILED', `the records were written but their remote ids could not be kept: ${(e as Error).message}`);
       }
     }
+    writeResults.expectSent(records.exported);
     const writeSummary = await writeResults.finish();
+    for (const [stream, sums] of Object.entries(writeSummary?.summary ?? {})) {
+      if (sums.not_sent) log.write(`the target reported no result for ${sums.not_sent} record(s) of stream "${stream}" (counted as not_sent)`);
+    }
     if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
     for (const [stream, n] of Object.entries(tally.leftOut)) log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out at the sync`);
@@ -199,6 +206,8 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
   } catch (e) {
     const failure = e instanceof PhaseFailure ? e : new PhaseFailure(failureFor(phase), (e as Error).message);
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
+    // What the target was to be given: the ETL output, or (streaming, or before the ETL step) what the tap read.
+    writeResults.expectSent(Object.keys(records.after_etl).length > 0 ? records.after_etl : selectionForCounts ? shapedCounts(selectionForCounts, tally.recordCount) : tally.recordCount);
     let rollback: string | null = null;
     if (resolution && targetRun && plan.settings.rollback_on_failure) {
       log.write('rolling back what this job wrote (roll back on failure)');

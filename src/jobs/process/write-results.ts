@@ -19,6 +19,11 @@ export interface StreamWriteSummary {
   fail: number;
   existing: number;
   updated: number;
+  /**
+   * Records handed to the target for which it reported no result (it stopped early, or skipped
+   * them): present only when there are some, so that an export cut short does not read as complete.
+   */
+  not_sent?: number;
 }
 
 /** What a rollback did per stream: remote records deleted, and those it could not undo. */
@@ -124,6 +129,7 @@ export class WriteResultCollector {
   private finished: Promise<WriteSummary | null> | null = null;
   private readonly listeners: ResultListener[] = [];
   private lastWrite: Promise<void> = Promise.resolve();
+  private sent: Readonly<Record<string, number>> | null = null;
 
   constructor(
     private readonly filePath: string,
@@ -203,13 +209,30 @@ export class WriteResultCollector {
     if (!ready) await once(file, 'drain');
   }
 
+  /**
+   * How many records of each stream the target was given: those it never answered for are counted
+   * as `not_sent` when the results are closed (only for a target that reports results at all).
+   */
+  expectSent(sent: Readonly<Record<string, number>>): void {
+    this.sent = sent;
+  }
+
   /** Closes the file (once; later calls give the same answer); null when the target reported no results. */
   finish(): Promise<WriteSummary | null> {
     this.finished ??= this.close();
     return this.finished;
   }
 
+  private countNotSent(sent: Readonly<Record<string, number>>): void {
+    for (const [stream, given] of Object.entries(sent)) {
+      const sums = this.summary[stream] ?? emptyStreamSummary();
+      const missing = given - sums.success - sums.fail;
+      if (missing > 0) this.summary[stream] = { ...sums, not_sent: missing };
+    }
+  }
+
   private async close(): Promise<WriteSummary | null> {
+    if (this.sent && this.count > 0) this.countNotSent(this.sent);
     if (this.file) {
       const file = this.file;
       // 'close' comes after the last byte is written, or after an error (autoDestroy).
