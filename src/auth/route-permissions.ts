@@ -56,9 +56,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
 
   // Schedules: a tenant sets its own links' schedules, with the same owner-only fields as jobs.
   'PUT /{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
+  'PATCH /{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
   'GET /{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
   'DELETE /{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
   'PUT /v2/{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
+  'PATCH /v2/{env}/{flow}/{tenant}/jobs/schedule': tenantJob('schedules'),
   'GET /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
   'DELETE /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
 

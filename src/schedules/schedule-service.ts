@@ -78,6 +78,30 @@ export class ScheduleService {
     return this.view(stored);
   }
 
+  /**
+   * Changes some fields of an existing schedule (`PATCH`): what the body leaves out stays, so
+   * `{"state":"DISABLED"}` pauses a schedule without its expression being sent again.
+   */
+  async patch(envId: string, flowId: string, tenant: string, change: Partial<ScheduleInput>, version: 'v1' | 'v2'): Promise<Record<string, unknown>> {
+    const key = await resolveScheduleLink(this.store, envId, flowId, tenant, change, version);
+    const stored = await this.store.schedules.getSchedule(key);
+    if (!stored) throw notFound('schedule', { tenant, flow_id: flowId, connector_id: key.connector_id });
+    const s = stored.schedule;
+    const overrides = openScheduleOverrides(this.box, s);
+    const selector: ScheduleLinkSelector = version === 'v2' ? { connector_id: s.connector_id } : s.role === 'source' ? { tap: s.connector_id } : { target: s.connector_id };
+    const current: ScheduleInput = {
+      ...s.request,
+      ...selector,
+      schedule_expression: s.schedule_expression,
+      state: s.state,
+      ...(s.job_type ? { job_type: s.job_type } : {}),
+      when_active: s.when_active,
+      ...(overrides.override_source_config ? { override_source_config: overrides.override_source_config } : {}),
+      ...(overrides.override_target_config ? { override_target_config: overrides.override_target_config } : {}),
+    };
+    return this.put(envId, flowId, tenant, { ...current, ...change }, version);
+  }
+
   async get(envId: string, flowId: string, tenant: string, selector: ScheduleLinkSelector, version: 'v1' | 'v2'): Promise<Record<string, unknown>> {
     const key = await resolveScheduleLink(this.store, envId, flowId, tenant, selector, version);
     const stored = await this.store.schedules.getSchedule(key);

@@ -85,6 +85,32 @@ describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
     assert.equal((await h.api('DELETE', v1())).status, 404);
   });
 
+  test('PATCH changes only the fields it names: {"state":"DISABLED"} pauses, ENABLED resumes; overrides and request fields stay', async () => {
+    assert.equal((await h.api('PATCH', v1(), { state: 'DISABLED' })).status, 404, 'no schedule to change yet');
+    const put = await h.api('PUT', v1(), { schedule_expression: 'cron(15 3 * * *)', job_name: 'nightly', override_source_config: { records: 2, password: 'hunter2' } });
+    assert.equal(put.status, 200, put.text);
+    const off = await h.api('PATCH', v1(), { state: 'DISABLED' });
+    assert.equal(off.status, 200, off.text);
+    assert.equal(off.body.state, 'DISABLED');
+    assert.equal(off.body.next_run, null);
+    assert.equal(off.body.schedule_expression, 'cron(15 3 * * *)');
+    assert.equal(off.body.job_name, 'nightly');
+    assert.deepEqual(off.body.override_source_config, { records: 2, password: '********' });
+    const on = await h.api('PATCH', v1(), { state: 'ENABLED', when_active: 'queue' });
+    assert.equal(on.status, 200, on.text);
+    assert.equal(on.body.next_run, put.body.next_run);
+    assert.equal(on.body.when_active, 'queue');
+    // The override is still the real one, not the redacted view.
+    const stored = await h.sinew.services.store.schedules.getSchedule({ env_id: h.envId, flow_id: 'sched', tenant: 't', role: 'source', connector_id: 'tap-numbers-node' });
+    assert.ok(stored?.schedule.sealed_overrides);
+    const { openScheduleOverrides } = await import('../../src/schedules/schedule-service.js');
+    assert.deepEqual(openScheduleOverrides(h.sinew.services.box, stored.schedule).override_source_config, { records: 2, password: 'hunter2' });
+    assert.equal((await h.api('PATCH', v1(), {})).status, 400, 'an empty change is a bad request');
+    assert.equal((await h.api('PATCH', v1(), { schedule_expression: 'every day' })).status, 400);
+    assert.equal((await h.api('PATCH', v2(), { state: 'DISABLED' })).status, 404, 'the v2 link has no schedule');
+    assert.equal((await h.api('DELETE', v1())).status, 204);
+  });
+
   test('v2: job type, when_active and the AWS 6-field form', async () => {
     const put = await h.api('PUT', v2(), { schedule_expression: 'cron(0 12 ? * MON-FRI *)', job_type: 'read', when_active: 'queue' });
     assert.equal(put.status, 200, put.text);

@@ -14,10 +14,10 @@ const scheduleFields = {
   state: { type: 'string', enum: ['ENABLED', 'DISABLED'] },
   when_active: { type: 'string', enum: ['skip', 'queue'], description: 'when the link still has a job queued or running: skip this tick, or queue behind it' },
 } as const;
-const bodySchema = (version: 'v1' | 'v2') => ({
+const bodySchema = (version: 'v1' | 'v2', partial = false) => ({
   type: 'object',
   additionalProperties: false,
-  required: ['schedule_expression'],
+  ...(partial ? { minProperties: 1 } : { required: ['schedule_expression'] }),
   properties: version === 'v1' ? { ...scheduleFields, tap, target } : { ...scheduleFields, connector_id, job_type },
 });
 const selectorQuery = (version: 'v1' | 'v2') => ({
@@ -26,7 +26,7 @@ const selectorQuery = (version: 'v1' | 'v2') => ({
   properties: { ...(version === 'v1' ? { tap, target } : { connector_id }), token: { type: 'string' } },
 });
 
-/** `PUT/GET/DELETE /{env}/{flow}/{tenant}/jobs/schedule`, v1 and v2: a link's sync schedule. */
+/** `PUT/PATCH/GET/DELETE /{env}/{flow}/{tenant}/jobs/schedule`, v1 and v2: a link's sync schedule. */
 export function registerScheduleRoutes(app: FastifyInstance, s: SinewServices): void {
   for (const version of ['v1', 'v2'] as const) {
     const path = `${version === 'v2' ? '/v2' : ''}/:env/:flow/:tenant/jobs/schedule`;
@@ -34,6 +34,11 @@ export function registerScheduleRoutes(app: FastifyInstance, s: SinewServices): 
       path,
       { schema: { params: tenantParams, body: bodySchema(version) }, config: { summary: `Set a link's job schedule (${version})` } },
       async (req) => s.schedules.put(req.params.env, req.params.flow, req.params.tenant, req.body, version),
+    );
+    app.patch<{ Params: TenantPath; Body: Partial<ScheduleInput> }>(
+      path,
+      { schema: { params: tenantParams, body: bodySchema(version, true) }, config: { summary: `Change some fields of a link's job schedule; the others stay (${version})` } },
+      async (req) => s.schedules.patch(req.params.env, req.params.flow, req.params.tenant, req.body, version),
     );
     app.get<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
       path,
