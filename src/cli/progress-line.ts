@@ -1,3 +1,5 @@
+import { JOB_STATUSES } from '../model/job.js';
+
 /** The live progress line of `sinew jobs run|show --follow`: phase and records per stream. */
 export interface JobSnapshot {
   job_id: string;
@@ -8,12 +10,15 @@ export interface JobSnapshot {
   start_time?: string;
 }
 
+/** Every status in a column as wide as the longest (DISCOVER_STARTED), so the counts line up. */
+const STATUS_WIDTH = Math.max(...JOB_STATUSES.map((s) => s.length));
+
 export function progressLine(job: JobSnapshot): string {
   const counts = Object.entries(job.metrics?.recordCount ?? {});
   const total = counts.reduce((n, [, c]) => n + c, 0);
   const streams = counts.map(([s, c]) => `${s}=${c}`).join(' ');
   const elapsed = job.start_time ? ((Date.now() - Date.parse(job.start_time)) / 1000).toFixed(1) : '?';
-  return `${job.job_id} ${job.status.padEnd(15)} ${total} records${streams ? ` (${streams})` : ''} ${elapsed}s`;
+  return `${job.job_id} ${job.status.padEnd(STATUS_WIDTH)} ${total} records${streams ? ` (${streams})` : ''} ${elapsed}s`;
 }
 
 export class ProgressPrinter {

@@ -51,13 +51,16 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
   const tally = new StreamTally(log, 'tap');
   let phase = 'starting';
   const sampleMemory = peakMemoryMiB;
+  // Records per stream at each step; `synced` is the tally's own count, filled as the tap writes.
+  const records: StreamRecordCounts = { synced: tally.recordCount, after_etl: {}, exported: {} };
   const status = (s: JobStatus, extra: { error?: string; message?: string; writeSummary?: WriteSummary } = {}): void => {
+    // The counts as they stand go first: a job quicker than the progress tick would otherwise show
+    // 0 records at every phase until it ends.
+    report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
     phase = s;
     log.write(`status ${s}${extra.error ? `: ${extra.error}` : ''}`);
     report({ t: 'status', status: s, ...extra });
   };
-  // Records per stream at each step; `synced` is the tally's own count, filled as the tap writes.
-  const records: StreamRecordCounts = { synced: tally.recordCount, after_etl: {}, exported: {} };
   // Which streams (under which names) go to the target, once known: a failed export counts what it never sent.
   let selectionForCounts: StreamSelection | null = null;
   const progress = setInterval(() => {
