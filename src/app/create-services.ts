@@ -86,7 +86,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger, config.connectorUser),
+    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, metrics),
     metrics,
     audit: new AuditLog(store),
   };

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { JobLifecycle } from '../jobs/job-lifecycle.js';
 import type { CountedAttempt, DeliveryAttemptCounter } from '../events/delivery-observation.js';
+import type { EndedRealtimeWrite, RealtimeWriteObserver } from '../writes/realtime-write-observer.js';
 import { endedPhases } from './job-phase-durations.js';
 import { JobStatusCounts } from './job-status-counts.js';
 
@@ -32,11 +33,13 @@ const PHASE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 180
  *   process did: each status change and each attempt happens in exactly one process, so `sum`
  *   across processes is the whole.
  */
-export class SinewMetrics implements DeliveryAttemptCounter {
+export class SinewMetrics implements DeliveryAttemptCounter, RealtimeWriteObserver {
   readonly registry = new Registry();
   readonly scrapeToken: string | undefined;
   readonly #phases: Histogram<'env_id' | 'phase' | 'outcome'>;
   readonly #attempts: Counter<'env_id' | 'destination' | 'event_kind' | 'outcome'>;
+  readonly #writes: Counter<'env_id' | 'mode' | 'outcome'>;
+  readonly #writeRecords: Counter<'env_id' | 'result'>;
 
   constructor(opts: SinewMetricsOptions) {
     this.scrapeToken = opts.scrapeToken;
@@ -84,6 +87,18 @@ export class SinewMetrics implements DeliveryAttemptCounter {
       labelNames: ['env_id', 'destination', 'event_kind', 'outcome'],
       registers,
     });
+    this.#writes = new Counter({
+      name: 'sinew_realtime_writes_total',
+      help: 'Real-time writes that ended in this process, by mode (sync, async) and outcome (completed, failed as a whole).',
+      labelNames: ['env_id', 'mode', 'outcome'],
+      registers,
+    });
+    this.#writeRecords = new Counter({
+      name: 'sinew_realtime_write_records_total',
+      help: 'Records of real-time writes by result (success, fail), as their per-record results say.',
+      labelNames: ['env_id', 'result'],
+      registers,
+    });
     opts.lifecycle.changes.on('job', (job: Job) => this.observeJob(job));
   }
 
@@ -94,6 +109,12 @@ export class SinewMetrics implements DeliveryAttemptCounter {
 
   countAttempt(a: CountedAttempt): void {
     this.#attempts.inc({ env_id: a.env_id, destination: a.destination, event_kind: a.event_kind, outcome: a.outcome });
+  }
+
+  countWrite(w: EndedRealtimeWrite): void {
+    this.#writes.inc({ env_id: w.env_id, mode: w.mode, outcome: w.outcome });
+    if (w.success > 0) this.#writeRecords.inc({ env_id: w.env_id, result: 'success' }, w.success);
+    if (w.fail > 0) this.#writeRecords.inc({ env_id: w.env_id, result: 'fail' }, w.fail);
   }
 
   /** The text exposition format, as Prometheus scrapes it. */

@@ -14,6 +14,7 @@ import type { ConnectorUser } from '../runtime/connector-user.js';
 import { upsertByExternalId } from './external-id-upsert.js';
 import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
 import type { RealtimeWriteState, WriteTask } from './write-task.js';
+import { recordSums, type RealtimeWriteObserver } from './realtime-write-observer.js';
 
 /** Records one real-time write may carry (bigger loads are write jobs). */
 export const MAX_REALTIME_RECORDS = 10_000;
@@ -84,6 +85,8 @@ export class RealtimeWriteService {
     box: SecretBox,
     private readonly logger: Logger,
     connectorUser: ConnectorUser | null = null,
+    /** Counts each write that ends (the metrics module); absent, nothing is counted. */
+    private readonly observer?: RealtimeWriteObserver,
   ) {
     this.writers = new RealtimeWriters(logger, connectorUser);
     this.targets = new RealtimeTargets(store, box);
@@ -100,7 +103,6 @@ export class RealtimeWriteService {
       throw new SinewError('FORBIDDEN', `flow ${request.flowId} writes into the owner's target: a tenant may write only into its own linked target or connector`);
     }
     const jobId = newJobId();
-    if (!request.async) return { async: false, jobId, state: await this.run(target, request.stream, records, jobId) };
     const now = new Date().toISOString();
     const task: WriteTask = {
       task_id: jobId,
@@ -117,6 +119,7 @@ export class RealtimeWriteService {
       state: null,
       error: null,
     };
+    if (!request.async) return { async: false, jobId, state: await this.runNow(target, task) };
     await this.store.writeTasks.insert(task);
     const run = this.runTask(task).finally(() => this.running.delete(run));
     this.running.add(run);
@@ -146,6 +149,33 @@ export class RealtimeWriteService {
       state: task.state,
       error: task.error,
     };
+  }
+
+  /**
+   * A synchronous write: run now, and kept as a finished task (without its records) so that its
+   * jobId can be looked up at `…/connectors/status?taskId=` like an async one's.
+   */
+  private async runNow(target: RealtimeTarget, task: WriteTask): Promise<RealtimeWriteState> {
+    try {
+      const state = await this.run(target, task.stream, task.records ?? [], task.task_id);
+      await this.keep(this.ended(task, 'COMPLETED', state, null));
+      return state;
+    } catch (error) {
+      const e = error as Error;
+      await this.keep(this.ended(task, 'FAILED', null, { code: isSinewError(e) ? e.code : 'INTERNAL', message: isSinewError(e) ? e.message : 'the write failed unexpectedly' }));
+      throw error;
+    }
+  }
+
+  /** Stores a finished synchronous write and counts it; a store failure does not undo the write's answer. */
+  private async keep(ended: WriteTask): Promise<void> {
+    this.count('sync', ended);
+    await this.store.writeTasks.insert(ended).catch((e: Error) => this.logger.warn({ err: e.message, env_id: ended.env_id, task_id: ended.task_id }, 'could not keep a real-time write'));
+    await this.cleanup().catch(() => {});
+  }
+
+  private count(mode: 'sync' | 'async', ended: WriteTask): void {
+    this.observer?.countWrite({ env_id: ended.env_id, mode, outcome: ended.status === 'COMPLETED' ? 'completed' : 'failed', ...recordSums(ended.state) });
   }
 
   /** The write itself: the records through the record-id map to the target. */
@@ -188,6 +218,7 @@ export class RealtimeWriteService {
         if (!isSinewError(e)) this.logger.error({ err: e.message, env_id: task.env_id, tenant: task.tenant }, 'real-time write task failed');
       }
       await this.store.writeTasks.update(ended, 'RUNNING');
+      this.count('async', ended);
       task = ended;
       await this.cleanup();
     } catch (e) {

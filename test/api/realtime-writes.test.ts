@@ -101,6 +101,37 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     assert.deepEqual(res.body.state.summary, { Contacts: { success: 2, fail: 1, existing: 0, updated: 0 } });
   });
 
+  test("a synchronous write's jobId finds it at …/connectors/status, results included; writes and records are counted in /metrics", async () => {
+    const metric = async (line: RegExp): Promise<number> => {
+      const text = (await h.api('GET', '/metrics')).text;
+      const m = line.exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    const writes = new RegExp(`sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="completed"\\} (\\d+)`);
+    const failedRecords = new RegExp(`sinew_realtime_write_records_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",result="fail"\\} (\\d+)`);
+    const [writesBefore, failedBefore] = [await metric(writes), await metric(failedRecords)];
+
+    const res = await write({ data: [{ externalId: 'rt-find', name: 'Fay' }, { externalId: 'rt-find-bad' }] });
+    assert.equal(res.status, 200, res.text);
+    const found = await h.api('GET', `/${h.envId}/rt/acme/connectors/status?taskId=${res.body.jobId}`);
+    assert.equal(found.status, 200, found.text);
+    assert.equal(found.body.jobId, res.body.jobId);
+    assert.equal(found.body.status, 'COMPLETED');
+    assert.deepEqual(found.body.state, res.body.state);
+    // Only the tenant it was written for finds it.
+    assert.equal((await h.api('GET', `/${h.envId}/rt/someone-else/connectors/status?taskId=${res.body.jobId}`)).status, 404);
+
+    assert.equal(await metric(writes), writesBefore + 1);
+    assert.equal(await metric(failedRecords), failedBefore + 1);
+
+    // A write the target refuses as a whole is kept as FAILED, with the reason.
+    await h.api('POST', `/${h.envId}/rt/refused/linkedTargets`, { target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer nope' }, max_attempts: 1 } } });
+    const refused = await write({ data: { externalId: 'x1', name: 'x' } }, `/${h.envId}/rt/refused/connectors/http/Contacts`);
+    assert.equal(refused.status, 422);
+    const failedWrites = new RegExp(`sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="failed"\\} (\\d+)`);
+    assert.ok((await metric(failedWrites)) >= 1);
+  });
+
   test('concurrent writes of one external id create it once', async () => {
     const before = [...api.items.values()].filter((i) => i.externalId === 'rt-race').length;
     assert.equal(before, 0);
