@@ -1,3 +1,4 @@
+import { registerKeyRoutes } from './routes/key-routes.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { SinewServices } from '../app/services.js';
 import { parseJson, stringifyJson } from '../singer/lossless-json.js';
@@ -75,6 +76,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerTenantRoutes(app, services);
   registerSnapshotRoutes(app, services);
   registerSettingsRoutes(app, services);
+  registerKeyRoutes(app, services);
   registerEventRoutes(app, services);
   registerAuditRoutes(app, services);
   registerScheduleRoutes(app, services);

@@ -1,3 +1,4 @@
+import { ApiKeyService } from '../environments/api-key-service.js';
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime-config.js';
@@ -74,6 +75,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     box,
     auth: new Authenticator(store, box),
     environments: new EnvironmentService(store, box),
+    keys: new ApiKeyService(store),
     flows: new FlowService(store, box),
     connectors: new ConnectorService(store, config.connectorUser),
     links,

@@ -1,3 +1,4 @@
+import type { ApiKeyService } from '../environments/api-key-service.js';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -33,6 +34,7 @@ export interface SinewServices {
   box: SecretBox;
   auth: Authenticator;
   environments: EnvironmentService;
+  keys: ApiKeyService;
   flows: FlowService;
   connectors: ConnectorService;
   links: LinkService;

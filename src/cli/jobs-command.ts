@@ -1,3 +1,4 @@
+import { apiTargetFrom } from './api-target.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { isTerminal } from '../model/job-phases.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,15 +21,6 @@ const common = {
   tenant: { type: 'string' },
 } as const;
 
-function targetFrom(values: { url?: string; key?: string; env?: string }): ApiTarget {
-  const key = values.key ?? process.env.SINEW_API_KEY;
-  if (!key) throw new UsageError('an API key is needed: --key or SINEW_API_KEY (npm start printed it on first run)');
-  return {
-    url: (values.url ?? process.env.SINEW_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`).replace(/\/$/, ''),
-    key,
-    env: values.env ?? process.env.SINEW_ENV_ID ?? 'dev.sinew.local',
-  };
-}
 
 function tenantPath(t: ApiTarget, flow: string | undefined, tenant: string | undefined, v2 = false): string {
   if (!flow || !tenant) throw new UsageError('--flow and --tenant are required');
@@ -81,7 +73,7 @@ export async function jobsCommand(args: string[]): Promise<number> {
       queue: { type: 'boolean' },
       'no-follow': { type: 'boolean' },
     });
-    const t = targetFrom(values);
+    const t = apiTargetFrom(values);
     const v2 = values.connector !== undefined;
     const base = tenantPath(t, values.flow, values.tenant, v2);
     const body: Record<string, unknown> = {};
@@ -103,7 +95,7 @@ export async function jobsCommand(args: string[]): Promise<number> {
   }
   if (sub === 'list') {
     const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' } });
-    const t = targetFrom(values);
+    const t = apiTargetFrom(values);
     const query = new URLSearchParams();
     if (values.limit) query.set('limit', values.limit);
     if (values.status) query.set('status', values.status);
@@ -115,7 +107,7 @@ export async function jobsCommand(args: string[]): Promise<number> {
     const { values, positionals } = parseCliArgs(rest, { ...common, follow: { type: 'boolean' } });
     const jobId = positionals[0];
     if (!jobId) throw new UsageError(`sinew jobs ${sub} needs a job id`);
-    const t = targetFrom(values);
+    const t = apiTargetFrom(values);
     const base = tenantPath(t, values.flow, values.tenant);
     if (sub === 'logs') {
       await followLogs(t, base, jobId, values.follow ?? false);

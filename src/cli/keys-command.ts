@@ -7,19 +7,60 @@ import { EnvironmentService } from '../environments/environment-service.js';
 import { DEFAULT_ENV_ID } from '../app/bootstrap.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
+import { callApi, type ApiTarget } from './api-client.js';
+import { apiTargetFrom, hasApiKey } from './api-target.js';
+import type { ApiKeyView } from '../environments/api-key-service.js';
 
-const USAGE = 'sinew keys create [--kind environment|public] [--env ENV]';
+const USAGE = `sinew keys list|create|revoke … with --key/SINEW_API_KEY: through the API (--url/SINEW_URL, --env/SINEW_ENV_ID)
+  sinew keys list
+  sinew keys create [--kind environment|public] [--name N]     the key on stdout, shown once
+  sinew keys revoke <key_id>
+sinew keys create [--kind environment|public] [--env ENV]      without a key: on the data dir or database directly (server stopped on SQLite)`;
 
 /**
- * `sinew keys create`: mints a key on the data dir or database directly — the way back in when the
- * key printed at the first start was lost (or never printed). On SQLite it takes the data dir's
- * lock, as a server does: stop the server first. The key goes to stdout, alone on its line.
+ * `sinew keys list|create|revoke`: through the API when a key is at hand; `sinew keys create`
+ * without one mints a key on the data dir or database directly — the way back in when the key
+ * printed at the first start was lost. The key goes to stdout, alone on its line.
  */
 export async function keysCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { kind: { type: 'string' }, env: { type: 'string' } });
-  if (positionals.length !== 1 || positionals[0] !== 'create') throw new UsageError(`usage: ${USAGE}`);
+  const { values, positionals } = parseCliArgs(args, {
+    kind: { type: 'string' },
+    env: { type: 'string' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    key: { type: 'string' },
+  });
+  const [sub, ...rest] = positionals;
   const kind = values.kind ?? 'environment';
   if (kind !== 'environment' && kind !== 'public') throw new UsageError(`--kind is environment or public, not ${kind}`);
+  if (hasApiKey(values)) return throughApi(apiTargetFrom(values), sub, rest, kind, values.name);
+  if (sub === undefined) throw new UsageError(`usage: ${USAGE}`);
+  if (sub !== 'create' || rest.length > 0) throw new UsageError(`keys ${sub} needs an API key (--key or SINEW_API_KEY); without one only \`keys create\` works\nusage: ${USAGE}`);
+  return createOnStore(kind, values.env);
+}
+
+async function throughApi(t: ApiTarget, sub: string | undefined, rest: string[], kind: 'environment' | 'public', name: string | undefined): Promise<number> {
+  const base = `/${encodeURIComponent(t.env)}/keys`;
+  if (sub === 'list' && rest.length === 0) {
+    for (const k of await callApi<ApiKeyView[]>(t, 'GET', base)) process.stdout.write(`${k.key_id}\t${k.kind}\t${k.prefix}…\t${k.created_at}\t${k.name ?? ''}\n`);
+    return 0;
+  }
+  if (sub === 'create' && rest.length === 0) {
+    const made = await callApi<ApiKeyView & { key: string }>(t, 'POST', base, { kind, ...(name ? { name } : {}) });
+    process.stdout.write(`${made.key}\n`);
+    process.stderr.write(`a new ${kind} key for ${t.env}, id ${made.key_id} (shown once, keep it)\n`);
+    return 0;
+  }
+  if (sub === 'revoke' && rest.length === 1) {
+    await callApi(t, 'DELETE', `${base}/${encodeURIComponent(rest[0]!)}`);
+    process.stderr.write(`key ${rest[0]} revoked\n`);
+    return 0;
+  }
+  throw new UsageError(`usage: ${USAGE}`);
+}
+
+async function createOnStore(kind: 'environment' | 'public', env: string | undefined): Promise<number> {
+  const values = { env };
   const config = readRuntimeConfig();
   const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });

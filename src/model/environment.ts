@@ -18,5 +18,7 @@ export interface ApiKey {
   kind: ApiKeyKind;
   /** First characters of the key, to let an owner tell keys apart without revealing them. */
   prefix: string;
+  /** What the owner calls it ("billing backend", "widget"), if anything. */
+  name?: string;
   created_at: string;
 }

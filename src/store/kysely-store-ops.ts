@@ -101,6 +101,10 @@ export class KyselyStoreOps implements StoreOps {
       .execute();
   }
 
+  async deleteApiKey(envId: string, keyHash: string): Promise<boolean> {
+    return deleted(await this.#db().deleteFrom('api_keys').where('env_id', '=', envId).where('key_hash', '=', keyHash).executeTakeFirstOrThrow());
+  }
+
   async listApiKeys(envId: string): Promise<ApiKey[]> {
     return docs(
       await this.#db()

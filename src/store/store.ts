@@ -46,6 +46,8 @@ export interface StoreOps {
   getApiKey(keyHash: string): Promise<ApiKey | undefined>;
   putApiKey(key: ApiKey): Promise<void>;
   listApiKeys(envId: string): Promise<ApiKey[]>;
+  /** True when the environment had that key. */
+  deleteApiKey(envId: string, keyHash: string): Promise<boolean>;
 
   // connector definitions registered through the API (built-ins live in code)
   listConnectorDefinitions(envId: string): Promise<ConnectorDefinition[]>;

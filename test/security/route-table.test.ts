@@ -13,7 +13,7 @@ interface Route {
 }
 
 function fill(pathTemplate: string, envId: string, tenant: string): string {
-  const values: Record<string, string> = { env: envId, tenant, flow: 'f', job_id: 'j', name: 'n', connector_id: 'csv', stream: 's', id: 'csv', event_id: 'e' };
+  const values: Record<string, string> = { env: envId, tenant, flow: 'f', job_id: 'j', name: 'n', connector_id: 'csv', stream: 's', id: 'csv', event_id: 'e', key_id: '0123456789abcdef' };
   return pathTemplate.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
     assert.ok(values[name], `no test value for {${name}}`);
     return values[name]!;
