@@ -60,7 +60,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   lifecycle.changes.on('job', () => outbox.notify());
   logJobStatusChanges(lifecycle, logger);
   const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
-  const links = new LinkService(store, box, outbox);
+  const links = new LinkService(store, box, outbox, config.allowLoopback);
   const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser);
   const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
@@ -81,14 +81,14 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     links,
     discover,
     tenants: new TenantService(store, storageRouter, outbox),
-    settings: new SettingsService(store, box, config.events.allowLoopback),
+    settings: new SettingsService(store, box, config.allowLoopback),
     jobs,
     lifecycle,
     leases,
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, metrics),
+    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics),
     metrics,
     audit: new AuditLog(store),
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readEventDeliveryConfig, type EventDeliveryConfig } from '../events/event-delivery-config.js';
 import { SinewError } from '../errors/sinew-error.js';
+import { readAllowLoopback } from '../outbound/loopback-flag.js';
 import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.js';
 import { resolveConnectorUser, type ConnectorUser } from '../runtime/connector-user.js';
 
@@ -34,6 +35,12 @@ export interface RuntimeConfig {
   logLevel: string;
   /** Ship the example environment/flow/tenant on first start (embedded default). */
   example: boolean;
+  /**
+   * SINEW_OUTBOUND_ALLOW_LOOPBACK (older name SINEW_WEBHOOK_ALLOW_LOOPBACK): every outbound
+   * connection — connectors, webhooks, Datadog, Slack — may reach loopback. Default: true on the
+   * embedded SQLite store, false on PostgreSQL (src/outbound/loopback-flag.ts).
+   */
+  allowLoopback: boolean;
   /** Event delivery (webhooks, Datadog, Slack): retry schedule, timeout, URL safety. */
   events: EventDeliveryConfig;
   /** SINEW_METRICS_TOKEN: a scrape of /metrics must present it as a bearer token (unset: open). */
@@ -70,6 +77,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     workerGraceMs: milliseconds(env, 'SINEW_WORKER_GRACE_MS', 25_000, 0),
     logLevel: env.SINEW_LOG_LEVEL ?? 'info',
     example: env.SINEW_EXAMPLE !== 'false',
+    allowLoopback: readAllowLoopback(env, !env.SINEW_DATABASE_URL),
     events: readEventDeliveryConfig(env, !env.SINEW_DATABASE_URL),
     metricsToken: env.SINEW_METRICS_TOKEN || undefined,
     metricsPort,

@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body must be JSON.' },
   CONNECTOR_NOT_SUPPORTED: { status: 422, summary: 'The connector is not allowed by this flow or cannot act in this role.' },
   CONNECTOR_FAILED: { status: 422, summary: 'The connector process failed.' },
+  ADDRESS_REFUSED: { status: 422, summary: 'A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests.' },
   INTERNAL: { status: 500, summary: 'An unexpected error; it has been logged.' },
   UNAVAILABLE: { status: 503, summary: 'A dependency (store, queue) is not reachable.' },

@@ -1,10 +1,12 @@
+import { readAllowLoopback } from '../outbound/loopback-flag.js';
+
 /** How events are delivered: the runtime knobs (env vars), read once at start-up. */
 export interface EventDeliveryConfig {
   /** Wait before each retry, in ms; after the last one the delivery is failed. */
   retryScheduleMs: number[];
   /** An attempt that has no complete response after this long is a failed attempt (retried). */
   timeoutMs: number;
-  /** Loopback receivers allowed without `monitoring.allow_private_urls` (embedded mode default). */
+  /** Loopback receivers allowed without the environment's allowance (SINEW_OUTBOUND_ALLOW_LOOPBACK; embedded default). */
   allowLoopback: boolean;
   /** Datadog events API URL; `{site}` is replaced by the environment's Datadog site. */
   datadogUrlTemplate: string;
@@ -24,8 +26,8 @@ const positive = (text: string | undefined, fallback: number): number => {
 
 /**
  * SINEW_WEBHOOK_RETRY_SCHEDULE (comma-separated seconds, e.g. `0.05,0.1,0.2`),
- * SINEW_WEBHOOK_TIMEOUT_MS (10000), SINEW_WEBHOOK_ALLOW_LOOPBACK (default: true on the embedded
- * SQLite store, false on PostgreSQL), SINEW_DATADOG_URL_TEMPLATE, SINEW_EVENT_POLL_MS (1000),
+ * SINEW_WEBHOOK_TIMEOUT_MS (10000), SINEW_OUTBOUND_ALLOW_LOOPBACK (src/outbound/loopback-flag.ts),
+ * SINEW_DATADOG_URL_TEMPLATE, SINEW_EVENT_POLL_MS (1000),
  * SINEW_WEBHOOK_CONCURRENCY (128).
  */
 export function readEventDeliveryConfig(env: NodeJS.ProcessEnv, embedded: boolean): EventDeliveryConfig {
@@ -36,11 +38,10 @@ export function readEventDeliveryConfig(env: NodeJS.ProcessEnv, embedded: boolea
     if (parsed.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`SINEW_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, got ${scheduleText}`);
     retryScheduleMs = parsed;
   }
-  const loopback = env.SINEW_WEBHOOK_ALLOW_LOOPBACK;
   return {
     retryScheduleMs,
     timeoutMs: positive(env.SINEW_WEBHOOK_TIMEOUT_MS, 10_000),
-    allowLoopback: loopback === undefined || loopback === '' ? embedded : loopback === 'true' || loopback === '1',
+    allowLoopback: readAllowLoopback(env, embedded),
     datadogUrlTemplate: env.SINEW_DATADOG_URL_TEMPLATE || 'https://api.{site}/api/v1/events',
     pollMs: positive(env.SINEW_EVENT_POLL_MS, 1000),
     concurrency: Math.floor(positive(env.SINEW_WEBHOOK_CONCURRENCY, 128)),

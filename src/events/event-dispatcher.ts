@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { BackgroundRole } from '../app/background-role.js';
 import type { Store, StoreOps } from '../store/store.js';
 import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
-import { environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';
+import { environmentAddressPolicy, environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';
 import { openSettings } from '../settings/settings-secrets.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { EventDeliveryConfig } from './event-delivery-config.js';
@@ -192,14 +192,19 @@ export class EventDispatcher implements BackgroundRole {
   }
 }
 
-/** Reads an environment's monitoring settings once per turn. */
+/**
+ * Reads an environment's monitoring settings once per turn. `allow_private_urls` comes out as the
+ * monitoring address policy's allowance: the environment-wide `network.allow_private_addresses`
+ * allows monitoring URLs too (environmentAddressPolicy).
+ */
 function monitoringReader(tx: StoreOps, box: SecretBox): (envId: string) => Promise<MonitoringSettings> {
   const cache = new Map<string, MonitoringSettings>();
   return async (envId) => {
     let m = cache.get(envId);
     if (!m) {
       const env = await tx.getEnvironment(envId);
-      m = environmentSettings(openSettings(box, env?.settings ?? {})).monitoring;
+      const doc = openSettings(box, env?.settings ?? {});
+      m = { ...environmentSettings(doc).monitoring, allow_private_urls: environmentAddressPolicy(doc, false, 'monitoring').allowPrivate };
       cache.set(envId, m);
     }
     return m;

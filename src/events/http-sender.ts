@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { addressRefusal, guardedLookup, type AddressPolicy } from './address-policy.js';
+import { addressRefusal, type AddressPolicy } from '../outbound/address-policy.js';
+import { guardedLookup } from '../outbound/guarded-lookup.js';
 
 export interface OutgoingRequest {
   url: string;

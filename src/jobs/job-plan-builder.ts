@@ -10,7 +10,7 @@ import type { JobPlan, PlannedConnector } from './job-plan.js';
 import type { FieldMap } from '../model/field-map.js';
 import { connectorEnvironment } from './connector-environment.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
-import { effectiveJobSettings } from '../settings/environment-settings.js';
+import { effectiveJobSettings, environmentAddressPolicy } from '../settings/environment-settings.js';
 
 interface Overrides {
   override_source_config: Record<string, unknown> | null;
@@ -27,6 +27,8 @@ export class JobPlanBuilder {
     private readonly box: SecretBox,
     private readonly apiUrl: string,
     private readonly connectorUser: ConnectorUser | null = null,
+    /** The operator's loopback flag (RuntimeConfig.allowLoopback), for the plan's address policy. */
+    private readonly allowLoopback = false,
   ) {}
 
   async build(job: Job, workspaceDir: string): Promise<JobPlan> {
@@ -80,6 +82,7 @@ export class JobPlanBuilder {
       streaming: job.streaming_job,
       env: connectorEnvironment(started, this.apiUrl),
       settings,
+      addressPolicy: environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors'),
       etl: flow.etl ?? null,
       deadline: Date.now() + settings.job_timeout_seconds * 1000,
       ...(this.connectorUser ? { connectorUser: this.connectorUser } : {}),

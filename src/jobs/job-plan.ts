@@ -6,6 +6,7 @@ import type { JsonSchema } from '../singer/json-schema.js';
 import type { JobSettings } from '../settings/environment-settings.js';
 import type { EtlStep } from '../etl/etl-step.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
+import type { AddressPolicy } from '../outbound/address-policy.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {
@@ -49,6 +50,11 @@ export interface JobPlan {
   env: Record<string, string>;
   /** The job settings in force (environment's, overridden by the flow's). */
   settings: JobSettings;
+  /**
+   * What the job's built-in connectors may connect to: the environment's outbound address policy,
+   * decided by the worker (the job process reads no SINEW_* variable and no settings).
+   */
+  addressPolicy: AddressPolicy;
   /** The flow's ETL step; null: pass-through shaped by the field map. */
   etl: EtlStep | null;
   /** When the job process started counting its time limit (epoch ms). */

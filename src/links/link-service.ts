@@ -8,6 +8,8 @@ import { openJson, sealJson } from '../crypto/sealed-json.js';
 import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
+import { checkConnectorHosts } from '../connectors/outbound-hosts.js';
+import { environmentAddressPolicy } from '../settings/environment-settings.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from './connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
@@ -49,6 +51,8 @@ export class LinkService {
     private readonly box: SecretBox,
     /** Woken after a commit that wrote a connection event, so it goes out now, not at the next poll. */
     private readonly outbox?: OutboxNotifier,
+    /** The operator's loopback flag (RuntimeConfig.allowLoopback), for the link-time address check. */
+    private readonly allowLoopback = false,
   ) {}
 
   async flowFor(envId: string, flowId: string, role: LinkRole): Promise<Flow> {
@@ -94,6 +98,9 @@ export class LinkService {
       const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
       const config = merge && stored ? { ...stored, ...incoming } : incoming;
       validateConnectorConfig(def.id, def.config_schema, config);
+      // A host the address policy refuses by its spelling is refused now, naming the field; every
+      // connection is checked again after DNS (src/outbound).
+      checkConnectorHosts(def.id, config, environmentAddressPolicy((await tx.getEnvironment(envId))?.settings ?? {}, this.allowLoopback, 'connectors'));
       const now = new Date().toISOString();
       const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;
       if (!(await tx.getTenant(envId, tenant))) await tx.putTenant({ env_id: envId, tenant, config: {}, created_at: now });

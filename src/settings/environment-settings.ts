@@ -1,6 +1,8 @@
+import type { AddressPolicy } from '../outbound/address-policy.js';
+
 /**
  * The environment settings document (`GET/PUT /{env}/settings`), seeds/000 and seeds/002:
- * job settings, monitoring (webhooks, Datadog, Slack) and storage. Flows may override job settings
+ * job settings, monitoring (webhooks, Datadog, Slack), storage and network. Flows may override job settings
  * (`job_settings` in the flow definition), field by field.
  */
 export interface JobSettings {
@@ -80,10 +82,25 @@ export interface StorageSettings {
   force_path_style?: boolean;
 }
 
+/**
+ * What the environment's outbound connections may reach (docs/security.md, the outbound address
+ * policy). Only the owner can set it: settings take the environment key, and no tenant-sent
+ * field (link configs, job options) is read for it.
+ */
+export interface NetworkSettings {
+  /**
+   * Connectors, webhooks, Datadog and Slack may connect to loopback, private, link-local (cloud
+   * metadata) and reserved addresses. Off by default: a tenant's config must not reach the
+   * deployment's own network.
+   */
+  allow_private_addresses?: boolean;
+}
+
 export interface EnvironmentSettings {
   job_settings: JobSettings;
   monitoring: MonitoringSettings;
   storage: StorageSettings;
+  network: NetworkSettings;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -157,6 +174,12 @@ export const monitoringSchema = {
   },
 } as const;
 
+export const networkSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { allow_private_addresses: { type: 'boolean' } },
+} as const;
+
 /**
  * JSON Schema of the storage section. A section naming `type: "s3"` must be complete (the dashboard
  * saves the whole section; the secret may come back as `********`, which keeps the stored one).
@@ -188,7 +211,20 @@ export function environmentSettings(doc: Record<string, unknown>): EnvironmentSe
     job_settings: { ...DEFAULT_JOB_SETTINGS, ...job },
     monitoring: { webhooks: {}, ...monitoring },
     storage: (doc.storage ?? {}) as StorageSettings,
+    network: (doc.network ?? {}) as NetworkSettings,
   };
+}
+
+/**
+ * The address policy of an environment's outbound connections: the operator's loopback flag,
+ * and the owner's `network.allow_private_addresses` — or, for monitoring URLs (webhooks, Slack,
+ * Datadog), also `monitoring.allow_private_urls`, which allowed them before the policy was one.
+ */
+export function environmentAddressPolicy(doc: Record<string, unknown>, allowLoopback: boolean, purpose: 'connectors' | 'monitoring'): AddressPolicy {
+  const settings = environmentSettings(doc);
+  const everywhere = settings.network.allow_private_addresses === true;
+  const monitoring = purpose === 'monitoring' && settings.monitoring.allow_private_urls === true;
+  return { allowPrivate: everywhere || monitoring, allowLoopback };
 }
 
 /** The job settings in force for a flow: the environment's, overridden by the flow's own. */

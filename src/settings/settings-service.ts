@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
-import { jobSettingsSchema, monitoringSchema, storageSettingsSchema } from './environment-settings.js';
+import { environmentAddressPolicy, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
 import { restoreRedacted } from '../connectors/config-redaction.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
@@ -8,7 +8,7 @@ import { refusedMonitoringUrls } from '../events/monitoring-url-check.js';
 import { invalid } from '../errors/sinew-error.js';
 
 /**
- * Environment settings: job settings, monitoring (webhooks, Datadog, Slack) and storage. Stored as
+ * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage and network. Stored as
  * one document; its secrets (webhook secrets, API keys, the Slack URL) are sealed at rest and shown
  * redacted (settings-secrets.ts). A PUT merges top-level
  * sections so that one section can be changed without resending the others.
@@ -20,6 +20,7 @@ export const settingsSchema = {
     job_settings: jobSettingsSchema,
     monitoring: monitoringSchema,
     storage: storageSettingsSchema,
+    network: networkSettingsSchema,
   },
 } as const;
 
@@ -27,7 +28,7 @@ export class SettingsService {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
-    /** Runtime flag (SINEW_WEBHOOK_ALLOW_LOOPBACK): loopback monitoring URLs may be saved. */
+    /** Runtime flag (SINEW_OUTBOUND_ALLOW_LOOPBACK): loopback monitoring URLs may be saved. */
     private readonly allowLoopback = false,
   ) {}
 
@@ -50,8 +51,9 @@ export class SettingsService {
         merged[name] = { ...((stored[name] ?? {}) as Record<string, unknown>), ...(section as Record<string, unknown>) };
       }
       // Webhook/Slack URLs to loopback or private addresses are refused on save (the check that
-      // counts runs again on every connection: src/events/address-policy.ts).
-      const refused = refusedMonitoringUrls(sections.monitoring as Record<string, unknown> | undefined, merged.monitoring as Record<string, unknown> | undefined, this.allowLoopback);
+      // counts runs again on every connection: src/outbound/guarded-lookup.ts).
+      const policy = environmentAddressPolicy(merged, this.allowLoopback, 'monitoring');
+      const refused = refusedMonitoringUrls(sections.monitoring as Record<string, unknown> | undefined, policy);
       if (refused.length > 0) throw invalid(`monitoring URL refused: ${refused.join('; ')}`, { refused });
       await tx.putEnvironment({ ...env, settings: sealSettings(this.box, merged) });
     });

@@ -7,6 +7,8 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
+import type { AddressPolicy } from '../outbound/address-policy.js';
+import { environmentAddressPolicy } from '../settings/environment-settings.js';
 
 /** Where a real-time write goes: one tenant's target in one flow, with its config in clear. */
 export interface RealtimeTarget {
@@ -18,7 +20,9 @@ export interface RealtimeTarget {
   config: Record<string, unknown>;
   /** The flow's own target (a v1 source flow), with the owner's credentials — not the tenant's. */
   ownersTarget: boolean;
-  /** Changes with the connector or its config: warm writers are kept by it. */
+  /** What its writer may connect to: the environment's outbound address policy. */
+  addressPolicy: AddressPolicy;
+  /** Changes with the connector, its config or the policy: warm writers are kept by it. */
   cacheKey: string;
 }
 
@@ -26,7 +30,16 @@ export interface RealtimeTarget {
  * The target of `POST …/connectors/{connector_id}/{stream}` by flow type: a v2 flow's linked
  * connector, a v1 target flow's linked target, or a v1 source flow's own target (the owner's).
  */
-export async function resolveRealtimeTarget(store: StoreOps, box: SecretBox, envId: string, flowId: string, tenant: string, connectorId: string): Promise<RealtimeTarget> {
+export async function resolveRealtimeTarget(
+  store: StoreOps,
+  box: SecretBox,
+  envId: string,
+  flowId: string,
+  tenant: string,
+  connectorId: string,
+  /** The operator's loopback flag (RuntimeConfig.allowLoopback). */
+  allowLoopback: boolean,
+): Promise<RealtimeTarget> {
   const flow = await store.getFlow(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
   let config: Record<string, unknown>;
@@ -50,6 +63,8 @@ export async function resolveRealtimeTarget(store: StoreOps, box: SecretBox, env
       connector_id: connectorId,
     });
   }
-  const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config])).digest('hex');
-  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', cacheKey };
+  const env = await store.getEnvironment(envId);
+  const addressPolicy = environmentAddressPolicy(env?.settings ?? {}, allowLoopback, 'connectors');
+  const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config, addressPolicy])).digest('hex');
+  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', addressPolicy, cacheKey };
 }

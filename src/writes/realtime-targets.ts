@@ -16,6 +16,7 @@ export class RealtimeTargets {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
+    private readonly allowLoopback: boolean,
   ) {}
 
   async get(envId: string, flowId: string, tenant: string, connectorId: string): Promise<RealtimeTarget> {
@@ -23,7 +24,7 @@ export class RealtimeTargets {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < FRESH_MS) return hit.target;
-    const target = await resolveRealtimeTarget(this.store, this.box, envId, flowId, tenant, connectorId);
+    const target = await resolveRealtimeTarget(this.store, this.box, envId, flowId, tenant, connectorId, this.allowLoopback);
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(key, { target, at: now });
     return target;

@@ -85,11 +85,13 @@ export class RealtimeWriteService {
     box: SecretBox,
     private readonly logger: Logger,
     connectorUser: ConnectorUser | null = null,
+    /** The operator's loopback flag for the targets' connections (RuntimeConfig.allowLoopback). */
+    allowLoopback = false,
     /** Counts each write that ends (the metrics module); absent, nothing is counted. */
     private readonly observer?: RealtimeWriteObserver,
   ) {
     this.writers = new RealtimeWriters(logger, connectorUser);
-    this.targets = new RealtimeTargets(store, box);
+    this.targets = new RealtimeTargets(store, box, allowLoopback);
   }
 
   async write(request: RealtimeWriteRequest): Promise<RealtimeWriteAnswer> {
@@ -189,8 +191,10 @@ export class RealtimeWriteService {
       return resultsState(stream, results);
     } catch (error) {
       if (isWriteImpossible(error) && isSinewError(error)) {
-        // Bad credentials, an unreachable system: the caller's target refuses every write (422).
-        throw new SinewError('CONNECTOR_FAILED', error.message, { connector_id: target.connectorId });
+        // Bad credentials, an unreachable system, an address the policy refuses (nothing was sent):
+        // the caller's target refuses every write (422).
+        const code = error.details.address_refused === true ? 'ADDRESS_REFUSED' : 'CONNECTOR_FAILED';
+        throw new SinewError(code, error.message, { connector_id: target.connectorId });
       }
       throw error;
     }

@@ -55,7 +55,7 @@ export class RealtimeWriters {
   private open(target: RealtimeTarget): RecordWriter {
     const builtin = getBuiltinConnector(target.connectorId);
     const log = (message: string) => this.logger.info({ env_id: target.envId, tenant: target.tenant, connector_id: target.connectorId }, message);
-    if (builtin?.writer) return new BatchRecordWriter(builtin.writer(target.config, log));
+    if (builtin?.writer) return new BatchRecordWriter(builtin.writer(target.config, log, target.addressPolicy));
     const runtime = target.definition.runtime;
     if (runtime.runtime !== 'singer') throw new Error(`internal: built-in ${target.connectorId} has no writer`);
     return new SingerRecordWriter(runtime.command, target.config, {

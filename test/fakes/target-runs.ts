@@ -17,10 +17,14 @@ async function* each(messages: SingerMessage[]): AsyncGenerator<SingerMessage> {
   yield* messages;
 }
 
+/** The fake APIs and the test database listen on loopback: what the targets here may reach. */
+const LOOPBACK_ALLOWED = { allowPrivate: false, allowLoopback: true };
+
 /** Runs a target in this process through TargetConnector.write. */
 export async function writeThrough(target: TargetConnector, config: Record<string, unknown>, messages: SingerMessage[]): Promise<TargetRun> {
   const run: TargetRun = { states: [], logs: [] };
-  await target.write({ config, emitState: (v) => void run.states.push(v as TargetRun['states'][number]), log: (m) => void run.logs.push(m) }, each(messages));
+  const ctx = { config, emitState: (v: Record<string, unknown>) => void run.states.push(v as TargetRun['states'][number]), log: (m: string) => void run.logs.push(m), addressPolicy: LOOPBACK_ALLOWED };
+  await target.write(ctx, each(messages));
   return run;
 }
 
@@ -42,7 +46,10 @@ export async function writeAsSingerProcess(id: string, config: Record<string, un
   try {
     const configPath = join(dir, 'config.json');
     await writeFile(configPath, JSON.stringify(config));
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'singer', 'target', id, '--config', configPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'singer', 'target', id, '--config', configPath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SINEW_OUTBOUND_ALLOW_LOOPBACK: 'true' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

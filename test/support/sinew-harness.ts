@@ -49,6 +49,10 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     // A test that ends with a job still running need not wait for it: it is handed back at once.
     SINEW_WORKER_GRACE_MS: '0',
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
+    // The fake APIs and the test database listen on loopback, which PostgreSQL (production) mode
+    // refuses by default: the harness allows it as the embedded default does, unless the test
+    // decides (the address-policy tests set the flag themselves).
+    ...(pg && !opts.env?.SINEW_OUTBOUND_ALLOW_LOOPBACK && !opts.env?.SINEW_WEBHOOK_ALLOW_LOOPBACK ? { SINEW_OUTBOUND_ALLOW_LOOPBACK: 'true' } : {}),
     ...(opts.env ?? {}),
   });
   const sinew = await startSinew(config, opts.roles);

@@ -2,6 +2,7 @@ import type { Catalog } from '../../singer/catalog.js';
 import type { SingerMessage } from '../../singer/message.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
 import type { BatchWriterFactory } from '../builtin/write/write-loop.js';
+import type { AddressPolicy } from '../../outbound/address-policy.js';
 
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
 export interface MessageSink {
@@ -24,6 +25,8 @@ export interface TargetContext {
   /** Emits a STATE message on stdout once everything before it is durably written. */
   emitState(value: Record<string, unknown>): Promise<void> | void;
   log(message: string): void;
+  /** What the target may connect to (src/outbound); absent: nothing but public addresses. */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface SourceConnector {
@@ -43,4 +46,15 @@ export interface BuiltinConnector {
   target?: TargetConnector;
   /** Write targets: the batch writer behind `target`, which real-time writes also run in-process. */
   writer?: BatchWriterFactory;
+  /**
+   * The hosts a config makes the connector connect to, by config field: what a link is checked
+   * against the outbound address policy with, before anything connects (outbound-hosts.ts).
+   */
+  outboundHosts?(config: Record<string, unknown>): OutboundHost[];
+}
+
+/** A host (name, IP literal or Unix socket path) a connector will connect to, and the config field it comes from. */
+export interface OutboundHost {
+  field: string;
+  host: string;
 }

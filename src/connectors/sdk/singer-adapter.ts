@@ -7,6 +7,7 @@ import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import { readLines } from '../../singer/line-reader.js';
 import { targetMessages } from '../../singer/target-messages.js';
 import { SingerWriter } from '../../singer/message-writer.js';
+import { STRICT_POLICY, type AddressPolicy } from '../../outbound/address-policy.js';
 
 export interface SingerIo {
   stdin: Readable;
@@ -121,8 +122,9 @@ export async function runAsSingerTap(connector: BuiltinConnector, argv: string[]
  * Runs a built-in connector as a Singer target: reads messages from stdin (log lines and
  * invalid messages are skipped with a warning on stderr), and prints each state the connector
  * emits as one line on stdout — the bare state value, as singer-python and Meltano SDK targets do.
+ * Its connections pass `addressPolicy` (default: public addresses only).
  */
-export async function runAsSingerTarget(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo()): Promise<number> {
+export async function runAsSingerTarget(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo(), addressPolicy: AddressPolicy = STRICT_POLICY): Promise<number> {
   const name = `target-${connector.definition.id}`;
   return guarded(io, name, async () => {
     const target = connector.target;
@@ -135,6 +137,7 @@ export async function runAsSingerTarget(connector: BuiltinConnector, argv: strin
         config,
         emitState: (value: Record<string, unknown>) => writer.writeRaw(Buffer.from(stringifyJson(value))),
         log: (message: string) => line(io.stderr, message),
+        addressPolicy,
       },
       targetMessages(readLines(io.stdin), name, (message) => line(io.stderr, message)),
     );

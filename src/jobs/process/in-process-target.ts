@@ -12,6 +12,7 @@ import { PhaseFailure, feedingFailed } from './phase-failure.js';
 import type { RunningTarget } from './running-target.js';
 import type { WriteResultCollector } from './write-results.js';
 import type { SecretScrubber } from './secret-scrubber.js';
+import type { AddressPolicy } from '../../outbound/address-policy.js';
 
 /** A built-in write target to run inside the job process. */
 export interface InProcessWriter {
@@ -19,6 +20,8 @@ export interface InProcessWriter {
   factory: BatchWriterFactory;
   /** Its config in clear (it never leaves the job process). */
   config: Record<string, unknown>;
+  /** The environment's outbound address policy, from the plan. */
+  addressPolicy: AddressPolicy;
 }
 
 /**
@@ -51,9 +54,10 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
             await results?.accept(value);
           },
           log,
+          addressPolicy: writer.addressPolicy,
         },
         prepared ? preparedMessages(chunksUntilClosed<RoundItem[]>(input), new TargetLineReader(name, log)) : targetMessages(readLines(chunksUntilClosed<Buffer>(input)), name, log),
-        writer.factory(writer.config, log),
+        writer.factory(writer.config, log, writer.addressPolicy),
       );
       await loop;
       return true;

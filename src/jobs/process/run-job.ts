@@ -136,7 +136,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
       logLimits,
       scrubber,
     };
-    const target = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env) : null;
+    const target = plan.target && targetConfig ? await targetRunOf(plan.target, targetConfig, root, plan.env, plan.addressPolicy) : null;
     targetRun = target ? { ...target, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, target)), logLimits, scrubber } : null;
 
     status('SYNC_STARTED');

@@ -56,7 +56,7 @@ export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcess
     const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({ ...run, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)), scrubber });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
-      targetRun: await asConnector(await targetRunOf(plan.target!, targetConfig, root, plan.env)),
+      targetRun: await asConnector(await targetRunOf(plan.target!, targetConfig, root, plan.env, plan.addressPolicy)),
       jobRoot: root,
       collector,
       schemaLine: (stream) => schemas.get(stream),

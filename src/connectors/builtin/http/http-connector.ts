@@ -1,5 +1,6 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { httpConfigSchema } from './http-config.js';
+import { fillUrl, httpConfigSchema } from './http-config.js';
+import { urlHosts } from '../url-hosts.js';
 import { httpWriter } from './http-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
 
@@ -14,4 +15,9 @@ export const httpConnector: BuiltinConnector = {
   },
   target: batchWriterTarget(httpWriter),
   writer: httpWriter,
+  // Templates may name another host than `url`: each is filled as a call would fill it.
+  outboundHosts: (config) => {
+    const url = typeof config.url === 'string' ? config.url.replace(/\/+$/, '') : '';
+    return urlHosts(config, ['url', 'create_url', 'update_url', 'delete_url', 'batch_url'], (t) => fillUrl(t, url, 'id'));
+  },
 };

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../outbound/address-policy.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../write/write-loop.js';
@@ -48,10 +49,11 @@ class HttpBatchWriter {
   constructor(
     private readonly config: HttpTargetConfig,
     private readonly log: (message: string) => void,
+    addresses: AddressPolicy,
   ) {
     // Batch mode: whole batches in flight. Per-record mode: two result batches, each with a pool.
     this.concurrency = config.batchUrl ? config.concurrency : 2;
-    this.client = new HttpClient(config.concurrency);
+    this.client = new HttpClient(config.concurrency, addresses, ID);
     this.policy = { maxAttempts: config.retry.maxAttempts, baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs };
   }
 
@@ -140,4 +142,4 @@ class HttpBatchWriter {
  * `PATCH {url}/{id}` for records whose remote id Sinew knows, delete `DELETE {url}/{id}` for
  * rollback; optional array batches for creates; retries 429/5xx honouring Retry-After.
  */
-export const httpWriter: BatchWriterFactory = (config, log) => new HttpBatchWriter(readHttpConfig(config), log);
+export const httpWriter: BatchWriterFactory = (config, log, addresses) => new HttpBatchWriter(readHttpConfig(config), log, addresses);

@@ -2,6 +2,7 @@ import type { BuiltinConnector } from '../../sdk/connector.js';
 import { hubspotConfigSchema } from './hubspot-config.js';
 import { hubspotWriter } from './hubspot-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
+import { urlHosts } from '../url-hosts.js';
 
 /** `hubspot`: writes CRM v3 objects (contacts, companies) through Sinew's record-id map. */
 export const hubspotConnector: BuiltinConnector = {
@@ -14,4 +15,5 @@ export const hubspotConnector: BuiltinConnector = {
   },
   target: batchWriterTarget(hubspotWriter),
   writer: hubspotWriter,
+  outboundHosts: (config) => urlHosts(config, ['base_url']),
 };

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../outbound/address-policy.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../write/write-loop.js';
@@ -31,9 +32,10 @@ class HubspotBatchWriter {
   constructor(
     private readonly config: HubspotConfig,
     private readonly log: (message: string) => void,
+    addresses: AddressPolicy,
   ) {
     this.concurrency = config.concurrency;
-    this.client = new HttpClient(config.concurrency);
+    this.client = new HttpClient(config.concurrency, addresses, ID);
     this.policy = { ...config.retry, retryable: hubspotRetryable };
   }
 
@@ -140,4 +142,4 @@ class HubspotBatchWriter {
  * `hubspot`: CRM v3 objects (contacts, companies, …). HubSpot has no external ids: creates and
  * updates are told apart by `__sinew_remote_id`, which Sinew's record-id map supplies.
  */
-export const hubspotWriter: BatchWriterFactory = (config, log) => new HubspotBatchWriter(readHubspotConfig(config), log);
+export const hubspotWriter: BatchWriterFactory = (config, log, addresses) => new HubspotBatchWriter(readHubspotConfig(config), log, addresses);

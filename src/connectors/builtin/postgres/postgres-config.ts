@@ -67,3 +67,23 @@ export function readPostgresConfig(config: Record<string, unknown>): PostgresTar
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/**
+ * The hosts a config connects to, for the link-time address check: `host`, or the host of
+ * `connection_string` (its `host=` parameter wins, as node-postgres reads it; a Unix socket path
+ * counts as loopback). No host at all means node-postgres's default, localhost.
+ */
+export function postgresHosts(config: Record<string, unknown>): Array<{ field: string; host: string }> {
+  const text = typeof config.connection_string === 'string' ? config.connection_string : '';
+  if (text !== '') {
+    let parsed: URL;
+    try {
+      parsed = new URL(text);
+    } catch {
+      return [];
+    }
+    const host = parsed.searchParams.get('host') || decodeURIComponent(parsed.hostname).replace(/^\[|\]$/g, '') || 'localhost';
+    return [{ field: 'connection_string', host }];
+  }
+  return typeof config.host === 'string' && config.host !== '' ? [{ field: 'host', host: config.host }] : [];
+}

@@ -1,5 +1,5 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { postgresConfigSchema } from './postgres-config.js';
+import { postgresConfigSchema, postgresHosts } from './postgres-config.js';
 import { postgresWriter } from './postgres-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
 
@@ -14,4 +14,5 @@ export const postgresConnector: BuiltinConnector = {
   },
   target: batchWriterTarget(postgresWriter),
   writer: postgresWriter,
+  outboundHosts: postgresHosts,
 };

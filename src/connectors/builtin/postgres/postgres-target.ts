@@ -6,6 +6,8 @@ import { failed, succeeded, type WriteResult } from '../write/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { readPostgresConfig, type PostgresTargetConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';
+import { hostRefusalText, isRefusedAddress, type AddressPolicy } from '../../../outbound/address-policy.js';
+import { guardedSocket } from '../../../outbound/guarded-socket.js';
 import { UPDATED_FLAG, conflictKey, deleteStatement, upsertStatement, type ConflictTarget } from './upsert-statement.js';
 
 const ID = 'postgres';
@@ -20,8 +22,15 @@ function isConnectionLevel(error: unknown): boolean {
 }
 
 function pgErrorText(error: unknown): string {
+  // A refusal names the host and the kind of address only (never what the name resolved to).
+  if (isRefusedAddress(error)) return `refused to connect: ${hostRefusalText(error.host, error.kind)}`;
   const e = error as { code?: string; message?: string; detail?: string };
   return [e.code, e.message, e.detail].filter(Boolean).join(': ');
+}
+
+/** Marks a failure the address policy caused (nothing was sent), for callers that answer it differently. */
+function refusal(error: unknown): { address_refused?: true } {
+  return isRefusedAddress(error) ? { address_refused: true } : {};
 }
 
 /** Splits records into runs where no conflict key appears twice (ON CONFLICT cannot touch a row twice). */
@@ -49,8 +58,15 @@ class PostgresBatchWriter {
   private readonly pool: pg.Pool;
   private readonly tables = new Map<string, TableShape>();
 
-  constructor(private readonly config: PostgresTargetConfig) {
-    this.pool = new pg.Pool({ ...config.connection, max: this.concurrency });
+  constructor(
+    private readonly config: PostgresTargetConfig,
+    addresses: AddressPolicy,
+  ) {
+    // node-postgres has no `lookup` option, but takes the socket it connects: ours resolves the host
+    // once, checks every address against the policy and connects to the one checked (no second
+    // resolution, so DNS rebinding gains nothing); an IP literal or a Unix socket path is judged as
+    // it is. TLS still runs on that socket and verifies the certificate against the host name.
+    this.pool = new pg.Pool({ ...config.connection, max: this.concurrency, stream: () => guardedSocket(addresses) });
     // An idle client losing its connection must not crash the target; the next query reports it.
     this.pool.on('error', () => undefined);
   }
@@ -67,7 +83,7 @@ class PostgresBatchWriter {
       this.tables.set(message.stream, await ensureTable(this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn));
     } catch (error) {
       if (isWriteImpossible(error)) throw error;
-      throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, { stream: message.stream });
+      throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, { stream: message.stream, ...refusal(error) });
     }
   }
 
@@ -105,7 +121,7 @@ class PostgresBatchWriter {
     try {
       rows = (await this.pool.query(statement.sql, statement.params)).rows;
     } catch (error) {
-      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`);
+      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       if (run.length === 1) return [[run[0], failed(run[0], pgErrorText(error))]];
       const out: Array<[WriteRecord, WriteResult]> = [];
       for (const record of run) out.push(...(await this.upsert(table, target, [record])));
@@ -133,7 +149,7 @@ class PostgresBatchWriter {
       // No row matched: already gone, which is what the rollback wanted.
       return succeeded(record, record.remoteId, { deleted: true });
     } catch (error) {
-      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`);
+      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       return failed(record, pgErrorText(error));
     }
   }
@@ -148,4 +164,4 @@ class PostgresBatchWriter {
  * statements, by its key properties or, for records with an externalId, by the unique external
  * id column; `__sinew_delete` deletes by key (rollback).
  */
-export const postgresWriter: BatchWriterFactory = (config) => new PostgresBatchWriter(readPostgresConfig(config));
+export const postgresWriter: BatchWriterFactory = (config, _log, addresses) => new PostgresBatchWriter(readPostgresConfig(config), addresses);

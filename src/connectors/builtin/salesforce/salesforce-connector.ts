@@ -2,6 +2,7 @@ import type { BuiltinConnector } from '../../sdk/connector.js';
 import { salesforceConfigSchema } from './salesforce-config.js';
 import { salesforceWriter } from './salesforce-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
+import { urlHosts } from '../url-hosts.js';
 
 /** `salesforce`: sObject upserts by an External ID field (native external ids). */
 export const salesforceConnector: BuiltinConnector = {
@@ -14,4 +15,5 @@ export const salesforceConnector: BuiltinConnector = {
   },
   target: batchWriterTarget(salesforceWriter),
   writer: salesforceWriter,
+  outboundHosts: (config) => urlHosts(config, ['instance_url']),
 };

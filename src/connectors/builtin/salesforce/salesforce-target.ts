@@ -1,3 +1,4 @@
+import type { AddressPolicy } from '../../../outbound/address-policy.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../write/write-loop.js';
@@ -29,9 +30,10 @@ class SalesforceBatchWriter {
   constructor(
     private readonly config: SalesforceConfig,
     private readonly log: (message: string) => void,
+    addresses: AddressPolicy,
   ) {
     this.concurrency = config.concurrency;
-    this.client = new HttpClient(config.concurrency);
+    this.client = new HttpClient(config.concurrency, addresses, ID);
     this.policy = { ...config.retry, retryable: salesforceRetryable };
     this.root = `${config.instanceUrl}/services/data/${config.apiVersion}`;
   }
@@ -144,4 +146,4 @@ function describeErrorsOf(answer: HttpAnswer): string {
 }
 
 /** `salesforce`: sObject writes, upserting natively by each object's External ID field. */
-export const salesforceWriter: BatchWriterFactory = (config, log) => new SalesforceBatchWriter(readSalesforceConfig(config), log);
+export const salesforceWriter: BatchWriterFactory = (config, log, addresses) => new SalesforceBatchWriter(readSalesforceConfig(config), log, addresses);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpAnswer, HttpCall, HttpClient } from './http-client.js';
+import { isWriteImpossible } from './write-failure.js';
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -55,7 +56,8 @@ export async function sendWithRetry(
       wait = typeof verdict === 'number' ? verdict : (retryAfterMs(answer.headers['retry-after']) ?? backoff(policy, attempt));
       log?.(`${call.method} ${call.url}: ${answer.status}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`);
     } catch (error) {
-      if (attempt >= policy.maxAttempts) throw error;
+      // A refused address (or anything else no attempt can get past) is not retried.
+      if (attempt >= policy.maxAttempts || isWriteImpossible(error)) throw error;
       wait = backoff(policy, attempt);
       log?.(`${call.method} ${call.url}: ${(error as Error).message}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`);
     }

@@ -1,6 +1,7 @@
 import type { SchemaMessage, SingerMessage } from '../../../singer/message.js';
 import type { TargetConnector, TargetContext } from '../../sdk/connector.js';
 import { SinewError } from '../../../errors/sinew-error.js';
+import { STRICT_POLICY, type AddressPolicy } from '../../../outbound/address-policy.js';
 import { toWriteRecord, type WriteRecord } from './write-record.js';
 import { failed, resultsState, type WriteResult } from './write-result.js';
 import { errorText, isWriteImpossible, partialResultsOf } from './write-failure.js';
@@ -38,13 +39,17 @@ export interface BatchWriter {
 
 /**
  * Builds a write target's batch writer from its config. The Singer target (a job's export) and
- * real-time writes (in the API process, src/writes) run the same writer.
+ * real-time writes (in the API process, src/writes) run the same writer. `addresses` is the
+ * environment's outbound address policy: every connection the writer makes passes it.
  */
-export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void) => BatchWriter;
+export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void, addresses: AddressPolicy) => BatchWriter;
 
-/** The Singer target of a batch writer: the shared message loop around what the factory builds. */
+/**
+ * The Singer target of a batch writer: the shared message loop around what the factory builds.
+ * A context that names no address policy gets the strict one.
+ */
 export function batchWriterTarget(factory: BatchWriterFactory): TargetConnector {
-  return { write: (ctx, messages) => runWriteLoop(ctx, messages, factory(ctx.config, ctx.log)) };
+  return { write: (ctx, messages) => runWriteLoop(ctx, messages, factory(ctx.config, ctx.log, ctx.addressPolicy ?? STRICT_POLICY)) };
 }
 
 /**
