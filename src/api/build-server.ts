@@ -1,3 +1,4 @@
+import { registerEnvironmentJobRoutes } from './routes/environment-job-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { SinewServices } from '../app/services.js';
@@ -69,6 +70,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
 
   registerHealthRoutes(app, services);
   registerJobRoutes(app, services);
+  registerEnvironmentJobRoutes(app, services);
   registerExportRoutes(app, services);
   registerLinkRoutes(app, services);
   registerFlowRoutes(app, services);

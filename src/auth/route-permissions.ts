@@ -39,6 +39,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /openapi.json': anyone,
 
   // Jobs (v1 and v2): a tenant runs, reads and cancels its own; logs may hold connector output.
+  'GET /{env}/jobs': owner('jobs'),
   'POST /{env}/{flow}/{tenant}/jobs': tenantJob('jobs'),
   'GET /{env}/{flow}/{tenant}/jobs': tenant('jobs'),
   'GET /{env}/{flow}/{tenant}/jobs/status': tenant('jobs'),

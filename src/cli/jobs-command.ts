@@ -8,7 +8,7 @@ import { LogFollower } from './log-follower.js';
 import { ProgressPrinter, type JobSnapshot } from './progress-line.js';
 
 export const JOBS_USAGE = `sinew jobs run   --flow F --tenant T [--tap X | --connector C --type read|write] [--streaming] [--reset-state] [--queue] [--no-follow]
-sinew jobs list  --flow F --tenant T [--limit N] [--status S,...]
+sinew jobs list  [--flow F] [--tenant T] [--type read|write] [--status S,...] [--limit N] [--before JOB_ID]   (without both --flow and --tenant: across the environment, with flow and tenant columns)
 sinew jobs show  <job_id> --flow F --tenant T [--follow]
 sinew jobs logs  <job_id> --flow F --tenant T [--follow]
   API from --url/SINEW_URL (default http://127.0.0.1:$PORT), --key/SINEW_API_KEY, --env/SINEW_ENV_ID (default dev.sinew.local)`;
@@ -94,13 +94,24 @@ export async function jobsCommand(args: string[]): Promise<number> {
     return final.status === 'JOB_COMPLETED' ? 0 : 1;
   }
   if (sub === 'list') {
-    const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' } });
+    const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' }, type: { type: 'string' }, before: { type: 'string' } });
     const t = apiTargetFrom(values);
     const query = new URLSearchParams();
     if (values.limit) query.set('limit', values.limit);
     if (values.status) query.set('status', values.status);
-    const jobs = await callApi<(JobSnapshot & { start_time: string; tap: string })[]>(t, 'GET', `${tenantPath(t, values.flow, values.tenant)}/jobs?${query}`);
-    for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.tap}\n`);
+    if (values.before) query.set('before', values.before);
+    type Listed = JobSnapshot & { start_time: string; tap: string; flow_id: string; tenant: string };
+    if (values.flow && values.tenant && !values.type) {
+      const jobs = await callApi<Listed[]>(t, 'GET', `${tenantPath(t, values.flow, values.tenant)}/jobs?${query}`);
+      for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.tap}\n`);
+      return 0;
+    }
+    // Across the environment (GET /{env}/jobs), narrowed by whichever of flow, tenant and type are given.
+    if (values.flow) query.set('flow_id', values.flow);
+    if (values.tenant) query.set('tenant_id', values.tenant);
+    if (values.type) query.set('job_type', values.type);
+    const jobs = await callApi<Listed[]>(t, 'GET', `/${encodeURIComponent(t.env)}/jobs?${query}`);
+    for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.flow_id}\t${j.tenant}\t${j.tap}\n`);
     return 0;
   }
   if (sub === 'show' || sub === 'logs') {

@@ -316,6 +316,8 @@ export class KyselyStoreOps implements StoreOps {
     if (filter.flow_id !== undefined) q = q.where('flow_id', '=', filter.flow_id);
     if (filter.tenant !== undefined) q = q.where('tenant', '=', filter.tenant);
     if (filter.status !== undefined) q = q.where('status', 'in', filter.status);
+    if (filter.created_after !== undefined) q = q.where('created_at', '>=', filter.created_after);
+    if (filter.created_before !== undefined) q = q.where('created_at', '<', filter.created_before);
     const before = filter.before_job_id;
     if (before !== undefined) {
       q = q.where('created_seq', '<', (eb) =>

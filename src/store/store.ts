@@ -20,6 +20,9 @@ export interface JobListFilter {
   flow_id?: string;
   tenant?: string;
   status?: JobStatus[];
+  /** Created at or after / strictly before these instants (epoch ms). */
+  created_after?: number;
+  created_before?: number;
   /** Newest first; return jobs created strictly before this job's creation (keyset paging). */
   before_job_id?: string;
   limit: number;

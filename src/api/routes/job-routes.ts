@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
-import { JOB_STATUSES, type JobStatus } from '../../model/job.js';
+import type { JobStatus } from '../../model/job.js';
+import { parseJobStatuses } from './job-status-query.js';
 import { jobRequestSchema, type JobRequest } from '../../jobs/job-request.js';
 import { publicJob } from '../../jobs/job-view.js';
-import { invalid } from '../../errors/sinew-error.js';
 import { jobParams, tenantParams, type TenantPath } from './route-params.js';
 
 const listQuery = {
@@ -17,13 +17,7 @@ const listQuery = {
   },
 } as const;
 
-function parseStatuses(text: string | undefined): JobStatus[] | undefined {
-  if (!text) return undefined;
-  const list = text.split(',').map((s) => s.trim());
-  const bad = list.filter((s) => !(JOB_STATUSES as readonly string[]).includes(s));
-  if (bad.length > 0) throw invalid(`unknown job status: ${bad.join(', ')}`, { allowed: JOB_STATUSES });
-  return list as JobStatus[];
-}
+const parseStatuses = (text: string | undefined): JobStatus[] | undefined => (text ? parseJobStatuses(text) : undefined);
 
 /** Jobs v1 and v2: create, list, status by root, get, cancel, logs. */
 export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void {
