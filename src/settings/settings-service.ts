@@ -1,3 +1,4 @@
+import { settingsView } from './settings-view.js';
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
 import { environmentAddressPolicy, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
@@ -21,6 +22,7 @@ export const settingsSchema = {
     monitoring: monitoringSchema,
     storage: storageSettingsSchema,
     network: networkSettingsSchema,
+    set: { type: 'array', items: { type: 'string' }, description: 'Read-only (which settings the owner has set): ignored when sent back' },
   },
 } as const;
 
@@ -35,10 +37,12 @@ export class SettingsService {
   async get(envId: string): Promise<Record<string, unknown>> {
     const env = await this.store.getEnvironment(envId);
     if (!env) throw notFound('environment', { env_id: envId });
-    return redactSettings(env.settings);
+    return settingsView(redactSettings(env.settings));
   }
 
-  async put(envId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async put(envId: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    // `set` is what GET adds; a GET sent back as it was must save.
+    const { set: _readOnly, ...patch } = body;
     await this.store.transaction(async (tx) => {
       const env = await tx.getEnvironment(envId);
       if (!env) throw notFound('environment', { env_id: envId });

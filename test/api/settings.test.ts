@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
 import { openSettings } from '../../src/settings/settings-secrets.js';
+import { DEFAULT_JOB_SETTINGS } from '../../src/settings/environment-settings.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -15,17 +16,31 @@ describe('environment settings', () => {
   });
   after(() => h.stop());
 
-  test('a new environment has empty settings', async () => {
+  test('a new environment shows every setting in force, defaults included, and that none is set', async () => {
     const res = await h.api('GET', `/${h.envId}/settings`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body, {});
+    assert.deepEqual(res.body.job_settings, DEFAULT_JOB_SETTINGS);
+    for (const name of ['force_full_sync', 'force_discover', 'trigger_job_on_link', 'discover_on_link', 'rollback_on_failure', 'default_schedule_on_link', 'save_snapshots_on_failure']) {
+      assert.ok(name in res.body.job_settings, `${name} shown`);
+    }
+    assert.deepEqual(res.body.monitoring, { allow_private_urls: false, webhooks: {} });
+    assert.deepEqual(res.body.storage, { type: 'default' });
+    assert.deepEqual(res.body.network, { allow_private_addresses: false });
+    assert.deepEqual(res.body.set, []);
+    // What GET shows can be sent back as it is; that sets every value it holds.
+    const back = await h.api('PUT', `/${h.envId}/settings`, { job_settings: res.body.job_settings, set: res.body.set });
+    assert.equal(back.status, 200, back.text);
+    assert.deepEqual(back.body.job_settings, DEFAULT_JOB_SETTINGS);
+    assert.equal(back.body.set.length, Object.keys(DEFAULT_JOB_SETTINGS).length);
+    await h.sinew.services.store.putEnvironment({ ...(await h.sinew.services.store.getEnvironment(h.envId))!, settings: {} });
   });
 
   test('PUT merges sections field by field; secrets are redacted on GET and kept in the store', async () => {
     const jobSettings = { force_full_sync: false, trigger_job_on_link: true };
     const first = await h.api('PUT', `/${h.envId}/settings`, { job_settings: jobSettings });
     assert.equal(first.status, 200, first.text);
-    assert.deepEqual(first.body, { job_settings: jobSettings });
+    assert.deepEqual(first.body.job_settings, { ...DEFAULT_JOB_SETTINGS, ...jobSettings });
+    assert.deepEqual(first.body.set, ['job_settings.force_full_sync', 'job_settings.trigger_job_on_link']);
 
     const hookSecret = 'whsec-Qv7-never-show';
     const ddKey = 'dd-91ab-never-show';
@@ -39,7 +54,7 @@ describe('environment settings', () => {
     const got = await h.api('GET', `/${h.envId}/settings`);
     assert.deepEqual(got.body, second.body);
     // The first section survived the second PUT.
-    assert.deepEqual(got.body.job_settings, jobSettings);
+    assert.deepEqual(got.body.job_settings, { ...DEFAULT_JOB_SETTINGS, ...jobSettings });
     assert.equal(got.body.monitoring.webhooks.job_lifecycle.url, 'https://hooks.example.com/sinew');
     assert.equal(got.body.monitoring.webhooks.job_lifecycle.secret, '********');
     assert.equal(got.body.monitoring.datadog.api_key, '********');
@@ -64,7 +79,8 @@ describe('environment settings', () => {
     // Fields of a section merge: the others keep their values.
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_discover: true } });
     const after = await h.api('GET', `/${h.envId}/settings`);
-    assert.deepEqual(after.body.job_settings, { ...jobSettings, force_discover: true });
+    assert.deepEqual(after.body.job_settings, { ...DEFAULT_JOB_SETTINGS, ...jobSettings, force_discover: true });
+    assert.ok(after.body.set.includes('job_settings.force_discover') && after.body.set.includes('monitoring.datadog'), after.body.set.join());
     assert.equal(after.body.monitoring.datadog.site, 'datadoghq.com');
   });
 
