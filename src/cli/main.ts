@@ -12,6 +12,7 @@ sinew worker [--concurrency N]    only the worker: runs queued jobs, delivers ev
 sinew scheduler                   only the scheduler role: fires due schedules (no API, no worker)
 sinew migrate                     apply store migrations, and install the job queue on PostgreSQL
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
+sinew env list | create <env_id>   the server's environments (on the data dir or database directly)
 sinew keys list|create|revoke …    the environment's API keys (keys create without a key: the way back in)
 sinew tenants invalid-ids [--delete]  list (or delete) tenants stored under ids the API now refuses
 ${JOBS_USAGE}`;
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./singer-command.js')).singerCommand(rest);
     case 'jobs':
       return jobsCommand(rest);
+    case 'env':
+      return (await import('./env-command.js')).envCommand(rest);
     case 'keys':
       return (await import('./keys-command.js')).keysCommand(rest);
     case 'tenants':
