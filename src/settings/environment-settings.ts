@@ -96,11 +96,22 @@ export interface NetworkSettings {
   allow_private_addresses?: boolean;
 }
 
+/**
+ * Where the built-in file connectors (`csv`, `jsonl`) may read and write for tenants: a path a
+ * tenant sets is taken relative to `<root>/tenants/<tenant>/` and may not leave it. Without a root,
+ * tenants cannot use file connectors; paths the owner sets are not confined (docs/security.md).
+ */
+export interface FilesSettings {
+  /** Absolute, normalized (no `.` or `..` segments, no trailing slash); null: not set. */
+  root: string | null;
+}
+
 export interface EnvironmentSettings {
   job_settings: JobSettings;
   monitoring: MonitoringSettings;
   storage: StorageSettings;
   network: NetworkSettings;
+  files: FilesSettings;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -203,15 +214,26 @@ export const storageSettingsSchema = {
   then: { required: ['bucket', 'region', 'access_key_id', 'secret_access_key'] },
 } as const;
 
+/** JSON Schema of the files section; that the root is absolute and normalized is checked by the service. */
+export const filesSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    root: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
+  },
+} as const;
+
 /** The settings of an environment document, with defaults filled in. */
 export function environmentSettings(doc: Record<string, unknown>): EnvironmentSettings {
   const job = (doc.job_settings ?? {}) as Partial<JobSettings>;
   const monitoring = (doc.monitoring ?? {}) as Partial<MonitoringSettings>;
+  const files = (doc.files ?? {}) as Partial<FilesSettings>;
   return {
     job_settings: { ...DEFAULT_JOB_SETTINGS, ...job },
     monitoring: { webhooks: {}, ...monitoring },
     storage: (doc.storage ?? {}) as StorageSettings,
     network: (doc.network ?? {}) as NetworkSettings,
+    files: { root: typeof files.root === 'string' ? files.root : null },
   };
 }
 

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { settingsView } from './settings-view.js';
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
-import { environmentAddressPolicy, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
+import { environmentAddressPolicy, filesSettingsSchema, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
 import { restoreRedacted } from '../connectors/config-redaction.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
@@ -9,7 +10,7 @@ import { refusedMonitoringUrls } from '../events/monitoring-url-check.js';
 import { invalid } from '../errors/sinew-error.js';
 
 /**
- * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage and network. Stored as
+ * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage, network and files. Stored as
  * one document; its secrets (webhook secrets, API keys, the Slack URL) are sealed at rest and shown
  * redacted (settings-secrets.ts). A PUT merges top-level
  * sections so that one section can be changed without resending the others.
@@ -22,9 +23,22 @@ export const settingsSchema = {
     monitoring: monitoringSchema,
     storage: storageSettingsSchema,
     network: networkSettingsSchema,
+    files: filesSettingsSchema,
     set: { type: 'array', items: { type: 'string' }, description: 'Read-only (which settings the owner has set): ignored when sent back' },
   },
 } as const;
+
+/**
+ * `files.root` is compared with resolved paths, so it must already be in that form: absolute,
+ * without `.`/`..` segments, doubled or trailing slashes.
+ */
+function checkFilesRoot(files: Record<string, unknown> | undefined): void {
+  const root = files?.root;
+  if (typeof root !== 'string') return;
+  if (!path.isAbsolute(root) || path.resolve(root) !== root || root.includes('\0')) {
+    throw invalid('files.root must be an absolute path without ".", ".." or trailing slashes (e.g. /srv/sinew-files)', { field: 'files.root' });
+  }
+}
 
 export class SettingsService {
   constructor(
@@ -49,6 +63,7 @@ export class SettingsService {
       // In clear while merged and checked (a `********` sent back takes the stored value), sealed again to be stored.
       const stored = openSettings(this.box, env.settings);
       const sections = restoreRedacted(patch, stored) as Record<string, unknown>;
+      checkFilesRoot(sections.files as Record<string, unknown> | undefined);
       // Sections merge field by field: a PUT of one job setting leaves the others as they were.
       const merged: Record<string, unknown> = { ...stored };
       for (const [name, section] of Object.entries(sections)) {

@@ -14,6 +14,7 @@ export function settingsView(redactedStored: Doc): Doc {
     monitoring: { allow_private_urls: false, ...s.monitoring },
     storage: { type: 'default', ...s.storage },
     network: { allow_private_addresses: false, ...s.network },
+    files: s.files,
     set: setPaths(redactedStored),
   };
 }
