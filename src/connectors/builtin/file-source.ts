@@ -6,6 +6,7 @@ import { catalogStream, type DiscoveredStream } from './catalog-building.js';
 import { syncRecordStream } from './record-stream-sync.js';
 import { planStream } from './stream-plan.js';
 import { listStreamFiles, type StreamFile } from './stream-files.js';
+import type { FileDirectory } from './directory-config.js';
 
 /** What differs between the one-file-per-stream sources (csv, jsonl): how a file is read. */
 export interface FileFormat {
@@ -17,10 +18,15 @@ export interface FileFormat {
   readRecords(file: string, schema: JsonSchema): AsyncIterable<Record<string, unknown>>;
 }
 
-export async function discoverFiles(format: FileFormat, directory: string): Promise<Catalog> {
+/** A listed file, checked (a confined directory's symlinks may not lead out) right before it is opened. */
+async function checked(directory: FileDirectory, file: StreamFile): Promise<StreamFile> {
+  return { stream: file.stream, file: await directory.checkedFile(file.file) };
+}
+
+export async function discoverFiles(format: FileFormat, directory: FileDirectory): Promise<Catalog> {
   const streams: CatalogStream[] = [];
-  for (const file of await listStreamFiles(directory, format.extension)) {
-    streams.push(catalogStream(await format.discoverStream(file)));
+  for (const file of await listStreamFiles(directory.path, format.extension)) {
+    streams.push(catalogStream(await format.discoverStream(await checked(directory, file))));
   }
   return { streams };
 }
@@ -28,13 +34,13 @@ export async function discoverFiles(format: FileFormat, directory: string): Prom
 /** The catalog streams to sync, each with its file: all files when there is no catalog. */
 async function streamsToSync(
   format: FileFormat,
-  directory: string,
+  directory: FileDirectory,
   catalog: Catalog | null,
 ): Promise<Array<{ entry: CatalogStream; file: string }>> {
-  const files = await listStreamFiles(directory, format.extension);
+  const files = await listStreamFiles(directory.path, format.extension);
   if (catalog === null) {
     const out = [];
-    for (const file of files) out.push({ entry: catalogStream(await format.discoverStream(file)), file: file.file });
+    for (const file of files) out.push({ entry: catalogStream(await format.discoverStream(await checked(directory, file))), file: file.file });
     return out;
   }
   return catalog.streams.map((entry) => {
@@ -43,16 +49,17 @@ async function streamsToSync(
   });
 }
 
-export async function syncFiles(format: FileFormat, directory: string, ctx: SourceContext): Promise<void> {
+export async function syncFiles(format: FileFormat, directory: FileDirectory, ctx: SourceContext): Promise<void> {
   let state = ctx.state;
   for (const { entry, file } of await streamsToSync(format, directory, ctx.catalog)) {
     const plan = planStream(entry, state);
     if (plan === null) continue;
     if (file === '') {
-      throw invalid(`${format.connectorId}: stream "${plan.stream}" is selected but ${directory} has no such file`, {
+      throw invalid(`${format.connectorId}: stream "${plan.stream}" is selected but ${directory.path} has no such file`, {
         stream: plan.stream,
       });
     }
-    ({ state } = await syncRecordStream(ctx, plan, format.readRecords(file, plan.sourceSchema), state));
+    const opened = await directory.checkedFile(file);
+    ({ state } = await syncRecordStream(ctx, plan, format.readRecords(opened, plan.sourceSchema), state));
   }
 }

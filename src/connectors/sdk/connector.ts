@@ -51,6 +51,11 @@ export interface BuiltinConnector {
    * against the outbound address policy with, before anything connects (outbound-hosts.ts).
    */
   outboundHosts?(config: Record<string, unknown>): OutboundHost[];
+  /**
+   * Reads or writes the server's own files at `config.path`: a tenant's path is confined to its
+   * folder under the environment's files root (src/connectors/file-confinement.ts).
+   */
+  localFiles?: boolean;
 }
 
 /** A host (name, IP literal or Unix socket path) a connector will connect to, and the config field it comes from. */

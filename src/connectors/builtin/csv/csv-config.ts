@@ -1,8 +1,8 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { directoryPathSchema, prepareTargetDirectory, readDirectoryPath } from '../directory-config.js';
+import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
 
 export interface CsvConfig {
-  path: string;
+  directory: FileDirectory;
   delimiter: string;
 }
 
@@ -25,13 +25,13 @@ function readDelimiter(config: Record<string, unknown>): string {
   return delimiter;
 }
 
-export function readCsvConfig(config: Record<string, unknown>): CsvConfig {
-  const path = readDirectoryPath(config, 'csv');
-  return { path, delimiter: readDelimiter(config) };
+export async function readCsvConfig(config: Record<string, unknown>): Promise<CsvConfig> {
+  const delimiter = readDelimiter(config);
+  return { directory: await openSourceDirectory(config, 'csv'), delimiter };
 }
 
 /** The target's config; its directory is created when missing (after the delimiter is checked, so a bad config creates nothing). */
 export async function readCsvTargetConfig(config: Record<string, unknown>): Promise<CsvConfig> {
   const delimiter = readDelimiter(config);
-  return { path: await prepareTargetDirectory(config, 'csv'), delimiter };
+  return { directory: await openTargetDirectory(config, 'csv'), delimiter };
 }

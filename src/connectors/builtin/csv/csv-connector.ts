@@ -12,6 +12,7 @@ export const csvConnector: BuiltinConnector = {
     config_schema: csvConfigSchema,
     capabilities: { discover: true, incremental: true, write: true, native_external_id: false },
   },
+  localFiles: true,
   source: csvSource,
   target: csvTarget,
 };

@@ -19,11 +19,11 @@ function csvFormat(delimiter: string): FileFormat {
 
 export const csvSource: SourceConnector = {
   async discover(config) {
-    const { path, delimiter } = readCsvConfig(config);
-    return discoverFiles(csvFormat(delimiter), path);
+    const { directory, delimiter } = await readCsvConfig(config);
+    return discoverFiles(csvFormat(delimiter), directory);
   },
   async sync(ctx) {
-    const { path, delimiter } = readCsvConfig(ctx.config);
-    await syncFiles(csvFormat(delimiter), path, ctx);
+    const { directory, delimiter } = await readCsvConfig(ctx.config);
+    await syncFiles(csvFormat(delimiter), directory, ctx);
   },
 };

@@ -14,9 +14,9 @@ async function existingHeader(path: string, delimiter: string): Promise<string[]
 /** Each stream appended to `<path>/<stream>.csv` (the directory created when missing), header written once per file. */
 export const csvTarget: TargetConnector = {
   async write(ctx, messages) {
-    const { path, delimiter } = await readCsvTargetConfig(ctx.config);
+    const { directory, delimiter } = await readCsvTargetConfig(ctx.config);
     await writeStreams('csv', ctx, messages, async (schema) => {
-      const file = streamFilePath(path, schema.stream, '.csv');
+      const file = await directory.checkedFile(streamFilePath(directory.path, schema.stream, '.csv'));
       return CsvStreamWriter.open(file, delimiter, await existingHeader(file, delimiter), schema, ctx.log);
     });
   },

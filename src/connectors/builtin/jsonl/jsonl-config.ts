@@ -1,5 +1,5 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { directoryPathSchema, prepareTargetDirectory, readDirectoryPath } from '../directory-config.js';
+import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
 
 /** How the target treats a stream's file that is already there. */
 export type JsonlWriteMode = 'append' | 'overwrite';
@@ -19,15 +19,15 @@ export const jsonlConfigSchema = {
   },
 } as const;
 
-export function readJsonlConfig(config: Record<string, unknown>): { path: string } {
-  return { path: readDirectoryPath(config, 'jsonl') };
+export async function readJsonlConfig(config: Record<string, unknown>): Promise<{ directory: FileDirectory }> {
+  return { directory: await openSourceDirectory(config, 'jsonl') };
 }
 
 /** The target's config; its directory is created when missing (checked after the mode, so a bad config creates nothing). */
-export async function readJsonlTargetConfig(config: Record<string, unknown>): Promise<{ path: string; mode: JsonlWriteMode }> {
+export async function readJsonlTargetConfig(config: Record<string, unknown>): Promise<{ directory: FileDirectory; mode: JsonlWriteMode }> {
   const mode = config.mode ?? 'append';
   if (mode !== 'append' && mode !== 'overwrite') {
     throw invalid('jsonl: config.mode must be "append" or "overwrite"', { field: 'mode' });
   }
-  return { path: await prepareTargetDirectory(config, 'jsonl'), mode };
+  return { directory: await openTargetDirectory(config, 'jsonl'), mode };
 }

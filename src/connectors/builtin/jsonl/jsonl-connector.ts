@@ -12,6 +12,7 @@ export const jsonlConnector: BuiltinConnector = {
     config_schema: jsonlConfigSchema,
     capabilities: { discover: true, incremental: true, write: true, native_external_id: false },
   },
+  localFiles: true,
   source: jsonlSource,
   target: jsonlTarget,
 };

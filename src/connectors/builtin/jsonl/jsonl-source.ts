@@ -14,9 +14,9 @@ const jsonlFormat: FileFormat = {
 
 export const jsonlSource: SourceConnector = {
   async discover(config) {
-    return discoverFiles(jsonlFormat, readJsonlConfig(config).path);
+    return discoverFiles(jsonlFormat, (await readJsonlConfig(config)).directory);
   },
   async sync(ctx) {
-    await syncFiles(jsonlFormat, readJsonlConfig(ctx.config).path, ctx);
+    await syncFiles(jsonlFormat, (await readJsonlConfig(ctx.config)).directory, ctx);
   },
 };

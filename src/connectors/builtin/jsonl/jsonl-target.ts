@@ -10,12 +10,12 @@ import { JsonlStreamWriter } from './jsonl-stream-writer.js';
  */
 export const jsonlTarget: TargetConnector = {
   async write(ctx, messages) {
-    const { path, mode } = await readJsonlTargetConfig(ctx.config);
+    const { directory, mode } = await readJsonlTargetConfig(ctx.config);
     // A file is emptied once per run: two stream names that map to one file name must not empty
     // what the other already wrote. (writeStreams opens a stream's writer only on its first SCHEMA.)
     const emptied = new Set<string>();
-    await writeStreams('jsonl', ctx, messages, (schema) => {
-      const file = streamFilePath(path, schema.stream, '.jsonl');
+    await writeStreams('jsonl', ctx, messages, async (schema) => {
+      const file = await directory.checkedFile(streamFilePath(directory.path, schema.stream, '.jsonl'));
       const emptyFirst = mode === 'overwrite' && !emptied.has(file);
       emptied.add(file);
       return JsonlStreamWriter.open(file, emptyFirst);
