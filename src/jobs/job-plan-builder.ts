@@ -1,6 +1,6 @@
 import { SinewError } from '../errors/sinew-error.js';
 import type { Job } from '../model/job.js';
-import type { Link } from '../model/link.js';
+import { linkPathSetter, type ConfigSetter, type Link } from '../model/link.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
@@ -10,11 +10,27 @@ import type { JobPlan, PlannedConnector } from './job-plan.js';
 import type { FieldMap } from '../model/field-map.js';
 import { connectorEnvironment } from './connector-environment.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
-import { effectiveJobSettings, environmentAddressPolicy } from '../settings/environment-settings.js';
+import { effectiveJobSettings, environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
+import { pathSetter, runConfig } from '../connectors/file-confinement.js';
+import type { Flow } from '../model/flow.js';
 
 interface Overrides {
   override_source_config: Record<string, unknown> | null;
   override_target_config: Record<string, unknown> | null;
+}
+
+/** Whose a config is, for file paths (file-confinement.ts), and where a tenant's are confined. */
+interface PathOwner {
+  setBy: ConfigSetter;
+  root: string | null;
+}
+
+/**
+ * Who may have set an override: on a flow that lets its tenants send it, a tenant may have (a job
+ * or a schedule does not record who sent it), so its paths are confined like a tenant's.
+ */
+function overrideSetter(flow: Flow, field: keyof Overrides): ConfigSetter {
+  return flow.tenant_overrides?.includes(field) ? 'tenant' : 'owner';
 }
 
 /**
@@ -45,11 +61,16 @@ export class JobPlanBuilder {
     const linkConfig = link ? openJson(this.box, link.config_encrypted) : {};
     const env = await this.store.getEnvironment(job.env_id);
     const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
+    const root = environmentSettings(env?.settings ?? {}).files.root;
+    const ofLink = (override: keyof Overrides): PathOwner => ({
+      setBy: pathSetter(link ? linkPathSetter(link) : 'owner', overrides[override], overrideSetter(flow, override)),
+      root,
+    });
 
     // Who reads: the API source for write jobs, otherwise the linked source/connector.
     const source = isWrite
-      ? await this.connector(job, 'api', 'tap', {}, overrides.override_source_config, false)
-      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null || settings.force_discover);
+      ? await this.connector(job, 'api', 'tap', {}, overrides.override_source_config, false, ofLink('override_source_config'))
+      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null || settings.force_discover, ofLink('override_source_config'));
     if (!isWrite) {
       if (job.override_start_date) source.config.start_date = job.override_start_date;
       if (job.override_end_date) source.config.end_date = job.override_end_date;
@@ -58,10 +79,12 @@ export class JobPlanBuilder {
     // Who writes: the tenant's linked target/connector for write jobs, otherwise the flow's target.
     let target: PlannedConnector | null = null;
     if (isWrite && job.link_role !== 'source') {
-      target = await this.connector(job, link!.connector_id, 'target', linkConfig, overrides.override_target_config, false);
+      target = await this.connector(job, link!.connector_id, 'target', linkConfig, overrides.override_target_config, false, ofLink('override_target_config'));
     } else if (flow.target) {
       const flowTargetConfig = flow.target.config_sealed ? openJson(this.box, flow.target.config_sealed) : flow.target.config;
-      target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false);
+      // The flow's target is the owner's, unless a tenant may override it.
+      const setBy = pathSetter('owner', overrides.override_target_config, overrideSetter(flow, 'override_target_config'));
+      target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false, { setBy, root });
     }
 
     // State is read now, when the job starts: a job queued behind another runs from that one's bookmarks.
@@ -103,14 +126,17 @@ export class JobPlanBuilder {
     config: Record<string, unknown>,
     override: Record<string, unknown> | null,
     discover: boolean,
+    paths: PathOwner,
   ): Promise<PlannedConnector> {
     const def = await resolveConnector(this.store, job.env_id, id);
+    // A built-in file connector's path is confined when it is a tenant's (file-confinement.ts).
+    const merged = await runConfig(id, { ...config, ...(override ?? {}) }, { ...paths, tenant: job.tenant });
     return {
       connector_id: id,
       command: connectorCommand(def, role),
       catalogFlag: catalogFlagOf(def),
       acceptsState: acceptsStateOf(def),
-      config: { ...config, ...(override ?? {}) },
+      config: merged,
       config_schema: def.config_schema ?? null,
       discover: discover && role === 'tap' && def.capabilities.discover,
       builtin: def.runtime.runtime === 'builtin',

@@ -16,7 +16,9 @@ import { hostEnvironment } from '../jobs/connector-environment.js';
 import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
 import { howDecided } from '../connectors/capability-note.js';
 import { SinewError } from '../errors/sinew-error.js';
-import { linkKeyString } from '../model/link.js';
+import { linkPathSetter, linkKeyString } from '../model/link.js';
+import { runConfig } from '../connectors/file-confinement.js';
+import { environmentSettings } from '../settings/environment-settings.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Logger } from 'pino';
 
@@ -57,6 +59,9 @@ export class DiscoverService {
     if (!def.capabilities.discover) {
       throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, { connector_id: def.id });
     }
+    // A tenant's file path is confined to its folder, as in a job; with no files root this refuses now.
+    const root = environmentSettings((await this.store.getEnvironment(key.env_id))?.settings ?? {}).files.root;
+    const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), { setBy: linkPathSetter(link), root, tenant: key.tenant });
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
     await this.store.insertEvent(this.eventRow(key, 'DISCOVER_STARTED'));
@@ -70,7 +75,7 @@ export class DiscoverService {
       try {
         // Built-ins are Sinew's own code and run as Sinew; a registered tap as the connector user.
         dir = await ConnectorRunDir.open('discover', def.builtin ? null : this.connectorUser);
-        const configPath = await dir.writePrivate('config.json', stringifyJson(openJson(this.box, link.config_encrypted)));
+        const configPath = await dir.writePrivate('config.json', stringifyJson(config));
         // Sinew's own secrets (store URL, secret key, cloud credentials) never reach a tenant's tap.
         // Tenants read the catalog: no secret of the config in it (plain values such as a schema
         // name belong there, so only secret-marked ones go).
@@ -88,8 +93,9 @@ export class DiscoverService {
         this.outbox?.notify();
         status = 'DISCOVER_SUCCESS';
       } catch (e) {
-        // The tap's stderr is in it, and the run's error is read by the tenant: its config is scrubbed.
-        error = SecretScrubber.ofConnectors([{ config: openJson(this.box, link.config_encrypted), config_schema: null }]).scrub((e as Error).message);
+        // The tap's stderr is in it, and the run's error is read by the tenant: the run's config is
+        // scrubbed, `confine_to` included (the server's path to the tenant's folder is not its to see).
+        error = SecretScrubber.ofConnectors([{ config, config_schema: null }]).scrub((e as Error).message);
         await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
         this.outbox?.notify();
       } finally {

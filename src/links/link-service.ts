@@ -1,6 +1,6 @@
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import type { Store } from '../store/store.js';
-import type { Link, LinkKey, LinkRole } from '../model/link.js';
+import { linkPathSetter, type ConfigSetter, type Link, type LinkKey, type LinkRole } from '../model/link.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -9,7 +9,8 @@ import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { checkConnectorHosts } from '../connectors/outbound-hosts.js';
-import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import { checkLinkedPaths } from '../connectors/file-confinement.js';
+import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from './connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
@@ -22,6 +23,8 @@ export interface LinkInput {
   config: Record<string, unknown>;
   field_map?: FieldMap | null;
   schedule?: Record<string, unknown> | null;
+  /** Who sends it: a tenant's file paths are confined to its folder (src/connectors/file-confinement.ts). */
+  set_by: ConfigSetter;
 }
 
 /** A link as the API shows it: credentials redacted, catalog summarized. */
@@ -76,6 +79,11 @@ export class LinkService {
     return link;
   }
 
+  /** A link's config in clear (inside the server only). */
+  configOf(link: Link): Record<string, unknown> {
+    return openJson(this.box, link.config_encrypted);
+  }
+
   async view(link: Link): Promise<Record<string, unknown>> {
     const def = await resolveConnector(this.store, link.env_id, link.connector_id).catch(() => null);
     return linkView(link, def?.config_schema ?? null, openJson(this.box, link.config_encrypted));
@@ -98,9 +106,13 @@ export class LinkService {
       const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
       const config = merge && stored ? { ...stored, ...incoming } : incoming;
       validateConnectorConfig(def.id, def.config_schema, config);
+      const envSettings = (await tx.getEnvironment(envId))?.settings ?? {};
       // A host the address policy refuses by its spelling is refused now, naming the field; every
       // connection is checked again after DNS (src/outbound).
-      checkConnectorHosts(def.id, config, environmentAddressPolicy((await tx.getEnvironment(envId))?.settings ?? {}, this.allowLoopback, 'connectors'));
+      checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
+      // The path is the sender's, unless a PATCH leaves it as it was (then it stays whose it was).
+      const pathSetBy = merge && existing && !Object.hasOwn(incoming, 'path') ? linkPathSetter(existing) : input.set_by;
+      await checkLinkedPaths(def.id, config, { role, tenant, setBy: pathSetBy, root: environmentSettings(envSettings).files.root });
       const now = new Date().toISOString();
       const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;
       if (!(await tx.getTenant(envId, tenant))) await tx.putTenant({ env_id: envId, tenant, config: {}, created_at: now });
@@ -115,6 +127,7 @@ export class LinkService {
         schedule: input.schedule !== undefined ? input.schedule : (existing?.schedule ?? null),
         created_at: existing?.created_at ?? now,
         updated_at: now,
+        path_set_by: pathSetBy,
       };
       await tx.putLink(link);
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);

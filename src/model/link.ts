@@ -12,6 +12,9 @@ export interface LinkKey {
   connector_id: string;
 }
 
+/** Who set a link's config: the owner (environment key) or the tenant (public key + tenant token). */
+export type ConfigSetter = 'owner' | 'tenant';
+
 export interface Link extends LinkKey {
   /** AES-256-GCM ciphertext of the config JSON (credentials included); never leaves the server in clear. */
   config_encrypted: string;
@@ -22,7 +25,15 @@ export interface Link extends LinkKey {
   schedule: Record<string, unknown> | null;
   created_at: string;
   updated_at: string;
+  /**
+   * Who set the config's `path`: a tenant's file paths are confined to its folder
+   * (src/connectors/file-confinement.ts). Absent on links stored before it was recorded (linkPathSetter).
+   */
+  path_set_by?: ConfigSetter;
 }
+
+/** Who set a link's path; on a link stored before that was recorded, the tenant — the safe answer. */
+export const linkPathSetter = (link: Link): ConfigSetter => link.path_set_by ?? 'tenant';
 
 export const linkKeyString = (k: LinkKey): string =>
   [k.env_id, k.flow_id, k.tenant, k.role, k.connector_id].map(encodeURIComponent).join('/');

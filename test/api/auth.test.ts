@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { tenantFolder, useFilesRoot } from '../security/files-root.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -60,8 +61,9 @@ describe('API authentication and authorization', () => {
   });
 
   test('public key + tenant token acts for its own tenant (query token or Bearer)', async () => {
-    const src = await h.tmp('auth-a');
-    const viaQuery = await h.api('POST', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, { source: { tap: 'csv', config: { path: src } } }, { key: publicKey });
+    // A tenant's csv path is its own folder under the files root (test/security/file-confinement.test.ts).
+    await tenantFolder(await useFilesRoot(h), 'tenant-a', 'auth-a');
+    const viaQuery = await h.api('POST', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, { source: { tap: 'csv', config: { path: 'auth-a' } } }, { key: publicKey });
     assert.equal(viaQuery.status, 200, viaQuery.text);
     assert.equal(viaQuery.body.tap, 'csv');
     assert.equal(viaQuery.body.tenant, 'tenant-a');

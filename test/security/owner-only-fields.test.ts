@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { tenantFolder, useFilesRoot } from './files-root.js';
 
 // What each owner-only field would do in a tenant's hands (issue #12, finding 1): send the flow
 // target's credentials to the tenant's server, write into another tenant's folder, or have
@@ -25,9 +24,9 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
 
   before(async () => {
     h = await startHarness();
-    dir = await h.tmp('owner-fields');
-    await fs.writeFile(path.join(dir, 'people.csv'), 'id,name\n1,Ada\n');
-    const out = path.join(dir, 'out');
+    // acme links its own folder under the files root (a tenant's paths are confined there).
+    dir = await tenantFolder(await useFilesRoot(h), 'acme', 'owner-fields', { 'people.csv': 'id,name\n1,Ada\n' });
+    const out = await h.tmp('owner-fields-out');
     for (const [flow, def] of Object.entries({
       src: { name: 'src', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } },
       bi: { name: 'bi', type: 'v2', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } },
@@ -38,9 +37,9 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
     }
     acme = await tenantCaller(h, 'acme');
     for (const [url, body] of [
-      [`/${h.envId}/src/acme/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }],
-      [`/${h.envId}/open/acme/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }],
-      [`/v2/${h.envId}/bi/acme/linkedConnectors`, { connector_id: 'csv', config: { path: dir } }],
+      [`/${h.envId}/src/acme/linkedSources`, { source: { tap: 'csv', config: { path: 'owner-fields' } } }],
+      [`/${h.envId}/open/acme/linkedSources`, { source: { tap: 'csv', config: { path: 'owner-fields' } } }],
+      [`/v2/${h.envId}/bi/acme/linkedConnectors`, { connector_id: 'csv', config: { path: 'owner-fields' } }],
     ] as const) {
       const link = await acme.api('POST', url, body);
       assert.equal(link.status, 200, link.text);
@@ -94,7 +93,7 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
   test("a flow's tenant_overrides lets its tenants send the listed fields, and only those", async () => {
     const flow = await h.api('GET', `/${h.envId}/flows/open`);
     assert.deepEqual(flow.body.tenant_overrides, ['override_source_config']);
-    const allowed = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: dir }, queue_if_active_job: true });
+    const allowed = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: 'owner-fields' }, queue_if_active_job: true });
     assert.equal(allowed.status, 200, allowed.text);
     const refused = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: dir }, override_target_config: { path: dir } });
     assertError(refused, 403, 'FORBIDDEN_FIELD');

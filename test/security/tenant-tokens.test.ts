@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { assertError, tenantApiOf, tenantCaller } from './tenant-caller.js';
+import { tenantFolder, useFilesRoot } from './files-root.js';
 
 const claims = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 
@@ -13,7 +14,9 @@ describe('tenant tokens: revoked with the tenant, per tenant, one hour by defaul
 
   before(async () => {
     h = await startHarness();
-    dir = await h.tmp('tokens');
+    // A tenant's csv path is relative to its folder under the files root; the owner's is any folder.
+    const root = await useFilesRoot(h);
+    dir = await tenantFolder(root, 'gone', 'tokens');
     publicKey = await h.sinew.services.environments.createPublicKey(h.envId);
     assert.equal((await h.api('PUT', `/${h.envId}/flows/src`, { name: 'src', type: 'v1-source', connectors: ['csv'] })).status, 200);
   });
@@ -21,11 +24,11 @@ describe('tenant tokens: revoked with the tenant, per tenant, one hour by defaul
 
   test('a deleted tenant’s token is refused (401) and cannot re-create the tenant', async () => {
     const gone = await tenantCaller(h, 'gone', publicKey);
-    assert.equal((await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: dir } } })).status, 200);
+    assert.equal((await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: 'tokens' } } })).status, 200);
     assert.equal((await h.api('DELETE', `/tenant/${h.envId}/gone`)).status, 204);
     const attempts = [
       await gone.api('GET', links('gone')),
-      await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: dir } } }),
+      await gone.api('POST', links('gone'), { source: { tap: 'csv', config: { path: 'tokens' } } }),
       await gone.api('GET', `/${h.envId}/src/gone/jobs`),
       await gone.api('PUT', `/${h.envId}/src/gone/jobs/schedule`, { schedule_expression: '* * * * *' }),
       await gone.api('GET', `/${h.envId}/flows/supported`),

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
-import type { LinkKey, LinkRole } from '../../model/link.js';
+import type { ConfigSetter, LinkKey, LinkRole } from '../../model/link.js';
 import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
@@ -59,6 +59,9 @@ function connectorOf(body: LinkBody, role: LinkRole): { id: string; config: Reco
   return { id: body.connector_id!, config: body.config ?? {} };
 }
 
+/** A config sent with a tenant token is the tenant's (its file paths are confined); with the environment key, the owner's. */
+const setterOf = (req: FastifyRequest): ConfigSetter => (req.principal?.kind === 'tenant' ? 'tenant' : 'owner');
+
 /** linkedSources, linkedTargets (v1) and linkedConnectors (v2), their state, and v2 discover. */
 export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void {
   for (const r of ROUTES) {
@@ -85,7 +88,7 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
       { schema: { params: tenantParams, body: bodies[r.role] }, config: { summary: `Link (or overwrite) a ${r.role}` } },
       async (req) => {
         const { id, config: cfg } = connectorOf(req.body, r.role);
-        const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, r.role, { connector_id: id, config: cfg, field_map: req.body.field_map, schedule: req.body.schedule });
+        const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, r.role, { connector_id: id, config: cfg, field_map: req.body.field_map, schedule: req.body.schedule, set_by: setterOf(req) });
         return s.links.view(link);
       },
     );
@@ -94,7 +97,7 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
         base,
         { schema: { params: tenantParams, body: bodies.connector }, config: { summary: 'Change part of a linked connector (config keys merge)' } },
         async (req) => {
-          const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, 'connector', { connector_id: req.body.connector_id!, config: req.body.config ?? {}, field_map: req.body.field_map, schedule: req.body.schedule }, true);
+          const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, 'connector', { connector_id: req.body.connector_id!, config: req.body.config ?? {}, field_map: req.body.field_map, schedule: req.body.schedule, set_by: setterOf(req) }, true);
           return s.links.view(link);
         },
       );
