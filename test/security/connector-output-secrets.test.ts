@@ -1,15 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { startObservedServer, type ObservedServer } from '../support/observed-server.js';
 import { fixture } from '../support/singer-flow.js';
 import { filesUnder } from '../support/files-under.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import type { Receiver } from '../events/test-receiver.js';
 
 const TARGET = fileURLToPath(new URL('../fixtures/security/target-prints-config.mjs', import.meta.url));
 const ENV = 'secrets.sinew.local';
@@ -41,42 +38,20 @@ function leaksIn(where: string, text: string): string[] {
  * or the server's own output.
  */
 describe('connector output is scrubbed of the job configs', () => {
+  let o: ObservedServer;
   let dataDir: string;
-  let pg: PostgresTestSchema | null = null;
   let rx: Receiver;
-  let server: ServerProcess;
   let job: any;
   let logs = '';
   let events = '';
   let serverOutput = '';
   let exportDetails = '';
-
-  const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    return { status: res.status, text: await res.text() };
-  };
-  const ok = async (method: string, p: string, body?: unknown): Promise<any> => {
-    const r = await call(method, p, body);
-    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${r.text}`);
-    return r.text === '' ? null : JSON.parse(r.text);
-  };
+  const call = (method: string, p: string, body?: unknown) => o.call(method, p, body);
+  const ok = (method: string, p: string, body?: unknown): Promise<any> => o.ok(method, p, body);
 
   before(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-scrub-'));
-    pg = await migratedSchemaInPostgresMode();
-    rx = await startReceiver();
-    server = await startServerProcess(
-      {
-        SINEW_DATA_DIR: dataDir,
-        SINEW_ENV_ID: ENV,
-        SINEW_API_KEY: KEY,
-        SINEW_LOG_LEVEL: 'debug',
-        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
-        SINEW_EVENT_POLL_MS: '100',
-        ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
-      },
-      { captureStdout: true },
-    );
+    o = await startObservedServer('scrub', ENV, KEY);
+    ({ dataDir, rx } = o);
     await ok('PUT', `/${ENV}/connectors/tap-scrub`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
     await ok('PUT', `/${ENV}/connectors/target-prints-config`, { kind: 'target', command: [process.execPath, TARGET] });
     await ok('PUT', `/${ENV}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs` } } } });
@@ -98,20 +73,9 @@ describe('connector output is scrubbed of the job configs', () => {
     logs = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/logs`)).text;
     events = (await call('GET', `/${ENV}/events`)).text;
     exportDetails = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/export?status=failure`)).text;
-    // SIGTERM: the server stops cleanly, so every line it wrote is in.
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit');
-    serverOutput = `${server.stdout()}\n${server.stderr()}`;
+    serverOutput = await o.stopAndReadOutput();
   });
-  after(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await once(server.child, 'exit');
-    }
-    await rx.close();
-    await pg?.drop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => o.dispose());
 
   test("the job fails with the target's own words, its secrets replaced by ***", () => {
     assert.equal(job.status, 'EXPORT_FAILED', JSON.stringify(job));

@@ -4,13 +4,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { startObservedServer, type ObservedServer } from '../support/observed-server.js';
 import { fixture } from '../support/singer-flow.js';
 import { filesUnder } from '../support/files-under.js';
 import { until } from '../support/until.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import type { Receiver } from '../events/test-receiver.js';
 
 const ENV = 'planted.sinew.local';
 const KEY = `sk_test_${crypto.randomBytes(12).toString('hex')}`;
@@ -36,25 +34,14 @@ const SECRETS = Object.values(PLANTED);
  * temp folder left over, and nowhere in clear in the data dir (database, WAL, storage).
  */
 describe('planted secrets are found nowhere', () => {
+  let o: ObservedServer;
   let dataDir: string;
-  let pg: PostgresTestSchema | null = null;
   let rx: Receiver;
-  let server: ServerProcess;
-  const responses: Array<{ route: string; status: number; text: string }> = [];
+  let responses: ObservedServer['responses'] = [];
   let serverOutput = '';
   const ids: Record<string, string> = {};
-
-  const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-    const text = await res.text();
-    responses.push({ route: `${method} ${p}`, status: res.status, text });
-    return { status: res.status, text };
-  };
-  const ok = async (method: string, p: string, body?: unknown): Promise<any> => {
-    const r = await call(method, p, body);
-    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${r.text}`);
-    return r.text === '' ? null : JSON.parse(r.text);
-  };
+  const call = (method: string, p: string, body?: unknown) => o.call(method, p, body);
+  const ok = (method: string, p: string, body?: unknown): Promise<any> => o.ok(method, p, body);
   const finished = async (jobPath: string): Promise<any> =>
     until(`${jobPath} ends`, 60_000, async () => {
       const job = await ok('GET', jobPath);
@@ -62,21 +49,8 @@ describe('planted secrets are found nowhere', () => {
     });
 
   before(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-planted-'));
-    pg = await migratedSchemaInPostgresMode();
-    rx = await startReceiver();
-    server = await startServerProcess(
-      {
-        SINEW_DATA_DIR: dataDir,
-        SINEW_ENV_ID: ENV,
-        SINEW_API_KEY: KEY,
-        SINEW_LOG_LEVEL: 'debug',
-        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
-        SINEW_EVENT_POLL_MS: '100',
-        ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
-      },
-      { captureStdout: true },
-    );
+    o = await startObservedServer('planted', ENV, KEY);
+    ({ dataDir, rx, responses } = o);
     const out = path.join(dataDir, 'warehouse');
     await fs.mkdir(out);
     await ok('PUT', `/${ENV}/connectors/tap-plant`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
@@ -126,19 +100,9 @@ describe('planted secrets are found nowhere', () => {
         .replace('{name}', 'users');
       await call('GET', route.endsWith('/jobs/status') ? `${filled}?job_root=${encodeURIComponent(ids.v1Root!)}` : filled);
     }
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit');
-    serverOutput = `${server.stdout()}\n${server.stderr()}`;
+    serverOutput = await o.stopAndReadOutput();
   });
-  after(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGKILL');
-      await once(server.child, 'exit');
-    }
-    await rx.close();
-    await pg?.drop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => o.dispose());
 
   const leaksIn = (where: string, text: string): string[] => SECRETS.filter((s) => text.includes(s)).map((s) => `${where}: ${s.split('-').slice(0, -1).join('-')}`);
 
