@@ -5,6 +5,7 @@ import type { SinewServices } from '../app/services.js';
 import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { OpenApiCollector } from './openapi.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
@@ -39,6 +40,9 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
     // Fastify's own pair of lines per request would log the raw URL (a tenant token may be in the
     // query string): request-log.ts writes one line per request with chosen fields instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // What fails before a route is chosen answers in the catalogue's shape too (framework-errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(requestValidatorCompiler());
   const openapi = new OpenApiCollector();
