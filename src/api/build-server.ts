@@ -6,6 +6,7 @@ import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { OpenApiCollector } from './openapi.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
@@ -54,6 +55,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
+    if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return done(new SinewError('VALIDATION_FAILED', `the body nests deeper than ${MAX_BODY_DEPTH} levels`), undefined);
     try {
       done(null, parseJson(text));
     } catch (e) {

@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { assertError, rawRequest } from './tenant-caller.js';
+import { MAX_BODY_DEPTH } from '../../src/api/json-depth.js';
 
 /** What the API fuzz (api-fuzz.test.ts) found, each pinned by the request that showed it. */
 describe('answers the API fuzz found outside the error contract', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ roles: { api: true, worker: false, scheduler: false } });
+    assert.equal((await h.api('PUT', `/${h.envId}/flows/deep`, { name: 'deep', type: 'v1-source', connectors: ['csv'] })).status, 200);
+    assert.equal((await h.api('POST', `/${h.envId}/deep/acme/linkedSources`, { source: { tap: 'csv', config: { path: await h.tmp('deep') } } })).status, 200);
   });
   after(() => h.stop());
 
@@ -35,5 +38,18 @@ describe('answers the API fuzz found outside the error contract', () => {
     });
     assertError({ status: res.status, body: JSON.parse(res.text), text: res.text, headers: new Headers() }, 431, 'HEADERS_TOO_LARGE');
     assert.equal(res.connection, 'close');
+  });
+
+  test(`a body nested deeper than ${MAX_BODY_DEPTH} levels is a 400 on every free-form field, not a 500 when it is saved`, async () => {
+    const nest = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const deep = nest(5000);
+    const asOwner = (method: string, path: string, rawBody: string) => h.api(method, path, undefined, { rawBody });
+    assertError(await asOwner('PUT', `/${h.envId}/deep/acme/linkedSources/state`, deep), 400, 'VALIDATION_FAILED');
+    assertError(await asOwner('PUT', `/tenant/${h.envId}/acme/config`, deep), 400, 'VALIDATION_FAILED');
+    assertError(await asOwner('POST', `/${h.envId}/deep/acme/jobs`, `{"state":${deep}}`), 400, 'VALIDATION_FAILED');
+    // Brackets inside strings are text, not nesting; and a deep but reasonable value is kept.
+    assert.equal((await asOwner('PUT', `/tenant/${h.envId}/acme/config`, JSON.stringify({ s: '['.repeat(5000) }))).status, 200);
+    const ok = await asOwner('PUT', `/${h.envId}/deep/acme/linkedSources/state`, nest(MAX_BODY_DEPTH - 1));
+    assert.equal(ok.status, 200, ok.text);
   });
 });
