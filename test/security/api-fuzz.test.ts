@@ -2,15 +2,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { operationsOf, requestArbitrary, type FuzzRequest, type Operation } from './fuzz/fuzz-requests.js';
+import { TOKEN_PLACEHOLDER, operationsOf, requestArbitrary, type FuzzRequest, type Operation } from './fuzz/fuzz-requests.js';
 import { FuzzWorld } from './fuzz/fuzz-world.js';
-import { problemsOf } from './fuzz/response-check.js';
+import { boundaryProblem, problemsOf } from './fuzz/response-check.js';
 
 /**
  * A bounded, deterministic fuzz of every operation of /openapi.json (issue #12): valid-looking and
  * hostile bodies, paths, queries, content types, from the owner, a tenant and strangers. Every
  * answer must be < 500, show no stack trace or server path, and be a catalogue error when it is
- * one; the server must still serve at the end.
+ * one; no caller may get a 2xx where docs/security.md refuses it (strangers, forged tokens, a
+ * tenant on an owner route or on another tenant's); the server must still serve at the end.
  *
  * Reproduce a run with SINEW_FUZZ_SEED=<seed printed below>; SINEW_FUZZ_RUNS sets the requests
  * per operation, SINEW_FUZZ_ONLY a substring of the operations to fuzz (e.g. "linkedSources"),
@@ -77,6 +78,11 @@ test(`every operation of /openapi.json answers hostile requests with a clean 4xx
       if (VERBOSE) t.diagnostic(`${res.status} ← ${describeRequest(req, path)} → ${res.text.slice(0, 200)}`);
       if (res.status < 300) reached.set(op.key, (reached.get(op.key) ?? 0) + 1);
       const problems = problemsOf(res, `${path}\n${JSON.stringify(headers)}\n${req.body ?? ''}`, world.serverPaths());
+      // A valid `?token=` wins over the Authorization header: with the public key, that caller is the token's tenant.
+      const queryToken = req.path.includes(TOKEN_PLACEHOLDER) && ['garbage-token', 'unsigned-token'].includes(req.caller);
+      const caller = queryToken ? 'query-token' : req.caller;
+      const crossed = boundaryProblem(res.status, { route: op.caller, caller, pathTenant: req.pathTenant, tokenTenant: world.tenantOf(req.caller) });
+      if (crossed) problems.push(crossed);
       if (problems.length > 0) failures.push({ op: op.key, problems, detail: `${describeRequest(req, path)}\n    → ${res.status} ${res.text.slice(0, 300)}` });
     }
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { schemaArbitrary, type FieldHints, type JsonSchema } from './schema-arbitrary.js';
-import { DEEP_NEST_MARKER, DEEP_NEST_TEXT, encodeSegment, hostileSegment, hostileString, hostileValue, rawHostileBody, wrongContentType } from './hostile-input.js';
+import { DEEP_NEST_MARKER, DEEP_NEST_TEXT, encodeSegment, hostileNdjson, hostileSegment, hostileString, hostileValue, rawHostileBody, wrongContentType } from './hostile-input.js';
 
 /** One operation of /openapi.json, as the fuzz needs it. */
 export interface Operation {
@@ -10,10 +10,12 @@ export interface Operation {
   pathParams: string[];
   query: { name: string; required: boolean; schema: JsonSchema }[];
   body?: JsonSchema;
+  /** Who may call it, read back from its `security` (docs/security.md's table). */
+  caller: 'anyone' | 'owner' | 'tenant';
 }
 
 /** Who sends a request; the world turns this into headers with the credentials of the moment. */
-export type Caller = 'owner' | 'tenant' | 'other-tenant' | 'no-auth' | 'garbage-key' | 'garbage-token' | 'query-token';
+export type Caller = 'owner' | 'tenant' | 'other-tenant' | 'no-auth' | 'garbage-key' | 'garbage-token' | 'unsigned-token' | 'query-token';
 
 /** Stands for the tenant token of the moment in a generated query string (tokens are re-issued between operations). */
 export const TOKEN_PLACEHOLDER = 'FUZZ-TOKEN-PLACEHOLDER'; // unchanged by percent-encoding
@@ -28,6 +30,8 @@ export interface FuzzRequest {
   body?: string;
   /** What kind of body this is, for the report. */
   shape: string;
+  /** The {tenant} segment as sent, when the route has one. */
+  pathTenant?: string;
 }
 
 /** Real values the world seeded, by path parameter and query parameter name. */
@@ -50,6 +54,7 @@ export function operationsOf(doc: { paths: Record<string, Record<string, any>> }
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required ?? false, schema: p.schema })),
         body: op.requestBody?.content?.['application/json']?.schema,
+        caller: (op.security ?? []).length === 0 ? 'anyone' : op.security.length > 1 ? 'tenant' : 'owner',
       });
     }
   }
@@ -58,7 +63,7 @@ export function operationsOf(doc: { paths: Record<string, Record<string, any>> }
 
 /** Callers that may get past authentication: the owner, or the tenant of the path (header or query token). */
 const validCaller = fc.oneof({ arbitrary: fc.constant<Caller>('owner'), weight: 3 }, { arbitrary: fc.constantFrom<Caller>('tenant', 'query-token'), weight: 2 });
-const hostileCaller = fc.constantFrom<Caller>('other-tenant', 'no-auth', 'garbage-key', 'garbage-token');
+const hostileCaller = fc.constantFrom<Caller>('other-tenant', 'no-auth', 'garbage-key', 'garbage-token', 'unsigned-token');
 
 /**
  * Which part of a request is hostile; the others are as valid as the seeds allow. One hostile
@@ -136,15 +141,24 @@ function jsonText(value: unknown): string {
 
 type Body = { contentType?: string; body?: string; shape: string };
 
+/**
+ * A write without a body schema in /openapi.json (a snapshot upload; actions such as cancel)
+ * still gets what such a route may take: a JSON array of records.
+ */
+const recordsBody: fc.Arbitrary<Body> = fc
+  .array(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }), { maxLength: 4 })
+  .map((records): Body => ({ contentType: 'application/json', body: JSON.stringify(records), shape: 'records' }));
+
 function validBody(op: Operation, known: KnownValues): fc.Arbitrary<Body> {
-  if (!op.body) return fc.constant({ shape: 'no body' });
+  if (!op.body) return op.method === 'GET' || op.method === 'DELETE' ? fc.constant({ shape: 'no body' }) : fc.oneof(fc.constant<Body>({ shape: 'no body' }), recordsBody);
   return schemaArbitrary(op.body, known.hints).map((v): Body => ({ contentType: 'application/json', body: jsonText(v), shape: 'valid-looking' }));
 }
 
 function hostileBody(op: Operation, known: KnownValues): fc.Arbitrary<Body> {
   const json = (shape: string) => (v: unknown): Body => ({ contentType: 'application/json', body: jsonText(v), shape });
   const raw = rawHostileBody.map((b): Body => ({ contentType: 'application/json', body: b, shape: 'raw hostile JSON text' }));
-  if (!op.body) return fc.oneof(hostileValue.map(json('unexpected body')), raw);
+  const ndjson = hostileNdjson.map((b): Body => ({ contentType: 'application/x-ndjson', body: b, shape: 'NDJSON' }));
+  if (!op.body) return fc.oneof(hostileValue.map(json('unexpected body')), raw, ndjson);
   const valid = schemaArbitrary(op.body, known.hints);
   const mutation = fc.constantFrom<Mutation>('replace', 'delete', 'extra', 'stringify', 'wrap');
   return fc.oneof(
@@ -153,6 +167,7 @@ function hostileBody(op: Operation, known: KnownValues): fc.Arbitrary<Body> {
     { arbitrary: raw, weight: 2 },
     { arbitrary: fc.tuple(valid, wrongContentType).map(([b, ct]): Body => ({ contentType: ct, body: jsonText(b), shape: `content-type ${ct}` })), weight: 1 },
     { arbitrary: valid.map((b): Body => ({ body: jsonText(b), shape: 'no content-type' })), weight: 1 },
+    { arbitrary: ndjson, weight: 1 },
     { arbitrary: fc.constant<Body>({ shape: 'no body' }), weight: 1 },
   );
 }
@@ -177,9 +192,10 @@ export function requestArbitrary(op: Operation, known: KnownValues): fc.Arbitrar
     if (r.focus === 'path' && segments.length > 0) segments[r.hostileAt % segments.length] = r.hostileSegment;
     let i = 0;
     const path = op.template.replace(/\{[a-z_]+\}/gi, () => segments[i++]!);
+    const tenantAt = op.pathParams.indexOf('tenant');
     const query = r.focus === 'query' ? r.hostileQuery : r.query;
     const body = r.focus === 'body' ? r.hostileBody : r.body;
     const caller = r.focus === 'caller' ? r.hostileCaller : r.caller;
-    return { op: op.key, method: op.method, path: path + query, caller, ...body };
+    return { op: op.key, method: op.method, path: path + query, caller, ...body, ...(tenantAt >= 0 ? { pathTenant: segments[tenantAt] } : {}) };
   });
 }

@@ -151,6 +151,11 @@ export class FuzzWorld {
     };
   }
 
+  /** The tenant a tenant caller's token is for. */
+  tenantOf(caller: Caller): string {
+    return caller === 'other-tenant' ? OTHER_TENANT : TENANT;
+  }
+
   private headersFor(caller: Caller): Record<string, string> {
     const { h, publicKey, tokens } = this;
     switch (caller) {
@@ -167,12 +172,18 @@ export class FuzzWorld {
         return { 'x-api-key': 'sk_live_' + 'A'.repeat(40), authorization: 'Basic Zm9vOmJhcg==' };
       case 'garbage-token':
         return { 'x-api-key': publicKey, authorization: `Bearer ${tokens.tenant.split('.').slice(0, 2).join('.')}.c2lnbmF0dXJl` };
+      case 'unsigned-token': {
+        // The real token's claims under `alg: none` and no signature: the classic JWT forgery.
+        const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+        return { 'x-api-key': publicKey, authorization: `Bearer ${header}.${tokens.tenant.split('.')[1]}.` };
+      }
     }
   }
 
   /** The request as it goes on the wire: the path byte for byte (fetch would resolve `..`). */
   resolve(req: FuzzRequest): { path: string; headers: Record<string, string> } {
     const token = req.caller === 'other-tenant' ? this.tokens.other : this.tokens.tenant;
+    // The placeholder (a query's `token=`) carries the caller's own token; a tenant token in a query goes with the public key.
     const withToken = req.path.split(TOKEN_PLACEHOLDER).join(encodeURIComponent(token));
     const needsToken = req.caller === 'query-token' && !withToken.includes('token=');
     const path = needsToken ? `${withToken}${withToken.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : withToken;

@@ -102,6 +102,17 @@ export const rawHostileBody: fc.Arbitrary<string> = fc.constantFrom(
   '{"a":1,"a":2}',
 );
 
+/** NDJSON texts (snapshot uploads are streamed as NDJSON): records mixed with lines that are not. */
+export const hostileNdjson: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      { arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => JSON.stringify(o)), weight: 4 },
+      { arbitrary: fc.constantFrom('', '{', '[]', '1', 'null', '"x"', '{"a":1}{"b":2}', '{"id":123456789012345678901234567890}', DEEP_NEST_TEXT, '{"a":"' + 'x'.repeat(100_000) + '"}', '\u0000', '{"a":"\\ud800"}'), weight: 1 },
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .chain((lines) => fc.constantFrom('\n', '\r\n').map((eol) => lines.join(eol)));
+
 /** Content types the API must answer with a 4xx, not parse as something else. */
 export const wrongContentType: fc.Arbitrary<string> = fc.constantFrom(
   'text/plain',

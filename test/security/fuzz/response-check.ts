@@ -55,3 +55,21 @@ function errorShapeProblems(res: RawResponse): string[] {
   if (!error.details || typeof error.details !== 'object' || Array.isArray(error.details)) problems.push('an error whose details are not an object');
   return problems;
 }
+
+/** What the trust boundary allows (docs/security.md): whether `caller` may get a 2xx from this route. */
+export interface BoundaryCase {
+  route: 'anyone' | 'owner' | 'tenant';
+  caller: string;
+  /** The {tenant} segment sent, if any; the tenant caller's token is for `tokenTenant`. */
+  pathTenant?: string;
+  tokenTenant: string;
+}
+
+/** A 2xx the caller had no right to (empty when the answer is not a 2xx, or it was allowed). */
+export function boundaryProblem(status: number, c: BoundaryCase): string | null {
+  if (status < 200 || status >= 300 || c.route === 'anyone' || c.caller === 'owner') return null;
+  if (!['tenant', 'query-token', 'other-tenant'].includes(c.caller)) return `a ${status} for a caller with no valid credentials (${c.caller}) on a route for ${c.route === 'owner' ? 'the owner' : 'tenants'}`;
+  if (c.route === 'owner') return `a ${status} for a tenant (${c.caller}) on an owner route`;
+  if (c.pathTenant !== undefined && c.pathTenant !== c.tokenTenant) return `a ${status} for tenant ${c.tokenTenant} on tenant ${c.pathTenant}'s route`;
+  return null;
+}
