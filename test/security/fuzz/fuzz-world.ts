@@ -69,6 +69,8 @@ export class FuzzWorld {
     await ok('POST', `/${e}/${FLOWS.source}/${TENANT}/linkedSources`, { source: { tap: 'csv', config: { path: dirs.csv } } });
     await ok('POST', `/${e}/${FLOWS.target}/${TENANT}/linkedTargets`, { target: { target: 'http', config: { url: dirs.targetUrl } } });
     await ok('POST', `/v2/${e}/${FLOWS.v2}/${TENANT}/linkedConnectors`, { connector_id: 'http', config: { url: dirs.targetUrl } });
+    // A second v2 link, that can discover: requests must then name the link (`?connector_id=`), or get a 400.
+    await ok('POST', `/v2/${e}/${FLOWS.v2}/${TENANT}/linkedConnectors`, { connector_id: 'csv', config: { path: dirs.csv } });
     await ok('PUT', `/tenant/${e}/${TENANT}/config`, { plan: 'gold' });
     await ok('PUT', `/tenant/${e}/${TENANT}/snapshots/fz_snap`, [{ id: 1, name: 'one' }]);
     await ok('PUT', `/${e}/${FLOWS.source}/${TENANT}/jobs/schedule`, { schedule_expression: 'cron(0 2 * * *)', state: 'DISABLED', tap: 'csv' });
@@ -88,9 +90,12 @@ export class FuzzWorld {
       this.ids.jobs.push(j.body.job_id);
       this.ids.roots.push(j.body.s3_root);
     }
-    const task = await h.api('POST', `/${e}/${FLOWS.target}/${TENANT}/connectors/http/contacts`, { data: { externalId: 'c-3' }, async: true });
-    assert.equal(task.status, 200, task.text);
-    this.ids.tasks.push(task.body.taskId);
+    for (const prefix of ['', '/v2']) {
+      const flow = prefix ? FLOWS.v2 : FLOWS.target;
+      const task = await h.api('POST', `${prefix}/${e}/${flow}/${TENANT}/connectors/http/contacts`, { data: { externalId: 'c-3' }, async: true });
+      assert.equal(task.status, 200, task.text);
+      this.ids.tasks.push(task.body.taskId);
+    }
     const events = await h.api('GET', `/${e}/events?limit=5`);
     assert.equal(events.status, 200, events.text);
     this.ids.events.push(...(events.body as { event_id?: string; id?: string }[]).map((ev) => ev.event_id ?? ev.id ?? 'none'));
