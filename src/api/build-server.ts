@@ -7,6 +7,7 @@ import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { refuseNulBytes } from './nul-bytes.js';
 import { OpenApiCollector } from './openapi.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
@@ -69,6 +70,8 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   });
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
   app.addHook('onRequest', authHook(services.auth));
+  // Before any hook that looks an id up in the store (the next one reads the flow).
+  app.addHook('preValidation', refuseNulBytes);
   app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_overrides ?? []));
   app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_limits));
   app.addHook('onSend', auditHook(services.audit));

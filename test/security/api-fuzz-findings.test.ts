@@ -52,4 +52,12 @@ describe('answers the API fuzz found outside the error contract', () => {
     const ok = await asOwner('PUT', `/${h.envId}/deep/acme/linkedSources/state`, nest(MAX_BODY_DEPTH - 1));
     assert.equal(ok.status, 200, ok.text);
   });
+
+  test('a NUL character in a path id or a query value is a 400, not a PostgreSQL 500 ("invalid byte sequence")', async () => {
+    for (const path of [`/${h.envId}/flows/a%00b`, `/${h.envId}/a%00b/acme/jobs`, `/${h.envId}/deep/acme/jobs/a%00b`, `/${h.envId}/deep/acme/linkedSources/state?source=a%00b`]) {
+      const res = await rawRequest(h, 'GET', path);
+      assertError(res, 400, 'VALIDATION_FAILED');
+      assert.match(res.body.error.message, /NUL/);
+    }
+  });
 });
