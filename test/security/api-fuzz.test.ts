@@ -15,7 +15,7 @@ import { boundaryProblem, problemsOf } from './fuzz/response-check.js';
  *
  * Reproduce a run with SINEW_FUZZ_SEED=<seed printed below>; SINEW_FUZZ_RUNS sets the requests
  * per operation, SINEW_FUZZ_ONLY a substring of the operations to fuzz (e.g. "linkedSources"),
- * SINEW_FUZZ_VERBOSE=1 prints every request with its answer.
+ * SINEW_FUZZ_VERBOSE=1 prints every request with its answer, SINEW_FUZZ_WORKER=1 runs jobs too.
  */
 const SEED = process.env.SINEW_FUZZ_SEED ? Number(process.env.SINEW_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const RUNS = Number(process.env.SINEW_FUZZ_RUNS ?? 40);
@@ -40,7 +40,10 @@ let world: FuzzWorld;
 before(async () => {
   // The API alone: queued jobs stay queued (nothing runs connectors or sends events behind the
   // fuzz), so what the fuzz sees does not depend on how far a job got.
-  h = await startHarness({ roles: { api: true, worker: false, scheduler: false } });
+  // SINEW_FUZZ_WORKER=1 runs the worker and scheduler too, for a deeper run by hand (jobs then run
+  // while the fuzz changes what they use); CI keeps the deterministic API-only run.
+  const full = process.env.SINEW_FUZZ_WORKER === '1';
+  h = await startHarness({ roles: { api: true, worker: full, scheduler: full } });
   world = await FuzzWorld.create(h);
 });
 after(async () => {
