@@ -15,12 +15,14 @@ import { boundaryProblem, problemsOf } from './fuzz/response-check.js';
  *
  * Reproduce a run with SINEW_FUZZ_SEED=<seed printed below>; SINEW_FUZZ_RUNS sets the requests
  * per operation, SINEW_FUZZ_ONLY a substring of the operations to fuzz (e.g. "linkedSources"),
- * SINEW_FUZZ_VERBOSE=1 prints every request with its answer, SINEW_FUZZ_WORKER=1 runs jobs too.
+ * SINEW_FUZZ_VERBOSE=1 prints every request with its answer, SINEW_FUZZ_WORKER=1 runs jobs too,
+ * SINEW_FUZZ_PARALLEL=<n> sends n requests at once (races; not reproducible by seed alone).
  */
 const SEED = process.env.SINEW_FUZZ_SEED ? Number(process.env.SINEW_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const RUNS = Number(process.env.SINEW_FUZZ_RUNS ?? 40);
 const ONLY = process.env.SINEW_FUZZ_ONLY;
 const VERBOSE = process.env.SINEW_FUZZ_VERBOSE === '1';
+const PARALLEL = Math.max(1, Number(process.env.SINEW_FUZZ_PARALLEL ?? 1));
 
 /** Each operation draws from its own seed: reproducing one operation alone gives the same requests. */
 function seedOf(op: Operation): number {
@@ -64,30 +66,33 @@ test(`every operation of /openapi.json answers hostile requests with a clean 4xx
   const reached = new Map<string, number>();
   let sent = 0;
   let dirty = false;
+  const check = async (op: Operation, req: FuzzRequest): Promise<void> => {
+    const { path, headers } = world.resolve(req);
+    const res = await world.send(req).catch((e: Error) => e);
+    sent++;
+    if (res instanceof Error) {
+      // No answer at all is as bad as a 500: the server (or its HTTP parser) dropped the request.
+      failures.push({ op: op.key, problems: ['no answer'], detail: `${res.message}\n    ${describeRequest(req, path)}` });
+      return;
+    }
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    if (VERBOSE) t.diagnostic(`${res.status} ← ${describeRequest(req, path)} → ${res.text.slice(0, 200)}`);
+    if (res.status < 300) reached.set(op.key, (reached.get(op.key) ?? 0) + 1);
+    const problems = problemsOf(res, `${path}\n${JSON.stringify(headers)}\n${req.body ?? ''}`, world.serverPaths());
+    // A valid `?token=` wins over the Authorization header: with the public key, that caller is the token's tenant.
+    const queryToken = req.path.includes(TOKEN_PLACEHOLDER) && ['garbage-token', 'unsigned-token'].includes(req.caller);
+    const caller = queryToken ? 'query-token' : req.caller;
+    const crossed = boundaryProblem(res.status, { route: op.caller, caller, pathTenant: req.pathTenant, tokenTenant: world.tenantOf(req.caller) });
+    if (crossed) problems.push(crossed);
+    if (problems.length > 0) failures.push({ op: op.key, problems, detail: `${describeRequest(req, path)}\n    → ${res.status} ${res.text.slice(0, 300)}` });
+  };
   for (const op of operations) {
     // A DELETE or PUT may have taken away what the next operation needs.
     if (dirty) await world.reseed();
     dirty = op.method !== 'GET';
-    for (const req of fc.sample(requestArbitrary(op, known), { seed: seedOf(op), numRuns: RUNS })) {
-      const { path, headers } = world.resolve(req);
-      const res = await world.send(req).catch((e: Error) => e);
-      sent++;
-      if (res instanceof Error) {
-        // No answer at all is as bad as a 500: the server (or its HTTP parser) dropped the request.
-        failures.push({ op: op.key, problems: ['no answer'], detail: `${res.message}\n    ${describeRequest(req, path)}` });
-        continue;
-      }
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (VERBOSE) t.diagnostic(`${res.status} ← ${describeRequest(req, path)} → ${res.text.slice(0, 200)}`);
-      if (res.status < 300) reached.set(op.key, (reached.get(op.key) ?? 0) + 1);
-      const problems = problemsOf(res, `${path}\n${JSON.stringify(headers)}\n${req.body ?? ''}`, world.serverPaths());
-      // A valid `?token=` wins over the Authorization header: with the public key, that caller is the token's tenant.
-      const queryToken = req.path.includes(TOKEN_PLACEHOLDER) && ['garbage-token', 'unsigned-token'].includes(req.caller);
-      const caller = queryToken ? 'query-token' : req.caller;
-      const crossed = boundaryProblem(res.status, { route: op.caller, caller, pathTenant: req.pathTenant, tokenTenant: world.tenantOf(req.caller) });
-      if (crossed) problems.push(crossed);
-      if (problems.length > 0) failures.push({ op: op.key, problems, detail: `${describeRequest(req, path)}\n    → ${res.status} ${res.text.slice(0, 300)}` });
-    }
+    const requests = fc.sample(requestArbitrary(op, known), { seed: seedOf(op), numRuns: RUNS });
+    // One at a time unless SINEW_FUZZ_PARALLEL asks for races (then answers depend on timing: by hand only).
+    for (let i = 0; i < requests.length; i += PARALLEL) await Promise.all(requests.slice(i, i + PARALLEL).map((req) => check(op, req)));
   }
   t.diagnostic(`${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
   // Where the fuzz did not get past validation: a hint that its seeds or field hints need care.

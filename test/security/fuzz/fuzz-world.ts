@@ -22,7 +22,7 @@ export class FuzzWorld {
   private tokens = { tenant: '', other: '' };
   private publicKey = '';
   private ids = { jobs: [] as string[], roots: [] as string[], tasks: [] as string[], events: [] as string[] };
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, Number(process.env.SINEW_FUZZ_PARALLEL ?? 1)) });
 
   private constructor(
     readonly h: Harness,
