@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -5,6 +6,15 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
+
+/**
+ * A temp file of its own for each write. Named by pid and millisecond, two writes of one key in the
+ * same millisecond (two PUTs of a snapshot) shared it: both wrote into it, the first rename moved
+ * it, and the second failed with ENOENT, a 500 (the API fuzz found it with parallel requests).
+ */
+function tempNameOf(file: string): string {
+  return `${file}.${process.pid}.${randomUUID()}.tmp`;
+}
 
 /** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
 export class LocalBlobStorage implements BlobStorage {
@@ -20,17 +30,27 @@ export class LocalBlobStorage implements BlobStorage {
     const file = this.pathOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader (or a crash) never sees half a file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(tmp, body);
-    await fs.rename(tmp, file);
+    const tmp = tempNameOf(file);
+    try {
+      await fs.writeFile(tmp, body);
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
   }
 
   async putStream(key: string, body: Readable): Promise<void> {
     const file = this.pathOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await pipeline(body, createWriteStream(tmp));
-    await fs.rename(tmp, file);
+    const tmp = tempNameOf(file);
+    try {
+      await pipeline(body, createWriteStream(tmp));
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
   }
 
   async get(key: string): Promise<Buffer | undefined> {

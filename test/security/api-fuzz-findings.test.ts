@@ -60,4 +60,13 @@ describe('answers the API fuzz found outside the error contract', () => {
       assert.match(res.body.error.message, /NUL/);
     }
   });
+
+  test('writes of one snapshot at the same moment all succeed, and it holds one of them whole', async () => {
+    assert.equal((await h.api('POST', `/tenant/${h.envId}/acme/token`, {})).status, 200);
+    const puts = await Promise.all(Array.from({ length: 16 }, (_, i) => h.api('PUT', `/tenant/${h.envId}/acme/snapshots/raced`, [{ id: i, copy: 'a' }, { id: i, copy: 'b' }])));
+    assert.deepEqual(puts.map((r) => r.status), Array(16).fill(200), puts.map((r) => r.text).join('\n'));
+    const lines = (await h.api('GET', `/tenant/${h.envId}/acme/snapshots/raced`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].id, lines[1].id);
+  });
 });
