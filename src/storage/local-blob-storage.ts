@@ -87,8 +87,12 @@ export class LocalBlobStorage implements BlobStorage {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
         else if (entry.isFile()) {
-          const stat = await fs.stat(full);
-          out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, updated: stat.mtime.toISOString() });
+          // Gone between readdir and stat (a delete, a rename over it): not there, so not listed.
+          const stat = await fs.stat(full).catch((e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return undefined;
+            throw e;
+          });
+          if (stat) out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, updated: stat.mtime.toISOString() });
         }
       }
     };

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { assertError, rawRequest } from './tenant-caller.js';
 import { MAX_BODY_DEPTH } from '../../src/api/json-depth.js';
+import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
 
 /** What the API fuzz (api-fuzz.test.ts) found, each pinned by the request that showed it. */
 describe('answers the API fuzz found outside the error contract', () => {
@@ -68,5 +69,14 @@ describe('answers the API fuzz found outside the error contract', () => {
     const lines = (await h.api('GET', `/tenant/${h.envId}/acme/snapshots/raced`)).text.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 2);
     assert.equal(lines[0].id, lines[1].id);
+  });
+
+  test('listing local storage while its files are deleted lists what is left, not an ENOENT (a 500 of DELETE /tenant)', async () => {
+    const storage = new LocalBlobStorage(await h.tmp('listing'));
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 300 }, (_, i) => storage.put(`t/jobs/${i % 10}/${i}.json`, '{}')));
+      const [listed] = await Promise.all([storage.list('t/'), storage.deletePrefix('t/')]);
+      assert.ok(listed.length <= 300);
+    }
   });
 });
