@@ -21,7 +21,7 @@ const OTHER_TENANT = 'zeta';
 export class FuzzWorld {
   private tokens = { tenant: '', other: '' };
   private publicKey = '';
-  private ids = { jobs: [] as string[], roots: [] as string[], tasks: [] as string[], events: [] as string[] };
+  private ids = { jobs: [] as string[], roots: [] as string[], tasks: [] as string[], events: [] as string[], keys: ['none'] };
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, Number(process.env.SINEW_FUZZ_PARALLEL ?? 1)) });
 
   private constructor(
@@ -73,6 +73,8 @@ export class FuzzWorld {
     await ok('POST', `/v2/${e}/${FLOWS.v2}/${TENANT}/linkedConnectors`, { connector_id: 'csv', config: { path: dirs.csv } });
     await ok('PUT', `/tenant/${e}/${TENANT}/config`, { plan: 'gold' });
     await ok('PUT', `/tenant/${e}/${TENANT}/snapshots/fz_snap`, [{ id: 1, name: 'one' }]);
+    // A key the fuzz may delete (never the owner's key or the tenant callers' public key, whose ids it is not given).
+    this.ids.keys[0] = (await ok('POST', `/${e}/keys`, { kind: 'public', name: 'fuzz' })).key_id;
     await ok('PUT', `/${e}/${FLOWS.source}/${TENANT}/jobs/schedule`, { schedule_expression: 'cron(0 2 * * *)', state: 'DISABLED', tap: 'csv' });
   }
 
@@ -131,7 +133,8 @@ export class FuzzWorld {
     const csvConfig = { path: dirs.csv };
     const httpConfig = { url: dirs.targetUrl };
     return {
-      param: (template, name) => (name === 'flow' ? flowFor(template) : (params[name] ?? ['x'])),
+      // A key id is read per operation: reseed() makes a new key each time.
+      param: (template, name) => (name === 'flow' ? flowFor(template) : name === 'key_id' ? [...ids.keys] : (params[name] ?? ['x'])),
       query: (name) => query[name] ?? [],
       hints: {
         tap: fc.constantFrom('csv', 'api', 'jsonl'),
