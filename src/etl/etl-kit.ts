@@ -1,3 +1,4 @@
+import { tempFileBeside } from '../runtime/temp-file-name.js';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -109,7 +110,7 @@ export function createEtlKit(root: string, envSource: Record<string, string | un
       const file = snapshotFile(name);
       await fs.mkdir(paths.snapshots, { recursive: true });
       const counter = { records: 0 };
-      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      const tmp = tempFileBeside(file);
       try {
         await pipeline(Readable.from(recordsToJsonl(records, counter)), createWriteStream(tmp));
         await fs.rename(tmp, file);

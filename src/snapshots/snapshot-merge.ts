@@ -1,3 +1,4 @@
+import { tempFileBeside } from '../runtime/temp-file-name.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -94,7 +95,7 @@ export async function mergeIntoSnapshotFile(file: string, records: RecordSource,
     flush();
     const after = count();
 
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = tempFileBeside(file);
     try {
       await writeLines(tmp, db.prepare('SELECT line FROM r ORDER BY rowid').pluck().iterate() as IterableIterator<string>);
       await fs.rename(tmp, file);

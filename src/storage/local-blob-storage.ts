@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -6,15 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
-
-/**
- * A temp file of its own for each write. Named by pid and millisecond, two writes of one key in the
- * same millisecond (two PUTs of a snapshot) shared it: both wrote into it, the first rename moved
- * it, and the second failed with ENOENT, a 500 (the API fuzz found it with parallel requests).
- */
-function tempNameOf(file: string): string {
-  return `${file}.${process.pid}.${randomUUID()}.tmp`;
-}
+import { tempFileBeside } from '../runtime/temp-file-name.js';
 
 /** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
 export class LocalBlobStorage implements BlobStorage {
@@ -30,7 +21,7 @@ export class LocalBlobStorage implements BlobStorage {
     const file = this.pathOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader (or a crash) never sees half a file.
-    const tmp = tempNameOf(file);
+    const tmp = tempFileBeside(file);
     try {
       await fs.writeFile(tmp, body);
       await fs.rename(tmp, file);
@@ -43,7 +34,7 @@ export class LocalBlobStorage implements BlobStorage {
   async putStream(key: string, body: Readable): Promise<void> {
     const file = this.pathOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = tempNameOf(file);
+    const tmp = tempFileBeside(file);
     try {
       await pipeline(body, createWriteStream(tmp));
       await fs.rename(tmp, file);
