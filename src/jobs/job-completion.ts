@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { isTerminal, type Job } from '../model/job.js';
+import { isTerminal, isWriteJob, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { writeResultsState, type WriteSummary } from './process/write-results.js';
 import type { JobLifecycle } from './job-lifecycle.js';
@@ -71,7 +71,7 @@ export class JobCompletion {
         // writes), in the transaction of JOB_COMPLETED, and never backwards (state-commit.ts).
         await this.lifecycle.transition(job.env_id, job.job_id, 'JOB_COMPLETED', async (tx) => {
           const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
-          const link = job.tap === 'api' || message.newState === null ? null : await tx.getLink(key);
+          const link = isWriteJob(job) || message.newState === null ? null : await tx.getLink(key);
           const commit = link
             ? stateToCommit({ current: link.state, atStart: started ? started.linkStateAtStart : link.state, startedFrom: started?.inputState ?? null, next: message.newState })
             : null;
@@ -98,5 +98,5 @@ function scrubberOf(plan: Partial<Pick<JobPlan, 'source' | 'target'>> | null): (
 
 /** A write job's `state` after it ran (completed or failed); other jobs keep theirs. */
 export function writeJobState(job: Job, results: WriteSummary | undefined): { state?: Record<string, unknown> } {
-  return job.tap === 'api' && results ? { state: writeResultsState(results) } : {};
+  return isWriteJob(job) && results ? { state: writeResultsState(results) } : {};
 }

@@ -1,5 +1,5 @@
 import type { Flow } from '../model/flow.js';
-import type { Job, JobType, SyncType } from '../model/job.js';
+import { API_SOURCE, type Job, type JobType, type SyncType } from '../model/job.js';
 import type { Link } from '../model/link.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { sealJson } from '../crypto/sealed-json.js';
@@ -45,7 +45,7 @@ export function newJob(args: {
 }): Job {
   const { envId, flow, tenant, request, parties, box } = args;
   const { jobId, at: now } = args.identity ?? newJobIdentity();
-  const usesState = parties.tap !== 'api' && !request.reset_source_state && !args.forceFullSync && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
+  const usesState = parties.tap !== API_SOURCE && !request.reset_source_state && !args.forceFullSync && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
   const syncType: SyncType = usesState ? 'incremental_sync' : 'full_sync';
   const hasOverrides = request.override_source_config || request.override_target_config;
   return {

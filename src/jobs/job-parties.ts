@@ -1,3 +1,4 @@
+import { API_SOURCE } from '../model/job.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import type { Flow } from '../model/flow.js';
 import type { LinkRole } from '../model/link.js';
@@ -7,7 +8,7 @@ import type { JobRequest } from './job-request.js';
 import type { JobParties } from './job-factory.js';
 
 async function installUri(store: StoreOps, envId: string, id: string | null): Promise<string | null> {
-  if (!id || id === 'api') return null;
+  if (!id || id === API_SOURCE) return null;
   const def = await resolveConnector(store, envId, id).catch(() => null);
   if (!def) return null;
   return def.runtime.runtime === 'singer' ? (def.runtime.install_uri ?? def.runtime.command.join(' ')) : `builtin:${def.id}`;
@@ -31,8 +32,8 @@ async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: st
  */
 export function writesFromRequest(flowType: Flow['type'], req: JobRequest, version: 'v1' | 'v2'): boolean {
   if (version === 'v2') return flowType === 'v2' && req.job_type === 'write';
-  if (flowType === 'v1-source') return req.tap === 'api';
-  return flowType === 'v1-target' && (req.tap === undefined || req.tap === 'api');
+  if (flowType === 'v1-source') return req.tap === API_SOURCE;
+  return flowType === 'v1-target' && (req.tap === undefined || req.tap === API_SOURCE);
 }
 
 /**
@@ -47,17 +48,17 @@ export async function resolveJobParties(store: StoreOps, envId: string, flow: Fl
   if (version === 'v1') {
     if (flow.type === 'v2') throw invalid(`flow ${flow.flow_id} is a v2 flow: use POST /v2/${envId}/${flow.flow_id}/${tenant}/jobs`);
     if (flow.type === 'v1-source') {
-      if (req.tap === 'api') {
+      if (req.tap === API_SOURCE) {
         if (!flowTarget) throw invalid(`flow ${flow.flow_id} has no target to write to`);
-        parties = { role: 'source', linkConnector: 'api', tap: 'api', target: flowTarget, connectorId: null, jobType: 'write' };
+        parties = { role: 'source', linkConnector: API_SOURCE, tap: API_SOURCE, target: flowTarget, connectorId: null, jobType: 'write' };
       } else {
         const tap = await pickLinked(store, envId, flow, tenant, 'source', req.tap, 'source');
         parties = { role: 'source', linkConnector: tap, tap, target: flowTarget, connectorId: null, jobType: null };
       }
     } else {
-      if (req.tap !== undefined && req.tap !== 'api') throw invalid('a v1 target flow writes from the API source: use tap "api" with the records in state');
+      if (req.tap !== undefined && req.tap !== API_SOURCE) throw invalid('a v1 target flow writes from the API source: use tap "api" with the records in state');
       const target = await pickLinked(store, envId, flow, tenant, 'target', req.target, 'target');
-      parties = { role: 'target', linkConnector: target, tap: 'api', target, connectorId: null, jobType: 'write' };
+      parties = { role: 'target', linkConnector: target, tap: API_SOURCE, target, connectorId: null, jobType: 'write' };
     }
   } else {
     if (flow.type !== 'v2') throw invalid(`flow ${flow.flow_id} is a ${flow.type} flow: use POST /${envId}/${flow.flow_id}/${tenant}/jobs`);
@@ -65,17 +66,17 @@ export async function resolveJobParties(store: StoreOps, envId: string, flow: Fl
     const jobType = req.job_type ?? 'read';
     parties =
       jobType === 'write'
-        ? { role: 'connector', linkConnector: connector, tap: 'api', target: connector, connectorId: connector, jobType }
+        ? { role: 'connector', linkConnector: connector, tap: API_SOURCE, target: connector, connectorId: connector, jobType }
         : { role: 'connector', linkConnector: connector, tap: connector, target: flowTarget, connectorId: connector, jobType };
   }
-  if (parties.tap === 'api' && (!req.state || Object.keys(req.state).length === 0)) {
+  if (parties.tap === API_SOURCE && (!req.state || Object.keys(req.state).length === 0)) {
     throw invalid('a write job needs its records in state: { "<Stream>": [ { … } ] }');
   }
   const link =
-    parties.linkConnector === 'api'
+    parties.linkConnector === API_SOURCE
       ? null
       : ((await store.getLink({ env_id: envId, flow_id: flow.flow_id, tenant, role: parties.role, connector_id: parties.linkConnector })) ?? null);
-  if (parties.linkConnector !== 'api' && !link) throw new SinewError('NOT_FOUND', 'link not found');
+  if (parties.linkConnector !== API_SOURCE && !link) throw new SinewError('NOT_FOUND', 'link not found');
   return {
     ...parties,
     link,

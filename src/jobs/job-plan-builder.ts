@@ -1,5 +1,5 @@
 import { SinewError } from '../errors/sinew-error.js';
-import type { Job } from '../model/job.js';
+import { API_SOURCE, isWriteJob, type Job } from '../model/job.js';
 import { linkPathSetter, type ConfigSetter, type Link } from '../model/link.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -54,7 +54,7 @@ export class JobPlanBuilder {
       ? openJson<Overrides>(this.box, job.sealed_overrides)
       : { override_source_config: null, override_target_config: null };
     const link = await this.store.getLink({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
-    const isWrite = job.tap === 'api';
+    const isWrite = isWriteJob(job);
     if (!link && !(isWrite && job.link_role === 'source')) {
       throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
     }
@@ -69,7 +69,7 @@ export class JobPlanBuilder {
 
     // Who reads: the API source for write jobs, otherwise the linked source/connector.
     const source = isWrite
-      ? await this.connector(job, 'api', 'tap', {}, overrides.override_source_config, false, ofLink('override_source_config'))
+      ? await this.connector(job, API_SOURCE, 'tap', {}, overrides.override_source_config, false, ofLink('override_source_config'))
       : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null || settings.force_discover, ofLink('override_source_config'));
     if (!isWrite) {
       if (job.override_start_date) source.config.start_date = job.override_start_date;
@@ -114,7 +114,7 @@ export class JobPlanBuilder {
 
   private inputState(job: Job, link: Link | null, forceFullSync: boolean): Record<string, unknown> | null {
     // A write job's records were stored in its root's state.json when it was created.
-    if (job.tap === 'api') return Object.keys(job.state).length > 0 ? job.state : null;
+    if (isWriteJob(job)) return Object.keys(job.state).length > 0 ? job.state : null;
     if (job.reset_source_state || forceFullSync) return {};
     return link?.state ?? {};
   }

@@ -1,6 +1,6 @@
 import { checkWriteJobRecords } from './write-job-records.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
-import { isTerminal, type Job, type JobStatus } from '../model/job.js';
+import { isTerminal, isWriteJob, type Job, type JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -175,7 +175,7 @@ export class JobService {
     const body = await storage.getStream(`${job.s3_root}/${JOB_FILES.exportDetails}`);
     if (!body) return { summary: {}, results: [], next_offset: null };
     // A completed write job's state holds the sums: then only the page need be read.
-    const known = job.status === 'JOB_COMPLETED' && job.tap === 'api' ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
+    const known = job.status === 'JOB_COMPLETED' && isWriteJob(job) ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
     try {
       const page = await readExportDetails(readLines(body), { ...query, ...(known ? { summary: known } : {}) });
       // Records the target never answered for are known from the job's own summary only.

@@ -5,6 +5,15 @@ import type { JobStatus } from './job-phases.js';
 export { JOB_STATUSES, TERMINAL_STATUSES, isTerminal, type JobStatus } from './job-phases.js';
 
 export type SyncType = 'full_sync' | 'incremental_sync' | 'auto_sync';
+
+/** The source of write jobs: the records come in the job request's `state` (the built-in `api`). */
+export const API_SOURCE = 'api';
+
+/**
+ * A write job: its records came with the request (tap `api`), its `state` holds their results, and
+ * it never moves a link's incremental state. The one place that says so.
+ */
+export const isWriteJob = (job: Pick<Job, 'tap'>): boolean => job.tap === API_SOURCE;
 export type JobType = 'read' | 'write';
 
 /** The job object: every field of the job-lifecycle webhook example (seeds/003), plus ours. */
