@@ -8,7 +8,8 @@ import { errorHandler } from './error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { refuseNulBytes } from './nul-bytes.js';
-import { OpenApiCollector } from './openapi.js';
+import { registerOpenApi } from './openapi/openapi-plugin.js';
+import { registerDocsRoutes } from './routes/docs-routes.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
 import { auditHook } from './audit-hook.js';
@@ -47,8 +48,11 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
     clientErrorHandler,
   });
   app.setValidatorCompiler(requestValidatorCompiler());
-  const openapi = new OpenApiCollector();
-  app.addHook('onRoute', openapi.onRoute);
+  // Replies are written by the lossless JSON writer below, never by a serializer compiled from a
+  // response schema: those schemas document the answers (/openapi.json) and must not drop a field
+  // or turn an exact big number into a float. Compiling none also keeps start-up quick.
+  app.setSerializerCompiler(() => (data) => stringifyJson(data));
+  await registerOpenApi(app, SINEW_VERSION);
 
   // The API speaks JSON only: any other body type is a 415, not a string that fails validation later.
   // Numbers in request bodies (write-job records, state) keep their exact text.
@@ -93,6 +97,11 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
-  app.get('/openapi.json', { config: { summary: 'This document' } }, async () => openapi.document(SINEW_VERSION));
+  registerDocsRoutes(app);
+  app.get(
+    '/openapi.json',
+    { schema: { response: { 200: { type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' } } }, config: { summary: 'This document (OpenAPI 3.1)' } },
+    async () => app.swagger(),
+  );
   return app;
 }

@@ -37,6 +37,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /ready': anyone,
   'GET /metrics': anyone, // its own bearer token when SINEW_METRICS_TOKEN is set
   'GET /openapi.json': anyone,
+  // The interactive docs page and its assets: public, like the document they show.
+  'GET /docs': anyone,
+  'GET /docs/docs-init.js': anyone,
+  'GET /docs/swagger-ui.css': anyone,
+  'GET /docs/swagger-ui-bundle.js': anyone,
 
   // Jobs (v1 and v2): a tenant runs, reads and cancels its own; logs may hold connector output.
   'GET /{env}/jobs': owner('jobs'),

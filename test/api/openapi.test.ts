@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../src/api/build-server.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
+import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 
 /** The routes of blueprint §2 (method, OpenAPI path). */
@@ -50,8 +52,9 @@ const EXPECTED: [string, string][] = [
   ['get', '/health'],
   ['get', '/ready'],
   ['get', '/openapi.json'],
+  ['get', '/docs'],
 ];
-const OPEN = new Set(['/health', '/ready', '/openapi.json']);
+const OPEN = new Set(['/health', '/ready', '/openapi.json', '/docs']);
 
 /** `METHOD /path/{param}` for every route in Fastify's printRoutes tree (HEAD is implied by GET). */
 function servedOperations(tree: string): string[] {
@@ -95,6 +98,68 @@ describe('/openapi.json and /health', () => {
     assert.deepEqual(ready.body.checks.store, { ok: true });
     assert.deepEqual(ready.body.checks.queue, { ok: true });
     assert.equal(ready.body.queue_depth, 0);
+  });
+
+  test('is a valid OpenAPI 3.1 document (checked by @seriousme/openapi-schema-validator)', async () => {
+    assert.match(doc.openapi, /^3\.1\.\d+$/);
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    assert.equal(validator.version, '3.1');
+    assert.deepEqual(result.errors ?? [], []);
+    assert.equal(result.valid, true);
+  });
+
+  test('every operation documents its success answer with a schema, and its error answers', () => {
+    const errorRef = { $ref: '#/components/schemas/Error' };
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${p}`;
+        const statuses = Object.keys(op.responses);
+        const success = statuses.filter((s) => /^2\d\d$/.test(s));
+        assert.ok(success.length > 0, `${where} documents a success answer`);
+        for (const s of success) {
+          if (s === '204') assert.equal(op.responses[s].content, undefined, `${where} 204 has no body`);
+          else {
+            const media = Object.values(op.responses[s].content ?? {}) as { schema?: Record<string, unknown> }[];
+            assert.ok(media.length > 0 && media.every((m) => m.schema && (m.schema.type || m.schema.$ref || m.schema.anyOf)), `${where} ${s} has a response schema`);
+          }
+        }
+        // Errors: the one error body, under the statuses that apply to the route.
+        assert.deepEqual(op.responses.default?.content?.['application/json']?.schema, errorRef, `${where} default`);
+        const expected = new Set<string>();
+        const caller = ROUTE_PERMISSIONS[`${method.toUpperCase()} ${p}`]!.caller;
+        if (caller !== 'anyone') ['401', '403'].forEach((x) => expected.add(x));
+        if (p.includes('{')) ['400', '404'].forEach((x) => expected.add(x));
+        if (op.requestBody) ['400', '413', '415'].forEach((x) => expected.add(x));
+        for (const status of expected) {
+          assert.deepEqual(op.responses[status]?.content?.['application/json']?.schema, errorRef, `${where} documents ${status}`);
+        }
+        // Every error status answered with the error body says which catalogue codes it stands for.
+        for (const status of statuses.filter((x) => /^[45]\d\d$/.test(x) && op.responses[x].content?.['application/json']?.schema?.$ref)) {
+          const codes = Object.entries(ERROR_CATALOGUE).filter(([, e]) => String(e.status) === status).map(([c]) => c);
+          assert.ok(codes.some((c) => op.responses[status].description.includes(c)), `${where} ${status} names its catalogue codes`);
+        }
+      }
+    }
+  });
+
+  test('/docs serves Swagger UI over /openapi.json from this server alone (no CDN)', async () => {
+    const page = await h.api('GET', '/docs', undefined, { key: null });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(assets.sort(), ['docs/docs-init.js', 'docs/swagger-ui-bundle.js', 'docs/swagger-ui.css']);
+    for (const asset of assets) {
+      const res = await h.api('GET', `/${asset}`, undefined, { key: null });
+      assert.equal(res.status, 200, asset);
+      assert.match(res.headers.get('content-type') ?? '', asset.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
+      assert.ok(res.text.length > 0, asset);
+    }
+    const init = (await h.api('GET', '/docs/docs-init.js', undefined, { key: null })).text;
+    assert.match(init, /url: 'openapi\.json'/);
+    assert.match(init, /validatorUrl: null/, 'the online validator badge is off');
+    assert.doesNotMatch(page.text + init, /https?:\/\//, 'nothing is loaded from another host');
+    assert.match((await h.api('GET', '/docs/swagger-ui-bundle.js', undefined, { key: null })).text, /SwaggerUIBundle/);
   });
 
   test('is an OpenAPI 3 document with the security schemes and the error schema', () => {

@@ -3,6 +3,7 @@ import type { SinewServices } from '../../app/services.js';
 import type { SingerConnectorInput } from '../../connectors/connector-service.js';
 import { connectorDefinitionSchema, singerConnectorSchema } from '../../connectors/connector-definition-schema.js';
 import { envParams } from './route-params.js';
+import { noContent } from '../schemas/schema-parts.js';
 
 const connectorParams = { type: 'object', required: ['env', 'id'], properties: { env: { type: 'string' }, id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
 
@@ -17,11 +18,11 @@ export function registerConnectorRoutes(app: FastifyInstance, s: SinewServices):
     {
       schema: { params: connectorParams, body: singerConnectorSchema, response: { 200: connectorDefinitionSchema } },
       // Registering runs the executable with --about --format=json and --help (10 s at most each).
-      config: { summary: 'Register a Singer tap or target; probes what it takes' },
+      config: { summary: 'Register a Singer tap or target; probes what it takes', errors: ['READ_ONLY'] },
     },
     async (req) => s.connectors.put(req.params.env, req.params.id, req.body),
   );
-  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams }, config: { summary: 'Remove a registered connector' } }, async (req, reply) => {
+  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams, response: noContent }, config: { summary: 'Remove a registered connector', errors: ['READ_ONLY'] } }, async (req, reply) => {
     await s.connectors.remove(req.params.env, req.params.id);
     return reply.status(204).send();
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 import type { ApiKeyKind } from '../../model/environment.js';
 import { envParams } from './route-params.js';
+import { noContent } from '../schemas/schema-parts.js';
 
 const keyView = {
   type: 'object',
@@ -42,8 +43,8 @@ export function registerKeyRoutes(app: FastifyInstance, s: SinewServices): void 
   app.delete<{ Params: { env: string; key_id: string } }>(
     '/:env/keys/:key_id',
     {
-      schema: { params: { type: 'object', required: ['env', 'key_id'], properties: { ...envParams.properties, key_id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } } },
-      config: { summary: 'Revoke a key at once (the last environment key cannot be revoked)' },
+      schema: { params: { type: 'object', required: ['env', 'key_id'], properties: { ...envParams.properties, key_id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } }, response: noContent },
+      config: { summary: 'Revoke a key at once (the last environment key cannot be revoked)', errors: ['CONFLICT'] },
     },
     async (req, reply) => {
       await s.keys.revoke(req.params.env, req.params.key_id);

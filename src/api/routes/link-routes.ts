@@ -4,6 +4,8 @@ import type { ConfigSetter, LinkKey, LinkRole } from '../../model/link.js';
 import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
+import { discoverPollSchema, discoverRunSchema, linkSchema, linkStateSchema } from '../schemas/link-schema.js';
+import { noContent } from '../schemas/schema-parts.js';
 
 const config = { type: 'object', additionalProperties: true } as const;
 const optionalObject = { type: ['object', 'null'], additionalProperties: true } as const;
@@ -47,11 +49,15 @@ type LinkBody = {
   schedule?: Record<string, unknown> | null;
 };
 
-const ROUTES: { path: string; role: LinkRole; idQuery: string; prefix: string }[] = [
-  { path: 'linkedSources', role: 'source', idQuery: 'source', prefix: '' },
-  { path: 'linkedTargets', role: 'target', idQuery: 'target', prefix: '' },
-  { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', prefix: '/v2' },
+/** `idField`: the field naming the connector in the link's view (src/links/link-service.ts `linkView`). */
+const ROUTES: { path: string; role: LinkRole; idQuery: string; idField: 'tap' | 'target' | 'connector_id'; prefix: string }[] = [
+  { path: 'linkedSources', role: 'source', idQuery: 'source', idField: 'tap', prefix: '' },
+  { path: 'linkedTargets', role: 'target', idQuery: 'target', idField: 'target', prefix: '' },
+  { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', idField: 'connector_id', prefix: '/v2' },
 ];
+
+/** What linking can refuse beyond bad input: a connector the flow does not offer, a config host the address policy refuses. */
+const LINK_ERRORS = ['CONNECTOR_NOT_SUPPORTED', 'ADDRESS_REFUSED'] as const;
 
 function connectorOf(body: LinkBody, role: LinkRole): { id: string; config: Record<string, unknown> } {
   if (role === 'source') return { id: body.source!.tap, config: body.source!.config ?? {} };
@@ -79,13 +85,15 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
       return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: links[0].connector_id };
     };
     type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };
+    const link = linkSchema(r.idField);
+    const linkChange = { 200: link } as const;
 
-    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: `List the tenant's ${r.path}` } }, async (req) =>
+    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery, response: { 200: { type: 'array', items: link } } }, config: { summary: `List the tenant's ${r.path}` } }, async (req) =>
       s.links.list(req.params.env, req.params.flow, req.params.tenant, r.role),
     );
     app.post<{ Params: TenantPath; Body: LinkBody }>(
       base,
-      { schema: { params: tenantParams, body: bodies[r.role] }, config: { summary: `Link (or overwrite) a ${r.role}` } },
+      { schema: { params: tenantParams, body: bodies[r.role], response: linkChange }, config: { summary: `Link (or overwrite) a ${r.role}`, errors: LINK_ERRORS } },
       async (req) => {
         const { id, config: cfg } = connectorOf(req.body, r.role);
         const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, r.role, { connector_id: id, config: cfg, field_map: req.body.field_map, schedule: req.body.schedule, set_by: setterOf(req) });
@@ -95,40 +103,40 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
     if (r.role === 'connector') {
       app.patch<{ Params: TenantPath; Body: LinkBody }>(
         base,
-        { schema: { params: tenantParams, body: bodies.connector }, config: { summary: 'Change part of a linked connector (config keys merge)' } },
+        { schema: { params: tenantParams, body: bodies.connector, response: linkChange }, config: { summary: 'Change part of a linked connector (config keys merge)', errors: LINK_ERRORS } },
         async (req) => {
           const link = await s.links.put(req.params.env, req.params.flow, req.params.tenant, 'connector', { connector_id: req.body.connector_id!, config: req.body.config ?? {}, field_map: req.body.field_map, schedule: req.body.schedule, set_by: setterOf(req) }, true);
           return s.links.view(link);
         },
       );
-      app.post<Q>(`${base}/discover`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: 'Start a discover for a linked connector' } }, async (req) => {
+      app.post<Q>(`${base}/discover`, { schema: { params: tenantParams, querystring: idQuery, response: { 200: discoverRunSchema } }, config: { summary: 'Start a discover for a linked connector', errors: ['CONNECTOR_NOT_SUPPORTED'] } }, async (req) => {
         const body = (req.body ?? {}) as { connector_id?: string };
         const key = await keyOf(req.params, req.query.connector_id ?? body.connector_id);
         await s.links.get(key);
         return s.discover.start(key);
       });
-      app.get<Q>(`${base}/discover/poll`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: 'Poll the last discover' } }, async (req) =>
+      app.get<Q>(`${base}/discover/poll`, { schema: { params: tenantParams, querystring: idQuery, response: { 200: discoverPollSchema } }, config: { summary: 'Poll the last discover' } }, async (req) =>
         s.discover.poll(await keyOf(req.params, req.query.connector_id)),
       );
     }
-    app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: `Unlink a ${r.role}` } }, async (req, reply) => {
+    app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery, response: noContent }, config: { summary: `Unlink a ${r.role}` } }, async (req, reply) => {
       await s.links.remove(await keyOf(req.params, req.query[r.idQuery]));
       return reply.status(204).send();
     });
-    app.get<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: "A link's incremental state" } }, async (req) => {
+    app.get<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery, response: { 200: linkStateSchema } }, config: { summary: "A link's incremental state" } }, async (req) => {
       const link = await s.links.get(await keyOf(req.params, req.query[r.idQuery]));
       return link.state ?? {};
     });
     app.put<Q & { Body: Record<string, unknown> }>(
       `${base}/state`,
-      { schema: { params: tenantParams, querystring: idQuery, body: { type: 'object' } }, config: { summary: "Replace a link's incremental state" } },
+      { schema: { params: tenantParams, querystring: idQuery, body: { type: 'object' }, response: { 200: linkStateSchema } }, config: { summary: "Replace a link's incremental state" } },
       async (req) => {
         const key = await keyOf(req.params, req.query[r.idQuery]);
         await s.links.setState(key, req.body);
         return req.body;
       },
     );
-    app.delete<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery }, config: { summary: "Reset a link's incremental state" } }, async (req, reply) => {
+    app.delete<Q>(`${base}/state`, { schema: { params: tenantParams, querystring: idQuery, response: noContent }, config: { summary: "Reset a link's incremental state" } }, async (req, reply) => {
       await s.links.setState(await keyOf(req.params, req.query[r.idQuery]), null);
       return reply.status(204).send();
     });

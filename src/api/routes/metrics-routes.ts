@@ -19,7 +19,10 @@ function presentsToken(authorization: string | undefined, token: string): boolea
 export function registerMetricsRoutes(app: FastifyInstance, metrics: SinewMetrics): void {
   app.get(
     '/metrics',
-    { config: { summary: 'Prometheus metrics (text format); a bearer token when SINEW_METRICS_TOKEN is set' } },
+    {
+      schema: { response: { 200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+      config: { summary: 'Prometheus metrics (text format); a bearer token when SINEW_METRICS_TOKEN is set', errors: ['UNAUTHORIZED'] },
+    },
     async (request, reply) => {
       const token = metrics.scrapeToken;
       if (token !== undefined && !presentsToken(request.headers.authorization, token)) {

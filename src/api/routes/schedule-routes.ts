@@ -4,6 +4,10 @@ import { jobRequestSchema } from '../../jobs/job-request.js';
 import type { ScheduleInput } from '../../schedules/schedule-service.js';
 import type { ScheduleLinkSelector } from '../../schedules/schedule-link.js';
 import { tenantParams, type TenantPath } from './route-params.js';
+import { scheduleSchema } from '../schemas/schedule-schema.js';
+import { noContent } from '../schemas/schema-parts.js';
+
+const scheduleAnswer = { 200: scheduleSchema } as const;
 
 // The job request fields a schedule may fix; `state` means ENABLED/DISABLED here, and
 // queue_if_active_job is what `when_active` decides.
@@ -32,22 +36,22 @@ export function registerScheduleRoutes(app: FastifyInstance, s: SinewServices): 
     const path = `${version === 'v2' ? '/v2' : ''}/:env/:flow/:tenant/jobs/schedule`;
     app.put<{ Params: TenantPath; Body: ScheduleInput }>(
       path,
-      { schema: { params: tenantParams, body: bodySchema(version) }, config: { summary: `Set a link's job schedule (${version})` } },
+      { schema: { params: tenantParams, body: bodySchema(version), response: scheduleAnswer }, config: { summary: `Set a link's job schedule (${version})` } },
       async (req) => s.schedules.put(req.params.env, req.params.flow, req.params.tenant, req.body, version),
     );
     app.patch<{ Params: TenantPath; Body: Partial<ScheduleInput> }>(
       path,
-      { schema: { params: tenantParams, body: bodySchema(version, true) }, config: { summary: `Change some fields of a link's job schedule; the others stay (${version})` } },
+      { schema: { params: tenantParams, body: bodySchema(version, true), response: scheduleAnswer }, config: { summary: `Change some fields of a link's job schedule; the others stay (${version})` } },
       async (req) => s.schedules.patch(req.params.env, req.params.flow, req.params.tenant, req.body, version),
     );
     app.get<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
       path,
-      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { summary: "A link's job schedule, its next run and last firing" } },
+      { schema: { params: tenantParams, querystring: selectorQuery(version), response: scheduleAnswer }, config: { summary: "A link's job schedule, its next run and last firing" } },
       async (req) => s.schedules.get(req.params.env, req.params.flow, req.params.tenant, req.query, version),
     );
     app.delete<{ Params: TenantPath; Querystring: ScheduleLinkSelector }>(
       path,
-      { schema: { params: tenantParams, querystring: selectorQuery(version) }, config: { summary: "Delete a link's job schedule" } },
+      { schema: { params: tenantParams, querystring: selectorQuery(version), response: noContent }, config: { summary: "Delete a link's job schedule" } },
       async (req, reply) => {
         await s.schedules.remove(req.params.env, req.params.flow, req.params.tenant, req.query, version);
         return reply.status(204).send();

@@ -6,6 +6,7 @@ import { checkSnapshotName } from '../../snapshots/snapshot-name.js';
 import { SnapshotStore } from '../../snapshots/snapshot-store.js';
 import { isRecord } from '../../snapshots/snapshot-lines.js';
 import { invalid } from '../../errors/sinew-error.js';
+import { noContent, textAnswer } from '../schemas/schema-parts.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const tenantParams = { type: 'object', required: ['env', 'tenant'], properties: { env: id, tenant: id } } as const;
@@ -18,6 +19,17 @@ interface SnapshotPath {
 }
 
 const NDJSON = 'application/x-ndjson';
+
+const snapshotList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'bytes', 'updated_at'],
+    properties: { name: { type: 'string' }, bytes: { type: 'integer' }, updated_at: { type: ['string', 'null'], format: 'date-time' } },
+  },
+} as const;
+const written = { type: 'object', additionalProperties: false, required: ['name', 'records'], properties: { name: { type: 'string' }, records: { type: 'integer' } } } as const;
 
 /**
  * A tenant's snapshots (environment key only): list, read (NDJSON, streamed), replace (NDJSON
@@ -33,7 +45,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
 
   app.get<{ Params: { env: string; tenant: string } }>(
     '/tenant/:env/:tenant/snapshots',
-    { schema: { params: tenantParams }, config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" } },
+    { schema: { params: tenantParams, response: { 200: snapshotList } }, config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" } },
     async (req) => {
       await requireTenant(req);
       return (await snapshotsOf(req.params.env)).list(req.params.tenant);
@@ -42,7 +54,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
 
   app.get<{ Params: SnapshotPath }>(
     '/tenant/:env/:tenant/snapshots/:name',
-    { schema: { params: snapshotParams }, config: { summary: 'Read a snapshot as NDJSON (one record per line)' } },
+    { schema: { params: snapshotParams, response: { 200: textAnswer(NDJSON, 'One record per line') } }, config: { summary: 'Read a snapshot as NDJSON (one record per line)' } },
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
@@ -54,7 +66,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
 
   app.delete<{ Params: SnapshotPath }>(
     '/tenant/:env/:tenant/snapshots/:name',
-    { schema: { params: snapshotParams }, config: { summary: 'Delete a snapshot' } },
+    { schema: { params: snapshotParams, response: noContent }, config: { summary: 'Delete a snapshot' } },
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
@@ -69,8 +81,8 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
     scope.put<{ Params: SnapshotPath; Body: unknown }>(
       '/tenant/:env/:tenant/snapshots/:name',
       {
-        schema: { params: snapshotParams },
-        config: { summary: 'Replace a snapshot: an NDJSON body (application/x-ndjson, streamed) or a JSON array of objects' },
+        schema: { params: snapshotParams, response: { 200: written } },
+        config: { errors: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'], summary: 'Replace a snapshot: an NDJSON body (application/x-ndjson, streamed) or a JSON array of objects' },
       },
       async (req) => {
         const { tenant, name } = req.params;
