@@ -3,7 +3,6 @@ import type { RouteCaller } from '../../auth/route-permissions.js';
 
 /** The one error body (src/errors/sinew-error.ts `toBody()`), a component of /openapi.json. */
 export const errorSchema = {
-  $id: 'Error',
   type: 'object',
   required: ['error'],
   additionalProperties: false,

@@ -2,7 +2,8 @@ import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { permissionOf } from '../../auth/route-permissions.js';
 import type { ErrorCode } from '../../errors/catalogue.js';
-import { errorCodesOf, errorResponses, errorSchema } from './error-responses.js';
+import { errorCodesOf, errorResponses } from './error-responses.js';
+import { sharedSchemas } from '../schemas/shared-schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -48,9 +49,19 @@ function describeRoute({ schema, url, route }: { schema: Schema | undefined; url
   };
 }
 
-/** A success answer without a description of its own reads `OK` (@fastify/swagger would say "Default Response"). */
+/**
+ * A success answer without a description of its own reads `OK` (@fastify/swagger would say
+ * "Default Response"). Its `x-response-description` describes the answer without becoming part of
+ * the schema; beside a `$ref` only a plain description survives (and is dropped from the schema).
+ */
 function successResponses(responses: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(responses).map(([status, schema]) => [status, { description: 'OK', ...(schema as object) }]));
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, raw]) => {
+      const schema = raw as { description?: string; $ref?: string };
+      if (schema.description !== undefined) return [status, schema];
+      return [status, schema.$ref !== undefined ? { ...schema, description: 'OK' } : { ...schema, 'x-response-description': 'OK' }];
+    }),
+  );
 }
 
 /**
@@ -59,7 +70,7 @@ function successResponses(responses: Record<string, unknown>): Record<string, un
  * two cannot drift. Registered before the routes: it collects them as they are added.
  */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
-  app.addSchema(errorSchema);
+  for (const schema of sharedSchemas()) app.addSchema(schema);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 import type { SingerConnectorInput } from '../../connectors/connector-service.js';
-import { connectorDefinitionSchema, singerConnectorSchema } from '../../connectors/connector-definition-schema.js';
+import { singerConnectorSchema } from '../../connectors/connector-definition-schema.js';
+import { listOf, ref } from '../schemas/shared-schemas.js';
 import { envParams } from './route-params.js';
 import { noContent } from '../schemas/schema-parts.js';
 
@@ -9,14 +10,14 @@ const connectorParams = { type: 'object', required: ['env', 'id'], properties: {
 
 /** Connector definitions: built-ins listed read-only, Singer executables registered per environment. */
 export function registerConnectorRoutes(app: FastifyInstance, s: SinewServices): void {
-  app.get<{ Params: { env: string } }>('/:env/connectors', { schema: { params: envParams, response: { 200: { type: 'array', items: connectorDefinitionSchema } } }, config: { summary: 'List connector definitions' } }, async (req) => s.connectors.list(req.params.env));
-  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams, response: { 200: connectorDefinitionSchema } }, config: { summary: 'One connector definition' } }, async (req) =>
+  app.get<{ Params: { env: string } }>('/:env/connectors', { schema: { params: envParams, response: { 200: listOf('ConnectorDefinition') } }, config: { summary: 'List connector definitions' } }, async (req) => s.connectors.list(req.params.env));
+  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id', { schema: { params: connectorParams, response: { 200: ref('ConnectorDefinition') } }, config: { summary: 'One connector definition' } }, async (req) =>
     s.connectors.get(req.params.env, req.params.id),
   );
   app.put<{ Params: { env: string; id: string }; Body: SingerConnectorInput }>(
     '/:env/connectors/:id',
     {
-      schema: { params: connectorParams, body: singerConnectorSchema, response: { 200: connectorDefinitionSchema } },
+      schema: { params: connectorParams, body: singerConnectorSchema, response: { 200: ref('ConnectorDefinition') } },
       // Registering runs the executable with --about --format=json and --help (10 s at most each).
       config: { summary: 'Register a Singer tap or target; probes what it takes', errors: ['READ_ONLY'] },
     },

@@ -5,7 +5,7 @@ import { listEnvironmentJobs } from '../../jobs/environment-job-list.js';
 import { invalid } from '../../errors/sinew-error.js';
 import { parseJobStatuses } from './job-status-query.js';
 import { envParams } from './route-params.js';
-import { jobListSchema } from '../schemas/job-schema.js';
+import { listOf } from '../schemas/shared-schemas.js';
 
 const query = {
   type: 'object',
@@ -37,7 +37,7 @@ interface Query {
 export function registerEnvironmentJobRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string }; Querystring: Query }>(
     '/:env/jobs',
-    { schema: { params: envParams, querystring: query, response: { 200: jobListSchema } }, config: { summary: "The environment's jobs across flows and tenants, newest first, with filters and paging" } },
+    { schema: { params: envParams, querystring: query, response: { 200: listOf('Job') } }, config: { summary: "The environment's jobs across flows and tenants, newest first, with filters and paging" } },
     async (req) => {
       const q = req.query;
       const after = q.created_after === undefined ? undefined : Date.parse(q.created_after);

@@ -5,7 +5,7 @@ import { parseJobStatuses } from './job-status-query.js';
 import { jobRequestSchema, type JobRequest } from '../../jobs/job-request.js';
 import { publicJob } from '../../jobs/job-view.js';
 import { jobParams, tenantParams, type TenantPath } from './route-params.js';
-import { jobListSchema, jobSchema } from '../schemas/job-schema.js';
+import { listOf, ref } from '../schemas/shared-schemas.js';
 import { textAnswer } from '../schemas/schema-parts.js';
 
 const listQuery = {
@@ -28,7 +28,7 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     app.post<{ Params: TenantPath; Body: JobRequest }>(
       `${prefix}/:env/:flow/:tenant/jobs`,
       {
-        schema: { params: tenantParams, body: jobRequestSchema, response: { 200: jobSchema } },
+        schema: { params: tenantParams, body: jobRequestSchema, response: { 200: ref('Job') } },
         config: { summary: `Create a job (${version})`, errors: ['JOB_ALREADY_ACTIVE', 'FORBIDDEN_FIELD', 'CONNECTOR_NOT_SUPPORTED'] },
       },
       async (req) => {
@@ -40,7 +40,7 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     );
     app.get<{ Params: TenantPath; Querystring: { status?: string; limit?: number; before?: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs`,
-      { schema: { params: tenantParams, querystring: listQuery, response: { 200: jobListSchema } }, config: { summary: 'List jobs, newest first' } },
+      { schema: { params: tenantParams, querystring: listQuery, response: { 200: listOf('Job') } }, config: { summary: 'List jobs, newest first' } },
       async (req) => {
         const jobs = await s.jobs.list(req.params.env, req.params.flow, req.params.tenant, {
           status: parseStatuses(req.query.status),
@@ -53,19 +53,19 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     app.get<{ Params: TenantPath; Querystring: { job_root: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/status`,
       {
-        schema: { params: tenantParams, querystring: { type: 'object', required: ['job_root'], properties: { job_root: { type: 'string', minLength: 1 }, token: { type: 'string' } } }, response: { 200: jobSchema } },
+        schema: { params: tenantParams, querystring: { type: 'object', required: ['job_root'], properties: { job_root: { type: 'string', minLength: 1 }, token: { type: 'string' } } }, response: { 200: ref('Job') } },
         config: { summary: 'One job by its storage root' },
       },
       async (req) => publicJob(await s.jobs.getByRoot(req.params.env, req.params.flow, req.params.tenant, req.query.job_root)),
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id`,
-      { schema: { params: jobParams, response: { 200: jobSchema } }, config: { summary: 'One job' } },
+      { schema: { params: jobParams, response: { 200: ref('Job') } }, config: { summary: 'One job' } },
       async (req) => publicJob(await s.jobs.get(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
     app.post<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/cancel`,
-      { schema: { params: jobParams, response: { 200: jobSchema } }, config: { summary: 'Cancel a job', errors: ['INVALID_JOB_TRANSITION'] } },
+      { schema: { params: jobParams, response: { 200: ref('Job') } }, config: { summary: 'Cancel a job', errors: ['INVALID_JOB_TRANSITION'] } },
       async (req) => publicJob(await s.jobs.cancel(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(

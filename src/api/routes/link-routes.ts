@@ -4,7 +4,8 @@ import type { ConfigSetter, LinkKey, LinkRole } from '../../model/link.js';
 import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
-import { discoverPollSchema, discoverRunSchema, linkSchema, linkStateSchema } from '../schemas/link-schema.js';
+import { discoverPollSchema, discoverRunSchema, linkStateSchema } from '../schemas/link-schema.js';
+import { listOf, ref, type SharedSchemaName } from '../schemas/shared-schemas.js';
 import { noContent } from '../schemas/schema-parts.js';
 
 const config = { type: 'object', additionalProperties: true } as const;
@@ -49,11 +50,10 @@ type LinkBody = {
   schedule?: Record<string, unknown> | null;
 };
 
-/** `idField`: the field naming the connector in the link's view (src/links/link-service.ts `linkView`). */
-const ROUTES: { path: string; role: LinkRole; idQuery: string; idField: 'tap' | 'target' | 'connector_id'; prefix: string }[] = [
-  { path: 'linkedSources', role: 'source', idQuery: 'source', idField: 'tap', prefix: '' },
-  { path: 'linkedTargets', role: 'target', idQuery: 'target', idField: 'target', prefix: '' },
-  { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', idField: 'connector_id', prefix: '/v2' },
+const ROUTES: { path: string; role: LinkRole; idQuery: string; schema: SharedSchemaName; prefix: string }[] = [
+  { path: 'linkedSources', role: 'source', idQuery: 'source', schema: 'LinkedSource', prefix: '' },
+  { path: 'linkedTargets', role: 'target', idQuery: 'target', schema: 'LinkedTarget', prefix: '' },
+  { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', schema: 'LinkedConnector', prefix: '/v2' },
 ];
 
 /** What linking can refuse beyond bad input: a connector the flow does not offer, a config host the address policy refuses. */
@@ -85,10 +85,9 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
       return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: links[0].connector_id };
     };
     type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };
-    const link = linkSchema(r.idField);
-    const linkChange = { 200: link } as const;
+    const linkChange = { 200: ref(r.schema) } as const;
 
-    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery, response: { 200: { type: 'array', items: link } } }, config: { summary: `List the tenant's ${r.path}` } }, async (req) =>
+    app.get<Q>(base, { schema: { params: tenantParams, querystring: idQuery, response: { 200: listOf(r.schema) } }, config: { summary: `List the tenant's ${r.path}` } }, async (req) =>
       s.links.list(req.params.env, req.params.flow, req.params.tenant, r.role),
     );
     app.post<{ Params: TenantPath; Body: LinkBody }>(

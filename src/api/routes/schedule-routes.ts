@@ -4,10 +4,10 @@ import { jobRequestSchema } from '../../jobs/job-request.js';
 import type { ScheduleInput } from '../../schedules/schedule-service.js';
 import type { ScheduleLinkSelector } from '../../schedules/schedule-link.js';
 import { tenantParams, type TenantPath } from './route-params.js';
-import { scheduleSchema } from '../schemas/schedule-schema.js';
+import { ref } from '../schemas/shared-schemas.js';
 import { noContent } from '../schemas/schema-parts.js';
 
-const scheduleAnswer = { 200: scheduleSchema } as const;
+const scheduleAnswer = { 200: ref('Schedule') } as const;
 
 // The job request fields a schedule may fix; `state` means ENABLED/DISABLED here, and
 // queue_if_active_job is what `when_active` decides.

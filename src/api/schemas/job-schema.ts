@@ -68,8 +68,6 @@ export const jobSchema = {
   },
 } as const;
 
-export const jobListSchema = { type: 'array', items: jobSchema } as const;
-
 const writeSummary = {
   type: 'object',
   additionalProperties: false,
