@@ -2,10 +2,10 @@ import { apiTargetFrom } from './api-target.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { isTerminal } from '../model/job-phases.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callApi, type ApiTarget } from './api-client.js';
+import { callApi, type ApiTarget, type Job } from './api-client.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { LogFollower } from './log-follower.js';
-import { ProgressPrinter, type JobSnapshot } from './progress-line.js';
+import { ProgressPrinter } from './progress-line.js';
 
 export const JOBS_USAGE = `sinew jobs run   --flow F --tenant T [--tap X | --connector C --type read|write] [--streaming] [--reset-state] [--queue] [--no-follow]
 sinew jobs list  [--flow F] [--tenant T] [--type read|write] [--status S,...] [--limit N] [--before JOB_ID]   (without both --flow and --tenant: across the environment, with flow and tenant columns)
@@ -22,15 +22,28 @@ const common = {
 } as const;
 
 
-function tenantPath(t: ApiTarget, flow: string | undefined, tenant: string | undefined, v2 = false): string {
-  if (!flow || !tenant) throw new UsageError('--flow and --tenant are required');
-  return `${v2 ? '/v2' : ''}/${encodeURIComponent(t.env)}/${encodeURIComponent(flow)}/${encodeURIComponent(tenant)}`;
+/** The flow and tenant a job command acts in, and whether through the v2 paths. */
+interface JobScope {
+  flow: string;
+  tenant: string;
+  v2: boolean;
 }
 
-async function follow(t: ApiTarget, base: string, jobId: string, out: NodeJS.WriteStream): Promise<JobSnapshot> {
+function jobScope(flow: string | undefined, tenant: string | undefined, v2 = false): JobScope {
+  if (!flow || !tenant) throw new UsageError('--flow and --tenant are required');
+  return { flow, tenant, v2 };
+}
+
+const getJob = (t: ApiTarget, s: JobScope, jobId: string): Promise<Job> =>
+  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}' : '/{env}/{flow}/{tenant}/jobs/{job_id}', { path: { flow: s.flow, tenant: s.tenant, job_id: jobId } });
+
+const getLogs = (t: ApiTarget, s: JobScope, jobId: string): Promise<string> =>
+  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}/logs' : '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', { path: { flow: s.flow, tenant: s.tenant, job_id: jobId } });
+
+async function follow(t: ApiTarget, s: JobScope, jobId: string, out: NodeJS.WriteStream): Promise<Job> {
   const printer = new ProgressPrinter(out);
   for (;;) {
-    const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
+    const job = await getJob(t, s, jobId);
     printer.update(job);
     if (isTerminal(job.status)) {
       printer.done();
@@ -40,23 +53,22 @@ async function follow(t: ApiTarget, base: string, jobId: string, out: NodeJS.Wri
   }
 }
 
-async function followLogs(t: ApiTarget, base: string, jobId: string, keepGoing: boolean): Promise<void> {
-  const logsPath = `${base}/jobs/${encodeURIComponent(jobId)}/logs`;
+async function followLogs(t: ApiTarget, s: JobScope, jobId: string, keepGoing: boolean): Promise<void> {
   if (!keepGoing) {
-    process.stdout.write(await callApi<string>(t, 'GET', logsPath));
+    process.stdout.write(await getLogs(t, s, jobId));
     return;
   }
   const follower = new LogFollower(process.stdout);
   for (;;) {
-    const job = await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
-    follower.update(await callApi<string>(t, 'GET', logsPath));
+    const job = await getJob(t, s, jobId);
+    follower.update(await getLogs(t, s, jobId));
     if (isTerminal(job.status)) break;
     await sleep(500);
   }
   // The job process may write its last lines just after its status turns final (and remote
   // storage receives the logs when the process ends): one more read a moment later catches them.
   await sleep(500);
-  follower.update(await callApi<string>(t, 'GET', logsPath));
+  follower.update(await getLogs(t, s, jobId));
 }
 
 /** `sinew jobs …`: runs and follows jobs through the HTTP API. Returns the exit code. */
@@ -74,43 +86,44 @@ export async function jobsCommand(args: string[]): Promise<number> {
       'no-follow': { type: 'boolean' },
     });
     const t = apiTargetFrom(values);
-    const v2 = values.connector !== undefined;
-    const base = tenantPath(t, values.flow, values.tenant, v2);
-    const body: Record<string, unknown> = {};
-    if (values.tap) body.tap = values.tap;
-    if (v2) body.connector_id = values.connector;
-    if (values.type) body.job_type = values.type;
-    if (values.streaming) body.streaming_job = true;
-    if (values['reset-state']) body.reset_source_state = true;
-    if (values.queue) body.queue_if_active_job = true;
-    const created = await callApi<JobSnapshot & { s3_root: string }>(t, 'POST', `${base}/jobs`, body);
+    const scope = jobScope(values.flow, values.tenant, values.connector !== undefined);
+    const type = values.type;
+    if (type !== undefined && type !== 'read' && type !== 'write') throw new UsageError(`--type is read or write, not ${type}`);
+    const body = {
+      ...(values.tap ? { tap: values.tap } : {}),
+      ...(values.streaming ? { streaming_job: true } : {}),
+      ...(values['reset-state'] ? { reset_source_state: true } : {}),
+      ...(values.queue ? { queue_if_active_job: true } : {}),
+    };
+    const path = { flow: scope.flow, tenant: scope.tenant };
+    const created = scope.v2
+      ? await callApi(t, 'post', '/v2/{env}/{flow}/{tenant}/jobs', { path, body: { ...body, connector_id: values.connector, ...(type ? { job_type: type } : {}) } })
+      : await callApi(t, 'post', '/{env}/{flow}/{tenant}/jobs', { path, body: { ...body, ...(type ? { job_type: type } : {}) } });
     process.stderr.write(`job ${created.job_id} created (root ${created.s3_root})\n`);
     if (values['no-follow']) {
       process.stdout.write(`${stringifyJson(created, 2)}\n`);
       return 0;
     }
-    const final = await follow(t, base, created.job_id, process.stderr);
+    const final = await follow(t, scope, created.job_id, process.stderr);
     process.stdout.write(`${stringifyJson(final, 2)}\n`);
     return final.status === 'JOB_COMPLETED' ? 0 : 1;
   }
   if (sub === 'list') {
     const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' }, type: { type: 'string' }, before: { type: 'string' } });
     const t = apiTargetFrom(values);
-    const query = new URLSearchParams();
-    if (values.limit) query.set('limit', values.limit);
-    if (values.status) query.set('status', values.status);
-    if (values.before) query.set('before', values.before);
-    type Listed = JobSnapshot & { start_time: string; tap: string; flow_id: string; tenant: string };
+    // The API checks the number (a 400 names a bad one); `Number('x')` is sent as NaN and refused there.
+    const query = { ...(values.limit ? { limit: Number(values.limit) } : {}), ...(values.status ? { status: values.status } : {}), ...(values.before ? { before: values.before } : {}) };
     if (values.flow && values.tenant && !values.type) {
-      const jobs = await callApi<Listed[]>(t, 'GET', `${tenantPath(t, values.flow, values.tenant)}/jobs?${query}`);
+      const jobs = await callApi(t, 'get', '/{env}/{flow}/{tenant}/jobs', { path: { flow: values.flow, tenant: values.tenant }, query });
       for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.tap}\n`);
       return 0;
     }
     // Across the environment (GET /{env}/jobs), narrowed by whichever of flow, tenant and type are given.
-    if (values.flow) query.set('flow_id', values.flow);
-    if (values.tenant) query.set('tenant_id', values.tenant);
-    if (values.type) query.set('job_type', values.type);
-    const jobs = await callApi<Listed[]>(t, 'GET', `/${encodeURIComponent(t.env)}/jobs?${query}`);
+    const type = values.type;
+    if (type !== undefined && type !== 'read' && type !== 'write') throw new UsageError(`--type is read or write, not ${type}`);
+    const jobs = await callApi(t, 'get', '/{env}/jobs', {
+      query: { ...query, ...(values.flow ? { flow_id: values.flow } : {}), ...(values.tenant ? { tenant_id: values.tenant } : {}), ...(type ? { job_type: type } : {}) },
+    });
     for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.flow_id}\t${j.tenant}\t${j.tap}\n`);
     return 0;
   }
@@ -119,12 +132,12 @@ export async function jobsCommand(args: string[]): Promise<number> {
     const jobId = positionals[0];
     if (!jobId) throw new UsageError(`sinew jobs ${sub} needs a job id`);
     const t = apiTargetFrom(values);
-    const base = tenantPath(t, values.flow, values.tenant);
+    const scope = jobScope(values.flow, values.tenant);
     if (sub === 'logs') {
-      await followLogs(t, base, jobId, values.follow ?? false);
+      await followLogs(t, scope, jobId, values.follow ?? false);
       return 0;
     }
-    const job = values.follow ? await follow(t, base, jobId, process.stderr) : await callApi<JobSnapshot>(t, 'GET', `${base}/jobs/${encodeURIComponent(jobId)}`);
+    const job = values.follow ? await follow(t, scope, jobId, process.stderr) : await getJob(t, scope, jobId);
     process.stdout.write(`${stringifyJson(job, 2)}\n`);
     return 0;
   }

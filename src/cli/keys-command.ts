@@ -9,7 +9,6 @@ import { SinewError } from '../errors/sinew-error.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { callApi, type ApiTarget } from './api-client.js';
 import { apiTargetFrom, hasApiKey } from './api-target.js';
-import type { ApiKeyView } from '../environments/api-key-service.js';
 
 const USAGE = `sinew keys list|create|revoke … with --key/SINEW_API_KEY: through the API (--url/SINEW_URL, --env/SINEW_ENV_ID)
   sinew keys list
@@ -40,19 +39,18 @@ export async function keysCommand(args: string[]): Promise<number> {
 }
 
 async function throughApi(t: ApiTarget, sub: string | undefined, rest: string[], kind: 'environment' | 'public', name: string | undefined): Promise<number> {
-  const base = `/${encodeURIComponent(t.env)}/keys`;
   if (sub === 'list' && rest.length === 0) {
-    for (const k of await callApi<ApiKeyView[]>(t, 'GET', base)) process.stdout.write(`${k.key_id}\t${k.kind}\t${k.prefix}…\t${k.created_at}\t${k.name ?? ''}\n`);
+    for (const k of await callApi(t, 'get', '/{env}/keys')) process.stdout.write(`${k.key_id}\t${k.kind}\t${k.prefix}…\t${k.created_at}\t${k.name ?? ''}\n`);
     return 0;
   }
   if (sub === 'create' && rest.length === 0) {
-    const made = await callApi<ApiKeyView & { key: string }>(t, 'POST', base, { kind, ...(name ? { name } : {}) });
+    const made = await callApi(t, 'post', '/{env}/keys', { body: { kind, ...(name ? { name } : {}) } });
     process.stdout.write(`${made.key}\n`);
     process.stderr.write(`a new ${kind} key for ${t.env}, id ${made.key_id} (shown once, keep it)\n`);
     return 0;
   }
   if (sub === 'revoke' && rest.length === 1) {
-    await callApi(t, 'DELETE', `${base}/${encodeURIComponent(rest[0]!)}`);
+    await callApi(t, 'delete', '/{env}/keys/{key_id}', { path: { key_id: rest[0]! } });
     process.stderr.write(`key ${rest[0]} revoked\n`);
     return 0;
   }

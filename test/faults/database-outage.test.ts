@@ -8,7 +8,7 @@ import { startDatabaseProxy, type DatabaseProxy } from '../support/database-prox
 import { startRole, type Role, type RoleProcess } from '../support/role-process.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
-import { callApi } from '../../src/cli/api-client.js';
+import { requestApi } from '../../src/cli/api-client.js';
 
 const skip = await postgresSkipReason();
 const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
@@ -47,7 +47,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
   let processes: RoleProcess[] = [];
   let apiUrl = '';
   const api = <T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> =>
-    callApi<T>({ url: apiUrl, key: d.env.SINEW_API_KEY!, env: d.envId }, method, urlPath, body);
+    requestApi<T>({ url: apiUrl, key: d.env.SINEW_API_KEY!, env: d.envId }, method, urlPath, body);
 
   before(async () => {
     buildDist(false);

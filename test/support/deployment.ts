@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../../src/app/apply-migrations.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
-import { callApi } from '../../src/cli/api-client.js';
+import { requestApi } from '../../src/cli/api-client.js';
 import { createPostgresSchema, type PostgresTestSchema } from './postgres-schema.js';
 import { startRole, type Role, type RoleProcess } from './role-process.js';
 
@@ -83,7 +83,7 @@ export async function startDeployment(opts: { env?: Record<string, string>; comp
       if (!apiUrl && p.url) apiUrl = p.url;
       return p;
     },
-    api: (method, urlPath, body) => callApi({ url: apiUrl, key, env: envId }, method, urlPath, body),
+    api: (method, urlPath, body) => requestApi({ url: apiUrl, key, env: envId }, method, urlPath, body),
     jobs: () => query<JobRow>('select job_id, flow_id, tenant, status, lease_owner from jobs order by created_seq'),
     async events() {
       const rows = await query<{ payload: string; created_at: string }>("select payload, created_at from events where kind = 'job_lifecycle' order by seq");
