@@ -51,19 +51,39 @@ export class OpenApiDocument {
     this.operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.entries(ops as Json).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as Json })));
   }
 
-  operationOf(method: string, url: string): Operation {
+  /**
+   * The operation a request goes to (static segments win, as in Fastify). `named`: the path is
+   * written as in docs, where a `{param}` segment must meet a parameter of the route.
+   */
+  findOperation(method: string, url: string, opts: { named?: boolean } = {}): Operation | undefined {
     const segments = url.split('?')[0]!.split('/');
+    const isParam = (t: string) => /^\{\w+\}$/.test(t);
     let best: { op: Operation; literals: number } | undefined;
     for (const op of this.operations) {
       if (op.method !== method) continue;
       const template = op.path.split('/');
       if (template.length !== segments.length) continue;
-      if (!template.every((t, i) => /^\{\w+\}$/.test(t) || t === decodeURIComponent(segments[i]!))) continue;
-      const literals = template.filter((t) => !t.startsWith('{')).length;
+      const fits = template.every((t, i) => {
+        const s = segments[i]!;
+        if (opts.named && isParam(s)) return isParam(t);
+        return isParam(t) || t === decodeURIComponent(s);
+      });
+      if (!fits) continue;
+      const literals = template.filter((t) => !isParam(t)).length;
       if (!best || literals > best.literals) best = { op, literals };
     }
-    assert.ok(best, `${method} ${url} matches no operation of /openapi.json`);
-    return best.op;
+    return best?.op;
+  }
+
+  operationOf(method: string, url: string): Operation {
+    const op = this.findOperation(method, url);
+    assert.ok(op, `${method} ${url} matches no operation of /openapi.json`);
+    return op;
+  }
+
+  /** A schema, its `$ref` to a component followed. */
+  resolve(schema: Json): Json {
+    return typeof schema.$ref === 'string' ? (inlineRefs(schema, this.doc) as Json) : schema;
   }
 
   /**
