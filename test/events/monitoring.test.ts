@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { until } from '../support/until.js';
+import { eventsSettled } from '../support/events-settled.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { startFakeDatadog, type FakeDatadog } from './fake-datadog.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
@@ -15,12 +15,6 @@ const waitUntil = async (what: string, pred: () => boolean, timeoutMs = 30_000) 
   }
 };
 
-/** Waits until every event about the job has been delivered as far as it goes (none pending or in flight). */
-const settled = (h: Harness, jobId: string) =>
-  until(`every event of job ${jobId} settled`, 30_000, async () => {
-    const events = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=200`)).body.filter((e: any) => e.payload.job_id === jobId);
-    return events.length > 0 && events.every((e: any) => ['delivered', 'failed', 'no_destination'].includes(e.status)) ? true : undefined;
-  });
 
 describe('Datadog and Slack: real jobs to loopback servers that check what the real services require', () => {
   let h: Harness;
@@ -77,7 +71,7 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
     await waitUntil('a Datadog event per status', () => mine().length >= statuses.length);
     await waitUntil('the Slack message', () => slack.messages.length >= 1);
     // Nothing more arrives: every event of the job is delivered as far as it goes.
-    await settled(h, job.job_id);
+    await eventsSettled(h, job.job_id);
     assert.deepEqual(dd.refused, [], 'Datadog accepted every request');
     assert.deepEqual(slack.refused, [], 'Slack accepted every request');
 
@@ -116,7 +110,7 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
     await waitUntil('a Datadog event per status', () => mine().length >= Object.keys(job.status_timestamp).length);
     assert.ok(mine().every((e) => e.alert_type !== 'error'));
     assert.equal(mine().find((e) => e.tags.includes('status:JOB_COMPLETED'))?.alert_type, 'success');
-    await settled(h, job.job_id);
+    await eventsSettled(h, job.job_id);
     assert.equal(slack.messages.length, before);
   });
 });

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventsSettled } from '../support/events-settled.js';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { startReceiver, verifyHotglueSignature, type Receiver, type Received } from './test-receiver.js';
@@ -110,7 +111,7 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
     const up = await startReceiver(undefined, port);
     try {
       await up.waitFor((all) => all.some((r) => r.body?.status === job.status), 30_000);
-      await new Promise((r) => setTimeout(r, 500));
+      await eventsSettled(h, job.job_id);
       const ids = up.received.map((r) => String(r.headers['x-sinew-event-id']));
       assert.equal(new Set(ids).size, ids.length, 'each id accepted once');
       const statuses = up.received.map((r) => r.body.status);
@@ -149,7 +150,7 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
       const j1 = await h.api('POST', `/${h.envId}/f3/t3/jobs`, { override_lifecycle_webhook: `${gone.url}/x` });
       const job1 = await h.waitForJob('f3', 't3', j1.body.job_id);
       await gone.waitFor((all) => all.some((r) => r.body.status === job1.status));
-      await new Promise((r) => setTimeout(r, 500));
+      await eventsSettled(h, job1.job_id);
       const goneIds = gone.received.map((r) => r.headers['x-sinew-event-id']);
       assert.equal(new Set(goneIds).size, goneIds.length, 'a 410 is never retried');
       const ev = await h.api('GET', `/${h.envId}/events/${goneIds[0]}`);
