@@ -51,6 +51,10 @@ export class LineBatchWriter {
 
   /** Resolves on 'drain'; rejects when the stream fails or closes first ('drain' never comes then). */
   private waitDrain(out: Writable): Promise<void> {
+    // Already gone (a target that exited closes its stdin): 'drain', 'error' and 'close' have all
+    // come and gone or never will — a write to a destroyed stream emits nothing — so waiting would
+    // hang the job forever.
+    if (out.destroyed || out.closed) return Promise.reject(this.errors.get(out) ?? new Error('the stream closed while data was pending'));
     return new Promise<void>((resolve, reject) => {
       const done = (): void => {
         out.off('drain', onDrain);
