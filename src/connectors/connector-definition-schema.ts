@@ -1,3 +1,5 @@
+import { connectorAuthSchema } from './connector-auth-schema.js';
+
 /**
  * The connector routes' schemas: the registration body (PUT /{env}/connectors/{id}) and a
  * definition as the API answers it (GET and PUT), which /openapi.json shows.
@@ -25,6 +27,7 @@ export const singerConnectorSchema = {
     catalog_flag: { ...catalogFlag, description: 'Wins over what probing found.' },
     install_uri: { type: 'string' },
     capabilities: { type: 'object', additionalProperties: false, properties: capabilityProperties },
+    auth: connectorAuthSchema,
   },
 } as const;
 
@@ -68,5 +71,6 @@ export const connectorDefinitionSchema = {
       },
     },
     probe: connectorProbeSchema,
+    auth: connectorAuthSchema,
   },
 } as const;

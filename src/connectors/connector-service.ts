@@ -6,6 +6,7 @@ import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
 import { probeConnector } from './probe/probe-connector.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { chooseProbedFields } from './probe/probe-choice.js';
+import { normalizeConnectorAuth } from './connector-auth-schema.js';
 
 export interface SingerConnectorInput {
   kind: 'source' | 'target' | 'both';
@@ -15,6 +16,8 @@ export interface SingerConnectorInput {
   catalog_flag?: CatalogFlag;
   install_uri?: string;
   capabilities?: Partial<ConnectorDefinition['capabilities']>;
+  /** How a tenant authenticates (src/model/connector-auth.ts). */
+  auth?: Record<string, unknown>;
 }
 
 const CONNECTOR_ID = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/;
@@ -38,6 +41,7 @@ export class ConnectorService {
   async put(envId: string, id: string, input: SingerConnectorInput): Promise<ConnectorDefinition> {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
     if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
+    const auth = normalizeConnectorAuth(input.auth);
     // Ask the executable what it takes; what the body says itself wins over what it answers.
     const outcome = await probeConnector(input.command, { user: this.connectorUser });
     const probed = chooseProbedFields(
@@ -66,6 +70,7 @@ export class ConnectorService {
       },
       builtin: false,
       probe: probed.probe,
+      ...(auth ? { auth } : {}),
     };
     await this.store.putConnectorDefinition(envId, def);
     return def;

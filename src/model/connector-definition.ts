@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../singer/json-schema.js';
+import type { ConnectorAuth } from './connector-auth.js';
 
 export type ConnectorKind = 'source' | 'target' | 'both';
 
@@ -75,4 +76,6 @@ export interface ConnectorDefinition {
   builtin: boolean;
   /** Registered connectors only; absent on definitions stored before probing existed. */
   probe?: ConnectorProbe;
+  /** How a tenant authenticates (connector-auth.ts); absent: `fields`, as before auth was declared. */
+  auth?: ConnectorAuth;
 }

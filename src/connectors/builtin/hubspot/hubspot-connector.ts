@@ -12,6 +12,16 @@ export const hubspotConnector: BuiltinConnector = {
     label: 'HubSpot CRM',
     config_schema: hubspotConfigSchema,
     capabilities: { discover: false, incremental: false, write: true, native_external_id: false, write_results: true },
+    // HubSpot's public-app OAuth; an environment's OAuth app may point elsewhere (tests, proxies).
+    auth: {
+      type: 'oauth2',
+      authorization_url: 'https://app.hubspot.com/oauth/authorize',
+      token_url: 'https://api.hubapi.com/oauth/v1/token',
+      scopes: ['crm.objects.contacts.write', 'crm.objects.companies.write'],
+      pkce: true,
+      authorize_params: {},
+      tokens: { access_token: 'access_token', refresh_token: 'refresh_token', expires_at: 'expires_at' },
+    },
   },
   target: batchWriterTarget(hubspotWriter),
   writer: hubspotWriter,

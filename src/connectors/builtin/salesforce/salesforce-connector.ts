@@ -12,6 +12,16 @@ export const salesforceConnector: BuiltinConnector = {
     label: 'Salesforce',
     config_schema: salesforceConfigSchema,
     capabilities: { discover: false, incremental: false, write: true, native_external_id: true, write_results: true },
+    // The token response names the org's instance; Salesforce does not say when a token expires.
+    auth: {
+      type: 'oauth2',
+      authorization_url: 'https://login.salesforce.com/services/oauth2/authorize',
+      token_url: 'https://login.salesforce.com/services/oauth2/token',
+      scopes: ['api', 'refresh_token'],
+      pkce: true,
+      authorize_params: {},
+      tokens: { access_token: 'access_token', refresh_token: 'refresh_token', extra: { instance_url: 'instance_url' } },
+    },
   },
   target: batchWriterTarget(salesforceWriter),
   writer: salesforceWriter,
