@@ -28,6 +28,7 @@ import { registerScheduleRoutes } from './routes/schedule-routes.js';
 import { registerRealtimeWriteRoutes } from './routes/realtime-write-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { logRequest } from './request-log.js';
 
 export const SINEW_VERSION = '0.1.0';
@@ -94,6 +95,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerKeyRoutes(app, services);
   registerEventRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerOAuthRoutes(app, services);
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);

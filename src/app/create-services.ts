@@ -29,6 +29,8 @@ import { SinewError } from '../errors/sinew-error.js';
 import { SinewMetrics } from '../metrics/sinew-metrics.js';
 import { logJobStatusChanges } from '../jobs/job-status-log.js';
 import { loadSecretKey } from './secret-key.js';
+import { OAuthAppService } from '../oauth/oauth-app-service.js';
+import { OAuthFlowService } from '../oauth/oauth-flow-service.js';
 import { restrictDataDir } from './data-dir-permissions.js';
 import type { SinewServices } from './services.js';
 
@@ -66,6 +68,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
+  const oauthApps = new OAuthAppService(store, box);
   return {
     logger,
     store,
@@ -91,6 +94,8 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics),
     metrics,
     audit: new AuditLog(store),
+    oauthApps,
+    oauth: new OAuthFlowService(store, box, oauthApps, links, outbox, config.allowLoopback),
   };
 }
 

@@ -22,6 +22,8 @@ import type { ScheduleService } from '../schedules/schedule-service.js';
 import type { RealtimeWriteService } from '../writes/realtime-write-service.js';
 import type { SinewMetrics } from '../metrics/sinew-metrics.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { OAuthAppService } from '../oauth/oauth-app-service.js';
+import type { OAuthFlowService } from '../oauth/oauth-flow-service.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -55,4 +57,8 @@ export interface SinewServices {
   metrics: SinewMetrics;
   /** Who changed what, when, from where (`GET /{env}/audit`), written by the API's audit hook. */
   audit: AuditLog;
+  /** The environments' OAuth apps per connector (owner only; client secrets sealed). */
+  oauthApps: OAuthAppService;
+  /** OAuth linking: start an authorization, take its callback (issue #15). */
+  oauth: OAuthFlowService;
 }

@@ -114,6 +114,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /{env}/connectors/{id}': owner('connectors'),
   'PUT /{env}/connectors/{id}': owner('connectors'),
   'DELETE /{env}/connectors/{id}': owner('connectors'),
+  // OAuth (issue #15): the OAuth app's client secret is the owner's; a tenant starts its own
+  // authorization, and the callback is authenticated by the signed, single-use state it carries.
+  'GET /{env}/connectors/{id}/oauth-app': owner('connectors'),
+  'PUT /{env}/connectors/{id}/oauth-app': owner('connectors'),
+  'DELETE /{env}/connectors/{id}/oauth-app': owner('connectors'),
+  'POST /{env}/{flow}/{tenant}/oauth/{connector_id}/start': tenant('links'),
+  'GET /oauth/callback': anyone,
   'GET /tenants/{env}': owner('tenants'),
   'DELETE /tenant/{env}/{tenant}': owner('tenants'),
   'GET /tenant/{env}/{tenant}/config': owner('tenants'),

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, createHash } from 'node:crypto';
 import { SinewError } from '../errors/sinew-error.js';
 
 /**
@@ -12,6 +12,14 @@ export class SecretBox {
   constructor(secret: string) {
     // Accept any length of operator-provided secret; derive a 32-byte key from it.
     this.key = createHash('sha256').update(secret, 'utf8').digest();
+  }
+
+  /**
+   * A key for one purpose (e.g. signing OAuth states), derived from the secret key so the operator
+   * keeps one secret, and distinct per purpose so a signature made for one is worthless for another.
+   */
+  deriveKey(purpose: string): Uint8Array {
+    return createHmac('sha256', this.key).update(`sinew:${purpose}`, 'utf8').digest();
   }
 
   static generateSecret(): string {

@@ -19,6 +19,8 @@ export const ERROR_CATALOGUE = {
   CONNECTOR_NOT_SUPPORTED: { status: 422, summary: 'The connector is not allowed by this flow or cannot act in this role.' },
   CONNECTOR_FAILED: { status: 422, summary: 'The connector process failed.' },
   ADDRESS_REFUSED: { status: 422, summary: 'A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field.' },
+  OAUTH_NOT_CONFIGURED: { status: 422, summary: 'The connector does not declare OAuth, or the environment has no OAuth app for it.' },
+  OAUTH_TOKEN_FAILED: { status: 422, summary: "The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again." },
   RATE_LIMITED: { status: 429, summary: 'Too many requests.' },
   HEADERS_TOO_LARGE: { status: 431, summary: 'The request line and headers are larger than the server reads (16 KiB).' },
   INTERNAL: { status: 500, summary: 'An unexpected error; it has been logged.' },

@@ -2,13 +2,24 @@ import type { StoreOps } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
 import { newEventId } from '../ids/short-id.js';
 
-export type ConnectionEventKind = 'LINK' | 'UNLINK' | 'OVERWRITE';
+/**
+ * LINK, UNLINK, OVERWRITE as in seeds/003; ours beyond: OAUTH_FAILED (an authorization that did not
+ * end in a link: consent denied, state used or expired, token endpoint error) and REFRESH_FAILED
+ * (the token endpoint refused a link's refresh token: the tenant must link again).
+ */
+export type ConnectionEventKind = 'LINK' | 'UNLINK' | 'OVERWRITE' | 'OAUTH_FAILED' | 'REFRESH_FAILED';
+
+/** Why a connection event happened, when it is a failure: a code and a message that hold no token. */
+export interface ConnectionEventError {
+  code: string;
+  message: string;
+}
 
 /**
  * Writes a connection event (seeds/003) to the outbox, inside the caller's transaction.
  * `connector_type` is the link's role — `source`, `target` or `connector` — as in the seed's example.
  */
-export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: ConnectionEventKind, firstLink: boolean): Promise<void> {
+export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: ConnectionEventKind, firstLink: boolean, error?: ConnectionEventError): Promise<void> {
   const now = new Date().toISOString();
   const eventId = newEventId();
   await tx.insertEvent({
@@ -26,6 +37,7 @@ export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: C
       timestamp: now,
       event_id: eventId,
       first_link: firstLink,
+      ...(error ? { error } : {}),
     },
     created_at: now,
   });

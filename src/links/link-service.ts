@@ -16,7 +16,7 @@ import { recordConnectionEvent } from './connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 
 /** Which role a flow type links. */
-const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
+export const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
 
 export interface LinkInput {
   connector_id: string;

@@ -137,6 +137,21 @@ export interface AuditLogTable {
   doc: string;
 }
 
+/** OAuth apps per environment and connector (migration 0009, src/store/oauth-ops.ts). */
+export interface OAuthAppsTable {
+  env_id: string;
+  connector_id: string;
+  doc: string;
+}
+
+/** Authorizations started and not yet called back (migration 0009, src/store/oauth-ops.ts). */
+export interface OAuthStatesTable {
+  state_id: string;
+  env_id: string;
+  expires_at: EpochMs;
+  doc: string;
+}
+
 export interface Database {
   environments: EnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -150,6 +165,8 @@ export interface Database {
   record_ids: RecordIdsTable;
   write_tasks: WriteTasksTable;
   audit_log: AuditLogTable;
+  oauth_apps: OAuthAppsTable;
+  oauth_states: OAuthStatesTable;
 }
 
 /** Converts a `bigint` column value (string from PostgreSQL, number from SQLite) to a number. */

@@ -19,6 +19,7 @@ import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
 import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
 import { KyselyTenantErasureOps, type TenantErasureOps } from './tenant-erasure-ops.js';
 import { KyselyAuditOps, type AuditOps } from './audit-ops.js';
+import { KyselyOAuthOps, type OAuthOps } from './oauth-ops.js';
 import { insertEventRow, listEventRows } from './event-outbox-rows.js';
 
 /** Where the queries go: the root Kysely instance, or one open transaction. */
@@ -53,6 +54,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly jobLeases: JobLeaseOps;
   readonly tenantErasure: TenantErasureOps;
   readonly audit: AuditOps;
+  readonly oauth: OAuthOps;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
     this.#db = connection;
@@ -65,6 +67,7 @@ export class KyselyStoreOps implements StoreOps {
     this.jobLeases = new KyselyJobLeaseOps(connection, dialect);
     this.tenantErasure = new KyselyTenantErasureOps(connection);
     this.audit = new KyselyAuditOps(connection);
+    this.oauth = new KyselyOAuthOps(connection);
   }
 
   // ---- environments and keys

@@ -14,6 +14,7 @@ import type { JobStatsOps } from './job-stats-ops.js';
 import type { JobLeaseOps } from './job-lease-ops.js';
 import type { TenantErasureOps } from './tenant-erasure-ops.js';
 import type { AuditOps } from './audit-ops.js';
+import type { OAuthOps } from './oauth-ops.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -118,6 +119,8 @@ export interface StoreOps {
   readonly tenantErasure: TenantErasureOps;
   /** Who changed what, when, from where: the audit log (src/store/audit-ops.ts). */
   readonly audit: AuditOps;
+  /** OAuth apps and pending authorizations (src/store/oauth-ops.ts). */
+  readonly oauth: OAuthOps;
 }
 
 export interface Store extends StoreOps {

@@ -28,7 +28,8 @@ export class FakeHubspot {
   readonly server: FakeApiServer;
   private nextId = 1001;
 
-  constructor(readonly token: string) {
+  /** `token` may be a function: an API that accepts only the current access token of an OAuth server. */
+  constructor(readonly token: string | (() => string)) {
     this.server = new FakeApiServer((r) => this.route(r));
   }
 
@@ -44,7 +45,7 @@ export class FakeHubspot {
   }
 
   private route(request: SeenRequest): Reply {
-    if (request.headers.authorization !== `Bearer ${this.token}`) {
+    if (request.headers.authorization !== `Bearer ${typeof this.token === 'function' ? this.token() : this.token}`) {
       return hubspotError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
     }
     const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(create|update)$/.exec(request.path);

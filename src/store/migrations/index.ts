@@ -7,6 +7,7 @@ import * as jobLeases from './0005-job-leases.js';
 import * as writeTasks from './0006-write-tasks.js';
 import * as recordIdIndexes from './0007-record-id-indexes.js';
 import * as auditLog from './0008-audit-log.js';
+import * as oauth from './0009-oauth.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-write-tasks': writeTasks,
   '0007-record-id-indexes': recordIdIndexes,
   '0008-audit-log': auditLog,
+  '0009-oauth': oauth,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SinewServices } from '../../app/services.js';
+import type { OAuthAppInput } from '../../oauth/oauth-app-service.js';
+import type { OAuthStartInput } from '../../oauth/oauth-flow-service.js';
+import { callbackPage, returnLocation } from './oauth-callback-page.js';
+import type { TenantPath } from './route-params.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const url = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+const appParams = { type: 'object', required: ['env', 'id'], properties: { env: id, id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
+const startParams = { type: 'object', required: ['env', 'flow', 'tenant', 'connector_id'], properties: { env: id, flow: id, tenant: id, connector_id: id } } as const;
+
+const appView = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    connector_id: { type: 'string' },
+    client_id: { type: 'string' },
+    client_secret: { type: 'string', description: 'Always ******** : the secret is sealed and never shown.' },
+    redirect_uri: { type: 'string' },
+    return_urls: { type: 'array', items: { type: 'string' } },
+    authorization_url: { type: 'string' },
+    token_url: { type: 'string' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/**
+ * OAuth linking (issue #15): the owner's OAuth app per connector, starting an authorization for a
+ * tenant, and the provider's redirect back (`/oauth/callback`, which the signed state authenticates).
+ */
+export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): void {
+  app.put<{ Params: { env: string; id: string }; Body: OAuthAppInput }>(
+    '/:env/connectors/:id/oauth-app',
+    {
+      schema: {
+        params: appParams,
+        body: {
+          type: 'object',
+          required: ['client_id', 'client_secret', 'redirect_uri'],
+          additionalProperties: false,
+          properties: {
+            client_id: { type: 'string', minLength: 1, maxLength: 1000 },
+            client_secret: { type: 'string', minLength: 1, maxLength: 4000, description: '******** keeps the stored secret.' },
+            redirect_uri: { ...url, description: "Sinew's /oauth/callback as registered at the provider." },
+            return_urls: { type: 'array', maxItems: 50, items: url, description: 'Where a start may ask the callback to send the user (prefixes).' },
+            authorization_url: { ...url, description: "Overrides the connector's." },
+            token_url: { ...url, description: "Overrides the connector's." },
+          },
+        },
+        response: { 200: appView },
+      },
+      config: { summary: "Set the environment's OAuth app for a connector (the client secret is sealed and never shown)" },
+    },
+    async (req) => s.oauthApps.put(req.params.env, req.params.id, req.body),
+  );
+  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams, response: { 200: appView } }, config: { summary: "The environment's OAuth app for a connector, secret redacted" } }, async (req) =>
+    s.oauthApps.get(req.params.env, req.params.id),
+  );
+  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams }, config: { summary: "Remove the environment's OAuth app for a connector" } }, async (req, reply) => {
+    await s.oauthApps.remove(req.params.env, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post<{ Params: TenantPath & { connector_id: string }; Body: OAuthStartInput | undefined }>(
+    '/:env/:flow/:tenant/oauth/:connector_id/start',
+    {
+      schema: {
+        params: startParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { config: { type: 'object', description: "The link's other config fields; tokens are placed by Sinew." }, return_url: { ...url, description: "Must start with one of the OAuth app's return_urls; without it the callback answers a page that posts the outcome to its opener." } },
+        },
+        response: { 200: { type: 'object', required: ['authorization_url', 'expires_at'], properties: { authorization_url: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } } } },
+      },
+      config: { summary: "Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge" },
+    },
+    async (req: FastifyRequest<{ Params: TenantPath & { connector_id: string }; Body: OAuthStartInput | undefined }>) => {
+      const p = req.params;
+      return s.oauth.start(p.env, p.flow, p.tenant, p.connector_id, req.principal?.kind === 'tenant' ? 'tenant' : 'owner', req.body ?? {});
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/oauth/callback',
+    {
+      schema: { querystring: { type: 'object', additionalProperties: true, properties: { state: { type: 'string', maxLength: 4000 }, code: { type: 'string', maxLength: 4000 }, error: { type: 'string', maxLength: 200 } } } },
+      config: { summary: "The provider's redirect after consent: exchanges the code and links; redirects to the return URL or answers a page for the pop-up's opener" },
+    },
+    async (req, reply) => {
+      const outcome = await s.oauth.callback(req.query);
+      void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      if (outcome.return_url) return reply.redirect(returnLocation(outcome, outcome.return_url), 303);
+      const page = callbackPage(outcome);
+      return reply
+        .status(outcome.ok ? 200 : 400)
+        .header('content-security-policy', page.csp)
+        .type('text/html; charset=utf-8')
+        .send(page.html);
+    },
+  );
+}

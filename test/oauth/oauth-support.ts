@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+
+/** Calls a Sinew API; every answer is kept, so a test can look for secrets in all of them. */
+export interface Caller {
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
+  texts: string[];
+}
+
+export function callerOf(baseUrl: string, key: string, extra: Record<string, string> = {}, texts: string[] = []): Caller {
+  const call = (async (method, p, body, headers = {}) => {
+    const res = await fetch(`${baseUrl}${p}`, {
+      method,
+      headers: { 'x-api-key': key, ...extra, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    texts.push(text);
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed, text };
+  }) as Caller;
+  call.texts = texts;
+  return call;
+}
+
+/** A public key and a token for `tenant`, through the API; the returned caller acts as that tenant. */
+export async function tenantOf(owner: Caller, baseUrl: string, envId: string, tenant: string): Promise<Caller> {
+  const key = await owner('POST', `/${envId}/keys`, { kind: 'public' });
+  assert.equal(key.status, 201, key.text);
+  const token = await owner('POST', `/tenant/${envId}/${tenant}/token`, {});
+  assert.equal(token.status, 200, token.text);
+  return callerOf(baseUrl, key.body.key, { authorization: `Bearer ${token.body.token}` }, owner.texts);
+}
+
+/** The owner sets the environment's OAuth app for hubspot, pointed at the fake server. */
+export async function setHubspotApp(owner: Caller, envId: string, sinewUrl: string, oauth: FakeOAuthServer, extra: Record<string, unknown> = {}): Promise<void> {
+  const put = await owner('PUT', `/${envId}/connectors/hubspot/oauth-app`, {
+    client_id: oauth.clientId,
+    client_secret: oauth.clientSecret,
+    redirect_uri: `${sinewUrl}/oauth/callback`,
+    return_urls: ['https://app.example.com/integrations'],
+    authorization_url: `${oauth.url}/authorize`,
+    token_url: `${oauth.url}/token`,
+    ...extra,
+  });
+  assert.equal(put.status, 200, put.text);
+}
+
+/**
+ * What the user's browser does: opens the authorization URL, is sent back by the provider's
+ * consent screen to Sinew's callback, and lands wherever the callback says (without following it).
+ */
+export async function consent(authorizationUrl: string): Promise<{ callbackUrl: string; status: number; location: string | null; text: string }> {
+  const atProvider = await fetch(authorizationUrl, { redirect: 'manual' });
+  assert.equal(atProvider.status, 302, await atProvider.text());
+  const callbackUrl = atProvider.headers.get('location')!;
+  const landed = await fetch(callbackUrl, { redirect: 'manual' });
+  return { callbackUrl, status: landed.status, location: landed.headers.get('location'), text: await landed.text() };
+}
+
+/** Links acme's hubspot through the whole flow, as the tenant, and checks it ended linked. */
+export async function linkByOAuth(tenant: Caller, envId: string, flow: string, tenantId: string, config: Record<string, unknown>): Promise<void> {
+  const start = await tenant('POST', `/${envId}/${flow}/${tenantId}/oauth/hubspot/start`, { config });
+  assert.equal(start.status, 200, start.text);
+  const landed = await consent(start.body.authorization_url);
+  assert.equal(landed.status, 200, landed.text);
+  assert.match(landed.text, /"code":"linked"/);
+}
