@@ -31,6 +31,7 @@ import { logJobStatusChanges } from '../jobs/job-status-log.js';
 import { loadSecretKey } from './secret-key.js';
 import { OAuthAppService } from '../oauth/oauth-app-service.js';
 import { OAuthFlowService } from '../oauth/oauth-flow-service.js';
+import { TokenRefresher } from '../oauth/token-refresher.js';
 import { restrictDataDir } from './data-dir-permissions.js';
 import type { SinewServices } from './services.js';
 
@@ -69,6 +70,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
   const oauthApps = new OAuthAppService(store, box);
+  const tokens = new TokenRefresher(store, box, oauthApps, outbox, config.allowLoopback);
   return {
     logger,
     store,
@@ -91,11 +93,12 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics),
+    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics, (link) => tokens.freshConfig(link)),
     metrics,
     audit: new AuditLog(store),
     oauthApps,
     oauth: new OAuthFlowService(store, box, oauthApps, links, outbox, config.allowLoopback),
+    tokens,
   };
 }
 

@@ -24,6 +24,7 @@ import type { SinewMetrics } from '../metrics/sinew-metrics.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { OAuthAppService } from '../oauth/oauth-app-service.js';
 import type { OAuthFlowService } from '../oauth/oauth-flow-service.js';
+import type { TokenRefresher } from '../oauth/token-refresher.js';
 
 /** Everything the API routes and the roles (worker, scheduler) are wired with. */
 export interface SinewServices {
@@ -61,4 +62,6 @@ export interface SinewServices {
   oauthApps: OAuthAppService;
   /** OAuth linking: start an authorization, take its callback (issue #15). */
   oauth: OAuthFlowService;
+  /** Refreshes a link's OAuth tokens before they are used, one refresh per link at a time. */
+  tokens: TokenRefresher;
 }

@@ -43,7 +43,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         queue: services.queue,
         storage: services.storageRouter,
         lifecycle: services.lifecycle,
-        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl, config.connectorUser, config.allowLoopback),
+        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl, config.connectorUser, config.allowLoopback, (link) => services.tokens.freshConfig(link)),
         logger: services.logger,
         concurrency: config.workerConcurrency,
         leases: services.leases,

@@ -1,6 +1,6 @@
 import { SinewError } from '../errors/sinew-error.js';
 import { API_SOURCE, isWriteJob, type Job } from '../model/job.js';
-import { linkPathSetter, type ConfigSetter, type Link } from '../model/link.js';
+import { linkPathSetter, type ConfigSetter, type Link, type LinkConfigOpener } from '../model/link.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
@@ -45,6 +45,8 @@ export class JobPlanBuilder {
     private readonly connectorUser: ConnectorUser | null = null,
     /** The operator's loopback flag (RuntimeConfig.allowLoopback), for the plan's address policy. */
     private readonly allowLoopback = false,
+    /** Refreshes OAuth tokens about to expire before the job gets them; without it, configs are opened as stored. */
+    private readonly openLinkConfig?: LinkConfigOpener,
   ) {}
 
   async build(job: Job, workspaceDir: string): Promise<JobPlan> {
@@ -58,7 +60,7 @@ export class JobPlanBuilder {
     if (!link && !(isWrite && job.link_role === 'source')) {
       throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
     }
-    const linkConfig = link ? openJson(this.box, link.config_encrypted) : {};
+    const linkConfig = !link ? {} : this.openLinkConfig ? await this.openLinkConfig(link) : openJson(this.box, link.config_encrypted);
     const env = await this.store.getEnvironment(job.env_id);
     const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
     const root = environmentSettings(env?.settings ?? {}).files.root;

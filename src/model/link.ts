@@ -37,3 +37,9 @@ export const linkPathSetter = (link: Link): ConfigSetter => link.path_set_by ?? 
 
 export const linkKeyString = (k: LinkKey): string =>
   [k.env_id, k.flow_id, k.tenant, k.role, k.connector_id].map(encodeURIComponent).join('/');
+
+/**
+ * Opens a link's config for use (a job, a real-time write): in clear, and with OAuth tokens
+ * refreshed first when they are about to expire (src/oauth/token-refresher.ts).
+ */
+export type LinkConfigOpener = (link: Link) => Promise<Record<string, unknown>>;

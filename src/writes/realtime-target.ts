@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
-import type { LinkRole } from '../model/link.js';
+import type { LinkConfigOpener, LinkRole } from '../model/link.js';
 import type { StoreOps } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
@@ -39,6 +39,8 @@ export async function resolveRealtimeTarget(
   connectorId: string,
   /** The operator's loopback flag (RuntimeConfig.allowLoopback). */
   allowLoopback: boolean,
+  /** Refreshes OAuth tokens about to expire before the write uses them. */
+  openLinkConfig?: LinkConfigOpener,
 ): Promise<RealtimeTarget> {
   const flow = await store.getFlow(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
@@ -52,7 +54,7 @@ export async function resolveRealtimeTarget(
     const role: LinkRole = flow.type === 'v2' ? 'connector' : 'target';
     const link = await store.getLink({ env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId });
     if (!link) throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
-    config = openJson(box, link.config_encrypted);
+    config = openLinkConfig ? await openLinkConfig(link) : openJson(box, link.config_encrypted);
   }
   const definition = await resolveConnector(store, envId, connectorId);
   if (definition.kind === 'source') {

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { LinkConfigOpener } from '../model/link.js';
 import { resolveRealtimeTarget, type RealtimeTarget } from './realtime-target.js';
 
 /**
@@ -17,6 +18,7 @@ export class RealtimeTargets {
     private readonly store: Store,
     private readonly box: SecretBox,
     private readonly allowLoopback: boolean,
+    private readonly openLinkConfig?: LinkConfigOpener,
   ) {}
 
   async get(envId: string, flowId: string, tenant: string, connectorId: string): Promise<RealtimeTarget> {
@@ -24,7 +26,7 @@ export class RealtimeTargets {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < FRESH_MS) return hit.target;
-    const target = await resolveRealtimeTarget(this.store, this.box, envId, flowId, tenant, connectorId, this.allowLoopback);
+    const target = await resolveRealtimeTarget(this.store, this.box, envId, flowId, tenant, connectorId, this.allowLoopback, this.openLinkConfig);
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(key, { target, at: now });
     return target;

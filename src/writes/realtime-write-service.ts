@@ -3,6 +3,7 @@ import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { isSinewError } from '../errors/sinew-error.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { LinkConfigOpener } from '../model/link.js';
 import { newJobId } from '../ids/short-id.js';
 import { toWriteRecord } from '../connectors/builtin/write/write-record.js';
 import { resultsState } from '../connectors/builtin/write/write-result.js';
@@ -89,9 +90,11 @@ export class RealtimeWriteService {
     allowLoopback = false,
     /** Counts each write that ends (the metrics module); absent, nothing is counted. */
     private readonly observer?: RealtimeWriteObserver,
+    /** Refreshes OAuth tokens about to expire before a write uses them. */
+    openLinkConfig?: LinkConfigOpener,
   ) {
     this.writers = new RealtimeWriters(logger, connectorUser);
-    this.targets = new RealtimeTargets(store, box, allowLoopback);
+    this.targets = new RealtimeTargets(store, box, allowLoopback, openLinkConfig);
   }
 
   async write(request: RealtimeWriteRequest): Promise<RealtimeWriteAnswer> {

@@ -1,0 +1,94 @@
+import type { Store } from '../store/store.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import { linkKeyString, type Link, type LinkKey } from '../model/link.js';
+import { isOAuth2, type OAuth2TokenPlacement } from '../model/connector-auth.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { recordConnectionEvent } from '../links/connection-event.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import { SinewError, isSinewError, notFound } from '../errors/sinew-error.js';
+import type { OAuthAppService } from './oauth-app-service.js';
+import { requestTokens, tokenFailure } from './token-endpoint.js';
+import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
+
+/**
+ * An access token that expires within this many seconds is refreshed before use: enough for a
+ * connector to start and make its first calls, and for clocks a little apart.
+ */
+export const REFRESH_MARGIN_SECONDS = 300;
+
+/** Endpoint failures that are no one's fault for long: no event, the next use tries again. */
+const TRANSIENT = new Set(['unreachable', 'bad_response', 'temporarily_unavailable', 'server_error']);
+
+/**
+ * Keeps OAuth links' tokens fresh (issue #15): before a job is planned and before a real-time
+ * write, a token that expires within the margin is refreshed — under the link's key lock, which
+ * holds across every process sharing the store (store.locks), so two workers never refresh one link
+ * at once. The one that waited reads the link again and finds the token fresh. The new tokens (a
+ * rotated refresh token with them) are saved, sealed, before the access token is handed to anyone:
+ * once a provider rotates, the old refresh token is dead, and losing the new one would lose the link.
+ */
+export class TokenRefresher {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+    private readonly apps: OAuthAppService,
+    private readonly outbox: OutboxNotifier | undefined,
+    private readonly allowLoopback: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The link's config in clear, its access token refreshed first when it is about to expire. */
+  async freshConfig(link: Link): Promise<Record<string, unknown>> {
+    const config = openJson(this.box, link.config_encrypted);
+    const def = await resolveConnector(this.store, link.env_id, link.connector_id).catch(() => null);
+    if (!def || !isOAuth2(def.auth) || !this.due(config, def.auth.tokens)) return config;
+    const tokens = def.auth.tokens;
+    return this.store.locks.withKeys([`oauth-refresh:${linkKeyString(link)}`], async (lost) => {
+      // Whoever held the lock before may have refreshed already: decide again on the stored link.
+      const current = await this.store.getLink(link);
+      if (!current) throw notFound(`linked ${link.role} ${link.connector_id}`);
+      const stored = openJson(this.box, current.config_encrypted);
+      if (!this.due(stored, tokens)) return stored;
+      const refreshToken = refreshTokenOf(stored, tokens);
+      if (refreshToken === null) return this.failed(link, tokenFailure('no_refresh_token', `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`));
+      // Without the lock another process may be refreshing with the same token: start nothing.
+      if (lost.aborted) throw new SinewError('UNAVAILABLE', 'the link lock was lost before its tokens were refreshed; try again');
+      const app = await this.apps.open(link.env_id, link.connector_id);
+      const env = await this.store.getEnvironment(link.env_id);
+      const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
+      let response;
+      try {
+        response = await requestTokens(app.auth.token_url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }, policy);
+      } catch (e) {
+        return this.failed(link, e);
+      }
+      const next = placeTokens(stored, tokens, response, this.now());
+      // Saved before it is returned, even if the lock was lost meanwhile: the answer's refresh
+      // token may be the only one that still works.
+      await this.store.transaction(async (tx) => {
+        const latest = await tx.getLink(link);
+        if (!latest) throw notFound(`linked ${link.role} ${link.connector_id}`);
+        await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: new Date(this.now()).toISOString() });
+      });
+      return next;
+    });
+  }
+
+  private due(config: Record<string, unknown>, tokens: OAuth2TokenPlacement): boolean {
+    const expiresAt = expiresAtOf(config, tokens);
+    return expiresAt !== null && expiresAt - this.now() / 1000 < REFRESH_MARGIN_SECONDS;
+  }
+
+  /** A refresh the endpoint refused is the tenant's to fix (link again): a REFRESH_FAILED event says so. */
+  private async failed(key: LinkKey, error: unknown): Promise<never> {
+    const code = isSinewError(error) && typeof error.details.oauth_error === 'string' ? error.details.oauth_error : null;
+    if (code !== null && !TRANSIENT.has(code) && isSinewError(error)) {
+      const lk: LinkKey = { env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, role: key.role, connector_id: key.connector_id };
+      await this.store.transaction((tx) => recordConnectionEvent(tx, lk, 'REFRESH_FAILED', false, { code, message: error.message }));
+      this.outbox?.notify();
+    }
+    throw error;
+  }
+}
