@@ -4,10 +4,10 @@ import { newEventId } from '../ids/short-id.js';
 
 /**
  * LINK, UNLINK, OVERWRITE as in seeds/003; ours beyond: OAUTH_FAILED (an authorization that did not
- * end in a link: consent denied, state used or expired, token endpoint error) and REFRESH_FAILED
- * (the token endpoint refused a link's refresh token: the tenant must link again).
+ * end in a link: consent denied, state used or expired, token endpoint error) and INVALID (the
+ * link's health became invalid — its provider refused its refresh token: the tenant must link again).
  */
-export type ConnectionEventKind = 'LINK' | 'UNLINK' | 'OVERWRITE' | 'OAUTH_FAILED' | 'REFRESH_FAILED';
+export type ConnectionEventKind = 'LINK' | 'UNLINK' | 'OVERWRITE' | 'OAUTH_FAILED' | 'INVALID';
 
 /** Why a connection event happened, when it is a failure: a code and a message that hold no token. */
 export interface ConnectionEventError {

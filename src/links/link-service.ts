@@ -1,6 +1,6 @@
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import type { Store } from '../store/store.js';
-import { linkPathSetter, type ConfigSetter, type Link, type LinkKey, type LinkRole } from '../model/link.js';
+import { linkHealth, linkPathSetter, type ConfigSetter, type Link, type LinkHealth, type LinkKey, type LinkRole } from '../model/link.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -25,6 +25,8 @@ export interface LinkInput {
   schedule?: Record<string, unknown> | null;
   /** Who sends it: a tenant's file paths are confined to its folder (src/connectors/file-confinement.ts). */
   set_by: ConfigSetter;
+  /** `ok` when the credentials were just shown to work (an OAuth exchange); otherwise a (re)link is `unknown`. */
+  health?: LinkHealth['status'];
 }
 
 /** A link as the API shows it: credentials redacted, catalog summarized. */
@@ -38,6 +40,7 @@ export function linkView(link: Link, schema: Record<string, unknown> | null, con
     field_map: link.field_map,
     catalog: link.catalog,
     schedule: link.schedule,
+    health: linkHealth(link),
     created_at: link.created_at,
     updated_at: link.updated_at,
   };
@@ -128,6 +131,8 @@ export class LinkService {
         created_at: existing?.created_at ?? now,
         updated_at: now,
         path_set_by: pathSetBy,
+        // New credentials: whatever was known of the old ones no longer holds.
+        health: { status: input.health ?? 'unknown', reason: null, since: now },
       };
       await tx.putLink(link);
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);

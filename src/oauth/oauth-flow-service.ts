@@ -154,7 +154,7 @@ export class OAuthFlowService {
     if (app.auth.pkce) params.code_verifier = verifier;
     const tokens = await requestTokens(app.auth.token_url, params, policy);
     const linkedConfig = placeTokens(config, app.auth.tokens, tokens, Date.now());
-    await this.links.put(claims.env, claims.flow, claims.tenant, claims.role, { connector_id: claims.connector, config: linkedConfig, set_by: setBy });
+    await this.links.put(claims.env, claims.flow, claims.tenant, claims.role, { connector_id: claims.connector, config: linkedConfig, set_by: setBy, health: 'ok' });
   }
 
   private async recordFailure(key: LinkKey, error: ConnectionEventError): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { linkKeyString, type Link, type LinkKey } from '../model/link.js';
+import { linkHealth, linkKeyString, type Link, type LinkHealth, type LinkKey } from '../model/link.js';
 import { isOAuth2, type OAuth2TokenPlacement } from '../model/connector-auth.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { recordConnectionEvent } from '../links/connection-event.js';
@@ -18,8 +18,11 @@ import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
  */
 export const REFRESH_MARGIN_SECONDS = 300;
 
-/** Endpoint failures that are no one's fault for long: no event, the next use tries again. */
-const TRANSIENT = new Set(['unreachable', 'bad_response', 'temporarily_unavailable', 'server_error']);
+/**
+ * Failures that say nothing of the link's credentials (the endpoint is down or refused by the
+ * address policy): the health stays, no event, the next use tries again.
+ */
+const NOT_ABOUT_CREDENTIALS = new Set(['unreachable', 'bad_response', 'temporarily_unavailable', 'server_error', 'address_refused']);
 
 /**
  * Keeps OAuth links' tokens fresh (issue #15): before a job is planned and before a real-time
@@ -28,6 +31,8 @@ const TRANSIENT = new Set(['unreachable', 'bad_response', 'temporarily_unavailab
  * at once. The one that waited reads the link again and finds the token fresh. The new tokens (a
  * rotated refresh token with them) are saved, sealed, before the access token is handed to anyone:
  * once a provider rotates, the old refresh token is dead, and losing the new one would lose the link.
+ * A refresh the provider refuses makes the link's health invalid (an INVALID connection event);
+ * later uses fail at once, without asking the provider again, until the tenant links again.
  */
 export class TokenRefresher {
   constructor(
@@ -51,6 +56,11 @@ export class TokenRefresher {
       if (!current) throw notFound(`linked ${link.role} ${link.connector_id}`);
       const stored = openJson(this.box, current.config_encrypted);
       if (!this.due(stored, tokens)) return stored;
+      // Refused before: asking again with the same dead token would only be refused again.
+      const health = linkHealth(current);
+      if (health.status === 'invalid') {
+        throw tokenFailure(health.reason?.code ?? 'link_invalid', `the ${link.connector_id} link is invalid since ${health.since} (${health.reason?.message ?? 'its credentials were refused'}): the tenant must link again`);
+      }
       const refreshToken = refreshTokenOf(stored, tokens);
       if (refreshToken === null) return this.failed(link, tokenFailure('no_refresh_token', `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`));
       // Without the lock another process may be refreshing with the same token: start nothing.
@@ -70,7 +80,9 @@ export class TokenRefresher {
       await this.store.transaction(async (tx) => {
         const latest = await tx.getLink(link);
         if (!latest) throw notFound(`linked ${link.role} ${link.connector_id}`);
-        await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: new Date(this.now()).toISOString() });
+        const at = new Date(this.now()).toISOString();
+        const health: LinkHealth = linkHealth(latest).status === 'ok' ? linkHealth(latest) : { status: 'ok', reason: null, since: at };
+        await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: at, health });
       });
       return next;
     });
@@ -81,13 +93,22 @@ export class TokenRefresher {
     return expiresAt !== null && expiresAt - this.now() / 1000 < REFRESH_MARGIN_SECONDS;
   }
 
-  /** A refresh the endpoint refused is the tenant's to fix (link again): a REFRESH_FAILED event says so. */
+  /**
+   * A refresh the endpoint refused is the tenant's to fix (link again): the link's health becomes
+   * invalid, with an INVALID connection event the first time.
+   */
   private async failed(key: LinkKey, error: unknown): Promise<never> {
     const code = isSinewError(error) && typeof error.details.oauth_error === 'string' ? error.details.oauth_error : null;
-    if (code !== null && !TRANSIENT.has(code) && isSinewError(error)) {
-      const lk: LinkKey = { env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, role: key.role, connector_id: key.connector_id };
-      await this.store.transaction((tx) => recordConnectionEvent(tx, lk, 'REFRESH_FAILED', false, { code, message: error.message }));
-      this.outbox?.notify();
+    if (code !== null && !NOT_ABOUT_CREDENTIALS.has(code) && isSinewError(error)) {
+      const reason = { code, message: error.message };
+      const marked = await this.store.transaction(async (tx) => {
+        const link = await tx.getLink(key);
+        if (!link || linkHealth(link).status === 'invalid') return false;
+        await tx.putLink({ ...link, health: { status: 'invalid', reason, since: new Date(this.now()).toISOString() } });
+        await recordConnectionEvent(tx, key, 'INVALID', false, reason);
+        return true;
+      });
+      if (marked) this.outbox?.notify();
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store, StoreOps } from '../store/store.js';
 import type { Job } from '../model/job.js';
+import { linkHealth } from '../model/link.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobRequest } from '../jobs/job-request.js';
@@ -123,6 +124,13 @@ export class ScheduleFiring {
   /** Creates the tick's job in `tx`; refusals (a busy link, a link that is gone) become outcomes. */
   async #createJob(tx: StoreOps, s: Schedule): Promise<{ outcome: ScheduleOutcome; job: Job | null }> {
     const request = this.#request(s);
+    // A link whose provider refused its credentials would fail every tick the same way: skipped,
+    // saying why, until the tenant links again (which resets its health).
+    const link = await tx.getLink(s);
+    const health = link ? linkHealth(link) : null;
+    if (health?.status === 'invalid') {
+      return { outcome: { result: 'skipped', reason: `the link is invalid since ${health.since}: ${health.reason?.code ?? 'credentials refused'}; the tenant must link again`, active_job_id: null }, job: null };
+    }
     try {
       const queuedBehind = request.queue_if_active_job ? ((await tx.listActiveJobsForLink(s))[0]?.job_id ?? null) : null;
       const job = await this.jobs.createIn(tx, {

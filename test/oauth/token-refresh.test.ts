@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { Scheduler } from '../../src/schedules/scheduler.js';
 import { callerOf, linkByOAuth, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
 
 /**
  * Refresh that holds (issue #15): before a real-time write and before a job, an access token about
  * to expire is refreshed — once, however many callers need it at the same moment — a rotated
- * refresh token is kept, and a refused refresh (`invalid_grant`) fails clearly with an event. The
+ * refresh token is kept, and a refused refresh (`invalid_grant`) makes the link's health invalid: an
+ * INVALID event, clear failures, skipped schedule ticks, until the tenant links again. The
  * tenant's system (FakeHubspot) accepts only the access token the authorization server issued last.
  */
 describe('OAuth tokens are refreshed before use, once per link at a time', () => {
@@ -96,23 +98,61 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     assert.equal(oauth.refreshRequests().length, n + 1);
   });
 
-  test('invalid_grant on refresh: the write and the job fail clearly, and a REFRESH_FAILED event says why', async () => {
+  test('invalid_grant on refresh: the link turns invalid (one INVALID event), writes and jobs fail at once, ticks are skipped', async () => {
     oauth.accessTtlSeconds = 60;
     await forceExpiry();
+    const linked = await acme('GET', `/${h.envId}/rf/acme/linkedTargets`);
+    assert.equal(linked.body[0].health.status, 'ok', 'an OAuth link starts ok: the provider just issued its tokens');
     oauth.revokeRefreshTokens();
     const res = await write(6);
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.error.code, 'OAUTH_TOKEN_FAILED');
     assert.equal(res.body.error.details.oauth_error, 'invalid_grant');
+    const health = (await acme('GET', `/${h.envId}/rf/acme/linkedTargets`)).body[0].health;
+    assert.equal(health.status, 'invalid');
+    assert.equal(health.reason.code, 'invalid_grant');
+
+    // Invalid now: nothing more is asked of the provider, and the failures say to link again.
+    const asked = oauth.refreshRequests().length;
+    const again = await write(7);
+    assert.equal(again.status, 422, again.text);
+    assert.match(again.body.error.message, /link again/);
     const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, { tap: 'api', state: { contacts: [{ externalId: 'j-2', email: 'j2@example.com' }] } });
     const failed = await h.waitForJob('rf', 'acme', job.body.job_id);
     assert.notEqual(failed.status, 'JOB_COMPLETED');
     assert.match(String(failed.error ?? failed.message), /invalid_grant/);
+    assert.equal(oauth.refreshRequests().length, asked, 'no refresh request after the link turned invalid');
+
     const events = await owner('GET', `/${h.envId}/events?kind=connection&limit=100`);
-    const refused = events.body.filter((e: any) => e.payload.event === 'REFRESH_FAILED');
-    assert.ok(refused.length >= 1, events.text);
-    assert.equal(refused[0].payload.error.code, 'invalid_grant');
-    assert.equal(refused[0].payload.tenant, 'acme');
+    const invalid = events.body.filter((e: any) => e.payload.event === 'INVALID');
+    assert.equal(invalid.length, 1, events.text);
+    assert.equal(invalid[0].payload.error.code, 'invalid_grant');
+    assert.equal(invalid[0].payload.tenant, 'acme');
+
+    // A scheduled tick is skipped, saying why, instead of failing a job again.
+    const put = await owner('PUT', `/${h.envId}/rf/acme/jobs/schedule`, { schedule_expression: '0 0 1 1 *' });
+    assert.equal(put.status, 200, put.text);
+    const key = { env_id: h.envId, flow_id: 'rf', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' };
+    const due = (await h.sinew.services.store.schedules.getSchedule(key))!.next_fire_at!;
+    const jobsBefore = (await owner('GET', `/${h.envId}/rf/acme/jobs`)).body.length;
+    await new Scheduler({ store: h.sinew.services.store, jobs: h.sinew.services.jobs, box: h.sinew.services.box, logger: h.sinew.services.logger }).runOnce(due + 1000);
+    const outcome = (await owner('GET', `/${h.envId}/rf/acme/jobs/schedule`)).body.last_outcome;
+    assert.equal(outcome.result, 'skipped', JSON.stringify(outcome));
+    assert.match(outcome.reason, /invalid.*invalid_grant.*link again/);
+    assert.equal((await owner('GET', `/${h.envId}/rf/acme/jobs`)).body.length, jobsBefore, 'no job');
+    assert.equal((await owner('DELETE', `/${h.envId}/rf/acme/jobs/schedule`)).status < 300, true);
+  });
+
+  test('linking again makes the link ok, and writes work', async () => {
+    oauth.accessTtlSeconds = 3600;
+    await linkByOAuth(acme, h.envId, 'rf', 'acme', { base_url: hubspotUrl });
+    assert.equal((await acme('GET', `/${h.envId}/rf/acme/linkedTargets`)).body[0].health.status, 'ok');
+    const res = await write(8);
+    assert.equal(res.status, 200, res.text);
+    // Typed credentials are not checked (yet): their health is unknown.
+    const typed = await owner('POST', `/${h.envId}/rf/beta/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'typed-token-value', base_url: hubspotUrl } } });
+    assert.equal(typed.status, 200, typed.text);
+    assert.equal((await owner('GET', `/${h.envId}/rf/beta/linkedTargets`)).body[0].health.status, 'unknown');
   });
 
   test('no token or client secret appears in any answer or event', async () => {
