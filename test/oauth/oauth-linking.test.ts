@@ -201,6 +201,24 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'invalid_client'), JSON.stringify(events));
   });
 
+  test('a tenant starts only its own, only for connectors its flow offers, and a revoke mid-flow links nothing', async () => {
+    const other = await acme('POST', `/${ENV}/oa/beta/oauth/hubspot/start`, {});
+    assert.equal(other.status, 403, other.text);
+    await owner('PUT', `/${ENV}/flows/nohub`, { name: 'nohub', type: 'v1-target', connectors: ['http'] });
+    const notOffered = await acme('POST', `/${ENV}/nohub/acme/oauth/hubspot/start`, {});
+    assert.equal(notOffered.status, 422, notOffered.text);
+    assert.equal(notOffered.body.error.code, 'CONNECTOR_NOT_SUPPORTED');
+
+    const gamma = await tenantOf(owner, server.url, ENV, 'gamma');
+    const started = await gamma('POST', `/${ENV}/oa/gamma/oauth/hubspot/start`, { config: { base_url: hubspotUrl } });
+    assert.equal(started.status, 200, started.text);
+    assert.equal((await owner('POST', `/tenant/${ENV}/gamma/token/revoke`, {})).status, 204);
+    const landed = await consent(started.body.authorization_url);
+    assert.equal(landed.status, 400, landed.text);
+    assert.match(landed.text, /"code":"tenant_revoked"/);
+    assert.deepEqual((await owner('GET', `/${ENV}/oa/gamma/linkedTargets`)).body, []);
+  });
+
   test('no client secret, token or code appears in an answer, an event, the log or the data dir', async () => {
     const codes = oauth.tokenRequests.map((r) => r.code).filter(Boolean) as string[];
     const planted = [oauth.clientSecret, ...oauth.issued, ...codes];
