@@ -8,7 +8,7 @@ import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../suppor
 import { filesUnder } from '../support/files-under.js';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
-import { callerOf, consent, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import { BROWSER, callerOf, consent, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
 
 const ENV = 'oauth.sinew.local';
 const KEY = `sk_oauth_${Math.random().toString(36).slice(2)}`;
@@ -135,11 +135,18 @@ describe('OAuth linking: start, consent, callback', () => {
     const started = await start(acme);
     const first = await consent(started.body.authorization_url);
     assert.equal(first.status, 200, first.text);
-    const again = await fetch(first.callbackUrl, { redirect: 'manual' });
+    const again = await fetch(first.callbackUrl, { redirect: 'manual', headers: BROWSER });
     const text = await again.text();
     assert.equal(again.status, 400, text);
+    assert.match(again.headers.get('content-type')!, /^text\/html/);
     assert.match(text, /"code":"state_used_or_expired"/);
     assert.match(text, /already completed or has expired/);
+    // A client that is not a browser gets the API's own error instead of the page.
+    const asApi = await fetch(first.callbackUrl, { redirect: 'manual' });
+    const body = (await asApi.json()) as any;
+    assert.equal(asApi.status, 400);
+    assert.equal(body.error.code, 'VALIDATION_FAILED');
+    assert.equal(body.error.details.outcome, 'state_used_or_expired');
     const events = await connectionEvents();
     assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'state_used_or_expired'), JSON.stringify(events));
   });
@@ -151,7 +158,7 @@ describe('OAuth linking: start, consent, callback', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const altered = `${header}.${Buffer.from(JSON.stringify({ ...claims, tenant: 'other' })).toString('base64url')}.${signature}`;
     for (const bad of [altered, 'not-a-state', `${header}.${payload}.${'A'.repeat(43)}`]) {
-      const res = await fetch(`${server.url}/oauth/callback?state=${encodeURIComponent(bad)}&code=anything`, { redirect: 'manual' });
+      const res = await fetch(`${server.url}/oauth/callback?state=${encodeURIComponent(bad)}&code=anything`, { redirect: 'manual', headers: BROWSER });
       const text = await res.text();
       assert.equal(res.status, 400, text);
       assert.match(text, /"code":"invalid_state"/);

@@ -51,15 +51,18 @@ export async function setHubspotApp(owner: Caller, envId: string, sinewUrl: stri
   assert.equal(put.status, 200, put.text);
 }
 
+/** What a browser sends: the callback answers it a page rather than JSON. */
+export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
 /**
  * What the user's browser does: opens the authorization URL, is sent back by the provider's
  * consent screen to Sinew's callback, and lands wherever the callback says (without following it).
  */
 export async function consent(authorizationUrl: string): Promise<{ callbackUrl: string; status: number; location: string | null; text: string }> {
-  const atProvider = await fetch(authorizationUrl, { redirect: 'manual' });
+  const atProvider = await fetch(authorizationUrl, { redirect: 'manual', headers: BROWSER });
   assert.equal(atProvider.status, 302, await atProvider.text());
   const callbackUrl = atProvider.headers.get('location')!;
-  const landed = await fetch(callbackUrl, { redirect: 'manual' });
+  const landed = await fetch(callbackUrl, { redirect: 'manual', headers: BROWSER });
   return { callbackUrl, status: landed.status, location: landed.headers.get('location'), text: await landed.text() };
 }
 

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SinewServices } from '../../app/services.js';
 import type { OAuthAppInput } from '../../oauth/oauth-app-service.js';
 import type { OAuthStartInput } from '../../oauth/oauth-flow-service.js';
-import { callbackPage, returnLocation } from './oauth-callback-page.js';
+import { callbackPage, outcomeMessage, returnLocation } from './oauth-callback-page.js';
+import { SinewError } from '../../errors/sinew-error.js';
 import type { TenantPath } from './route-params.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -86,12 +87,21 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
     '/oauth/callback',
     {
       schema: { querystring: { type: 'object', additionalProperties: true, properties: { state: { type: 'string', maxLength: 4000 }, code: { type: 'string', maxLength: 4000 }, error: { type: 'string', maxLength: 200 } } } },
-      config: { summary: "The provider's redirect after consent: exchanges the code and links; redirects to the return URL or answers a page for the pop-up's opener" },
+      config: {
+        summary:
+          "The provider's redirect after consent: exchanges the code and links; redirects to the return URL, or answers a browser a page for the pop-up's opener (any other client the outcome as JSON)",
+      },
     },
     async (req, reply) => {
       const outcome = await s.oauth.callback(req.query);
       void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       if (outcome.return_url) return reply.redirect(returnLocation(outcome, outcome.return_url), 303);
+      // A browser (the provider's redirect, the widget's pop-up) gets a page; any other client
+      // the API's own answer: the outcome, or a catalogue error naming it.
+      if (!String(req.headers.accept ?? '').includes('text/html')) {
+        if (outcome.ok) return outcomeMessage(outcome);
+        throw new SinewError('VALIDATION_FAILED', outcome.message, { outcome: outcome.code, connector_id: outcome.connector_id ?? null });
+      }
       const page = callbackPage(outcome);
       return reply
         .status(outcome.ok ? 200 : 400)
