@@ -131,6 +131,21 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.ok(events.some((e) => e.event === 'LINK' && e.tenant === 'acme' && e.connector === 'hubspot'), JSON.stringify(events));
   });
 
+  test('a v2 flow links the connector by OAuth the same way (linkedConnectors)', async () => {
+    assert.equal((await owner('PUT', `/${ENV}/flows/oa2`, { name: 'oa2', type: 'v2', connectors: ['hubspot'] })).status, 200);
+    const started = await acme('POST', `/${ENV}/oa2/acme/oauth/hubspot/start`, { config: { base_url: hubspotUrl } });
+    assert.equal(started.status, 200, started.text);
+    const landed = await consent(started.body.authorization_url);
+    assert.match(landed.text, /"code":"linked"/);
+    const links = await acme('GET', `/v2/${ENV}/oa2/acme/linkedConnectors`);
+    assert.equal(links.status, 200, links.text);
+    assert.equal(links.body[0].connector_id, 'hubspot');
+    assert.equal(links.body[0].config.access_token, '********');
+    assert.equal(links.body[0].health.status, 'ok');
+    const write = await acme('POST', `/v2/${ENV}/oa2/acme/connectors/hubspot/contacts`, { data: { externalId: 'v2-1', email: 'v2@example.com' } });
+    assert.equal(write.status, 200, write.text);
+  });
+
   test('the same callback twice: the second is refused, says so, and is a connection event', async () => {
     const started = await start(acme);
     const first = await consent(started.body.authorization_url);
