@@ -1744,6 +1744,89 @@ export interface paths {
       };
     };
   };
+  "/{env}/{flow}/{tenant}/oauth/{connector_id}/start": {
+    /** Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge */
+    post: {
+      parameters: {
+        path: {
+          env: string;
+          flow: string;
+          tenant: string;
+          connector_id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description The link's other config fields; tokens are placed by Sinew. */
+            config?: Record<string, never>;
+            /** @description Must start with one of the OAuth app's return_urls; without it the callback answers a page that posts the outcome to its opener. */
+            return_url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              authorization_url: string;
+              /** Format: date-time */
+              expires_at: string;
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be JSON. */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `OAUTH_NOT_CONFIGURED`: The connector does not declare OAuth, or the environment has no OAuth app for it. `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/{env}/audit": {
     /** Who changed what, when and from where (changes and refused attempts), newest first */
     get: {
@@ -1933,6 +2016,30 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
+            auth?: {
+              authorization_url?: string;
+              /** @description Added to the authorization URL as they are. */
+              authorize_params?: {
+                [key: string]: string;
+              };
+              /** @description PKCE S256 on every authorization; default true. */
+              pkce?: boolean;
+              scopes?: string[];
+              token_url?: string;
+              /** @description Which config fields receive the token response. */
+              tokens?: {
+                access_token: string;
+                /** @description Receives the expiry in epoch seconds. */
+                expires_at?: string;
+                /** @description Token response field → config field (e.g. instance_url). */
+                extra?: {
+                  [key: string]: string;
+                };
+                refresh_token?: string;
+              };
+              /** @enum {string} */
+              type: "none" | "fields" | "oauth2";
+            };
             capabilities?: {
               discover?: boolean;
               incremental?: boolean;
@@ -2053,6 +2160,204 @@ export interface paths {
         };
         /** @description `READ_ONLY`: Built-in definitions cannot be changed or deleted. */
         409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/{env}/connectors/{id}/oauth-app": {
+    /** The environment's OAuth app for a connector, secret redacted */
+    get: {
+      parameters: {
+        path: {
+          env: string;
+          id: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              authorization_url?: string;
+              client_id?: string;
+              /** @description Always ******** : the secret is sealed and never shown. */
+              client_secret?: string;
+              connector_id?: string;
+              redirect_uri?: string;
+              return_urls?: string[];
+              token_url?: string;
+              /** Format: date-time */
+              updated_at?: string;
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Set the environment's OAuth app for a connector (the client secret is sealed and never shown) */
+    put: {
+      parameters: {
+        path: {
+          env: string;
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description Overrides the connector's. */
+            authorization_url?: string;
+            client_id: string;
+            /** @description ******** keeps the stored secret. */
+            client_secret: string;
+            /** @description Sinew's /oauth/callback as registered at the provider. */
+            redirect_uri: string;
+            /** @description Where a start may ask the callback to send the user (prefixes). */
+            return_urls?: string[];
+            /** @description Overrides the connector's. */
+            token_url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              authorization_url?: string;
+              client_id?: string;
+              /** @description Always ******** : the secret is sealed and never shown. */
+              client_secret?: string;
+              connector_id?: string;
+              redirect_uri?: string;
+              return_urls?: string[];
+              token_url?: string;
+              /** Format: date-time */
+              updated_at?: string;
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be JSON. */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `OAUTH_NOT_CONFIGURED`: The connector does not declare OAuth, or the environment has no OAuth app for it. */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Remove the environment's OAuth app for a connector */
+    delete: {
+      parameters: {
+        path: {
+          env: string;
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Done; no body */
+        204: {
+          content: never;
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -3393,6 +3698,53 @@ export interface paths {
         };
         /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
         401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/oauth/callback": {
+    /** The provider's redirect after consent: exchanges the code and links; redirects to the return URL, or answers a browser a page for the pop-up's opener (any other client the outcome as JSON) */
+    get: {
+      parameters: {
+        query?: {
+          state?: string;
+          code?: string;
+          error?: string;
+        };
+      };
+      responses: {
+        /** @description Linked: the outcome as JSON, or for a browser (Accept: text/html) a page that posts it to its opener */
+        200: {
+          content: {
+            "application/json": {
+              /** @description `linked`, or why not */
+              code: string;
+              connector_id?: string | null;
+              flow_id?: string | null;
+              message: string;
+              ok: boolean;
+              tenant?: string | null;
+              /** @enum {string} */
+              type: "sinew:oauth";
+            };
+            "text/html": string;
+          };
+        };
+        /** @description To the start's return URL, with `sinew_oauth=<outcome>` and `connector_id` */
+        303: {
+          content: never;
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -5628,6 +5980,30 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     ConnectorDefinition: {
+      auth?: {
+        authorization_url?: string;
+        /** @description Added to the authorization URL as they are. */
+        authorize_params?: {
+          [key: string]: string;
+        };
+        /** @description PKCE S256 on every authorization; default true. */
+        pkce?: boolean;
+        scopes?: string[];
+        token_url?: string;
+        /** @description Which config fields receive the token response. */
+        tokens?: {
+          access_token: string;
+          /** @description Receives the expiry in epoch seconds. */
+          expires_at?: string;
+          /** @description Token response field → config field (e.g. instance_url). */
+          extra?: {
+            [key: string]: string;
+          };
+          refresh_token?: string;
+        };
+        /** @enum {string} */
+        type: "none" | "fields" | "oauth2";
+      };
       builtin: boolean;
       capabilities?: {
         discover?: boolean;
@@ -5684,7 +6060,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "FORBIDDEN_FIELD" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "JOB_ALREADY_ACTIVE" | "INVALID_JOB_TRANSITION" | "READ_ONLY" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CONNECTOR_NOT_SUPPORTED" | "CONNECTOR_FAILED" | "ADDRESS_REFUSED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UNAVAILABLE";
+        code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "FORBIDDEN_FIELD" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "JOB_ALREADY_ACTIVE" | "INVALID_JOB_TRANSITION" | "READ_ONLY" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CONNECTOR_NOT_SUPPORTED" | "CONNECTOR_FAILED" | "ADDRESS_REFUSED" | "OAUTH_NOT_CONFIGURED" | "OAUTH_TOKEN_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UNAVAILABLE";
         /** @description For programs: the fields, ids or limits the error is about */
         details: {
           [key: string]: unknown;
@@ -5953,6 +6329,17 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
+      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      health?: {
+        reason: {
+          code?: string;
+          message?: string;
+        } | null;
+        /** Format: date-time */
+        since: string;
+        /** @enum {string} */
+        status: "ok" | "invalid" | "unknown";
+      };
       schedule?: {
         [key: string]: unknown;
       } | null;
@@ -5975,6 +6362,17 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
+      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      health?: {
+        reason: {
+          code?: string;
+          message?: string;
+        } | null;
+        /** Format: date-time */
+        since: string;
+        /** @enum {string} */
+        status: "ok" | "invalid" | "unknown";
+      };
       schedule?: {
         [key: string]: unknown;
       } | null;
@@ -5998,6 +6396,17 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
+      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      health?: {
+        reason: {
+          code?: string;
+          message?: string;
+        } | null;
+        /** Format: date-time */
+        since: string;
+        /** @enum {string} */
+        status: "ok" | "invalid" | "unknown";
+      };
       schedule?: {
         [key: string]: unknown;
       } | null;

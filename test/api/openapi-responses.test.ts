@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
 import { OpenApiDocument } from '../support/openapi-conformance.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 
 const PROBE_TAP = fileURLToPath(new URL('../fixtures/probe/tap-sdk.mjs', import.meta.url));
 
@@ -25,6 +26,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
   let h: Harness;
   let doc: OpenApiDocument;
   let fake: FakeCollectionApi;
+  let oauth: FakeOAuthServer | undefined;
   const seen: Seen[] = [];
   const call = async (method: string, url: string, body?: unknown, opts?: Parameters<Harness['api']>[3]): Promise<ApiResponse> => {
     const res = await h.api(method, url, body, opts);
@@ -172,6 +174,22 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('POST', `${E}/events/${connection.event_id}/redeliver`);
     await ok('GET', `${E}/audit`);
 
+    // OAuth: the owner's app, a start, the provider's consent and the callback (a JSON client, and a browser).
+    oauth = await new FakeOAuthServer().start();
+    await ok('PUT', `${E}/flows/oa`, { name: 'oa', type: 'v1-target', connectors: ['hubspot'] });
+    const app = { client_id: oauth.clientId, client_secret: oauth.clientSecret, redirect_uri: `${h.url}/oauth/callback`, authorization_url: `${oauth.url}/authorize`, token_url: `${oauth.url}/token` };
+    await ok('PUT', `${E}/connectors/hubspot/oauth-app`, app);
+    await ok('GET', `${E}/connectors/hubspot/oauth-app`);
+    for (const accept of ['application/json', 'text/html']) {
+      const started = await ok('POST', `${E}/oa/acme/oauth/hubspot/start`, { config: { base_url: fakeUrl } });
+      const consent = await fetch(started.authorization_url, { redirect: 'manual' });
+      const callback = new URL(consent.headers.get('location')!);
+      const landed = await call('GET', `${callback.pathname}${callback.search}`, undefined, { key: null, headers: { accept } });
+      assert.equal(landed.status, 200, landed.text);
+    }
+    await ok('GET', `${E}/oa/acme/linkedTargets`);
+    await ok('DELETE', `${E}/connectors/hubspot/oauth-app`, undefined, 204);
+
     // Errors: each kind a route documents.
     assert.equal((await call('GET', `${E}/flows`, undefined, { key: null })).status, 401);
     assert.equal((await call('GET', `${E}/crm/acme/jobs/nope`)).status, 404);
@@ -183,6 +201,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('DELETE', `/tenant${E}/acme`, undefined, 204);
   });
   after(async () => {
+    await oauth?.stop();
     await fake.server.stop();
     await h.stop();
   });

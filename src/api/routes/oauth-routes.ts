@@ -5,11 +5,28 @@ import type { OAuthStartInput } from '../../oauth/oauth-flow-service.js';
 import { callbackPage, outcomeMessage, returnLocation } from './oauth-callback-page.js';
 import { SinewError } from '../../errors/sinew-error.js';
 import type { TenantPath } from './route-params.js';
+import { noContent } from '../schemas/schema-parts.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2000 } as const;
 const appParams = { type: 'object', required: ['env', 'id'], properties: { env: id, id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
 const startParams = { type: 'object', required: ['env', 'flow', 'tenant', 'connector_id'], properties: { env: id, flow: id, tenant: id, connector_id: id } } as const;
+
+/** What the callback tells a client that is not a browser (and the pop-up's opener), when linking worked. */
+const outcomeView = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'ok', 'code', 'message'],
+  properties: {
+    type: { type: 'string', enum: ['sinew:oauth'] },
+    ok: { type: 'boolean' },
+    code: { type: 'string', description: '`linked`, or why not' },
+    message: { type: 'string' },
+    connector_id: { type: ['string', 'null'] },
+    flow_id: { type: ['string', 'null'] },
+    tenant: { type: ['string', 'null'] },
+  },
+} as const;
 
 const appView = {
   type: 'object',
@@ -51,14 +68,14 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
         },
         response: { 200: appView },
       },
-      config: { summary: "Set the environment's OAuth app for a connector (the client secret is sealed and never shown)" },
+      config: { summary: "Set the environment's OAuth app for a connector (the client secret is sealed and never shown)", errors: ['OAUTH_NOT_CONFIGURED'] },
     },
     async (req) => s.oauthApps.put(req.params.env, req.params.id, req.body),
   );
   app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams, response: { 200: appView } }, config: { summary: "The environment's OAuth app for a connector, secret redacted" } }, async (req) =>
     s.oauthApps.get(req.params.env, req.params.id),
   );
-  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams }, config: { summary: "Remove the environment's OAuth app for a connector" } }, async (req, reply) => {
+  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams, response: noContent }, config: { summary: "Remove the environment's OAuth app for a connector" } }, async (req, reply) => {
     await s.oauthApps.remove(req.params.env, req.params.id);
     return reply.status(204).send();
   });
@@ -75,7 +92,7 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
         },
         response: { 200: { type: 'object', required: ['authorization_url', 'expires_at'], properties: { authorization_url: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } } } },
       },
-      config: { summary: "Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge" },
+      config: { summary: "Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge", errors: ['OAUTH_NOT_CONFIGURED', 'CONNECTOR_NOT_SUPPORTED'] },
     },
     async (req: FastifyRequest<{ Params: TenantPath & { connector_id: string }; Body: OAuthStartInput | undefined }>) => {
       const p = req.params;
@@ -86,7 +103,16 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
   app.get<{ Querystring: Record<string, string> }>(
     '/oauth/callback',
     {
-      schema: { querystring: { type: 'object', additionalProperties: true, properties: { state: { type: 'string', maxLength: 4000 }, code: { type: 'string', maxLength: 4000 }, error: { type: 'string', maxLength: 200 } } } },
+      schema: {
+        querystring: { type: 'object', additionalProperties: true, properties: { state: { type: 'string', maxLength: 4000 }, code: { type: 'string', maxLength: 4000 }, error: { type: 'string', maxLength: 200 } } },
+        response: {
+          200: {
+            description: 'Linked: the outcome as JSON, or for a browser (Accept: text/html) a page that posts it to its opener',
+            content: { 'application/json': { schema: outcomeView }, 'text/html': { schema: { type: 'string' } } },
+          },
+          303: { type: 'null', description: "To the start's return URL, with `sinew_oauth=<outcome>` and `connector_id`" },
+        },
+      },
       config: {
         summary:
           "The provider's redirect after consent: exchanges the code and links; redirects to the return URL, or answers a browser a page for the pop-up's opener (any other client the outcome as JSON)",

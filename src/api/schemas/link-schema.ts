@@ -17,6 +17,17 @@ export const linkSchema = (idField: 'tap' | 'target' | 'connector_id') =>
       field_map: nullableOpenObject(),
       catalog: nullableOpenObject('The Singer catalog from the last discover'),
       schedule: nullableOpenObject(),
+      health: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status', 'reason', 'since'],
+        description: 'ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked',
+        properties: {
+          status: { type: 'string', enum: ['ok', 'invalid', 'unknown'] },
+          reason: { type: ['object', 'null'], additionalProperties: false, properties: { code: text, message: text } },
+          since: dateTime,
+        },
+      },
       created_at: dateTime,
       updated_at: dateTime,
     },
