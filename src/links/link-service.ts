@@ -143,6 +143,28 @@ export class LinkService {
     return saved.link;
   }
 
+  /**
+   * What a link made later (by an OAuth callback) would be refused for now, before the tenant is sent
+   * to consent: the flow and connector, the hosts the address policy refuses by their spelling, the
+   * paths outside the tenant's folder. The full check (schema included: tokens are not there yet)
+   * runs again when the link is made.
+   */
+  async precheck(envId: string, flowId: string, tenant: string, connectorId: string, config: Record<string, unknown>, setBy: ConfigSetter): Promise<LinkRole> {
+    const flow = await this.store.getFlow(envId, flowId);
+    if (!flow) throw notFound('flow', { flow_id: flowId });
+    const role = ROLE_OF_FLOW[flow.type];
+    if (flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, { supported: flow.connectors });
+    }
+    const def = await resolveConnector(this.store, envId, connectorId);
+    const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
+    if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
+    const envSettings = (await this.store.getEnvironment(envId))?.settings ?? {};
+    checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
+    await checkLinkedPaths(def.id, config, { role, tenant, setBy, root: environmentSettings(envSettings).files.root });
+    return role;
+  }
+
   /** Called after a link is created or overwritten (committed): job settings react here (trigger job, discover, schedule). */
   onLinked(listener: LinkListener): void {
     this.listeners.push(listener);

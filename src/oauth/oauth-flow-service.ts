@@ -3,11 +3,11 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
 import type { ConfigSetter, LinkKey } from '../model/link.js';
-import { ROLE_OF_FLOW, type LinkService } from '../links/link-service.js';
+import type { LinkService } from '../links/link-service.js';
 import { recordConnectionEvent, type ConnectionEventError } from '../links/connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import { environmentAddressPolicy } from '../settings/environment-settings.js';
-import { SinewError, invalid, isSinewError, notFound } from '../errors/sinew-error.js';
+import { invalid, isSinewError } from '../errors/sinew-error.js';
 import { returnUrlAllowed, type OAuthApp, type OAuthAppService } from './oauth-app-service.js';
 import { pkcePair } from './pkce.js';
 import { STATE_TTL_SECONDS, signState, verifyState, type OAuthStateClaims } from './oauth-state-token.js';
@@ -78,11 +78,8 @@ export class OAuthFlowService {
   }
 
   async start(envId: string, flowId: string, tenant: string, connectorId: string, setBy: ConfigSetter, input: OAuthStartInput): Promise<OAuthStarted> {
-    const flow = await this.store.getFlow(envId, flowId);
-    if (!flow) throw notFound('flow', { flow_id: flowId });
-    if (flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
-      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, { supported: flow.connectors });
-    }
+    // A config the link would refuse is refused now, not after the user consented.
+    const role = await this.links.precheck(envId, flowId, tenant, connectorId, input.config ?? {}, setBy);
     const app = await this.apps.open(envId, connectorId);
     const returnUrl = input.return_url ?? null;
     if (returnUrl !== null && !returnUrlAllowed(returnUrl, app.returnUrls)) {
@@ -100,7 +97,7 @@ export class OAuthFlowService {
     await this.store.oauth.pruneStates(now);
     const pending: PendingAuthorization = { set_by: setBy, return_url: returnUrl, sealed: sealJson(this.box, { verifier: pkce.verifier, config }), token_generation: setBy === 'tenant' ? generation : null };
     await this.store.oauth.insertState(jti, envId, expiresAt, pending);
-    const state = await signState(this.stateKey, { jti, env: envId, flow: flowId, tenant, role: ROLE_OF_FLOW[flow.type], connector: connectorId });
+    const state = await signState(this.stateKey, { jti, env: envId, flow: flowId, tenant, role, connector: connectorId });
     const url = new URL(app.auth.authorization_url);
     const params: Record<string, string> = { ...app.auth.authorize_params, response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUri, state };
     if (app.auth.scopes.length > 0) params.scope = app.auth.scopes.join(' ');

@@ -223,13 +223,18 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'invalid_client'), JSON.stringify(events));
   });
 
-  test('a tenant starts only its own, only for connectors its flow offers, and a revoke mid-flow links nothing', async () => {
+  test('a tenant starts only its own, only for connectors its flow offers, with a config the link accepts; a revoke mid-flow links nothing', async () => {
     const other = await acme('POST', `/${ENV}/oa/beta/oauth/hubspot/start`, {});
     assert.equal(other.status, 403, other.text);
     await owner('PUT', `/${ENV}/flows/nohub`, { name: 'nohub', type: 'v1-target', connectors: ['http'] });
     const notOffered = await acme('POST', `/${ENV}/nohub/acme/oauth/hubspot/start`, {});
     assert.equal(notOffered.status, 422, notOffered.text);
     assert.equal(notOffered.body.error.code, 'CONNECTOR_NOT_SUPPORTED');
+    // A config the link would refuse is refused before the user is sent to consent.
+    const privateHost = await acme('POST', `/${ENV}/oa/acme/oauth/hubspot/start`, { config: { base_url: 'http://10.1.2.3' } });
+    assert.equal(privateHost.status, 422, privateHost.text);
+    assert.equal(privateHost.body.error.code, 'ADDRESS_REFUSED');
+    assert.equal(privateHost.body.error.details.field, 'base_url');
 
     const gamma = await tenantOf(owner, server.url, ENV, 'gamma');
     const started = await gamma('POST', `/${ENV}/oa/gamma/oauth/hubspot/start`, { config: { base_url: hubspotUrl } });
