@@ -6,6 +6,12 @@ import type { JobPlan } from './job-plan.js';
 
 /** Messages from a job process to its worker, over the IPC channel. */
 export type JobProcessMessage =
+  /**
+   * The connector configs as the job's connectors left them, sent last, just before their files are
+   * removed: a Singer SDK tap rewrites its config with the tokens it refreshed (the worker saves
+   * those of an OAuth link: src/oauth/token-refresher.ts saveLeftTokens).
+   */
+  | { t: 'configsLeft'; source: Record<string, unknown> | null; target: Record<string, unknown> | null }
   | {
       t: 'status';
       status: JobStatus;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue, QueuedJob } from '../queue/job-queue.js';
 import type { StorageForEnvironment } from '../storage/storage-router.js';
-import { isTerminal, type Job } from '../model/job.js';
+import { isTerminal, isWriteJob, type Job } from '../model/job.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import type { JobPlanBuilder } from './job-plan-builder.js';
 import { failureStatusFor } from './job-transitions.js';
@@ -15,6 +15,7 @@ import { startJobProcess } from './job-process-child.js';
 import { encodeIpc } from './lossless-ipc.js';
 import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
 import type { JobPlan } from './job-plan.js';
+import type { JobProcessMessage } from './job-process-messages.js';
 import type { WriteSummary } from './process/write-results.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../app/background-role.js';
@@ -69,7 +70,15 @@ export interface WorkerOptions {
    * dead process's, so its jobs are ended (or re-queued) at once instead of after the lease.
    */
   soleProcess: boolean;
+  /**
+   * Given the link's config as its connector left it, after the job process exited: OAuth tokens
+   * a connector refreshed itself are saved (src/oauth/token-refresher.ts). Absent: nothing is read back.
+   */
+  configLeft?: (job: Job, handed: Record<string, unknown>, left: Record<string, unknown>) => Promise<void>;
 }
+
+/** The connector configs a job process reports as its connectors left them. */
+type ConfigsLeft = Omit<Extract<JobProcessMessage, { t: 'configsLeft' }>, 't'>;
 
 /** One job this worker has claimed, from the claim until its lease is released. */
 interface Run {
@@ -277,6 +286,11 @@ export class Worker implements BackgroundRole {
       const { child, exited } = startJobProcess(this.withLease(plan), (message) => {
         // A job handed back or taken over: what its process still says belongs to no run any more.
         if (run.handBack || run.lost) return;
+        if (message.t === 'configsLeft') {
+          // In the chain: saved before the job's end (sent after it) is recorded.
+          chain = chain.then(() => this.readBackLinkConfig(plan, message, log));
+          return;
+        }
         // In the order sent: a record-id lookup sees every save before it, a status every result.
         const handle =
           message.t === 'recordIds'
@@ -328,6 +342,15 @@ export class Worker implements BackgroundRole {
       if (!run.lost) await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
       await workspace.dispose();
     }
+  }
+
+  /** The link's connector is the tap of a read job and the target of a write job (JobPlanBuilder). */
+  private async readBackLinkConfig(plan: JobPlan, left: ConfigsLeft, log: Logger): Promise<void> {
+    const write = isWriteJob(plan.job);
+    const handed = write ? plan.target?.config : plan.source.config;
+    const after = write ? left.target : left.source;
+    if (!this.deps.configLeft || !handed || !after) return;
+    await this.deps.configLeft(plan.job, handed, after).catch((e: Error) => log.error({ err: e.message }, "could not save the tokens the job's connector refreshed"));
   }
 
   /** Runs a job process in rollback mode for a write job whose own process was stopped; at most ROLLBACK_LIMIT_MS. */

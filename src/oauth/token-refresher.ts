@@ -18,6 +18,11 @@ import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
  */
 export const REFRESH_MARGIN_SECONDS = 300;
 
+/** The config fields that hold a link's tokens (never the extra fields: a connector does not change those). */
+const tokenFields = (t: OAuth2TokenPlacement): string[] => [t.access_token, t.refresh_token, t.expires_at].filter((f): f is string => typeof f === 'string');
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /**
  * Failures that say nothing of the link's credentials (the endpoint is down or refused by the
  * address policy): the health stays, no event, the next use tries again.
@@ -86,6 +91,32 @@ export class TokenRefresher {
       });
       return next;
     });
+  }
+
+  /**
+   * After a job: a connector that refreshed its own tokens (Singer SDK taps rewrite their config
+   * file) left newer ones than it was handed; they are saved, sealed, under the link's lock. Only
+   * when the stored tokens are still the handed ones: if Sinew refreshed meanwhile, its tokens stay.
+   */
+  async saveLeftTokens(key: LinkKey, handed: Record<string, unknown>, left: Record<string, unknown>): Promise<boolean> {
+    const def = await resolveConnector(this.store, key.env_id, key.connector_id).catch(() => null);
+    if (!def || !isOAuth2(def.auth)) return false;
+    const fields = tokenFields(def.auth.tokens);
+    const changed = fields.filter((f) => left[f] !== undefined && !sameValue(left[f], handed[f]));
+    if (changed.length === 0) return false;
+    return this.store.locks.withKeys([`oauth-refresh:${linkKeyString(key)}`], () =>
+      this.store.transaction(async (tx) => {
+        const link = await tx.getLink(key);
+        if (!link) return false;
+        const stored = openJson(this.box, link.config_encrypted);
+        if (fields.some((f) => !sameValue(stored[f], handed[f]))) return false;
+        const next = { ...stored };
+        for (const f of changed) next[f] = left[f];
+        const at = new Date(this.now()).toISOString();
+        await tx.putLink({ ...link, config_encrypted: sealJson(this.box, next), updated_at: at });
+        return true;
+      }),
+    );
   }
 
   private due(config: Record<string, unknown>, tokens: OAuth2TokenPlacement): boolean {

@@ -74,6 +74,11 @@ export class FakeOAuthServer {
     return this.tokenRequests.filter((r) => r.grant_type === 'refresh_token');
   }
 
+  /** A refresh token issued elsewhere (a connector that refreshed on its own) that this server honours. */
+  acceptRefreshToken(token: string): void {
+    this.liveRefreshTokens.add(token);
+  }
+
   /** Kills every refresh token (the user revoked the app at the provider). */
   revokeRefreshTokens(): void {
     this.liveRefreshTokens = new Set();

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { stringifyJson } from '../../singer/lossless-json.js';
+import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import { redactConfig } from '../../connectors/config-redaction.js';
 import type { PlannedConnector } from '../job-plan.js';
 import { createJobSecretsDir } from '../job-secrets-dir.js';
@@ -45,6 +45,19 @@ export class SecretFiles {
     await fs.copyFile(file, copy);
     if (process.getuid?.() === 0 && this.owner.uid !== 0) await fs.chown(copy, this.owner.uid, this.owner.gid);
     return copy;
+  }
+
+  /** The configs as the connectors left them (null when a file is gone or not a JSON object). */
+  async readLeft(): Promise<{ source: Record<string, unknown> | null; target: Record<string, unknown> | null }> {
+    const read = async (name: string): Promise<Record<string, unknown> | null> => {
+      try {
+        const value: unknown = parseJson(await fs.readFile(path.join(this.dir, name), 'utf8'));
+        return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+      } catch {
+        return null;
+      }
+    };
+    return { source: await read('config.json'), target: await read('target-config.json') };
   }
 
   async dispose(): Promise<void> {

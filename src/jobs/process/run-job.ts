@@ -67,6 +67,9 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     report({ t: 'progress', recordCount: tally.recordCount, invalidLines: tally.invalidLines, memoryUsage: sampleMemory(), phase, records });
   }, PROGRESS_EVERY_MS);
   const secrets = await SecretFiles.open(plan.secretsDir, plan.job.job_id);
+  // A connector may have refreshed its own tokens into its config file (Singer SDK taps do): sent
+  // before the job's end, so the worker has saved them before anyone sees the job ended.
+  const reportConfigsLeft = async (): Promise<void> => report({ t: 'configsLeft', ...(await secrets.readLeft()) });
   // A write target's per-record results: the export-details file and the job's summary.
   const writeResults = new WriteResultCollector(path.join(root, JOB_FILES.exportDetails), undefined, (text) => scrubber.scrub(text));
   // A target that speaks the write protocol gets the external-id upsert through the record-id map.
@@ -194,6 +197,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
     for (const [stream, n] of Object.entries(tally.leftOut)) log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out at the sync`);
     log.write('finished');
+    await reportConfigsLeft();
     report({
       t: 'finished',
       newState: tally.lastState,
@@ -222,6 +226,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     await channel?.settled().catch((e: Error) => log.write(`could not update the record-id map: ${e.message}`));
     // Before the terminal status (which publishes the job root): a failed run keeps the results it had.
     const writeSummary = await writeResults.finish().catch(() => null);
+    await reportConfigsLeft();
     status(failure.status, { error: failureMessage(failure, plan.source.capabilityNote), ...(rollback ? { message: rollback } : {}), ...(writeSummary ? { writeSummary } : {}) });
     return false;
   } finally {
