@@ -102,7 +102,9 @@ export class TokenRefresher {
     const def = await resolveConnector(this.store, key.env_id, key.connector_id).catch(() => null);
     if (!def || !isOAuth2(def.auth)) return false;
     const fields = tokenFields(def.auth.tokens);
-    const changed = fields.filter((f) => left[f] !== undefined && !sameValue(left[f], handed[f]));
+    // A token is a string (an expiry a number), and not a megabyte: anything else is not saved.
+    const plausible = (v: unknown): boolean => (typeof v === 'string' && v !== '' && v.length <= 16_384) || (typeof v === 'number' && Number.isFinite(v));
+    const changed = fields.filter((f) => plausible(left[f]) && !sameValue(left[f], handed[f]));
     if (changed.length === 0) return false;
     return this.store.locks.withKeys([`oauth-refresh:${linkKeyString(key)}`], () =>
       this.store.transaction(async (tx) => {
