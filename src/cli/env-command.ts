@@ -1,6 +1,4 @@
-import { readRuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 import { loadSecretKey } from '../app/secret-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { EnvironmentService } from '../environments/environment-service.js';
@@ -17,11 +15,7 @@ const USAGE = 'sinew env list | sinew env create <env_id>   (on the data dir or 
 export async function envCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (!((sub === 'list' && rest.length === 0) || (sub === 'create' && rest.length === 1))) throw new UsageError(`usage: ${USAGE}`);
-  const config = readRuntimeConfig();
-  const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
-  try {
-    await store.migrate();
+  return withStoreOnDataDir(async (store, config) => {
     if (sub === 'list') {
       for (const env of await store.listEnvironments()) process.stdout.write(`${env.env_id}\t${env.created_at}\n`);
       return 0;
@@ -33,8 +27,5 @@ export async function envCommand(args: string[]): Promise<number> {
     process.stdout.write(`${keys.environmentKey}\n`);
     process.stderr.write(`environment ${envId} created; its environment key is above (shown once); public key: ${keys.publicKey}\n`);
     return 0;
-  } finally {
-    await store.close();
-    lock?.release();
-  }
+  });
 }

@@ -1,6 +1,4 @@
-import { readRuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 import { loadSecretKey } from '../app/secret-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { EnvironmentService } from '../environments/environment-service.js';
@@ -58,15 +56,10 @@ async function throughApi(t: ApiTarget, sub: string | undefined, rest: string[],
 }
 
 async function createOnStore(kind: 'environment' | 'public', env: string | undefined): Promise<number> {
-  const values = { env };
-  const config = readRuntimeConfig();
-  const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
-  try {
-    await store.migrate();
+  return withStoreOnDataDir(async (store, config) => {
     const environments = new EnvironmentService(store, new SecretBox(await loadSecretKey(config.dataDir, config.secretKey)));
     const existing = (await store.listEnvironments()).map((e) => e.env_id);
-    const envId = values.env ?? config.bootstrapEnvId ?? (existing.length <= 1 ? (existing[0] ?? DEFAULT_ENV_ID) : undefined);
+    const envId = env ?? config.bootstrapEnvId ?? (existing.length <= 1 ? (existing[0] ?? DEFAULT_ENV_ID) : undefined);
     if (envId === undefined) {
       throw new SinewError('VALIDATION_FAILED', `there are ${existing.length} environments (${existing.join(', ')}): name one with --env`, { environments: existing });
     }
@@ -74,8 +67,5 @@ async function createOnStore(kind: 'environment' | 'public', env: string | undef
     process.stdout.write(`${key}\n`);
     process.stderr.write(`a new ${kind} key for ${envId} (shown once, keep it; the keys made before still work)\n`);
     return 0;
-  } finally {
-    await store.close();
-    lock?.release();
-  }
+  });
 }

@@ -1,6 +1,4 @@
-import { readRuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 import { findInvalidTenants, removeInvalidTenant } from '../tenants/invalid-tenant-ids.js';
 import { UsageError } from './cli-args.js';
 
@@ -14,10 +12,7 @@ export async function tenantsCommand(args: string[]): Promise<number> {
   const [sub, ...flags] = args;
   if (sub !== 'invalid-ids' || flags.some((f) => f !== '--delete')) throw new UsageError(`usage: ${USAGE}`);
   const remove = flags.includes('--delete');
-  const config = readRuntimeConfig();
-  const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
-  try {
+  return withStoreOnDataDir(async (store) => {
     const invalid = await findInvalidTenants(store);
     for (const t of invalid) {
       if (remove) await removeInvalidTenant(store, t.env_id, t.tenant);
@@ -32,8 +27,5 @@ export async function tenantsCommand(args: string[]): Promise<number> {
           : `${invalid.length} tenant(s) with an invalid id; --delete removes their links, schedules, jobs and record ids\n`,
     );
     return 0;
-  } finally {
-    await store.close();
-    lock?.release();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKey, ApiKeyKind } from '../model/environment.js';
 
 /** API keys are random, shown once, and stored only as a SHA-256 hash (they are high-entropy, so no KDF). */
 export function generateApiKey(kind: 'environment' | 'public'): string {
@@ -17,3 +18,8 @@ export const apiKeyPrefix = (key: string): string => key.slice(0, 7);
  * holds the key can compute it: `printf %s "$KEY" | sha256sum | cut -c1-16`.
  */
 export const apiKeyId = (keyHash: string): string => keyHash.slice(0, 16);
+
+/** The stored row of a key: its hash, never the key (the caller shows the key once). */
+export function apiKeyRow(envId: string, kind: ApiKeyKind, key: string, name?: string | null): ApiKey {
+  return { key_hash: hashApiKey(key), env_id: envId, kind, prefix: apiKeyPrefix(key), created_at: new Date().toISOString(), ...(name ? { name } : {}) };
+}

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { ApiKey, ApiKeyKind } from '../model/environment.js';
-import { apiKeyId, apiKeyPrefix, generateApiKey, hashApiKey } from '../crypto/api-key.js';
+import { apiKeyId, apiKeyRow, generateApiKey } from '../crypto/api-key.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 
 /** A key as the API shows it: never the key, never its hash — its id (as the audit log names it) and prefix. */
@@ -29,7 +29,7 @@ export class ApiKeyService {
   async create(envId: string, kind: ApiKeyKind, name: string | null): Promise<ApiKeyView & { key: string }> {
     if (!(await this.store.getEnvironment(envId))) throw notFound('environment', { env_id: envId });
     const key = generateApiKey(kind);
-    const row: ApiKey = { key_hash: hashApiKey(key), env_id: envId, kind, prefix: apiKeyPrefix(key), created_at: new Date().toISOString(), ...(name ? { name } : {}) };
+    const row = apiKeyRow(envId, kind, key, name);
     await this.store.putApiKey(row);
     return { ...apiKeyView(row), key };
   }

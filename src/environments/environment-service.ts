@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { ApiKey, Environment } from '../model/environment.js';
 import { SecretBox } from '../crypto/secret-box.js';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from '../crypto/api-key.js';
+import { apiKeyRow, generateApiKey, hashApiKey } from '../crypto/api-key.js';
 import { invalid, SinewError } from '../errors/sinew-error.js';
 
 const ENV_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -41,16 +41,16 @@ export class EnvironmentService {
           created_at: new Date().toISOString(),
         });
         keys.publicKey = generateApiKey('public');
-        await tx.putApiKey(this.keyRow(envId, 'public', keys.publicKey));
+        await tx.putApiKey(apiKeyRow(envId, 'public', keys.publicKey));
         if (apiKey === undefined) {
           keys.environmentKey = generateApiKey('environment');
-          await tx.putApiKey(this.keyRow(envId, 'environment', keys.environmentKey));
+          await tx.putApiKey(apiKeyRow(envId, 'environment', keys.environmentKey));
         }
       }
       if (apiKey !== undefined) {
         const found = await tx.getApiKey(hashApiKey(apiKey));
         if (found && found.env_id !== envId) throw new SinewError('CONFLICT', 'SINEW_API_KEY already belongs to another environment');
-        if (!found) await tx.putApiKey(this.keyRow(envId, 'environment', apiKey));
+        if (!found) await tx.putApiKey(apiKeyRow(envId, 'environment', apiKey));
       }
       return { created: !existing, keys };
     });
@@ -64,11 +64,7 @@ export class EnvironmentService {
   async createKey(envId: string, kind: ApiKey['kind']): Promise<string> {
     if (!(await this.store.getEnvironment(envId))) await this.ensure(envId);
     const key = generateApiKey(kind);
-    await this.store.putApiKey(this.keyRow(envId, kind, key));
+    await this.store.putApiKey(apiKeyRow(envId, kind, key));
     return key;
-  }
-
-  private keyRow(envId: string, kind: ApiKey['kind'], key: string): ApiKey {
-    return { key_hash: hashApiKey(key), env_id: envId, kind, prefix: apiKeyPrefix(key), created_at: new Date().toISOString() };
   }
 }
