@@ -145,6 +145,22 @@ describe('write jobs: per-record results in the job state and the export details
     assert.deepEqual(succeeded.body.results.map((r: any) => r.externalId), ['d1', 'd3']);
   });
 
+  test('a target that ends without answering for some records fails the export, naming them: never JOB_COMPLETED with records missing', async () => {
+    const dir = await h.tmp('silent-target');
+    const script = path.join(dir, 'target-skips-one.mjs');
+    // The result target, but it says nothing about the third record.
+    await fs.writeFile(script, RESULT_TARGET.replace("  n++;\n", "  n++;\n  if (n === 3) continue;\n"));
+    assert.equal((await h.api('PUT', `/${h.envId}/connectors/target-skips-one`, { kind: 'target', command: [process.execPath, script] })).status, 200);
+    await h.api('PUT', `/${h.envId}/flows/wr-silent`, { name: 'wr-silent', type: 'v1-target', connectors: ['target-skips-one'] });
+    assert.equal((await h.api('POST', `/${h.envId}/wr-silent/s1/linkedTargets`, { target: { target: 'target-skips-one', config: {} } })).status, 200);
+    const job = await h.api('POST', `/${h.envId}/wr-silent/s1/jobs`, { tap: 'api', state: { Deals: [{ externalId: 'd1' }, { externalId: 'd2' }, { externalId: 'd3' }] } });
+    assert.equal(job.status, 200, job.text);
+    const done = await h.waitForJob('wr-silent', 's1', job.body.job_id, { timeoutMs: 60_000 });
+    assert.equal(done.status, 'EXPORT_FAILED');
+    assert.match(done.error, /no result for 1 record\(s\) of stream "Deals"/);
+    assert.deepEqual(done.state.summary, { Deals: { success: 1, fail: 1, existing: 0, updated: 0, not_sent: 1 } });
+  });
+
   test('the collector streams every result to the file but keeps only a bounded number for the state', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-write-results-'));
     try {

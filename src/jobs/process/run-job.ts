@@ -190,8 +190,11 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     }
     writeResults.expectSent(records.exported);
     const writeSummary = await writeResults.finish();
-    for (const [stream, sums] of Object.entries(writeSummary?.summary ?? {})) {
-      if (sums.not_sent) log.write(`the target reported no result for ${sums.not_sent} record(s) of stream "${stream}" (counted as not_sent)`);
+    // A target that speaks the result protocol and ends without answering for some records leaves
+    // their fate unknown: the job fails loudly rather than completing with records missing.
+    const unanswered = Object.entries(writeSummary?.summary ?? {}).filter(([, sums]) => sums.not_sent);
+    if (unanswered.length > 0) {
+      throw new PhaseFailure('EXPORT_FAILED', `the target reported no result for ${unanswered.map(([stream, sums]) => `${sums.not_sent} record(s) of stream "${stream}"`).join(', ')} (counted as not_sent): whether they were written is unknown`);
     }
     if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
     if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
