@@ -100,5 +100,7 @@ export async function requestApi<T = unknown>(target: ApiTarget, method: string,
   }
   const type = response.headers.get('content-type') ?? '';
   // Lossless: a job's state or config may hold numbers a double cannot (bigint ids).
-  return (text === '' ? undefined : type.includes('json') ? parseJson(text) : text) as T;
+  if (type.includes('json')) return (text === '' ? undefined : parseJson(text)) as T;
+  // A text answer stays text when empty: a job that has not logged yet has logs "", not none.
+  return (text === '' && !type.startsWith('text/') ? undefined : text) as T;
 }
