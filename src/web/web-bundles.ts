@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { SinewError } from '../errors/sinew-error.js';
+
+/**
+ * The browser faces' built files (dist/public, written by scripts/build-web.ts at `npm ci` /
+ * `npm run build:web`). This module runs as src/web/*.ts or as the compiled dist/web/*.js, both
+ * two levels under the repository, so one relative URL finds the files from either.
+ */
+const WEB_DIR = new URL('../../dist/public/', import.meta.url);
+
+/** Reads each file once; a missing build is a clear error, and is looked for again next time. */
+export class WebBundles {
+  private readonly files = new Map<string, Promise<Buffer>>();
+
+  read(file: 'widget.js' | 'dashboard.js'): Promise<Buffer> {
+    let cached = this.files.get(file);
+    if (!cached) {
+      cached = readFile(fileURLToPath(new URL(file, WEB_DIR))).catch((e: NodeJS.ErrnoException) => {
+        this.files.delete(file);
+        if (e.code === 'ENOENT') throw new SinewError('NOT_FOUND', `${file} is not built: run \`npm run build:web\` (npm ci does it)`);
+        throw e;
+      });
+      this.files.set(file, cached);
+    }
+    return cached;
+  }
+}
