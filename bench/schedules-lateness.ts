@@ -19,7 +19,7 @@ import { readRuntimeConfig, type RuntimeConfig } from '../src/config/runtime-con
 import { createServices } from '../src/app/create-services.js';
 import { bootstrapEnvironment } from '../src/app/bootstrap.js';
 import { sealJson } from '../src/crypto/sealed-json.js';
-import type { Schedule } from '../src/schedules/schedule.js';
+import type { Schedule } from '../src/model/schedule.js';
 import { createPostgresSchema } from '../test/support/postgres-schema.js';
 import { applyMigrations } from '../src/app/apply-migrations.js';
 import { percentile } from './percentile.js';

@@ -1,7 +1,7 @@
 import { registerEnvironmentJobRoutes } from './routes/environment-job-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { SinewServices } from '../app/services.js';
+import type { SinewServices } from './sinew-services.js';
 import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';

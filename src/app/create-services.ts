@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { openStore } from '../store/open-store.js';
 import { openBlobStorage } from '../storage/open-blob-storage.js';
-import { StorageRouter } from '../storage/storage-router.js';
+import { StorageRouter } from '../settings/storage-router.js';
 import { InProcessQueue } from '../queue/in-process-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { SecretBox } from '../crypto/secret-box.js';
@@ -15,7 +15,7 @@ import { FlowService } from '../flows/flow-service.js';
 import { ConnectorService } from '../connectors/connector-service.js';
 import { LinkService } from '../links/link-service.js';
 import { DiscoverService } from '../links/discover-service.js';
-import { LinkReactions } from '../links/link-reactions.js';
+import { LinkReactions } from './link-reactions.js';
 import { TenantService } from '../tenants/tenant-service.js';
 import { SettingsService } from '../settings/settings-service.js';
 import { JobService } from '../jobs/job-service.js';
@@ -33,7 +33,7 @@ import { OAuthAppService } from '../oauth/oauth-app-service.js';
 import { OAuthFlowService } from '../oauth/oauth-flow-service.js';
 import { TokenRefresher } from '../oauth/token-refresher.js';
 import { restrictDataDir } from './data-dir-permissions.js';
-import type { SinewServices } from './services.js';
+import type { SinewServices } from '../api/sinew-services.js';
 
 /** Opens the adapters the configuration names and wires the services over them. */
 export async function createServices(config: RuntimeConfig, logger: Logger): Promise<SinewServices> {

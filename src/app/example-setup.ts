@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { SinewServices } from './services.js';
+import type { SinewServices } from '../api/sinew-services.js';
 
 export const EXAMPLE_FLOW_ID = 'example';
 export const EXAMPLE_TENANT = 'example-tenant';

@@ -1,7 +1,7 @@
 import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { startSinew, type RunningSinew } from '../app/start-sinew.js';
 import type { BootstrapResult } from '../app/bootstrap.js';
-import type { RoleSelection } from '../app/background-role.js';
+import type { RoleSelection } from '../runtime/background-role.js';
 import { handleUnhandledRejections } from '../app/unhandled-rejections.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { invalid } from '../errors/sinew-error.js';

@@ -1,5 +1,5 @@
 import AjvModule from 'ajv';
-import type { JsonSchema } from '../singer/json-schema.js';
+import type { JsonSchema } from '../model/json-schema.js';
 import { invalid } from '../errors/sinew-error.js';
 
 // ajv ships CommonJS; under NodeNext its default export is the module namespace.

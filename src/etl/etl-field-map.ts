@@ -1,6 +1,6 @@
-import { buildFieldMapTransform } from '../jobs/process/field-map-transform.js';
+import { buildFieldMapTransform } from './field-map-transform.js';
 import type { FieldMap } from '../model/field-map.js';
-import type { Catalog } from '../singer/catalog.js';
+import type { Catalog } from '../model/catalog.js';
 import type { AnyMessage } from '../singer/line-classifier.js';
 import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { JsonSchema } from '../singer/json-schema.js';
+import type { JsonSchema } from '../model/json-schema.js';
 import type { AnyMessage } from '../singer/line-classifier.js';
 import { SingerWriter } from '../singer/message-writer.js';
 

@@ -3,8 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { JOB_FILES } from '../jobs/job-root.js';
-import { etlInvocation, type EtlInvocation, type EtlStep } from './etl-step.js';
+import { JOB_FILES } from '../storage/job-root.js';
+import { etlInvocation, type EtlInvocation } from './etl-invocation.js';
+import type { EtlStep } from '../model/etl-step.js';
 
 export interface RunEtlScriptOptions {
   /** The job's local folder: the script's cwd, holding sync-output/, snapshots/, etl-output/. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { BackgroundRole } from '../app/background-role.js';
+import type { BackgroundRole } from '../runtime/background-role.js';
 import type { Store, StoreOps } from '../store/store.js';
 import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
 import { environmentAddressPolicy, environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';

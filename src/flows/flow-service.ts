@@ -3,7 +3,7 @@ import type { Flow, FlowDefinition } from '../model/flow.js';
 import { fieldMapSchema } from '../model/field-map.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
+import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';

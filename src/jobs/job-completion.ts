@@ -1,14 +1,14 @@
 import type { Store } from '../store/store.js';
 import { isTerminal, isWriteJob, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
-import { writeResultsState, type WriteSummary } from './process/write-results.js';
+import { writeResultsState, type WriteSummary } from '../writes/write-result-collector.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { failureStatusFor } from './job-transitions.js';
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import { stateToCommit } from './state-commit.js';
 import { isConnectionLoss } from '../runtime/postgres-connection-loss.js';
 import type { JobPlan } from './job-plan.js';
-import { SecretScrubber } from './process/secret-scrubber.js';
+import { SecretScrubber } from '../crypto/secret-scrubber.js';
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
 export class JobCompletion {

@@ -3,10 +3,10 @@ import { API_SOURCE, type Job, type JobType, type SyncType } from '../model/job.
 import type { Link } from '../model/link.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { sealJson } from '../crypto/sealed-json.js';
-import { redactConfig } from '../connectors/config-redaction.js';
+import { redactConfig } from '../crypto/config-redaction.js';
 import { newJobId, newTaskId, shortId } from '../ids/short-id.js';
-import type { JobRequest } from './job-request.js';
-import { jobRoot } from './job-root.js';
+import type { JobRequest } from '../model/job-request.js';
+import { jobRoot } from '../storage/job-root.js';
 
 export interface JobParties {
   role: 'source' | 'target' | 'connector';

@@ -4,7 +4,7 @@ import type { Flow } from '../model/flow.js';
 import type { LinkRole } from '../model/link.js';
 import type { StoreOps } from '../store/store.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
-import type { JobRequest } from './job-request.js';
+import type { JobRequest } from '../model/job-request.js';
 import type { JobParties } from './job-factory.js';
 
 async function installUri(store: StoreOps, envId: string, id: string | null): Promise<string | null> {

@@ -8,7 +8,7 @@ import { acceptsStateOf, catalogFlagOf, connectorCommand, resolveConnector } fro
 import { describeTapCapabilities } from '../connectors/capability-note.js';
 import type { JobPlan, PlannedConnector } from './job-plan.js';
 import type { FieldMap } from '../model/field-map.js';
-import { connectorEnvironment } from './connector-environment.js';
+import { connectorEnvironment } from '../connectors/connector-environment.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { effectiveJobSettings, environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
 import { pathSetter, runConfig } from '../connectors/file-confinement.js';

@@ -1,10 +1,10 @@
-import type { Catalog } from '../singer/catalog.js';
+import type { Catalog } from '../model/catalog.js';
 import type { CatalogFlag } from '../model/connector-definition.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Job } from '../model/job.js';
-import type { JsonSchema } from '../singer/json-schema.js';
-import type { JobSettings } from '../settings/environment-settings.js';
-import type { EtlStep } from '../etl/etl-step.js';
+import type { JsonSchema } from '../model/json-schema.js';
+import type { JobSettings } from '../model/job-settings.js';
+import type { EtlStep } from '../model/etl-step.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
 

@@ -1,7 +1,7 @@
-import type { Catalog } from '../singer/catalog.js';
+import type { Catalog } from '../model/catalog.js';
 import type { JobStatus, StreamRecordCounts } from '../model/job.js';
 import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
-import type { WriteSummary } from './process/write-results.js';
+import type { WriteSummary } from '../writes/write-result-collector.js';
 import type { JobPlan } from './job-plan.js';
 
 /** Messages from a job process to its worker, over the IPC channel. */

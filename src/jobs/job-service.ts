@@ -4,17 +4,17 @@ import { isTerminal, isWriteJob, type Job, type JobStatus } from '../model/job.j
 import type { Store, StoreOps } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { StorageForEnvironment } from '../storage/storage-router.js';
+import type { StorageForEnvironment } from '../settings/storage-router.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import { newJob, newJobIdentity, type JobIdentity } from './job-factory.js';
 import { resolveJobParties, writesFromRequest } from './job-parties.js';
-import type { JobRequest } from './job-request.js';
-import { JOB_FILES, jobRoot } from './job-root.js';
+import type { JobRequest } from '../model/job-request.js';
+import { JOB_FILES, jobRoot } from '../storage/job-root.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 import { readLines } from '../singer/line-reader.js';
-import type { StreamWriteSummary } from './process/write-results.js';
-import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery } from './process/export-details-page.js';
+import type { StreamWriteSummary } from '../writes/write-result-collector.js';
+import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery } from '../writes/export-details-page.js';
 
 export interface CreateJobArgs {
   envId: string;

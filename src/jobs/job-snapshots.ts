@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobStorage } from '../storage/blob-storage.js';
-import type { JobSettings } from '../settings/environment-settings.js';
+import type { JobSettings } from '../model/job-settings.js';
 import { SnapshotStore } from '../snapshots/snapshot-store.js';
-import { JOB_FILES } from './job-root.js';
+import { JOB_FILES } from '../storage/job-root.js';
 
 /**
  * A job's view of its tenant's snapshots. Jobs with an ETL step get a copy of the snapshots (and

@@ -5,7 +5,7 @@ import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig, restoreRedacted } from '../connectors/config-redaction.js';
+import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { checkConnectorHosts } from '../connectors/outbound-hosts.js';

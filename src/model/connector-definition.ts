@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../singer/json-schema.js';
+import type { JsonSchema } from './json-schema.js';
 import type { ConnectorAuth } from './connector-auth.js';
 
 export type ConnectorKind = 'source' | 'target' | 'both';

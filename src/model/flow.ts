@@ -1,6 +1,6 @@
 import type { FieldMap } from './field-map.js';
-import type { JobSettings } from '../settings/environment-settings.js';
-import type { EtlStep } from '../etl/etl-step.js';
+import type { JobSettings } from './job-settings.js';
+import type { EtlStep } from './etl-step.js';
 import type { OwnerOnlyJobField } from './tenant-overrides.js';
 import type { TenantLimits } from './tenant-limits.js';
 

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { isOAuth2, type OAuth2Auth } from '../model/connector-auth.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
-import { REDACTED } from '../connectors/config-redaction.js';
+import { REDACTED } from '../crypto/config-redaction.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 
 /** What the owner sends: its OAuth app at the connector's provider, for one environment. */

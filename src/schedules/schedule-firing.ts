@@ -4,9 +4,9 @@ import type { Job } from '../model/job.js';
 import { linkHealth } from '../model/link.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { JobRequest } from '../jobs/job-request.js';
+import type { JobRequest } from '../model/job-request.js';
 import { isSinewError } from '../errors/sinew-error.js';
-import type { Schedule, ScheduleOutcome, StoredSchedule } from './schedule.js';
+import type { Schedule, ScheduleOutcome, StoredSchedule } from '../model/schedule.js';
 import { parseScheduleExpression, type ScheduleExpression } from './schedule-expression.js';
 import { openScheduleOverrides } from './schedule-service.js';
 

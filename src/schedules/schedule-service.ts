@@ -3,11 +3,11 @@ import type { Store, StoreOps } from '../store/store.js';
 import type { LinkKey } from '../model/link.js';
 import type { JobType } from '../model/job.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { JobSettings } from '../settings/environment-settings.js';
+import type { JobSettings } from '../model/job-settings.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig } from '../connectors/config-redaction.js';
+import { redactConfig } from '../crypto/config-redaction.js';
 import { notFound } from '../errors/sinew-error.js';
-import type { Schedule, ScheduledJobRequest, ScheduleState, StoredSchedule, WhenActive } from './schedule.js';
+import type { Schedule, ScheduledJobRequest, ScheduleState, StoredSchedule, WhenActive } from '../model/schedule.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 import { resolveScheduleLink, type ScheduleLinkSelector } from './schedule-link.js';
 

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { BackgroundRole } from '../app/background-role.js';
-import type { StoredSchedule } from './schedule.js';
+import type { BackgroundRole } from '../runtime/background-role.js';
+import type { StoredSchedule } from '../model/schedule.js';
 import { ScheduleFiring } from './schedule-firing.js';
 
 export interface SchedulerOptions {

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../crypto/secret-box.js';
-import { REDACTED, redactConfig } from '../connectors/config-redaction.js';
+import { REDACTED, redactConfig } from '../crypto/config-redaction.js';
 
 /**
  * Every credential of the settings document, by path: who holds one can sign webhooks, post to the

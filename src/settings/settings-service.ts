@@ -3,10 +3,10 @@ import { settingsView } from './settings-view.js';
 import type { Store } from '../store/store.js';
 import { notFound } from '../errors/sinew-error.js';
 import { environmentAddressPolicy, filesSettingsSchema, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
-import { restoreRedacted } from '../connectors/config-redaction.js';
+import { restoreRedacted } from '../crypto/config-redaction.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
-import { refusedMonitoringUrls } from '../events/monitoring-url-check.js';
+import { refusedMonitoringUrls } from './monitoring-url-check.js';
 import { invalid } from '../errors/sinew-error.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CatalogMetadataEntry, CatalogStream } from './catalog.js';
+import type { CatalogMetadataEntry, CatalogStream } from '../model/catalog.js';
 
 type Metadata = Record<string, unknown>;
 

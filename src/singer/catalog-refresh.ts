@@ -1,4 +1,4 @@
-import type { Catalog, CatalogMetadataEntry, CatalogStream } from './catalog.js';
+import type { Catalog, CatalogMetadataEntry, CatalogStream } from '../model/catalog.js';
 
 const crumbKey = (breadcrumb: string[]): string => JSON.stringify(breadcrumb);
 

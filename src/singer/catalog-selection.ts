@@ -1,5 +1,5 @@
 import type { StreamFieldMap } from '../model/field-map.js';
-import type { Catalog, CatalogMetadataEntry, CatalogStream } from './catalog.js';
+import type { Catalog, CatalogMetadataEntry, CatalogStream } from '../model/catalog.js';
 import { StreamSelection, type SelectionInput } from './stream-selection.js';
 import { entryAt, isStreamSelected, metadataAt } from './catalog-metadata.js';
 

@@ -1,6 +1,6 @@
 import { invalid } from '../errors/sinew-error.js';
 import type { FieldMap } from '../model/field-map.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../model/catalog.js';
 import { StreamNames } from './stream-names.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './json-schema.js';
+import type { JsonSchema } from '../model/json-schema.js';
 
 /** The Singer message types Sinew understands; any other `type` is passed through untouched. */
 export interface SchemaMessage {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { SinewError } from '../errors/sinew-error.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../model/catalog.js';
 import { parseJson } from './lossless-json.js';
 import { jsonOutputCandidates } from './json-output.js';
 import type { CatalogFlag } from '../model/connector-definition.js';

@@ -1,4 +1,4 @@
-import type { Catalog, CatalogStream } from './catalog.js';
+import type { Catalog, CatalogStream } from '../model/catalog.js';
 import { isStreamSelected } from './catalog-metadata.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
 import { StreamNames } from './stream-names.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from '../model/catalog.js';
 
 export interface SelectionInput {
   /** The job's `override_selected_tables`: when given, exactly these streams are selected. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
-import type { S3BlobStorage } from './s3-blob-storage.js';
+import type { BlobStorage } from './blob-storage.js';
 
 /** Downloads/uploads in flight at once: enough to hide latency, few enough not to flood the disk or S3. */
 const PARALLEL_TRANSFERS = 4;
@@ -44,7 +44,10 @@ async function filesUnder(dir: string): Promise<string[]> {
  * only files this workspace itself downloaded or published, so objects written meanwhile by someone
  * else are never touched. `dispose()` removes the temp dir (it does not publish).
  */
-export async function openS3Workspace(storage: S3BlobStorage, prefix: string, opts: { root?: string } = {}): Promise<JobWorkspace> {
+/** What the workspace needs of the S3 storage it mirrors (S3BlobStorage; a type of its own, so the two files do not import each other). */
+export type WorkspaceStorage = Pick<BlobStorage, 'list' | 'getStream' | 'putStream'> & { deleteKeys(keys: string[]): Promise<void> };
+
+export async function openS3Workspace(storage: WorkspaceStorage, prefix: string, opts: { root?: string } = {}): Promise<JobWorkspace> {
   const base = prefix.replace(/\/+$/, '');
   checkStorageKey(base);
   const keyOf = (rel: string): string => (base ? `${base}/${rel}` : rel);

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditListFilter } from '../model/audit-entry.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 
 /** How much of an environment's audit log is kept (see AuditOps.prune). */

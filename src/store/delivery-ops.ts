@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { EventKind, OutboxEvent } from '../model/event.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 import type { DeliveryDatabase, EventDeliveriesTable } from './delivery-schema.js';
 import { epochMs } from './database-schema.js';
 import { parseJson } from '../singer/lossless-json.js';

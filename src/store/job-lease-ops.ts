@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import { TERMINAL_STATUSES, type Job, type JobStatus } from '../model/job.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 import { epochMs, type Database } from './database-schema.js';
 import { fromJsonColumn } from './json-column.js';
 

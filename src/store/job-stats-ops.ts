@@ -1,5 +1,5 @@
 import type { JobStatus } from '../model/job.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 
 /** How many jobs of one environment are in one status. */
 export interface JobStatusCount {

@@ -9,6 +9,7 @@ import type { OutboxEvent } from '../model/event.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import type { JobListFilter, LinkFilter, StoreOps } from './store.js';
 import type { Database } from './database-schema.js';
+import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
@@ -22,8 +23,6 @@ import { KyselyAuditOps, type AuditOps } from './audit-ops.js';
 import { KyselyOAuthOps, type OAuthOps } from './oauth-ops.js';
 import { insertEventRow, listEventRows } from './event-outbox-rows.js';
 
-/** Where the queries go: the root Kysely instance, or one open transaction. */
-export type Connection = () => Kysely<Database>;
 
 const TERMINAL = [...TERMINAL_STATUSES];
 

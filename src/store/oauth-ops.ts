@@ -1,4 +1,4 @@
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 
 /** OAuth linking's rows (migration 0009): the environments' OAuth apps and the pending authorizations. */

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Insertable } from 'kysely';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 import { epochMs, type Database } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 

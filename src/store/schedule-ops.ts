@@ -1,6 +1,6 @@
 import type { LinkKey } from '../model/link.js';
-import type { Schedule, ScheduleOutcome, StoredSchedule } from '../schedules/schedule.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Schedule, ScheduleOutcome, StoredSchedule } from '../model/schedule.js';
+import type { Connection } from './store-connection.js';
 import { epochMs } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 

@@ -1,5 +1,5 @@
 import { TERMINAL_STATUSES } from '../model/job.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { Connection } from './store-connection.js';
 
 const TERMINAL = [...TERMINAL_STATUSES];
 

@@ -1,5 +1,5 @@
-import type { WriteTask, WriteTaskStatus } from '../writes/write-task.js';
-import type { Connection } from './kysely-store-ops.js';
+import type { WriteTask, WriteTaskStatus } from '../model/write-task.js';
+import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 
 /** Asynchronous real-time write tasks (migration 0006). */

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from '../links/connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
-import type { StorageForEnvironment } from '../storage/storage-router.js';
+import type { StorageForEnvironment } from '../settings/storage-router.js';
 import { checkTenantId } from './tenant-id.js';
 
 /** Tenants and their tenant-config.json. */

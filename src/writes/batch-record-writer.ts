@@ -1,6 +1,6 @@
-import type { BatchWriter } from '../connectors/builtin/write/write-loop.js';
-import type { WriteRecord } from '../connectors/builtin/write/write-record.js';
-import { failed, type WriteResult } from '../connectors/builtin/write/write-result.js';
+import type { BatchWriter } from '../connectors/sdk/batch-writer.js';
+import type { WriteRecord } from '../connectors/sdk/write-record.js';
+import { failed, type WriteResult } from '../connectors/sdk/write-result.js';
 import { errorText, isWriteImpossible, withPartialResults } from '../connectors/builtin/write/write-failure.js';
 import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
 import { stringifyJson } from '../singer/lossless-json.js';

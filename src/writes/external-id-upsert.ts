@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { RecordIdEntry, RecordIdScope, RecordIdWrite } from '../store/record-id-ops.js';
-import type { WriteRecord } from '../connectors/builtin/write/write-record.js';
-import { succeeded, type WriteResult } from '../connectors/builtin/write/write-result.js';
+import type { WriteRecord } from '../connectors/sdk/write-record.js';
+import { succeeded, type WriteResult } from '../connectors/sdk/write-result.js';
 import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
 import type { RecordWriter } from './record-writer.js';
 import { SinewError } from '../errors/sinew-error.js';

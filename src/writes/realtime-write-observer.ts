@@ -1,4 +1,4 @@
-import type { RealtimeWriteState } from './write-task.js';
+import type { RealtimeWriteState } from '../model/write-task.js';
 
 /** How a real-time write ended, as the metrics count it: no tenant, flow or id (bounded labels). */
 export interface EndedRealtimeWrite {

@@ -5,8 +5,8 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { LinkConfigOpener } from '../model/link.js';
 import { newJobId } from '../ids/short-id.js';
-import { toWriteRecord } from '../connectors/builtin/write/write-record.js';
-import { resultsState } from '../connectors/builtin/write/write-result.js';
+import { toWriteRecord } from '../connectors/sdk/write-record.js';
+import { resultsState } from '../connectors/sdk/write-result.js';
 import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js';
 import type { RealtimeTarget } from './realtime-target.js';
 import { RealtimeTargets } from './realtime-targets.js';
@@ -14,7 +14,7 @@ import { RealtimeWriters } from './realtime-writers.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { upsertByExternalId } from './external-id-upsert.js';
 import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
-import type { RealtimeWriteState, WriteTask } from './write-task.js';
+import type { RealtimeWriteState, WriteTask } from '../model/write-task.js';
 import { recordSums, type RealtimeWriteObserver } from './realtime-write-observer.js';
 
 /** Records one real-time write may carry (bigger loads are write jobs). */

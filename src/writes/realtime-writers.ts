@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { getBuiltinConnector } from '../connectors/builtin/registry.js';
-import { hostEnvironment } from '../jobs/connector-environment.js';
+import { hostEnvironment } from '../connectors/connector-environment.js';
 import { BatchRecordWriter } from './batch-record-writer.js';
 import { SingerRecordWriter } from './singer-record-writer.js';
 import type { RecordWriter } from './record-writer.js';

@@ -1,5 +1,5 @@
-import type { WriteRecord } from '../connectors/builtin/write/write-record.js';
-import type { WriteResult } from '../connectors/builtin/write/write-result.js';
+import type { WriteRecord } from '../connectors/sdk/write-record.js';
+import type { WriteResult } from '../connectors/sdk/write-result.js';
 
 /**
  * What a real-time write hands records to: a target connector, in this process (built-in write

@@ -6,11 +6,10 @@ import { stringifyJson } from '../singer/lossless-json.js';
 import { describeExit, startSingerProcess } from '../singer/singer-process.js';
 import { parseTargetStateLine } from '../singer/target-state.js';
 import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
-import { recordIdText, type WriteRecord } from '../connectors/builtin/write/write-record.js';
-import { failed, type WriteResult } from '../connectors/builtin/write/write-result.js';
+import { recordIdText, type WriteRecord } from '../connectors/sdk/write-record.js';
+import { failed, resultsIn, type ReportedWriteResult, type WriteResult } from '../connectors/sdk/write-result.js';
 import { withPartialResults } from '../connectors/builtin/write/write-failure.js';
-import { resultsIn, type WriteResult as ReportedResult } from '../jobs/process/write-results.js';
-import { SecretScrubber } from '../jobs/process/secret-scrubber.js';
+import { SecretScrubber } from '../crypto/secret-scrubber.js';
 import type { RecordWriter } from './record-writer.js';
 
 /** A real-time write through a registered Singer target is bounded like a job step would be. */
@@ -38,7 +37,7 @@ export class SingerRecordWriter implements RecordWriter {
       const target = startSingerProcess({ command: this.command, args: ['--config', configPath], ...dir.spawnOptions(this.env), stdin: 'pipe', name: 'target' });
       const timer = setTimeout(() => target.kill('SIGKILL'), WRITE_TIMEOUT_MS);
       try {
-        const reported: ReportedResult[] = [];
+        const reported: ReportedWriteResult[] = [];
         const reading = (async () => {
           for await (const line of readLines(target.stdout)) {
             const state = parseTargetStateLine(line);
@@ -79,9 +78,9 @@ function messagesFor(stream: string, records: WriteRecord[]): string {
 }
 
 /** The reported results in the records' order: by external id, else by hash (first come, first served). */
-function matchResults(records: WriteRecord[], reported: ReportedResult[]): WriteResult[] {
-  const byExternal = new Map<string, ReportedResult>();
-  const byHash = new Map<string, ReportedResult[]>();
+function matchResults(records: WriteRecord[], reported: ReportedWriteResult[]): WriteResult[] {
+  const byExternal = new Map<string, ReportedWriteResult>();
+  const byHash = new Map<string, ReportedWriteResult[]>();
   for (const r of reported) {
     const external = recordIdText(r.externalId);
     if (external !== null) byExternal.set(external, r);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { apiConnector } from '../../src/connectors/builtin/api/api-connector.js';
 import { builtinConnectors, getBuiltinConnector } from '../../src/connectors/builtin/registry.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
-import type { Catalog } from '../../src/singer/catalog.js';
+import type { Catalog } from '../../src/model/catalog.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 

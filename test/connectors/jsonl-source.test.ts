@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'lossless-json';
 import { jsonlConnector } from '../../src/connectors/builtin/jsonl/jsonl-connector.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
-import type { Catalog } from '../../src/singer/catalog.js';
+import type { Catalog } from '../../src/model/catalog.js';
 import type { RecordMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { httpConnector } from '../../src/connectors/builtin/http/http-connector.js';
-import { redactConfig } from '../../src/connectors/config-redaction.js';
+import { redactConfig } from '../../src/crypto/config-redaction.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { recordMessage, resultsOf, writeAsSingerProcess, writeThrough } from '../fakes/target-runs.js';

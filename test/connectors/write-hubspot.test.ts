@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hubspotConnector } from '../../src/connectors/builtin/hubspot/hubspot-connector.js';
-import { redactConfig } from '../../src/connectors/config-redaction.js';
+import { redactConfig } from '../../src/crypto/config-redaction.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { FakeHubspot, hubspotRateLimit } from '../fakes/fake-hubspot.js';
 import { recordMessage, resultsOf, writeAsSingerProcess, writeThrough } from '../fakes/target-runs.js';

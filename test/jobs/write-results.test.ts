@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
-import { WriteResultCollector } from '../../src/jobs/process/write-results.js';
-import { readExportDetails } from '../../src/jobs/process/export-details-page.js';
+import { WriteResultCollector } from '../../src/writes/write-result-collector.js';
+import { readExportDetails } from '../../src/writes/export-details-page.js';
 import { readLines } from '../../src/singer/line-reader.js';
 import { createReadStream } from 'node:fs';
 

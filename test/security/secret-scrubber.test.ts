@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LosslessNumber } from 'lossless-json';
-import { SecretScrubber } from '../../src/jobs/process/secret-scrubber.js';
+import { SecretScrubber } from '../../src/crypto/secret-scrubber.js';
 
 const schema = { type: 'object', properties: { password: { type: 'string', secret: true } } };
 const connector = { config: { host: 'db.internal', schema: 'public', username: 'svc-user', password: 'pw"1x', port: 5432 }, config_schema: schema };

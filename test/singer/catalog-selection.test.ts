@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySelection, isStreamSelected, selectedProperties, selectedStreams } from '../../src/singer/catalog-selection.js';
-import type { Catalog, CatalogStream } from '../../src/singer/catalog.js';
+import type { Catalog, CatalogStream } from '../../src/model/catalog.js';
 
 function stream(name: string, extra: Partial<CatalogStream> = {}): CatalogStream {
   return {

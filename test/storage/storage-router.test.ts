@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { StorageRouter } from '../../src/storage/storage-router.js';
+import { StorageRouter } from '../../src/settings/storage-router.js';
 import { openSettings } from '../../src/settings/settings-secrets.js';
 import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
 import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.js';
 import { SecretBox } from '../../src/crypto/secret-box.js';
 import { ScheduleService } from '../../src/schedules/schedule-service.js';
-import type { Schedule } from '../../src/schedules/schedule.js';
+import type { Schedule } from '../../src/model/schedule.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/store.js';
-import type { WriteTask } from '../../src/writes/write-task.js';
+import type { WriteTask } from '../../src/model/write-task.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 
 const task = (o: Partial<WriteTask> = {}): WriteTask => ({

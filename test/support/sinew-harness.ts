@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
-import type { RoleSelection } from '../../src/app/background-role.js';
+import type { RoleSelection } from '../../src/runtime/background-role.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
 import { migratedSchemaInPostgresMode } from './postgres-schema.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { AUDIT_RESOURCES, type AuditResource } from '../../model/audit-entry.js';
 import { envParams } from './route-params.js';
 

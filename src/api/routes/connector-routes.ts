@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { SingerConnectorInput } from '../../connectors/connector-service.js';
 import { singerConnectorSchema } from '../../connectors/connector-definition-schema.js';
 import { listOf, ref } from '../schemas/shared-schemas.js';

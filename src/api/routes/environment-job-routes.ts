@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { publicJob } from '../../jobs/job-view.js';
 import { listEnvironmentJobs } from '../../jobs/environment-job-list.js';
 import { invalid } from '../../errors/sinew-error.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { EventKind } from '../../model/event.js';
 import type { EventDeliveryStatus } from '../../store/delivery-ops.js';
 import { envParams } from './route-params.js';

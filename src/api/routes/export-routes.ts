@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import { jobParams, type TenantPath } from './route-params.js';
 import { ref } from '../schemas/shared-schemas.js';

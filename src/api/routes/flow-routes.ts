@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { FlowDefinition } from '../../model/flow.js';
 import { flowDefinitionSchema } from '../../flows/flow-service.js';
 import { envParams } from './route-params.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { withTimeout } from '../../runtime/with-timeout.js';
 
 const READY_TIMEOUT_MS = 2000;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { JobStatus } from '../../model/job.js';
 import { parseJobStatuses } from './job-status-query.js';
-import { jobRequestSchema, type JobRequest } from '../../jobs/job-request.js';
+import { jobRequestSchema, type JobRequest } from '../../model/job-request.js';
 import { publicJob } from '../../jobs/job-view.js';
 import { jobParams, tenantParams, type TenantPath } from './route-params.js';
 import { listOf, ref } from '../schemas/shared-schemas.js';

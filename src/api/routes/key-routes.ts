@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { ApiKeyKind } from '../../model/environment.js';
 import { envParams } from './route-params.js';
 import { noContent } from '../schemas/schema-parts.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { ConfigSetter, LinkKey, LinkRole } from '../../model/link.js';
 import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';

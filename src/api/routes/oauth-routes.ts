@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import type { OAuthAppInput } from '../../oauth/oauth-app-service.js';
 import type { OAuthStartInput } from '../../oauth/oauth-flow-service.js';
 import { callbackPage, outcomeMessage, returnLocation } from './oauth-callback-page.js';

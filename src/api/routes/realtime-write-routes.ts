@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { tenantParams, type TenantPath } from './route-params.js';
 import { realtimeWriteAnswerSchema, writeTaskStatusSchema } from '../schemas/write-schema.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
-import { jobRequestSchema } from '../../jobs/job-request.js';
+import type { SinewServices } from '../sinew-services.js';
+import { jobRequestSchema } from '../../model/job-request.js';
 import type { ScheduleInput } from '../../schedules/schedule-service.js';
 import type { ScheduleLinkSelector } from '../../schedules/schedule-link.js';
 import { tenantParams, type TenantPath } from './route-params.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { settingsSchema } from '../../settings/settings-service.js';
 import { envParams } from './route-params.js';
 

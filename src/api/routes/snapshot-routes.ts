@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { notFound } from '../../errors/sinew-error.js';
 import { checkSnapshotName } from '../../snapshots/snapshot-name.js';
 import { SnapshotStore } from '../../snapshots/snapshot-store.js';

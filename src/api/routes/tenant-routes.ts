@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
+import type { SinewServices } from '../sinew-services.js';
 import { DEFAULT_TENANT_TOKEN_TTL_SECONDS, MAX_TENANT_TOKEN_TTL_SECONDS, issueTenantToken, revokeTenantTokens } from '../../tenants/tenant-tokens.js';
 
 const params = { type: 'object', required: ['env', 'tenant'], properties: { env: { type: 'string' }, tenant: { type: 'string', minLength: 1, maxLength: 200 } } } as const;

@@ -1,4 +1,4 @@
-import { jobRequestSchema } from '../../jobs/job-request.js';
+import { jobRequestSchema } from '../../model/job-request.js';
 import { dateTime, nullableDateTime, nullableText, openObject, text } from './schema-parts.js';
 
 // The job fields a schedule keeps, as the job request declares them (without the request's limits).

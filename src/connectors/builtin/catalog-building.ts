@@ -1,5 +1,5 @@
-import type { CatalogMetadataEntry, CatalogStream } from '../../singer/catalog.js';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { CatalogMetadataEntry, CatalogStream } from '../../model/catalog.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 
 export interface DiscoveredStream {
   stream: string;

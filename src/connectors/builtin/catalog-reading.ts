@@ -1,4 +1,4 @@
-import type { Catalog, CatalogStream } from '../../singer/catalog.js';
+import type { Catalog, CatalogStream } from '../../model/catalog.js';
 
 /**
  * Reads Singer selection and replication metadata straight from a catalog, as the Singer spec

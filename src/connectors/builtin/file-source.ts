@@ -1,5 +1,5 @@
-import type { Catalog, CatalogStream } from '../../singer/catalog.js';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { Catalog, CatalogStream } from '../../model/catalog.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 import type { SourceContext } from '../sdk/connector.js';
 import { invalid } from '../../errors/sinew-error.js';
 import { catalogStream, type DiscoveredStream } from './catalog-building.js';

@@ -1,5 +1,5 @@
 import { isLosslessNumber } from 'lossless-json';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 import { isDateTimeText } from './date-time-text.js';
 
 type Kind = 'integer' | 'number' | 'boolean' | 'string' | 'object' | 'array';

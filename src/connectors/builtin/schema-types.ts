@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 
 /**
  * The JSON types a property schema allows, looking through `type` (string or list) and the

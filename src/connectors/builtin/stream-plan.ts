@@ -1,5 +1,5 @@
-import type { CatalogStream } from '../../singer/catalog.js';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { CatalogStream } from '../../model/catalog.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 import { invalid } from '../../errors/sinew-error.js';
 import { isFieldSelected, isStreamSelected, keyProperties, replicationSettings } from './catalog-reading.js';
 import { readBookmark } from './bookmarks.js';

@@ -1,5 +1,5 @@
 import type { CatalogFlag, ConnectorKind, ConnectorProbe, ProbedField } from '../../model/connector-definition.js';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 import type { ProbeOutcome } from './probe-findings.js';
 
 /** What a registration body says itself about the fields a probe can find. */

@@ -1,6 +1,6 @@
 import { ConnectorRunDir } from '../../runtime/connector-run-dir.js';
 import type { ConnectorUser } from '../../runtime/connector-user.js';
-import { hostEnvironment } from '../../jobs/connector-environment.js';
+import { hostEnvironment } from '../connector-environment.js';
 import { readAboutOutput } from './about-output.js';
 import { readHelpOutput } from './help-output.js';
 import type { ProbeFindings, ProbeOutcome } from './probe-findings.js';

@@ -1,5 +1,5 @@
 import type { CatalogFlag } from '../../model/connector-definition.js';
-import type { JsonSchema } from '../../singer/json-schema.js';
+import type { JsonSchema } from '../../model/json-schema.js';
 
 /** What one probe that answered learnt about an executable. */
 export interface ProbeFindings {

@@ -1,7 +1,7 @@
-import type { Catalog } from '../../singer/catalog.js';
+import type { Catalog } from '../../model/catalog.js';
 import type { SingerMessage } from '../../singer/message.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
-import type { BatchWriterFactory } from '../builtin/write/write-loop.js';
+import type { BatchWriterFactory } from './batch-writer.js';
 import type { AddressPolicy } from '../../outbound/address-policy.js';
 
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { BuiltinConnector } from './connector.js';
-import type { Catalog } from '../../singer/catalog.js';
+import type { Catalog } from '../../model/catalog.js';
 import type { SingerMessage } from '../../singer/message.js';
 import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import { readLines } from '../../singer/line-reader.js';

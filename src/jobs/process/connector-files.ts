@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
-import { redactConfig } from '../../connectors/config-redaction.js';
+import { redactConfig } from '../../crypto/config-redaction.js';
 import type { PlannedConnector } from '../job-plan.js';
 import { createJobSecretsDir } from '../job-secrets-dir.js';
 

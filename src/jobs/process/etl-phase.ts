@@ -3,11 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
-import type { Catalog } from '../../singer/catalog.js';
+import type { Catalog } from '../../model/catalog.js';
 import { isStreamSelected } from '../../singer/catalog-selection.js';
 import type { StreamSelection } from '../../singer/stream-selection.js';
-import { JOB_FILES } from '../job-root.js';
-import { buildSelectionTransform } from './field-map-transform.js';
+import { JOB_FILES } from '../../storage/job-root.js';
+import { buildSelectionTransform } from '../../etl/field-map-transform.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 

@@ -2,11 +2,11 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { JOB_FILES } from '../job-root.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import type { ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
-import type { WriteResultCollector } from './write-results.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 
 /**
  * Runs the target once over a file of Singer messages with back-pressure, through the record-id

@@ -1,28 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { BatchWriterFactory } from '../../connectors/builtin/write/write-loop.js';
 import { runWriteLoop } from '../../connectors/builtin/write/write-loop.js';
 import { readLines } from '../../singer/line-reader.js';
 import { TargetLineReader, targetMessages } from '../../singer/target-messages.js';
-import type { WriteLoopMessage } from '../../connectors/builtin/write/write-loop.js';
+import type { WriteLoopMessage } from '../../connectors/sdk/batch-writer.js';
 import type { RoundItem } from './record-id-resolution.js';
-import { JOB_FILES } from '../job-root.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import { PhaseFailure, feedingFailed } from './phase-failure.js';
-import type { RunningTarget } from './running-target.js';
-import type { WriteResultCollector } from './write-results.js';
-import type { SecretScrubber } from './secret-scrubber.js';
-import type { AddressPolicy } from '../../outbound/address-policy.js';
-
-/** A built-in write target to run inside the job process. */
-export interface InProcessWriter {
-  connectorId: string;
-  factory: BatchWriterFactory;
-  /** Its config in clear (it never leaves the job process). */
-  config: Record<string, unknown>;
-  /** The environment's outbound address policy, from the plan. */
-  addressPolicy: AddressPolicy;
-}
+import type { RunningTarget } from './target-handle.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
+import type { InProcessWriter } from './in-process-writer.js';
 
 /**
  * A built-in write target (http, hubspot, postgres, salesforce) run by the job process itself, over

@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { SecretScrubber } from './secret-scrubber.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 /** The job's own log (`logs/job.log`): phase boundaries and warnings, one timestamped line each. */
 export class JobLog {

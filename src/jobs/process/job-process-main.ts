@@ -11,7 +11,7 @@ import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
 import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './lease-fence.js';
 import type { WorkerMessage } from '../job-process-messages.js';
-import { SecretScrubber } from './secret-scrubber.js';
+import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 function send(message: JobProcessMessage): void {
   process.send?.(encodeIpc(message));

@@ -8,12 +8,12 @@ import { classifyLine } from '../../singer/line-classifier.js';
 import { LineSplitter } from '../../singer/line-reader.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { RecordMessage } from '../../singer/message.js';
-import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/builtin/write/write-record.js';
-import type { PreparedRecord } from '../../connectors/builtin/write/write-loop.js';
-import { succeeded } from '../../connectors/builtin/write/write-result.js';
+import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/sdk/write-record.js';
+import type { PreparedRecord } from '../../connectors/sdk/batch-writer.js';
+import { succeeded, type ReportedWriteResult } from '../../connectors/sdk/write-result.js';
 import type { RecordIdSave } from '../record-id-messages.js';
 import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
-import type { WriteResult, WriteResultCollector } from './write-results.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -150,7 +150,7 @@ export class RecordIdResolution {
     this.window = new Map();
     const out: Buffer[] = [];
     const items: RoundItem[] = [];
-    const unchanged = new Map<string, WriteResult[]>();
+    const unchanged = new Map<string, ReportedWriteResult[]>();
     try {
       const found = new Map(await Promise.all([...idsByStream].map(async ([stream, ids]) => [stream, await this.channel.lookup(stream, ids)] as const)));
       for (let i = 0; i < lines.length; i++) {
@@ -194,7 +194,7 @@ export class RecordIdResolution {
   }
 
   /** A target's results: remote ids into the map (deleted ones out of it). */
-  private learn(stream: string, results: readonly WriteResult[]): void {
+  private learn(stream: string, results: readonly ReportedWriteResult[]): void {
     const saves: RecordIdSave[] = [];
     const removes: string[] = [];
     for (const result of results) {

@@ -2,19 +2,19 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { classifyLine } from '../../singer/line-classifier.js';
 import { readLines } from '../../singer/line-reader.js';
-import { recordIdText } from '../../connectors/builtin/write/write-record.js';
+import { recordIdText } from '../../connectors/sdk/write-record.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
-import { JOB_FILES } from '../job-root.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import { targetRunOf } from './target-run.js';
 import { SecretFiles } from './connector-files.js';
 import { connectorIdentity } from './connector-identity.js';
 import type { ConnectorRun } from './running-connectors.js';
-import { readExportDetails } from './export-details-page.js';
+import { readExportDetails } from '../../writes/export-details-page.js';
 import { RecordIdChannel } from './record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
-import { WriteResultCollector } from './write-results.js';
-import { SecretScrubber } from './secret-scrubber.js';
+import { WriteResultCollector } from '../../writes/write-result-collector.js';
+import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import { scrubbedReport } from './scrubbed-report.js';
 
 /** The last SCHEMA line of each stream in a Singer file (what the target got before the records). */

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
-import type { SecretScrubber } from './secret-scrubber.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 /**
  * Rewrites a log file with the job's secrets scrubbed, for output Sinew does not read as it comes

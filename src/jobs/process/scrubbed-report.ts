@@ -1,5 +1,5 @@
 import type { JobProcessMessage } from '../job-process-messages.js';
-import type { SecretScrubber } from './secret-scrubber.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 type Report = (message: JobProcessMessage) => void;
 

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { JOB_FILES } from '../job-root.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { runHeldBackRounds } from './export-phase.js';
@@ -9,9 +9,9 @@ import type { StreamTally } from './record-counter.js';
 import { assertTapSucceeded, pumpTapOutput, readFailure } from './sync-phase.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
-import type { WriteResultCollector } from './write-results.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
-import type { LineTransform } from './field-map-transform.js';
+import type { LineTransform } from '../../etl/field-map-transform.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other

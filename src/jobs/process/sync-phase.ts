@@ -3,12 +3,12 @@ import path from 'node:path';
 import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
 import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
-import { JOB_FILES } from '../job-root.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { StreamTally } from './record-counter.js';
-import type { LineTransform } from './field-map-transform.js';
+import type { LineTransform } from '../../etl/field-map-transform.js';
 
 /**
  * Reads a tap's stdout line by line into `sink` (raw bytes, untouched unless `shape` is given),

@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { readLines } from '../../singer/line-reader.js';
 import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
-import { recordIdText } from '../../connectors/builtin/write/write-record.js';
-import { JOB_FILES } from '../job-root.js';
+import { recordIdText } from '../../connectors/sdk/write-record.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import { runTargetOn } from './export-phase.js';
 import type { ConnectorRun } from './running-connectors.js';
-import type { WriteResult, WriteResultCollector } from './write-results.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import type { ReportedWriteResult } from '../../connectors/sdk/write-result.js';
 
 export const NOT_UNDONE_UPDATE = 'updated (not created) by this job: the values it replaced are not known, so the update cannot be undone';
 
@@ -56,7 +57,7 @@ export async function rollBackWrites(args: {
     const out = createWriteStream(input);
     const schemasWritten = new Set<string>();
     const pending = new Set<string>();
-    const notUndone: Array<[string, WriteResult]> = [];
+    const notUndone: Array<[string, ReportedWriteResult]> = [];
     for await (const raw of readLines(createReadStream(details))) {
       let line: ResultLine;
       try {

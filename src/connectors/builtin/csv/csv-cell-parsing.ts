@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../../singer/json-schema.js';
+import type { JsonSchema } from '../../../model/json-schema.js';
 import { exactNumber } from '../exact-number.js';
 import { parseJson } from '../../../singer/lossless-json.js';
 import { allowedTypes } from '../schema-types.js';

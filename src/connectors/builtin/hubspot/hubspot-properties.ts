@@ -1,5 +1,5 @@
 import { isLosslessNumber, stringifyJson } from '../../../singer/lossless-json.js';
-import { fieldsWithoutExternalId } from '../write/write-record.js';
+import { fieldsWithoutExternalId } from '../../sdk/write-record.js';
 
 /**
  * A record as HubSpot `properties`: every value is text, as HubSpot stores it (numbers keep their

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SchemaMessage } from '../../../singer/message.js';
-import type { JsonSchema } from '../../../singer/json-schema.js';
+import type { JsonSchema } from '../../../model/json-schema.js';
 import { invalid } from '../../../errors/sinew-error.js';
 import { SQL_TYPES, columnKind, type ColumnKind } from './column-types.js';
 import { ident } from './postgres-config.js';

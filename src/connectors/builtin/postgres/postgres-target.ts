@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { SchemaMessage } from '../../../singer/message.js';
-import type { BatchWriterFactory } from '../write/write-loop.js';
-import type { WriteRecord } from '../write/write-record.js';
-import { failed, succeeded, type WriteResult } from '../write/write-result.js';
+import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
+import type { WriteRecord } from '../../sdk/write-record.js';
+import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { readPostgresConfig, type PostgresTargetConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';

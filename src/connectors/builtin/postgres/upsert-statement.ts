@@ -1,4 +1,4 @@
-import type { WriteRecord } from '../write/write-record.js';
+import type { WriteRecord } from '../../sdk/write-record.js';
 import { columnValue } from './column-types.js';
 import { ident } from './postgres-config.js';
 import type { TableShape } from './postgres-table.js';

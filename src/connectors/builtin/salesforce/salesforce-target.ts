@@ -1,9 +1,9 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
 import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
-import type { BatchWriterFactory } from '../write/write-loop.js';
-import { fieldsWithoutExternalId, type WriteRecord } from '../write/write-record.js';
-import { failed, succeeded, type WriteResult } from '../write/write-result.js';
+import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
+import { fieldsWithoutExternalId, type WriteRecord } from '../../sdk/write-record.js';
+import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { writeEach, writeInGroups } from '../write/batch-groups.js';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';

@@ -1,5 +1,5 @@
-import type { WriteRecord } from './write-record.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteRecord } from '../../sdk/write-record.js';
+import type { WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, withPartialResults } from './write-failure.js';
 
 /**

@@ -1,5 +1,5 @@
 import { SinewError, isSinewError } from '../../../errors/sinew-error.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteResult } from '../../sdk/write-result.js';
 
 /**
  * An error that makes every write impossible (bad credentials, unreachable database, bad config):

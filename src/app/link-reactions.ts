@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Link } from '../model/link.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { DiscoverService } from './discover-service.js';
+import type { DiscoverService } from '../links/discover-service.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 

@@ -1,6 +1,12 @@
-import { REDACTED, redactConfig } from '../../connectors/config-redaction.js';
-import type { OutputFilter } from '../../singer/bounded-log.js';
-import type { PlannedConnector } from '../job-plan.js';
+import { REDACTED, redactConfig } from './config-redaction.js';
+import type { OutputFilter } from '../singer/bounded-log.js';
+import type { JsonSchema } from '../model/json-schema.js';
+
+/** What the scrubber needs of a connector a job runs: its config and which of its fields are secret. */
+export interface ConfiguredConnector {
+  config: Record<string, unknown>;
+  config_schema: JsonSchema | null;
+}
 
 /** What a secret becomes in anything Sinew derives from connector output. */
 export const SCRUBBED = '***';
@@ -35,7 +41,7 @@ export class SecretScrubber {
   }
 
   /** The scrubber of a job: every string of its configs, and every secret-marked value. */
-  static ofConnectors(connectors: ReadonlyArray<Pick<PlannedConnector, 'config' | 'config_schema'> | null | undefined>): SecretScrubber {
+  static ofConnectors(connectors: ReadonlyArray<ConfiguredConnector | null | undefined>): SecretScrubber {
     const values: string[] = [];
     for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values, false);
     return new SecretScrubber(values);
@@ -46,7 +52,7 @@ export class SecretScrubber {
    * config values — a discovered catalog names the schema or database the config names — where
    * scrubbing those would corrupt it, while a password has no business there.
    */
-  static ofSecretFields(connectors: ReadonlyArray<Pick<PlannedConnector, 'config' | 'config_schema'> | null | undefined>): SecretScrubber {
+  static ofSecretFields(connectors: ReadonlyArray<ConfiguredConnector | null | undefined>): SecretScrubber {
     const values: string[] = [];
     for (const c of connectors) if (c) collectValues(c.config, redactConfig(c.config, c.config_schema), values, true);
     return new SecretScrubber(values);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stringifyJson } from '../../../singer/lossless-json.js';
+import { stringifyJson } from '../../singer/lossless-json.js';
 
 /** Fields Sinew adds to a record for the target; never written to the remote system. */
 const SINEW_FIELD_PREFIX = '__sinew_';

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { notFound, SinewError } from '../errors/sinew-error.js';
-import { environmentSettings, type StorageSettings } from '../settings/environment-settings.js';
-import { openSettings } from '../settings/settings-secrets.js';
+import { environmentSettings, type StorageSettings } from './environment-settings.js';
+import { openSettings } from './settings-secrets.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { REDACTED } from '../connectors/config-redaction.js';
-import type { BlobStorage } from './blob-storage.js';
-import { normalizePrefix, type S3Connection } from './s3-connection.js';
-import { PrefixedBlobStorage } from './prefixed-blob-storage.js';
-import { S3BlobStorage, type S3BlobStorageOptions } from './s3-blob-storage.js';
+import { REDACTED } from '../crypto/config-redaction.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import { normalizePrefix, type S3Connection } from '../storage/s3-connection.js';
+import { PrefixedBlobStorage } from '../storage/prefixed-blob-storage.js';
+import { S3BlobStorage, type S3BlobStorageOptions } from '../storage/s3-blob-storage.js';
 
 interface CachedStorage {
   fingerprint: string;

@@ -62,3 +62,51 @@ export type ResultsState = {
 export function resultsState(stream: string, results: readonly WriteResult[]): ResultsState {
   return { bookmarks: { [stream]: results }, summary: { [stream]: summarize(results) } };
 }
+
+/**
+ * One record's fate as any write target reports it, Sinew's or a third party's: the protocol's
+ * fields with whatever JSON values the target sent (Sinew's own targets send WriteResult).
+ */
+export interface ReportedWriteResult {
+  hash: unknown;
+  success: boolean;
+  id: unknown;
+  externalId: unknown;
+  error: unknown;
+  existing?: boolean;
+  updated?: boolean;
+  deleted?: boolean;
+}
+
+function isResult(value: unknown): value is ReportedWriteResult {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { success?: unknown }).success === 'boolean';
+}
+
+/**
+ * The per-record results of a target's STATE value: `{ bookmarks: { stream: [result, …] } }`,
+ * each holding one batch's results only. A plain Singer bookmark (`{ stream: { key: value } }`)
+ * is not an array of results and is ignored, so read jobs are unaffected.
+ */
+export function resultsIn(state: Record<string, unknown>): Array<[string, ReportedWriteResult[]]> {
+  const bookmarks = state.bookmarks;
+  if (typeof bookmarks !== 'object' || bookmarks === null || Array.isArray(bookmarks)) return [];
+  const found: Array<[string, ReportedWriteResult[]]> = [];
+  for (const [stream, value] of Object.entries(bookmarks as Record<string, unknown>)) {
+    if (Array.isArray(value) && value.length > 0 && value.every(isResult)) found.push([stream, value.map(normalized)]);
+  }
+  return found;
+}
+
+/** The result protocol's fields only, with nulls for what the target left out. */
+function normalized(r: ReportedWriteResult): ReportedWriteResult {
+  return {
+    hash: r.hash ?? null,
+    success: r.success,
+    id: r.id ?? null,
+    externalId: r.externalId ?? null,
+    error: r.error ?? null,
+    ...(typeof r.existing === 'boolean' ? { existing: r.existing } : {}),
+    ...(typeof r.updated === 'boolean' ? { updated: r.updated } : {}),
+    ...(typeof r.deleted === 'boolean' ? { deleted: r.deleted } : {}),
+  };
+}

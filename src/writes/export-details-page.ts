@@ -1,5 +1,5 @@
-import { parseJson } from '../../singer/lossless-json.js';
-import { countResult, countRollback, emptyStreamSummary, type StreamRollbackSummary, type StreamWriteSummary } from './write-results.js';
+import { parseJson } from '../singer/lossless-json.js';
+import { countResult, countRollback, emptyStreamSummary, type StreamRollbackSummary, type StreamWriteSummary } from './write-result-collector.js';
 
 /** One page of a job's export details, filtered by outcome. */
 export interface ExportDetailsPage {

@@ -1,8 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { SinewServices } from '../app/services.js';
-import { errorHandler } from '../api/error-handler.js';
-import { registerHealthRoutes } from '../api/routes/health-routes.js';
-import { registerMetricsRoutes } from '../api/routes/metrics-routes.js';
+import type { SinewServices } from './sinew-services.js';
+import { errorHandler } from './error-handler.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { SinewError } from '../errors/sinew-error.js';
 
 export interface MetricsServer {

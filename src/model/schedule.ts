@@ -1,6 +1,6 @@
-import type { LinkKey } from '../model/link.js';
-import type { JobType } from '../model/job.js';
-import type { JobRequest } from '../jobs/job-request.js';
+import type { LinkKey } from './link.js';
+import type { JobType } from './job.js';
+import type { JobRequest } from './job-request.js';
 
 export type ScheduleState = 'ENABLED' | 'DISABLED';
 

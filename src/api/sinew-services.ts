@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
-import type { StorageRouter } from '../storage/storage-router.js';
+import type { StorageRouter } from '../settings/storage-router.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { EnvironmentService } from '../environments/environment-service.js';

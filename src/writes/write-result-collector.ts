@@ -1,18 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { stringifyJson } from '../../singer/lossless-json.js';
-
-/** One record's fate as a write target reports it (docs/write-targets.md). */
-export interface WriteResult {
-  hash: unknown;
-  success: boolean;
-  id: unknown;
-  externalId: unknown;
-  error: unknown;
-  existing?: boolean;
-  updated?: boolean;
-  deleted?: boolean;
-}
+import { stringifyJson } from '../singer/lossless-json.js';
+import { resultsIn, type ReportedWriteResult } from '../connectors/sdk/write-result.js';
 
 export interface StreamWriteSummary {
   success: number;
@@ -36,7 +25,7 @@ export interface StreamRollbackSummary {
 export interface WriteSummary {
   summary: Record<string, StreamWriteSummary>;
   /** Every result by stream, or null once there were more than the collector keeps in memory. */
-  bookmarks: Record<string, WriteResult[]> | null;
+  bookmarks: Record<string, ReportedWriteResult[]> | null;
   results: number;
   /** Present when the failed job was rolled back (roll back on failure). */
   rollback?: Record<string, StreamRollbackSummary>;
@@ -59,43 +48,10 @@ export function writeResultsState(results: WriteSummary): Record<string, unknown
 export const BOOKMARKS_KEPT_IN_STATE = 1000;
 
 /** Hears every batch of results a target reported (not those Sinew added itself). */
-export type ResultListener = (stream: string, results: readonly WriteResult[]) => void;
-
-function isResult(value: unknown): value is WriteResult {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { success?: unknown }).success === 'boolean';
-}
-
-/**
- * The per-record results of a target's STATE value: `{ bookmarks: { stream: [result, …] } }`,
- * each holding one batch's results only. A plain Singer bookmark (`{ stream: { key: value } }`)
- * is not an array of results and is ignored, so read jobs are unaffected.
- */
-export function resultsIn(state: Record<string, unknown>): Array<[string, WriteResult[]]> {
-  const bookmarks = state.bookmarks;
-  if (typeof bookmarks !== 'object' || bookmarks === null || Array.isArray(bookmarks)) return [];
-  const found: Array<[string, WriteResult[]]> = [];
-  for (const [stream, value] of Object.entries(bookmarks as Record<string, unknown>)) {
-    if (Array.isArray(value) && value.length > 0 && value.every(isResult)) found.push([stream, value.map(normalized)]);
-  }
-  return found;
-}
-
-/** The result protocol's fields only, with nulls for what the target left out. */
-function normalized(r: WriteResult): WriteResult {
-  return {
-    hash: r.hash ?? null,
-    success: r.success,
-    id: r.id ?? null,
-    externalId: r.externalId ?? null,
-    error: r.error ?? null,
-    ...(typeof r.existing === 'boolean' ? { existing: r.existing } : {}),
-    ...(typeof r.updated === 'boolean' ? { updated: r.updated } : {}),
-    ...(typeof r.deleted === 'boolean' ? { deleted: r.deleted } : {}),
-  };
-}
+export type ResultListener = (stream: string, results: readonly ReportedWriteResult[]) => void;
 
 /** Adds one result to a stream's sums: `existing` and `updated` are subsets of success. */
-export function countResult(sums: StreamWriteSummary, result: Pick<WriteResult, 'existing' | 'updated'> & { success: unknown }): void {
+export function countResult(sums: StreamWriteSummary, result: Pick<ReportedWriteResult, 'existing' | 'updated'> & { success: unknown }): void {
   if (result.success === true) {
     sums.success++;
     if (result.existing === true) sums.existing++;
@@ -123,7 +79,7 @@ export class WriteResultCollector {
   private file: WriteStream | null = null;
   private readonly summary: Record<string, StreamWriteSummary> = {};
   private rollback: Record<string, StreamRollbackSummary> | null = null;
-  private bookmarks: Record<string, WriteResult[]> | null = {};
+  private bookmarks: Record<string, ReportedWriteResult[]> | null = {};
   private count = 0;
   private fileError: Error | null = null;
   private finished: Promise<WriteSummary | null> | null = null;
@@ -153,11 +109,11 @@ export class WriteResultCollector {
   }
 
   /** Results Sinew itself decided (an unchanged duplicate, a rollback it could not attempt). */
-  async add(stream: string, results: readonly WriteResult[]): Promise<void> {
+  async add(stream: string, results: readonly ReportedWriteResult[]): Promise<void> {
     if (results.length > 0) await this.write([[stream, results.map((r) => this.scrubbed(r))]]);
   }
 
-  private scrubbed(result: WriteResult): WriteResult {
+  private scrubbed(result: ReportedWriteResult): ReportedWriteResult {
     return typeof result.error === 'string' ? { ...result, error: this.scrubError(result.error) } : result;
   }
 
@@ -172,7 +128,7 @@ export class WriteResultCollector {
     if (this.fileError) throw this.fileError;
   }
 
-  private async write(batches: ReadonlyArray<readonly [string, readonly WriteResult[]]>): Promise<void> {
+  private async write(batches: ReadonlyArray<readonly [string, readonly ReportedWriteResult[]]>): Promise<void> {
     const lines: string[] = [];
     for (const [stream, results] of batches) {
       if (this.rollback) {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../singer/json-schema.js';
+import type { JsonSchema } from '../model/json-schema.js';
 
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|access[_-]?key|client[_-]?secret/i;
 export const REDACTED = '********';

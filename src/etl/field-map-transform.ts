@@ -1,8 +1,8 @@
-import type { FieldMap, StreamFieldMap } from '../../model/field-map.js';
-import { stringifyJson } from '../../singer/lossless-json.js';
-import type { ClassifiedLine } from '../../singer/line-classifier.js';
-import type { Catalog } from '../../singer/catalog.js';
-import { StreamSelection } from '../../singer/stream-selection.js';
+import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import type { ClassifiedLine } from '../singer/line-classifier.js';
+import type { Catalog } from '../model/catalog.js';
+import { StreamSelection } from '../singer/stream-selection.js';
 
 type MessageLine = Extract<ClassifiedLine, { kind: 'message' }>;
 export type LineTransform = (line: MessageLine) => Buffer | null;
