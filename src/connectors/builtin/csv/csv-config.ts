@@ -1,4 +1,5 @@
-import { invalid } from '../../../errors/sinew-error.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
 
 export interface CsvConfig {
@@ -11,27 +12,22 @@ export const csvConfigSchema = {
   required: ['path'],
   properties: {
     path: directoryPathSchema,
-    delimiter: { type: 'string', minLength: 1, maxLength: 4, default: ',', description: 'Field separator.' },
+    // No quote or line break: either would make the files unreadable as CSV.
+    delimiter: { type: 'string', minLength: 1, maxLength: 4, pattern: '^[^"\\r\\n]+$', default: ',', description: 'Field separator (1 to 4 characters, no quotes or line breaks).' },
   },
 } as const;
 
-function readDelimiter(config: Record<string, unknown>): string {
-  const delimiter = config.delimiter ?? ',';
-  if (typeof delimiter !== 'string' || delimiter.length === 0 || delimiter.length > 4 || /["\r\n]/.test(delimiter)) {
-    throw invalid('csv: config.delimiter must be 1 to 4 characters, without quotes or line breaks', {
-      field: 'delimiter',
-    });
-  }
-  return delimiter;
-}
+/** The config as the schema reads it, defaults filled in. */
+type CsvSchemaConfig = FromSchema<typeof csvConfigSchema>;
+const readSchemaConfig = configReader<CsvSchemaConfig>('csv', csvConfigSchema, { blankIsUnset: false });
 
 export async function readCsvConfig(config: Record<string, unknown>): Promise<CsvConfig> {
-  const delimiter = readDelimiter(config);
+  const { delimiter } = readSchemaConfig(config);
   return { directory: await openSourceDirectory(config, 'csv'), delimiter };
 }
 
 /** The target's config; its directory is created when missing (after the delimiter is checked, so a bad config creates nothing). */
 export async function readCsvTargetConfig(config: Record<string, unknown>): Promise<CsvConfig> {
-  const delimiter = readDelimiter(config);
+  const { delimiter } = readSchemaConfig(config);
   return { directory: await openTargetDirectory(config, 'csv'), delimiter };
 }

@@ -1,5 +1,7 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { optionalString, positiveInteger, readRetryConfig, requiredString, retryConfigProperties, stringMap } from '../write/config-reading.js';
+import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 
 const ID = 'http';
 
@@ -24,6 +26,7 @@ export const httpConfigSchema = {
       description: 'Headers sent with every call, e.g. the auth header.',
       properties: { Authorization: secretHeader, authorization: secretHeader, 'X-Api-Key': secretHeader, 'x-api-key': secretHeader },
       additionalProperties: { type: 'string' },
+      default: {},
     },
     id_field: { type: 'string', default: 'id', description: 'Field of the response holding the remote id.' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8, description: 'Calls in flight at once.' },
@@ -44,7 +47,7 @@ export interface HttpTargetConfig {
   headers: Record<string, string>;
   idField: string;
   concurrency: number;
-  retry: ReturnType<typeof readRetryConfig>;
+  retry: ReturnType<typeof retryConfig>;
 }
 
 function checkTemplate(template: string, field: string, needsId: boolean): string {
@@ -52,29 +55,33 @@ function checkTemplate(template: string, field: string, needsId: boolean): strin
   return template;
 }
 
+/** The config as the schema reads it, defaults filled in. */
+type HttpSchemaConfig = FromSchema<typeof httpConfigSchema>;
+const readSchemaConfig = configReader<HttpSchemaConfig>(ID, httpConfigSchema);
+
 export function readHttpConfig(config: Record<string, unknown>): HttpTargetConfig {
-  const url = requiredString(config, 'url', ID).replace(/\/+$/, '');
+  const c = readSchemaConfig(config);
+  const url = c.url.replace(/\/+$/, '');
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     throw invalid(`${ID}: config.url must be an http(s) URL`, { field: 'url' });
   }
-  const batchUrl = optionalString(config, 'batch_url', '', ID);
   return {
     url,
-    createMethod: optionalString(config, 'create_method', 'POST', ID).toUpperCase(),
-    createUrl: checkTemplate(optionalString(config, 'create_url', '{url}', ID), 'create_url', false),
-    updateMethod: optionalString(config, 'update_method', 'PATCH', ID).toUpperCase(),
-    updateUrl: checkTemplate(optionalString(config, 'update_url', '{url}/{id}', ID), 'update_url', true),
-    deleteUrl: checkTemplate(optionalString(config, 'delete_url', '{url}/{id}', ID), 'delete_url', true),
-    batchUrl: batchUrl === '' ? null : batchUrl,
-    batchMethod: optionalString(config, 'batch_method', 'POST', ID).toUpperCase(),
-    batchSize: positiveInteger(config, 'batch_size', 100, ID, 10_000),
-    headers: stringMap(config, 'headers', ID),
-    idField: optionalString(config, 'id_field', 'id', ID),
-    concurrency: positiveInteger(config, 'concurrency', 8, ID, 64),
-    retry: readRetryConfig(config, ID),
+    createMethod: c.create_method.toUpperCase(),
+    createUrl: checkTemplate(c.create_url, 'create_url', false),
+    updateMethod: c.update_method.toUpperCase(),
+    updateUrl: checkTemplate(c.update_url, 'update_url', true),
+    deleteUrl: checkTemplate(c.delete_url, 'delete_url', true),
+    batchUrl: c.batch_url ?? null,
+    batchMethod: c.batch_method.toUpperCase(),
+    batchSize: c.batch_size,
+    headers: c.headers as Record<string, string>,
+    idField: c.id_field,
+    concurrency: c.concurrency,
+    retry: retryConfig(c),
   };
 }
 

@@ -1,5 +1,7 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { optionalString, positiveInteger, readRetryConfig, requiredString, retryConfigProperties, stringMap } from '../write/config-reading.js';
+import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 
 const ID = 'hubspot';
 /** HubSpot's limit of inputs per batch call. */
@@ -15,6 +17,7 @@ export const hubspotConfigSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'Stream name → CRM object type; default: the stream name in lower case (contacts, companies).',
+      default: {},
     },
     batch_size: { type: 'integer', minimum: 1, maximum: HUBSPOT_BATCH_LIMIT, default: HUBSPOT_BATCH_LIMIT },
     concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 2 },
@@ -28,19 +31,24 @@ export interface HubspotConfig {
   objectTypes: Record<string, string>;
   batchSize: number;
   concurrency: number;
-  retry: ReturnType<typeof readRetryConfig>;
+  retry: ReturnType<typeof retryConfig>;
 }
 
+/** The config as the schema reads it, defaults filled in. */
+type HubspotSchemaConfig = FromSchema<typeof hubspotConfigSchema>;
+const readSchemaConfig = configReader<HubspotSchemaConfig>(ID, hubspotConfigSchema);
+
 export function readHubspotConfig(config: Record<string, unknown>): HubspotConfig {
-  const baseUrl = optionalString(config, 'base_url', 'https://api.hubapi.com', ID).replace(/\/+$/, '');
+  const c = readSchemaConfig(config);
+  const baseUrl = c.base_url.replace(/\/+$/, '');
   if (!/^https?:\/\//.test(baseUrl)) throw invalid(`${ID}: config.base_url must be an http(s) URL`, { field: 'base_url' });
   return {
-    accessToken: requiredString(config, 'access_token', ID),
+    accessToken: c.access_token,
     baseUrl,
-    objectTypes: stringMap(config, 'object_types', ID),
-    batchSize: positiveInteger(config, 'batch_size', HUBSPOT_BATCH_LIMIT, ID, HUBSPOT_BATCH_LIMIT),
-    concurrency: positiveInteger(config, 'concurrency', 2, ID, 16),
-    retry: readRetryConfig(config, ID),
+    objectTypes: c.object_types as Record<string, string>,
+    batchSize: c.batch_size,
+    concurrency: c.concurrency,
+    retry: retryConfig(c),
   };
 }
 

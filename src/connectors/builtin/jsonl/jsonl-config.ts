@@ -1,4 +1,5 @@
-import { invalid } from '../../../errors/sinew-error.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
 
 /** How the target treats a stream's file that is already there. */
@@ -19,15 +20,16 @@ export const jsonlConfigSchema = {
   },
 } as const;
 
+/** The config as the schema reads it, defaults filled in. */
+type JsonlSchemaConfig = FromSchema<typeof jsonlConfigSchema>;
+const readSchemaConfig = configReader<JsonlSchemaConfig>('jsonl', jsonlConfigSchema, { blankIsUnset: false });
+
 export async function readJsonlConfig(config: Record<string, unknown>): Promise<{ directory: FileDirectory }> {
   return { directory: await openSourceDirectory(config, 'jsonl') };
 }
 
 /** The target's config; its directory is created when missing (checked after the mode, so a bad config creates nothing). */
 export async function readJsonlTargetConfig(config: Record<string, unknown>): Promise<{ directory: FileDirectory; mode: JsonlWriteMode }> {
-  const mode = config.mode ?? 'append';
-  if (mode !== 'append' && mode !== 'overwrite') {
-    throw invalid('jsonl: config.mode must be "append" or "overwrite"', { field: 'mode' });
-  }
+  const { mode } = readSchemaConfig(config);
   return { directory: await openTargetDirectory(config, 'jsonl'), mode };
 }

@@ -1,5 +1,6 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { optionalString, positiveInteger } from '../write/config-reading.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 
 const ID = 'postgres';
 
@@ -8,15 +9,16 @@ export const postgresConfigSchema = {
   properties: {
     connection_string: { type: 'string', writeOnly: true, description: 'postgres://user:password@host:port/database (or the fields below).' },
     host: { type: 'string' },
-    port: { type: 'integer', default: 5432 },
-    user: { type: 'string' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, default: 5432 },
+    user: { type: 'string', default: 'postgres' },
     password: { type: 'string', writeOnly: true },
-    database: { type: 'string' },
+    database: { type: 'string', default: 'postgres' },
     schema: { type: 'string', default: 'public' },
-    table: { type: 'object', additionalProperties: { type: 'string' }, description: 'Stream name → table name; default: the stream name.' },
+    table: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Stream name → table name; default: the stream name.' },
     key_properties: {
       type: 'object',
       additionalProperties: { type: 'array', items: { type: 'string' } },
+      default: {},
       description: 'Stream name → key columns, overriding the SCHEMA message key_properties.',
     },
     external_id_column: { type: 'string', default: 'external_id', description: 'Unique column holding the records\' externalId.' },
@@ -33,33 +35,23 @@ export interface PostgresTargetConfig {
   batchSize: number;
 }
 
+/** The config as the schema reads it, defaults filled in. */
+type PostgresSchemaConfig = FromSchema<typeof postgresConfigSchema>;
+const readSchemaConfig = configReader<PostgresSchemaConfig>(ID, postgresConfigSchema);
+
 export function readPostgresConfig(config: Record<string, unknown>): PostgresTargetConfig {
-  const connectionString = optionalString(config, 'connection_string', '', ID);
-  const tables = config.table ?? {};
-  if (typeof tables !== 'object' || Array.isArray(tables) || Object.values(tables as object).some((v) => typeof v !== 'string')) {
-    throw invalid(`${ID}: config.table must map stream names to table names`, { field: 'table' });
-  }
-  const keys = config.key_properties ?? {};
-  if (typeof keys !== 'object' || Array.isArray(keys) || Object.values(keys as object).some((v) => !Array.isArray(v) || v.some((k) => typeof k !== 'string'))) {
-    throw invalid(`${ID}: config.key_properties must map stream names to arrays of column names`, { field: 'key_properties' });
-  }
-  const host = optionalString(config, 'host', '', ID);
-  if (connectionString === '' && host === '') throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
+  const c = readSchemaConfig(config);
+  if (c.connection_string === undefined && c.host === undefined) throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
   return {
-    connection: connectionString !== ''
-      ? { connectionString }
-      : {
-          host,
-          port: positiveInteger(config, 'port', 5432, ID, 65535),
-          user: optionalString(config, 'user', 'postgres', ID),
-          password: optionalString(config, 'password', '', ID) || undefined,
-          database: optionalString(config, 'database', 'postgres', ID),
-        },
-    schema: optionalString(config, 'schema', 'public', ID),
-    tables: tables as Record<string, string>,
-    keyProperties: keys as Record<string, string[]>,
-    externalIdColumn: optionalString(config, 'external_id_column', 'external_id', ID),
-    batchSize: positiveInteger(config, 'batch_size', 500, ID, 10_000),
+    connection:
+      c.connection_string !== undefined
+        ? { connectionString: c.connection_string }
+        : { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
+    schema: c.schema,
+    tables: c.table as Record<string, string>,
+    keyProperties: c.key_properties as Record<string, string[]>,
+    externalIdColumn: c.external_id_column,
+    batchSize: c.batch_size,
   };
 }
 

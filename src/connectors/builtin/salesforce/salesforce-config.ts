@@ -1,5 +1,7 @@
 import { invalid } from '../../../errors/sinew-error.js';
-import { optionalString, positiveInteger, readRetryConfig, requiredString, retryConfigProperties, stringMap } from '../write/config-reading.js';
+import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { configReader } from '../config-from-schema.js';
 
 const ID = 'salesforce';
 /** Records per sObject Collections call (Salesforce's limit). */
@@ -16,8 +18,9 @@ export const salesforceConfigSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'sObject → its External ID field, e.g. { "Contact": "External_Id__c" }.',
+      default: {},
     },
-    objects: { type: 'object', additionalProperties: { type: 'string' }, description: 'Stream name → sObject; default: the stream name.' },
+    objects: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Stream name → sObject; default: the stream name.' },
     batch_size: { type: 'integer', minimum: 1, maximum: SALESFORCE_COLLECTION_LIMIT, default: SALESFORCE_COLLECTION_LIMIT },
     concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 2 },
     ...retryConfigProperties,
@@ -32,22 +35,25 @@ export interface SalesforceConfig {
   objects: Record<string, string>;
   batchSize: number;
   concurrency: number;
-  retry: ReturnType<typeof readRetryConfig>;
+  retry: ReturnType<typeof retryConfig>;
 }
 
+/** The config as the schema reads it, defaults filled in. */
+type SalesforceSchemaConfig = FromSchema<typeof salesforceConfigSchema>;
+const readSchemaConfig = configReader<SalesforceSchemaConfig>(ID, salesforceConfigSchema);
+
 export function readSalesforceConfig(config: Record<string, unknown>): SalesforceConfig {
-  const instanceUrl = requiredString(config, 'instance_url', ID).replace(/\/+$/, '');
+  const c = readSchemaConfig(config);
+  const instanceUrl = c.instance_url.replace(/\/+$/, '');
   if (!/^https?:\/\//.test(instanceUrl)) throw invalid(`${ID}: config.instance_url must be an http(s) URL`, { field: 'instance_url' });
-  const apiVersion = optionalString(config, 'api_version', 'v59.0', ID);
-  if (!/^v\d+\.\d$/.test(apiVersion)) throw invalid(`${ID}: config.api_version must look like v59.0`, { field: 'api_version' });
   return {
     instanceUrl,
-    accessToken: requiredString(config, 'access_token', ID),
-    apiVersion,
-    externalIdFields: stringMap(config, 'external_id_field', ID),
-    objects: stringMap(config, 'objects', ID),
-    batchSize: positiveInteger(config, 'batch_size', SALESFORCE_COLLECTION_LIMIT, ID, SALESFORCE_COLLECTION_LIMIT),
-    concurrency: positiveInteger(config, 'concurrency', 2, ID, 16),
-    retry: readRetryConfig(config, ID),
+    accessToken: c.access_token,
+    apiVersion: c.api_version,
+    externalIdFields: c.external_id_field as Record<string, string>,
+    objects: c.objects as Record<string, string>,
+    batchSize: c.batch_size,
+    concurrency: c.concurrency,
+    retry: retryConfig(c),
   };
 }
