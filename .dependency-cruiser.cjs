@@ -11,7 +11,7 @@ const LAYERS = [
   ['model'],
   ['singer'],
   ['crypto'],
-  ['store', 'queue', 'storage'],
+  ['store', 'queue', 'storage', 'sinks'],
   ['settings'],
   ['connectors'],
   ['events', 'environments', 'audit', 'snapshots'],

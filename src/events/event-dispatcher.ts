@@ -160,7 +160,7 @@ export class EventDispatcher implements BackgroundRole {
 
   async #attempt({ delivery, monitoring }: Claimed): Promise<void> {
     const attemptedAt = new Date();
-    const request = buildDeliveryRequest(delivery.destination, delivery, monitoring, this.opts.config.datadogUrlTemplate);
+    const request = buildDeliveryRequest(delivery.destination, delivery, monitoring, { datadogUrlTemplate: this.opts.config.datadogUrlTemplate });
     const policy = { allowPrivate: monitoring.allow_private_urls === true, allowLoopback: this.opts.config.allowLoopback };
     const sent: SendOutcome = typeof request === 'string' ? { status_code: null, latency_ms: 0, response_excerpt: null, error: request } : await this.#sender.post(request, policy);
     const decided = attemptOutcome(sent, delivery.attempts, this.opts.config.retryScheduleMs, Date.now());

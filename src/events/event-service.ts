@@ -3,7 +3,8 @@ import type { Attempt, Delivery, EventDeliveryStatus, StoredEvent } from '../sto
 import type { EventKind } from '../model/event.js';
 import { environmentSettings } from '../settings/environment-settings.js';
 import { invalid, notFound } from '../errors/sinew-error.js';
-import { DESTINATIONS, destinationsFor, type Destination } from './event-destinations.js';
+import { destinationsFor } from './event-destinations.js';
+import { SINK_NAMES } from '../sinks/sink-registry.js';
 import type { OutboxNotifier } from './outbox-notifier.js';
 
 export interface EventView {
@@ -67,8 +68,8 @@ export class EventService {
    * settings add) or to `destination` only. Later events of the same ordering key wait for it.
    */
   async redeliver(envId: string, eventId: string, destination?: string): Promise<EventView & { deliveries: DeliveryView[] }> {
-    if (destination !== undefined && !DESTINATIONS.includes(destination as Destination)) {
-      throw invalid(`unknown destination ${destination}`, { allowed: DESTINATIONS });
+    if (destination !== undefined && !SINK_NAMES.includes(destination)) {
+      throw invalid(`unknown destination ${destination}`, { allowed: SINK_NAMES });
     }
     await this.store.transaction(async (tx) => {
       const event = await tx.deliveries.getStoredEvent(envId, eventId);

@@ -3,12 +3,8 @@ import https from 'node:https';
 import net from 'node:net';
 import { addressRefusal, type AddressPolicy } from '../outbound/address-policy.js';
 import { guardedLookup } from '../outbound/guarded-lookup.js';
+import type { OutgoingRequest } from '../sinks/event-sink.js';
 
-export interface OutgoingRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
 
 /** What one POST came to: a status (any) or an error (refused, reset, timeout), never a throw. */
 export interface SendOutcome {

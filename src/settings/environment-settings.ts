@@ -1,30 +1,20 @@
 import type { AddressPolicy } from '../outbound/address-policy.js';
 import type { JobSettings } from '../model/job-settings.js';
+import { sinkSectionSchemas, type SinkSections } from '../sinks/sink-registry.js';
 
 /**
  * The environment settings document (`GET/PUT /{env}/settings`), seeds/000 and seeds/002:
  * job settings, monitoring (webhooks, Datadog, Slack), storage and network. Flows may override job settings
  * (`job_settings` in the flow definition), field by field.
  */
-export interface WebhookSubscription {
-  url: string;
-  /** Signs each body with HMAC-SHA1 into X-Hub-Signature. Never returned in clear. */
-  secret?: string;
-}
-
-export interface MonitoringSettings {
-  webhooks: {
-    job_lifecycle?: WebhookSubscription;
-    discover?: WebhookSubscription;
-    connection?: WebhookSubscription;
-  };
-  /** Datadog events API: site/region like `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`. */
-  datadog?: { site: string; api_key: string };
-  /** Slack incoming webhook, for failed jobs. */
-  slack?: { webhook_url: string };
+/**
+ * The monitoring section: each event sink's own section (src/sinks: `webhooks`, `datadog`,
+ * `slack`), and whether their URLs may point at private addresses.
+ */
+export type MonitoringSettings = SinkSections & {
   /** Webhook URLs may point at loopback/private addresses (embedded mode allows loopback by default). */
   allow_private_urls?: boolean;
-}
+};
 
 /**
  * Custom storage (seeds/000): the environment's job data (job roots, snapshots) goes to its own S3
@@ -94,13 +84,6 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   connector_log_tail_mb: 5,
 };
 
-const subscription = {
-  type: 'object',
-  required: ['url'],
-  additionalProperties: false,
-  properties: { url: { type: 'string', minLength: 1, maxLength: 2048 }, secret: { type: 'string', maxLength: 512 } },
-} as const;
-
 /** JSON Schema of job settings (all optional in a PUT; unknown keys refused). */
 export const jobSettingsSchema = {
   type: 'object',
@@ -131,21 +114,7 @@ export const jobSettingsSchema = {
 export const monitoringSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    webhooks: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { job_lifecycle: subscription, discover: subscription, connection: subscription },
-    },
-    datadog: {
-      type: 'object',
-      required: ['site', 'api_key'],
-      additionalProperties: false,
-      properties: { site: { type: 'string', minLength: 1 }, api_key: { type: 'string', minLength: 1 } },
-    },
-    slack: { type: 'object', required: ['webhook_url'], additionalProperties: false, properties: { webhook_url: { type: 'string', minLength: 1 } } },
-    allow_private_urls: { type: 'boolean' },
-  },
+  properties: { ...sinkSectionSchemas(), allow_private_urls: { type: 'boolean' } },
 } as const;
 
 export const networkSettingsSchema = {

@@ -1,19 +1,13 @@
 import type { SecretBox } from '../crypto/secret-box.js';
 import { REDACTED, redactConfig } from '../crypto/config-redaction.js';
+import { sinkSecretPaths } from '../sinks/sink-registry.js';
 
 /**
  * Every credential of the settings document, by path: who holds one can sign webhooks, post to the
  * owner's Datadog or Slack (a Slack incoming-webhook URL is itself the credential), or read and
  * write the environment's bucket.
  */
-export const SETTINGS_SECRET_PATHS: ReadonlyArray<readonly string[]> = [
-  ['monitoring', 'webhooks', 'job_lifecycle', 'secret'],
-  ['monitoring', 'webhooks', 'discover', 'secret'],
-  ['monitoring', 'webhooks', 'connection', 'secret'],
-  ['monitoring', 'datadog', 'api_key'],
-  ['monitoring', 'slack', 'webhook_url'],
-  ['storage', 'secret_access_key'],
-];
+export const SETTINGS_SECRET_PATHS: ReadonlyArray<readonly string[]> = [...sinkSecretPaths().map((p) => ['monitoring', ...p]), ['storage', 'secret_access_key']];
 
 /**
  * A sealed value in the stored document: `sealed:` and the SecretBox text. The mark tells a sealed

@@ -4,6 +4,7 @@ import type { EventKind } from '../../model/event.js';
 import type { EventDeliveryStatus } from '../../store/delivery-ops.js';
 import { envParams } from './route-params.js';
 import { listOf, ref } from '../schemas/shared-schemas.js';
+import { SINK_NAMES } from '../../sinks/sink-registry.js';
 
 const eventParams = { type: 'object', required: ['env', 'event_id'], properties: { env: envParams.properties.env, event_id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 const listQuery = {
@@ -32,7 +33,7 @@ export function registerEventRoutes(app: FastifyInstance, s: SinewServices): voi
   app.post<{ Params: { env: string; event_id: string }; Querystring: { destination?: string } }>(
     '/:env/events/:event_id/redeliver',
     {
-      schema: { params: eventParams, querystring: { type: 'object', additionalProperties: false, properties: { destination: { type: 'string', enum: ['webhook', 'datadog', 'slack'] } } }, response: { 200: ref('EventDetail') } },
+      schema: { params: eventParams, querystring: { type: 'object', additionalProperties: false, properties: { destination: { type: 'string', enum: [...SINK_NAMES] } } }, response: { 200: ref('EventDetail') } },
       config: { summary: 'Send an event again now (every destination, or ?destination=)' },
     },
     async (req) => s.events.redeliver(req.params.env, req.params.event_id, req.query.destination),
