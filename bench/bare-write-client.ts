@@ -9,8 +9,9 @@ import { readFile } from 'node:fs/promises';
 
 const arg = (name: string): string => {
   const i = process.argv.indexOf(`--${name}`);
-  if (i === -1) throw new Error(`--${name} is required`);
-  return process.argv[i + 1];
+  const value = i === -1 ? undefined : process.argv[i + 1];
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
 };
 const url = new URL(arg('url'));
 const batch = Number(arg('batch'));
@@ -41,10 +42,11 @@ const records = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((
 const calls: Array<() => Promise<void>> = [];
 if (batch > 1) for (let i = 0; i < records.length; i += batch) calls.push(() => post(`${url.pathname}/batch`, records.slice(i, i + batch)));
 else for (const r of records) calls.push(() => post(url.pathname, r));
-let next = 0;
+// One iterator shared by the lanes: each call is made by exactly one of them.
+const queue = calls.values();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
-    while (next < calls.length) await calls[next++]();
+    for (const call of queue) await call();
   }),
 );
 const seconds = (performance.now() - started) / 1000;

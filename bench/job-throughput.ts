@@ -70,14 +70,14 @@ async function measurePair(options: BenchOptions, pair: SingerPair, server: Awai
       await emptyDir(targetDir);
       note('tap | target', await tapPipeTarget(pair.tap, tapConfig, pair.target, targetConfig, work.path, timeoutMs));
       await emptyDir(targetDir);
-      const jobs: SinewJobResult[] = [];
-      for (const streaming of [false, true]) {
+      const sinewJob = async (streaming: boolean): Promise<SinewJobResult> => {
         const job = await runSinewJob(server, pipeline, { streaming, timeoutMs });
         if (job.records !== total) throw new Error(`job ${job.jobId} carried ${job.records} records, expected ${total}`);
-        jobs.push(job);
         note(streaming ? 'sinew streaming' : 'sinew phased', job, `  (${formatPhases(job.phases)}; server cpu ${seconds(job.serverCpu)} s; job process peak RSS ${job.memoryMiB} MiB)`);
-      }
-      rounds.push({ runs, phased: jobs[0], streaming: jobs[1] });
+        return job;
+      };
+      const phased = await sinewJob(false);
+      rounds.push({ runs, phased, streaming: await sinewJob(true) });
     }
     return { pair, rounds };
   } finally {

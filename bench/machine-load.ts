@@ -5,6 +5,6 @@ import os from 'node:os';
  * shared machine anything else running (another test suite…) stretches them.
  */
 export function describeMachine(): string {
-  const [one, five] = os.loadavg();
+  const [one = Number.NaN, five = Number.NaN] = os.loadavg();
   return `${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${one.toFixed(2)} (1 min) ${five.toFixed(2)} (5 min)`;
 }

@@ -70,9 +70,9 @@ export function formatMemory(runs: MemoryRun[]): string {
   const verdicts: string[] = [];
   for (const mode of ['phased', 'streaming'] as const) {
     const ofMode = runs.filter((r) => r.mode === mode).sort((a, b) => a.records - b.records);
-    if (ofMode.length < 2) continue;
-    const small = ofMode[0];
-    const large = ofMode[ofMode.length - 1];
+    const [small] = ofMode;
+    const large = ofMode.at(-1);
+    if (ofMode.length < 2 || !small || !large) continue;
     const growth = large.job.memoryMiB / small.job.memoryMiB - 1;
     verdicts.push(
       `${mode}: ${large.records.toLocaleString('en-US')} vs ${small.records.toLocaleString('en-US')} records: ${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% peak RSS → ${Math.abs(growth) <= FLAT_WITHIN ? 'flat' : 'NOT flat'} (within ±${FLAT_WITHIN * 100}%)`,

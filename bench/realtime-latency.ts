@@ -53,7 +53,7 @@ function timedPost(url: URL, headers: Record<string, string>, body: unknown): Pr
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function series(n: number, call: (i: number) => Promise<number>): Promise<number[]> {

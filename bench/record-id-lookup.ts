@@ -71,7 +71,7 @@ async function main(): Promise<void> {
         [
           ['insert (upsertMany, 5,000 per transaction)', `${perSecond(total, insertSeconds)} ids/s (${seconds(insertSeconds)} s)`],
           [`lookup of ${LOOKUP_BATCH} random ids, median of ${LOOKUP_ROUNDS}`, `${median(lookupMs).toFixed(1)} ms`],
-          ['lookup, first / slowest round', `${lookupMs[0].toFixed(1)} / ${Math.max(...lookupMs).toFixed(1)} ms`],
+          ['lookup, first / slowest round', `${(lookupMs[0] ?? Number.NaN).toFixed(1)} / ${Math.max(...lookupMs).toFixed(1)} ms`],
           [`update of ${LOOKUP_BATCH} random existing ids (one transaction)`, `${perSecond(updates.length, updateSeconds)} ids/s`],
         ],
       ),

@@ -53,7 +53,7 @@ export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: {
     const cpuAfter = await cpuOnceReaped(server.pid);
     const records = Object.values(job.metrics.recordCount as Record<string, number>).reduce((a, b) => a + b, 0);
     return {
-      seconds: (ts.JOB_COMPLETED - postedAt) / 1000,
+      seconds: (statusTime(ts, 'JOB_COMPLETED') - postedAt) / 1000,
       records,
       memoryMiB: job.resources_usage.memoryUsage,
       cpu: cpuAfter.children - cpuBefore.children,
@@ -65,6 +65,13 @@ export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: {
     await removeJobRoot(server, job.s3_root);
     await emptyDir(p.targetDir);
   }
+}
+
+/** When the job reached `status` (epoch ms), from its status_timestamp; a missing stamp is an error. */
+export function statusTime(ts: Record<string, number>, status: string): number {
+  const at = ts[status];
+  if (at === undefined) throw new Error(`the job has no ${status} in its status_timestamp: ${JSON.stringify(ts)}`);
+  return at;
 }
 
 /** The server's CPU times once the job process has exited and been waited for (its CPU is then counted). */

@@ -116,11 +116,11 @@ function listeningUrl(child: ChildProcess): Promise<string> {
         return;
       }
       seen += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) {
+      const url = /listening on (http:\/\/\S+)/.exec(seen)?.[1];
+      if (url) {
         found = true;
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(url);
       }
     });
     child.once('exit', (code, signal) => {

@@ -96,15 +96,15 @@ export async function measureStartup(repeat: number, root: string): Promise<Star
     }
     rows.push({ launcher, dataDir: 'fresh', runs: fresh });
     const existing = await makeTempDir('startup-existing');
+    const runs: number[] = [];
     try {
       await timeStart(launcher, root, existing.path); // creates the data dir's content; not counted
-      const runs: number[] = [];
       for (let i = 0; i < repeat; i++) runs.push(await timeStart(launcher, root, existing.path));
       rows.push({ launcher, dataDir: 'existing', runs });
     } finally {
       await existing.remove();
     }
-    process.stdout.write(`  ${launcher}: fresh ${fresh.map(seconds).join(' ')} s; existing ${rows[rows.length - 1].runs.map(seconds).join(' ')} s\n`);
+    process.stdout.write(`  ${launcher}: fresh ${fresh.map(seconds).join(' ')} s; existing ${runs.map(seconds).join(' ')} s\n`);
   }
   return rows;
 }

@@ -5,10 +5,10 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
   const numeric = headers.map((_, c) => rows.some((r) => String(r[c] ?? '') !== '') && rows.every((r) => typeof r[c] === 'number' || String(r[c] ?? '') === '' || /^[-+]?[\d.,]+( ?[a-zA-Z%×/]*)?$/.test(String(r[c] ?? ''))));
   const line = (r: string[]): string =>
     r
-      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
 export const seconds = (s: number): string => s.toFixed(2);

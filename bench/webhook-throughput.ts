@@ -96,7 +96,7 @@ try {
     }
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
+  const pct = (p: number) => (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN).toFixed(1);
   process.stdout.write(
     [
       `webhook deliveries: ${N} signed events in ${seconds.toFixed(2)} s = ${perSecond.toFixed(0)} deliveries/s (target >= 2000) ${perSecond >= 2000 ? 'OK' : 'MISSED'}; bad signatures: ${bad}`,

@@ -19,13 +19,17 @@ import { onCleanup, runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
 import { median } from './median.js';
 import { startSinewServer, type SinewServer } from './sinew-server.js';
+import { statusTime } from './sinew-job-run.js';
 import { makeTempDir } from './temp-dir.js';
 import { formatTable } from './text-table.js';
 import { isTerminal } from '../src/model/job-phases.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1].replaceAll('_', ''));
+  if (i === -1) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined) throw new Error(`--${name} needs a number`);
+  return Number(value.replaceAll('_', ''));
 };
 const RECORDS = arg('records', 100_000);
 const SINGLE_RECORDS = arg('single-records', 20_000);
@@ -87,10 +91,10 @@ async function sinewJob(server: SinewServer, url: string, tenant: string, record
   const summary = job.state.summary.Contacts;
   if (summary.success !== records.length) throw new Error(`job ${job.job_id} wrote ${summary.success} of ${records.length} records`);
   const ts = job.status_timestamp as Record<string, number>;
-  const span = (a: string, b: string) => ((ts[b] - ts[a]) / 1000).toFixed(2);
+  const span = (a: string, b: string) => ((statusTime(ts, b) - statusTime(ts, a)) / 1000).toFixed(2);
   return {
-    seconds: (ts.JOB_COMPLETED - postedAt) / 1000,
-    phases: `request+queue ${((ts.SYNC_STARTED - postedAt) / 1000).toFixed(2)}, sync ${span('SYNC_STARTED', 'SYNC_SUCCESS')}, etl ${span('ETL_STARTED', 'ETL_SUCCESS')}, export ${span('EXPORT_STARTED', 'JOB_COMPLETED')}`,
+    seconds: (statusTime(ts, 'JOB_COMPLETED') - postedAt) / 1000,
+    phases: `request+queue ${((statusTime(ts, 'SYNC_STARTED') - postedAt) / 1000).toFixed(2)}, sync ${span('SYNC_STARTED', 'SYNC_SUCCESS')}, etl ${span('ETL_STARTED', 'ETL_SUCCESS')}, export ${span('EXPORT_STARTED', 'JOB_COMPLETED')}`,
   };
 }
 

@@ -24,9 +24,9 @@ export async function bootstrapEnvironment(s: SinewServices, config: RuntimeConf
     const { keys } = await s.environments.ensure(envId, config.bootstrapApiKey);
     result = { envId, environmentKey: keys.environmentKey, publicKey: keys.publicKey };
   } else {
-    const existing = await s.store.listEnvironments();
-    if (existing.length > 0) {
-      envId = existing[0].env_id;
+    const [first] = await s.store.listEnvironments();
+    if (first) {
+      envId = first.env_id;
       result = { envId };
       if (config.bootstrapApiKey) await s.environments.ensure(envId, config.bootstrapApiKey);
     } else {

@@ -11,9 +11,9 @@ const FIRST = ALPHABET.slice(0, 62);
  * (`sinew jobs logs -2x…` was refused as an unknown option).
  */
 export function shortId(length: number): string {
-  const bytes = randomBytes(length);
-  let out = FIRST[bytes[0] % FIRST.length];
-  for (let i = 1; i < length; i++) out += ALPHABET[bytes[i] & 63];
+  const [first = 0, ...rest] = randomBytes(length);
+  let out = FIRST.charAt(first % FIRST.length);
+  for (const byte of rest) out += ALPHABET.charAt(byte & 63);
   return out;
 }
 

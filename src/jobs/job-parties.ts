@@ -20,9 +20,10 @@ async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: st
     if (!links.some((l) => l.connector_id === wanted)) throw notFound(`linked ${what} ${wanted}`, { tenant, flow_id: flow.flow_id });
     return wanted;
   }
-  if (links.length === 0) throw notFound(`linked ${what}`, { tenant, flow_id: flow.flow_id, hint: `link a ${what} first` });
-  if (links.length > 1) throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one`, { linked: links.map((l) => l.connector_id) });
-  return links[0].connector_id;
+  const [only, ...others] = links;
+  if (!only) throw notFound(`linked ${what}`, { tenant, flow_id: flow.flow_id, hint: `link a ${what} first` });
+  if (others.length > 0) throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one`, { linked: links.map((l) => l.connector_id) });
+  return only.connector_id;
 }
 
 /**

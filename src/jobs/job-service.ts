@@ -99,10 +99,10 @@ export class JobService {
     const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
     const linkKey = { env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector };
     await tx.lockLinkJobs(linkKey);
-    const active = await tx.listActiveJobsForLink(linkKey);
-    if (active.length > 0 && !request.queue_if_active_job) {
-      throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active[0].status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active[0].job_id}`, {
-        active_job_id: active[0].job_id,
+    const [active] = await tx.listActiveJobsForLink(linkKey);
+    if (active && !request.queue_if_active_job) {
+      throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active.status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active.job_id}`, {
+        active_job_id: active.job_id,
         hint: 'pass queue_if_active_job: true to queue this job behind it',
       });
     }

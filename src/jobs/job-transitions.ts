@@ -45,7 +45,7 @@ function movesFrom(status: JobStatus): JobStatus[] {
   if (place.at === 'ended') return [];
   const moves: JobStatus[] = [];
   if (place.at === 'start') {
-    const phase = JOB_PHASES[place.index];
+    const { phase } = place;
     moves.push(phase.success ?? JOB_COMPLETED);
     for (const later of JOB_PHASES) if (later.streamsWith === phase.phase) moves.push(later.start);
     for (const other of JOB_PHASES) if (phase.streamsWith === other.phase) moves.push(other.failure);

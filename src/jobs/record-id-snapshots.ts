@@ -13,8 +13,9 @@ async function* rows(store: Store, scope: RecordIdScope): AsyncGenerator<[string
   for (;;) {
     const page = await store.recordIds.list(scope, PAGE, after);
     for (const entry of page) yield [entry.input_id, entry.remote_id, stringifyJson(entry.custom_data)];
-    if (page.length < PAGE) return;
-    after = page[page.length - 1].input_id;
+    const last = page.at(-1);
+    if (page.length < PAGE || !last) return;
+    after = last.input_id;
   }
 }
 

@@ -56,14 +56,15 @@ export const isFailureStatus = (s: unknown): boolean => typeof s === 'string' &&
 export const isJobStatus = (s: string): s is JobStatus => (JOB_STATUSES as readonly string[]).includes(s);
 
 /** Where a status sits in the table: before any phase, at a phase's start or success, or ended. */
-export type StatusPlace = { at: 'created' } | { at: 'start' | 'success'; index: number } | { at: 'ended' };
+export type StatusPlace = { at: 'created' } | { at: 'start' | 'success'; index: number; phase: JobPhaseRow } | { at: 'ended' };
 
 export function placeOf(status: JobStatus): StatusPlace {
   if (status === JOB_CREATED) return { at: 'created' };
-  const started = JOB_PHASES.findIndex((p) => p.start === status);
-  if (started >= 0) return { at: 'start', index: started };
-  const succeeded = JOB_PHASES.findIndex((p) => p.success === status);
-  if (succeeded >= 0) return { at: 'success', index: succeeded };
+  // A status is the start or the success of at most one phase.
+  for (const [index, phase] of JOB_PHASES.entries()) {
+    if (phase.start === status) return { at: 'start', index, phase };
+    if (phase.success === status) return { at: 'success', index, phase };
+  }
   return { at: 'ended' };
 }
 
@@ -88,7 +89,7 @@ export function nextPhaseAfter(index: number): JobPhaseRow | undefined {
 export function failureStatusFor(status: JobStatus): JobStatus {
   const place = placeOf(status);
   if (place.at === 'ended') return status;
-  if (place.at === 'start') return JOB_PHASES[place.index].failure;
+  if (place.at === 'start') return place.phase.failure;
   // The last phase (export) has no success status, so a phase always follows a gap.
   return nextPhaseAfter(place.at === 'created' ? -1 : place.index)?.failure ?? status;
 }

@@ -37,12 +37,12 @@ for (const [net6, bits] of [
 /** `::ffff:127.0.0.1` and `::ffff:7f00:1` are IPv4 behind an IPv6 face: judge them as IPv4. */
 export function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
   const lower = address.toLowerCase().replace(/^\[|\]$/g, '');
-  const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return { address: dotted[1], family: 'ipv4' };
-  const hex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const hi = parseInt(hex[1], 16);
-    const lo = parseInt(hex[2], 16);
+  const [, dotted] = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? [];
+  if (dotted) return { address: dotted, family: 'ipv4' };
+  const [, high, low] = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower) ?? [];
+  if (high && low) {
+    const hi = parseInt(high, 16);
+    const lo = parseInt(low, 16);
     return { address: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, family: 'ipv4' };
   }
   return { address: lower, family: net.isIPv4(lower) ? 'ipv4' : 'ipv6' };

@@ -22,7 +22,7 @@ const CLOSING_BRACE = 0x7d;
 
 function lastNonSpaceByte(line: Buffer): number {
   for (let i = line.length - 1; i >= 0; i--) {
-    const b = line[i];
+    const b = line[i]!; // 0 <= i < line.length
     if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return b;
   }
   return -1;
@@ -45,7 +45,7 @@ export function classifyLine(line: Buffer): ClassifiedLine {
   const envelope = RECORD_TYPE_FIRST.test(prefix) ? RECORD_TYPE_FIRST : RECORD_STREAM_FIRST;
   const match = envelope.exec(prefix);
   if (match !== null && lastNonSpaceByte(line) === CLOSING_BRACE) {
-    let stream = match[1];
+    let stream = match[1] ?? ''; // the envelope's one group always takes part in a match
     // A non-ASCII stream name was matched byte by byte: decode its bytes as UTF-8.
     if (hasNonAscii(stream)) stream = decodeStreamName(line, prefix, envelope);
     return lazyRecord(line, stream);

@@ -178,7 +178,8 @@ export class S3BlobStorage implements BlobStorage {
         throw s3Failure(e, this.bucket, 'delete objects');
       }
       const failed = res.Errors ?? [];
-      if (failed.length > 0) throw s3Failure({ name: failed[0].Code ?? 'DeleteFailed' }, this.bucket, `delete ${failed.length} object(s)`);
+      const [first] = failed;
+      if (first) throw s3Failure({ name: first.Code ?? 'DeleteFailed' }, this.bucket, `delete ${failed.length} object(s)`);
     }
   }
 

@@ -19,9 +19,10 @@ async function stampOf(file: string): Promise<Stamp> {
 }
 
 async function eachBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+  // One iterator shared by the lanes: each item is taken by exactly one of them.
+  const queue = items.values();
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
+    for (const item of queue) await fn(item);
   });
   await Promise.all(lanes);
 }

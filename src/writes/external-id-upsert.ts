@@ -3,6 +3,7 @@ import type { RecordIdEntry, RecordIdScope, RecordIdWrite } from '../store/recor
 import type { WriteRecord } from '../connectors/sdk/write-record.js';
 import { succeeded, type WriteResult } from '../connectors/sdk/write-result.js';
 import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
+import { pairResults } from '../connectors/builtin/write/batch-groups.js';
 import type { RecordWriter } from './record-writer.js';
 import { SinewError } from '../errors/sinew-error.js';
 
@@ -36,28 +37,30 @@ export async function upsertByExternalId(args: {
     async (lost) => {
       const known = new Map<string, Known>(await store.recordIds.lookup(scope, ids));
       const results = new Array<WriteResult>(records.length);
-      let pending = records.map((_, i) => i);
+      // Each record with its position in `records`, where its result goes.
+      let pending = [...records.entries()];
       while (pending.length > 0) {
-        const round: number[] = [];
-        const later: number[] = [];
+        const round: typeof pending = [];
+        const later: typeof pending = [];
         const inRound = new Set<string>();
-        for (const i of pending) {
-          const { externalId, hash } = records[i];
+        for (const item of pending) {
+          const [i, record] = item;
+          const { externalId, hash } = record;
           if (externalId !== null && inRound.has(externalId)) {
-            later.push(i);
+            later.push(item);
             continue;
           }
           if (externalId !== null) inRound.add(externalId);
           const entry = externalId === null ? undefined : known.get(externalId);
-          if (entry && entry.record_hash === hash && !records[i].delete) {
-            results[i] = succeeded(records[i], entry.remote_id, { existing: true });
+          if (entry && entry.record_hash === hash && !record.delete) {
+            results[i] = succeeded(record, entry.remote_id, { existing: true });
             continue;
           }
-          round.push(i);
+          round.push(item);
         }
-        const sent = round.map((i) => {
-          const entry = records[i].externalId === null ? undefined : known.get(records[i].externalId!);
-          return entry && !args.native && records[i].remoteId === null ? { ...records[i], remoteId: entry.remote_id } : records[i];
+        const sent = round.map(([, record]) => {
+          const entry = record.externalId === null ? undefined : known.get(record.externalId);
+          return entry && !args.native && record.remoteId === null ? { ...record, remoteId: entry.remote_id } : record;
         });
         // The locks went with their database session: another write of these ids may run now, so
         // nothing more is sent (what earlier rounds wrote is in the map already).
@@ -72,7 +75,9 @@ export async function upsertByExternalId(args: {
           await remember(store, scope, args.writeId, known, sent, partialResultsOf(error));
           throw error;
         }
-        round.forEach((i, k) => (results[i] = outcome[k]));
+        // `sent` has one record per round item, in order, and pairResults one result per sent record.
+        const written = pairResults(sent, outcome);
+        round.forEach(([i], k) => (results[i] = written[k]![1]));
         await remember(store, scope, args.writeId, known, sent, outcome);
         pending = later;
       }

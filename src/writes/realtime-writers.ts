@@ -70,8 +70,8 @@ export class RealtimeWriters {
   }
 
   private evictOldest(): void {
-    const idle = [...this.warm].filter(([, w]) => w.busy === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-    if (idle.length > 0) this.drop(idle[0][0], idle[0][1]);
+    const [oldest] = [...this.warm].filter(([, w]) => w.busy === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    if (oldest) this.drop(...oldest);
   }
 
   private sweep(before: number): void {

@@ -80,9 +80,10 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
       if (named) return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: named };
       const links = await s.store.listLinks({ env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role });
       // Nothing linked is a missing link (404); several is an ambiguous request (400).
-      if (links.length === 0) throw notFound(`linked ${r.role}`, { tenant: p.tenant, flow_id: p.flow });
-      if (links.length > 1) throw invalid(`several links: pass ?${r.idQuery}=`, { linked: links.map((l) => l.connector_id) });
-      return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: links[0].connector_id };
+      const [only, ...others] = links;
+      if (!only) throw notFound(`linked ${r.role}`, { tenant: p.tenant, flow_id: p.flow });
+      if (others.length > 0) throw invalid(`several links: pass ?${r.idQuery}=`, { linked: links.map((l) => l.connector_id) });
+      return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: only.connector_id };
     };
     type Q = { Params: TenantPath; Querystring: Record<string, string | undefined> };
     const linkChange = { 200: ref(r.schema) } as const;

@@ -71,12 +71,10 @@ export async function writeStreams(
   }
   const open = [...writers.values()];
   try {
-    while (open.length > 0) {
-      await open[0].close();
-      open.shift();
-    }
+    for (let writer = open.shift(); writer !== undefined; writer = open.shift()) await writer.close();
   } catch (error) {
-    await abandonAll(open.slice(1));
+    // The writer that failed to close is out of `open` already: the others are abandoned.
+    await abandonAll(open);
     throw error;
   }
   if (lastState !== undefined) await ctx.emitState(lastState);

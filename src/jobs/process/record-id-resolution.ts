@@ -153,17 +153,17 @@ export class RecordIdResolution {
     const unchanged = new Map<string, ReportedWriteResult[]>();
     try {
       const found = new Map(await Promise.all([...idsByStream].map(async ([stream, ids]) => [stream, await this.channel.lookup(stream, ids)] as const)));
-      for (let i = 0; i < lines.length; i++) {
+      for (const [i, line] of lines.entries()) {
         const record = tracked[i];
         if (!record) {
-          if (prepared) items.push(lines[i]);
-          else out.push(lines[i], NEWLINE);
+          if (prepared) items.push(line);
+          else out.push(line, NEWLINE);
           continue;
         }
         const { write } = record;
         const key = keyOf(write.stream, write.externalId);
         if (this.inFlight.has(key)) {
-          await this.defer(write.stream, lines[i]);
+          await this.defer(write.stream, line);
           continue;
         }
         const known = this.window.has(key) ? this.window.get(key) : found.get(write.stream)?.get(write.externalId);
@@ -182,7 +182,7 @@ export class RecordIdResolution {
           const withRemote = { ...record.message, record: { ...record.message.record, __sinew_remote_id: known.remote_id } };
           out.push(Buffer.from(stringifyJson(withRemote)), NEWLINE);
         } else {
-          out.push(lines[i], NEWLINE);
+          out.push(line, NEWLINE);
         }
       }
     } finally {

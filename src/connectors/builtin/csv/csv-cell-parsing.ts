@@ -47,7 +47,7 @@ export function rowTyper(schema: JsonSchema): (row: Record<string, string>) => R
   const types = new Map(Object.entries(properties).map(([name, s]) => [name, allowedTypes(s)]));
   return (row) => {
     const record: Record<string, unknown> = {};
-    for (const name of Object.keys(row)) record[name] = parseCell(row[name], types.get(name) ?? EVERY_TYPE);
+    for (const [name, cell] of Object.entries(row)) record[name] = parseCell(cell, types.get(name) ?? EVERY_TYPE);
     return record;
   };
 }
@@ -55,6 +55,6 @@ export function rowTyper(schema: JsonSchema): (row: Record<string, string>) => R
 /** Typing a sampled row during discovery: nothing is known yet, so every type is tried. */
 export function naturalRow(row: Record<string, string>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const name of Object.keys(row)) record[name] = parseCell(row[name], EVERY_TYPE);
+  for (const [name, cell] of Object.entries(row)) record[name] = parseCell(cell, EVERY_TYPE);
   return record;
 }

@@ -5,7 +5,7 @@ import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
-import { writeEach } from '../write/batch-groups.js';
+import { pairResults, writeEach } from '../write/batch-groups.js';
 import { fillUrl, readHttpConfig, type HttpTargetConfig } from './http-config.js';
 
 const ID = 'http';
@@ -74,8 +74,7 @@ class HttpBatchWriter {
     const creates = this.config.batchUrl ? records.filter((r) => !r.delete && r.remoteId === null) : [];
     const batched = new Map<WriteRecord, WriteResult>();
     if (creates.length > 0) {
-      const results = await this.createBatch(creates);
-      creates.forEach((record, i) => batched.set(record, results[i]));
+      for (const [record, result] of pairResults(creates, await this.createBatch(creates))) batched.set(record, result);
     }
     const others = records.filter((r) => !batched.has(r));
     // If the write becomes impossible halfway, the batch's creates are still reported.

@@ -4,8 +4,8 @@ import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
-import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
-import { writeEach, writeInGroups } from '../write/batch-groups.js';
+import { writeImpossible } from '../write/write-failure.js';
+import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
 import { objectTypeOf, readHubspotConfig, type HubspotConfig } from './hubspot-config.js';
 import { hubspotProperties } from './hubspot-properties.js';
 import { batchErrors, contextValues, describeBatchError, hubspotRetryable } from './hubspot-errors.js';
@@ -57,20 +57,10 @@ class HubspotBatchWriter {
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
     const type = encodeURIComponent(objectTypeOf(this.config, stream));
     return writeInGroups(records, [
-      [records.filter((r) => !r.delete && r.remoteId === null), (creates) => this.guard(creates, () => this.create(type, creates))],
-      [records.filter((r) => !r.delete && r.remoteId !== null), (updates) => this.guard(updates, () => this.update(type, updates))],
-      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.config.concurrency, (r) => this.guard([r], () => this.archive(type, r)).then((x) => x[0]))],
+      [records.filter((r) => !r.delete && r.remoteId === null), (creates) => guardCall(creates, () => this.create(type, creates))],
+      [records.filter((r) => !r.delete && r.remoteId !== null), (updates) => guardCall(updates, () => this.update(type, updates))],
+      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.config.concurrency, (r) => guardCallOne(r, () => this.archive(type, r)))],
     ]);
-  }
-
-  /** A failure of one call fails the records of that call only. */
-  private async guard(records: WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
-    try {
-      return await body();
-    } catch (error) {
-      if (isWriteImpossible(error)) throw error;
-      return records.map((r) => failed(r, errorText(error)));
-    }
   }
 
   /**
@@ -84,7 +74,7 @@ class HubspotBatchWriter {
     const body = answerJson(answer);
     if (!ok(answer)) {
       if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
-        return writeEach(records, this.config.concurrency, (r) => this.guard([r], () => this.create(type, [r])).then((x) => x[0]));
+        return writeEach(records, this.config.concurrency, (r) => guardCallOne(r, () => this.create(type, [r])));
       }
       return records.map((r) => failed(r, answerError(answer)));
     }
@@ -112,7 +102,7 @@ class HubspotBatchWriter {
     const body = answerJson(answer);
     if (!ok(answer)) {
       if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && records.length > 1) {
-        return writeEach(records, this.config.concurrency, (r) => this.guard([r], () => this.update(type, [r])).then((x) => x[0]));
+        return writeEach(records, this.config.concurrency, (r) => guardCallOne(r, () => this.update(type, [r])));
       }
       return records.map((r) => failed(r, answerError(answer)));
     }

@@ -111,7 +111,8 @@ class PostgresBatchWriter {
   private idOf(table: TableShape, record: WriteRecord): string | null {
     if (table.keys.length === 0) return record.externalId;
     const texts = JSON.parse(conflictKey(table, 'keys', record)) as string[];
-    return texts.length === 1 ? texts[0] : JSON.stringify(texts);
+    const [only, ...others] = texts;
+    return only !== undefined && others.length === 0 ? only : JSON.stringify(texts);
   }
 
   /** Upserts a run in one statement; when it fails, each record alone, so only bad records fail. */
@@ -122,7 +123,7 @@ class PostgresBatchWriter {
       rows = (await this.pool.query(statement.sql, statement.params)).rows;
     } catch (error) {
       if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
-      if (run.length === 1) return [[run[0], failed(run[0], pgErrorText(error))]];
+      if (run.length <= 1) return run.map((r) => [r, failed(r, pgErrorText(error))]);
       const out: Array<[WriteRecord, WriteResult]> = [];
       for (const record of run) out.push(...(await this.upsert(table, target, [record])));
       return out;

@@ -4,8 +4,8 @@ import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import { fieldsWithoutExternalId, type WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
-import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
-import { writeEach, writeInGroups } from '../write/batch-groups.js';
+import { writeImpossible } from '../write/write-failure.js';
+import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';
 import { describeErrors, salesforceRetryable } from './salesforce-errors.js';
 
@@ -62,21 +62,12 @@ class SalesforceBatchWriter {
         async (upserts) =>
           externalField === null
             ? upserts.map((r) => failed(r, `no external_id_field is configured for ${object}`))
-            : this.guard(upserts, () => this.upsert(object, externalField, upserts)),
+            : guardCall(upserts, () => this.upsert(object, externalField, upserts)),
       ],
-      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null), (updates) => this.guard(updates, () => this.collection('PATCH', object, updates, true))],
-      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null), (creates) => this.guard(creates, () => this.collection('POST', object, creates, false))],
-      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.concurrency, (r) => this.guard([r], () => this.remove(object, r)).then((x) => x[0]))],
+      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null), (updates) => guardCall(updates, () => this.collection('PATCH', object, updates, true))],
+      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null), (creates) => guardCall(creates, () => this.collection('POST', object, creates, false))],
+      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.concurrency, (r) => guardCallOne(r, () => this.remove(object, r)))],
     ]);
-  }
-
-  private async guard(records: WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
-    try {
-      return await body();
-    } catch (error) {
-      if (isWriteImpossible(error)) throw error;
-      return records.map((r) => failed(r, errorText(error)));
-    }
   }
 
   /**
@@ -85,8 +76,8 @@ class SalesforceBatchWriter {
    * the collections upsert `PATCH composite/sobjects/{Object}/{Field}` with `allOrNone: false`.
    */
   private async upsert(object: string, field: string, records: WriteRecord[]): Promise<WriteResult[]> {
-    if (records.length === 1) {
-      const [record] = records;
+    const [record, ...others] = records;
+    if (record && others.length === 0) {
       const { [field]: _own, ...fields } = fieldsWithoutExternalId(record.record);
       const path = `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(field)}/${encodeURIComponent(record.externalId!)}`;
       const answer = await this.call('PATCH', path, fields);

@@ -1,6 +1,32 @@
 import type { WriteRecord } from '../../sdk/write-record.js';
-import type { WriteResult } from '../../sdk/write-result.js';
-import { isWriteImpossible, withPartialResults } from './write-failure.js';
+import { failed, type WriteResult } from '../../sdk/write-result.js';
+import { errorText, isWriteImpossible, withPartialResults } from './write-failure.js';
+
+const NO_RESULT = 'the write answered no result for this record';
+
+/**
+ * Each record with its result, a call's results being in its records' order. A record the call
+ * answered no result for is failed rather than lost.
+ */
+export function pairResults(records: readonly WriteRecord[], results: readonly WriteResult[]): Array<[WriteRecord, WriteResult]> {
+  return records.map((record, i) => [record, results[i] ?? failed(record, NO_RESULT)]);
+}
+
+/** One call for `records`: a failure of the call fails those records only, unless it makes every write impossible. */
+export async function guardCall(records: readonly WriteRecord[], body: () => Promise<WriteResult[]>): Promise<WriteResult[]> {
+  try {
+    return await body();
+  } catch (error) {
+    if (isWriteImpossible(error)) throw error;
+    return records.map((r) => failed(r, errorText(error)));
+  }
+}
+
+/** `guardCall` for a call that writes one record: its one result. */
+export async function guardCallOne(record: WriteRecord, body: () => Promise<WriteResult[]>): Promise<WriteResult> {
+  const [result] = await guardCall([record], body);
+  return result ?? failed(record, NO_RESULT);
+}
 
 /**
  * One call per record, at most `limit` at a time, in input order. At the first error that makes
@@ -17,10 +43,12 @@ export async function writeEach(
   let fatal: unknown = null;
   let next = 0;
   async function lane(): Promise<void> {
-    while (next < records.length && fatal === null) {
+    while (fatal === null) {
       const index = next++;
+      const record = records[index];
+      if (record === undefined) return; // every record is started
       try {
-        results[index] = await write(records[index]);
+        results[index] = await write(record);
       } catch (error) {
         if (!isWriteImpossible(error)) throw error;
         fatal ??= error;
@@ -45,8 +73,7 @@ export async function writeInGroups(
   try {
     for (const [group, write] of groups) {
       if (group.length === 0) continue;
-      const outcome = await write(group);
-      group.forEach((record, i) => results.set(record, outcome[i]));
+      for (const [record, result] of pairResults(group, await write(group))) results.set(record, result);
     }
   } catch (error) {
     throw withPartialResults(error, [...results.values()]);
