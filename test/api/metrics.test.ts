@@ -4,6 +4,7 @@ import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { parseExposition, sampleValue, type Sample } from '../support/prometheus-text.js';
 import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import { present } from '../support/elements.js';
 
 const PHASE = 'sinew_job_phase_duration_seconds';
 const ATTEMPTS = 'sinew_event_delivery_attempts_total';
@@ -73,7 +74,7 @@ describe('GET /metrics through a real server', () => {
     assert.equal(sampleValue(samples, 'sinew_jobs', { ...env, status: 'JOB_CREATED' }), 0, 'every status is there, zeros included');
     assert.equal(sampleValue(samples, 'sinew_jobs', { ...env, status: 'SYNC_STARTED' }), 0);
     const stamps = done.status_timestamp as Record<string, number>;
-    const seconds = (from: string, to: string) => (stamps[to] - stamps[from]) / 1000;
+    const seconds = (from: string, to: string) => (present(stamps[to], `${to} stamp`) - present(stamps[from], `${from} stamp`)) / 1000;
     const phase = (p: string, outcome: string, part: 'count' | 'sum') => sampleValue(samples, `${PHASE}_${part}`, { ...env, phase: p, outcome });
     for (const [p, from, to] of [
       ['queued', 'JOB_CREATED', 'DISCOVER_STARTED'],
@@ -82,7 +83,7 @@ describe('GET /metrics through a real server', () => {
       ['etl', 'ETL_STARTED', 'ETL_SUCCESS'],
       ['export', 'EXPORT_STARTED', 'JOB_COMPLETED'],
       ['job', 'JOB_CREATED', 'JOB_COMPLETED'],
-    ]) {
+    ] as const) {
       assert.ok(stamps[from] !== undefined && stamps[to] !== undefined, `${from} and ${to} stamped: ${JSON.stringify(stamps)}`);
       assert.equal(phase(p, 'success', 'count'), 1, `${p} observed once`);
       assert.ok(Math.abs(phase(p, 'success', 'sum')! - seconds(from, to)) < 1e-6, `${p} lasted ${seconds(from, to)} s by status_timestamp`);

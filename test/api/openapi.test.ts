@@ -61,13 +61,13 @@ function servedOperations(tree: string): string[] {
   const ops: string[] = [];
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = m[1].length / 4;
+    const [, indent = '', segment, methods] = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line) ?? [];
+    if (segment === undefined) continue;
+    const depth = indent.length / 4;
     stack.length = depth;
-    const full = (stack[depth - 1] ?? '') + m[2];
+    const full = (stack[depth - 1] ?? '') + segment;
     stack[depth] = full;
-    for (const method of m[3]?.split(', ') ?? []) {
+    for (const method of methods?.split(', ') ?? []) {
       if (method !== 'HEAD') ops.push(`${method} ${full.replace(/:(\w+)/g, '{$1}')}`);
     }
   }

@@ -6,6 +6,7 @@ import type { SourceContext } from '../../src/connectors/sdk/connector.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
+import { at, atLeast } from '../support/elements.js';
 
 const source = apiConnector.source!;
 
@@ -36,7 +37,8 @@ describe('api source', () => {
     ]);
     const schemas = ms.filter((m) => m.type === 'SCHEMA');
     assert.deepEqual(schemas.map((m) => m.type === 'SCHEMA' && m.key_properties), [['externalId'], ['id'], []]);
-    const contacts = schemas[0].type === 'SCHEMA' ? schemas[0].schema : {};
+    const [contactsSchema, dealsSchema] = atLeast(2, schemas);
+    const contacts = contactsSchema.type === 'SCHEMA' ? contactsSchema.schema : {};
     assert.deepEqual(contacts.properties, {
       externalId: { type: ['string', 'null'] },
       name: { type: ['string', 'null'] },
@@ -44,9 +46,10 @@ describe('api source', () => {
       address: { type: ['object', 'null'], properties: { city: { type: ['string', 'null'] } } },
       id: { type: ['integer', 'null'] },
     });
-    const deals = schemas[1].type === 'SCHEMA' ? schemas[1].schema : {};
+    const deals = dealsSchema.type === 'SCHEMA' ? dealsSchema.schema : {};
     assert.deepEqual(deals.properties, { id: { type: ['integer', 'null'] }, amount: { type: ['number', 'null'] } });
-    assert.deepEqual(ms[1].type === 'RECORD' && ms[1].record, {
+    const record = at(ms, 1);
+    assert.deepEqual(record.type === 'RECORD' && record.record, {
       externalId: 'c-1', name: 'Ann', updated_at: '2024-01-01T00:00:00Z', address: { city: 'Oslo' },
     });
   });
@@ -60,7 +63,8 @@ describe('api source', () => {
     };
     const ms = await run({ A: [{ id: 1 }], B: [{ id: 1, secret: 's' }] }, catalog);
     assert.deepEqual(ms.map((m) => m.type), ['SCHEMA', 'RECORD']);
-    assert.deepEqual(ms[1].type === 'RECORD' && ms[1].record, { id: 1 });
+    const record = at(ms, 1);
+    assert.deepEqual(record.type === 'RECORD' && record.record, { id: 1 });
   });
 
   test('a record that is not an object is a validation error naming the stream', async () => {

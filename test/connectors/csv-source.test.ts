@@ -9,6 +9,7 @@ import type { SourceContext } from '../../src/connectors/sdk/connector.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { RecordMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
+import { at } from '../support/elements.js';
 
 const source = csvConnector.source!;
 
@@ -62,16 +63,16 @@ describe('csv source', () => {
 
   test('full sync with no catalog: typed values, exact big integers, empty cells null', async () => {
     const ms = await run({ path: dir, delimiter: ',' });
-    assert.equal(ms[0].type, 'SCHEMA');
+    assert.equal(at(ms, 0).type, 'SCHEMA');
     const users = records(ms, 'users');
     assert.equal(users.length, 3);
     assert.deepEqual({ ...users[0], big: undefined }, {
       id: 1, name: 'Ann', score: 1.5, active: true, updated_at: '2024-01-01T00:00:00Z', zip: '02134', big: undefined,
     });
-    assert.ok(isLosslessNumber(users[0].big));
-    assert.equal(String(users[0].big), '12345678901234567890');
-    assert.equal(users[1].name, 'Bo, Jr.');
-    assert.deepEqual([users[2].name, users[2].score, users[2].active], [null, null, true]);
+    assert.ok(isLosslessNumber(at(users, 0).big));
+    assert.equal(String(at(users, 0).big), '12345678901234567890');
+    assert.equal(at(users, 1).name, 'Bo, Jr.');
+    assert.deepEqual([at(users, 2).name, at(users, 2).score, at(users, 2).active], [null, null, true]);
     // No bookmark yet, but a replication key: the first run records one for the next run.
     assert.deepEqual(states(ms).at(-1), {
       bookmarks: { users: { replication_key: 'updated_at', replication_key_value: '2024-01-03T00:00:00Z' } },
@@ -93,7 +94,7 @@ describe('csv source', () => {
     const schema = ms.find((m) => m.type === 'SCHEMA')!;
     assert.ok(schema.type === 'SCHEMA');
     assert.deepEqual(Object.keys(schema.schema.properties as object), ['id', 'name', 'active', 'updated_at', 'big']);
-    assert.deepEqual(Object.keys(records(ms, 'users')[0]), ['id', 'name', 'active', 'updated_at', 'big']);
+    assert.deepEqual(Object.keys(at(records(ms, 'users'), 0)), ['id', 'name', 'active', 'updated_at', 'big']);
   });
 
   test('incremental: second run emits only rows newer than the bookmark, keeps other bookmarks', async () => {

@@ -11,6 +11,7 @@ import { jsonlConnector } from '../../src/connectors/builtin/jsonl/jsonl-connect
 import type { TargetConnector } from '../../src/connectors/sdk/connector.js';
 import type { SingerMessage } from '../../src/singer/message.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
+import { at } from '../support/elements.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
@@ -71,7 +72,7 @@ describe('file targets', () => {
       'id,name,meta,big\n1,"Ann, ""A""","{""tags"":[""x""],""n"":1.50}",12345678901234567890\n2,,,\n3,Cy,,\n',
     );
     assert.equal(second.logs.length, 1);
-    assert.match(second.logs[0], /users.*1 value.*extra/);
+    assert.match(at(second.logs, 0), /users.*1 value.*extra/);
   });
 
   test('csv: a SCHEMA update before the first row shapes a new file; schemaless streams use record keys', async () => {

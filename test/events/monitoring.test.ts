@@ -5,6 +5,7 @@ import { eventsSettled } from '../support/events-settled.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { startFakeDatadog, type FakeDatadog } from './fake-datadog.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { at } from '../support/elements.js';
 
 const DD_KEY = 'dd-api-key-0123456789abcdef';
 const waitUntil = async (what: string, pred: () => boolean, timeoutMs = 30_000) => {
@@ -87,7 +88,7 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
     }
 
     assert.equal(slack.messages.length, 1, 'one message for the failed job');
-    const text = slack.messages[0].text;
+    const text = at(slack.messages, 0).text;
     for (const part of ['acme', 'mon', job.job_id, job.status, String(job.error).slice(0, 40)]) assert.ok(text.includes(part), `Slack message names ${part}: ${text}`);
 
     // Through the events API: the failure event went to webhook-less destinations datadog and slack.

@@ -39,7 +39,7 @@ export class FakeCollectionApi {
     const items = Array.isArray(request.body) ? request.body : [request.body];
     if (items.some((item) => isObject(item) && item.name === 'REVOKED')) return { status: 401, body: { message: 'token revoked' } };
     if (items.some((item) => isObject(item) && item.name === 'HANG')) return { status: 503, body: { message: 'too late' }, delayMs: 60_000 };
-    const [path] = request.path.split('?');
+    const [path = ''] = request.path.split('?');
     if (request.method === 'POST' && path === '/items/batch') {
       if (!Array.isArray(request.body)) return { status: 400, body: { message: 'a batch must be a JSON array' } };
       if (request.body.length > this.maxBatch) return { status: 413, body: { message: `at most ${this.maxBatch} items per batch` } };
@@ -49,9 +49,9 @@ export class FakeCollectionApi {
       const problem = this.problem(request.body);
       return problem ? { status: 422, body: { message: problem } } : { status: 201, body: this.create(request.body as Record<string, unknown>) };
     }
-    const match = /^\/items\/([^/]+)$/.exec(path);
-    if (match) {
-      const id = decodeURIComponent(match[1]);
+    const [, encodedId] = /^\/items\/([^/]+)$/.exec(path) ?? [];
+    if (encodedId !== undefined) {
+      const id = decodeURIComponent(encodedId);
       const existing = this.items.get(id);
       if (!existing) return { status: 404, body: { message: `no item ${id}` } };
       if (request.method === 'PATCH') {

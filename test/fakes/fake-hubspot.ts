@@ -59,8 +59,9 @@ export class FakeHubspot {
       if (inputs.length > BATCH_LIMIT) return hubspotError(400, 'VALIDATION_ERROR', `Batch input may not exceed ${BATCH_LIMIT} inputs`);
       return batch[2] === 'create' ? this.create(type, store, inputs) : this.update(type, store, inputs);
     }
-    if (single && request.method === 'DELETE') {
-      if (!store.delete(single[2])) return hubspotError(404, 'OBJECT_NOT_FOUND', `Object ${single[2]} not found`);
+    const id = single?.[2];
+    if (id !== undefined && request.method === 'DELETE') {
+      if (!store.delete(id)) return hubspotError(404, 'OBJECT_NOT_FOUND', `Object ${id} not found`);
       return { status: 204 };
     }
     return hubspotError(405, 'METHOD_NOT_ALLOWED', `${request.method} ${request.path}`);

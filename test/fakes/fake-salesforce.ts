@@ -74,19 +74,19 @@ export class FakeSalesforce {
     const path = request.path.slice(prefix.length);
     const body = request.body;
 
-    let m = /^\/sobjects\/Contact\/External_Id__c\/([^/]+)$/.exec(path);
-    if (m && request.method === 'PATCH') {
+    const [, externalId] = /^\/sobjects\/Contact\/External_Id__c\/([^/]+)$/.exec(path) ?? [];
+    if (externalId !== undefined && request.method === 'PATCH') {
       if (!isObject(body)) return restError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
-      const result = this.upsertOne(decodeURIComponent(m[1]), body);
+      const result = this.upsertOne(decodeURIComponent(externalId), body);
       if (!result.success) {
         const e = result.errors[0] as { statusCode: string; message: string; fields: string[] };
         return restError(400, e.statusCode, e.message, e.fields);
       }
       return { status: result.created ? 201 : 200, body: result };
     }
-    m = /^\/sobjects\/Contact\/([^/]+)$/.exec(path);
-    if (m && request.method === 'DELETE') {
-      if (!this.records.delete(m[1])) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const [, id] = /^\/sobjects\/Contact\/([^/]+)$/.exec(path) ?? [];
+    if (id !== undefined && request.method === 'DELETE') {
+      if (!this.records.delete(id)) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
       return { status: 204 };
     }
     const collection = /^\/composite\/sobjects(?:\/Contact\/External_Id__c)?$/.exec(path);

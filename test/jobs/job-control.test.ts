@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { at } from '../support/elements.js';
 
 describe('job options: concurrency per link, streaming, overrides, listing', () => {
   let h: Harness;
@@ -40,7 +41,7 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
     const created = answers.filter((a) => a.status === 200);
     assert.equal(created.length, 1, answers.map((a) => a.status).join(','));
     assert.ok(answers.filter((a) => a.status !== 200).every((a) => a.status === 409 && a.body.error.code === 'JOB_ALREADY_ACTIVE'));
-    await h.waitForJob('race', 't', created[0].body.job_id);
+    await h.waitForJob('race', 't', at(created, 0).body.job_id);
   });
 
   test('a streaming job runs tap and target together, skips ETL, and keeps the sync output', async () => {
@@ -77,7 +78,7 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
     assert.deepEqual(await fs.readdir(out), []);
     const lines = (await fs.readFile(path.join(other, 'users.jsonl'), 'utf8')).trim().split('\n');
     assert.equal(lines.length, 3);
-    const first = lines[0];
+    const first = at(lines, 0);
     assert.match(first, /"mail":"user1@example.com"/);
     assert.match(first, /"source":"sinew"/);
     assert.doesNotMatch(first, /"name"/);

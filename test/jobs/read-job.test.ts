@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { present } from '../support/elements.js';
 
 const ORDER = ['JOB_CREATED', 'DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED'];
 
@@ -62,10 +63,10 @@ describe('read jobs through the API (Singer tap → Sinew → Singer target)', (
       // big numbers arrive byte for byte: the tap writes 2^53+1 and 38-digit decimals as raw text
       const users = await fs.readFile(path.join(out, 'users.jsonl'), 'utf8');
       const syncData = await fs.readFile(path.join(root, 'sync-output/data.singer'), 'utf8');
-      const bigInts = [...syncData.matchAll(/"big_id": ?(\d{16,})/g)].map((m) => m[1]);
+      const bigInts = [...syncData.matchAll(/"big_id": ?(\d{16,})/g)].map(([, digits]) => present(digits, 'the big_id digits'));
       assert.equal(bigInts.length, 25);
       for (const n of bigInts) assert.ok(users.includes(n), `${n} lost on the way`);
-      const decimals = [...syncData.matchAll(/"balance": ?(-?\d+\.\d{10,})/g)].map((m) => m[1]);
+      const decimals = [...syncData.matchAll(/"balance": ?(-?\d+\.\d{10,})/g)].map(([, digits]) => present(digits, 'the balance digits'));
       assert.ok(decimals.length > 0);
       for (const d of decimals) assert.ok(users.includes(d), `${d} lost on the way`);
 

@@ -9,6 +9,7 @@ import { WriteResultCollector } from '../../src/writes/write-result-collector.js
 import { readExportDetails } from '../../src/writes/export-details-page.js';
 import { readLines } from '../../src/singer/line-reader.js';
 import { createReadStream } from 'node:fs';
+import { at } from '../support/elements.js';
 
 /** A Singer target of our own: reads every record, prints one result state per record, the second one failed. */
 const RESULT_TARGET = `
@@ -183,7 +184,7 @@ describe('write jobs: per-record results in the job state and the export details
       assert.equal(result?.results, 4);
       const lines = (await fs.readFile(file, 'utf8')).trim().split('\n');
       assert.equal(lines.length, 4);
-      assert.deepEqual(JSON.parse(lines[1]), { stream: 'A', hash: 'b0', success: false, id: null, externalId: 'y0', error: 'nope' });
+      assert.deepEqual(JSON.parse(at(lines, 1)), { stream: 'A', hash: 'b0', success: false, id: null, externalId: 'y0', error: 'nope' });
       const page = await readExportDetails(readLines(createReadStream(file)), { status: 'failure', limit: 1, offset: 1 });
       assert.deepEqual(page.summary, result?.summary);
       assert.deepEqual(page.results.map((r) => r.externalId), ['y1']);

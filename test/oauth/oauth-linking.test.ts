@@ -9,6 +9,7 @@ import { filesUnder } from '../support/files-under.js';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
 import { BROWSER, callerOf, consent, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import { atLeast } from '../support/elements.js';
 
 const ENV = 'oauth.sinew.local';
 const KEY = `sk_oauth_${Math.random().toString(36).slice(2)}`;
@@ -169,7 +170,7 @@ describe('OAuth linking: start, consent, callback', () => {
   test('a forged or altered state links nothing', async () => {
     const started = await start(acme);
     const state = new URL(started.body.authorization_url).searchParams.get('state')!;
-    const [header, payload, signature] = state.split('.');
+    const [header, payload, signature] = atLeast(3, state.split('.'), 'the state');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const altered = `${header}.${Buffer.from(JSON.stringify({ ...claims, tenant: 'other' })).toString('base64url')}.${signature}`;
     for (const bad of [altered, 'not-a-state', `${header}.${payload}.${'A'.repeat(43)}`]) {

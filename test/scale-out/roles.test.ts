@@ -5,6 +5,7 @@ import path from 'node:path';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment, type Deployment } from '../support/deployment.js';
 import { run, sinew } from '../cli/cli-process.js';
+import { at } from '../support/elements.js';
 
 const skip = await postgresSkipReason();
 
@@ -73,8 +74,8 @@ describe('sinew api, worker and scheduler as separate processes on PostgreSQL', 
       scheduled = await d.api<{ job_id: string; scheduled_job: boolean }[]>('GET', `/${d.envId}/roles/t2/jobs`);
     }
     assert.equal(scheduled.length, 1, 'the scheduler fired the tick once');
-    assert.equal(scheduled[0].scheduled_job, true);
-    const fired = await waitForJob('t2', scheduled[0].job_id);
+    assert.equal(at(scheduled, 0).scheduled_job, true);
+    const fired = await waitForJob('t2', at(scheduled, 0).job_id);
     assert.equal(fired.status, 'JOB_COMPLETED', fired.error ?? undefined);
 
     const stopped = await worker.stop('SIGTERM');

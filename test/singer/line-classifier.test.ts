@@ -8,6 +8,7 @@ import { readLines } from '../../src/singer/line-reader.js';
 import { classifyLine, type ClassifiedLine } from '../../src/singer/line-classifier.js';
 import { isLosslessNumber, stringifyJson } from '../../src/singer/lossless-json.js';
 import type { RecordMessage, SchemaMessage } from '../../src/singer/message.js';
+import { at, atLeast } from '../support/elements.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
@@ -74,13 +75,13 @@ describe('classifyLine on the Singer SDK target test streams', () => {
   }
 
   test('record_before_schema: the first message is a RECORD of a stream with no SCHEMA yet', async () => {
-    const [first, second] = await classifyFile('record_before_schema.singer');
+    const [first, second] = atLeast(2, await classifyFile('record_before_schema.singer'));
     assert.equal(first.kind === 'message' && first.type, 'RECORD');
     assert.equal(second.kind === 'message' && second.type, 'SCHEMA');
   });
 
   test('invalid_schema: a SCHEMA whose schema has no properties is still a message (targets decide)', async () => {
-    const [line] = await classifyFile('invalid_schema.singer');
+    const [line] = atLeast(1, await classifyFile('invalid_schema.singer'));
     assert.equal(line.kind, 'message');
     const schema = (line.kind === 'message' ? line.message() : null) as SchemaMessage;
     assert.deepEqual(schema.schema, { type: 'object' });
@@ -91,14 +92,14 @@ describe('classifyLine on the Singer SDK target test streams', () => {
     const records = (await classifyFile('encoded_string_data.singer'))
       .filter((l) => l.kind === 'message' && l.type === 'RECORD')
       .map((l) => (l.kind === 'message' ? (l.message() as RecordMessage).record : {}));
-    assert.equal(records[2].info, '简单的字串');
-    assert.equal(records[5].info, 'various " \\ / \n escape sequences');
-    assert.equal(records[10].info, 'Control Characters in string: \u0000 A \u0001');
-    assert.equal(records[9].info, 'Double quoting: \\u0000 \\u0041 \\u0001');
+    assert.equal(at(records, 2).info, '简单的字串');
+    assert.equal(at(records, 5).info, 'various " \\ / \n escape sequences');
+    assert.equal(at(records, 10).info, 'Control Characters in string: \u0000 A \u0001');
+    assert.equal(at(records, 9).info, 'Double quoting: \\u0000 \\u0041 \\u0001');
   });
 
   test('special_chars_in_attributes: stream name and keys with punctuation', async () => {
-    const [, record] = await classifyFile('special_chars_in_attributes.singer');
+    const [, record] = atLeast(2, await classifyFile('special_chars_in_attributes.singer'));
     assert.equal(record.kind, 'message');
     if (record.kind !== 'message') return;
     assert.equal(record.stream, 'test:SpecialChars!in?attributes');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { readLines, readLineBatches } from '../../src/singer/line-reader.js';
 import { SinewError } from '../../src/errors/sinew-error.js';
+import { at } from '../support/elements.js';
 
 async function collect(chunks: Array<Buffer | string>, maxLineBytes?: number): Promise<string[]> {
   const lines: string[] = [];
@@ -38,9 +39,9 @@ describe('readLines', () => {
     const lines: Buffer[] = [];
     for await (const line of readLines(Readable.from(chunks))) lines.push(line);
     assert.equal(lines.length, 3);
-    assert.equal(lines[1].length, size);
-    assert.ok(lines[1].equals(big));
-    assert.equal(lines[2].toString(), 'after');
+    assert.equal(at(lines, 1).length, size);
+    assert.ok(at(lines, 1).equals(big));
+    assert.equal(at(lines, 2).toString(), 'after');
   });
 
   test('a line beyond the limit is a VALIDATION_FAILED error naming the limit', async () => {

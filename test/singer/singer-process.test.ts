@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSingerProcess, runDiscover, describeExit, tapArgs } from '../../src/singer/singer-process.js';
 import { SinewError } from '../../src/errors/sinew-error.js';
+import { at } from '../support/elements.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer/', import.meta.url));
 const TAPS = [['python', [join(FIXTURES, 'tap-numbers.py')]], ['node', [join(FIXTURES, 'tap-numbers.mjs')]]] as const;
@@ -43,7 +44,7 @@ describe('singer-process', () => {
     test(`${lang}: discover returns both streams with the replication key`, async () => {
       const catalog = await runDiscover({ command: [...command], configPath: await config({}) });
       assert.deepEqual(catalog.streams.map((s) => s.tap_stream_id), ['users', 'orders']);
-      assert.equal(catalog.streams[0].replication_key, 'updated_at');
+      assert.equal(at(catalog.streams, 0).replication_key, 'updated_at');
     });
 
     test(`${lang}: a tap that dies yields its stderr in describeExit`, async () => {
@@ -109,7 +110,7 @@ describe('singer-process', () => {
       command: ['sh', '-c', 'echo "INFO starting"; echo \'{"streams":[{"tap_stream_id":"a","stream":"a","schema":{"maximum":9007199254740993}}]}\'', 'sh'],
       configPath: 'c.json',
     });
-    assert.equal(String(catalog.streams[0].schema.maximum), '9007199254740993');
+    assert.equal(String(at(catalog.streams, 0).schema.maximum), '9007199254740993');
   });
 
   test('describeExit names signals and says when stderr was empty', () => {

@@ -8,6 +8,7 @@ import type { AttemptResult, ClaimedDelivery } from '../../src/store/delivery-op
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { at } from '../support/elements.js';
 
 /** Two handles on one fresh, migrated database (two processes' worth), and how to dispose of them. */
 type OpenPair = () => Promise<{ a: Store; b: Store; dispose(): Promise<void> }>;
@@ -62,11 +63,11 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
           for (const e of evs) await tx.insertEvent(e);
         });
         const taken = await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(2));
-        assert.deepEqual(taken.map((e) => e.event_id), [evs[0].event_id, evs[1].event_id]);
+        assert.deepEqual(taken.map((e) => e.event_id), [at(evs, 0).event_id, at(evs, 1).event_id]);
         assert.ok(taken.every((e) => e.status === 'delivering'));
-        assert.equal(String(taken[0].payload.big), '9007199254740993', 'numbers survive');
+        assert.equal(String(at(taken, 0).payload.big), '9007199254740993', 'numbers survive');
         const rest = await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(10));
-        assert.deepEqual(rest.map((e) => e.event_id), [evs[2].event_id]);
+        assert.deepEqual(rest.map((e) => e.event_id), [at(evs, 2).event_id]);
         assert.deepEqual(await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(10)), []);
       }));
 
@@ -88,13 +89,13 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
         // The lease of A expires: B takes e1 over, and A's late result is ignored.
         const taken = await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1));
         assert.equal(taken.length, 1);
-        const tookE1 = taken[0].event_id === e1.event_id ? taken[0] : (await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1)))[0];
+        const tookE1 = at(taken, 0).event_id === e1.event_id ? at(taken, 0) : at(await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1)), 0);
         assert.equal(tookE1.event_id, e1.event_id);
         await a.transaction(async (tx) => {
           await tx.deliveries.recordAttempts([result(c1, 'A', 'delivered')]);
           await tx.deliveries.refreshEventStatus([e1.event_id]);
         });
-        assert.equal((await a.deliveries.listDeliveries(e1.event_id))[0].status, 'pending', 'a stale owner does not settle the delivery');
+        assert.equal(at(await a.deliveries.listDeliveries(e1.event_id), 0).status, 'pending', 'a stale owner does not settle the delivery');
 
         // B retries it later, then delivers: e2 becomes claimable only then.
         await a.transaction((tx) => tx.deliveries.recordAttempts([result(tookE1, 'B', 'retry', now + 2000)]));
@@ -113,7 +114,7 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
 
         // Failed and gone settle the event as failed; redeliver makes it pending and due again.
         await a.transaction(async (tx) => {
-          await tx.deliveries.recordAttempts([result(next[0], 'B', 'gone')]);
+          await tx.deliveries.recordAttempts([result(at(next, 0), 'B', 'gone')]);
           await tx.deliveries.refreshEventStatus([e2.event_id]);
         });
         assert.equal((await a.deliveries.getStoredEvent(ENV, e2.event_id))?.status, 'failed');

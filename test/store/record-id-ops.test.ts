@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/store.js';
 import type { RecordIdScope, RecordIdWrite } from '../../src/store/record-id-ops.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import { BIG_ID } from './store-fixtures.js';
+import { at } from '../support/elements.js';
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -66,15 +67,17 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
 
     test('scopes and environments are isolated', () =>
       withStore(async (s) => {
-        const scopes = [scope(), scope({ env_id: B }), scope({ tenant: 't2' }), scope({ flow_id: 'F2' }), scope({ stream: 'companies' })];
+        const first = scope();
+        const others = [scope({ env_id: B }), scope({ tenant: 't2' }), scope({ flow_id: 'F2' }), scope({ stream: 'companies' })];
+        const scopes = [first, ...others];
         for (const [i, sc] of scopes.entries()) await s.recordIds.upsertMany(sc, [{ input_id: 'same', remote_id: `r${i}`, job_id: 'j' }]);
         for (const [i, sc] of scopes.entries()) {
           assert.equal((await s.recordIds.lookup(sc, ['same'])).get('same')?.remote_id, `r${i}`);
           assert.equal(await s.recordIds.count(sc), 1);
         }
-        assert.equal(await s.recordIds.deleteMany(scopes[0], ['same']), 1);
-        assert.equal((await s.recordIds.lookup(scopes[0], ['same'])).size, 0);
-        for (const sc of scopes.slice(1)) assert.equal(await s.recordIds.count(sc), 1);
+        assert.equal(await s.recordIds.deleteMany(first, ['same']), 1);
+        assert.equal((await s.recordIds.lookup(first, ['same'])).size, 0);
+        for (const sc of others) assert.equal(await s.recordIds.count(sc), 1);
       }));
 
     test('more than 500 ids: upsert, lookup and delete go through every chunk', () =>
@@ -110,7 +113,7 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.equal(String(got.custom_data.transaction_id), BIG_ID);
         assert.equal(String(got.custom_data.amount), '0.10000000000000000000001');
         assert.equal(got.custom_data.small, 5);
-        assert.equal(String((got.custom_data.nested as { id: unknown }[])[0].id), '9007199254740993');
+        assert.equal(String(at((got.custom_data.nested as { id: unknown }[]), 0).id), '9007199254740993');
         assert.equal(got.created_job_id, null);
       }));
 
@@ -125,9 +128,10 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         let afterId: string | undefined;
         for (;;) {
           const page = await s.recordIds.list(sc, 3, afterId);
-          if (page.length === 0) break;
+          const last = page.at(-1);
+          if (!last) break;
           seen.push(...page.map((e) => e.input_id));
-          afterId = page[page.length - 1].input_id;
+          afterId = last.input_id;
         }
         assert.deepEqual(seen, [...inputIds].sort());
         assert.deepEqual(seen, ['10', '9', 'A', 'B', 'a', 'a-1', 'a_1', 'b']);

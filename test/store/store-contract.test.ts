@@ -113,7 +113,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.insertJob(fx.job({ job_id: 'running', env_id: A, tenant: 't1', status: 'SYNC_STARTED' }));
         await s.insertJob(fx.job({ job_id: 'theirs', env_id: A, tenant: 't2', status: 'JOB_COMPLETED' }));
         await s.insertJob(fx.job({ job_id: 'elsewhere', env_id: B, tenant: 't1', status: 'JOB_COMPLETED' }));
-        for (const [env, tenant] of [[A, 't1'], [A, 't2'], [B, 't1']]) {
+        for (const [env, tenant] of [[A, 't1'], [A, 't2'], [B, 't1']] as const) {
           await s.recordIds.upsertMany(scope(env, tenant), [{ input_id: 'i1', remote_id: 'r1' }, { input_id: 'i2', remote_id: 'r2' }]);
         }
         assert.deepEqual(await s.tenantErasure.activeJobIds(A, 't1'), ['running']);

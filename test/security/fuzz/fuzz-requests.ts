@@ -117,10 +117,10 @@ function mutate(body: unknown, kind: Mutation, pick: number, value: unknown): un
   const copy = structuredClone(body);
   const spots = containers(copy);
   if (spots.length === 0) return value;
-  const where = spots[pick % spots.length];
+  const where = spots[pick % spots.length] ?? [];
   const parent = where.reduce<any>((node, k) => node[k], copy);
   const keys = Object.keys(parent);
-  const key: string | number = keys.length > 0 ? keys[pick % keys.length] : 'extra';
+  const key: string | number = keys[pick % keys.length] ?? 'extra';
   if (kind === 'extra') parent[`x_${pick % 97}`] = value;
   else if (keys.length === 0) parent[key] = value;
   else if (kind === 'delete') delete parent[key];
