@@ -30,7 +30,7 @@ describe('flow administration', () => {
     assert.equal(got.status, 200);
     assert.deepEqual(got.body, created.body);
 
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 5)); // the clock moves on: updated_at must differ from created_at
     const replaced = await h.api('PUT', `/${h.envId}/flows/crm-sync`, { name: 'CRM sync v2', type: 'v1-source', connectors: ['csv'] });
     assert.equal(replaced.status, 200, replaced.text);
     assert.equal(replaced.body.name, 'CRM sync v2');

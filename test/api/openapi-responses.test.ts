@@ -7,6 +7,7 @@ import { startHarness, type ApiResponse, type Harness } from '../support/sinew-h
 import { OpenApiDocument } from '../support/openapi-conformance.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { until } from '../support/until.js';
 
 const PROBE_TAP = fileURLToPath(new URL('../fixtures/probe/tap-sdk.mjs', import.meta.url));
 
@@ -111,11 +112,8 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('POST', `${E}/out/acme/connectors/http/Contacts`, { data: { externalId: 'c-3', name: 'Bo' } });
     const task = await ok('POST', `/v2${E}/out/acme/connectors/http/Contacts`, { data: [{ externalId: 'c-4', name: 'Cy' }], async: true });
     for (const prefix of ['', '/v2']) {
-      for (;;) {
-        const status = await ok('GET', `${prefix}${E}/out/acme/connectors/status?taskId=${task.taskId}`);
-        if (status.status === 'COMPLETED' || status.status === 'FAILED') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until(`the write task done (${prefix || 'v1'})`, 30_000, async () =>
+        ['COMPLETED', 'FAILED'].includes((await ok('GET', `${prefix}${E}/out/acme/connectors/status?taskId=${task.taskId}`)).status));
     }
     await ok('DELETE', `${E}/out/acme/linkedTargets`, undefined, 204);
 
@@ -126,11 +124,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('PATCH', lc, { connector_id: 'csv', config: { delimiter: ',' } });
     await ok('GET', lc);
     await ok('POST', `${lc}/discover`);
-    for (;;) {
-      const poll = await ok('GET', `${lc}/discover/poll`);
-      if (poll.status !== 'DISCOVER_STARTED') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until('the discover done', 30_000, async () => (await ok('GET', `${lc}/discover/poll`)).status !== 'DISCOVER_STARTED');
     const v2Job = await ok('POST', `/v2${E}/bi/acme/jobs`, { connector_id: 'csv', job_type: 'read' });
     const cancel = await call('POST', `/v2${E}/bi/acme/jobs/${v2Job.job_id}/cancel`);
     assert.ok([200, 409].includes(cancel.status), cancel.text);

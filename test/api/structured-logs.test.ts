@@ -8,6 +8,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import { until } from '../support/until.js';
 import { DEFAULT_ENV_ID } from '../../src/app/bootstrap.js';
 
 // No SINEW_ENV_ID / SINEW_API_KEY: the server creates its development environment and prints its
@@ -85,12 +86,10 @@ describe('structured JSON logs of a real server', () => {
     assert.equal((await call('GET', `/${ENV}/nothing/here?token=${tenantToken}`)).status, 404);
 
     jobId = (await ok('POST', `/${ENV}/${FLOW}/${TENANT}/jobs`, { override_source_config: { api_secret: OVERRIDE_SECRET } })).job_id;
-    const deadline = Date.now() + 60_000;
-    let job: any;
-    do {
-      await new Promise((r) => setTimeout(r, 200));
-      job = await ok('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${jobId}`);
-    } while (!['JOB_COMPLETED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED'].includes(job.status) && Date.now() < deadline);
+    const job = await until('the job ended', 60_000, async () => {
+      const j = await ok('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${jobId}`);
+      return ['JOB_COMPLETED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED'].includes(j.status) ? j : undefined;
+    });
     assert.equal(job.status, 'JOB_COMPLETED', job.error);
     const events = Object.keys(job.status_timestamp).length;
     await rx.waitFor((all) => all.filter((r) => r.body?.job_id === jobId).length === 2 * events);

@@ -8,6 +8,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
+import { until } from '../support/until.js';
 
 const ENV = 'durable.sinew.local';
 const KEY = `sk_test_durable_${Math.random().toString(36).slice(2)}`;
@@ -82,13 +83,8 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
     const events: any[] = await api('GET', `/${ENV}/events?kind=connection&limit=500`);
     assert.equal(events.length, expected, 'every link change wrote an event');
     assert.deepEqual([...ids()].sort(), events.map((e) => e.event_id).sort(), 'after de-duplication the receiver saw each event id exactly once');
-    const deadline = Date.now() + 30_000;
-    let pending = events;
-    while (pending.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      pending = (await api('GET', `/${ENV}/events?kind=connection&limit=500`)).filter((e: any) => e.status !== 'delivered');
-    }
-    assert.deepEqual(pending.map((e: any) => e.event_id), [], 'all recorded as delivered');
+    await until('every event recorded as delivered', 30_000, async () =>
+      (await api('GET', `/${ENV}/events?kind=connection&limit=500`)).every((e: any) => e.status === 'delivered'));
     // Per tenant, the three events arrived in order (first arrival of each id): LINK, OVERWRITE, OVERWRITE.
     for (let t = 0; t < TENANTS; t++) {
       const first = new Map<string, string>();

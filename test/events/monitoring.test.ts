@@ -6,15 +6,10 @@ import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { startFakeDatadog, type FakeDatadog } from './fake-datadog.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { at } from '../support/elements.js';
+import { until } from '../support/until.js';
 
 const DD_KEY = 'dd-api-key-0123456789abcdef';
-const waitUntil = async (what: string, pred: () => boolean, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`not reached after ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+const waitUntil = (what: string, pred: () => boolean) => until(what, 30_000, async () => pred());
 
 
 describe('Datadog and Slack: real jobs to loopback servers that check what the real services require', () => {

@@ -5,6 +5,7 @@ import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { startReceiver, verifyHotglueSignature, type Receiver, type Received } from './test-receiver.js';
 import { at, present } from '../support/elements.js';
+import { until } from '../support/until.js';
 
 // Every key of the seeds' example payloads (seeds/003).
 const SEED_JOB_KEYS = ['job_id', 'env_id', 'flow_id', 'job_name', 'tenant', 'started_by', 's3_root', 'start_time', 'state', 'tap', 'target', 'connector_id', 'job_type', 'status', 'scheduled_job', 'sync_type', 'override_start_date', 'override_end_date', 'override_field_map', 'override_source_config', 'override_target_config', 'override_lifecycle_webhook', 'task_id', 'task_type', 'task_definition', 'discover_install_uri', 'metrics', 'data_sizes', 'last_updated', 'error', 'status_timestamp', 'resources_usage', 'target_install_uri'];
@@ -109,7 +110,12 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
     await down.waitFor((all) => all.length >= 2);
     await down.close(); // now connection refused for a while
     const job = await h.waitForJob('f2', 't2', created.body.job_id);
-    await new Promise((r) => setTimeout(r, 300));
+    // Up again only once a retry has met the closed port.
+    const firstId = String(at(down.received, 0).headers['x-sinew-event-id']);
+    await until('a retry refused while the receiver is gone', 30_000, async () => {
+      const attempts: Array<{ status_code: number | null; error: string | null }> = (await h.api('GET', `/${h.envId}/events/${firstId}`)).body.deliveries[0]?.attempts ?? [];
+      return attempts.some((a) => a.status_code === null && /ECONNREFUSED/.test(String(a.error)));
+    });
     const up = await startReceiver(undefined, port);
     try {
       await up.waitFor((all) => all.some((r) => r.body?.status === job.status), 30_000);

@@ -118,7 +118,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     while (Date.now() < stopAt) {
       await terminateBackends(admin, d.schema.schema, ended);
       rounds++;
-      await sleep(150);
+      await sleep(150); // the subject: backends terminated over and over for 8 s
     }
     const outageEnd = Date.now();
     const rows = await allEnded(ids, 60_000);
@@ -140,7 +140,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     const ids = await startJobs(4);
     proxy.cut();
     const resetsBefore = proxy.resets;
-    await sleep(6000);
+    await sleep(6000); // the subject: an outage of twice a lease
     proxy.restore();
     const outageEnd = Date.now();
     const refused = proxy.resets - resetsBefore;

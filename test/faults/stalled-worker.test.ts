@@ -102,7 +102,7 @@ describe('a worker paused past its lease', { skip, concurrency: false }, () => {
       let job;
       try {
         job = await until('the job failed by the other worker', 60_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && isTerminal(j.status as JobStatus)));
-        await sleep(LEASE_MS);
+        await sleep(LEASE_MS); // the subject: still paused a lease after the job ended elsewhere
       } finally {
         process.kill(pid, 'SIGCONT');
       }

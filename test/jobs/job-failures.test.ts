@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 describe('jobs whose connectors misbehave', () => {
   let h: Harness;
@@ -100,18 +101,12 @@ describe('jobs whose connectors misbehave', () => {
     await sourceFlow(h, { flow: 'slow', tap: 'tap-cancel', target, outDir: out, tenant: 't', sourceConfig: { records: 100000, sleep_ms: 20 } });
     const created = await h.api('POST', `/${h.envId}/slow/t/jobs`, {});
     await h.waitForJob('slow', 't', created.body.job_id, { until: (s) => s === 'SYNC_STARTED' });
-    await new Promise((r) => setTimeout(r, 500));
+    await until('the tap running', 20_000, async () => (await processesWith(tapCopy)).length > 0);
     const cancelled = await h.api('POST', `/${h.envId}/slow/t/jobs/${created.body.job_id}/cancel`);
     assert.equal(cancelled.status, 200, cancelled.text);
     assert.equal(cancelled.body.status, 'JOB_CANCELLED');
     // the tap (python3 tap-numbers.py) must be gone within a few seconds
-    const deadline = Date.now() + 20_000;
-    let alive = true;
-    while (alive && Date.now() < deadline) {
-      alive = (await processesWith(tapCopy)).length > 0;
-      if (alive) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(alive, false, 'the tap process survived the cancel');
+    await until('the tap process gone after the cancel', 20_000, async () => (await processesWith(tapCopy)).length === 0);
     const again = await h.api('POST', `/${h.envId}/slow/t/jobs/${created.body.job_id}/cancel`);
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'INVALID_JOB_TRANSITION');

@@ -4,16 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('job settings (seeds/000), per environment and per flow', () => {
   let h: Harness;
@@ -79,7 +71,7 @@ describe('job settings (seeds/000), per environment and per flow', () => {
     await h.api('PUT', `/${h.envId}/flows/onlink`, { name: 'onlink', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { trigger_job_on_link: true } });
     const linked = await h.api('POST', `/${h.envId}/onlink/t/linkedSources`, { source: { tap, config: { records: 3 } } });
     assert.equal(linked.status, 200, linked.text);
-    const job = await until('the triggered job', async () => (await h.api('GET', `/${h.envId}/onlink/t/jobs`)).body[0]);
+    const job = await until('the triggered job', 60_000, async () => (await h.api('GET', `/${h.envId}/onlink/t/jobs`)).body[0]);
     assert.equal(job.started_by, 'link');
     assert.equal(job.sync_type, 'full_sync');
     const done = await h.waitForJob('onlink', 't', job.job_id);
@@ -96,7 +88,7 @@ describe('job settings (seeds/000), per environment and per flow', () => {
     await h.api('PUT', `/${h.envId}/flows/discover-on-link`, { name: 'dol', type: 'v2', connectors: ['csv'], job_settings: { discover_on_link: true } });
     const linked = await h.api('POST', `/v2/${h.envId}/discover-on-link/t/linkedConnectors`, { connector_id: 'csv', config: { path: dir } });
     assert.equal(linked.status, 200, linked.text);
-    const catalog = await until('the catalog', async () => {
+    const catalog = await until('the catalog', 60_000, async () => {
       const l = (await h.api('GET', `/v2/${h.envId}/discover-on-link/t/linkedConnectors`)).body[0];
       return l?.catalog ?? undefined;
     });
@@ -114,7 +106,7 @@ describe('job settings (seeds/000), per environment and per flow', () => {
     assert.equal(put.status, 200, put.text);
     try {
       await h.api('POST', `/${h.envId}/sched/after/linkedSources`, { source: { tap, config: { records: 1 } } });
-      const schedule = await until('the default schedule', async () => {
+      const schedule = await until('the default schedule', 60_000, async () => {
         const r = await h.api('GET', `/${h.envId}/sched/after/jobs/schedule`);
         return r.status === 200 ? r.body : undefined;
       });

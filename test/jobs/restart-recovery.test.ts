@@ -6,6 +6,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 const ENV = 'restart.test';
 const KEY = 'sk_restart_test_key_0123456789';
@@ -47,33 +48,24 @@ test('a server killed mid-job: its connectors stop, and on restart the job is fa
   await call(server.url, 'POST', `/${ENV}/f/t/linkedSources`, { source: { tap: 'slow-tap', config: { records: 100000, sleep_ms: 10 } } });
   const running = await call(server.url, 'POST', `/${ENV}/f/t/jobs`, {});
   const queued = await call(server.url, 'POST', `/${ENV}/f/t/jobs`, { queue_if_active_job: true, override_source_config: { records: 3, sleep_ms: 0 } });
-  for (let i = 0; i < 100; i++) {
-    const j = await call(server.url, 'GET', `/${ENV}/f/t/jobs/${running.job_id}`);
-    if (j.status === 'SYNC_STARTED') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const firstUrl = server.url;
+  await until('the first job syncing', 10_000, async () => (await call(firstUrl, 'GET', `/${ENV}/f/t/jobs/${running.job_id}`)).status === 'SYNC_STARTED');
   assert.ok(await tapAlive('tap-restart-marker'));
 
   server.child.kill('SIGKILL');
   await once(server.child, 'exit');
-  let alive = true;
-  for (let i = 0; i < 50 && alive; i++) {
-    alive = await tapAlive('tap-restart-marker');
-    if (alive) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.equal(alive, false, 'the tap outlived its server');
+  await until('the tap gone with its server', 5_000, async () => !(await tapAlive('tap-restart-marker')));
 
   // Restart on the same data dir: the stale job fails, the queued one (quick, by its overrides) runs.
   server = await startServerProcess(env);
   const stale = await call(server.url, 'GET', `/${ENV}/f/t/jobs/${running.job_id}`);
   assert.equal(stale.status, 'SYNC_FAILED');
   assert.match(stale.error, /stopped before it finished/);
-  let last: any;
-  for (let i = 0; i < 200; i++) {
-    last = await call(server.url, 'GET', `/${ENV}/f/t/jobs/${queued.job_id}`);
-    if (last.status === 'JOB_COMPLETED' || last.status.endsWith('FAILED')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const restartedUrl = server.url;
+  const last = await until('the queued job ended', 20_000, async () => {
+    const j = await call(restartedUrl, 'GET', `/${ENV}/f/t/jobs/${queued.job_id}`);
+    return j.status === 'JOB_COMPLETED' || j.status.endsWith('FAILED') ? j : undefined;
+  });
   assert.equal(last.status, 'JOB_COMPLETED', last.error);
   server.child.kill('SIGTERM');
   const [code] = await once(server.child, 'exit');

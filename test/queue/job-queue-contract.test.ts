@@ -65,7 +65,8 @@ function queueContract(name: string, open: OpenQueue, skip: string | false): voi
         const g = gate();
         await q.start(g.handler, { concurrency: 3 });
         await eventually('3 running', () => g.running === 3);
-        await sleep(100);
+        // The other five wait in the queue, not in a fourth handler.
+        await eventually('5 waiting', async () => (await q.depth()) === 5);
         assert.equal(g.running, 3, 'a fourth handler started while three ran');
         g.release();
         await eventually('all 8 handled', () => g.seen.length === 8 && g.running === 0);
@@ -85,8 +86,8 @@ function queueContract(name: string, open: OpenQueue, skip: string | false): voi
         await eventually('one running', () => g.running === 1);
         assert.equal(await q.depth(), 1, 'the running item is no longer waiting');
         g.release();
-        await eventually('both handled', () => g.seen.length === 2 && g.running === 0);
-        await sleep(150);
+        // Finished: nothing running and nothing waiting, so the duplicates were never queued.
+        await eventually('both handled, nothing left', async () => g.seen.length === 2 && g.running === 0 && (await q.depth()) === 0);
         assert.deepEqual([...g.seen].sort(), ['job-a', 'job-b']);
         assert.equal(await q.depth(), 0);
       }));
@@ -111,11 +112,13 @@ function queueContract(name: string, open: OpenQueue, skip: string | false): voi
         await eventually('running', () => g.running === 1);
         let stopped = false;
         const stopping = q.stop().then(() => (stopped = true));
+        // What is checked is an absence (stop has not returned): only time can show it.
         await sleep(100);
         assert.equal(stopped, false, 'stop returned while a handler still ran');
         g.release();
         await stopping;
         await q.enqueue(item(2));
+        // An absence again (nothing handed out while stopped): there is no event to wait for.
         await sleep(300);
         assert.deepEqual(g.seen, ['job-1'], 'an item was handed out after stop');
         assert.equal(await q.depth(), 1);

@@ -27,7 +27,7 @@ describe('pg-boss queue: several consumers, wake-ups, installation', { skip }, (
       const seen = new Map<string, string[]>();
       const consumer = (name: string) => async (i: QueuedJob) => {
         seen.set(i.job_id, [...(seen.get(i.job_id) ?? []), name]);
-        await sleep(30);
+        await sleep(30); // a handler that takes a while, so both consumers get a share
       };
       const a = await queues.open();
       const b = await queues.open();
@@ -51,7 +51,7 @@ describe('pg-boss queue: several consumers, wake-ups, installation', { skip }, (
       const seen: string[] = [];
       const idle = await queues.open({ pollMs: 600_000 });
       await idle.start(async (i) => void seen.push(i.job_id), { concurrency: 1 });
-      await sleep(200);
+      await sleep(200); // the subject: the consumer has gone idle (its first fetch found nothing) before the job comes
       const producer = await queues.open();
       await producer.enqueue({ env_id: 'e', job_id: 'wake-up' });
       // With a 10-minute poll only the notification can deliver it within the 10 s of `eventually`.

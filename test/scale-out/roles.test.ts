@@ -6,6 +6,7 @@ import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment, type Deployment } from '../support/deployment.js';
 import { run, sinew } from '../cli/cli-process.js';
 import { at } from '../support/elements.js';
+import { until } from '../support/until.js';
 
 const skip = await postgresSkipReason();
 
@@ -21,13 +22,10 @@ describe('sinew api, worker and scheduler as separate processes on PostgreSQL', 
   after(async () => d.dispose());
 
   const waitForJob = async (tenant: string, jobId: string): Promise<{ status: string; error: string | null }> => {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    return until(`job ${jobId} ended`, 60_000, async () => {
       const job = await d.api<{ status: string; error: string | null }>('GET', `/${d.envId}/roles/${tenant}/jobs/${jobId}`);
-      if (['JOB_COMPLETED', 'JOB_CANCELLED'].includes(job.status) || job.status.endsWith('_FAILED')) return job;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after 60 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return ['JOB_COMPLETED', 'JOB_CANCELLED'].includes(job.status) || job.status.endsWith('_FAILED') ? job : undefined;
+    });
   };
 
   test('a server refuses a database `sinew migrate` has not prepared, and says what to run', async () => {
@@ -67,12 +65,10 @@ describe('sinew api, worker and scheduler as separate processes on PostgreSQL', 
     await d.start('scheduler');
     await d.api('PUT', `/${d.envId}/roles/t2/jobs/schedule`, { schedule_expression: '0 0 1 1 *' });
     await d.query(`update schedules set next_fire_at = $1 where tenant = 't2'`, [Date.now() - 1000]);
-    let scheduled: { job_id: string; scheduled_job: boolean }[] = [];
-    const deadline = Date.now() + 30_000;
-    while (scheduled.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      scheduled = await d.api<{ job_id: string; scheduled_job: boolean }[]>('GET', `/${d.envId}/roles/t2/jobs`);
-    }
+    const scheduled = await until('the scheduled job', 30_000, async () => {
+      const jobs = await d.api<{ job_id: string; scheduled_job: boolean }[]>('GET', `/${d.envId}/roles/t2/jobs`);
+      return jobs.length > 0 ? jobs : undefined;
+    });
     assert.equal(scheduled.length, 1, 'the scheduler fired the tick once');
     assert.equal(at(scheduled, 0).scheduled_job, true);
     const fired = await waitForJob('t2', at(scheduled, 0).job_id);

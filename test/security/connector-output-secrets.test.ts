@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startObservedServer, type ObservedServer } from '../support/observed-server.js';
 import { fixture } from '../support/singer-flow.js';
 import { filesUnder } from '../support/files-under.js';
+import { until } from '../support/until.js';
 import type { Receiver } from '../events/test-receiver.js';
 
 const TARGET = fileURLToPath(new URL('../fixtures/security/target-prints-config.mjs', import.meta.url));
@@ -64,11 +65,10 @@ describe('connector output is scrubbed of the job configs', () => {
     await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, { source: { tap: 'tap-scrub', config: { records: 5, password: LINK_PASSWORD } } });
     const { job_id } = await ok('POST', `/${ENV}/${FLOW}/${TENANT}/jobs`, { override_target_config: { extra_secret: OVERRIDE_SECRET } });
 
-    const deadline = Date.now() + 60_000;
-    do {
-      await new Promise((r) => setTimeout(r, 100));
-      job = await ok('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}`);
-    } while (!FAILED.includes(job.status) && Date.now() < deadline);
+    job = await until('the job ended', 60_000, async () => {
+      const j = await ok('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}`);
+      return FAILED.includes(j.status) ? j : undefined;
+    });
     await rx.waitFor((all) => all.some((r) => r.body?.job_id === job_id && r.body?.status === job.status));
     logs = (await call('GET', `/${ENV}/${FLOW}/${TENANT}/jobs/${job_id}/logs`)).text;
     events = (await call('GET', `/${ENV}/events`)).text;

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { SingerWriter } from '../../src/singer/message-writer.js';
 import { LosslessNumber } from '../../src/singer/lossless-json.js';
@@ -27,7 +28,7 @@ describe('SingerWriter', () => {
       write(chunk: Buffer, _enc, done) {
         writes++;
         received.push(chunk.toString());
-        setTimeout(done, 1);
+        setTimeout(done, 1); // a slow stream: the writer must wait for it to drain
       },
     });
     const writer = new SingerWriter(slow);
@@ -57,7 +58,7 @@ describe('SingerWriter', () => {
     writer.write({ type: 'STATE', value: { a: 1 } });
     writer.write({ type: 'STATE', value: { a: 2 } });
     assert.equal(chunks.length, 0, 'held while the producer runs');
-    await new Promise((r) => setTimeout(r, 5));
+    await once(out, 'data');
     assert.equal(Buffer.concat(chunks).toString(), '{"type":"STATE","value":{"a":1}}\n{"type":"STATE","value":{"a":2}}\n');
     assert.equal(chunks.length, 1, 'in one write');
   });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startSingerProcess, runDiscover, describeExit, tapArgs } from '../../src/singer/singer-process.js';
 import { SinewError } from '../../src/errors/sinew-error.js';
 import { at } from '../support/elements.js';
+import { until } from '../support/until.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer/', import.meta.url));
 const TAPS = [['python', [join(FIXTURES, 'tap-numbers.py')]], ['node', [join(FIXTURES, 'tap-numbers.mjs')]]] as const;
@@ -79,8 +80,7 @@ describe('singer-process', () => {
     proc.kill();
     const exit = await proc.exited;
     assert.equal(exit.signal, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(await groupMembers(proc.pid!), [], 'no process of the group is left');
+    await until('no process of the group left', 5_000, async () => (await groupMembers(proc.pid!)).length === 0);
   });
 
   test('a missing executable is a CONNECTOR_FAILED SinewError, not a crash', async () => {

@@ -117,7 +117,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         const first = s.transaction(async (tx) => {
           await tx.jobLeases.lockJob(ENV, 'locked');
           firstHasLock();
-          await new Promise((r) => setTimeout(r, 150));
+          await new Promise((r) => setTimeout(r, 150)); // holds the lock a while: the second locker must wait for it
           await tx.updateJob({ ...job, status: 'SYNC_STARTED' });
         });
         await locked;

@@ -327,9 +327,12 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await assert.rejects(s.transaction(() => s.transaction(async () => 1)), sinewCode('INTERNAL'));
         // Once the transaction is over, work it started in the background may use the store again.
         let later: Promise<unknown> | undefined;
+        let over!: () => void;
+        const transactionOver = new Promise<void>((resolve) => (over = resolve));
         await s.transaction(async () => {
-          later = delay(20).then(() => s.listFlows(A));
+          later = transactionOver.then(() => s.listFlows(A));
         });
+        over();
         assert.deepEqual(await later, []);
       }));
 

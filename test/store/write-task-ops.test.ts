@@ -50,6 +50,7 @@ function contract(name: string, openFresh: OpenFresh, skip: string | false): voi
     test('key locks exclude each other per key, in any order of keys, and not across keys', () =>
       withStore(async (s) => {
         const events: string[] = [];
+        // Each holds its keys a while on purpose: a holder of the same key must wait for it.
         const hold = (name: string, keys: string[], ms: number) =>
           s.locks.withKeys(keys, async () => {
             events.push(`${name}+`);
@@ -73,14 +74,18 @@ function contract(name: string, openFresh: OpenFresh, skip: string | false): voi
       const second = await first.reopen();
       try {
         const events: string[] = [];
-        const hold = (store: Store, who: string, ms: number) =>
+        // Each holds the lock a while on purpose: the other must wait for it.
+        const hold = (store: Store, who: string, ms: number, holding = () => {}) =>
           store.locks.withKeys(['same-key'], async () => {
             events.push(`${who}+`);
+            holding();
             await new Promise((r) => setTimeout(r, ms));
             events.push(`${who}-`);
           });
-        const one = hold(first.store, 'one', 150);
-        await new Promise((r) => setTimeout(r, 30));
+        let oneHolds!: () => void;
+        const held = new Promise<void>((resolve) => (oneHolds = resolve));
+        const one = hold(first.store, 'one', 150, oneHolds);
+        await held;
         await Promise.all([one, hold(second, 'two', 10)]);
         assert.deepEqual(events, ['one+', 'one-', 'two+', 'two-']);
       } finally {
