@@ -32,6 +32,7 @@ import { loadSecretKey } from './secret-key.js';
 import { OAuthAppService } from '../oauth/oauth-app-service.js';
 import { OAuthFlowService } from '../oauth/oauth-flow-service.js';
 import { TokenRefresher } from '../oauth/token-refresher.js';
+import { CredentialChecker } from '../links/credential-checker.js';
 import { restrictDataDir } from './data-dir-permissions.js';
 import type { SinewServices } from '../api/sinew-services.js';
 
@@ -63,14 +64,14 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   lifecycle.changes.on('job', () => outbox.notify());
   logJobStatusChanges(lifecycle, logger);
   const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
-  const links = new LinkService(store, box, outbox, config.allowLoopback);
+  const oauthApps = new OAuthAppService(store, box);
+  const tokens = new TokenRefresher(store, box, oauthApps, outbox, config.allowLoopback);
+  const links = new LinkService(store, box, outbox, config.allowLoopback, new CredentialChecker(config.connectorUser), (link) => tokens.freshConfig(link));
   const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser);
   const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
-  const oauthApps = new OAuthAppService(store, box);
-  const tokens = new TokenRefresher(store, box, oauthApps, outbox, config.allowLoopback);
   return {
     logger,
     store,
@@ -93,7 +94,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics, (link) => tokens.freshConfig(link)),
+    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics, (link) => tokens.freshConfig(link), (key) => tokens.backendFor(key)),
     metrics,
     audit: new AuditLog(store),
     oauthApps,

@@ -50,6 +50,7 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         leaseMs: config.workerLeaseMs,
         graceMs: config.workerGraceMs,
         soleProcess: services.store.dialect === 'sqlite',
+        linkTokens: (key) => services.tokens.backendFor(key),
         configLeft: async (job, handed, left) => {
           await services.tokens.saveLeftTokens({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector }, handed, left);
         },

@@ -70,17 +70,19 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
   'DELETE /v2/{env}/{flow}/{tenant}/jobs/schedule': tenant('schedules'),
 
-  // Links: a tenant links, relinks and unlinks its own, within the flow's connectors (LinkService).
+  // Links: a tenant links, relinks, unlinks and re-checks its own, within the flow's connectors (LinkService).
   // Incremental state is the owner's: setting it could skip or replay a tenant's records.
   'GET /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
   'POST /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
   'DELETE /{env}/{flow}/{tenant}/linkedSources': tenant('links'),
+  'POST /{env}/{flow}/{tenant}/linkedSources/check': tenant('links'),
   'GET /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
   'PUT /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
   'DELETE /{env}/{flow}/{tenant}/linkedSources/state': owner('links'),
   'GET /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
   'POST /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
   'DELETE /{env}/{flow}/{tenant}/linkedTargets': tenant('links'),
+  'POST /{env}/{flow}/{tenant}/linkedTargets/check': tenant('links'),
   'GET /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
   'PUT /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
   'DELETE /{env}/{flow}/{tenant}/linkedTargets/state': owner('links'),
@@ -88,6 +90,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
   'PATCH /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
   'DELETE /v2/{env}/{flow}/{tenant}/linkedConnectors': tenant('links'),
+  'POST /v2/{env}/{flow}/{tenant}/linkedConnectors/check': tenant('links'),
   'POST /v2/{env}/{flow}/{tenant}/linkedConnectors/discover': tenant('links'),
   'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll': tenant('links'),
   'GET /v2/{env}/{flow}/{tenant}/linkedConnectors/state': owner('links'),

@@ -6,6 +6,18 @@ import { connectorAuthSchema } from './connector-auth-schema.js';
  */
 const catalogFlag = { type: 'string', enum: ['--catalog', '--properties', 'both', 'none'] } as const;
 
+/** How a registered connector's credentials are checked (src/model/credential-check.ts). */
+const connectorCheckSchema = {
+  type: 'object',
+  required: ['run'],
+  additionalProperties: false,
+  description: "How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work).",
+  properties: {
+    run: { type: 'string', enum: ['discover', 'command'] },
+    command: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
 const capabilityProperties = {
   discover: { type: 'boolean' },
   incremental: { type: 'boolean' },
@@ -28,6 +40,7 @@ export const singerConnectorSchema = {
     install_uri: { type: 'string' },
     capabilities: { type: 'object', additionalProperties: false, properties: capabilityProperties },
     auth: connectorAuthSchema,
+    check: connectorCheckSchema,
   },
 } as const;
 
@@ -72,5 +85,6 @@ export const connectorDefinitionSchema = {
     },
     probe: connectorProbeSchema,
     auth: connectorAuthSchema,
+    check: connectorCheckSchema,
   },
 } as const;

@@ -7,6 +7,7 @@ import { probeConnector } from './probe/probe-connector.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { chooseProbedFields } from './probe/probe-choice.js';
 import { normalizeConnectorAuth } from './connector-auth-schema.js';
+import type { ConnectorCheck } from '../model/credential-check.js';
 
 export interface SingerConnectorInput {
   kind: 'source' | 'target' | 'both';
@@ -18,6 +19,16 @@ export interface SingerConnectorInput {
   capabilities?: Partial<ConnectorDefinition['capabilities']>;
   /** How a tenant authenticates (src/model/connector-auth.ts). */
   auth?: Record<string, unknown>;
+  /** How a link's credentials are checked (src/model/credential-check.ts). */
+  check?: { run: 'discover' | 'command'; command?: string[] };
+}
+
+/** A check by command names its command; a check by discover needs a tap that discovers. */
+function connectorCheckOf(input: SingerConnectorInput['check']): ConnectorCheck | undefined {
+  if (!input) return undefined;
+  if (input.run === 'discover') return { run: 'discover' };
+  if (!input.command) throw invalid('check.command is required when check.run is command', { field: 'check.command' });
+  return { run: 'command', command: input.command };
 }
 
 const CONNECTOR_ID = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,99}$/;
@@ -42,6 +53,7 @@ export class ConnectorService {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
     if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
     const auth = normalizeConnectorAuth(input.auth);
+    const check = connectorCheckOf(input.check);
     // Ask the executable what it takes; what the body says itself wins over what it answers.
     const outcome = await probeConnector(input.command, { user: this.connectorUser });
     const probed = chooseProbedFields(
@@ -71,6 +83,7 @@ export class ConnectorService {
       builtin: false,
       probe: probed.probe,
       ...(auth ? { auth } : {}),
+      ...(check ? { check } : {}),
     };
     await this.store.putConnectorDefinition(envId, def);
     return def;

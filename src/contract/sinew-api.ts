@@ -1113,6 +1113,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `CONFLICT`: The request conflicts with the current state of the resource. */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
         413: {
           content: {
@@ -1125,8 +1131,14 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. */
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. `CREDENTIALS_REFUSED`: The connector's credential check says the credentials do not work (details.check names it); nothing was linked. `LINK_VALIDATION_REFUSED`: The owner's link validation webhook refused the link (its message says why); nothing was linked. */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `LINK_VALIDATION_UNAVAILABLE`: The owner's link validation webhook did not answer with a verdict in time; nothing was linked. */
+        503: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1177,6 +1189,85 @@ export interface paths {
         };
         /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/{env}/{flow}/{tenant}/linkedSources/check": {
+    /** Check a linked source's credentials again */
+    post: {
+      parameters: {
+        query?: {
+          source?: string;
+          token?: string;
+        };
+        path: {
+          env: string;
+          flow: string;
+          tenant: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
+              health: {
+                reason: {
+                  code?: string;
+                  message?: string;
+                } | null;
+                /** Format: date-time */
+                since: string;
+                /** @enum {string} */
+                status: "ok" | "invalid" | "unknown";
+              };
+              /** @description The connector's own words, scrubbed of secrets */
+              message: string | null;
+              /**
+               * @description inconclusive: the system could not be asked (the health stays)
+               * @enum {string}
+               */
+              result: "ok" | "refused" | "inconclusive";
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `OAUTH_TOKEN_FAILED`: The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again. */
+        422: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1490,6 +1581,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `CONFLICT`: The request conflicts with the current state of the resource. */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
         413: {
           content: {
@@ -1502,8 +1599,14 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. */
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. `CREDENTIALS_REFUSED`: The connector's credential check says the credentials do not work (details.check names it); nothing was linked. `LINK_VALIDATION_REFUSED`: The owner's link validation webhook refused the link (its message says why); nothing was linked. */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `LINK_VALIDATION_UNAVAILABLE`: The owner's link validation webhook did not answer with a verdict in time; nothing was linked. */
+        503: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -1554,6 +1657,85 @@ export interface paths {
         };
         /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/{env}/{flow}/{tenant}/linkedTargets/check": {
+    /** Check a linked target's credentials again */
+    post: {
+      parameters: {
+        query?: {
+          target?: string;
+          token?: string;
+        };
+        path: {
+          env: string;
+          flow: string;
+          tenant: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
+              health: {
+                reason: {
+                  code?: string;
+                  message?: string;
+                } | null;
+                /** Format: date-time */
+                since: string;
+                /** @enum {string} */
+                status: "ok" | "invalid" | "unknown";
+              };
+              /** @description The connector's own words, scrubbed of secrets */
+              message: string | null;
+              /**
+               * @description inconclusive: the system could not be asked (the health stays)
+               * @enum {string}
+               */
+              result: "ok" | "refused" | "inconclusive";
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `OAUTH_TOKEN_FAILED`: The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again. */
+        422: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -2052,6 +2234,12 @@ export interface paths {
              * @enum {string}
              */
             catalog_flag?: "--catalog" | "--properties" | "both" | "none";
+            /** @description How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work). */
+            check?: {
+              command?: string[];
+              /** @enum {string} */
+              run: "discover" | "command";
+            };
             command: string[];
             /** @description Wins over the settings an SDK tap gives for --about. */
             config_schema?: Record<string, never>;
@@ -3343,6 +3531,11 @@ export interface paths {
                     secret?: string;
                     url: string;
                   };
+                  link_validation?: {
+                    secret?: string;
+                    timeout_ms?: number;
+                    url: string;
+                  };
                 };
               };
               network: {
@@ -3451,6 +3644,11 @@ export interface paths {
                   secret?: string;
                   url: string;
                 };
+                link_validation?: {
+                  secret?: string;
+                  timeout_ms?: number;
+                  url: string;
+                };
               };
             };
             network?: {
@@ -3520,6 +3718,11 @@ export interface paths {
                   };
                   job_lifecycle?: {
                     secret?: string;
+                    url: string;
+                  };
+                  link_validation?: {
+                    secret?: string;
+                    timeout_ms?: number;
                     url: string;
                   };
                 };
@@ -5491,6 +5694,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `CONFLICT`: The request conflicts with the current state of the resource. */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
         413: {
           content: {
@@ -5503,8 +5712,14 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. */
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. `CREDENTIALS_REFUSED`: The connector's credential check says the credentials do not work (details.check names it); nothing was linked. `LINK_VALIDATION_REFUSED`: The owner's link validation webhook refused the link (its message says why); nothing was linked. */
         422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `LINK_VALIDATION_UNAVAILABLE`: The owner's link validation webhook did not answer with a verdict in time; nothing was linked. */
+        503: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -5635,6 +5850,12 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
+        /** @description `CONFLICT`: The request conflicts with the current state of the resource. */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
         /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
         413: {
           content: {
@@ -5647,7 +5868,92 @@ export interface paths {
             "application/json": components["schemas"]["Error"];
           };
         };
-        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. */
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `ADDRESS_REFUSED`: A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field. `CREDENTIALS_REFUSED`: The connector's credential check says the credentials do not work (details.check names it); nothing was linked. `LINK_VALIDATION_REFUSED`: The owner's link validation webhook refused the link (its message says why); nothing was linked. */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `LINK_VALIDATION_UNAVAILABLE`: The owner's link validation webhook did not answer with a verdict in time; nothing was linked. */
+        503: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/v2/{env}/{flow}/{tenant}/linkedConnectors/check": {
+    /** Check a linked connector's credentials again */
+    post: {
+      parameters: {
+        query?: {
+          connector_id?: string;
+          token?: string;
+        };
+        path: {
+          env: string;
+          flow: string;
+          tenant: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
+              health: {
+                reason: {
+                  code?: string;
+                  message?: string;
+                } | null;
+                /** Format: date-time */
+                since: string;
+                /** @enum {string} */
+                status: "ok" | "invalid" | "unknown";
+              };
+              /** @description The connector's own words, scrubbed of secrets */
+              message: string | null;
+              /**
+               * @description inconclusive: the system could not be asked (the health stays)
+               * @enum {string}
+               */
+              result: "ok" | "refused" | "inconclusive";
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. `OAUTH_TOKEN_FAILED`: The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again. */
         422: {
           content: {
             "application/json": components["schemas"]["Error"];
@@ -6013,6 +6319,12 @@ export interface components {
         write_results?: boolean;
         [key: string]: unknown;
       };
+      /** @description How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work). */
+      check?: {
+        command?: string[];
+        /** @enum {string} */
+        run: "discover" | "command";
+      };
       config_schema?: {
         [key: string]: unknown;
       };
@@ -6060,7 +6372,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "FORBIDDEN_FIELD" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "JOB_ALREADY_ACTIVE" | "INVALID_JOB_TRANSITION" | "READ_ONLY" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CONNECTOR_NOT_SUPPORTED" | "CONNECTOR_FAILED" | "ADDRESS_REFUSED" | "OAUTH_NOT_CONFIGURED" | "OAUTH_TOKEN_FAILED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UNAVAILABLE";
+        code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "FORBIDDEN_FIELD" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "JOB_ALREADY_ACTIVE" | "INVALID_JOB_TRANSITION" | "READ_ONLY" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "CONNECTOR_NOT_SUPPORTED" | "CONNECTOR_FAILED" | "ADDRESS_REFUSED" | "OAUTH_NOT_CONFIGURED" | "OAUTH_TOKEN_FAILED" | "CREDENTIALS_REJECTED" | "CREDENTIALS_REFUSED" | "LINK_VALIDATION_REFUSED" | "LINK_VALIDATION_UNAVAILABLE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL" | "UNAVAILABLE";
         /** @description For programs: the fields, ids or limits the error is about */
         details: {
           [key: string]: unknown;
@@ -6329,7 +6641,7 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
-      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
       health?: {
         reason: {
           code?: string;
@@ -6362,7 +6674,7 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
-      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
       health?: {
         reason: {
           code?: string;
@@ -6396,7 +6708,7 @@ export interface components {
         [key: string]: unknown;
       } | null;
       flow_id: string;
-      /** @description ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked */
+      /** @description ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked */
       health?: {
         reason: {
           code?: string;

@@ -1,4 +1,5 @@
 import { SinewError } from '../errors/sinew-error.js';
+import { tokenFieldsOf } from '../connectors/sdk/access-token.js';
 import { API_SOURCE, isWriteJob, type Job } from '../model/job.js';
 import { linkPathSetter, type ConfigSetter, type Link, type LinkConfigOpener } from '../model/link.js';
 import type { Store } from '../store/store.js';
@@ -82,6 +83,9 @@ export class JobPlanBuilder {
     let target: PlannedConnector | null = null;
     if (isWrite && job.link_role !== 'source') {
       target = await this.connector(job, link!.connector_id, 'target', linkConfig, overrides.override_target_config, false, ofLink('override_target_config'));
+      // An override of the token is the owner's own: only the link's token is refreshed.
+      const tokens = tokenFieldsOf(await resolveConnector(this.store, job.env_id, link!.connector_id));
+      if (tokens && overrides.override_target_config?.[tokens.access_token] === undefined) target.link_tokens = tokens;
     } else if (flow.target) {
       const flowTargetConfig = flow.target.config_sealed ? openJson(this.box, flow.target.config_sealed) : flow.target.config;
       // The flow's target is the owner's, unless a tenant may override it.

@@ -7,6 +7,7 @@ import type { JobSettings } from '../model/job-settings.js';
 import type { EtlStep } from '../model/etl-step.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
+import type { TokenFields } from '../connectors/sdk/access-token.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {
@@ -27,6 +28,11 @@ export interface PlannedConnector {
   write_results: boolean;
   /** The target upserts by external id itself: the map records its ids but adds none. */
   native_external_id: boolean;
+  /**
+   * The config fields of the link's bearer token, when this connector is the tenant's link and a
+   * built-in: it then asks the worker for a newer token as it runs (token-messages.ts).
+   */
+  link_tokens?: TokenFields;
 }
 
 /**

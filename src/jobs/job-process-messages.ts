@@ -1,6 +1,7 @@
 import type { Catalog } from '../model/catalog.js';
 import type { JobStatus, StreamRecordCounts } from '../model/job.js';
 import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
+import type { TokenReply, TokenRequest } from './token-messages.js';
 import type { WriteSummary } from '../writes/write-result-collector.js';
 import type { JobPlan } from './job-plan.js';
 
@@ -36,7 +37,8 @@ export type JobProcessMessage =
       writeSummary?: WriteSummary;
     }
   | { t: 'rolledBack'; message: string | null; writeSummary?: WriteSummary }
-  | RecordIdRequest;
+  | RecordIdRequest
+  | TokenRequest;
 
-/** What a worker sends a job process: its plan (once), then record-id answers; all as lossless JSON text (lossless-ipc.ts). */
-export type WorkerMessage = { t: 'plan'; plan: JobPlan } | { t: 'lease'; expiresAt: number } | RecordIdReply;
+/** What a worker sends a job process: its plan (once), then record-id and token answers; all as lossless JSON text (lossless-ipc.ts). */
+export type WorkerMessage = { t: 'plan'; plan: JobPlan } | { t: 'lease'; expiresAt: number } | RecordIdReply | TokenReply;

@@ -11,6 +11,9 @@ import { JobCompletion, writeJobState } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
 import type { RecordIdRequest } from './record-id-messages.js';
+import { answerTokenRequest } from './token-requests.js';
+import type { LinkKey } from '../model/link.js';
+import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';
 import { startJobProcess } from './job-process-child.js';
 import { encodeIpc } from './lossless-ipc.js';
 import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
@@ -75,6 +78,11 @@ export interface WorkerOptions {
    * a connector refreshed itself are saved (src/oauth/token-refresher.ts). Absent: nothing is read back.
    */
   configLeft?: (job: Job, handed: Record<string, unknown>, left: Record<string, unknown>) => Promise<void>;
+  /**
+   * The tokens of a job's link, for its built-in connector's requests as it runs (token-messages.ts):
+   * refreshed under the link's lock (src/oauth/token-refresher.ts). Absent: requests are refused.
+   */
+  linkTokens?: (key: LinkKey) => LinkTokenBackend;
 }
 
 /** The connector configs a job process reports as its connectors left them. */
@@ -286,6 +294,15 @@ export class Worker implements BackgroundRole {
       const { child, exited } = startJobProcess(this.withLease(plan), (message) => {
         // A job handed back or taken over: what its process still says belongs to no run any more.
         if (run.handBack || run.lost) return;
+        if (message.t === 'token') {
+          // Not in the chain: a connector waiting for its token must not wait behind record ids.
+          const job = plan.job;
+          const key: LinkKey = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
+          void answerTokenRequest(plan.target?.link_tokens ? this.deps.linkTokens?.(key) : undefined, message, log).then((reply) => {
+            if (child.connected) child.send(encodeIpc(reply), ignoreSendError);
+          });
+          return;
+        }
         if (message.t === 'configsLeft') {
           // In the chain: saved before the job's end (sent after it) is recorded.
           chain = chain.then(() => this.readBackLinkConfig(plan, message, log));

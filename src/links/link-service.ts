@@ -1,6 +1,13 @@
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import type { Store } from '../store/store.js';
-import { linkHealth, linkPathSetter, type ConfigSetter, type Link, type LinkHealth, type LinkKey, type LinkRole } from '../model/link.js';
+import { linkHealth, linkPathSetter, type ConfigSetter, type Link, type LinkConfigOpener, type LinkHealth, type LinkKey, type LinkRole } from '../model/link.js';
+import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { CheckOutcome } from '../model/credential-check.js';
+import { openSettings } from '../settings/settings-secrets.js';
+import { getBuiltinConnector } from '../connectors/builtin/registry.js';
+import type { CredentialChecker } from './credential-checker.js';
+import { askLinkValidator } from './link-validation-webhook.js';
+import { changeLinkHealth } from './link-health-change.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -11,7 +18,7 @@ import { validateConnectorConfig } from '../connectors/config-validator.js';
 import { checkConnectorHosts } from '../connectors/outbound-hosts.js';
 import { checkLinkedPaths } from '../connectors/file-confinement.js';
 import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { SinewError, invalid, isSinewError, notFound } from '../errors/sinew-error.js';
 import { recordConnectionEvent } from './connection-event.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 
@@ -59,6 +66,10 @@ export class LinkService {
     private readonly outbox?: OutboxNotifier,
     /** The operator's loopback flag (RuntimeConfig.allowLoopback), for the link-time address check. */
     private readonly allowLoopback = false,
+    /** Runs connectors' credential checks; absent, nothing is checked. */
+    private readonly checker?: CredentialChecker,
+    /** Opens a link's config with its OAuth tokens refreshed when due (for `…/check`). */
+    private readonly openLinkConfig?: LinkConfigOpener,
   ) {}
 
   async flowFor(envId: string, flowId: string, role: LinkRole): Promise<Flow> {
@@ -102,20 +113,27 @@ export class LinkService {
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
     if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
     const key: LinkKey = { env_id: envId, flow_id: flowId, tenant, role, connector_id: input.connector_id };
+    const before = await this.store.getLink(key);
+    if (merge && !before) throw notFound(`linked ${role} ${input.connector_id}`);
+    const stored = before ? openJson(this.box, before.config_encrypted) : undefined;
+    const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
+    const config = merge && stored ? { ...stored, ...incoming } : incoming;
+    validateConnectorConfig(def.id, def.config_schema, config);
+    const envSettings = (await this.store.getEnvironment(envId))?.settings ?? {};
+    // A host the address policy refuses by its spelling is refused now, naming the field; every
+    // connection is checked again after DNS (src/outbound).
+    checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
+    // The path is the sender's, unless a PATCH leaves it as it was (then it stays whose it was).
+    const pathSetBy = merge && before && !Object.hasOwn(incoming, 'path') ? linkPathSetter(before) : input.set_by;
+    await checkLinkedPaths(def.id, config, { role, tenant, setBy: pathSetBy, root: environmentSettings(envSettings).files.root });
+    // Before anything is saved, and outside the transaction (either may take seconds): the
+    // connector's credential check, then the owner's validation webhook. Either may refuse.
+    const checked = await this.verify(key, def, config, envSettings);
     const saved = await this.store.transaction(async (tx) => {
       const existing = await tx.getLink(key);
-      if (merge && !existing) throw notFound(`linked ${role} ${input.connector_id}`);
-      const stored = existing ? openJson(this.box, existing.config_encrypted) : undefined;
-      const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
-      const config = merge && stored ? { ...stored, ...incoming } : incoming;
-      validateConnectorConfig(def.id, def.config_schema, config);
-      const envSettings = (await tx.getEnvironment(envId))?.settings ?? {};
-      // A host the address policy refuses by its spelling is refused now, naming the field; every
-      // connection is checked again after DNS (src/outbound).
-      checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
-      // The path is the sender's, unless a PATCH leaves it as it was (then it stays whose it was).
-      const pathSetBy = merge && existing && !Object.hasOwn(incoming, 'path') ? linkPathSetter(existing) : input.set_by;
-      await checkLinkedPaths(def.id, config, { role, tenant, setBy: pathSetBy, root: environmentSettings(envSettings).files.root });
+      if ((existing?.updated_at ?? null) !== (before?.updated_at ?? null)) {
+        throw new SinewError('CONFLICT', `the linked ${role} ${input.connector_id} changed while its credentials were checked: send it again`);
+      }
       const now = new Date().toISOString();
       const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;
       if (!(await tx.getTenant(envId, tenant))) await tx.putTenant({ env_id: envId, tenant, config: {}, created_at: now });
@@ -131,8 +149,8 @@ export class LinkService {
         created_at: existing?.created_at ?? now,
         updated_at: now,
         path_set_by: pathSetBy,
-        // New credentials: whatever was known of the old ones no longer holds.
-        health: { status: input.health ?? 'unknown', reason: null, since: now },
+        // New credentials: whatever was known of the old ones no longer holds; a check that passed says they work.
+        health: { status: checked?.result === 'ok' ? 'ok' : (input.health ?? 'unknown'), reason: null, since: now },
       };
       await tx.putLink(link);
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
@@ -141,6 +159,51 @@ export class LinkService {
     this.outbox?.notify();
     for (const listener of this.listeners) await listener(saved.link, saved.event);
     return saved.link;
+  }
+
+  /**
+   * The connector's credential check (refused: CREDENTIALS_REFUSED, with its scrubbed message), then
+   * the owner's link validation webhook, if one is set. The check's outcome, or null without one.
+   */
+  private async verify(key: LinkKey, def: ConnectorDefinition, config: Record<string, unknown>, envSettings: Record<string, unknown>): Promise<CheckOutcome | null> {
+    const outcome = this.checker ? await this.checker.check(def, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors')) : null;
+    if (outcome?.result === 'refused') {
+      throw new SinewError('CREDENTIALS_REFUSED', `${def.id} refused the credentials: ${outcome.message}`, { connector_id: def.id, check: def.check?.run ?? 'builtin' });
+    }
+    const hook = environmentSettings(openSettings(this.box, envSettings)).monitoring.webhooks?.link_validation;
+    if (hook?.url) await askLinkValidator(hook, key, redactConfig(config, def.config_schema) as Record<string, unknown>, environmentAddressPolicy(envSettings, this.allowLoopback, 'monitoring'));
+    return outcome;
+  }
+
+  /**
+   * `…/check`: runs the connector's credential check on a link as it stands (OAuth tokens refreshed
+   * first when due). Refused: the link turns invalid (an INVALID event); passed: ok; inconclusive:
+   * its health stays what it was.
+   */
+  async recheck(key: LinkKey): Promise<{ result: CheckOutcome['result']; message: string | null; health: LinkHealth }> {
+    const link = await this.get(key);
+    const def = await resolveConnector(this.store, key.env_id, key.connector_id);
+    if (!this.checker || (!def.check && !(def.builtin && hasBuiltinCheck(def.id)))) {
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} declares no credential check`, { connector_id: def.id });
+    }
+    let outcome: CheckOutcome | null;
+    try {
+      const config = this.openLinkConfig ? await this.openLinkConfig(link) : this.configOf(link);
+      const envSettings = (await this.store.getEnvironment(key.env_id))?.settings ?? {};
+      outcome = await this.checker.check(def, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
+    } catch (e) {
+      // A refresh the provider refused has made the link invalid already; any other failure says nothing of the credentials.
+      if (!isSinewError(e) || e.code !== 'OAUTH_TOKEN_FAILED') throw e;
+      outcome = { result: linkHealth(await this.get(key)).status === 'invalid' ? 'refused' : 'inconclusive', message: e.message };
+    }
+    const result = outcome?.result ?? 'inconclusive';
+    const message = outcome?.message ?? null;
+    if (result !== 'inconclusive') {
+      const reason = result === 'refused' ? { code: 'check_failed', message: message ?? 'the credential check failed' } : null;
+      const changed = await this.store.transaction((tx) => changeLinkHealth(tx, key, result === 'ok' ? 'ok' : 'invalid', reason, new Date().toISOString()));
+      if (changed) this.outbox?.notify();
+    }
+    return { result, message, health: linkHealth(await this.get(key)) };
   }
 
   /**
@@ -187,3 +250,5 @@ export class LinkService {
     });
   }
 }
+
+const hasBuiltinCheck = (id: string): boolean => getBuiltinConnector(id)?.check !== undefined;

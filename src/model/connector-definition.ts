@@ -1,5 +1,6 @@
 import type { JsonSchema } from './json-schema.js';
 import type { ConnectorAuth } from './connector-auth.js';
+import type { ConnectorCheck } from './credential-check.js';
 
 export type ConnectorKind = 'source' | 'target' | 'both';
 
@@ -78,4 +79,6 @@ export interface ConnectorDefinition {
   probe?: ConnectorProbe;
   /** How a tenant authenticates (connector-auth.ts); absent: `fields`, as before auth was declared. */
   auth?: ConnectorAuth;
+  /** How a registered connector's credentials are checked (credential-check.ts); built-ins have their own. */
+  check?: ConnectorCheck;
 }

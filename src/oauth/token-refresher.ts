@@ -4,11 +4,13 @@ import { openJson, sealJson } from '../crypto/sealed-json.js';
 import { linkHealth, linkKeyString, type Link, type LinkHealth, type LinkKey } from '../model/link.js';
 import { isOAuth2, type OAuth2TokenPlacement } from '../model/connector-auth.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
-import { recordConnectionEvent } from '../links/connection-event.js';
+import { changeLinkHealth } from '../links/link-health-change.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import { environmentAddressPolicy } from '../settings/environment-settings.js';
 import { SinewError, isSinewError, notFound } from '../errors/sinew-error.js';
 import type { OAuthAppService } from './oauth-app-service.js';
+import { heldTokenIn, type HeldToken, type LinkTokenBackend } from '../connectors/sdk/access-token.js';
+import { CREDENTIALS_REJECTED } from '../connectors/builtin/write/bearer-call.js';
 import { requestTokens, tokenFailure } from './token-endpoint.js';
 import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
 
@@ -55,7 +57,7 @@ export class TokenRefresher {
     const def = await resolveConnector(this.store, link.env_id, link.connector_id).catch(() => null);
     if (!def || !isOAuth2(def.auth) || !this.due(config, def.auth.tokens)) return config;
     const tokens = def.auth.tokens;
-    return this.store.locks.withKeys([`oauth-refresh:${linkKeyString(link)}`], async (lost) => {
+    return this.store.locks.withKeys([lockKeyOf(link)], async (lost) => {
       // Whoever held the lock before may have refreshed already: decide again on the stored link.
       const current = await this.store.getLink(link);
       if (!current) throw notFound(`linked ${link.role} ${link.connector_id}`);
@@ -66,31 +68,75 @@ export class TokenRefresher {
       if (health.status === 'invalid') {
         throw tokenFailure(health.reason?.code ?? 'link_invalid', `the ${link.connector_id} link is invalid since ${health.since} (${health.reason?.message ?? 'its credentials were refused'}): the tenant must link again`);
       }
-      const refreshToken = refreshTokenOf(stored, tokens);
-      if (refreshToken === null) return this.failed(link, tokenFailure('no_refresh_token', `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`));
-      // Without the lock another process may be refreshing with the same token: start nothing.
-      if (lost.aborted) throw new SinewError('UNAVAILABLE', 'the link lock was lost before its tokens were refreshed; try again');
-      const app = await this.apps.open(link.env_id, link.connector_id);
-      const env = await this.store.getEnvironment(link.env_id);
-      const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
-      let response;
-      try {
-        response = await requestTokens(app.auth.token_url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }, policy);
-      } catch (e) {
-        return this.failed(link, e);
-      }
-      const next = placeTokens(stored, tokens, response, this.now());
-      // Saved before it is returned, even if the lock was lost meanwhile: the answer's refresh
-      // token may be the only one that still works.
-      await this.store.transaction(async (tx) => {
-        const latest = await tx.getLink(link);
-        if (!latest) throw notFound(`linked ${link.role} ${link.connector_id}`);
-        const at = new Date(this.now()).toISOString();
-        const health: LinkHealth = linkHealth(latest).status === 'ok' ? linkHealth(latest) : { status: 'ok', reason: null, since: at };
-        await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: at, health });
-      });
-      return next;
+      if (refreshTokenOf(stored, tokens) === null) return this.failed(link, tokenFailure('no_refresh_token', `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`));
+      return this.refreshStored(link, stored, tokens, lost);
     });
+  }
+
+  /**
+   * For a run that holds a token (a job's connector, a real-time writer: access-token.ts): a newer
+   * token than `have`. The stored one when another caller refreshed meanwhile; otherwise a refresh,
+   * under the link's lock, whether or not the stored expiry says it is due (the remote system
+   * refused the token, or the run's own margin says so). Null when the link cannot refresh (not
+   * OAuth, no refresh token, already invalid); a refusal by the token endpoint throws (and marks
+   * the link invalid, as any refusal does).
+   */
+  async refreshHeld(key: LinkKey, have: string, _reason: 'expiring' | 'rejected'): Promise<HeldToken | null> {
+    const def = await resolveConnector(this.store, key.env_id, key.connector_id).catch(() => null);
+    if (!def || !isOAuth2(def.auth)) return null;
+    const tokens = def.auth.tokens;
+    return this.store.locks.withKeys([lockKeyOf(key)], async (lost) => {
+      const current = await this.store.getLink(key);
+      if (!current) return null;
+      const stored = openJson(this.box, current.config_encrypted);
+      const held = heldTokenIn(stored, tokens);
+      if (held !== null && held.access_token !== have) return held;
+      if (linkHealth(current).status === 'invalid' || refreshTokenOf(stored, tokens) === null) return null;
+      return heldTokenIn(await this.refreshStored(key, stored, tokens, lost), tokens);
+    });
+  }
+
+  /** The link's tokens for a run that holds one (a job's connector, a real-time writer: access-token.ts). */
+  backendFor(key: LinkKey): LinkTokenBackend {
+    return {
+      refresh: (have, reason) => this.refreshHeld(key, have, reason),
+      invalid: (message) => this.markRejected(key, { code: CREDENTIALS_REJECTED, message }),
+    };
+  }
+
+  /**
+   * The remote system refused the link's credentials and no refresh helped (a 401 from a built-in
+   * connector, a failed credential check): the link turns invalid, with an INVALID event the first time.
+   */
+  async markRejected(key: LinkKey, reason: { code: string; message: string }): Promise<void> {
+    if (await this.markInvalid(key, reason)) this.outbox?.notify();
+  }
+
+  /** Refreshes with the stored refresh token (the caller holds the link's lock) and saves the answer before returning it. */
+  private async refreshStored(key: LinkKey, stored: Record<string, unknown>, tokens: OAuth2TokenPlacement, lost: AbortSignal): Promise<Record<string, unknown>> {
+    const refreshToken = refreshTokenOf(stored, tokens)!;
+    // Without the lock another process may be refreshing with the same token: start nothing.
+    if (lost.aborted) throw new SinewError('UNAVAILABLE', 'the link lock was lost before its tokens were refreshed; try again');
+    const app = await this.apps.open(key.env_id, key.connector_id);
+    const env = await this.store.getEnvironment(key.env_id);
+    const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
+    let response;
+    try {
+      response = await requestTokens(app.auth.token_url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }, policy);
+    } catch (e) {
+      return this.failed(key, e);
+    }
+    const next = placeTokens(stored, tokens, response, this.now());
+    // Saved before it is returned, even if the lock was lost meanwhile: the answer's refresh
+    // token may be the only one that still works.
+    await this.store.transaction(async (tx) => {
+      const latest = await tx.getLink(key);
+      if (!latest) throw notFound(`linked ${key.role} ${key.connector_id}`);
+      const at = new Date(this.now()).toISOString();
+      const health: LinkHealth = linkHealth(latest).status === 'ok' ? linkHealth(latest) : { status: 'ok', reason: null, since: at };
+      await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: at, health });
+    });
+    return next;
   }
 
   /**
@@ -106,7 +152,7 @@ export class TokenRefresher {
     const plausible = (v: unknown): boolean => (typeof v === 'string' && v !== '' && v.length <= 16_384) || (typeof v === 'number' && Number.isFinite(v));
     const changed = fields.filter((f) => plausible(left[f]) && !sameValue(left[f], handed[f]));
     if (changed.length === 0) return false;
-    return this.store.locks.withKeys([`oauth-refresh:${linkKeyString(key)}`], () =>
+    return this.store.locks.withKeys([lockKeyOf(key)], () =>
       this.store.transaction(async (tx) => {
         const link = await tx.getLink(key);
         if (!link) return false;
@@ -132,17 +178,14 @@ export class TokenRefresher {
    */
   private async failed(key: LinkKey, error: unknown): Promise<never> {
     const code = isSinewError(error) && typeof error.details.oauth_error === 'string' ? error.details.oauth_error : null;
-    if (code !== null && !NOT_ABOUT_CREDENTIALS.has(code) && isSinewError(error)) {
-      const reason = { code, message: error.message };
-      const marked = await this.store.transaction(async (tx) => {
-        const link = await tx.getLink(key);
-        if (!link || linkHealth(link).status === 'invalid') return false;
-        await tx.putLink({ ...link, health: { status: 'invalid', reason, since: new Date(this.now()).toISOString() } });
-        await recordConnectionEvent(tx, key, 'INVALID', false, reason);
-        return true;
-      });
-      if (marked) this.outbox?.notify();
-    }
+    if (code !== null && !NOT_ABOUT_CREDENTIALS.has(code) && isSinewError(error)) await this.markRejected(key, { code, message: error.message });
     throw error;
   }
+
+  /** Health invalid with `reason` and an INVALID event, in one transaction; false when it already was. */
+  private markInvalid(key: LinkKey, reason: { code: string; message: string }): Promise<boolean> {
+    return this.store.transaction(async (tx) => (await changeLinkHealth(tx, key, 'invalid', reason, new Date(this.now()).toISOString())) !== null);
+  }
 }
+
+const lockKeyOf = (key: LinkKey): string => `oauth-refresh:${linkKeyString(key)}`;

@@ -9,8 +9,18 @@ export interface WebhookSubscription {
   secret?: string;
 }
 
-/** One subscription per event kind (seeds/000). */
-export type WebhookSubscriptions = Partial<Record<EventKind, WebhookSubscription>>;
+/**
+ * The owner's link validation webhook (issue #15): asked before a link is saved, it may refuse it
+ * (src/links/link-validation-webhook.ts). It sits beside the subscriptions but is not one: no event
+ * is delivered to it.
+ */
+export interface LinkValidationWebhook extends WebhookSubscription {
+  /** How long it has to answer (ms; default 10 s); no verdict in time refuses the link. */
+  timeout_ms?: number;
+}
+
+/** One subscription per event kind (seeds/000), and the link validation webhook. */
+export type WebhookSubscriptions = Partial<Record<EventKind, WebhookSubscription>> & { link_validation?: LinkValidationWebhook };
 
 const KINDS: readonly EventKind[] = ['job_lifecycle', 'discover', 'connection'];
 
@@ -49,9 +59,17 @@ function webhookFor(kind: EventKind, payload: Record<string, unknown>, subs: Web
 export const webhookSink: EventSink<WebhookSubscriptions, 'webhooks'> = {
   name: 'webhook',
   section: 'webhooks',
-  schema: { type: 'object', additionalProperties: false, properties: Object.fromEntries(KINDS.map((k) => [k, subscription])) },
-  secretPaths: KINDS.map((k) => [k, 'secret']),
-  urls: (section) => KINDS.map((k) => stringAt(fieldOf(section, k), 'url')).filter((u): u is string => u !== undefined),
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...Object.fromEntries(KINDS.map((k) => [k, subscription])),
+      link_validation: { ...subscription, properties: { ...subscription.properties, timeout_ms: { type: 'integer', minimum: 100, maximum: 60_000 } } },
+    },
+  },
+  secretPaths: [...KINDS, 'link_validation'].map((k) => [k, 'secret']),
+  // The validation webhook's URL is judged like the subscriptions': the link service calls it.
+  urls: (section) => [...KINDS, 'link_validation'].map((k) => stringAt(fieldOf(section, k), 'url')).filter((u): u is string => u !== undefined),
   wants: (event, subs) => webhookFor(event.kind, event.payload, subs) !== null,
   request(event, subs) {
     const sub = webhookFor(event.kind, event.payload, subs);

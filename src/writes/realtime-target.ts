@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SinewError, notFound } from '../errors/sinew-error.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
-import type { LinkConfigOpener, LinkRole } from '../model/link.js';
+import type { LinkConfigOpener, LinkKey, LinkRole } from '../model/link.js';
 import type { StoreOps } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson } from '../crypto/sealed-json.js';
@@ -20,6 +20,8 @@ export interface RealtimeTarget {
   config: Record<string, unknown>;
   /** The flow's own target (a v1 source flow), with the owner's credentials — not the tenant's. */
   ownersTarget: boolean;
+  /** The tenant's link written to; null for the flow's own target. */
+  link: LinkKey | null;
   /** What its writer may connect to: the environment's outbound address policy. */
   addressPolicy: AddressPolicy;
   /** Changes with the connector, its config or the policy: warm writers are kept by it. */
@@ -45,6 +47,7 @@ export async function resolveRealtimeTarget(
   const flow = await store.getFlow(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
   let config: Record<string, unknown>;
+  let key: LinkKey | null = null;
   if (flow.type === 'v1-source') {
     if (flow.target?.connector !== connectorId) {
       throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} writes to ${flow.target?.connector ?? 'no target'}, not ${connectorId}`, { connector_id: connectorId });
@@ -52,7 +55,8 @@ export async function resolveRealtimeTarget(
     config = flow.target.config_sealed ? openJson(box, flow.target.config_sealed) : flow.target.config;
   } else {
     const role: LinkRole = flow.type === 'v2' ? 'connector' : 'target';
-    const link = await store.getLink({ env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId });
+    key = { env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId };
+    const link = await store.getLink(key);
     if (!link) throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
     config = openLinkConfig ? await openLinkConfig(link) : openJson(box, link.config_encrypted);
   }
@@ -68,5 +72,5 @@ export async function resolveRealtimeTarget(
   const env = await store.getEnvironment(envId);
   const addressPolicy = environmentAddressPolicy(env?.settings ?? {}, allowLoopback, 'connectors');
   const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config, addressPolicy])).digest('hex');
-  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', addressPolicy, cacheKey };
+  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', link: key, addressPolicy, cacheKey };
 }

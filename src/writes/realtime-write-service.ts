@@ -3,7 +3,8 @@ import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
 import { isSinewError } from '../errors/sinew-error.js';
 import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { LinkConfigOpener } from '../model/link.js';
+import type { LinkKey, LinkConfigOpener } from '../model/link.js';
+import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';
 import { newJobId } from '../ids/short-id.js';
 import { toWriteRecord } from '../connectors/sdk/write-record.js';
 import { resultsState } from '../connectors/sdk/write-result.js';
@@ -92,8 +93,10 @@ export class RealtimeWriteService {
     private readonly observer?: RealtimeWriteObserver,
     /** Refreshes OAuth tokens about to expire before a write uses them. */
     openLinkConfig?: LinkConfigOpener,
+    /** The link's tokens as a write goes: a 401 gets one refresh, then marks the link invalid. */
+    linkTokens?: (key: LinkKey) => LinkTokenBackend,
   ) {
-    this.writers = new RealtimeWriters(logger, connectorUser);
+    this.writers = new RealtimeWriters(logger, connectorUser, linkTokens);
     this.targets = new RealtimeTargets(store, box, allowLoopback, openLinkConfig);
   }
 
@@ -195,8 +198,8 @@ export class RealtimeWriteService {
     } catch (error) {
       if (isWriteImpossible(error) && isSinewError(error)) {
         // Bad credentials, an unreachable system, an address the policy refuses (nothing was sent):
-        // the caller's target refuses every write (422).
-        const code = error.details.address_refused === true ? 'ADDRESS_REFUSED' : 'CONNECTOR_FAILED';
+        // the caller's target refuses every write (422). A token refused even after a refresh keeps its code.
+        const code = error.details.address_refused === true ? 'ADDRESS_REFUSED' : error.code === 'CREDENTIALS_REJECTED' ? error.code : 'CONNECTOR_FAILED';
         throw new SinewError(code, error.message, { connector_id: target.connectorId });
       }
       throw error;

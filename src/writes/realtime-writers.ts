@@ -6,6 +6,8 @@ import { BatchRecordWriter } from './batch-record-writer.js';
 import { SingerRecordWriter } from './singer-record-writer.js';
 import type { RecordWriter } from './record-writer.js';
 import type { RealtimeTarget } from './realtime-target.js';
+import type { LinkKey } from '../model/link.js';
+import { RefreshingTokenSource, heldTokenIn, tokenFieldsOf, type AccessTokenSource, type LinkTokenBackend } from '../connectors/sdk/access-token.js';
 
 const IDLE_MS = 5 * 60_000;
 const MAX_WARM = 256;
@@ -30,6 +32,8 @@ export class RealtimeWriters {
     private readonly logger: Logger,
     /** SINEW_CONNECTOR_USER: registered targets write as this account. */
     private readonly connectorUser: ConnectorUser | null = null,
+    /** The link's tokens as a write goes (access-token.ts); absent: the config's token as it is. */
+    private readonly linkTokens?: (key: LinkKey) => LinkTokenBackend,
   ) {
     this.sweeper = setInterval(() => this.sweep(Date.now() - IDLE_MS), 60_000);
     this.sweeper.unref();
@@ -55,7 +59,7 @@ export class RealtimeWriters {
   private open(target: RealtimeTarget): RecordWriter {
     const builtin = getBuiltinConnector(target.connectorId);
     const log = (message: string) => this.logger.info({ env_id: target.envId, tenant: target.tenant, connector_id: target.connectorId }, message);
-    if (builtin?.writer) return new BatchRecordWriter(builtin.writer(target.config, log, target.addressPolicy));
+    if (builtin?.writer) return new BatchRecordWriter(builtin.writer(target.config, log, target.addressPolicy, this.tokensOf(target) ?? undefined));
     const runtime = target.definition.runtime;
     if (runtime.runtime !== 'singer') throw new Error(`internal: built-in ${target.connectorId} has no writer`);
     return new SingerRecordWriter(runtime.command, target.config, {
@@ -67,6 +71,13 @@ export class RealtimeWriters {
       CONNECTOR_ID: target.connectorId,
       TARGET: target.connectorId,
     }, this.connectorUser);
+  }
+
+  /** A tenant link's token, refreshed as the writer goes; the owner's own target keeps its config's. */
+  private tokensOf(target: RealtimeTarget): AccessTokenSource | null {
+    const fields = tokenFieldsOf(target.definition);
+    const held = fields ? heldTokenIn(target.config, fields) : null;
+    return target.link && this.linkTokens && held ? new RefreshingTokenSource(held, this.linkTokens(target.link)) : null;
   }
 
   private evictOldest(): void {

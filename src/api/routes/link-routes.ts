@@ -4,7 +4,7 @@ import type { ConfigSetter, LinkKey, LinkRole } from '../../model/link.js';
 import { nullableFieldMapSchema, type FieldMap } from '../../model/field-map.js';
 import { invalid, notFound } from '../../errors/sinew-error.js';
 import { tenantParams, type TenantPath } from './route-params.js';
-import { discoverPollSchema, discoverRunSchema, linkStateSchema } from '../schemas/link-schema.js';
+import { discoverPollSchema, discoverRunSchema, linkCheckSchema, linkStateSchema } from '../schemas/link-schema.js';
 import { listOf, ref, type SharedSchemaName } from '../schemas/shared-schemas.js';
 import { noContent } from '../schemas/schema-parts.js';
 
@@ -56,8 +56,11 @@ const ROUTES: { path: string; role: LinkRole; idQuery: string; schema: SharedSch
   { path: 'linkedConnectors', role: 'connector', idQuery: 'connector_id', schema: 'LinkedConnector', prefix: '/v2' },
 ];
 
-/** What linking can refuse beyond bad input: a connector the flow does not offer, a config host the address policy refuses. */
-const LINK_ERRORS = ['CONNECTOR_NOT_SUPPORTED', 'ADDRESS_REFUSED'] as const;
+/**
+ * What linking can refuse beyond bad input: a connector the flow does not offer, a config host the
+ * address policy refuses, credentials the connector's check refuses, the owner's validation webhook.
+ */
+const LINK_ERRORS = ['CONNECTOR_NOT_SUPPORTED', 'ADDRESS_REFUSED', 'CREDENTIALS_REFUSED', 'LINK_VALIDATION_REFUSED', 'LINK_VALIDATION_UNAVAILABLE', 'CONFLICT'] as const;
 
 function connectorOf(body: LinkBody, role: LinkRole): { id: string; config: Record<string, unknown> } {
   if (role === 'source') return { id: body.source!.tap, config: body.source!.config ?? {} };
@@ -119,6 +122,12 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
         s.discover.poll(await keyOf(req.params, req.query.connector_id)),
       );
     }
+    // Issue #15: checks the link's credentials again now; its health follows the answer.
+    app.post<Q>(
+      `${base}/check`,
+      { schema: { params: tenantParams, querystring: idQuery, response: { 200: linkCheckSchema } }, config: { summary: `Check a linked ${r.role}'s credentials again`, errors: ['CONNECTOR_NOT_SUPPORTED', 'OAUTH_TOKEN_FAILED'] } },
+      async (req) => s.links.recheck(await keyOf(req.params, req.query[r.idQuery])),
+    );
     app.delete<Q>(base, { schema: { params: tenantParams, querystring: idQuery, response: noContent }, config: { summary: `Unlink a ${r.role}` } }, async (req, reply) => {
       await s.links.remove(await keyOf(req.params, req.query[r.idQuery]));
       return reply.status(204).send();

@@ -1,5 +1,30 @@
 import { dateTime, nullableDateTime, nullableOpenObject, nullableText, openObject, text } from './schema-parts.js';
 
+/** Whether a link's credentials work, as far as Sinew knows (src/model/link.ts LinkHealth). */
+const linkHealthSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'reason', 'since'],
+  description: 'ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked',
+  properties: {
+    status: { type: 'string', enum: ['ok', 'invalid', 'unknown'] },
+    reason: { type: ['object', 'null'], additionalProperties: false, properties: { code: text, message: text } },
+    since: dateTime,
+  },
+} as const;
+
+/** `POST …/check`: what the connector's credential check said, and the link's health after it. */
+export const linkCheckSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['result', 'message', 'health'],
+  properties: {
+    result: { type: 'string', enum: ['ok', 'refused', 'inconclusive'], description: 'inconclusive: the system could not be asked (the health stays)' },
+    message: { ...nullableText, description: "The connector's own words, scrubbed of secrets" },
+    health: linkHealthSchema,
+  },
+} as const;
+
 /**
  * A link as the API shows it (src/links/link-service.ts `linkView`); its connector is named by
  * `tap` (linkedSources), `target` (linkedTargets) or `connector_id` (linkedConnectors).
@@ -17,17 +42,7 @@ export const linkSchema = (idField: 'tap' | 'target' | 'connector_id') =>
       field_map: nullableOpenObject(),
       catalog: nullableOpenObject('The Singer catalog from the last discover'),
       schedule: nullableOpenObject(),
-      health: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['status', 'reason', 'since'],
-        description: 'ok: a provider issued or refreshed its tokens; invalid: it refused them (link again); unknown: not checked',
-        properties: {
-          status: { type: 'string', enum: ['ok', 'invalid', 'unknown'] },
-          reason: { type: ['object', 'null'], additionalProperties: false, properties: { code: text, message: text } },
-          since: dateTime,
-        },
-      },
+      health: linkHealthSchema,
       created_at: dateTime,
       updated_at: dateTime,
     },

@@ -1,4 +1,5 @@
 import type { SchemaMessage, SingerMessage } from '../../singer/message.js';
+import type { AccessTokenSource } from './access-token.js';
 import type { AddressPolicy } from '../../outbound/address-policy.js';
 import type { WriteRecord } from './write-record.js';
 import type { WriteResult } from './write-result.js';
@@ -37,6 +38,8 @@ export interface BatchWriter {
 /**
  * Builds a write target's batch writer from its config. The Singer target (a job's export) and
  * real-time writes (in the API process, src/writes) run the same writer. `addresses` is the
- * environment's outbound address policy: every connection the writer makes passes it.
+ * environment's outbound address policy: every connection the writer makes passes it. `tokens`:
+ * where a bearer-token writer gets its token per call (a link's OAuth tokens, refreshed as the run
+ * goes); absent, the config's token is used as it is.
  */
-export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void, addresses: AddressPolicy) => BatchWriter;
+export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void, addresses: AddressPolicy, tokens?: AccessTokenSource) => BatchWriter;

@@ -3,6 +3,7 @@ import type { SingerMessage } from '../../singer/message.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
 import type { BatchWriterFactory } from './batch-writer.js';
 import type { AddressPolicy } from '../../outbound/address-policy.js';
+import type { CheckOutcome } from '../../model/credential-check.js';
 
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
 export interface MessageSink {
@@ -56,6 +57,11 @@ export interface BuiltinConnector {
    * folder under the environment's files root (src/connectors/file-confinement.ts).
    */
   localFiles?: boolean;
+  /**
+   * Whether a config's credentials work, asked of the connector's system before a link is saved and
+   * by `…/check` (src/links/credential-checker.ts). Absent: nothing is checked.
+   */
+  check?(config: Record<string, unknown>, addressPolicy: AddressPolicy): Promise<CheckOutcome>;
 }
 
 /** A host (name, IP literal or Unix socket path) a connector will connect to, and the config field it comes from. */

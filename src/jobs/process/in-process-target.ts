@@ -46,7 +46,7 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
           addressPolicy: writer.addressPolicy,
         },
         prepared ? preparedMessages(chunksUntilClosed<RoundItem[]>(input), new TargetLineReader(name, log)) : targetMessages(readLines(chunksUntilClosed<Buffer>(input)), name, log),
-        writer.factory(writer.config, log, writer.addressPolicy),
+        writer.factory(writer.config, log, writer.addressPolicy, writer.tokens),
       );
       await loop;
       return true;

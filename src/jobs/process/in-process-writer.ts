@@ -1,5 +1,6 @@
 import type { BatchWriterFactory } from '../../connectors/sdk/batch-writer.js';
 import type { AddressPolicy } from '../../outbound/address-policy.js';
+import type { AccessTokenSource } from '../../connectors/sdk/access-token.js';
 
 /** A built-in write target to run inside the job process. */
 export interface InProcessWriter {
@@ -9,4 +10,6 @@ export interface InProcessWriter {
   config: Record<string, unknown>;
   /** The environment's outbound address policy, from the plan. */
   addressPolicy: AddressPolicy;
+  /** The link's token as the run goes (target-run.ts); absent: the config's token as it is. */
+  tokens?: AccessTokenSource;
 }

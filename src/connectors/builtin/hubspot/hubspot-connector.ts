@@ -1,5 +1,6 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { hubspotConfigSchema } from './hubspot-config.js';
+import { hubspotConfigSchema, readHubspotConfig } from './hubspot-config.js';
+import { bearerCheck } from '../write/bearer-check.js';
 import { hubspotWriter } from './hubspot-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
 import { urlHosts } from '../url-hosts.js';
@@ -26,4 +27,9 @@ export const hubspotConnector: BuiltinConnector = {
   target: batchWriterTarget(hubspotWriter),
   writer: hubspotWriter,
   outboundHosts: (config) => urlHosts(config, ['base_url']),
+  // Reading one contact needs no more than the scopes the connector asks for.
+  check: (config, policy) => {
+    const c = readHubspotConfig(config);
+    return bearerCheck('hubspot', 'HubSpot', `${c.baseUrl}/crm/v3/objects/contacts?limit=1`, c.accessToken, policy);
+  },
 };

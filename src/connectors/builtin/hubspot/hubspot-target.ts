@@ -1,10 +1,11 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
+import { fixedToken, type AccessTokenSource } from '../../sdk/access-token.js';
+import { bearerCall } from '../write/bearer-call.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
-import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
+import type { RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
-import { writeImpossible } from '../write/write-failure.js';
 import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
 import { objectTypeOf, readHubspotConfig, type HubspotConfig } from './hubspot-config.js';
 import { hubspotProperties } from './hubspot-properties.js';
@@ -33,6 +34,7 @@ class HubspotBatchWriter {
     private readonly config: HubspotConfig,
     private readonly log: (message: string) => void,
     addresses: AddressPolicy,
+    private readonly tokens: AccessTokenSource,
   ) {
     this.concurrency = config.concurrency;
     this.client = new HttpClient(config.concurrency, addresses, ID);
@@ -43,15 +45,8 @@ class HubspotBatchWriter {
     return this.config.batchSize;
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    const answer = await sendWithRetry(
-      this.client,
-      { method, url: `${this.config.baseUrl}${path}`, body, headers: { authorization: `Bearer ${this.config.accessToken}` }, timeoutMs: this.config.retry.timeoutMs },
-      this.policy,
-      this.log,
-    );
-    if (answer.status === 401) throw writeImpossible(ID, `HubSpot refused the access token: ${answerError(answer, 200)}`, { status: 401 });
-    return answer;
+  private call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    return bearerCall(ID, 'HubSpot', this.client, this.tokens, { method, url: `${this.config.baseUrl}${path}`, body, timeoutMs: this.config.retry.timeoutMs }, this.policy, this.log);
   }
 
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
@@ -132,4 +127,7 @@ class HubspotBatchWriter {
  * `hubspot`: CRM v3 objects (contacts, companies, …). HubSpot has no external ids: creates and
  * updates are told apart by `__sinew_remote_id`, which Sinew's record-id map supplies.
  */
-export const hubspotWriter: BatchWriterFactory = (config, log, addresses) => new HubspotBatchWriter(readHubspotConfig(config), log, addresses);
+export const hubspotWriter: BatchWriterFactory = (config, log, addresses, tokens) => {
+  const read = readHubspotConfig(config);
+  return new HubspotBatchWriter(read, log, addresses, tokens ?? fixedToken(read.accessToken));
+};

@@ -1,5 +1,6 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { salesforceConfigSchema } from './salesforce-config.js';
+import { readSalesforceConfig, salesforceConfigSchema } from './salesforce-config.js';
+import { bearerCheck } from '../write/bearer-check.js';
 import { salesforceWriter } from './salesforce-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
 import { urlHosts } from '../url-hosts.js';
@@ -26,4 +27,9 @@ export const salesforceConnector: BuiltinConnector = {
   target: batchWriterTarget(salesforceWriter),
   writer: salesforceWriter,
   outboundHosts: (config) => urlHosts(config, ['instance_url']),
+  // The org's limits: any API-enabled session may read them.
+  check: (config, policy) => {
+    const c = readSalesforceConfig(config);
+    return bearerCheck('salesforce', 'Salesforce', `${c.instanceUrl}/services/data/${c.apiVersion}/limits`, c.accessToken, policy);
+  },
 };

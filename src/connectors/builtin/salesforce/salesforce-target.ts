@@ -1,10 +1,11 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
+import { fixedToken, type AccessTokenSource } from '../../sdk/access-token.js';
+import { bearerCall } from '../write/bearer-call.js';
 import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
-import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
+import type { RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import { fieldsWithoutExternalId, type WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
-import { writeImpossible } from '../write/write-failure.js';
 import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';
 import { describeErrors, salesforceRetryable } from './salesforce-errors.js';
@@ -31,6 +32,7 @@ class SalesforceBatchWriter {
     private readonly config: SalesforceConfig,
     private readonly log: (message: string) => void,
     addresses: AddressPolicy,
+    private readonly tokens: AccessTokenSource,
   ) {
     this.concurrency = config.concurrency;
     this.client = new HttpClient(config.concurrency, addresses, ID);
@@ -42,15 +44,8 @@ class SalesforceBatchWriter {
     return this.config.batchSize;
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    const answer = await sendWithRetry(
-      this.client,
-      { method, url: `${this.root}${path}`, body, headers: { authorization: `Bearer ${this.config.accessToken}` }, timeoutMs: this.config.retry.timeoutMs },
-      this.policy,
-      this.log,
-    );
-    if (answer.status === 401) throw writeImpossible(ID, `Salesforce refused the access token: ${answerError(answer, 200)}`, { status: 401 });
-    return answer;
+  private call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    return bearerCall(ID, 'Salesforce', this.client, this.tokens, { method, url: `${this.root}${path}`, body, timeoutMs: this.config.retry.timeoutMs }, this.policy, this.log);
   }
 
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
@@ -137,4 +132,7 @@ function describeErrorsOf(answer: HttpAnswer): string {
 }
 
 /** `salesforce`: sObject writes, upserting natively by each object's External ID field. */
-export const salesforceWriter: BatchWriterFactory = (config, log, addresses) => new SalesforceBatchWriter(readSalesforceConfig(config), log, addresses);
+export const salesforceWriter: BatchWriterFactory = (config, log, addresses, tokens) => {
+  const read = readSalesforceConfig(config);
+  return new SalesforceBatchWriter(read, log, addresses, tokens ?? fixedToken(read.accessToken));
+};
