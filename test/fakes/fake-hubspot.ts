@@ -28,8 +28,12 @@ export class FakeHubspot {
   readonly server: FakeApiServer;
   private nextId = 1001;
 
-  /** `token` may be a function: an API that accepts only the current access token of an OAuth server. */
-  constructor(readonly token: string | (() => string)) {
+  /**
+   * `token` may be a function: an API that accepts only the current access token of an OAuth
+   * server; or `{ accepts }`: an API that accepts any token the predicate accepts (e.g. any live
+   * token of FakeOAuthServer).
+   */
+  constructor(readonly token: string | (() => string) | { accepts: (token: string) => boolean }) {
     this.server = new FakeApiServer((r) => this.route(r));
   }
 
@@ -44,9 +48,19 @@ export class FakeHubspot {
     return null;
   }
 
+  private authorized(header: string | undefined): boolean {
+    if (typeof this.token === 'object') return header?.startsWith('Bearer ') === true && this.token.accepts(header.slice(7));
+    return header === `Bearer ${typeof this.token === 'function' ? this.token() : this.token}`;
+  }
+
   private route(request: SeenRequest): Reply {
-    if (request.headers.authorization !== `Bearer ${typeof this.token === 'function' ? this.token() : this.token}`) {
+    if (!this.authorized(request.headers.authorization)) {
       return hubspotError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
+    }
+    // Listing one object (what a credential check asks): `GET /crm/v3/objects/{type}?limit=n`.
+    const list = /^\/crm\/v3\/objects\/([^/?]+)(\?.*)?$/.exec(request.path);
+    if (list && request.method === 'GET' && TYPES.has(list[1])) {
+      return { status: 200, body: { results: [...this.objects.get(list[1])!].slice(0, 1).map(([id, properties]) => ({ id, properties })) } };
     }
     const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(create|update)$/.exec(request.path);
     const single = /^\/crm\/v3\/objects\/([^/]+)\/([^/]+)$/.exec(request.path);

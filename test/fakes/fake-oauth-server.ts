@@ -24,6 +24,8 @@ export class FakeOAuthServer {
   readonly clientSecret = `cs-${randomBytes(18).toString('base64url')}`;
   /** `expires_in` of each access token issued. */
   accessTtlSeconds = 3600;
+  /** Token answers carry no `expires_in` (a provider that never says when a token expires). */
+  omitExpiresIn = false;
   /** Each refresh issues a new refresh token and kills the old one. */
   rotateRefreshTokens = false;
   /** The user says no at the consent screen. */
@@ -35,6 +37,8 @@ export class FakeOAuthServer {
   /** Every token this server ever issued (access and refresh), for the tests that look for leaks. */
   readonly issued: string[] = [];
   currentAccessToken = '';
+  /** Access tokens issued and when each dies (epoch ms; Infinity once `expires_in` is omitted). */
+  private readonly accessExpiry = new Map<string, number>();
   private readonly codes = new Map<string, IssuedCode>();
   private liveRefreshTokens = new Set<string>();
   private readonly server: http.Server;
@@ -77,6 +81,19 @@ export class FakeOAuthServer {
   /** A refresh token issued elsewhere (a connector that refreshed on its own) that this server honours. */
   acceptRefreshToken(token: string): void {
     this.liveRefreshTokens.add(token);
+  }
+
+  /**
+   * Whether an API of this provider accepts `token` now: issued here and not expired — to the
+   * millisecond, as a real provider's clock would judge it.
+   */
+  accepts(token: string): boolean {
+    return (this.accessExpiry.get(token) ?? 0) > Date.now();
+  }
+
+  /** Kills every access token issued so far (the provider expired them early, or the user revoked them). */
+  expireAccessTokens(): void {
+    for (const t of this.accessExpiry.keys()) this.accessExpiry.set(t, 0);
   }
 
   /** Kills every refresh token (the user revoked the app at the provider). */
@@ -126,7 +143,9 @@ export class FakeOAuthServer {
   private issue(withRefresh: boolean): Record<string, unknown> {
     this.currentAccessToken = token('at');
     this.issued.push(this.currentAccessToken);
-    const body: Record<string, unknown> = { access_token: this.currentAccessToken, token_type: 'bearer', expires_in: this.accessTtlSeconds };
+    this.accessExpiry.set(this.currentAccessToken, this.omitExpiresIn ? Infinity : Date.now() + this.accessTtlSeconds * 1000);
+    const body: Record<string, unknown> = { access_token: this.currentAccessToken, token_type: 'bearer' };
+    if (!this.omitExpiresIn) body.expires_in = this.accessTtlSeconds;
     if (withRefresh) {
       const refresh = token('rt');
       this.issued.push(refresh);

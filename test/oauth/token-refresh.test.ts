@@ -152,10 +152,10 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     assert.equal((await acme('GET', `/${h.envId}/rf/acme/linkedTargets`)).body[0].health.status, 'ok');
     const res = await write(8);
     assert.equal(res.status, 200, res.text);
-    // Typed credentials are not checked (yet): their health is unknown.
+    // Typed credentials are checked too (credential-checks.test.ts): HubSpot refuses this one.
     const typed = await owner('POST', `/${h.envId}/rf/beta/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'typed-token-value', base_url: hubspotUrl } } });
-    assert.equal(typed.status, 200, typed.text);
-    assert.equal((await owner('GET', `/${h.envId}/rf/beta/linkedTargets`)).body[0].health.status, 'unknown');
+    assert.equal(typed.status, 422, typed.text);
+    assert.equal(typed.body.error.code, 'CREDENTIALS_REFUSED');
   });
 
   test('no token or client secret appears in any answer or event', async () => {
