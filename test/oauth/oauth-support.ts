@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { startHarness } from '../support/sinew-harness.js';
 
 /** Calls a Sinew API; every answer is kept, so a test can look for secrets in all of them. */
 export interface Caller {
@@ -73,4 +75,25 @@ export async function linkByOAuth(tenant: Caller, envId: string, flow: string, t
   const landed = await consent(start.body.authorization_url);
   assert.equal(landed.status, 200, landed.text);
   assert.match(landed.text, /"code":"linked"/);
+}
+
+/**
+ * A harness with a loopback OAuth server, a HubSpot that accepts any live token it issued (or what
+ * `accepts` says), a v1 target flow `flowId` offering hubspot, the OAuth app set, and tenant acme.
+ */
+export async function hubspotOAuthSetup(flowId: string, accepts?: (token: string, oauth: FakeOAuthServer) => boolean) {
+  const h = await startHarness();
+  const oauth = await new FakeOAuthServer().start();
+  const hubspot = new FakeHubspot({ accepts: (t) => (accepts ? accepts(t, oauth) : oauth.accepts(t)) });
+  const hubspotUrl = await hubspot.server.start();
+  const owner = callerOf(h.url, h.key);
+  assert.equal((await owner('PUT', `/${h.envId}/flows/${flowId}`, { name: flowId, type: 'v1-target', connectors: ['hubspot'] })).status, 200);
+  await setHubspotApp(owner, h.envId, h.url, oauth);
+  const acme = await tenantOf(owner, h.url, h.envId, 'acme');
+  const stop = async (): Promise<void> => {
+    await oauth.stop();
+    await hubspot.server.stop();
+    await h.stop();
+  };
+  return { h, oauth, hubspot, hubspotUrl, owner, acme, stop };
 }

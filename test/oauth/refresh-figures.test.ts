@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import { FakeHubspot } from '../fakes/fake-hubspot.js';
-import { callerOf, linkByOAuth, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import type { Harness } from '../support/sinew-harness.js';
+import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import type { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
 
 const KEY = (envId: string) => ({ env_id: envId, flow_id: 'fig', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' });
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -21,21 +21,12 @@ describe('OAuth refresh figures', () => {
   let owner: Caller;
   let acme: Caller;
 
+  let stop: () => Promise<void>;
+
   before(async () => {
-    h = await startHarness();
-    oauth = await new FakeOAuthServer().start();
-    hubspot = new FakeHubspot({ accepts: (t) => oauth.accepts(t) });
-    hubspotUrl = await hubspot.server.start();
-    owner = callerOf(h.url, h.key);
-    assert.equal((await owner('PUT', `/${h.envId}/flows/fig`, { name: 'fig', type: 'v1-target', connectors: ['hubspot'] })).status, 200);
-    await setHubspotApp(owner, h.envId, h.url, oauth);
-    acme = await tenantOf(owner, h.url, h.envId, 'acme');
+    ({ h, oauth, hubspot, hubspotUrl, owner, acme, stop } = await hubspotOAuthSetup('fig'));
   });
-  after(async () => {
-    await oauth.stop();
-    await hubspot.server.stop();
-    await h.stop();
-  });
+  after(() => stop());
 
   /** Links again with a token that lives a minute: inside the refresh margin, so the next use refreshes. */
   async function expiring(): Promise<void> {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import { FakeHubspot } from '../fakes/fake-hubspot.js';
-import { callerOf, linkByOAuth, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import type { Harness } from '../support/sinew-harness.js';
+import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import type { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
 
 /**
  * Tokens while a job runs (issue #15): a built-in connector asks for its token per request, so a job
@@ -29,21 +29,12 @@ describe('OAuth tokens during a job', () => {
   };
   const tokensSeenSince = (from: number): string[] => hubspot.server.requests.slice(from).map((r) => String(r.headers.authorization));
 
+  let stop: () => Promise<void>;
+
   before(async () => {
-    h = await startHarness();
-    oauth = await new FakeOAuthServer().start();
-    hubspot = new FakeHubspot({ accepts: (t) => !refuseAll && oauth.accepts(t) });
-    hubspotUrl = await hubspot.server.start();
-    owner = callerOf(h.url, h.key);
-    assert.equal((await owner('PUT', `/${h.envId}/flows/tj`, { name: 'tj', type: 'v1-target', connectors: ['hubspot'] })).status, 200);
-    await setHubspotApp(owner, h.envId, h.url, oauth);
-    acme = await tenantOf(owner, h.url, h.envId, 'acme');
+    ({ h, oauth, hubspot, hubspotUrl, owner, acme, stop } = await hubspotOAuthSetup('tj', (t, server) => !refuseAll && server.accepts(t)));
   });
-  after(async () => {
-    await oauth.stop();
-    await hubspot.server.stop();
-    await h.stop();
-  });
+  after(() => stop());
 
   test('access tokens that live 2 s: a job of ~5 s gets fresh ones as it goes, and every record is written', async (t) => {
     oauth.accessTtlSeconds = 2;
