@@ -51,7 +51,8 @@ const connectorProbeSchema = {
   properties: {
     method: { type: 'string', enum: ['about', 'help', 'none'], description: 'The probe that answered; none: Sinew defaults apply (see note).' },
     discover: { type: 'boolean', nullable: true },
-    catalog_flag: { ...catalogFlag, nullable: true },
+    // Null when no probe answered (method none): an enum without null would refuse that answer.
+    catalog_flag: { type: ['string', 'null'], enum: [...catalogFlag.enum, null] },
     state: { type: 'boolean', nullable: true, description: 'The tap takes --state.' },
     config_schema: { type: 'boolean', description: "The SDK's settings gave the config schema." },
     found_at: { type: 'string', format: 'date-time' },

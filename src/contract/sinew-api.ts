@@ -6335,7 +6335,7 @@ export interface components {
       /** @description What running the executable with `--about --format=json` (Singer SDK) and `--help` found when it was registered. */
       probe?: {
         /** @enum {string|null} */
-        catalog_flag?: "--catalog" | "--properties" | "both" | "none";
+        catalog_flag?: "--catalog" | "--properties" | "both" | "none" | null;
         /** @description The SDK's settings gave the config schema. */
         config_schema?: boolean;
         discover?: boolean | null;

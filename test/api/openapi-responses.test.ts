@@ -8,8 +8,10 @@ import { OpenApiDocument } from '../support/openapi-conformance.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { until } from '../support/until.js';
+import { FakeHubspot } from '../fakes/fake-hubspot.js';
 
 const PROBE_TAP = fileURLToPath(new URL('../fixtures/probe/tap-sdk.mjs', import.meta.url));
+const CHECKED_TAP = fileURLToPath(new URL('../fixtures/oauth/tap-checked.mjs', import.meta.url));
 
 interface Seen {
   method: string;
@@ -28,6 +30,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
   let doc: OpenApiDocument;
   let fake: FakeCollectionApi;
   let oauth: FakeOAuthServer | undefined;
+  let hubspot: FakeHubspot | undefined;
   const seen: Seen[] = [];
   const call = async (method: string, url: string, body?: unknown, opts?: Parameters<Harness['api']>[3]): Promise<ApiResponse> => {
     const res = await h.api(method, url, body, opts);
@@ -170,18 +173,31 @@ describe('every answer matches its response schema in /openapi.json', () => {
 
     // OAuth: the owner's app, a start, the provider's consent and the callback (a JSON client, and a browser).
     oauth = await new FakeOAuthServer().start();
+    // The tenant's HubSpot accepts the tokens the provider issued (linking checks them).
+    const issuer = oauth;
+    hubspot = new FakeHubspot({ accepts: (t) => issuer.accepts(t) });
+    const hubspotUrl = await hubspot.server.start();
     await ok('PUT', `${E}/flows/oa`, { name: 'oa', type: 'v1-target', connectors: ['hubspot'] });
     const app = { client_id: oauth.clientId, client_secret: oauth.clientSecret, redirect_uri: `${h.url}/oauth/callback`, authorization_url: `${oauth.url}/authorize`, token_url: `${oauth.url}/token` };
     await ok('PUT', `${E}/connectors/hubspot/oauth-app`, app);
     await ok('GET', `${E}/connectors/hubspot/oauth-app`);
     for (const accept of ['application/json', 'text/html']) {
-      const started = await ok('POST', `${E}/oa/acme/oauth/hubspot/start`, { config: { base_url: fakeUrl } });
+      const started = await ok('POST', `${E}/oa/acme/oauth/hubspot/start`, { config: { base_url: hubspotUrl } });
       const consent = await fetch(started.authorization_url, { redirect: 'manual' });
       const callback = new URL(consent.headers.get('location')!);
       const landed = await call('GET', `${callback.pathname}${callback.search}`, undefined, { key: null, headers: { accept } });
       assert.equal(landed.status, 200, landed.text);
     }
     await ok('GET', `${E}/oa/acme/linkedTargets`);
+    await ok('POST', `${E}/oa/acme/linkedTargets/check`);
+    // Credential checks of a registered tap, on the v1 and v2 paths.
+    await ok('PUT', `${E}/connectors/tap-checked`, { kind: 'source', command: [process.execPath, CHECKED_TAP], check: { run: 'command', command: [process.execPath, CHECKED_TAP, '--check'] } });
+    await ok('PUT', `${E}/flows/ck1`, { name: 'ck1', type: 'v1-source', connectors: ['tap-checked'], target: { connector: 'jsonl', config: { path: out } } });
+    await ok('PUT', `${E}/flows/ck2`, { name: 'ck2', type: 'v2', connectors: ['tap-checked'] });
+    await ok('POST', `${E}/ck1/acme/linkedSources`, { source: { tap: 'tap-checked', config: { api_key: 'open-sesame' } } });
+    await ok('POST', `${E}/ck1/acme/linkedSources/check`);
+    await ok('POST', `/v2${E}/ck2/acme/linkedConnectors`, { connector_id: 'tap-checked', config: { api_key: 'open-sesame' } });
+    await ok('POST', `/v2${E}/ck2/acme/linkedConnectors/check`);
     await ok('DELETE', `${E}/connectors/hubspot/oauth-app`, undefined, 204);
 
     // Errors: each kind a route documents.
@@ -196,6 +212,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
   });
   after(async () => {
     await oauth?.stop();
+    await hubspot?.server.stop();
     await fake.server.stop();
     await h.stop();
   });
