@@ -59,8 +59,9 @@ export class FakeHubspot {
     }
     // Listing one object (what a credential check asks): `GET /crm/v3/objects/{type}?limit=n`.
     const list = /^\/crm\/v3\/objects\/([^/?]+)(\?.*)?$/.exec(request.path);
-    if (list && request.method === 'GET' && TYPES.has(list[1])) {
-      return { status: 200, body: { results: [...this.objects.get(list[1])!].slice(0, 1).map(([id, properties]) => ({ id, properties })) } };
+    const listed = list?.[1];
+    if (listed !== undefined && request.method === 'GET' && TYPES.has(listed)) {
+      return { status: 200, body: { results: [...this.objects.get(listed)!].slice(0, 1).map(([id, properties]) => ({ id, properties })) } };
     }
     const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(create|update)$/.exec(request.path);
     const single = /^\/crm\/v3\/objects\/([^/]+)\/([^/]+)$/.exec(request.path);

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import type { Harness } from '../support/sinew-harness.js';
 import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import type { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { at } from '../support/elements.js';
 import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
 
 const KEY = (envId: string) => ({ env_id: envId, flow_id: 'fig', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' });
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number): number => at(sorted, Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length)), 'the timings');
 
 /**
  * The figures of the issue's closing note (issue #15), printed as test diagnostics: how many
