@@ -10,6 +10,8 @@ import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { refuseNulBytes } from './nul-bytes.js';
 import { registerOpenApi } from './openapi/openapi-plugin.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { registerJobOverviewRoutes } from './routes/job-overview-routes.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
 import { auditHook } from './audit-hook.js';
@@ -85,6 +87,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerHealthRoutes(app, services);
   registerJobRoutes(app, services);
   registerEnvironmentJobRoutes(app, services);
+  registerJobOverviewRoutes(app, services);
   registerExportRoutes(app, services);
   registerLinkRoutes(app, services);
   registerFlowRoutes(app, services);
@@ -100,6 +103,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
   registerDocsRoutes(app);
+  registerDashboardRoutes(app);
   app.get(
     '/openapi.json',
     { schema: { response: { 200: { type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' } } }, config: { summary: 'This document (OpenAPI 3.1)' } },

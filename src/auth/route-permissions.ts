@@ -42,9 +42,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /docs/docs-init.js': anyone,
   'GET /docs/swagger-ui.css': anyone,
   'GET /docs/swagger-ui-bundle.js': anyone,
+  // The dashboard's page and script: public, holding nothing; the key is asked for by the page.
+  'GET /': anyone,
+  'GET /dashboard.js': anyone,
 
   // Jobs (v1 and v2): a tenant runs, reads and cancels its own; logs may hold connector output.
   'GET /{env}/jobs': owner('jobs'),
+  'GET /{env}/jobs/overview': owner('jobs'),
   'POST /{env}/{flow}/{tenant}/jobs': tenantJob('jobs'),
   'GET /{env}/{flow}/{tenant}/jobs': tenant('jobs'),
   'GET /{env}/{flow}/{tenant}/jobs/status': tenant('jobs'),

@@ -5,6 +5,25 @@
 
 
 export interface paths {
+  "/": {
+    /** The owner's dashboard (sign in with an environment key) */
+    get: {
+      responses: {
+        /** @description The dashboard page */
+        200: {
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/{env}/{flow}/{tenant}/connectors/{connector_id}/{stream}": {
     /** Write records into the tenant's system now (real-time write) */
     post: {
@@ -3283,6 +3302,160 @@ export interface paths {
       };
     };
   };
+  "/{env}/jobs/overview": {
+    /** The environment's jobs at a glance: counts by status (24 h, 7 d), failures per day, failing, slowest and invalid links */
+    get: {
+      parameters: {
+        path: {
+          env: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The links with the most failed jobs in the last 7 days (at most 10) */
+              failing_links: ({
+                  connector_id: string;
+                  failed: number;
+                  flow_id: string;
+                  /** @enum {string} */
+                  role: "source" | "target" | "connector";
+                  tenant: string;
+                })[];
+              /** Format: date-time */
+              generated_at: string;
+              /** @description Links whose credentials a provider refused: the tenant must link again */
+              invalid_links: ({
+                  connector_id: string;
+                  flow_id: string;
+                  health: {
+                    reason: {
+                      code?: string;
+                      message?: string;
+                    } | null;
+                    /** Format: date-time */
+                    since: string;
+                    /** @enum {string} */
+                    status: "ok" | "invalid" | "unknown";
+                  };
+                  /** @enum {string} */
+                  role: "source" | "target" | "connector";
+                  tenant: string;
+                })[];
+              /** @description Jobs created in the last 7 days, by status */
+              last_7d: {
+                by_status: {
+                  DISCOVER_FAILED?: number;
+                  DISCOVER_STARTED?: number;
+                  DISCOVER_SUCCESS?: number;
+                  ETL_FAILED?: number;
+                  ETL_STARTED?: number;
+                  ETL_SUCCESS?: number;
+                  EXPORT_FAILED?: number;
+                  EXPORT_STARTED?: number;
+                  JOB_CANCELLED?: number;
+                  JOB_COMPLETED?: number;
+                  JOB_CREATED?: number;
+                  SYNC_FAILED?: number;
+                  SYNC_STARTED?: number;
+                  SYNC_SUCCESS?: number;
+                };
+                failed: number;
+                /** @description Failed jobs / finished jobs (0 when none finished) */
+                failure_rate: number;
+                total: number;
+              };
+              /** @description Jobs created in the last 24 hours, by status */
+              last_24h: {
+                by_status: {
+                  DISCOVER_FAILED?: number;
+                  DISCOVER_STARTED?: number;
+                  DISCOVER_SUCCESS?: number;
+                  ETL_FAILED?: number;
+                  ETL_STARTED?: number;
+                  ETL_SUCCESS?: number;
+                  EXPORT_FAILED?: number;
+                  EXPORT_STARTED?: number;
+                  JOB_CANCELLED?: number;
+                  JOB_COMPLETED?: number;
+                  JOB_CREATED?: number;
+                  SYNC_FAILED?: number;
+                  SYNC_STARTED?: number;
+                  SYNC_SUCCESS?: number;
+                };
+                failed: number;
+                /** @description Failed jobs / finished jobs (0 when none finished) */
+                failure_rate: number;
+                total: number;
+              };
+              /** @description The last 7 UTC days (the first one partly), oldest first */
+              per_day: {
+                  /** Format: date */
+                  day: string;
+                  failed: number;
+                  total: number;
+                }[];
+              /** @description The last 300 finished jobs of the 7 days, oldest first: duration and records of each */
+              recent_jobs: ({
+                  duration_ms: number;
+                  flow_id: string;
+                  job_id: string;
+                  records: number;
+                  /** Format: date-time */
+                  start_time: string;
+                  /** @enum {string} */
+                  status: "JOB_CREATED" | "DISCOVER_STARTED" | "DISCOVER_SUCCESS" | "DISCOVER_FAILED" | "SYNC_STARTED" | "SYNC_SUCCESS" | "SYNC_FAILED" | "ETL_STARTED" | "ETL_SUCCESS" | "ETL_FAILED" | "EXPORT_STARTED" | "EXPORT_FAILED" | "JOB_COMPLETED" | "JOB_CANCELLED";
+                  tenant: string;
+                })[];
+              /** @description The links whose finished jobs took longest on average, among the last 300 finished jobs of the 7 days (at most 10) */
+              slowest_links: ({
+                  average_ms: number;
+                  connector_id: string;
+                  flow_id: string;
+                  jobs: number;
+                  max_ms: number;
+                  /** @enum {string} */
+                  role: "source" | "target" | "connector";
+                  tenant: string;
+                })[];
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/{env}/keys": {
     /** The environment's API keys (never the keys themselves) */
     get: {
@@ -3780,6 +3953,25 @@ export interface paths {
         415: {
           content: {
             "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/dashboard.js": {
+    /** The owner's dashboard: its script */
+    get: {
+      responses: {
+        /** @description The dashboard's script */
+        200: {
+          content: {
+            "text/javascript": string;
           };
         };
         /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */

@@ -53,7 +53,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
     const out = await h.tmp('openapi-responses-out');
     await fs.writeFile(path.join(data, 'contacts.csv'), 'id,email\n1,a@example.com\n2,b@example.com\n');
 
-    for (const p of ['/health', '/ready', '/metrics', '/openapi.json', '/docs', '/docs/docs-init.js', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js']) await ok('GET', p);
+    for (const p of ['/health', '/ready', '/metrics', '/openapi.json', '/docs', '/docs/docs-init.js', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/', '/dashboard.js']) await ok('GET', p);
 
     // Keys, settings, connectors.
     await ok('GET', `${E}/keys`);
@@ -85,6 +85,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('GET', `${E}/crm/acme/jobs/status?job_root=${encodeURIComponent(job.s3_root)}`);
     await ok('GET', `${E}/crm/acme/jobs/${job.job_id}/logs`);
     await ok('GET', `${E}/jobs`);
+    await ok('GET', `${E}/jobs/overview`);
     await ok('GET', `${E}/crm/acme/linkedSources/state`);
     const state = await call('PUT', `${E}/crm/acme/linkedSources/state`, undefined, { rawBody: '{"bookmarks":{"contacts":{"replication_key_value":98765432109876543210}}}' });
     assert.ok(state.text.includes('98765432109876543210'), state.text);
