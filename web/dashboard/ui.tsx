@@ -1,0 +1,106 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import type { ApiError } from '../shared/api-client.js';
+import { statusTone } from './format.js';
+
+/** The small pieces every page is made of. */
+
+export function Badge({ status }: { status: string }) {
+  return <span class={`badge ${statusTone(status)}`}>{status}</span>;
+}
+
+export function ErrorNote({ error }: { error: ApiError | Error | undefined | null }) {
+  if (!error) return null;
+  const code = (error as ApiError).code;
+  return (
+    <p class="error" role="alert">
+      {code ? <strong>{code}: </strong> : null}
+      {error.message}
+    </p>
+  );
+}
+
+export function Loading({ when }: { when: boolean }) {
+  return when ? (
+    <p class="muted" aria-live="polite">
+      Loading…
+    </p>
+  ) : null;
+}
+
+export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+  return (
+    <section class="card" aria-label={title}>
+      <header class="card-head">
+        <h2>{title}</h2>
+        {actions ? <div class="actions">{actions}</div> : null}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** A definition list of label → value pairs. */
+export function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
+  return (
+    <dl class="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * A button that acts, showing its own error and disabling itself while the call runs. With
+ * `confirm`, the first press asks again in place (an irreversible action needs a second, deliberate press).
+ */
+export function ActionButton({ label, run, confirm, kind }: { label: string; run: () => Promise<unknown>; confirm?: string; kind?: 'danger' | 'primary' }) {
+  const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const go = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+      setAsking(false);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="action">
+      {asking ? (
+        <span role="group" aria-label={`Confirm: ${label}`} class="confirm">
+          <span>{confirm}</span>
+          <button type="button" class="danger" disabled={busy} onClick={go}>
+            Yes, {label.toLowerCase()}
+          </button>
+          <button type="button" onClick={() => setAsking(false)}>
+            Keep it
+          </button>
+        </span>
+      ) : (
+        <button type="button" class={kind ?? ''} disabled={busy} onClick={confirm ? () => setAsking(true) : go}>
+          {busy ? `${label}…` : label}
+        </button>
+      )}
+      <ErrorNote error={error} />
+    </span>
+  );
+}
+
+/** Pretty JSON, as a read-only block. */
+export function Json({ value, label }: { value: unknown; label: string }) {
+  return (
+    <pre class="json" aria-label={label} tabIndex={0}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
