@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
+import { eventsSettled } from '../support/events-settled.js';
+import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
+import { open, signIn } from './dashboard-page.js';
+
+/** A loopback webhook receiver that answers 200 and keeps each body's event id. */
+async function receiver(): Promise<{ url: string; ids: string[]; close(): Promise<void> }> {
+  const ids: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      ids.push(String(req.headers['x-sinew-event-id'] ?? (JSON.parse(body) as { event_id?: string }).event_id ?? body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, ids, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('the dashboard: tenants, events, keys', () => {
+  let h: Harness;
+  let browser: TestBrowser;
+  let hook: Awaited<ReturnType<typeof receiver>>;
+  let jobId: string;
+
+  before(async () => {
+    [h, browser, hook] = await Promise.all([startHarness(), openBrowser('dashboard'), receiver()]);
+    const { tap, target } = await registerTestConnectors(h, 'node');
+    const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook.url } } } });
+    assert.equal(put.status, 200, put.text);
+    await sourceFlow(h, { flow: 'crm', tap, target, outDir: await h.tmp('out'), tenant: 'globex', sourceConfig: { records: 20, state_every: 5 } });
+    const job = await h.waitForJob('crm', 'globex', (await h.api('POST', `/${h.envId}/crm/globex/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    jobId = job.job_id;
+    const schedule = await h.api('PUT', `/${h.envId}/crm/globex/jobs/schedule`, { schedule_expression: '0 3 * * *', state: 'ENABLED', tap });
+    assert.equal(schedule.status, 200, schedule.text);
+    await eventsSettled(h, jobId);
+  });
+  after(async () => {
+    await browser?.close();
+    await hook?.close();
+    await h?.stop();
+  });
+
+  test("a link's state is edited, then reset after a confirmation", async () => {
+    const page = await browser.page();
+    await signIn(page, h, '#/tenants');
+    await page.getByRole('link', { name: 'globex', exact: true }).click();
+    await page.getByRole('heading', { name: 'Tenant globex' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.includes('bookmarks'));
+    await page.getByRole('table', { name: 'Recent jobs' }).or(page.locator('table.jobs')).getByText(jobId).waitFor();
+    await page.getByText('0 3 * * * (ENABLED)').waitFor();
+    await browser.screenshot(page, 'tenant');
+
+    await page.getByRole('button', { name: 'Edit state' }).click();
+    await page.getByLabel('State (JSON)').fill('{ "bookmarks": { "users": { "replication_key_value": 42 } } }');
+    await page.getByRole('button', { name: 'Save state' }).click();
+    await page.getByRole('status').filter({ hasText: 'State saved' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.includes('"replication_key_value": 42'));
+    assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, { bookmarks: { users: { replication_key_value: 42 } } });
+
+    await page.getByRole('button', { name: 'Reset state' }).click();
+    await page.getByRole('button', { name: 'Yes, reset state' }).click();
+    await page.getByRole('status').filter({ hasText: 'State reset' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.trim() === '{}');
+    assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, {});
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('an event is redelivered to the loopback receiver, and the new attempt is shown', async () => {
+    const completed = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=50`)).body.find((e: { payload: { job_id: string; status: string } }) => e.payload.job_id === jobId && e.payload.status === 'JOB_COMPLETED');
+    const received = hook.ids.length;
+    const page = await browser.page();
+    await signIn(page, h, '#/events');
+    await page.getByRole('table', { name: 'Events' }).getByRole('link').first().waitFor();
+    await open(page, `#/events?event=${completed.event_id}`);
+    const attempts = page.getByRole('table', { name: 'Attempts to webhook' }).locator('tbody tr');
+    await attempts.first().waitFor();
+    assert.equal(await attempts.count(), 1);
+    await page.getByRole('button', { name: 'Redeliver to webhook' }).click();
+    await until('a second attempt shown', 15_000, async () => ((await attempts.count()) === 2 ? true : undefined));
+    assert.match(await attempts.nth(1).innerText(), /delivered[\s\S]*200/);
+    assert.ok(hook.ids.length > received, 'the receiver got the event again');
+    await browser.screenshot(page, 'events');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('a key is created (its secret shown once) and revoked', async () => {
+    const page = await browser.page();
+    await signIn(page, h, '#/settings');
+    await page.getByLabel('Kind').selectOption('environment');
+    await page.getByLabel('Name').fill('ci deploys');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByLabel('New key secret').innerText()).trim();
+    assert.equal((await h.api('GET', `/${h.envId}/keys`, undefined, { key: secret })).status, 200, 'the new key works');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    assert.equal(await page.getByText(secret).count(), 0, 'the secret is gone from the page');
+    const row = page.getByRole('table', { name: 'Keys' }).locator('tr', { hasText: 'ci deploys' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    assert.equal((await h.api('GET', `/${h.envId}/keys`, undefined, { key: secret })).status, 401, 'the revoked key is refused');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the other pages render: tenants, flows and connectors (registering a Singer connector), overview', async () => {
+    const page = await browser.page();
+    await signIn(page, h, '#/tenants');
+    await page.getByRole('link', { name: 'globex', exact: true }).waitFor();
+    await browser.screenshot(page, 'tenants');
+    await open(page, '#/flows');
+    await page.getByRole('heading', { name: 'crm (crm)' }).waitFor();
+    await page.getByLabel('Connector id').fill('tap-dashboard');
+    await page.getByLabel('Command').fill(`${process.execPath} "/opt/taps/tap dashboard.mjs"`);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('status').filter({ hasText: 'Registered tap-dashboard' }).waitFor();
+    const def = (await h.api('GET', `/${h.envId}/connectors/tap-dashboard`)).body;
+    assert.deepEqual(def.runtime.command, [process.execPath, '/opt/taps/tap dashboard.mjs']);
+    await browser.screenshot(page, 'flows');
+    await open(page, '#/jobs');
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    await browser.screenshot(page, 'jobs');
+    await open(page, '#/overview');
+    await page.getByRole('img', { name: /Durations of the last 1 finished jobs/ }).waitFor();
+    await browser.screenshot(page, 'overview-with-jobs');
+    // Readable at a small laptop's width: nothing wider than the window.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll at 1024 px');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
