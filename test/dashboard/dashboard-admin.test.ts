@@ -51,10 +51,12 @@ describe('the dashboard: tenants, events, keys', () => {
 
   test("a link's state is edited, then reset after a confirmation", async () => {
     const page = await browser.page();
+    // The state block's text passes a check (written as page-side JavaScript).
+    const stateShows = (check: string) => page.waitForFunction(`document.querySelector('[data-testid=link-state]')?.textContent?.${check}`);
     await signIn(page, h, '#/tenants');
     await page.getByRole('link', { name: 'globex', exact: true }).click();
     await page.getByRole('heading', { name: 'Tenant globex' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.includes('bookmarks'));
+    await stateShows("includes('bookmarks')");
     await page.getByRole('table', { name: 'Recent jobs' }).or(page.locator('table.jobs')).getByText(jobId).waitFor();
     await page.getByText('0 3 * * * (ENABLED)').waitFor();
     await browser.screenshot(page, 'tenant');
@@ -63,13 +65,13 @@ describe('the dashboard: tenants, events, keys', () => {
     await page.getByLabel('State (JSON)').fill('{ "bookmarks": { "users": { "replication_key_value": 42 } } }');
     await page.getByRole('button', { name: 'Save state' }).click();
     await page.getByRole('status').filter({ hasText: 'State saved' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.includes('"replication_key_value": 42'));
+    await stateShows(`includes('"replication_key_value": 42')`);
     assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, { bookmarks: { users: { replication_key_value: 42 } } });
 
     await page.getByRole('button', { name: 'Reset state' }).click();
     await page.getByRole('button', { name: 'Yes, reset state' }).click();
     await page.getByRole('status').filter({ hasText: 'State reset' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=link-state]')?.textContent?.trim() === '{}');
+    await stateShows("trim() === '{}'");
     assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, {});
     assert.deepEqual(page.errors, []);
     await page.close();
@@ -135,7 +137,7 @@ describe('the dashboard: tenants, events, keys', () => {
     await browser.screenshot(page, 'overview-with-jobs');
     // Readable at a small laptop's width: nothing wider than the window.
     await page.setViewportSize({ width: 1024, height: 700 });
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scroll at 1024 px');
+    assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1'), 'no horizontal scroll at 1024 px');
     assert.deepEqual(page.errors, []);
     await page.close();
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 import { open, signIn } from './dashboard-page.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/enrich-customers.ts', import.meta.url));
@@ -53,13 +54,13 @@ describe('the dashboard: jobs', () => {
     await page.getByText('jobs, last 24 hours').waitFor();
     await page.getByRole('img', { name: /Jobs per day/ }).waitFor();
     assert.ok(!page.url().includes(h.key), 'the key is never in the URL');
-    const stored = await page.evaluate(() => ({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie }));
+    const stored = await page.evaluate<{ session: string; local: string; cookie: string }>('({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie })');
     assert.ok(stored.session.includes(h.key));
     assert.ok(!stored.local.includes(h.key) && !stored.cookie.includes(h.key));
     await browser.screenshot(page, 'overview');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Environment key').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    assert.equal(await page.evaluate<number>('sessionStorage.length'), 0);
     // The browser logs the wrong key's 401 itself; nothing else went wrong.
     assert.deepEqual(page.errors, ['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
     await page.close();
@@ -73,10 +74,7 @@ describe('the dashboard: jobs', () => {
     await page.getByLabel('Tenant').fill('acme');
     await page.getByLabel('Tenant').press('Enter');
     const rows = page.locator('table.jobs tbody tr');
-    await page.waitForFunction(() => {
-      const r = document.querySelectorAll('table.jobs tbody tr');
-      return r.length === 1 && r[0]!.textContent!.includes('ETL_FAILED');
-    });
+    await until('one ETL_FAILED job listed', 10_000, async () => ((await rows.count()) === 1 && (await rows.first().innerText()).includes('ETL_FAILED') ? true : undefined));
     assert.match(page.url(), /status=.*ETL_FAILED.*tenant_id=acme/);
     await browser.screenshot(page, 'jobs-filtered');
     await rows.first().getByRole('link', { name: failedJobId }).click();
@@ -84,7 +82,7 @@ describe('the dashboard: jobs', () => {
     await error.waitFor();
     assert.match(await error.innerText(), /customer data rejected by the owner's rules/);
     const logs = page.getByLabel('Job logs');
-    await page.waitForFunction(() => document.querySelector('pre.logs')?.textContent?.includes('==> etl <=='));
+    await page.waitForFunction("document.querySelector('pre.logs')?.textContent?.includes('==> etl <==')");
     assert.match(await logs.innerText(), /==> etl <==[\s\S]*customer data rejected/);
     await page.getByRole('table', { name: 'Phase durations' }).getByText('etl').waitFor();
     await browser.screenshot(page, 'job-failed');

@@ -12,7 +12,5 @@ export async function signIn(page: Page, h: Harness, hash = ''): Promise<void> {
 
 /** Goes to a page of the signed-in dashboard by its fragment (`#/jobs?…`). */
 export async function open(page: Page, hash: string): Promise<void> {
-  await page.evaluate((to) => {
-    window.location.hash = to;
-  }, hash);
+  await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
 }
