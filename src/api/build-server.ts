@@ -10,7 +10,7 @@ import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { refuseNulBytes } from './nul-bytes.js';
 import { registerOpenApi } from './openapi/openapi-plugin.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
-import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { registerDashboardRoutes, type WebFiles } from './routes/dashboard-routes.js';
 import { registerJobOverviewRoutes } from './routes/job-overview-routes.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
@@ -36,7 +36,7 @@ import { logRequest } from './request-log.js';
 export const SINEW_VERSION = '0.1.0';
 
 /** The HTTP API (blueprint §2) over the services. */
-export async function buildServer(services: SinewServices, opts: { bodyLimit?: number } = {}): Promise<FastifyInstance> {
+export async function buildServer(services: SinewServices, opts: { bodyLimit?: number; web?: WebFiles } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
@@ -103,7 +103,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
   registerDocsRoutes(app);
-  registerDashboardRoutes(app);
+  registerDashboardRoutes(app, opts.web);
   app.get(
     '/openapi.json',
     { schema: { response: { 200: { type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' } } }, config: { summary: 'This document (OpenAPI 3.1)' } },

@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { buildServer } from '../api/build-server.js';
+import { WebBundles } from '../web/web-bundles.js';
 import { Worker } from '../jobs/worker.js';
 import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
 import { Scheduler } from '../schedules/scheduler.js';
@@ -104,7 +105,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     if (roles.api) await services.settings.sealClearSecrets();
     let url = '';
     if (roles.api) {
-      server = await buildServer(services);
+      server = await buildServer(services, { web: new WebBundles() });
       url = (await server.listen({ port: config.port, host: config.host }).catch((e: unknown) => {
         throw portError(config.host, config.port, 'PORT', e);
       })).replace('[::1]', '127.0.0.1');
