@@ -8,6 +8,7 @@ import * as writeTasks from './0006-write-tasks.js';
 import * as recordIdIndexes from './0007-record-id-indexes.js';
 import * as auditLog from './0008-audit-log.js';
 import * as oauth from './0009-oauth.js';
+import * as jobsByCreated from './0010-jobs-by-created.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-record-id-indexes': recordIdIndexes,
   '0008-audit-log': auditLog,
   '0009-oauth': oauth,
+  '0010-jobs-by-created': jobsByCreated,
 };
 
 export const migrationProvider: MigrationProvider = {
