@@ -68,6 +68,15 @@ module.exports = {
       to: { path: adapters },
     })),
     {
+      name: 'job-status-writes-only-in-job-lifecycle',
+      comment:
+        'a job changes status only through JobLifecycle (transition check, timestamps, row lock, lifecycle event): ' +
+        'outside the store, only src/jobs/job-lifecycle.ts may import the JobStatusWriter key',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/|^src/jobs/job-lifecycle\\.ts$' },
+      to: { path: '^src/store/job-status-writer\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'no import cycle between modules (type imports included)',
       severity: 'error',

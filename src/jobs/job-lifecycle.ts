@@ -3,6 +3,7 @@ import { SinewError, notFound } from '../errors/sinew-error.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Job, JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
+import { JOB_STATUS_WRITER } from '../store/job-status-writer.js';
 import { assertTransition } from './job-transitions.js';
 import { publicJob } from './job-view.js';
 import { jobDiscoverEvent } from '../events/job-discover-event.js';
@@ -15,7 +16,9 @@ export type JobPatch = Partial<Omit<Job, 'job_id' | 'env_id' | 'status' | 'statu
  * writes the job and its lifecycle event to the outbox in one transaction. The job's row is locked
  * for that transaction, so changes from several processes (a worker, the API cancelling, a reaper)
  * serialize instead of overwriting each other; a job this process runs may change only while this
- * process still holds its lease (`leases`, the fence).
+ * process still holds its lease (`leases`, the fence). It writes through the store's
+ * JobStatusWriter, which no other module may import (.dependency-cruiser.cjs), so "the only way"
+ * is checked rather than agreed.
  */
 export class JobLifecycle {
   /** In-process notification of every change (followers, the worker's cancel watch). */
@@ -93,7 +96,7 @@ export class JobLifecycle {
       const row = await tx.jobLeases.lockJob(envId, jobId);
       if (!row) return;
       this.leases?.assertStillHeld(jobId, row.lease_owner);
-      await tx.updateJob({ ...row.job, ...patch, last_updated: new Date().toISOString() });
+      await tx[JOB_STATUS_WRITER].write({ ...row.job, ...patch, last_updated: new Date().toISOString() });
     });
   }
 
@@ -124,7 +127,7 @@ export class JobLifecycle {
   }
 
   async #write(tx: StoreOps, next: Job, now: Date): Promise<Job> {
-    await tx.updateJob(next);
+    await tx[JOB_STATUS_WRITER].write(next);
     await tx.insertEvent(lifecycleEvent(next, now.toISOString()));
     if (next.status.startsWith('DISCOVER_')) await tx.insertEvent(jobDiscoverEvent(next, now));
     return next;
