@@ -33,14 +33,14 @@ async function populate(config: RuntimeConfig, n: number, firstTick: number): Pr
     await bootstrapEnvironment(services, config);
     const now = new Date().toISOString();
     const { store, box } = services;
-    await store.putFlow({ env_id: ENV, flow_id: FLOW, name: FLOW, type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: path.join(config.dataDir, 'out') } }, created_at: now, updated_at: now });
+    await store.flows.put({ env_id: ENV, flow_id: FLOW, name: FLOW, type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: path.join(config.dataDir, 'out') } }, created_at: now, updated_at: now });
     const sealed = sealJson(box, { path: path.join(config.dataDir, 'in') });
     for (let start = 0; start < n; start += 1000) {
       await store.transaction(async (tx) => {
         for (let i = start; i < Math.min(n, start + 1000); i++) {
           const key = { env_id: ENV, flow_id: FLOW, tenant: `tenant-${i}`, role: 'source' as const, connector_id: 'csv' };
-          await tx.putTenant({ env_id: ENV, tenant: key.tenant, config: {}, created_at: now });
-          await tx.putLink({ ...key, config_encrypted: sealed, field_map: null, catalog: null, state: null, schedule: null, created_at: now, updated_at: now });
+          await tx.tenants.put({ env_id: ENV, tenant: key.tenant, config: {}, created_at: now });
+          await tx.links.put({ ...key, config_encrypted: sealed, field_map: null, catalog: null, state: null, schedule: null, created_at: now, updated_at: now });
           const schedule: Schedule = { ...key, schedule_expression: '* * * * *', state: 'ENABLED', job_type: null, when_active: 'skip', request: {}, sealed_overrides: null, created_at: now, updated_at: now };
           await tx.schedules.putSchedule(schedule, firstTick);
         }
@@ -69,10 +69,10 @@ async function measure(label: string, n: number, env: Record<string, string>): P
   const services = await createServices(config, pino({ level: 'warn' }));
   try {
     const deadline = firstTick + 5 * 60_000;
-    let jobs = await services.store.listJobs({ env_id: ENV, limit: n });
+    let jobs = await services.store.jobs.list({ env_id: ENV, limit: n });
     while (jobs.length < n && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, Date.now() < firstTick ? Math.max(100, firstTick - Date.now()) : 1000));
-      jobs = await services.store.listJobs({ env_id: ENV, limit: n });
+      jobs = await services.store.jobs.list({ env_id: ENV, limit: n });
     }
     await stopChild(child);
     const late = jobs.filter((j) => j.scheduled_job).map((j) => Date.parse(j.start_time) - firstTick).sort((a, b) => a - b);

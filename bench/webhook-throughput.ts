@@ -3,7 +3,7 @@
  * process), and the latency from an event's commit to its arrival.
  *
  * Events are generated without running jobs, through the outbox path the job lifecycle uses
- * (`tx.insertEvent` inside a store transaction, then the in-process notifier, as JobLifecycle does
+ * (`tx.events.insert` inside a store transaction, then the in-process notifier, as JobLifecycle does
  * after commit). Throughput: N events committed in batches of 500, delivered by the real
  * EventDispatcher (SQLite store, default concurrency), timed from the first commit to the last
  * arrival. Latency: events committed one per transaction at a steady rate over many ordering keys;
@@ -44,7 +44,7 @@ const report = async (): Promise<{ arrivals: [string, number][]; badSignatures: 
 
 const store = await openSqliteStore(path.join(dir, 'sinew.db'));
 await store.migrate();
-await store.putEnvironment({ env_id: ENV, name: ENV, settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } } } as never);
+await store.environments.put({ env_id: ENV, name: ENV, settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } } } as never);
 const notifier = new OutboxNotifier();
 const dispatcher = new EventDispatcher({ store, config: readEventDeliveryConfig(process.env, true), notifier, logger: pino({ level: 'warn' }), box: new SecretBox(SecretBox.generateSecret()) });
 await dispatcher.start();
@@ -59,7 +59,7 @@ try {
   const t0 = performance.now();
   for (let i = 0; i < N; i += 500) {
     await store.transaction(async (tx) => {
-      for (let j = i; j < Math.min(N, i + 500); j++) await tx.insertEvent(event(j).row);
+      for (let j = i; j < Math.min(N, i + 500); j++) await tx.events.insert(event(j).row);
     });
     notifier.notify();
   }
@@ -80,7 +80,7 @@ try {
   const start = performance.now();
   for (let i = 0; i < LATENCY_EVENTS; i++) {
     const e = event(i);
-    await store.transaction((tx) => tx.insertEvent(e.row));
+    await store.transaction((tx) => tx.events.insert(e.row));
     commits.set(e.id, performance.timeOrigin + performance.now());
     notifier.notify();
     const next = start + (i + 1) * gap;

@@ -79,8 +79,8 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.addHook('onRequest', authHook(services.auth));
   // Before any hook that looks an id up in the store (the next one reads the flow).
   app.addHook('preValidation', refuseNulBytes);
-  app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_overrides ?? []));
-  app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.getFlow(envId, flowId))?.tenant_limits));
+  app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_overrides ?? []));
+  app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_limits));
   app.addHook('onSend', auditHook(services.audit));
   app.addHook('onResponse', logRequest);
 

@@ -24,7 +24,7 @@ export async function bootstrapEnvironment(s: SinewServices, config: RuntimeConf
     const { keys } = await s.environments.ensure(envId, config.bootstrapApiKey);
     result = { envId, environmentKey: keys.environmentKey, publicKey: keys.publicKey };
   } else {
-    const [first] = await s.store.listEnvironments();
+    const [first] = await s.store.environments.list();
     if (first) {
       envId = first.env_id;
       result = { envId };

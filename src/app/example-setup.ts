@@ -34,7 +34,7 @@ export async function installExample(s: SinewServices, envId: string, dataDir: s
       if (e.code !== 'EEXIST') throw e;
     });
   }
-  if (!(await s.store.getFlow(envId, EXAMPLE_FLOW_ID))) {
+  if (!(await s.store.flows.get(envId, EXAMPLE_FLOW_ID))) {
     await s.flows.put(envId, EXAMPLE_FLOW_ID, {
       name: 'Example: tenant CSV files → warehouse JSONL',
       type: 'v1-source',
@@ -42,13 +42,13 @@ export async function installExample(s: SinewServices, envId: string, dataDir: s
       target: { connector: 'jsonl', config: { path: output } },
     });
   }
-  const linked = await s.store.getLink({ env_id: envId, flow_id: EXAMPLE_FLOW_ID, tenant: EXAMPLE_TENANT, role: 'source', connector_id: 'csv' });
+  const linked = await s.store.links.get({ env_id: envId, flow_id: EXAMPLE_FLOW_ID, tenant: EXAMPLE_TENANT, role: 'source', connector_id: 'csv' });
   // Sinew links the example as the owner: its path (in the data dir) is not a tenant's, so it is
   // not confined to a files root (docs/security.md).
   if (!linked) await s.links.put(envId, EXAMPLE_FLOW_ID, EXAMPLE_TENANT, 'source', { connector_id: 'csv', config: { path: input }, set_by: 'owner' });
   else if (linked.path_set_by === undefined && s.links.configOf(linked).path === input) {
     // Linked by an older Sinew, before links recorded who set them: still the example's own path, so the owner's.
-    await s.store.putLink({ ...linked, path_set_by: 'owner' });
+    await s.store.links.put({ ...linked, path_set_by: 'owner' });
   }
   return { input, output };
 }

@@ -23,8 +23,8 @@ export class LinkReactions {
 
   readonly onLinked = async (link: Link, event: 'LINK' | 'OVERWRITE'): Promise<void> => {
     if (link.role === 'target') return;
-    const flow = await this.store.getFlow(link.env_id, link.flow_id);
-    const env = await this.store.getEnvironment(link.env_id);
+    const flow = await this.store.flows.get(link.env_id, link.flow_id);
+    const env = await this.store.environments.get(link.env_id);
     if (!flow || !env) return;
     const settings = effectiveJobSettings(env.settings, flow.job_settings);
     const log = this.logger.child({ env_id: link.env_id, flow_id: link.flow_id, tenant: link.tenant, connector: link.connector_id });

@@ -15,7 +15,7 @@ export class Authenticator {
   /** `trace` collects what was established before a refusal (see AuthTrace). */
   async authenticate(apiKey: string | undefined, tenantToken: string | undefined, trace: AuthTrace = {}): Promise<Principal> {
     if (!apiKey) throw new SinewError('UNAUTHORIZED', 'missing x-api-key header');
-    const key = await this.store.getApiKey(hashApiKey(apiKey));
+    const key = await this.store.apiKeys.get(hashApiKey(apiKey));
     if (!key) throw new SinewError('UNAUTHORIZED', 'unknown API key');
     const keyId = apiKeyId(key.key_hash);
     trace.env_id = key.env_id;
@@ -23,12 +23,12 @@ export class Authenticator {
     trace.key_kind = key.kind;
     if (key.kind === 'environment') return { env_id: key.env_id, kind: 'environment', key_id: keyId };
     if (!tenantToken) throw new SinewError('UNAUTHORIZED', 'a public key needs a tenant token (?token= or Authorization: Bearer)');
-    const env = await this.store.getEnvironment(key.env_id);
+    const env = await this.store.environments.get(key.env_id);
     if (!env) throw new SinewError('UNAUTHORIZED', 'unknown API key');
     const { tenant, generation } = await verifyTenantToken(this.box.decrypt(env.token_secret_encrypted), key.env_id, tenantToken, trace);
     // Checked on every request, so a revoke or a tenant delete takes effect at once — and a
     // deleted tenant's token cannot re-create it by linking again.
-    const row = await this.store.getTenant(key.env_id, tenant);
+    const row = await this.store.tenants.get(key.env_id, tenant);
     if (!row?.token_generation || row.token_generation !== generation) throw new SinewError('UNAUTHORIZED', 'the tenant token has been revoked');
     return { env_id: key.env_id, kind: 'tenant', tenant, key_id: keyId };
   }

@@ -17,7 +17,7 @@ export async function envCommand(args: string[]): Promise<number> {
   if (!((sub === 'list' && rest.length === 0) || (sub === 'create' && rest.length === 1))) throw new UsageError(`usage: ${USAGE}`);
   return withStoreOnDataDir(async (store, config) => {
     if (sub === 'list') {
-      for (const env of await store.listEnvironments()) process.stdout.write(`${env.env_id}\t${env.created_at}\n`);
+      for (const env of await store.environments.list()) process.stdout.write(`${env.env_id}\t${env.created_at}\n`);
       return 0;
     }
     const envId = rest[0]!;

@@ -58,7 +58,7 @@ async function throughApi(t: ApiTarget, sub: string | undefined, rest: string[],
 async function createOnStore(kind: 'environment' | 'public', env: string | undefined): Promise<number> {
   return withStoreOnDataDir(async (store, config) => {
     const environments = new EnvironmentService(store, new SecretBox(await loadSecretKey(config.dataDir, config.secretKey)));
-    const existing = (await store.listEnvironments()).map((e) => e.env_id);
+    const existing = (await store.environments.list()).map((e) => e.env_id);
     const envId = env ?? config.bootstrapEnvId ?? (existing.length <= 1 ? (existing[0] ?? DEFAULT_ENV_ID) : undefined);
     if (envId === undefined) {
       throw new SinewError('VALIDATION_FAILED', `there are ${existing.length} environments (${existing.join(', ')}): name one with --env`, { environments: existing });

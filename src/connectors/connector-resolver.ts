@@ -12,7 +12,7 @@ export function builtinDefinitions(): ConnectorDefinition[] {
 export async function resolveConnector(store: StoreOps, envId: string, id: string): Promise<ConnectorDefinition> {
   const builtin = builtinConnectors.get(id);
   if (builtin) return { ...builtin.definition, builtin: true, runtime: { runtime: 'builtin' } };
-  const registered = await store.getConnectorDefinition(envId, id);
+  const registered = await store.connectors.get(envId, id);
   if (!registered) throw notFound('connector', { connector_id: id });
   return registered;
 }

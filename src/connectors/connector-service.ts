@@ -42,7 +42,7 @@ export class ConnectorService {
   ) {}
 
   async list(envId: string): Promise<ConnectorDefinition[]> {
-    return [...builtinDefinitions(), ...(await this.store.listConnectorDefinitions(envId))];
+    return [...builtinDefinitions(), ...(await this.store.connectors.list(envId))];
   }
 
   get(envId: string, id: string): Promise<ConnectorDefinition> {
@@ -85,12 +85,12 @@ export class ConnectorService {
       ...(auth ? { auth } : {}),
       ...(check ? { check } : {}),
     };
-    await this.store.putConnectorDefinition(envId, def);
+    await this.store.connectors.put(envId, def);
     return def;
   }
 
   async remove(envId: string, id: string): Promise<void> {
     if (builtinConnectors.has(id)) throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be deleted`);
-    if (!(await this.store.deleteConnectorDefinition(envId, id))) throw notFound('connector', { connector_id: id });
+    if (!(await this.store.connectors.delete(envId, id))) throw notFound('connector', { connector_id: id });
   }
 }

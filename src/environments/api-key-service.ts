@@ -23,14 +23,14 @@ export class ApiKeyService {
   constructor(private readonly store: Store) {}
 
   async list(envId: string): Promise<ApiKeyView[]> {
-    return (await this.store.listApiKeys(envId)).map(apiKeyView);
+    return (await this.store.apiKeys.list(envId)).map(apiKeyView);
   }
 
   async create(envId: string, kind: ApiKeyKind, name: string | null): Promise<ApiKeyView & { key: string }> {
-    if (!(await this.store.getEnvironment(envId))) throw notFound('environment', { env_id: envId });
+    if (!(await this.store.environments.get(envId))) throw notFound('environment', { env_id: envId });
     const key = generateApiKey(kind);
     const row = apiKeyRow(envId, kind, key, name);
-    await this.store.putApiKey(row);
+    await this.store.apiKeys.put(row);
     return { ...apiKeyView(row), key };
   }
 
@@ -41,13 +41,13 @@ export class ApiKeyService {
    */
   async revoke(envId: string, keyId: string): Promise<void> {
     await this.store.locks.withKeys([`api-keys:${envId}`], async () => {
-      const keys = await this.store.listApiKeys(envId);
+      const keys = await this.store.apiKeys.list(envId);
       const key = keys.find((k) => apiKeyId(k.key_hash) === keyId);
       if (!key) throw notFound('key', { key_id: keyId });
       if (key.kind === 'environment' && keys.filter((k) => k.kind === 'environment').length === 1) {
         throw new SinewError('CONFLICT', 'this is the last environment key of the environment: create another before revoking it', { key_id: keyId });
       }
-      await this.store.deleteApiKey(envId, key.key_hash);
+      await this.store.apiKeys.delete(envId, key.key_hash);
     });
   }
 }

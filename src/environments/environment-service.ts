@@ -19,7 +19,7 @@ export class EnvironmentService {
   ) {}
 
   async get(envId: string): Promise<Environment | undefined> {
-    return this.store.getEnvironment(envId);
+    return this.store.environments.get(envId);
   }
 
   /**
@@ -30,10 +30,10 @@ export class EnvironmentService {
     if (!ENV_ID.test(envId)) throw invalid(`environment id ${JSON.stringify(envId)} must be 1-100 letters, digits, dots, dashes or underscores`);
     if (apiKey !== undefined && apiKey.length < 16) throw invalid('SINEW_API_KEY must be at least 16 characters');
     return this.store.transaction(async (tx) => {
-      const existing = await tx.getEnvironment(envId);
+      const existing = await tx.environments.get(envId);
       const keys: Partial<CreatedKeys> = {};
       if (!existing) {
-        await tx.putEnvironment({
+        await tx.environments.put({
           env_id: envId,
           name: envId,
           settings: {},
@@ -41,16 +41,16 @@ export class EnvironmentService {
           created_at: new Date().toISOString(),
         });
         keys.publicKey = generateApiKey('public');
-        await tx.putApiKey(apiKeyRow(envId, 'public', keys.publicKey));
+        await tx.apiKeys.put(apiKeyRow(envId, 'public', keys.publicKey));
         if (apiKey === undefined) {
           keys.environmentKey = generateApiKey('environment');
-          await tx.putApiKey(apiKeyRow(envId, 'environment', keys.environmentKey));
+          await tx.apiKeys.put(apiKeyRow(envId, 'environment', keys.environmentKey));
         }
       }
       if (apiKey !== undefined) {
-        const found = await tx.getApiKey(hashApiKey(apiKey));
+        const found = await tx.apiKeys.get(hashApiKey(apiKey));
         if (found && found.env_id !== envId) throw new SinewError('CONFLICT', 'SINEW_API_KEY already belongs to another environment');
-        if (!found) await tx.putApiKey(apiKeyRow(envId, 'environment', apiKey));
+        if (!found) await tx.apiKeys.put(apiKeyRow(envId, 'environment', apiKey));
       }
       return { created: !existing, keys };
     });
@@ -62,9 +62,9 @@ export class EnvironmentService {
 
   /** A new key of `kind` for the environment, which is created when it does not exist yet. */
   async createKey(envId: string, kind: ApiKey['kind']): Promise<string> {
-    if (!(await this.store.getEnvironment(envId))) await this.ensure(envId);
+    if (!(await this.store.environments.get(envId))) await this.ensure(envId);
     const key = generateApiKey(kind);
-    await this.store.putApiKey(apiKeyRow(envId, kind, key));
+    await this.store.apiKeys.put(apiKeyRow(envId, kind, key));
     return key;
   }
 }

@@ -202,7 +202,7 @@ function monitoringReader(tx: StoreOps, box: SecretBox): (envId: string) => Prom
   return async (envId) => {
     let m = cache.get(envId);
     if (!m) {
-      const env = await tx.getEnvironment(envId);
+      const env = await tx.environments.get(envId);
       const doc = openSettings(box, env?.settings ?? {});
       m = { ...environmentSettings(doc).monitoring, allow_private_urls: environmentAddressPolicy(doc, false, 'monitoring').allowPrivate };
       cache.set(envId, m);

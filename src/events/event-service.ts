@@ -76,7 +76,7 @@ export class EventService {
       if (!event) throw notFound('event', { event_id: eventId });
       // Not yet dispatched: the dispatcher sends it soon anyway.
       if (event.status === 'pending') return;
-      const env = await tx.getEnvironment(envId);
+      const env = await tx.environments.get(envId);
       const configured = destinationsFor(event.kind, event.payload, environmentSettings(env?.settings ?? {}).monitoring);
       const existing = (await tx.deliveries.listDeliveries(eventId)).map((d) => d.destination);
       let chosen = [...new Set([...existing, ...configured])];

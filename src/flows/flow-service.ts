@@ -54,11 +54,11 @@ export class FlowService {
   ) {}
 
   async list(envId: string): Promise<Flow[]> {
-    return (await this.store.listFlows(envId)).map(view);
+    return (await this.store.flows.list(envId)).map(view);
   }
 
   async get(envId: string, flowId: string): Promise<Flow> {
-    const flow = await this.store.getFlow(envId, flowId);
+    const flow = await this.store.flows.get(envId, flowId);
     if (!flow) throw notFound('flow', { flow_id: flowId });
     return view(flow);
   }
@@ -68,7 +68,7 @@ export class FlowService {
     if (!FLOW_ID.test(id)) throw invalid('flow id must be 1-64 letters, digits, dashes or underscores');
     const connectors = def.connectors ?? [];
     for (const c of connectors) await this.connectorNamed(envId, c);
-    const existing = await this.store.getFlow(envId, id);
+    const existing = await this.store.flows.get(envId, id);
     let target: Flow['target'];
     if (def.target) {
       if (def.type === 'v1-target') throw invalid('a v1 target flow writes into the tenant\'s linked target; it has no flow target');
@@ -99,7 +99,7 @@ export class FlowService {
       created_at: existing?.created_at ?? now,
       updated_at: now,
     };
-    await this.store.putFlow(flow);
+    await this.store.flows.put(flow);
     return view(flow);
   }
 
@@ -114,7 +114,7 @@ export class FlowService {
   }
 
   async delete(envId: string, flowId: string): Promise<void> {
-    if (!(await this.store.deleteFlow(envId, flowId))) throw notFound('flow', { flow_id: flowId });
+    if (!(await this.store.flows.delete(envId, flowId))) throw notFound('flow', { flow_id: flowId });
   }
 }
 

@@ -29,10 +29,10 @@ export async function listEnvironmentJobs(store: Store, envId: string, q: Enviro
     limit: q.job_type === undefined ? q.limit : Math.max(200, q.limit * 2),
     ...(q.before !== undefined ? { before_job_id: q.before } : {}),
   };
-  if (q.job_type === undefined) return store.listJobs(filter);
+  if (q.job_type === undefined) return store.jobs.list(filter);
   const found: Job[] = [];
   for (;;) {
-    const page = await store.listJobs(filter);
+    const page = await store.jobs.list(filter);
     for (const job of page) {
       if (job.job_type === q.job_type) found.push(job);
       if (found.length === q.limit) return found;

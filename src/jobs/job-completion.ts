@@ -50,9 +50,9 @@ export class JobCompletion {
       case 'discovered': {
         const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
         await this.store.transaction(async (tx) => {
-          const link = await tx.getLink(key);
+          const link = await tx.links.get(key);
           // The field map's keys take the catalog's tap_stream_ids; nothing in it is dropped (field-map-keys.ts).
-          if (link) await tx.putLink({ ...link, catalog: message.catalog, field_map: canonicalFieldMap(link.field_map, message.catalog, false), updated_at: new Date().toISOString() });
+          if (link) await tx.links.put({ ...link, catalog: message.catalog, field_map: canonicalFieldMap(link.field_map, message.catalog, false), updated_at: new Date().toISOString() });
         });
         return;
       }
@@ -63,7 +63,7 @@ export class JobCompletion {
           // A database outage is not a failure to save the job's files: the worker tries again.
           if (isConnectionLoss(e)) throw e;
           // The failure of where the job is now (EXPORT_FAILED after its export, or after its ETL when it has no target).
-          const at = (await this.store.getJob(job.env_id, job.job_id))?.status ?? job.status;
+          const at = (await this.store.jobs.get(job.env_id, job.job_id))?.status ?? job.status;
           await this.lifecycle.transition(job.env_id, job.job_id, failureStatusFor(at), { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
           return;
         }
@@ -71,11 +71,11 @@ export class JobCompletion {
         // writes), in the transaction of JOB_COMPLETED, and never backwards (state-commit.ts).
         await this.lifecycle.transition(job.env_id, job.job_id, 'JOB_COMPLETED', async (tx) => {
           const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
-          const link = isWriteJob(job) || message.newState === null ? null : await tx.getLink(key);
+          const link = isWriteJob(job) || message.newState === null ? null : await tx.links.get(key);
           const commit = link
             ? stateToCommit({ current: link.state, atStart: started ? started.linkStateAtStart : link.state, startedFrom: started?.inputState ?? null, next: message.newState })
             : null;
-          if (link && commit && commit.state !== link.state) await tx.putLink({ ...link, state: commit.state, updated_at: new Date().toISOString() });
+          if (link && commit && commit.state !== link.state) await tx.links.put({ ...link, state: commit.state, updated_at: new Date().toISOString() });
           return {
             metrics: { recordCount: message.recordCount, invalidLines: message.invalidLines, records: message.records },
             data_sizes: message.dataSizes,

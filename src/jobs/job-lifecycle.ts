@@ -109,8 +109,8 @@ export class JobLifecycle {
 
   /** Writes a new job and its JOB_CREATED event in the caller's transaction; `announce` it after commit. */
   async createIn(tx: StoreOps, job: Job): Promise<Job> {
-    await tx.insertJob(job);
-    await tx.insertEvent(lifecycleEvent(job, job.start_time));
+    await tx.jobs.insert(job);
+    await tx.events.insert(lifecycleEvent(job, job.start_time));
     return job;
   }
 
@@ -128,8 +128,8 @@ export class JobLifecycle {
 
   async #write(tx: StoreOps, next: Job, now: Date): Promise<Job> {
     await tx[JOB_STATUS_WRITER].write(next);
-    await tx.insertEvent(lifecycleEvent(next, now.toISOString()));
-    if (next.status.startsWith('DISCOVER_')) await tx.insertEvent(jobDiscoverEvent(next, now));
+    await tx.events.insert(lifecycleEvent(next, now.toISOString()));
+    if (next.status.startsWith('DISCOVER_')) await tx.events.insert(jobDiscoverEvent(next, now));
     return next;
   }
 }

@@ -15,7 +15,7 @@ async function installUri(store: StoreOps, envId: string, id: string | null): Pr
 }
 
 async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: string, role: LinkRole, wanted: string | undefined, what: string): Promise<string> {
-  const links = await store.listLinks({ env_id: envId, flow_id: flow.flow_id, tenant, role });
+  const links = await store.links.list({ env_id: envId, flow_id: flow.flow_id, tenant, role });
   if (wanted) {
     if (!links.some((l) => l.connector_id === wanted)) throw notFound(`linked ${what} ${wanted}`, { tenant, flow_id: flow.flow_id });
     return wanted;
@@ -76,7 +76,7 @@ export async function resolveJobParties(store: StoreOps, envId: string, flow: Fl
   const link =
     parties.linkConnector === API_SOURCE
       ? null
-      : ((await store.getLink({ env_id: envId, flow_id: flow.flow_id, tenant, role: parties.role, connector_id: parties.linkConnector })) ?? null);
+      : ((await store.links.get({ env_id: envId, flow_id: flow.flow_id, tenant, role: parties.role, connector_id: parties.linkConnector })) ?? null);
   if (parties.linkConnector !== API_SOURCE && !link) throw new SinewError('NOT_FOUND', 'link not found');
   return {
     ...parties,

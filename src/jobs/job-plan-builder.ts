@@ -51,18 +51,18 @@ export class JobPlanBuilder {
   ) {}
 
   async build(job: Job, workspaceDir: string): Promise<JobPlan> {
-    const flow = await this.store.getFlow(job.env_id, job.flow_id);
+    const flow = await this.store.flows.get(job.env_id, job.flow_id);
     if (!flow) throw new SinewError('NOT_FOUND', `flow ${job.flow_id} no longer exists`);
     const overrides: Overrides = job.sealed_overrides
       ? openJson<Overrides>(this.box, job.sealed_overrides)
       : { override_source_config: null, override_target_config: null };
-    const link = await this.store.getLink({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
+    const link = await this.store.links.get({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
     const isWrite = isWriteJob(job);
     if (!link && !(isWrite && job.link_role === 'source')) {
       throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
     }
     const linkConfig = !link ? {} : this.openLinkConfig ? await this.openLinkConfig(link) : openJson(this.box, link.config_encrypted);
-    const env = await this.store.getEnvironment(job.env_id);
+    const env = await this.store.environments.get(job.env_id);
     const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
     const root = environmentSettings(env?.settings ?? {}).files.root;
     const ofLink = (override: keyof Overrides): PathOwner => ({

@@ -60,7 +60,7 @@ export class JobService {
    * replies: as with real-time writes, a tenant writes only into its own linked target or connector.
    */
   private async refuseWriteIntoOwnersTarget(args: CreateJobArgs): Promise<void> {
-    const flow = await this.store.getFlow(args.envId, args.flowId);
+    const flow = await this.store.flows.get(args.envId, args.flowId);
     if (flow?.type === 'v1-source' && writesFromRequest(flow.type, args.request, args.version)) {
       throw new SinewError('FORBIDDEN_FIELD', `a tenant may not send tap "api" on a v1 source flow: the records would be written into the owner's target`, { fields: ['tap'] });
     }
@@ -74,7 +74,7 @@ export class JobService {
   private async stageInput(args: CreateJobArgs): Promise<JobIdentity | null> {
     const { request } = args;
     if (!request.state || Object.keys(request.state).length === 0) return null;
-    const flow = await this.store.getFlow(args.envId, args.flowId);
+    const flow = await this.store.flows.get(args.envId, args.flowId);
     if (!flow || !writesFromRequest(flow.type, request, args.version)) return null;
     checkWriteJobRecords(request.state);
     const identity = newJobIdentity();
@@ -94,19 +94,19 @@ export class JobService {
    */
   async createIn(tx: StoreOps, args: CreateJobArgs): Promise<Job> {
     const { envId, flowId, tenant, request } = args;
-    const flow = await tx.getFlow(envId, flowId);
+    const flow = await tx.flows.get(envId, flowId);
     if (!flow) throw notFound('flow', { flow_id: flowId });
     const parties = await resolveJobParties(tx, envId, flow, tenant, request, args.version);
     const linkKey = { env_id: envId, flow_id: flowId, tenant, role: parties.role, connector_id: parties.linkConnector };
-    await tx.lockLinkJobs(linkKey);
-    const [active] = await tx.listActiveJobsForLink(linkKey);
+    await tx.jobs.lockLink(linkKey);
+    const [active] = await tx.jobs.listActiveForLink(linkKey);
     if (active && !request.queue_if_active_job) {
       throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active.status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active.job_id}`, {
         active_job_id: active.job_id,
         hint: 'pass queue_if_active_job: true to queue this job behind it',
       });
     }
-    const env = await tx.getEnvironment(envId);
+    const env = await tx.environments.get(envId);
     const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
     const job = newJob({
       envId,
@@ -132,19 +132,19 @@ export class JobService {
   }
 
   async get(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {
-    const job = await this.store.getJob(envId, jobId);
+    const job = await this.store.jobs.get(envId, jobId);
     if (!job || job.flow_id !== flowId || job.tenant !== tenant) throw notFound('job', { job_id: jobId });
     return job;
   }
 
   async getByRoot(envId: string, flowId: string, tenant: string, root: string): Promise<Job> {
-    const job = await this.store.getJobByRoot(envId, root);
+    const job = await this.store.jobs.getByRoot(envId, root);
     if (!job || job.flow_id !== flowId || job.tenant !== tenant) throw notFound('job', { job_root: root });
     return job;
   }
 
   list(envId: string, flowId: string, tenant: string, opts: { status?: JobStatus[]; limit: number; before?: string }): Promise<Job[]> {
-    return this.store.listJobs({ env_id: envId, flow_id: flowId, tenant, status: opts.status, limit: opts.limit, before_job_id: opts.before });
+    return this.store.jobs.list({ env_id: envId, flow_id: flowId, tenant, status: opts.status, limit: opts.limit, before_job_id: opts.before });
   }
 
   async cancel(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {

@@ -89,7 +89,7 @@ function lostWorker(row: LeasedJob): string {
 
 /** The job's `worker_loss_retries` as in force now: the environment's, overridden by its flow's. */
 async function workerLossRetries(tx: StoreOps, job: Job): Promise<number> {
-  const env = await tx.getEnvironment(job.env_id);
-  const flow = await tx.getFlow(job.env_id, job.flow_id);
+  const env = await tx.environments.get(job.env_id);
+  const flow = await tx.flows.get(job.env_id, job.flow_id);
   return effectiveJobSettings(env?.settings ?? {}, flow?.job_settings).worker_loss_retries;
 }

@@ -237,7 +237,7 @@ export class Worker implements BackgroundRole {
     leases.hold(item.job_id, expiresAt);
     let job: Job | undefined;
     try {
-      job = await this.retried(run, logger, 'reading a claimed job', () => store.getJob(item.env_id, item.job_id));
+      job = await this.retried(run, logger, 'reading a claimed job', () => store.jobs.get(item.env_id, item.job_id));
       // Cancelled between its claim and now: nothing to run.
       if (!job || job.status !== 'JOB_CREATED') return;
       const log = logger.child(jobLogFields(job));
@@ -246,7 +246,7 @@ export class Worker implements BackgroundRole {
       } catch (e) {
         log.error({ err: (e as Error).message }, 'job failed outside its process');
         const ended = job;
-        const current = run.lost ? undefined : await this.retried(run, log, 'reading a job', () => store.getJob(ended.env_id, ended.job_id)).catch(() => undefined);
+        const current = run.lost ? undefined : await this.retried(run, log, 'reading a job', () => store.jobs.get(ended.env_id, ended.job_id)).catch(() => undefined);
         if (current && !isTerminal(current.status)) {
           if (run.handBack) await this.handBack(job, log).catch(() => {});
           else await this.retried(run, log, 'failing a job', () => lifecycle.transition(ended.env_id, ended.job_id, failureStatusFor(current.status), { error: (e as Error).message })).catch(() => {});
@@ -276,7 +276,7 @@ export class Worker implements BackgroundRole {
         tenant: job.tenant,
         workspaceDir: workspace.dir,
         withEtl: plan.etl !== null && !plan.streaming,
-        tenantConfig: (await this.retried(run, log, 'reading a tenant', () => this.deps.store.getTenant(job.env_id, job.tenant)))?.config ?? {},
+        tenantConfig: (await this.retried(run, log, 'reading a tenant', () => this.deps.store.tenants.get(job.env_id, job.tenant)))?.config ?? {},
         settings: plan.settings,
       });
       const recordIds = new RecordIdRequests(this.deps.store, job, log);
@@ -328,7 +328,7 @@ export class Worker implements BackgroundRole {
       await chain;
       await recordIds.flush();
       if (run.lost) return;
-      const final = await this.retried(run, log, 'reading a job', () => this.deps.store.getJob(job.env_id, job.job_id));
+      const final = await this.retried(run, log, 'reading a job', () => this.deps.store.jobs.get(job.env_id, job.job_id));
       if (final && !isTerminal(final.status)) {
         if (run.handBack) {
           // Its files so far go to storage first, so the next run starts from what this one left.

@@ -22,7 +22,7 @@ export interface ConnectionEventError {
 export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: ConnectionEventKind, firstLink: boolean, error?: ConnectionEventError): Promise<void> {
   const now = new Date().toISOString();
   const eventId = newEventId();
-  await tx.insertEvent({
+  await tx.events.insert({
     event_id: eventId,
     env_id: key.env_id,
     kind: 'connection',

@@ -52,7 +52,7 @@ export class DiscoverService {
     const id = linkKeyString(key);
     const current = this.runs.get(id);
     if (current?.status === 'DISCOVER_STARTED') return current;
-    const link = await this.store.getLink(key);
+    const link = await this.store.links.get(key);
     if (!link) throw new Error('link vanished');
     const def = await resolveConnector(this.store, key.env_id, key.connector_id);
     const command = connectorCommand(def, 'tap');
@@ -60,11 +60,11 @@ export class DiscoverService {
       throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, { connector_id: def.id });
     }
     // A tenant's file path is confined to its folder, as in a job; with no files root this refuses now.
-    const root = environmentSettings((await this.store.getEnvironment(key.env_id))?.settings ?? {}).files.root;
+    const root = environmentSettings((await this.store.environments.get(key.env_id))?.settings ?? {}).files.root;
     const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), { setBy: linkPathSetter(link), root, tenant: key.tenant });
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
-    await this.store.insertEvent(this.eventRow(key, 'DISCOVER_STARTED'));
+    await this.store.events.insert(this.eventRow(key, 'DISCOVER_STARTED'));
     this.outbox?.notify();
     // The run's status changes only after its event is in the outbox, so a client that polled
     // DISCOVER_SUCCESS / DISCOVER_FAILED can rely on the event existing.
@@ -82,13 +82,13 @@ export class DiscoverService {
         const secretsOnly = SecretScrubber.ofSecretFields([{ config: openJson(this.box, link.config_encrypted), config_schema: def.config_schema ?? null }]);
         const catalog: Catalog = secretsOnly.scrubDeep(await runDiscover({ command, configPath, ...dir.spawnOptions(hostEnvironment()) }));
         await this.store.transaction(async (tx) => {
-          const fresh = await tx.getLink(key);
+          const fresh = await tx.links.get(key);
           if (fresh) {
             // Selections survive the refresh; the field map loses what the catalog no longer has.
             const merged = carrySelections(catalog, fresh.catalog);
-            await tx.putLink({ ...fresh, catalog: merged, field_map: canonicalFieldMap(fresh.field_map, merged, false), updated_at: new Date().toISOString() });
+            await tx.links.put({ ...fresh, catalog: merged, field_map: canonicalFieldMap(fresh.field_map, merged, false), updated_at: new Date().toISOString() });
           }
-          await tx.insertEvent(this.eventRow(key, 'DISCOVER_SUCCESS'));
+          await tx.events.insert(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });
         this.outbox?.notify();
         status = 'DISCOVER_SUCCESS';
@@ -96,7 +96,7 @@ export class DiscoverService {
         // The tap's stderr is in it, and the run's error is read by the tenant: the run's config is
         // scrubbed, `confine_to` included (the server's path to the tenant's folder is not its to see).
         error = SecretScrubber.ofConnectors([{ config, config_schema: null }]).scrub((e as Error).message);
-        await this.store.insertEvent(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
+        await this.store.events.insert(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
         this.outbox?.notify();
       } finally {
         await dir?.dispose();
@@ -109,7 +109,7 @@ export class DiscoverService {
   }
 
   async poll(key: LinkKey): Promise<DiscoverRun & { catalog: Catalog | null }> {
-    const link = await this.store.getLink(key);
+    const link = await this.store.links.get(key);
     const run = this.runs.get(linkKeyString(key));
     const catalog = link?.catalog ?? null;
     if (run) return { ...run, catalog: run.status === 'DISCOVER_SUCCESS' ? catalog : null };

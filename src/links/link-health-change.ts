@@ -8,10 +8,10 @@ import { recordConnectionEvent } from './connection-event.js';
  * `since` hold). Returns the link as saved, or null when nothing changed (or it is gone).
  */
 export async function changeLinkHealth(tx: StoreOps, key: LinkKey, status: 'ok' | 'invalid', reason: LinkHealth['reason'], at: string): Promise<Link | null> {
-  const link = await tx.getLink(key);
+  const link = await tx.links.get(key);
   if (!link || linkHealth(link).status === status) return null;
   const next: Link = { ...link, health: { status, reason: status === 'ok' ? null : reason, since: at } };
-  await tx.putLink(next);
+  await tx.links.put(next);
   if (status === 'invalid' && reason) await recordConnectionEvent(tx, key, 'INVALID', false, reason);
   return next;
 }

@@ -73,7 +73,7 @@ export class LinkService {
   ) {}
 
   async flowFor(envId: string, flowId: string, role: LinkRole): Promise<Flow> {
-    const flow = await this.store.getFlow(envId, flowId);
+    const flow = await this.store.flows.get(envId, flowId);
     if (!flow) throw notFound('flow', { flow_id: flowId });
     if (ROLE_OF_FLOW[flow.type] !== role) {
       throw invalid(`flow ${flowId} is a ${flow.type} flow: it links ${ROLE_OF_FLOW[flow.type]}s, not ${role}s`, { flow_type: flow.type });
@@ -83,12 +83,12 @@ export class LinkService {
 
   async list(envId: string, flowId: string, tenant: string, role: LinkRole): Promise<Record<string, unknown>[]> {
     await this.flowFor(envId, flowId, role);
-    const links = await this.store.listLinks({ env_id: envId, flow_id: flowId, tenant, role });
+    const links = await this.store.links.list({ env_id: envId, flow_id: flowId, tenant, role });
     return Promise.all(links.map((l) => this.view(l)));
   }
 
   async get(key: LinkKey): Promise<Link> {
-    const link = await this.store.getLink(key);
+    const link = await this.store.links.get(key);
     if (!link) throw notFound(`linked ${key.role} ${key.connector_id}`, { tenant: key.tenant, flow_id: key.flow_id });
     return link;
   }
@@ -113,13 +113,13 @@ export class LinkService {
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
     if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
     const key: LinkKey = { env_id: envId, flow_id: flowId, tenant, role, connector_id: input.connector_id };
-    const before = await this.store.getLink(key);
+    const before = await this.store.links.get(key);
     if (merge && !before) throw notFound(`linked ${role} ${input.connector_id}`);
     const stored = before ? openJson(this.box, before.config_encrypted) : undefined;
     const incoming = restoreRedacted(input.config, stored) as Record<string, unknown>;
     const config = merge && stored ? { ...stored, ...incoming } : incoming;
     validateConnectorConfig(def.id, def.config_schema, config);
-    const envSettings = (await this.store.getEnvironment(envId))?.settings ?? {};
+    const envSettings = (await this.store.environments.get(envId))?.settings ?? {};
     // A host the address policy refuses by its spelling is refused now, naming the field; every
     // connection is checked again after DNS (src/outbound).
     checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
@@ -130,13 +130,13 @@ export class LinkService {
     // connector's credential check, then the owner's validation webhook. Either may refuse.
     const checked = await this.verify(key, def, config, envSettings);
     const saved = await this.store.transaction(async (tx) => {
-      const existing = await tx.getLink(key);
+      const existing = await tx.links.get(key);
       if ((existing?.updated_at ?? null) !== (before?.updated_at ?? null)) {
         throw new SinewError('CONFLICT', `the linked ${role} ${input.connector_id} changed while its credentials were checked: send it again`);
       }
       const now = new Date().toISOString();
-      const firstLink = (await tx.listLinks({ env_id: envId, tenant })).length === 0;
-      if (!(await tx.getTenant(envId, tenant))) await tx.putTenant({ env_id: envId, tenant, config: {}, created_at: now });
+      const firstLink = (await tx.links.list({ env_id: envId, tenant })).length === 0;
+      if (!(await tx.tenants.get(envId, tenant))) await tx.tenants.put({ env_id: envId, tenant, config: {}, created_at: now });
       const link: Link = {
         ...key,
         config_encrypted: sealJson(this.box, config),
@@ -152,7 +152,7 @@ export class LinkService {
         // New credentials: whatever was known of the old ones no longer holds; a check that passed says they work.
         health: { status: checked?.result === 'ok' ? 'ok' : (input.health ?? 'unknown'), reason: null, since: now },
       };
-      await tx.putLink(link);
+      await tx.links.put(link);
       await recordConnectionEvent(tx, key, existing ? 'OVERWRITE' : 'LINK', firstLink && !existing);
       return { link, event: existing ? ('OVERWRITE' as const) : ('LINK' as const) };
     });
@@ -189,7 +189,7 @@ export class LinkService {
     let outcome: CheckOutcome | null;
     try {
       const config = this.openLinkConfig ? await this.openLinkConfig(link) : this.configOf(link);
-      const envSettings = (await this.store.getEnvironment(key.env_id))?.settings ?? {};
+      const envSettings = (await this.store.environments.get(key.env_id))?.settings ?? {};
       outcome = await this.checker.check(def, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
     } catch (e) {
       // A refresh the provider refused has made the link invalid already; any other failure says nothing of the credentials.
@@ -213,7 +213,7 @@ export class LinkService {
    * runs again when the link is made.
    */
   async precheck(envId: string, flowId: string, tenant: string, connectorId: string, config: Record<string, unknown>, setBy: ConfigSetter): Promise<LinkRole> {
-    const flow = await this.store.getFlow(envId, flowId);
+    const flow = await this.store.flows.get(envId, flowId);
     if (!flow) throw notFound('flow', { flow_id: flowId });
     const role = ROLE_OF_FLOW[flow.type];
     if (flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
@@ -222,7 +222,7 @@ export class LinkService {
     const def = await resolveConnector(this.store, envId, connectorId);
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
     if (!acts.includes(def.kind)) throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot be linked as a ${role}`);
-    const envSettings = (await this.store.getEnvironment(envId))?.settings ?? {};
+    const envSettings = (await this.store.environments.get(envId))?.settings ?? {};
     checkConnectorHosts(def.id, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
     await checkLinkedPaths(def.id, config, { role, tenant, setBy, root: environmentSettings(envSettings).files.root });
     return role;
@@ -235,7 +235,7 @@ export class LinkService {
 
   async remove(key: LinkKey): Promise<void> {
     await this.store.transaction(async (tx) => {
-      if (!(await tx.deleteLink(key))) throw notFound(`linked ${key.role} ${key.connector_id}`);
+      if (!(await tx.links.delete(key))) throw notFound(`linked ${key.role} ${key.connector_id}`);
       await tx.schedules.deleteSchedule(key);
       await recordConnectionEvent(tx, key, 'UNLINK', false);
     });
@@ -244,9 +244,9 @@ export class LinkService {
 
   async setState(key: LinkKey, state: Record<string, unknown> | null): Promise<void> {
     await this.store.transaction(async (tx) => {
-      const link = await tx.getLink(key);
+      const link = await tx.links.get(key);
       if (!link) throw notFound(`linked ${key.role} ${key.connector_id}`);
-      await tx.putLink({ ...link, state, updated_at: new Date().toISOString() });
+      await tx.links.put({ ...link, state, updated_at: new Date().toISOString() });
     });
   }
 }

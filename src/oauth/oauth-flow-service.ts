@@ -88,7 +88,7 @@ export class OAuthFlowService {
     // The tokens are placed by the callback; a config that names them would only be overwritten.
     const config = { ...(input.config ?? {}) };
     for (const field of [app.auth.tokens.access_token, app.auth.tokens.refresh_token, app.auth.tokens.expires_at]) if (field) delete config[field];
-    const generation = (await this.store.getTenant(envId, tenant))?.token_generation ?? null;
+    const generation = (await this.store.tenants.get(envId, tenant))?.token_generation ?? null;
     const pkce = pkcePair();
     const jti = randomBytes(24).toString('base64url');
     const now = Date.now();
@@ -129,7 +129,7 @@ export class OAuthFlowService {
         return await failed({ code, message: code === 'access_denied' ? 'Access was not granted, so nothing was linked.' : `The provider ended the sign-in: ${code}.` });
       }
       if (typeof query.code !== 'string' || query.code === '') return await failed({ code: 'missing_code', message: 'The provider sent no authorization code.' });
-      if (pending.token_generation !== null && (await this.store.getTenant(key.env_id, key.tenant))?.token_generation !== pending.token_generation) {
+      if (pending.token_generation !== null && (await this.store.tenants.get(key.env_id, key.tenant))?.token_generation !== pending.token_generation) {
         return await failed({ code: 'tenant_revoked', message: "The tenant's access was revoked while signing in; nothing was linked." });
       }
       const { verifier, config } = openJson<{ verifier: string; config: Record<string, unknown> }>(this.box, pending.sealed);
@@ -145,7 +145,7 @@ export class OAuthFlowService {
 
   /** Code → tokens → the link (LINK or OVERWRITE event, through LinkService's checks). */
   private async exchange(claims: OAuthStateClaims, app: OAuthApp, code: string, verifier: string, config: Record<string, unknown>, setBy: ConfigSetter): Promise<void> {
-    const env = await this.store.getEnvironment(claims.env);
+    const env = await this.store.environments.get(claims.env);
     const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
     const params: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: app.redirectUri, client_id: app.clientId, client_secret: app.clientSecret };
     if (app.auth.pkce) params.code_verifier = verifier;
@@ -155,7 +155,7 @@ export class OAuthFlowService {
   }
 
   private async recordFailure(key: LinkKey, error: ConnectionEventError): Promise<void> {
-    if (!(await this.store.getEnvironment(key.env_id))) return;
+    if (!(await this.store.environments.get(key.env_id))) return;
     await this.store.transaction((tx) => recordConnectionEvent(tx, key, 'OAUTH_FAILED', false, error));
     this.outbox?.notify();
   }

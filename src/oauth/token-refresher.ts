@@ -59,7 +59,7 @@ export class TokenRefresher {
     const tokens = def.auth.tokens;
     return this.store.locks.withKeys([lockKeyOf(link)], async (lost) => {
       // Whoever held the lock before may have refreshed already: decide again on the stored link.
-      const current = await this.store.getLink(link);
+      const current = await this.store.links.get(link);
       if (!current) throw notFound(`linked ${link.role} ${link.connector_id}`);
       const stored = openJson(this.box, current.config_encrypted);
       if (!this.due(stored, tokens)) return stored;
@@ -86,7 +86,7 @@ export class TokenRefresher {
     if (!def || !isOAuth2(def.auth)) return null;
     const tokens = def.auth.tokens;
     return this.store.locks.withKeys([lockKeyOf(key)], async (lost) => {
-      const current = await this.store.getLink(key);
+      const current = await this.store.links.get(key);
       if (!current) return null;
       const stored = openJson(this.box, current.config_encrypted);
       const held = heldTokenIn(stored, tokens);
@@ -118,7 +118,7 @@ export class TokenRefresher {
     // Without the lock another process may be refreshing with the same token: start nothing.
     if (lost.aborted) throw new SinewError('UNAVAILABLE', 'the link lock was lost before its tokens were refreshed; try again');
     const app = await this.apps.open(key.env_id, key.connector_id);
-    const env = await this.store.getEnvironment(key.env_id);
+    const env = await this.store.environments.get(key.env_id);
     const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
     let response;
     try {
@@ -130,11 +130,11 @@ export class TokenRefresher {
     // Saved before it is returned, even if the lock was lost meanwhile: the answer's refresh
     // token may be the only one that still works.
     await this.store.transaction(async (tx) => {
-      const latest = await tx.getLink(key);
+      const latest = await tx.links.get(key);
       if (!latest) throw notFound(`linked ${key.role} ${key.connector_id}`);
       const at = new Date(this.now()).toISOString();
       const health: LinkHealth = linkHealth(latest).status === 'ok' ? linkHealth(latest) : { status: 'ok', reason: null, since: at };
-      await tx.putLink({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: at, health });
+      await tx.links.put({ ...latest, config_encrypted: sealJson(this.box, next), updated_at: at, health });
     });
     return next;
   }
@@ -154,14 +154,14 @@ export class TokenRefresher {
     if (changed.length === 0) return false;
     return this.store.locks.withKeys([lockKeyOf(key)], () =>
       this.store.transaction(async (tx) => {
-        const link = await tx.getLink(key);
+        const link = await tx.links.get(key);
         if (!link) return false;
         const stored = openJson(this.box, link.config_encrypted);
         if (fields.some((f) => !sameValue(stored[f], handed[f]))) return false;
         const next = { ...stored };
         for (const f of changed) next[f] = left[f];
         const at = new Date(this.now()).toISOString();
-        await tx.putLink({ ...link, config_encrypted: sealJson(this.box, next), updated_at: at });
+        await tx.links.put({ ...link, config_encrypted: sealJson(this.box, next), updated_at: at });
         return true;
       }),
     );

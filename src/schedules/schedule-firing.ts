@@ -90,7 +90,7 @@ export class ScheduleFiring {
     const { claimed_tick: tick, claimed_at: claimedAt } = stored;
     if (tick === null || claimedAt === null) return null;
     if (!(await this.store.schedules.reclaimTick(s, tick, claimedAt, nowMs))) return null;
-    const recent = await this.store.listJobs({ env_id: s.env_id, flow_id: s.flow_id, tenant: s.tenant, limit: 50 });
+    const recent = await this.store.jobs.list({ env_id: s.env_id, flow_id: s.flow_id, tenant: s.tenant, limit: 50 });
     const made = recent.find(
       (j) =>
         j.scheduled_job &&
@@ -126,13 +126,13 @@ export class ScheduleFiring {
     const request = this.#request(s);
     // A link whose provider refused its credentials would fail every tick the same way: skipped,
     // saying why, until the tenant links again (which resets its health).
-    const link = await tx.getLink(s);
+    const link = await tx.links.get(s);
     const health = link ? linkHealth(link) : null;
     if (health?.status === 'invalid') {
       return { outcome: { result: 'skipped', reason: `the link is invalid since ${health.since}: ${health.reason?.code ?? 'credentials refused'}; the tenant must link again`, active_job_id: null }, job: null };
     }
     try {
-      const queuedBehind = request.queue_if_active_job ? ((await tx.listActiveJobsForLink(s))[0]?.job_id ?? null) : null;
+      const queuedBehind = request.queue_if_active_job ? ((await tx.jobs.listActiveForLink(s))[0]?.job_id ?? null) : null;
       const job = await this.jobs.createIn(tx, {
         envId: s.env_id,
         flowId: s.flow_id,

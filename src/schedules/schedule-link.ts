@@ -21,14 +21,14 @@ export async function resolveScheduleLink(
   selector: ScheduleLinkSelector,
   version: 'v1' | 'v2',
 ): Promise<LinkKey> {
-  const flow = await store.getFlow(envId, flowId);
+  const flow = await store.flows.get(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
   if (version === 'v1' && flow.type === 'v2') throw invalid(`flow ${flowId} is a v2 flow: use /v2/${envId}/${flowId}/${tenant}/jobs/schedule`);
   if (version === 'v2' && flow.type !== 'v2') throw invalid(`flow ${flowId} is a ${flow.type} flow: use /${envId}/${flowId}/${tenant}/jobs/schedule`);
   const role: LinkRole = flow.type === 'v2' ? 'connector' : flow.type === 'v1-source' ? 'source' : 'target';
   const wanted = role === 'connector' ? selector.connector_id : role === 'source' ? selector.tap : selector.target;
   const what = role === 'connector' ? 'connector' : role;
-  const links = await store.listLinks({ env_id: envId, flow_id: flowId, tenant, role });
+  const links = await store.links.list({ env_id: envId, flow_id: flowId, tenant, role });
   let connectorId: string;
   if (wanted !== undefined) {
     if (!links.some((l) => l.connector_id === wanted)) throw notFound(`linked ${what} ${wanted}`, { tenant, flow_id: flowId });

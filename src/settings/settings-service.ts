@@ -49,7 +49,7 @@ export class SettingsService {
   ) {}
 
   async get(envId: string): Promise<Record<string, unknown>> {
-    const env = await this.store.getEnvironment(envId);
+    const env = await this.store.environments.get(envId);
     if (!env) throw notFound('environment', { env_id: envId });
     return settingsView(redactSettings(env.settings));
   }
@@ -58,7 +58,7 @@ export class SettingsService {
     // `set` is what GET adds; a GET sent back as it was must save.
     const { set: _readOnly, ...patch } = body;
     await this.store.transaction(async (tx) => {
-      const env = await tx.getEnvironment(envId);
+      const env = await tx.environments.get(envId);
       if (!env) throw notFound('environment', { env_id: envId });
       // In clear while merged and checked (a `********` sent back takes the stored value), sealed again to be stored.
       const stored = openSettings(this.box, env.settings);
@@ -74,7 +74,7 @@ export class SettingsService {
       const policy = environmentAddressPolicy(merged, this.allowLoopback, 'monitoring');
       const refused = refusedMonitoringUrls(sections.monitoring as Record<string, unknown> | undefined, policy);
       if (refused.length > 0) throw invalid(`monitoring URL refused: ${refused.join('; ')}`, { refused });
-      await tx.putEnvironment({ ...env, settings: sealSettings(this.box, merged) });
+      await tx.environments.put({ ...env, settings: sealSettings(this.box, merged) });
     });
     return this.get(envId);
   }
@@ -85,12 +85,12 @@ export class SettingsService {
    */
   async sealClearSecrets(): Promise<number> {
     let sealed = 0;
-    for (const listed of await this.store.listEnvironments()) {
+    for (const listed of await this.store.environments.list()) {
       if (!hasClearSecrets(listed.settings)) continue;
       await this.store.transaction(async (tx) => {
-        const env = await tx.getEnvironment(listed.env_id);
+        const env = await tx.environments.get(listed.env_id);
         if (!env || !hasClearSecrets(env.settings)) return;
-        await tx.putEnvironment({ ...env, settings: sealSettings(this.box, env.settings) });
+        await tx.environments.put({ ...env, settings: sealSettings(this.box, env.settings) });
         sealed++;
       });
     }

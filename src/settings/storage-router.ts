@@ -52,7 +52,7 @@ export class StorageRouter implements StorageForEnvironment {
   readonly default: BlobStorage;
 
   constructor(
-    private readonly store: Pick<Store, 'getEnvironment'>,
+    private readonly store: Pick<Store, 'environments'>,
     defaultStorage: BlobStorage,
     /** Opens the settings' sealed S3 secret key. */
     private readonly box: SecretBox,
@@ -62,7 +62,7 @@ export class StorageRouter implements StorageForEnvironment {
   }
 
   async forEnvironment(envId: string): Promise<BlobStorage> {
-    const env = await this.store.getEnvironment(envId);
+    const env = await this.store.environments.get(envId);
     if (!env) throw notFound('environment', { env_id: envId });
     const section = environmentSettings(openSettings(this.box, env.settings)).storage;
     const connection = customS3Connection(section);

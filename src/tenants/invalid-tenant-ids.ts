@@ -16,10 +16,10 @@ export interface InvalidTenant {
  */
 export async function findInvalidTenants(store: Store): Promise<InvalidTenant[]> {
   const found: InvalidTenant[] = [];
-  for (const env of await store.listEnvironments()) {
+  for (const env of await store.environments.list()) {
     const links = new Map<string, number>();
-    for (const link of await store.listLinks({ env_id: env.env_id })) links.set(link.tenant, (links.get(link.tenant) ?? 0) + 1);
-    const ids = new Set([...(await store.listTenants(env.env_id)).map((t) => t.tenant), ...links.keys()]);
+    for (const link of await store.links.list({ env_id: env.env_id })) links.set(link.tenant, (links.get(link.tenant) ?? 0) + 1);
+    const ids = new Set([...(await store.tenants.list(env.env_id)).map((t) => t.tenant), ...links.keys()]);
     for (const tenant of [...ids].sort()) if (!isTenantId(tenant)) found.push({ env_id: env.env_id, tenant, links: links.get(tenant) ?? 0 });
   }
   return found;
@@ -35,7 +35,7 @@ export async function removeInvalidTenant(store: Store, envId: string, tenant: s
   await store.transaction(async (tx) => {
     const active = await tx.tenantErasure.activeJobIds(envId, tenant);
     if (active.length > 0) throw new SinewError('CONFLICT', `tenant ${JSON.stringify(tenant)} has jobs that have not ended: ${active.join(', ')}`, { active_jobs: active });
-    await tx.deleteTenant(envId, tenant);
+    await tx.tenants.delete(envId, tenant);
     await tx.schedules.deleteTenantSchedules(envId, tenant);
     await tx.tenantErasure.eraseHistory(envId, tenant);
   });

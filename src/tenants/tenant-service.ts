@@ -16,7 +16,7 @@ export class TenantService {
   ) {}
 
   async list(envId: string): Promise<string[]> {
-    return (await this.store.listTenants(envId)).map((t) => t.tenant);
+    return (await this.store.tenants.list(envId)).map((t) => t.tenant);
   }
 
   /**
@@ -36,8 +36,8 @@ export class TenantService {
           active_jobs: active.slice(0, 20),
         });
       }
-      const links = await tx.listLinks({ env_id: envId, tenant });
-      const existed = await tx.deleteTenant(envId, tenant);
+      const links = await tx.links.list({ env_id: envId, tenant });
+      const existed = await tx.tenants.delete(envId, tenant);
       await tx.schedules.deleteTenantSchedules(envId, tenant);
       const erased = await tx.tenantErasure.eraseHistory(envId, tenant);
       for (const link of links) await recordConnectionEvent(tx, link, 'UNLINK', false);
@@ -53,15 +53,15 @@ export class TenantService {
   }
 
   async getConfig(envId: string, tenant: string): Promise<Record<string, unknown>> {
-    const row = await this.store.getTenant(envId, tenant);
+    const row = await this.store.tenants.get(envId, tenant);
     if (!row) throw notFound('tenant', { tenant });
     return row.config;
   }
 
   async putConfig(envId: string, tenant: string, config: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const row = await this.store.getTenant(envId, tenant);
+    const row = await this.store.tenants.get(envId, tenant);
     // The token generation stays: replacing the config does not revoke the tenant's tokens.
-    await this.store.putTenant({ ...(row ?? { env_id: envId, tenant, created_at: new Date().toISOString() }), config });
+    await this.store.tenants.put({ ...(row ?? { env_id: envId, tenant, created_at: new Date().toISOString() }), config });
     return config;
   }
 }

@@ -16,16 +16,16 @@ const newGeneration = (): string => randomBytes(12).toString('base64url');
  * does not exist yet (the widget holds a token before the first link), so its generation has a home.
  */
 export async function issueTenantToken(store: Store, box: SecretBox, envId: string, tenant: string, ttlSeconds: number): Promise<string> {
-  const env = await store.getEnvironment(envId);
+  const env = await store.environments.get(envId);
   if (!env) throw notFound('environment');
   // Under the tenant's lock: two first issues at once (two API processes) would otherwise each
   // write a generation, the later revoking the token the earlier one handed out.
   const generation = await store.locks.withKeys([`tenant-token:${envId}:${tenant}`], () =>
     store.transaction(async (tx) => {
-      const row = await tx.getTenant(envId, tenant);
+      const row = await tx.tenants.get(envId, tenant);
       if (row?.token_generation) return row.token_generation;
       const token_generation = newGeneration();
-      await tx.putTenant({ ...(row ?? { env_id: envId, tenant, config: {}, created_at: new Date().toISOString() }), token_generation });
+      await tx.tenants.put({ ...(row ?? { env_id: envId, tenant, config: {}, created_at: new Date().toISOString() }), token_generation });
       return token_generation;
     }),
   );
@@ -35,8 +35,8 @@ export async function issueTenantToken(store: Store, box: SecretBox, envId: stri
 /** Revokes every token of the tenant issued so far: the next token carries a new generation. */
 export async function revokeTenantTokens(store: Store, envId: string, tenant: string): Promise<void> {
   await store.transaction(async (tx) => {
-    const row = await tx.getTenant(envId, tenant);
+    const row = await tx.tenants.get(envId, tenant);
     if (!row) throw notFound('tenant', { tenant });
-    await tx.putTenant({ ...row, token_generation: newGeneration() });
+    await tx.tenants.put({ ...row, token_generation: newGeneration() });
   });
 }

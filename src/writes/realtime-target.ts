@@ -44,7 +44,7 @@ export async function resolveRealtimeTarget(
   /** Refreshes OAuth tokens about to expire before the write uses them. */
   openLinkConfig?: LinkConfigOpener,
 ): Promise<RealtimeTarget> {
-  const flow = await store.getFlow(envId, flowId);
+  const flow = await store.flows.get(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
   let config: Record<string, unknown>;
   let key: LinkKey | null = null;
@@ -56,7 +56,7 @@ export async function resolveRealtimeTarget(
   } else {
     const role: LinkRole = flow.type === 'v2' ? 'connector' : 'target';
     key = { env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId };
-    const link = await store.getLink(key);
+    const link = await store.links.get(key);
     if (!link) throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
     config = openLinkConfig ? await openLinkConfig(link) : openJson(box, link.config_encrypted);
   }
@@ -69,7 +69,7 @@ export async function resolveRealtimeTarget(
       connector_id: connectorId,
     });
   }
-  const env = await store.getEnvironment(envId);
+  const env = await store.environments.get(envId);
   const addressPolicy = environmentAddressPolicy(env?.settings ?? {}, allowLoopback, 'connectors');
   const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config, addressPolicy])).digest('hex');
   return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', link: key, addressPolicy, cacheKey };

@@ -111,7 +111,7 @@ describe('API authentication and authorization', () => {
   });
 
   test('expired, forged and other-environment tokens are 401', async () => {
-    const env = await h.sinew.services.store.getEnvironment(h.envId);
+    const env = await h.sinew.services.store.environments.get(h.envId);
     const secret = new TextEncoder().encode(h.sinew.services.box.decrypt(env!.token_secret_encrypted));
     const now = Math.floor(Date.now() / 1000);
     const expired = await new SignJWT({ env: h.envId }).setProtectedHeader({ alg: 'HS256' }).setSubject('tenant-a').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(secret);

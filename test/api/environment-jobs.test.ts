@@ -20,7 +20,7 @@ describe('GET /{env}/jobs', () => {
     h = await startHarness();
     const add = async (n: number, o: Parameters<typeof job>[0]) => {
       const j = job({ ...o, env_id: h.envId, job_id: `job-${String(n).padStart(2, '0')}`, status: o?.status ?? 'JOB_COMPLETED' });
-      await h.sinew.services.store.insertJob(j);
+      await h.sinew.services.store.jobs.insert(j);
       ids.unshift(j.job_id);
     };
     let n = 0;

@@ -97,7 +97,7 @@ describe('flow administration', () => {
       assert.ok(!r.text.includes(password) && !r.text.includes(apiKey), 'no response carries the clear secret');
     }
     // The clear config is still there for jobs (sealed), and nowhere in the data dir in clear.
-    const stored = await h.sinew.services.store.getFlow(h.envId, 'warehouse');
+    const stored = await h.sinew.services.store.flows.get(h.envId, 'warehouse');
     assert.ok(stored?.target?.config_sealed);
     assert.ok(!JSON.stringify(stored).includes(password));
     const sealed = JSON.parse(h.sinew.services.box.decrypt(stored.target.config_sealed));
@@ -114,11 +114,11 @@ describe('flow administration', () => {
     const shown = (await h.api('GET', `/${h.envId}/flows/warehouse`)).body;
     const resaved = await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: shown.type, connectors: shown.connectors, target: shown.target });
     assert.equal(resaved.status, 200, resaved.text);
-    const after = await h.sinew.services.store.getFlow(h.envId, 'warehouse');
+    const after = await h.sinew.services.store.flows.get(h.envId, 'warehouse');
     assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(after!.target!.config_sealed!)), { path: out, password, api_key: apiKey, nested: { client_secret: apiKey } });
     // A new value replaces it.
     await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: 'v1-source', target: { connector: 'jsonl', config: { path: out, password: 'new-one' } } });
-    const changed = await h.sinew.services.store.getFlow(h.envId, 'warehouse');
+    const changed = await h.sinew.services.store.flows.get(h.envId, 'warehouse');
     assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(changed!.target!.config_sealed!)), { path: out, password: 'new-one' });
   });
 });

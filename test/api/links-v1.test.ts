@@ -15,7 +15,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
   const secret = 'tok-Hh2-very-private-value';
 
   const connectionEvents = async () =>
-    (await h.sinew.services.store.listEvents(h.envId, 1000)).filter((e) => e.kind === 'connection').map((e) => e.payload as Record<string, unknown>);
+    (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === 'connection').map((e) => e.payload as Record<string, unknown>);
 
   before(async () => {
     h = await startHarness();
@@ -47,7 +47,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.deepEqual(list.body[0].config, { path: dir, delimiter: ';', access_token: '********' });
     for (const r of [linked, overwritten, list]) assert.ok(!r.text.includes(secret));
     // The clear config is sealed in the store for jobs to use.
-    const stored = await h.sinew.services.store.getLink({ env_id: h.envId, flow_id: 'src', tenant: 't1', role: 'source', connector_id: 'csv' });
+    const stored = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'src', tenant: 't1', role: 'source', connector_id: 'csv' });
     assert.ok(stored && !stored.config_encrypted.includes(secret));
     assert.equal(JSON.parse(h.sinew.services.box.decrypt(stored.config_encrypted)).access_token, secret);
 
@@ -69,7 +69,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     }
     assert.deepEqual(events.map((e) => e.first_link), [true, false, false]);
     assert.equal(new Set(events.map((e) => e.event_id)).size, 3);
-    const outbox = (await h.sinew.services.store.listEvents(h.envId, 1000)).filter((e) => e.kind === 'connection' && (e.payload as { tenant: string }).tenant === 't1');
+    const outbox = (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === 'connection' && (e.payload as { tenant: string }).tenant === 't1');
     assert.deepEqual(outbox.map((e) => e.event_id), events.map((e) => e.event_id), 'the payload event_id is the outbox event id');
     assert.ok(!JSON.stringify(outbox).includes(secret), 'events carry no credentials');
   });
@@ -114,7 +114,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assertError(await h.api('GET', `/${h.envId}/src/t4/linkedTargets`), 400, 'VALIDATION_FAILED');
     assertError(await h.api('POST', `/${h.envId}/tgt/t4/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('POST', `/v2/${h.envId}/src/t4/linkedConnectors`, { connector_id: 'csv', config: { path: dir } }), 400, 'VALIDATION_FAILED');
-    assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 't4' }), []);
+    assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 't4' }), []);
   });
 
   test('a connector the flow does not offer, or cannot play the role, is 422', async () => {
@@ -123,7 +123,7 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.deepEqual(notOffered.body.error.details.supported, ['csv', 'api']);
     // `api` is offered by the target flow but is a source only.
     assertError(await h.api('POST', `/${h.envId}/tgt/t5/linkedTargets`, { target: { target: 'api', config: {} } }), 422, 'CONNECTOR_NOT_SUPPORTED');
-    assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 't5' }), []);
+    assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 't5' }), []);
     assert.ok(!(await connectionEvents()).some((e) => e.tenant === 't5'), 'a refused link is no event');
   });
 

@@ -16,7 +16,7 @@ describe('v2 links: linkedConnectors and discover', () => {
   const base = (tenant: string) => `/v2/${'test.sinew.local'}/bi/${tenant}/linkedConnectors`;
 
   const events = async (kind: string, tenant: string) =>
-    (await h.sinew.services.store.listEvents(h.envId, 1000)).filter((e) => e.kind === kind && (e.payload as { tenant: string }).tenant === tenant).map((e) => e.payload as Record<string, unknown>);
+    (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === kind && (e.payload as { tenant: string }).tenant === tenant).map((e) => e.payload as Record<string, unknown>);
 
   async function pollDiscover(url: string): Promise<any> {
     const deadline = Date.now() + 30_000;
@@ -57,13 +57,13 @@ describe('v2 links: linkedConnectors and discover', () => {
     assert.equal(patched2.status, 200, patched2.text);
     assert.deepEqual(patched2.body.config, { path: dir, delimiter: ';', client_secret: '********' }, 'a PATCH without config keeps it');
     assert.deepEqual(patched2.body.schedule, schedule);
-    const stored = await h.sinew.services.store.getLink({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
+    const stored = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
     assert.equal(JSON.parse(h.sinew.services.box.decrypt(stored!.config_encrypted)).client_secret, secret);
 
     // Sending back the redacted value keeps the stored one.
     const resent = await h.api('POST', base('t1'), { connector_id: 'csv', config: { ...patched2.body.config, delimiter: '|' } });
     assert.equal(resent.status, 200, resent.text);
-    const kept = await h.sinew.services.store.getLink({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
+    const kept = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
     assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(kept!.config_encrypted)), { path: dir, delimiter: '|', client_secret: secret });
 
     // PATCH cannot create, and its merged config is still validated.

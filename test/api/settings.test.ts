@@ -32,7 +32,7 @@ describe('environment settings', () => {
     assert.equal(back.status, 200, back.text);
     assert.deepEqual(back.body.job_settings, DEFAULT_JOB_SETTINGS);
     assert.equal(back.body.set.length, Object.keys(DEFAULT_JOB_SETTINGS).length);
-    await h.sinew.services.store.putEnvironment({ ...(await h.sinew.services.store.getEnvironment(h.envId))!, settings: {} });
+    await h.sinew.services.store.environments.put({ ...(await h.sinew.services.store.environments.get(h.envId))!, settings: {} });
   });
 
   test('PUT merges sections field by field; secrets are redacted on GET and kept in the store', async () => {
@@ -60,7 +60,7 @@ describe('environment settings', () => {
     assert.equal(got.body.monitoring.datadog.api_key, '********');
     assert.equal(got.body.monitoring.datadog.site, 'datadoghq.eu');
     for (const r of [second, got]) assert.ok(!r.text.includes(hookSecret) && !r.text.includes(ddKey));
-    const env = await h.sinew.services.store.getEnvironment(h.envId);
+    const env = await h.sinew.services.store.environments.get(h.envId);
     assert.ok(!JSON.stringify(env!.settings).includes(hookSecret), 'sealed in the store');
     const stored = openSettings(h.sinew.services.box, env!.settings).monitoring as { webhooks: { job_lifecycle: { secret: string } } };
     assert.equal(stored.webhooks.job_lifecycle.secret, hookSecret, 'the server keeps the secret to sign deliveries');
@@ -69,7 +69,7 @@ describe('environment settings', () => {
     const shown = (await h.api('GET', `/${h.envId}/settings`)).body;
     shown.monitoring.datadog.site = 'datadoghq.com';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: shown.monitoring })).status, 200);
-    const resaved = openSettings(h.sinew.services.box, (await h.sinew.services.store.getEnvironment(h.envId))!.settings).monitoring as {
+    const resaved = openSettings(h.sinew.services.box, (await h.sinew.services.store.environments.get(h.envId))!.settings).monitoring as {
       webhooks: { job_lifecycle: { secret: string } };
       datadog: { api_key: string; site: string };
     };

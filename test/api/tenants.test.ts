@@ -55,9 +55,9 @@ describe('tenants', () => {
     assert.deepEqual((await h.api('GET', `/tenants/${h.envId}`)).body, ['1414_1']);
     assert.deepEqual((await h.api('GET', `/${h.envId}/src/acme/linkedSources`)).body, []);
     assert.deepEqual((await h.api('GET', `/v2/${h.envId}/both/acme/linkedConnectors`)).body, []);
-    assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 'acme' }), []);
+    assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 'acme' }), []);
     // Each removed link is reported as an UNLINK connection event.
-    const unlinks = (await h.sinew.services.store.listEvents(h.envId, 1000))
+    const unlinks = (await h.sinew.services.store.events.list(h.envId, 1000))
       .filter((e) => e.kind === 'connection' && e.payload.tenant === 'acme' && e.payload.event === 'UNLINK')
       .map((e) => [e.payload.flow_id, e.payload.connector_type])
       .sort();

@@ -18,13 +18,13 @@ describe('sinew tenants invalid-ids', () => {
       const file = path.join(dir, 'sinew.db');
       let store = await openSqliteStore(file);
       await store.migrate();
-      await store.putEnvironment(fx.environment({ env_id: ENV }));
+      await store.environments.put(fx.environment({ env_id: ENV }));
       for (const tenant of ['T2/snapshots', '..', 'good-one']) {
-        await store.putTenant(fx.tenant({ env_id: ENV, tenant }));
-        await store.putLink(fx.link({ env_id: ENV, tenant }));
-        await store.insertJob(fx.job({ job_id: `job-${tenant.length}-${tenant.charCodeAt(0)}`, env_id: ENV, tenant, status: 'JOB_COMPLETED' }));
+        await store.tenants.put(fx.tenant({ env_id: ENV, tenant }));
+        await store.links.put(fx.link({ env_id: ENV, tenant }));
+        await store.jobs.insert(fx.job({ job_id: `job-${tenant.length}-${tenant.charCodeAt(0)}`, env_id: ENV, tenant, status: 'JOB_COMPLETED' }));
       }
-      await store.putLink(fx.link({ env_id: ENV, tenant: '<b>linked-only</b>' }));
+      await store.links.put(fx.link({ env_id: ENV, tenant: '<b>linked-only</b>' }));
       await store.close();
 
       const env = { SINEW_DATA_DIR: dir };
@@ -39,9 +39,9 @@ describe('sinew tenants invalid-ids', () => {
 
       store = await openSqliteStore(file);
       try {
-        assert.deepEqual((await store.listTenants(ENV)).map((t) => t.tenant), ['good-one']);
-        assert.deepEqual([...new Set((await store.listLinks({ env_id: ENV })).map((l) => l.tenant))], ['good-one']);
-        assert.deepEqual((await store.listJobs({ env_id: ENV, limit: 10 })).map((j) => j.tenant), ['good-one']);
+        assert.deepEqual((await store.tenants.list(ENV)).map((t) => t.tenant), ['good-one']);
+        assert.deepEqual([...new Set((await store.links.list({ env_id: ENV })).map((l) => l.tenant))], ['good-one']);
+        assert.deepEqual((await store.jobs.list({ env_id: ENV, limit: 10 })).map((j) => j.tenant), ['good-one']);
       } finally {
         await store.close();
       }

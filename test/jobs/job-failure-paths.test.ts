@@ -93,8 +93,8 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
     for (const path of PATHS) {
       test(`${path.name}: the job ends and its link runs the next job`, () =>
         withFreshStore(openFresh, async (store) => {
-          await store.putEnvironment(fx.environment({ settings: { job_settings: { worker_loss_retries: 0 } } }));
-          await store.putFlow(fx.flow());
+          await store.environments.put(fx.environment({ settings: { job_settings: { worker_loss_retries: 0 } } }));
+          await store.flows.put(fx.flow());
           const lifecycle = new JobLifecycle(store);
           const queue = new InProcessQueue();
           const reaper = new LeaseReaper({ store, lifecycle, sweeper: new QueueSweeper(store, queue, logger), logger });
@@ -104,8 +104,8 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
           for (const status of NON_TERMINAL) {
             const tenant = `t-${status}`;
             const job = fx.job({ job_id: `run-${status}`, tenant, state: {} });
-            await store.insertJob(job);
-            await store.insertJob(fx.job({ job_id: `next-${status}`, tenant, state: {} }));
+            await store.jobs.insert(job);
+            await store.jobs.insert(fx.job({ job_id: `next-${status}`, tenant, state: {} }));
             // Claimed by a worker whose lease has already expired, then moved to the status under test.
             assert.ok(await store.jobLeases.claim(ENV, job.job_id, 'lost-worker', 1000));
             const at = { ...job, status, status_timestamp: { ...job.status_timestamp, [status]: Date.now() } };
@@ -116,7 +116,7 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
           const problems: string[] = [...parts.thrown];
           for (const [status, job] of running) {
             const expected = path.expect(status);
-            const now = (await store.getJob(ENV, job.job_id))?.status;
+            const now = (await store.jobs.get(ENV, job.job_id))?.status;
             if (expected === null) {
               // Never started: back in line, first of its link again.
               if (now !== 'JOB_CREATED') problems.push(`${status}: ${now}, not re-queued`);

@@ -93,7 +93,7 @@ describe('job settings (seeds/000), per environment and per flow', () => {
       return l?.catalog ?? undefined;
     });
     assert.equal(catalog.streams[0].tap_stream_id, 'deals');
-    const events = await h.sinew.services.store.listEvents(h.envId, 1000);
+    const events = await h.sinew.services.store.events.list(h.envId, 1000);
     const statuses = events.filter((e) => e.kind === 'discover' && e.payload.flow_id === 'discover-on-link').map((e) => e.payload.status);
     assert.deepEqual(statuses.slice(0, 2), ['DISCOVER_STARTED', 'DISCOVER_SUCCESS']);
     assert.equal((await h.api('GET', `/v2/${h.envId}/discover-on-link/t/jobs`)).body.length, 0);

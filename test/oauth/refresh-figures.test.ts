@@ -39,7 +39,7 @@ describe('OAuth refresh figures', () => {
   test('20 job starts at once on one link whose token is due: token endpoint calls', async (t) => {
     await expiring();
     const n = oauth.refreshRequests().length;
-    const link = (await h.sinew.services.store.getLink(KEY(h.envId)))!;
+    const link = (await h.sinew.services.store.links.get(KEY(h.envId)))!;
     // What 20 job plans (or writes) do at once: open the link's config, refreshing when due.
     const started = performance.now();
     await Promise.all(Array.from({ length: 20 }, () => h.sinew.services.tokens.freshConfig(link)));
@@ -72,7 +72,7 @@ describe('OAuth refresh figures', () => {
     await linkByOAuth(acme, h.envId, 'fig', 'acme', { base_url: hubspotUrl });
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const link = (await h.sinew.services.store.getLink(KEY(h.envId)))!;
+      const link = (await h.sinew.services.store.links.get(KEY(h.envId)))!;
       const n = oauth.refreshRequests().length;
       const started = performance.now();
       await h.sinew.services.tokens.freshConfig(link);

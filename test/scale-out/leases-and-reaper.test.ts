@@ -18,17 +18,17 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
   describe(`job leases, fencing and the reaper: ${name}`, { skip }, () => {
     const withStore = (body: (s: Store) => Promise<void>) =>
       withFreshStore(openFresh, async (store) => {
-        await store.putEnvironment(fx.environment({ settings: {} }));
-        await store.putFlow(fx.flow());
+        await store.environments.put(fx.environment({ settings: {} }));
+        await store.flows.put(fx.flow());
         await body(store);
       });
     const insert = async (s: Store, o: Partial<Job>): Promise<Job> => {
       const job = fx.job(o);
-      await s.insertJob(job);
+      await s.jobs.insert(job);
       return job;
     };
     const lifecycleEvents = async (s: Store, jobId: string) =>
-      (await s.listEvents(ENV, 1000)).filter((e) => e.kind === 'job_lifecycle' && (e.payload as { job_id: string }).job_id === jobId).map((e) => e.payload as unknown as Job);
+      (await s.events.list(ENV, 1000)).filter((e) => e.kind === 'job_lifecycle' && (e.payload as { job_id: string }).job_id === jobId).map((e) => e.payload as unknown as Job);
 
     test('only a re-queue moves a job back to JOB_CREATED: it starts over, with a message, unleased', () =>
       withStore(async (s) => {
@@ -64,7 +64,7 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.ok(await s.jobLeases.claim(ENV, 'j', 'worker-b', Date.now() + 60_000) === false, 'still SYNC_STARTED: not claimable');
         await assert.rejects(lifecycle.transition(ENV, 'j', 'SYNC_SUCCESS'), (e: Error & { code?: string }) => e.code === 'CONFLICT' && /no longer held by this worker/.test(e.message));
         await assert.rejects(lifecycle.patch(ENV, 'j', { metrics: { recordCount: { users: 1 } } }), /no longer held/);
-        assert.equal((await s.getJob(ENV, 'j'))?.status, 'SYNC_STARTED', 'nothing of the stale run was written');
+        assert.equal((await s.jobs.get(ENV, 'j'))?.status, 'SYNC_STARTED', 'nothing of the stale run was written');
         // Another process (the API cancelling) does not hold the job: no fence for it.
         const api = new JobLifecycle(s, new HeldLeases('api'));
         assert.equal((await api.transition(ENV, 'j', 'JOB_CANCELLED')).status, 'JOB_CANCELLED');
@@ -75,7 +75,7 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         const lifecycle = new JobLifecycle(s);
         const queue = new InProcessQueue();
         const reaper = new LeaseReaper({ store: s, lifecycle, sweeper: new QueueSweeper(s, queue, logger), logger });
-        await s.putEnvironment(fx.environment({ settings: { job_settings: { worker_loss_retries: 1 } } }));
+        await s.environments.put(fx.environment({ settings: { job_settings: { worker_loss_retries: 1 } } }));
         await insert(s, { job_id: 'lost', tenant: 't1' });
         await insert(s, { job_id: 'alive', tenant: 't2' });
         await insert(s, { job_id: 'unstarted', tenant: 't3' });
@@ -86,12 +86,12 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         await lifecycle.transition(ENV, 'alive', 'SYNC_STARTED');
 
         assert.equal(await reaper.reap(Date.now()), 2);
-        const requeued = (await s.getJob(ENV, 'lost'))!;
+        const requeued = (await s.jobs.get(ENV, 'lost'))!;
         assert.equal(requeued.status, 'JOB_CREATED');
         assert.match(requeued.message ?? '', /^re-queued: the worker running this job stopped before it finished \(its lease, held by dead-worker, was not renewed\) \(worker loss 1 of 1/);
-        assert.equal((await s.getJob(ENV, 'unstarted'))?.status, 'JOB_CREATED');
+        assert.equal((await s.jobs.get(ENV, 'unstarted'))?.status, 'JOB_CREATED');
         assert.equal((await lifecycleEvents(s, 'unstarted')).length, 0, 'a claim that never started leaves no event');
-        assert.equal((await s.getJob(ENV, 'alive'))?.status, 'SYNC_STARTED');
+        assert.equal((await s.jobs.get(ENV, 'alive'))?.status, 'SYNC_STARTED');
         assert.equal(await queue.depth(), 2, 'both went back to the queue');
         assert.equal(await reaper.reap(Date.now()), 0, 'a second reaper pass finds nothing');
 
@@ -101,7 +101,7 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         await lifecycle.transition(ENV, 'lost', 'SYNC_SUCCESS');
         await lifecycle.transition(ENV, 'lost', 'ETL_STARTED');
         assert.equal(await reaper.reap(Date.now()), 1);
-        const failed = (await s.getJob(ENV, 'lost'))!;
+        const failed = (await s.jobs.get(ENV, 'lost'))!;
         assert.equal(failed.status, 'ETL_FAILED');
         assert.match(failed.error ?? '', /held by dead-again, was not renewed/);
         const row = await s.jobLeases.lockJob(ENV, 'lost');
@@ -111,7 +111,7 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
     test('concurrent reapers handle an expired job once', () =>
       withStore(async (s) => {
         // With a retry left, a second handling would re-queue (and count) it twice.
-        await s.putEnvironment(fx.environment({ settings: { job_settings: { worker_loss_retries: 3 } } }));
+        await s.environments.put(fx.environment({ settings: { job_settings: { worker_loss_retries: 3 } } }));
         const lifecycle = new JobLifecycle(s);
         const queue = new InProcessQueue();
         const reapers = Array.from({ length: 4 }, () => new LeaseReaper({ store: s, lifecycle, sweeper: new QueueSweeper(s, queue, logger), logger }));

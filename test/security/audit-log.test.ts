@@ -147,8 +147,8 @@ describe('the audit log records who changed what, when and from where', () => {
     assertError(await acme.api('POST', `/${h.envId}/crm-out/globex/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }), 403, 'FORBIDDEN');
     assertError(await acme.api('PUT', `/${h.envId}/crm-out/acme/jobs/schedule`, { schedule_expression: 'cron(0 0 * * *)', override_target_config: { access_token: 'x' } }), 403, 'FORBIDDEN_FIELD');
     // A token whose signature holds but whose time is up still says who tried.
-    const env = await h.sinew.services.store.getEnvironment(h.envId);
-    const gen = (await h.sinew.services.store.getTenant(h.envId, 'acme'))!.token_generation!;
+    const env = await h.sinew.services.store.environments.get(h.envId);
+    const gen = (await h.sinew.services.store.tenants.get(h.envId, 'acme'))!.token_generation!;
     const expired = await signTenantToken(h.sinew.services.box.decrypt(env!.token_secret_encrypted), h.envId, 'acme', gen, -60);
     assertError(await tenantApiOf(h, acme.publicKey, expired)('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`), 401, 'UNAUTHORIZED');
     assert.equal((await h.api('POST', `/tenant/${h.envId}/acme/token/revoke`)).status, 204);

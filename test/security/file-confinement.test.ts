@@ -61,18 +61,18 @@ describe('file connectors without a files root', () => {
     await fs.writeFile(path.join(dir, 'people.csv'), PEOPLE);
     assert.equal((await h.api('POST', `/${h.envId}/src/legacy/linkedSources`, { source: { tap: 'csv', config: { path: dir } } })).status, 200);
     const key = { env_id: h.envId, flow_id: 'src', tenant: 'legacy', role: 'source', connector_id: 'csv' } as const;
-    const { path_set_by: _set, ...unmarked } = (await store.getLink(key))!;
-    await store.putLink(unmarked);
+    const { path_set_by: _set, ...unmarked } = (await store.links.get(key))!;
+    await store.links.put(unmarked);
     const job = await h.api('POST', `/${h.envId}/src/legacy/jobs`, {});
     const done = await h.waitForJob('src', 'legacy', job.body.job_id);
     assert.notEqual(done.status, 'JOB_COMPLETED');
     assert.match(done.error, /files\.root/);
 
     const exampleKey = { env_id: h.envId, flow_id: EXAMPLE_FLOW_ID, tenant: EXAMPLE_TENANT, role: 'source', connector_id: 'csv' } as const;
-    const { path_set_by: _owner, ...oldExample } = (await store.getLink(exampleKey))!;
-    await store.putLink(oldExample);
+    const { path_set_by: _owner, ...oldExample } = (await store.links.get(exampleKey))!;
+    await store.links.put(oldExample);
     await installExample(h.sinew.services, h.envId, h.dataDir);
-    assert.equal((await store.getLink(exampleKey))!.path_set_by, 'owner');
+    assert.equal((await store.links.get(exampleKey))!.path_set_by, 'owner');
     const example = await h.api('POST', `/${h.envId}/${EXAMPLE_FLOW_ID}/${EXAMPLE_TENANT}/jobs`, {});
     const ran = await h.waitForJob(EXAMPLE_FLOW_ID, EXAMPLE_TENANT, example.body.job_id);
     assert.equal(ran.status, 'JOB_COMPLETED', ran.error);

@@ -118,8 +118,8 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
   test('settings stored in clear before sealing are read, then sealed at start', async () => {
     const legacy = `whsec-legacy-${rand()}`;
     const { store, settings } = h.sinew.services;
-    const env = (await store.getEnvironment(h.envId))!;
-    await store.putEnvironment({ ...env, settings: { monitoring: { webhooks: { connection: { url: `${rx.url}/conn`, secret: legacy } } } } });
+    const env = (await store.environments.get(h.envId))!;
+    await store.environments.put({ ...env, settings: { monitoring: { webhooks: { connection: { url: `${rx.url}/conn`, secret: legacy } } } } });
     const read = await api('GET', `/${h.envId}/settings`);
     assert.equal(read.body.monitoring.webhooks.connection.secret, '********');
     await sourceFlow(h, { flow: 'f3', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't3', sourceConfig: { records: 1 } });
@@ -127,7 +127,7 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     assert.ok(signedWith(connectionEvents('f3')[0]!, legacy), 'a clear secret stored before sealing still signs');
 
     assert.equal(await settings.sealClearSecrets(), 1);
-    assert.ok(!JSON.stringify((await store.getEnvironment(h.envId))!.settings).includes(legacy), 'sealed in the store');
+    assert.ok(!JSON.stringify((await store.environments.get(h.envId))!.settings).includes(legacy), 'sealed in the store');
     await sourceFlow(h, { flow: 'f4', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't4', sourceConfig: { records: 1 } });
     await rx.waitFor(() => connectionEvents('f4').length >= 1);
     assert.ok(signedWith(connectionEvents('f4')[0]!, legacy), 'sealed, it signs the same');

@@ -90,7 +90,7 @@ describe('deleting a tenant erases what it left', () => {
   test('a tenant with a job that has not ended is refused with 409 naming it, and loses nothing', async () => {
     await linkAndRun('busy');
     const running = job({ job_id: 'job-still-running', env_id: h.envId, tenant: 'busy', flow_id: flow, status: 'SYNC_STARTED', link_connector: 'csv' });
-    await h.sinew.services.store.insertJob(running);
+    await h.sinew.services.store.jobs.insert(running);
     const refused = await h.api('DELETE', `/tenant/${h.envId}/busy`);
     assertError(refused, 409, 'CONFLICT');
     assert.deepEqual(refused.body.error.details.active_jobs, ['job-still-running']);
@@ -102,7 +102,7 @@ describe('deleting a tenant erases what it left', () => {
     await linkAndRun('half');
     // As if the first DELETE had removed the rows and then failed on the files.
     await h.sinew.services.store.transaction(async (tx) => {
-      await tx.deleteTenant(h.envId, 'half');
+      await tx.tenants.delete(h.envId, 'half');
       await tx.tenantErasure.eraseHistory(h.envId, 'half');
     });
     assert.ok((await filesUnder(path.join(storageDir, 'half'))).length > 0);

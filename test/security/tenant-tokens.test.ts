@@ -38,7 +38,7 @@ describe('tenant tokens: revoked with the tenant, per tenant, one hour by defaul
       assert.match(res.body.error.message, /revoked/);
     }
     assert.ok(!(await h.api('GET', `/tenants/${h.envId}`)).body.includes('gone'), 'the old token re-created the tenant');
-    assert.deepEqual(await h.sinew.services.store.listLinks({ env_id: h.envId, tenant: 'gone' }), []);
+    assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 'gone' }), []);
   });
 
   test('a tenant created again under the same id does not honour tokens of the old one', async () => {

@@ -21,12 +21,12 @@ describe('first tenant tokens issued at once by two processes', { skip: await po
       const box = new SecretBox(SecretBox.generateSecret());
       const secret = 'token-secret-of-the-environment-0123456789';
       const envId = 'race.sinew.local';
-      await a.putEnvironment(environment({ env_id: envId, token_secret_encrypted: box.encrypt(secret) }));
+      await a.environments.put(environment({ env_id: envId, token_secret_encrypted: box.encrypt(secret) }));
       const tenants = Array.from({ length: 30 }, (_, i) => `tenant-${i}`);
       const issued = await Promise.all(tenants.map(async (tenant) => ({ tenant, tokens: await Promise.all([a, b].map((s) => issueTenantToken(s, box, envId, tenant, 600))) })));
       let stale = 0;
       for (const { tenant, tokens } of issued) {
-        const kept = (await a.getTenant(envId, tenant))?.token_generation;
+        const kept = (await a.tenants.get(envId, tenant))?.token_generation;
         for (const token of tokens) if ((await verifyTenantToken(secret, envId, token)).generation !== kept) stale++;
       }
       assert.equal(stale, 0, `${stale} of ${tenants.length * 2} first tokens were revoked by the other process's first issue`);

@@ -22,7 +22,7 @@ describe('custom storage per environment', () => {
   before(async () => {
     s3 = await startS3Server(['env-bucket', 'env-bucket-two']);
     h = await startHarness();
-    await h.sinew.services.store.putEnvironment({ env_id: otherEnv, name: 'other', settings: {}, token_secret_encrypted: 'unused', created_at: new Date().toISOString() });
+    await h.sinew.services.store.environments.put({ env_id: otherEnv, name: 'other', settings: {}, token_secret_encrypted: 'unused', created_at: new Date().toISOString() });
     router = new StorageRouter(h.sinew.services.store, h.sinew.services.storage, h.sinew.services.box);
   });
   after(async () => {
@@ -60,7 +60,7 @@ describe('custom storage per environment', () => {
     const shown = got.body.storage;
     shown.prefix = 'sinew-data';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { storage: shown })).status, 200);
-    const stored = openSettings(h.sinew.services.box, (await h.sinew.services.store.getEnvironment(h.envId))!.settings).storage as Record<string, unknown>;
+    const stored = openSettings(h.sinew.services.box, (await h.sinew.services.store.environments.get(h.envId))!.settings).storage as Record<string, unknown>;
     assert.equal(stored.secret_access_key, SECRET);
     assert.equal(stored.access_key_id, S3RVER_CREDENTIALS.accessKeyId);
   });

@@ -60,7 +60,7 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
       withStores(async (a) => {
         const evs = [event('k1'), event('k2'), event('k1')];
         await a.transaction(async (tx) => {
-          for (const e of evs) await tx.insertEvent(e);
+          for (const e of evs) await tx.events.insert(e);
         });
         const taken = await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(2));
         assert.deepEqual(taken.map((e) => e.event_id), [at(evs, 0).event_id, at(evs, 1).event_id]);
@@ -76,7 +76,7 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
         const now = Date.now();
         const [e1, e2, e3] = [event('job:1'), event('job:1'), event('job:2')];
         await a.transaction(async (tx) => {
-          for (const e of [e1, e2, e3]) await tx.insertEvent(e);
+          for (const e of [e1, e2, e3]) await tx.events.insert(e);
         });
         await fanOut(a, now);
         const first = await a.transaction((tx) => tx.deliveries.claimDue('A', now, now + 1000, 10));
@@ -129,7 +129,7 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
         const now = Date.now();
         const N = 300;
         await a.transaction(async (tx) => {
-          for (let i = 0; i < N; i++) await tx.insertEvent(event(`race:${i}`));
+          for (let i = 0; i < N; i++) await tx.events.insert(event(`race:${i}`));
         });
         await fanOut(a, now);
         const claimedBy = new Map<number, string>();

@@ -12,7 +12,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
     const withStore = (body: (s: Store) => Promise<void>) => withFreshStore(openFresh, body);
     const insert = async (s: Store, o: Partial<Job>): Promise<Job> => {
       const job = fx.job(o);
-      await s.insertJob(job);
+      await s.jobs.insert(job);
       return job;
     };
     const later = () => Date.now() + 60_000;
@@ -38,7 +38,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await insert(s, { job_id: 'elsewhere', tenant: 'another-tenant' });
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), false, 'behind an unfinished job of its link');
         assert.equal(await s.jobLeases.claim(ENV, 'elsewhere', 'w1', later()), true, 'other links are independent');
-        assert.deepEqual((await s.listJobsByStatus(['JOB_CREATED'], 10)).map((j) => j.job_id), ['first', 'second', 'elsewhere']);
+        assert.deepEqual((await s.jobs.listByStatus(['JOB_CREATED'], 10)).map((j) => j.job_id), ['first', 'second', 'elsewhere']);
         await s.updateJob({ ...first, status: 'JOB_COMPLETED' });
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), true);
       }));
@@ -51,7 +51,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.ok(await s.jobLeases.claim(ENV, 'a', 'me', 1000));
         assert.ok(await s.jobLeases.claim(ENV, 'b', 'me', 1000));
         assert.ok(await s.jobLeases.claim(ENV, 'c', 'someone-else', 1000));
-        const a = (await s.getJob(ENV, 'a'))!;
+        const a = (await s.jobs.get(ENV, 'a'))!;
         await s.updateJob({ ...a, status: 'JOB_CANCELLED' });
         const kept = await s.jobLeases.renew('me', ['a', 'b', 'c'], 5000);
         assert.deepEqual(kept.sort((x, y) => x.job_id.localeCompare(y.job_id)), [
@@ -77,7 +77,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await s.jobLeases.claim(ENV, 'later', 'w', 2000);
         await s.jobLeases.claim(ENV, 'fresh', 'w', 9000);
         await s.jobLeases.claim(ENV, 'ended', 'w', 500);
-        const ended = (await s.getJob(ENV, 'ended'))!;
+        const ended = (await s.jobs.get(ENV, 'ended'))!;
         await s.updateJob({ ...ended, status: 'SYNC_FAILED' });
         assert.deepEqual(await s.jobLeases.listExpired(3000, 10), [
           { env_id: ENV, job_id: 'late' },

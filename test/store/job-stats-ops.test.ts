@@ -20,7 +20,7 @@ function jobStatsContract(name: string, openFresh: OpenFresh, skip: string | fal
         const add = async (env_id: string, status: 'JOB_CREATED' | 'SYNC_STARTED' | 'JOB_COMPLETED', count: number) => {
           for (let i = 0; i < count; i++) {
             const job_id = `j${++n}`;
-            await s.insertJob(job({ job_id, env_id, status, link_connector: `c${n}` }));
+            await s.jobs.insert(job({ job_id, env_id, status, link_connector: `c${n}` }));
           }
         };
         await add(A, 'JOB_COMPLETED', 3);
@@ -35,7 +35,7 @@ function jobStatsContract(name: string, openFresh: OpenFresh, skip: string | fal
         ]);
 
         // The count reads the status column, which every job update keeps in step.
-        const running = at(await s.listJobsByStatus(['SYNC_STARTED'], 10), 0);
+        const running = at(await s.jobs.listByStatus(['SYNC_STARTED'], 10), 0);
         await s.updateJob({ ...running, status: 'JOB_COMPLETED' });
         const inTx = await s.transaction((tx) => tx.jobStats.countByStatus());
         assert.deepEqual(inTx.filter((c) => c.env_id === A), [{ env_id: A, status: 'JOB_COMPLETED', count: 4 }]);

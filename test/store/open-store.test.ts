@@ -47,12 +47,12 @@ describe('openStore: SQLite', () => {
     const dir = await tempDir();
     const first = await openStore({ dataDir: dir });
     await first.migrate();
-    await first.putEnvironment({ env_id: 'e', name: 'E', settings: {}, token_secret_encrypted: 'x', created_at: 'now' });
+    await first.environments.put({ env_id: 'e', name: 'E', settings: {}, token_secret_encrypted: 'x', created_at: 'now' });
     await first.close();
     const second = await openStore({ dataDir: dir, databaseUrl: '' });
     try {
       assert.equal(await second.isMigrated(), true);
-      assert.equal((await second.getEnvironment('e'))?.name, 'E');
+      assert.equal((await second.environments.get('e'))?.name, 'E');
     } finally {
       await second.close();
     }

@@ -27,7 +27,7 @@ export function registerFlowRoutes(app: FastifyInstance, s: SinewServices): void
       config: { summary: 'Flows in which a tenant has links' },
     },
     async (req) => {
-      const links = await s.store.listLinks({ env_id: req.params.env, tenant: req.query.tenant_id });
+      const links = await s.store.links.list({ env_id: req.params.env, tenant: req.query.tenant_id });
       const flows = await s.flows.list(req.params.env);
       return flows
         .filter((f) => links.some((l) => l.flow_id === f.flow_id))

@@ -81,7 +81,7 @@ export function registerLinkRoutes(app: FastifyInstance, s: SinewServices): void
     const keyOf = async (p: TenantPath, named: string | undefined): Promise<LinkKey> => {
       await s.links.flowFor(p.env, p.flow, r.role);
       if (named) return { env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role, connector_id: named };
-      const links = await s.store.listLinks({ env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role });
+      const links = await s.store.links.list({ env_id: p.env, flow_id: p.flow, tenant: p.tenant, role: r.role });
       // Nothing linked is a missing link (404); several is an ambiguous request (400).
       const [only, ...others] = links;
       if (!only) throw notFound(`linked ${r.role}`, { tenant: p.tenant, flow_id: p.flow });

@@ -38,7 +38,7 @@ const written = { type: 'object', additionalProperties: false, required: ['name'
  */
 export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): void {
   const requireTenant = async (req: FastifyRequest<{ Params: { env: string; tenant: string } }>): Promise<void> => {
-    if (!(await s.store.getTenant(req.params.env, req.params.tenant))) throw notFound('tenant', { tenant: req.params.tenant });
+    if (!(await s.store.tenants.get(req.params.env, req.params.tenant))) throw notFound('tenant', { tenant: req.params.tenant });
   };
   /** The environment's snapshots, in its own storage (its bucket, or its folder of the server's). */
   const snapshotsOf = async (envId: string): Promise<SnapshotStore> => new SnapshotStore(await s.storageRouter.forEnvironment(envId));
