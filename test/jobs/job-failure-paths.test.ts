@@ -14,6 +14,7 @@ import { failureFor } from '../../src/jobs/process/run-job.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from '../store/store-fixtures.js';
+import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
 
 const ENV = 'dev.sinew.local';
 const logger = pino({ level: 'silent' });
@@ -109,7 +110,7 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
             // Claimed by a worker whose lease has already expired, then moved to the status under test.
             assert.ok(await store.jobLeases.claim(ENV, job.job_id, 'lost-worker', 1000));
             const at = { ...job, status, status_timestamp: { ...job.status_timestamp, [status]: Date.now() } };
-            await store.updateJob(at);
+            await store[JOB_STATUS_WRITER].write(at);
             running.set(status, at);
           }
           await path.fail(parts, [...running.values()]);

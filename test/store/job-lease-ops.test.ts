@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/store.js';
 import type { Job } from '../../src/model/job.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
+import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
 
 const ENV = 'dev.sinew.local';
 
@@ -39,7 +40,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), false, 'behind an unfinished job of its link');
         assert.equal(await s.jobLeases.claim(ENV, 'elsewhere', 'w1', later()), true, 'other links are independent');
         assert.deepEqual((await s.jobs.listByStatus(['JOB_CREATED'], 10)).map((j) => j.job_id), ['first', 'second', 'elsewhere']);
-        await s.updateJob({ ...first, status: 'JOB_COMPLETED' });
+        await s[JOB_STATUS_WRITER].write({ ...first, status: 'JOB_COMPLETED' });
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), true);
       }));
 
@@ -52,7 +53,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.ok(await s.jobLeases.claim(ENV, 'b', 'me', 1000));
         assert.ok(await s.jobLeases.claim(ENV, 'c', 'someone-else', 1000));
         const a = (await s.jobs.get(ENV, 'a'))!;
-        await s.updateJob({ ...a, status: 'JOB_CANCELLED' });
+        await s[JOB_STATUS_WRITER].write({ ...a, status: 'JOB_CANCELLED' });
         const kept = await s.jobLeases.renew('me', ['a', 'b', 'c'], 5000);
         assert.deepEqual(kept.sort((x, y) => x.job_id.localeCompare(y.job_id)), [
           { job_id: 'a', status: 'JOB_CANCELLED' },
@@ -78,7 +79,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await s.jobLeases.claim(ENV, 'fresh', 'w', 9000);
         await s.jobLeases.claim(ENV, 'ended', 'w', 500);
         const ended = (await s.jobs.get(ENV, 'ended'))!;
-        await s.updateJob({ ...ended, status: 'SYNC_FAILED' });
+        await s[JOB_STATUS_WRITER].write({ ...ended, status: 'SYNC_FAILED' });
         assert.deepEqual(await s.jobLeases.listExpired(3000, 10), [
           { env_id: ENV, job_id: 'late' },
           { env_id: ENV, job_id: 'later' },
@@ -118,7 +119,7 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
           await tx.jobLeases.lockJob(ENV, 'locked');
           firstHasLock();
           await new Promise((r) => setTimeout(r, 150)); // holds the lock a while: the second locker must wait for it
-          await tx.updateJob({ ...job, status: 'SYNC_STARTED' });
+          await tx[JOB_STATUS_WRITER].write({ ...job, status: 'SYNC_STARTED' });
         });
         await locked;
         const seen = await s.transaction(async (tx) => (await tx.jobLeases.lockJob(ENV, 'locked'))?.job.status);

@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/store.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
 import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
+import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -79,7 +80,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.equal(await s.flows.get(A, f.flow_id), undefined);
       }));
 
-    test('tenants round-trip; deleteTenant removes its links and nothing else', () =>
+    test('tenants round-trip; tenants.delete removes its links and nothing else', () =>
       withStore(async (s) => {
         await s.tenants.put(fx.tenant({ env_id: A, tenant: 't1' }));
         await s.tenants.put(fx.tenant({ env_id: A, tenant: 't2' }));
@@ -157,7 +158,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.equal(await s.links.get(l), undefined);
       }));
 
-    test('jobs round-trip exactly, including a big number in state; duplicates and unknown updates fail', () =>
+    test('jobs round-trip exactly, including a big number in state; duplicates and unknown status writes fail', () =>
       withStore(async (s) => {
         const j = fx.job({ env_id: A });
         await s.jobs.insert(j);
@@ -170,14 +171,14 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
 
         await assert.rejects(s.jobs.insert(j), sinewCode('CONFLICT'));
         const moved = { ...j, status: 'SYNC_STARTED' as const, status_timestamp: { ...j.status_timestamp, SYNC_STARTED: 1 } };
-        await s.updateJob(moved);
+        await s[JOB_STATUS_WRITER].write(moved);
         assert.deepEqual(await s.jobs.get(A, j.job_id), moved);
         assert.deepEqual(ids(await s.jobs.list({ env_id: A, status: ['SYNC_STARTED'], limit: 10 })), [j.job_id]);
-        await assert.rejects(s.updateJob({ ...j, job_id: 'missing' }), sinewCode('NOT_FOUND'));
-        await assert.rejects(s.updateJob({ ...j, env_id: B }), sinewCode('NOT_FOUND'));
+        await assert.rejects(s[JOB_STATUS_WRITER].write({ ...j, job_id: 'missing' }), sinewCode('NOT_FOUND'));
+        await assert.rejects(s[JOB_STATUS_WRITER].write({ ...j, env_id: B }), sinewCode('NOT_FOUND'));
       }));
 
-    test('listJobs: newest first, filters, keyset paging by before_job_id', () =>
+    test('jobs.list: newest first, filters, keyset paging by before_job_id', () =>
       withStore(async (s) => {
         // Inserted within the same millisecond or so: order must come from the sequence, not time.
         const specs = [
@@ -215,7 +216,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.deepEqual(ids(await s.jobs.list({ env_id: B, limit: 10 })), ['b1']);
       }));
 
-    test('getJobByRoot, listActiveJobsForLink and listJobsByStatus', () =>
+    test('jobs.getByRoot, jobs.listActiveForLink and jobs.listByStatus', () =>
       withStore(async (s) => {
         const key = fx.linkKey({ env_id: A });
         await s.jobs.insert(fx.job({ env_id: A, job_id: 'done', status: 'JOB_COMPLETED' }));
