@@ -62,7 +62,7 @@ async function seed(store: Store, total: number): Promise<void> {
   const now = Date.now();
   for (let start = 0; start < total; start += 5_000) {
     await store.transaction(async (tx) => {
-      for (let i = start; i < Math.min(total, start + 5_000); i++) await tx.insertJob(seededJob(i, now, total));
+      for (let i = start; i < Math.min(total, start + 5_000); i++) await tx.jobs.insert(seededJob(i, now, total));
     });
   }
 }

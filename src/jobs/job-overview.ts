@@ -90,8 +90,8 @@ export async function jobOverview(store: Store, envId: string, now = Date.now())
     store.jobStats.countByDayAndStatus(envId, weekAgo),
     store.jobStats.countByDayAndStatus(envId, dayAgo),
     store.jobStats.countByLink(envId, weekAgo, [...FAILURE_STATUSES], TOP),
-    store.listJobs({ env_id: envId, status: [...TERMINAL_STATUSES], created_after: weekAgo, limit: OVERVIEW_SAMPLE }),
-    store.listLinks({ env_id: envId }),
+    store.jobs.list({ env_id: envId, status: [...TERMINAL_STATUSES], created_after: weekAgo, limit: OVERVIEW_SAMPLE }),
+    store.links.list({ env_id: envId }),
   ]);
   const firstDay = Math.floor(weekAgo / DAY_MS);
   const per_day = Array.from({ length: 8 }, (_v, i) => firstDay + i)
