@@ -78,10 +78,10 @@ async function main(): Promise<void> {
     process.stdout.write(`\n## Snapshot merge: ${n.toLocaleString('en-US')} records into a ${n.toLocaleString('en-US')}-record snapshot (half updates, half new)\n`);
     process.stdout.write(`# ${describeMachine()}\n`);
     process.stdout.write(
-      formatTable(
+      `${formatTable(
         ['records in', 'snapshot after', 'seconds', 'records/s', 'peak RSS (MB)', `target < ${LIMIT_MB} MB`],
         [[n.toLocaleString('en-US'), `${run.result.records.toLocaleString('en-US')} (${(after / 1e6).toFixed(0)} MB)`, seconds(run.seconds), perSecond(n, run.seconds), rssMB.toFixed(0), rssMB < LIMIT_MB ? 'yes' : 'NO']],
-      ) + '\n',
+      )}\n`,
     );
   } finally {
     await work.remove();

@@ -50,7 +50,7 @@ export async function requestApi<T = unknown>(target: ApiTarget, method: string,
   }
   const text = await response.text();
   if (!response.ok) {
-    let code = 'HTTP_' + response.status;
+    let code = `HTTP_${response.status}`;
     let message = text;
     try {
       const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };

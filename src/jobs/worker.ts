@@ -239,7 +239,7 @@ export class Worker implements BackgroundRole {
     try {
       job = await this.retried(run, logger, 'reading a claimed job', () => store.jobs.get(item.env_id, item.job_id));
       // Cancelled between its claim and now: nothing to run.
-      if (!job || job.status !== 'JOB_CREATED') return;
+      if (job?.status !== 'JOB_CREATED') return;
       const log = logger.child(jobLogFields(job));
       try {
         await this.execute(job, run, log);

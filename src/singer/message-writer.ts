@@ -32,7 +32,7 @@ export class SingerWriter {
   }
 
   write(message: SingerMessage | OtherMessage): Promise<void> | void {
-    return this.enqueue(Buffer.from(stringifyJson(message) + '\n'));
+    return this.enqueue(Buffer.from(`${stringifyJson(message)}\n`));
   }
 
   /** Writes an already serialized message (one line, without its newline) untouched. */

@@ -93,7 +93,7 @@ class StderrTail {
 
   private add(line: string): void {
     const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
-    this.lines.push(clean.length > MAX_TAIL_LINE_CHARS ? clean.slice(0, MAX_TAIL_LINE_CHARS) + '…' : clean);
+    this.lines.push(clean.length > MAX_TAIL_LINE_CHARS ? `${clean.slice(0, MAX_TAIL_LINE_CHARS)}…` : clean);
     if (this.lines.length > STDERR_TAIL_LINES) this.lines.shift();
   }
 }

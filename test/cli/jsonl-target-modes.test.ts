@@ -10,7 +10,7 @@ const record = (stream: string, id: number) => JSON.stringify({ type: 'RECORD', 
 /** One run of `sinew singer target jsonl` with `lines` on its stdin; fails the test unless it exits 0. */
 async function runTarget(dir: string, config: Record<string, unknown>, lines: string[]): Promise<void> {
   const configPath = await writeJson(dir, `config-${Math.random().toString(36).slice(2)}.json`, config);
-  const r = await run(sinew('singer', 'target', 'jsonl', '--config', configPath), { stdin: lines.join('\n') + '\n' });
+  const r = await run(sinew('singer', 'target', 'jsonl', '--config', configPath), { stdin: `${lines.join('\n')}\n` });
   assert.equal(r.code, 0, r.stderr);
 }
 

@@ -201,14 +201,14 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
         await fs.mkdir(input);
         await fs.mkdir(output);
         const lines = [`{"id":1,"v":${BIG_DECIMAL},"n":{"x":[1,2.50]}}`, `{"id":2,"v":${BIG_INTEGER},"n":null}`];
-        await fs.writeFile(path.join(input, 'events.jsonl'), lines.join('\n') + '\n');
+        await fs.writeFile(path.join(input, 'events.jsonl'), `${lines.join('\n')}\n`);
         const { producer, consumer } = await pipe(
           sinew('singer', 'tap', 'jsonl', '--config', await writeJson(dir, 'tap.json', { path: input })),
           fixtureProgram(target, '--config', await writeJson(dir, 'target.json', { path: output })),
         );
         assert.equal(producer.code, 0, producer.stderr);
         assert.equal(consumer.code, 0, consumer.stderr);
-        assert.equal(await fs.readFile(path.join(output, 'events.jsonl'), 'utf8'), lines.join('\n') + '\n');
+        assert.equal(await fs.readFile(path.join(output, 'events.jsonl'), 'utf8'), `${lines.join('\n')}\n`);
       } finally {
         await remove();
       }

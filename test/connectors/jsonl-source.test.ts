@@ -34,7 +34,7 @@ describe('jsonl source', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sinew-jsonl-src-'));
-    await writeFile(join(dir, 'orders.jsonl'), LINES.join('\r\n') + '\n');
+    await writeFile(join(dir, 'orders.jsonl'), `${LINES.join('\r\n')}\n`);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 

@@ -27,7 +27,7 @@ export function verifyHotglueSignature(request: { normalizedHeaders: Record<stri
   // Verify that the signature matches the X-Hub-Signature that was passed to you
   if (checksum.length !== computedSignature.length || !crypto.timingSafeEqual(newChecksum, checksum)) {
     // This signature is invalid, and was not sent by hotglue
-    console.error("Unable to verify Signature " + payload);
+    console.error(`Unable to verify Signature ${payload}`);
     return false;
   }
 

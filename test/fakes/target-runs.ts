@@ -54,7 +54,7 @@ export async function writeAsSingerProcess(id: string, config: Record<string, un
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.stdin.end(messages.map((m) => stringifyJson(m)).join('\n') + '\n');
+    child.stdin.end(`${messages.map((m) => stringifyJson(m)).join('\n')}\n`);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     const states = stdout.split('\n').filter((l) => l.trim() !== '').map((l) => parseJson(l) as TargetRun['states'][number]);
     return { code, stderr, states };

@@ -118,7 +118,7 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
       await h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, { source: { tap: `cat-${name}`, config: {} } });
       return { job: await runJob(flow), dir };
     }
-    const text = (...lines: string[]) => Buffer.from(lines.join('\n') + '\n');
+    const text = (...lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
 
     test('a RECORD cut short fails the sync with its line number and stream', async () => {
       const { job } = await catJob('cut', text(SCHEMA, '{"type":"RECORD","stream":"s","record":{"id":1}}', '{"type":"RECORD","stream":"s","record":{"id":2,"nested":{"a":1}}'));

@@ -42,7 +42,7 @@ describe('answers the API fuzz found outside the error contract', () => {
   });
 
   test(`a body nested deeper than ${MAX_BODY_DEPTH} levels is a 400 on every free-form field, not a 500 when it is saved`, async () => {
-    const nest = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const nest = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     const deep = nest(5000);
     const asOwner = (method: string, path: string, rawBody: string) => h.api(method, path, undefined, { rawBody });
     assertError(await asOwner('PUT', `/${h.envId}/deep/acme/linkedSources/state`, deep), 400, 'VALIDATION_FAILED');

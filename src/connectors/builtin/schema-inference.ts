@@ -48,7 +48,7 @@ class SlotAccumulator {
 
   /** Every inferred property is nullable: a sample never proves a value is always present. */
   schema(): JsonSchema {
-    let kinds = KIND_ORDER.filter((k) => this.kinds.has(k) && !(k === 'integer' && this.kinds.has('number')));
+    const kinds = KIND_ORDER.filter((k) => this.kinds.has(k) && !(k === 'integer' && this.kinds.has('number')));
     if (kinds.length === 0) return { type: ['string', 'null'] };
     // Every value of a textual source was text to begin with: a column mixing "02134" and 10001
     // is a text column, not a union.

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+
 import { readLines } from '../../singer/line-reader.js';
 import { describeExit } from '../../singer/singer-process.js';
 import { parseTargetStateLine } from '../../singer/target-state.js';

@@ -93,7 +93,7 @@ function queryArbitrary(op: Operation, known: KnownValues, hostile: boolean): fc
   const extra = hostile
     ? fc.oneof(
         { arbitrary: fc.constant([] as string[]), weight: 2 },
-        { arbitrary: fc.constantFrom(['__proto__[x]=1'], ['constructor[prototype][x]=1'], ['a[b][c]=1'], ['%=1'], ['=x'], ['&&&'], ['x=%zz'], ['x=' + 'y'.repeat(20_000)]), weight: 1 },
+        { arbitrary: fc.constantFrom(['__proto__[x]=1'], ['constructor[prototype][x]=1'], ['a[b][c]=1'], ['%=1'], ['=x'], ['&&&'], ['x=%zz'], [`x=${'y'.repeat(20_000)}`]), weight: 1 },
       )
     : fc.constant([] as string[]);
   return fc.tuple(fc.tuple(...parts), extra).map(([p, e]) => {

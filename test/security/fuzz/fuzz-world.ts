@@ -177,7 +177,7 @@ export class FuzzWorld {
       case 'no-auth':
         return {};
       case 'garbage-key':
-        return { 'x-api-key': 'sk_live_' + 'A'.repeat(40), authorization: 'Basic Zm9vOmJhcg==' };
+        return { 'x-api-key': `sk_live_${'A'.repeat(40)}`, authorization: 'Basic Zm9vOmJhcg==' };
       case 'garbage-token':
         return { 'x-api-key': publicKey, authorization: `Bearer ${tokens.tenant.split('.').slice(0, 2).join('.')}.c2lnbmF0dXJl` };
       case 'unsigned-token': {

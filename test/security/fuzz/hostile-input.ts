@@ -95,10 +95,10 @@ export const rawHostileBody: fc.Arbitrary<string> = fc.constantFrom(
   '"\\u0000"',
   '\uFEFF{}',
   '{"a":1}{"b":2}',
-  '[' + '['.repeat(50_000) + ']'.repeat(50_000) + ']',
-  '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000),
-  '{"a":"' + 'x'.repeat(2_000_000) + '"}',
-  '[' + '{},'.repeat(50_000) + '{}]',
+  `[${'['.repeat(50_000)}${']'.repeat(50_000)}]`,
+  `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+  `{"a":"${'x'.repeat(2_000_000)}"}`,
+  `[${'{},'.repeat(50_000)}{}]`,
   '{"a":1,"a":2}',
 );
 
@@ -107,7 +107,7 @@ export const hostileNdjson: fc.Arbitrary<string> = fc
   .array(
     fc.oneof(
       { arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => JSON.stringify(o)), weight: 4 },
-      { arbitrary: fc.constantFrom('', '{', '[]', '1', 'null', '"x"', '{"a":1}{"b":2}', '{"id":123456789012345678901234567890}', DEEP_NEST_TEXT, '{"a":"' + 'x'.repeat(100_000) + '"}', '\u0000', '{"a":"\\ud800"}'), weight: 1 },
+      { arbitrary: fc.constantFrom('', '{', '[]', '1', 'null', '"x"', '{"a":1}{"b":2}', '{"id":123456789012345678901234567890}', DEEP_NEST_TEXT, `{"a":"${'x'.repeat(100_000)}"}`, '\u0000', '{"a":"\\ud800"}'), weight: 1 },
     ),
     { minLength: 1, maxLength: 6 },
   )

@@ -15,7 +15,7 @@ export class JsonlStreamWriter implements StreamWriter {
   }
 
   async write(record: Record<string, unknown>): Promise<void> {
-    await this.file.write(stringifyJson(record) + '\n');
+    await this.file.write(`${stringifyJson(record)}\n`);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
-import type { SchemaMessage, SingerMessage } from '../../../singer/message.js';
+
 import type { TargetConnector, TargetContext } from '../../sdk/connector.js';
 import { SinewError } from '../../../errors/sinew-error.js';
-import { STRICT_POLICY, type AddressPolicy } from '../../../outbound/address-policy.js';
+import { STRICT_POLICY, } from '../../../outbound/address-policy.js';
 import { toWriteRecord, type WriteRecord } from '../../sdk/write-record.js';
 import type { BatchWriter, BatchWriterFactory, WriteLoopMessage } from '../../sdk/batch-writer.js';
 import { failed, resultsState, type WriteResult } from '../../sdk/write-result.js';
