@@ -41,7 +41,7 @@ export function checkTenantLimits(limits: Required<TenantLimits>, body: unknown)
     throw new SinewError('FORBIDDEN_FIELD', `this flow lets a tenant send ${what}; refused: ${breaches.join(', ')}`, { fields: breaches, tenant_limits: { field_map: limits.field_map } });
   }
   if (typeof body.schedule_expression !== 'string') return;
-  let expression;
+  let expression: ReturnType<typeof parseScheduleExpression>;
   try {
     expression = parseScheduleExpression(body.schedule_expression);
   } catch {

@@ -116,7 +116,7 @@ const PASSWORD_KEYS = ['password', 'pass', 'client_secret', 'secret', 'api_key',
  */
 function collectValues(config: unknown, redacted: unknown, out: string[], secretsOnly: boolean): void {
   if (Array.isArray(config)) {
-    config.forEach((v, i) => collectValues(v, Array.isArray(redacted) ? redacted[i] : undefined, out, secretsOnly));
+    for (const [i, v] of config.entries()) collectValues(v, Array.isArray(redacted) ? redacted[i] : undefined, out, secretsOnly);
     return;
   }
   if (config !== null && typeof config === 'object') {

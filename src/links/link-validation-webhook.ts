@@ -33,7 +33,7 @@ export async function askLinkValidator(hook: LinkValidationWebhook, key: LinkKey
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT, [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)) };
   if (hook.secret) headers['x-hub-signature'] = hubSignature(hook.secret, body);
   const sender = new HttpSender(hook.timeout_ms ?? DEFAULT_VALIDATION_TIMEOUT_MS, 1);
-  let outcome;
+  let outcome: Awaited<ReturnType<HttpSender['post']>>;
   try {
     outcome = await sender.post({ url: hook.url, headers, body }, policy);
   } finally {

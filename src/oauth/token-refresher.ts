@@ -120,7 +120,7 @@ export class TokenRefresher {
     const app = await this.apps.open(key.env_id, key.connector_id);
     const env = await this.store.environments.get(key.env_id);
     const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
-    let response;
+    let response: Awaited<ReturnType<typeof requestTokens>>;
     try {
       response = await requestTokens(app.auth.token_url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }, policy);
     } catch (e) {

@@ -143,6 +143,7 @@ export const storageSettingsSchema = {
     force_path_style: { type: 'boolean' },
   },
   if: { properties: { type: { const: 's3' } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable (ajv reads it).
   then: { required: ['bucket', 'region', 'access_key_id', 'secret_access_key'] },
 } as const;
 

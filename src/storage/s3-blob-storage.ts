@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type DeleteObjectsCommandOutput, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
@@ -135,7 +135,7 @@ export class S3BlobStorage implements BlobStorage {
   private async *pages(objectPrefix: string): AsyncGenerator<Array<{ Key: string; Size: number; LastModified?: Date }>> {
     let token: string | undefined;
     do {
-      let res;
+      let res: ListObjectsV2CommandOutput;
       try {
         res = await this.client.send(
           new ListObjectsV2Command({ Bucket: this.bucket, Prefix: objectPrefix || undefined, ContinuationToken: token, MaxKeys: this.listPageSize }),
@@ -169,7 +169,7 @@ export class S3BlobStorage implements BlobStorage {
   private async deleteObjects(objectKeys: string[]): Promise<void> {
     for (let i = 0; i < objectKeys.length; i += this.deleteBatchSize) {
       const batch = objectKeys.slice(i, i + this.deleteBatchSize);
-      let res;
+      let res: DeleteObjectsCommandOutput;
       try {
         res = await this.client.send(
           new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),

@@ -77,7 +77,7 @@ export async function upsertByExternalId(args: {
         }
         // `sent` has one record per round item, in order, and pairResults one result per sent record.
         const written = pairResults(sent, outcome);
-        round.forEach(([i], k) => (results[i] = written[k]![1]));
+        for (const [k, [i]] of round.entries()) results[i] = written[k]![1];
         await remember(store, scope, args.writeId, known, sent, outcome);
         pending = later;
       }

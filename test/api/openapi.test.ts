@@ -128,9 +128,9 @@ describe('/openapi.json and /health', () => {
         assert.deepEqual(op.responses.default?.content?.['application/json']?.schema, errorRef, `${where} default`);
         const expected = new Set<string>();
         const caller = ROUTE_PERMISSIONS[`${method.toUpperCase()} ${p}`]!.caller;
-        if (caller !== 'anyone') ['401', '403'].forEach((x) => expected.add(x));
-        if (p.includes('{')) ['400', '404'].forEach((x) => expected.add(x));
-        if (op.requestBody) ['400', '413', '415'].forEach((x) => expected.add(x));
+        if (caller !== 'anyone') for (const x of ['401', '403']) expected.add(x);
+        if (p.includes('{')) for (const x of ['400', '404']) expected.add(x);
+        if (op.requestBody) for (const x of ['400', '413', '415']) expected.add(x);
         for (const status of expected) {
           assert.deepEqual(op.responses[status]?.content?.['application/json']?.schema, errorRef, `${where} documents ${status}`);
         }

@@ -35,6 +35,7 @@ describe('tenants', () => {
     const empty = await h.api('GET', `/tenant/${h.envId}/1414_1/config`);
     assert.equal(empty.status, 200, empty.text);
     assert.deepEqual(empty.body, {});
+    // biome-ignore lint/correctness/noPrecisionLoss: the double JavaScript makes of it, compared with the parsed answer; the exact text travels as rawBody.
     const config = { region: 'eu', mapping: { Account: 'companies' }, big: 12345678901234567890 };
     const put = await h.api('PUT', `/tenant/${h.envId}/1414_1/config`, undefined, { rawBody: '{"region":"eu","mapping":{"Account":"companies"},"big":12345678901234567890}' });
     assert.equal(put.status, 200, put.text);

@@ -125,7 +125,7 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
     assert.equal(final.code, 0, final.stderr);
     assert.deepEqual(sectionsOf(followed.stdout), sectionsOf(final.stdout));
     const sections = sectionsOf(final.stdout);
-    assert.match(sections.job!, /INFO tap-numbers: 30 records\n[^]*status EXPORT_STARTED\n[^]*finished\n$/);
+    assert.match(sections.job!, /INFO tap-numbers: 30 records\n[\s\S]*status EXPORT_STARTED\n[\s\S]*finished\n$/);
     // The tap's stderr: its discover run, then its sync.
     assert.equal(sections.tap, 'tap-numbers starting\ntap-numbers starting\n');
   });

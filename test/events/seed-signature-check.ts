@@ -14,6 +14,7 @@ export function verifyHotglueSignature(request: { normalizedHeaders: Record<stri
   // Get the X-Hub-Signature header
   const signature = req.normalizedHeaders['x-hub-signature'];
   // Get the payload of the webhook as a string
+  // biome-ignore lint/suspicious/noDoubleEquals: the seed's code, kept word for word.
   const payload = typeof req.rawBody == "object" ? JSON.stringify(req.rawBody) : req.rawBody;
   // Get your webhook secret
   const secret = hotGlue.webhookSecret;

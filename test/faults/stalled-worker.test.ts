@@ -99,7 +99,7 @@ describe('a worker paused past its lease', { skip, concurrency: false }, () => {
       const pid = first.child.pid!;
       process.kill(pid, 'SIGSTOP');
       const pausedAt = Date.now();
-      let job;
+      let job: Awaited<ReturnType<typeof d.jobs>>[number];
       try {
         job = await until('the job failed by the other worker', 60_000, async () => (await d.jobs()).find((j) => j.job_id === jobId && isTerminal(j.status as JobStatus)));
         await sleep(LEASE_MS); // the subject: still paused a lease after the job ended elsewhere

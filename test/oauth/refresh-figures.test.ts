@@ -17,15 +17,13 @@ const percentile = (sorted: number[], p: number): number => at(sorted, Math.min(
 describe('OAuth refresh figures', () => {
   let h: Harness;
   let oauth: FakeOAuthServer;
-  let hubspot: FakeHubspot;
   let hubspotUrl: string;
-  let owner: Caller;
   let acme: Caller;
 
   let stop: () => Promise<void>;
 
   before(async () => {
-    ({ h, oauth, hubspot, hubspotUrl, owner, acme, stop } = await hubspotOAuthSetup('fig'));
+    ({ h, oauth, hubspotUrl, acme, stop } = await hubspotOAuthSetup('fig'));
   });
   after(() => stop());
 

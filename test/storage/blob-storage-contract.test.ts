@@ -177,7 +177,10 @@ for (const adapter of adapters) {
       const commands: string[] = [];
       if (st instanceof S3BlobStorage) {
         // Observes which S3 calls the SDK makes (our code is not replaced, only watched).
-        st.client.middlewareStack.add((next, context) => (args) => (commands.push(String(context.commandName)), next(args)), { step: 'initialize' });
+        st.client.middlewareStack.add((next, context) => (args) => {
+          commands.push(String(context.commandName));
+          return next(args);
+        }, { step: 'initialize' });
       }
       collectGarbage();
       const baseline = process.memoryUsage.rss();
@@ -245,7 +248,10 @@ describe('S3BlobStorage beyond one page', () => {
     const st = new S3BlobStorage(s3.connection('contract', 'thousand'));
     const keys = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
     const commands: string[] = [];
-    st.client.middlewareStack.add((next, context) => (args) => (commands.push(String(context.commandName)), next(args)), { step: 'initialize' });
+    st.client.middlewareStack.add((next, context) => (args) => {
+          commands.push(String(context.commandName));
+          return next(args);
+        }, { step: 'initialize' });
     for (let i = 0; i < keys.length; i += 25) await Promise.all(keys.slice(i, i + 25).map((k) => st.put(k, 'v')));
     const listed = await st.list('k');
     assert.equal(listed.length, 1005);

@@ -139,7 +139,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.links.put(fx.link({ env_id: A, flow_id: 'other', tenant: 't9', role: 'connector', connector_id: 'api' }));
         const got = await s.links.get(l);
         assert.deepEqual(got, l);
-        const lastId = (got?.state as { bookmarks: { contacts: { last_id: unknown } } }).bookmarks.contacts.last_id;
+        const lastId = (got!.state as { bookmarks: { contacts: { last_id: unknown } } }).bookmarks.contacts.last_id;
         assert.ok(isLosslessNumber(lastId) && lastId.toString() === fx.BIG_ID);
 
         assert.equal((await s.links.list({ env_id: A })).length, 3);
@@ -164,7 +164,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.jobs.insert(j);
         const got = await s.jobs.get(A, j.job_id);
         assert.deepEqual(got, j);
-        const bookmark = (got?.state as { bookmarks: { contacts: Record<string, unknown> } }).bookmarks.contacts;
+        const bookmark = (got!.state as { bookmarks: { contacts: Record<string, unknown> } }).bookmarks.contacts;
         assert.deepEqual(bookmark.replication_key_value, new LosslessNumber(fx.BIG_ID));
         assert.equal(bookmark.ratio, 0.1, 'plain numbers come back as numbers');
         assert.equal(await s.jobs.get(B, j.job_id), undefined);

@@ -30,7 +30,7 @@ function contract(name: string, openFresh: OpenFresh, skip: string | false): voi
         await s.writeTasks.insert(task());
         const got = await s.writeTasks.get('a.sinew.local', 'tk1');
         assert.equal(got?.status, 'QUEUED');
-        assert.equal(String((got?.records?.[0] as Record<string, unknown>).n), '12345678901234567890', 'numbers stay exact');
+        assert.equal(String((got!.records![0] as Record<string, unknown>).n), '12345678901234567890', 'numbers stay exact');
         assert.equal(await s.writeTasks.get('b.sinew.local', 'tk1'), undefined, 'another environment sees nothing');
         assert.equal(await s.writeTasks.renewLease('a.sinew.local', 'tk1', 9000), false, 'not running yet');
         assert.equal(await s.writeTasks.update(task({ status: 'RUNNING', lease_until: 6000 }), 'QUEUED'), true);

@@ -17,6 +17,7 @@ const hostileStrings = [
   '<script>alert(1)</script>',
   "' OR 1=1 --",
   '"; DROP TABLE jobs; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text is the attack (log4j lookup), never interpolated.
   '${jndi:ldap://x}',
   '{{7*7}}',
   '%s%n%x',
