@@ -2,7 +2,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from '../support/sinew-harness.js';
 import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import type { FakeHubspot } from '../fakes/fake-hubspot.js';
 import { at } from '../support/elements.js';
 import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
 
