@@ -32,6 +32,9 @@ import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { logRequest } from './request-log.js';
+import { registerWidgetRoutes } from './routes/widget-routes.js';
+import { registerConnectRoutes } from './routes/connect-routes.js';
+import { allowedOriginsFrom, widgetCorsHooks } from './widget-cors.js';
 
 export const SINEW_VERSION = '0.1.0';
 
@@ -75,6 +78,10 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(new SinewError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
+  // CORS for the widget on the owner's pages: preflights are answered before authentication.
+  const cors = widgetCorsHooks(allowedOriginsFrom(async (envId) => (await services.store.getEnvironment(envId))?.settings));
+  app.addHook('onRequest', cors.onRequest);
+  app.addHook('onSend', cors.onSend);
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
   app.addHook('onRequest', authHook(services.auth));
   // Before any hook that looks an id up in the store (the next one reads the flow).
@@ -102,6 +109,8 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
+  registerWidgetRoutes(app, services);
+  registerConnectRoutes(app, services);
   registerDocsRoutes(app);
   registerDashboardRoutes(app, opts.web);
   app.get(

@@ -146,6 +146,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /{env}/events': owner('events'),
   'GET /{env}/events/{event_id}': owner('events'),
   'POST /{env}/events/{event_id}/redeliver': owner('events'),
+  // The widget (issue #16): its script and hosted connect page are public; a magic link is the
+  // owner's to make, and the page's exchange is authenticated by the signed, single-use link itself.
+  'GET /widget.js': anyone,
+  'GET /connect': anyone,
+  'POST /{env}/connect': owner('tokens'),
+  'POST /connect/session': anyone,
+  'GET /{env}/flows/{flow}/connectors': tenant('flows'),
   // Who changed what: the owner's record of every key's and token's changes (docs/security.md).
   'GET /{env}/audit': owner('audit'),
 };

@@ -123,7 +123,8 @@ export class OAuthFlowService {
       if (!pending) return await failed({ code: 'state_used_or_expired', message: 'This sign-in was already completed or has expired. Start linking again.' });
       returnUrl = pending.return_url;
       const app = await this.apps.open(key.env_id, key.connector_id);
-      openerOrigins = [...new Set(app.returnUrls.map((u) => new URL(u).origin))];
+      // Sinew's own origin too (the redirect URI's): the hosted connect page of a magic link opens pop-ups.
+      openerOrigins = [...new Set([...app.returnUrls, app.redirectUri].map((u) => new URL(u).origin))];
       if (query.error !== undefined) {
         const code = providerCode(query.error);
         return await failed({ code, message: code === 'access_denied' ? 'Access was not granted, so nothing was linked.' : `The provider ended the sign-in: ${code}.` });

@@ -8,6 +8,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
 import { refusedMonitoringUrls } from './monitoring-url-check.js';
 import { invalid } from '../errors/sinew-error.js';
+import { widgetSettingsSchema } from './widget-settings.js';
 
 /**
  * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage, network and files. Stored as
@@ -24,6 +25,7 @@ export const settingsSchema = {
     storage: storageSettingsSchema,
     network: networkSettingsSchema,
     files: filesSettingsSchema,
+    widget: widgetSettingsSchema,
     set: { type: 'array', items: { type: 'string' }, description: 'Read-only (which settings the owner has set): ignored when sent back' },
   },
 } as const;

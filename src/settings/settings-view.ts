@@ -1,4 +1,5 @@
 import { environmentSettings } from './environment-settings.js';
+import { widgetSettings } from './widget-settings.js';
 
 type Doc = Record<string, unknown>;
 
@@ -15,6 +16,7 @@ export function settingsView(redactedStored: Doc): Doc {
     storage: { type: 'default', ...s.storage },
     network: { allow_private_addresses: false, ...s.network },
     files: s.files,
+    widget: widgetSettings(redactedStored),
     set: setPaths(redactedStored),
   };
 }

@@ -78,6 +78,10 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('POST', `${E}/crm/acme/linkedSources`, { source: { tap: 'csv', config: { path: data } } });
     await ok('GET', `${E}/crm/acme/linkedSources`);
     await ok('GET', `${E}/flows/linked?tenant_id=acme`);
+    // The widget (issue #16): its script, the hosted connect page, a tenant's view of a flow, a magic link.
+    for (const p of ['/widget.js', '/connect', `${E}/flows/crm/connectors`]) await ok('GET', p);
+    const magic = await ok('POST', `${E}/connect`, { tenant: 'acme', flow_id: 'crm' });
+    await ok('POST', '/connect/session', { token: new URL(magic.url).hash.slice(1) });
     const job = await ok('POST', `${E}/crm/acme/jobs`, {});
     await h.waitForJob('crm', 'acme', job.job_id);
     await ok('GET', `${E}/crm/acme/jobs/${job.job_id}`);
