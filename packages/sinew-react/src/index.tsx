@@ -1,0 +1,35 @@
+import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { createSinewHandle, type SinewHandle, type SinewOptions } from './sinew-handle.js';
+import { loadWidget } from './load-widget.js';
+
+export type { SinewHandle, SinewOptions } from './sinew-handle.js';
+
+const SinewContext = createContext<SinewHandle | null>(null);
+
+/**
+ * Loads Sinew's widget.js from `apiUrl` and initialises it once (docs/widget.md); its children reach
+ * the widget through `useSinew()`. `getToken` is read when asked, so a new function each render is fine.
+ */
+export function SinewProvider(props: SinewOptions & { children?: ReactNode }) {
+  const getToken = useRef(props.getToken);
+  getToken.current = props.getToken;
+  const handle = useMemo(
+    () =>
+      createSinewHandle(
+        loadWidget(props.apiUrl).then((sinew) => {
+          sinew.init({ apiUrl: props.apiUrl, envId: props.envId, publicKey: props.publicKey, container: props.container, brand: props.brand, getToken: () => getToken.current() });
+          return sinew;
+        }),
+      ),
+    [props.apiUrl, props.envId, props.publicKey, props.container],
+  );
+  useEffect(() => () => handle.close(), [handle]);
+  return <SinewContext.Provider value={handle}>{props.children}</SinewContext.Provider>;
+}
+
+/** The widget's calls (`open`, `link`, `reconnect`, `close`, `on`) inside a `<SinewProvider>`. */
+export function useSinew(): SinewHandle {
+  const handle = useContext(SinewContext);
+  if (!handle) throw new Error('useSinew() needs a <SinewProvider> above it');
+  return handle;
+}
