@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
-import { MAX_MAGIC_LINK_TTL_SECONDS, MagicLinkService, type MagicLinkInput } from '../../widget/magic-link-service.js';
+import type { SinewServices } from '../sinew-services.js';
+import { MAX_MAGIC_LINK_TTL_SECONDS, MagicLinkService, type MagicLinkInput } from '../../tenants/magic-link-service.js';
 import { envParams } from './route-params.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../../app/services.js';
-import { WebBundles } from '../../web/web-bundles.js';
-import { CONNECT_PAGE_CSP, connectPage } from '../../widget/connect-page.js';
-import { tenantFlowView } from '../../widget/tenant-connector-view.js';
+import type { SinewServices } from '../sinew-services.js';
+import { WebBundles } from '../web-bundles.js';
+import { CONNECT_PAGE_CSP, connectPage } from './connect-page.js';
+import { tenantFlowView } from '../../flows/tenant-flow-view.js';
 import { tenantLimitsSchema } from '../../model/tenant-limits.js';
 import { textAnswer } from '../schemas/schema-parts.js';
 

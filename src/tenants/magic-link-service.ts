@@ -4,8 +4,8 @@ import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { apiKeyRow, hashApiKey } from '../crypto/api-key.js';
 import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
-import { checkTenantId } from '../tenants/tenant-id.js';
-import { issueTenantToken } from '../tenants/tenant-tokens.js';
+import { checkTenantId } from './tenant-id.js';
+import { issueTenantToken } from './tenant-tokens.js';
 import { brandOf, widgetSettings } from '../settings/widget-settings.js';
 
 export const DEFAULT_MAGIC_LINK_TTL_SECONDS = 24 * 3600;

@@ -4,7 +4,7 @@ import { SinewError } from '../errors/sinew-error.js';
 
 /**
  * The browser faces' built files (dist/public, written by scripts/build-web.ts at `npm ci` /
- * `npm run build:web`). This module runs as src/web/*.ts or as the compiled dist/web/*.js, both
+ * `npm run build:web`). This module runs as src/api/*.ts or as the compiled dist/api/*.js, both
  * two levels under the repository, so one relative URL finds the files from either.
  */
 const WEB_DIR = new URL('../../dist/public/', import.meta.url);
