@@ -113,7 +113,8 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(landed.status, 200, landed.text);
     assert.match(landed.text, /"code":"linked"/);
     // The pop-up posts the outcome to the owner's allow-listed origin only, under a nonce CSP.
-    assert.match(landed.text, /"origins":\["https:\/\/app\.example\.com"\]/);
+    // The OAuth app's return origins, and Sinew's own (the hosted connect page of a magic link opens pop-ups too).
+    assert.match(landed.text, /"origins":\["https:\/\/app\.example\.com","http:\/\/127\.0\.0\.1:\d+"\]/);
     const exchange = oauth.tokenRequests.find((r) => r.grant_type === 'authorization_code')!;
     assert.ok(exchange.code_verifier, 'the code was exchanged with its PKCE verifier (the server checked it)');
 
