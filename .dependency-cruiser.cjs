@@ -22,7 +22,7 @@ const LAYERS = [
   ['schedules'],
   ['auth', 'metrics'],
   ['tenants'],
-  ['api', 'web'],
+  ['api'],
   ['config'],
   ['app'],
   ['cli'],

@@ -10,7 +10,8 @@ import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { refuseNulBytes } from './nul-bytes.js';
 import { registerOpenApi } from './openapi/openapi-plugin.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
-import { registerDashboardRoutes, type WebFiles } from './routes/dashboard-routes.js';
+import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import type { WebFiles } from './web-bundles.js';
 import { registerJobOverviewRoutes } from './routes/job-overview-routes.js';
 import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { tenantLimitsHook } from './tenant-limits-hook.js';
@@ -79,7 +80,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
     void reply.status(404).send(new SinewError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
   // CORS for the widget on the owner's pages: preflights are answered before authentication.
-  const cors = widgetCorsHooks(allowedOriginsFrom(async (envId) => (await services.store.getEnvironment(envId))?.settings));
+  const cors = widgetCorsHooks(allowedOriginsFrom(async (envId) => (await services.store.environments.get(envId))?.settings));
   app.addHook('onRequest', cors.onRequest);
   app.addHook('onSend', cors.onSend);
   // Authenticate before the body is validated: a stranger learns nothing from validation errors.
@@ -109,7 +110,7 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerScheduleRoutes(app, services);
   registerRealtimeWriteRoutes(app, services);
   registerMetricsRoutes(app, services.metrics);
-  registerWidgetRoutes(app, services);
+  registerWidgetRoutes(app, services, opts.web);
   registerConnectRoutes(app, services);
   registerDocsRoutes(app);
   registerDashboardRoutes(app, opts.web);

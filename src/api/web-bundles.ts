@@ -9,8 +9,16 @@ import { SinewError } from '../errors/sinew-error.js';
  */
 const WEB_DIR = new URL('../../dist/public/', import.meta.url);
 
+/** The built browser files the API serves (`widget.js`, `dashboard.js`). */
+export interface WebFiles {
+  read(file: 'widget.js' | 'dashboard.js'): Promise<Buffer>;
+}
+
+/** A server built without them (tests of the API alone) still documents the routes, and answers 404. */
+export const NO_WEB_FILES: WebFiles = { read: async () => Promise.reject(new SinewError('NOT_FOUND', 'this server does not serve the web files')) };
+
 /** Reads each file once; a missing build is a clear error, and is looked for again next time. */
-export class WebBundles {
+export class WebBundles implements WebFiles {
   private readonly files = new Map<string, Promise<Buffer>>();
 
   read(file: 'widget.js' | 'dashboard.js'): Promise<Buffer> {

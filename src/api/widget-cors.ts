@@ -12,7 +12,7 @@ const PREFIXES = new Set(['v2', 'tenant', 'tenants']);
 
 /** Which environment a URL names: the first segment, or the second after a prefix. */
 export function environmentOfPath(url: string): string | undefined {
-  const segments = url.split('?')[0].split('/').filter((s) => s !== '');
+  const segments = (url.split('?')[0] ?? '').split('/').filter((s) => s !== '');
   const env = PREFIXES.has(segments[0] ?? '') ? segments[1] : segments[0];
   try {
     return env === undefined ? undefined : decodeURIComponent(env);

@@ -3,7 +3,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { buildServer } from '../api/build-server.js';
-import { WebBundles } from '../web/web-bundles.js';
+import { WebBundles } from '../api/web-bundles.js';
 import { Worker } from '../jobs/worker.js';
 import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
 import { Scheduler } from '../schedules/scheduler.js';

@@ -2110,6 +2110,93 @@ export interface paths {
       };
     };
   };
+  "/{env}/connect": {
+    /** A magic link: a signed, single-use, expiring URL to the hosted connect page for one tenant */
+    post: {
+      parameters: {
+        path: {
+          env: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description Lock the page to this connector of flow_id */
+            connector_id?: string;
+            /** @description Seconds until the link expires (default 86400) */
+            expires_in?: number;
+            /** @description Lock the page to this flow */
+            flow_id?: string;
+            tenant: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              connector_id: string | null;
+              /** Format: date-time */
+              expires_at: string;
+              flow_id: string | null;
+              tenant: string;
+              /** @description Send it to the tenant; it works once */
+              url: string;
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be JSON. */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `CONNECTOR_NOT_SUPPORTED`: The connector is not allowed by this flow or cannot act in this role. */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/{env}/connectors": {
     /** List connector definitions */
     get: {
@@ -3126,6 +3213,85 @@ export interface paths {
       };
     };
   };
+  "/{env}/flows/{flow}/connectors": {
+    /** What a tenant may link in a flow: its connectors (config form, auth, icon) and the limits the owner set */
+    get: {
+      parameters: {
+        path: {
+          env: string;
+          flow: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              connectors: ({
+                  /**
+                   * @description oauth2: link through POST …/oauth/{connector_id}/start (the environment has an OAuth app); fields: the config form
+                   * @enum {string}
+                   */
+                  auth: "oauth2" | "fields" | "none";
+                  /** @description The fields a tenant fills in (JSON Schema); OAuth token fields left out */
+                  config_schema: {
+                    [key: string]: unknown;
+                  };
+                  /** @description The connector can list its streams and fields (discover) */
+                  discover: boolean;
+                  /** @description From the environment's widget.connector_icons */
+                  icon_url: string | null;
+                  id: string;
+                  /** @enum {string} */
+                  kind: "source" | "target" | "both";
+                  label: string;
+                })[];
+              flow_id: string;
+              name: string;
+              /** @description What this flow's tenants may put in a field map, and how often a schedule they set may fire */
+              tenant_limits: {
+                /** @enum {string} */
+                field_map: "selection" | "full" | "none";
+                min_schedule_interval_minutes: number;
+              };
+              /** @enum {string} */
+              type: "v1-source" | "v1-target" | "v2";
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/{env}/flows/linked": {
     /** Flows in which a tenant has links */
     get: {
@@ -3727,6 +3893,16 @@ export interface paths {
                 /** @enum {string} */
                 type: "default" | "s3";
               };
+              /** @description The embeddable widget: origins allowed to call the API from a browser (CORS), and the brand it shows (docs/widget.md) */
+              widget?: {
+                allowed_origins?: string[];
+                color?: string | null;
+                connector_icons?: {
+                  [key: string]: string;
+                };
+                logo_url?: string | null;
+                name?: string | null;
+              };
             };
           };
         };
@@ -3840,6 +4016,16 @@ export interface paths {
               /** @enum {string} */
               type: "default" | "s3";
             };
+            /** @description The embeddable widget: origins allowed to call the API from a browser (CORS), and the brand it shows (docs/widget.md) */
+            widget?: {
+              allowed_origins?: string[];
+              color?: string | null;
+              connector_icons?: {
+                [key: string]: string;
+              };
+              logo_url?: string | null;
+              name?: string | null;
+            };
           };
         };
       };
@@ -3916,6 +4102,16 @@ export interface paths {
                 /** @enum {string} */
                 type: "default" | "s3";
               };
+              /** @description The embeddable widget: origins allowed to call the API from a browser (CORS), and the brand it shows (docs/widget.md) */
+              widget?: {
+                allowed_origins?: string[];
+                color?: string | null;
+                connector_icons?: {
+                  [key: string]: string;
+                };
+                logo_url?: string | null;
+                name?: string | null;
+              };
             };
           };
         };
@@ -3939,6 +4135,84 @@ export interface paths {
         };
         /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
         404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `PAYLOAD_TOO_LARGE`: The request body is larger than allowed. */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: The request body must be JSON. */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/connect": {
+    /** The hosted connect page a magic link opens (the link token is in the URL fragment) */
+    get: {
+      responses: {
+        /** @description The hosted connect page */
+        200: {
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/connect/session": {
+    /** The connect page's exchange: a magic link's token, once, for a tenant session */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": {
+              brand: {
+                color: string | null;
+                logo_url: string | null;
+                name: string | null;
+              };
+              connector_id: string | null;
+              env_id: string;
+              expires_in: number;
+              flow_id: string | null;
+              /** @description The connect page's public key (acts only with the tenant token) */
+              public_key: string;
+              tenant: string;
+              /** @description A tenant token for the session */
+              token: string;
+            };
+          };
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -6460,6 +6734,25 @@ export interface paths {
         404: {
           content: {
             "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/widget.js": {
+    /** The embeddable widget: one script, no framework needed (docs/widget.md) */
+    get: {
+      responses: {
+        /** @description The embeddable widget (window.Sinew) */
+        200: {
+          content: {
+            "text/javascript": string;
           };
         };
         /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */

@@ -43,9 +43,9 @@ function formSchema(def: ConnectorDefinition, oauth: boolean): Record<string, un
  * install specs stay the owner's; a connector the environment no longer resolves is left out.
  */
 export async function tenantFlowView(store: Store, envId: string, flowId: string): Promise<TenantFlowView> {
-  const flow = await store.getFlow(envId, flowId);
+  const flow = await store.flows.get(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
-  const icons = widgetSettings((await store.getEnvironment(envId))?.settings ?? {}).connector_icons;
+  const icons = widgetSettings((await store.environments.get(envId))?.settings ?? {}).connector_icons;
   const connectors: TenantConnectorView[] = [];
   for (const id of flow.connectors) {
     const def = await resolveConnector(store, envId, id).catch(() => null);

@@ -75,7 +75,7 @@ export class MagicLinkService {
     const connectorId = input.connector_id ?? null;
     if (connectorId !== null && flowId === null) throw invalid('connector_id needs flow_id: a connector is linked in a flow', { field: 'connector_id' });
     if (flowId !== null) {
-      const flow = await this.store.getFlow(envId, flowId);
+      const flow = await this.store.flows.get(envId, flowId);
       if (!flow) throw notFound('flow', { flow_id: flowId });
       if (connectorId !== null && flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
         throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, { supported: flow.connectors });
@@ -104,7 +104,7 @@ export class MagicLinkService {
       throw refused;
     }
     const pending = await this.store.oauth.takeState<PendingConnect>(ROW_PREFIX + claims.jti, Date.now());
-    const env = pending ? await this.store.getEnvironment(claims.env) : undefined;
+    const env = pending ? await this.store.environments.get(claims.env) : undefined;
     if (!pending || !env) throw refused;
     const tenantToken = await issueTenantToken(this.store, this.box, claims.env, pending.tenant, CONNECT_SESSION_TTL_SECONDS);
     return {
@@ -126,7 +126,7 @@ export class MagicLinkService {
    */
   private async pagePublicKey(envId: string): Promise<string> {
     const key = `pk_${createHmac('sha256', this.pageKeySecret).update(envId, 'utf8').digest('base64url').slice(0, 32)}`;
-    if (!(await this.store.getApiKey(hashApiKey(key)))) await this.store.putApiKey(apiKeyRow(envId, 'public', key, 'hosted connect page (magic links)'));
+    if (!(await this.store.apiKeys.get(hashApiKey(key)))) await this.store.apiKeys.put(apiKeyRow(envId, 'public', key, 'hosted connect page (magic links)'));
     return key;
   }
 }

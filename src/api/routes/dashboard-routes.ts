@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SinewError } from '../../errors/sinew-error.js';
+import { NO_WEB_FILES, type WebFiles } from '../web-bundles.js';
 
 // Relative URLs: the page works under a reverse proxy's path prefix (`/sinew/`) as well as at the
 // root. The key is never in a URL: the page asks for it and keeps it in sessionStorage.
@@ -32,18 +32,8 @@ const HEADERS = {
 
 const text = (type: string, description: string) => ({ 200: { description, content: { [type]: { schema: { type: 'string' } } } } });
 
-/**
- * Where the built browser files come from: src/web's WebBundles, handed in by app (src/web sits
- * beside api, not below it). A server built without them still documents the routes, and answers 404.
- */
-export interface WebFiles {
-  read(file: 'dashboard.js'): Promise<Buffer>;
-}
-
-const NOT_SERVED: WebFiles = { read: async () => Promise.reject(new SinewError('NOT_FOUND', 'this server does not serve the web files')) };
-
 /** `GET /`: the owner's dashboard (web/dashboard), and its script. Every call it makes is to the public API. */
-export function registerDashboardRoutes(app: FastifyInstance, bundles: WebFiles = NOT_SERVED): void {
+export function registerDashboardRoutes(app: FastifyInstance, bundles: WebFiles = NO_WEB_FILES): void {
   app.get('/', { schema: { response: text('text/html', 'The dashboard page') }, config: { summary: "The owner's dashboard (sign in with an environment key)" } }, async (_req, reply) =>
     reply.type('text/html; charset=utf-8').headers(HEADERS).header('cache-control', 'no-cache').send(PAGE),
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SinewServices } from '../sinew-services.js';
-import { WebBundles } from '../web-bundles.js';
+import { NO_WEB_FILES, type WebFiles } from '../web-bundles.js';
 import { CONNECT_PAGE_CSP, connectPage } from './connect-page.js';
 import { tenantFlowView } from '../../flows/tenant-flow-view.js';
 import { tenantLimitsSchema } from '../../model/tenant-limits.js';
@@ -42,8 +42,7 @@ const tenantFlowSchema = {
  * The widget's faces (issue #16): `GET /widget.js` (the one file a host page loads), the hosted
  * connect page that magic links open, and what a tenant may link in a flow.
  */
-export function registerWidgetRoutes(app: FastifyInstance, s: SinewServices): void {
-  const bundles = new WebBundles();
+export function registerWidgetRoutes(app: FastifyInstance, s: SinewServices, bundles: WebFiles = NO_WEB_FILES): void {
   app.get('/widget.js', { schema: { response: { 200: textAnswer('text/javascript', 'The embeddable widget (window.Sinew)') } }, config: { summary: 'The embeddable widget: one script, no framework needed (docs/widget.md)' } }, async (_req, reply) =>
     reply
       .type('text/javascript; charset=utf-8')
