@@ -52,11 +52,12 @@ describe('the dashboard: tenants, events, keys', () => {
   test("a link's state is edited, then reset after a confirmation", async () => {
     const page = await browser.page();
     // The state block's text passes a check (written as page-side JavaScript).
-    const stateShows = (check: string) => page.waitForFunction(`document.querySelector('[data-testid=link-state]')?.textContent?.${check}`);
+    // Locator waits, not waitForFunction: the dashboard's CSP forbids the eval a string predicate needs.
+    const stateShows = (text: string | RegExp) => page.locator('[data-testid=link-state]', { hasText: text }).waitFor();
     await signIn(page, h, '#/tenants');
     await page.getByRole('link', { name: 'globex', exact: true }).click();
     await page.getByRole('heading', { name: 'Tenant globex' }).waitFor();
-    await stateShows("includes('bookmarks')");
+    await stateShows('bookmarks');
     await page.getByRole('table', { name: 'Recent jobs' }).or(page.locator('table.jobs')).getByText(jobId).waitFor();
     await page.getByText('0 3 * * * (ENABLED)').waitFor();
     await browser.screenshot(page, 'tenant');
@@ -65,13 +66,13 @@ describe('the dashboard: tenants, events, keys', () => {
     await page.getByLabel('State (JSON)').fill('{ "bookmarks": { "users": { "replication_key_value": 42 } } }');
     await page.getByRole('button', { name: 'Save state' }).click();
     await page.getByRole('status').filter({ hasText: 'State saved' }).waitFor();
-    await stateShows(`includes('"replication_key_value": 42')`);
+    await stateShows('"replication_key_value": 42');
     assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, { bookmarks: { users: { replication_key_value: 42 } } });
 
     await page.getByRole('button', { name: 'Reset state' }).click();
     await page.getByRole('button', { name: 'Yes, reset state' }).click();
     await page.getByRole('status').filter({ hasText: 'State reset' }).waitFor();
-    await stateShows("trim() === '{}'");
+    await stateShows(/^\s*\{\}\s*$/);
     assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, {});
     assert.deepEqual(page.errors, []);
     await page.close();

@@ -82,7 +82,8 @@ describe('the dashboard: jobs', () => {
     await error.waitFor();
     assert.match(await error.innerText(), /customer data rejected by the owner's rules/);
     const logs = page.getByLabel('Job logs');
-    await page.waitForFunction("document.querySelector('pre.logs')?.textContent?.includes('==> etl <==')");
+    // A locator wait, not waitForFunction: the dashboard's CSP forbids the eval a string predicate needs.
+    await page.locator('pre.logs', { hasText: '==> etl <==' }).waitFor();
     assert.match(await logs.innerText(), /==> etl <==[\s\S]*customer data rejected/);
     await page.getByRole('table', { name: 'Phase durations' }).getByText('etl').waitFor();
     await browser.screenshot(page, 'job-failed');
