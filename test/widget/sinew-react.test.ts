@@ -18,7 +18,9 @@ function fakeSinew(): SinewGlobal & { calls: string[]; emit(event: string, paylo
       listeners.get(event)!.add(fn);
       return () => listeners.get(event)!.delete(fn);
     },
-    emit: (event, payload) => listeners.get(event)?.forEach((fn) => fn(payload)),
+    emit: (event, payload) => {
+      for (const fn of listeners.get(event) ?? []) fn(payload);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { WidgetContext, messageOf, type Brand, type Screen } from './context.js';
 import type { Emit } from './events.js';
@@ -46,7 +47,7 @@ export function App(props: AppProps) {
   const flow = flows && 'flowId' in screen ? flows.find((f) => f.flow_id === screen.flowId) : undefined;
   const connector = flow && 'connectorId' in screen ? flow.connectors.find((c) => c.id === screen.connectorId) : undefined;
   const title = props.brand.name ? `Connect ${props.brand.name}` : 'Integrations';
-  let body;
+  let body: JSX.Element;
   if (error) body = <p class="sw-alert" role="alert">{error}</p>;
   else if (!flows) body = <p aria-busy="true">Loading…</p>;
   else if (screen.kind === 'home') body = <Home />;
@@ -55,6 +56,7 @@ export function App(props: AppProps) {
   else body = <LinkDetail key={`${flow.flow_id}/${connector.id}`} flow={flow} connector={connector} />;
 
   const panel = (
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useAriaPropsSupportedByRole: the role is set at run time (a modal dialog, or a region inline); Escape closes the dialog.
     <div
       ref={panelRef}
       class={props.mode === 'panel' ? 'sw-panel' : 'sw-inline'}

@@ -49,10 +49,10 @@ export async function startConnectPage(el: HTMLElement): Promise<void> {
   if (!session) {
     render(
       <div class="sw-page">
-        <div class="sw-inline" role="region" aria-labelledby="sw-title">
+        <section class="sw-inline" aria-labelledby="sw-title">
           <header class="sw-header"><h1 id="sw-title">Connect</h1></header>
           <div class="sw-body"><p class="sw-alert" role="alert">{error}</p></div>
-        </div>
+        </section>
       </div>,
       container,
     );

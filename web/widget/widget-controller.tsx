@@ -59,7 +59,10 @@ export class SinewWidget {
   private show(screen: Screen, lock: { flowId: string | null; connectorId: string | null }): void {
     if (!this.api || !this.options) throw new Error('Sinew: call Sinew.init({ apiUrl, envId, publicKey, getToken }) first');
     // Open already: move it to the screen asked for.
-    if (this.mounted?.go && lock.flowId === null) return this.mounted.go(screen);
+    if (this.mounted?.go && lock.flowId === null) {
+      this.mounted.go(screen);
+      return;
+    }
     this.close();
     this.returnFocus = document.activeElement;
     const brand: Brand = { name: this.options.brand?.name ?? null, logo_url: this.options.brand?.logo_url ?? null, color: this.options.brand?.color ?? null };

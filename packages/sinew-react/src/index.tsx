@@ -13,6 +13,7 @@ const SinewContext = createContext<SinewHandle | null>(null);
 export function SinewProvider(props: SinewOptions & { children?: ReactNode }) {
   const getToken = useRef(props.getToken);
   getToken.current = props.getToken;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: initialised once per API, environment, key and container; getToken is read through a ref, and a new brand object each render must not re-create the widget.
   const handle = useMemo(
     () =>
       createSinewHandle(

@@ -5,7 +5,7 @@ export interface SinewGlobal {
   link(flowId: string, connectorId: string): void;
   reconnect(flowId: string, connectorId: string): void;
   close(): void;
-  on(event: string, fn: (payload: any) => void): () => void;
+  on(event: string, fn: (payload: unknown) => void): () => void;
 }
 
 export interface SinewOptions {
@@ -24,7 +24,7 @@ export interface SinewHandle {
   link(flowId: string, connectorId: string): void;
   reconnect(flowId: string, connectorId: string): void;
   close(): void;
-  on(event: string, fn: (payload: any) => void): () => void;
+  on(event: string, fn: (payload: unknown) => void): () => void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { linkNames, messageOf, useWidget } from '../context.js';
 import { configOf, formFields, validateForm, type FormField, type FormValues } from '../schema-form.js';
@@ -9,7 +10,7 @@ function Field({ f, value, error, onInput, keepSecret }: { f: FormField; value: 
   const id = `sw-f-${f.name}`;
   const describedBy = [f.help ? `${id}-help` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, name: f.name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, 'aria-required': f.required || undefined };
-  let input;
+  let input: JSX.Element;
   if (f.kind === 'boolean') input = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onInput((e.target as HTMLInputElement).checked)} />;
   else if (f.kind === 'choice')
     input = (

@@ -41,11 +41,11 @@ export function Home() {
                       <HealthBadge status={link ? link.health.status : null} />
                     </div>
                     {link ? (
-                      <button class="sw-btn sw-secondary" aria-label={`Manage ${c.label}`} onClick={() => go({ kind: 'link', flowId: flow.flow_id, connectorId: c.id })}>
+                      <button type="button" class="sw-btn sw-secondary" aria-label={`Manage ${c.label}`} onClick={() => go({ kind: 'link', flowId: flow.flow_id, connectorId: c.id })}>
                         Manage
                       </button>
                     ) : (
-                      <button class="sw-btn" aria-label={`Connect ${c.label}`} onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: c.id, relink: false })}>
+                      <button type="button" class="sw-btn" aria-label={`Connect ${c.label}`} onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: c.id, relink: false })}>
                         Connect
                       </button>
                     )}

@@ -100,7 +100,7 @@ export function LinkDetail({ flow, connector }: { flow: FlowView; connector: Con
       ) : null}
       <div class="sw-tabs" role="tablist" aria-label={`${connector.label} settings`} onKeyDown={onKey}>
         {TABS.map((t) => (
-          <button key={t.id} role="tab" id={`sw-tab-${t.id}`} class="sw-tab" aria-selected={tab === t.id} aria-controls={`sw-panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+          <button key={t.id} type="button" role="tab" id={`sw-tab-${t.id}`} class="sw-tab" aria-selected={tab === t.id} aria-controls={`sw-panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
             {t.label}
           </button>
         ))}
