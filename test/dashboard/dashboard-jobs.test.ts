@@ -83,7 +83,7 @@ describe('the dashboard: jobs', () => {
     assert.match(await error.innerText(), /customer data rejected by the owner's rules/);
     const logs = page.getByLabel('Job logs');
     // A locator wait, not waitForFunction: the dashboard's CSP forbids the eval a string predicate needs.
-    await page.locator('pre.logs', { hasText: '==> etl <==' }).waitFor();
+    await logs.filter({ hasText: '==> etl <==' }).waitFor();
     assert.match(await logs.innerText(), /==> etl <==[\s\S]*customer data rejected/);
     await page.getByRole('table', { name: 'Phase durations' }).getByText('etl').waitFor();
     await browser.screenshot(page, 'job-failed');

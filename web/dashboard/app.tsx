@@ -66,9 +66,9 @@ export function App() {
   const current = route.parts[0] ?? 'overview';
   return (
     <ApiContext.Provider value={context}>
-      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header class="top">
         <strong class="brand">Sinew</strong>
         <nav aria-label="Pages">

@@ -8,7 +8,7 @@ export const STYLES = `
 body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--fg); background:var(--bg); }
 a { color:var(--accent); }
 :focus-visible { outline:3px solid #7aa2ff; outline-offset:2px; }
-.skip { position:absolute; left:-999px; } .skip:focus { left:8px; top:8px; background:#fff; padding:4px 8px; z-index:9; }
+.skip { position:absolute; left:-999px; border:0; color:var(--accent); text-decoration:underline; } .skip:focus { left:8px; top:8px; background:#fff; padding:4px 8px; z-index:9; }
 header.top { display:flex; align-items:center; gap:16px; padding:10px 20px; background:#17203a; color:#fff; flex-wrap:wrap; }
 header.top .brand { font-size:17px; letter-spacing:.5px; }
 header.top nav { display:flex; gap:4px; flex:1; flex-wrap:wrap; }
@@ -41,6 +41,8 @@ button { font:inherit; padding:6px 12px; border-radius:6px; border:1px solid var
 button:hover:not(:disabled) { border-color:#a9b4c8; } button:disabled { opacity:.6; cursor:default; }
 button.primary { background:var(--accent); border-color:var(--accent); color:#fff; }
 button.danger { background:var(--bad); border-color:var(--bad); color:#fff; }
+fieldset { border:0; padding:0; margin:0; min-width:0; }
+.delivery { margin-top:14px; } .delivery > h3 { margin-top:0; } /* a fieldset keeps its heading's margin inside */
 input, select, textarea { font:inherit; padding:6px 8px; border:1px solid #bfc7d5; border-radius:6px; background:#fff; color:inherit; }
 textarea { width:100%; font-family:ui-monospace,monospace; font-size:12px; min-height:120px; }
 label { display:flex; flex-direction:column; gap:4px; font-size:12px; color:var(--muted); }
@@ -52,8 +54,8 @@ label.check { flex-direction:row; align-items:center; gap:8px; color:var(--fg); 
 .confirm { display:inline-flex; gap:8px; align-items:center; flex-wrap:wrap; }
 .error { color:var(--bad); background:#fdf0ef; border:1px solid #f3c7c3; border-radius:6px; padding:8px 10px; margin:8px 0; white-space:pre-wrap; }
 .notice { background:#eef7f1; border:1px solid #bfe3cc; border-radius:6px; padding:8px 10px; margin:8px 0; }
-pre.json, pre.logs { background:#0f1524; color:#dbe3f3; padding:10px 12px; border-radius:8px; overflow:auto; max-height:420px; font-size:12px; margin:0; white-space:pre-wrap; word-break:break-word; }
-pre.json { background:#f3f5f9; color:var(--fg); border:1px solid var(--line); }
+.json, .logs { background:#0f1524; color:#dbe3f3; padding:10px 12px; border-radius:8px; overflow:auto; max-height:420px; font-family:monospace; font-size:12px; margin:0; white-space:pre-wrap; word-break:break-word; }
+.json { background:#f3f5f9; color:var(--fg); border:1px solid var(--line); }
 dl.facts { display:grid; grid-template-columns:repeat(auto-fill,minmax(190px,1fr)); gap:8px 16px; margin:0; }
 dl.facts dt { font-size:12px; color:var(--muted); } dl.facts dd { margin:0; overflow-wrap:anywhere; }
 .sign-in { display:flex; justify-content:center; padding-top:10vh; }
@@ -67,6 +69,6 @@ svg.chart .bar.ok, svg.chart .dot.ok { fill:#4c8bf5; } svg.chart .bar.bad, svg.c
 svg.chart .bar.neutral, svg.chart .dot.neutral { fill:#9aa3b2; } svg.chart .trend { fill:none; stroke:#c5d3ee; stroke-width:1; }
 .legend { display:flex; gap:14px; font-size:12px; color:var(--muted); margin-top:6px; }
 .legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; vertical-align:-1px; }
-.secret { font-family:ui-monospace,monospace; background:#fff8e1; border:1px dashed #e0b84c; padding:8px; border-radius:6px; word-break:break-all; }
+.secret { display:block; margin:1em 0; font-family:ui-monospace,monospace; background:#fff8e1; border:1px dashed #e0b84c; padding:8px; border-radius:6px; word-break:break-all; }
 @media (max-width: 900px) { .grid2 { grid-template-columns:1fr; } main { padding:12px; } }
 `;

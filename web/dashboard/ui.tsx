@@ -77,7 +77,7 @@ export function ActionButton({ label, run, confirm, kind }: { label: string; run
   return (
     <span class="action">
       {asking ? (
-        <span role="group" aria-label={`Confirm: ${label}`} class="confirm">
+        <fieldset aria-label={`Confirm: ${label}`} class="confirm">
           <span>{confirm}</span>
           <button type="button" class="danger" disabled={busy} onClick={go}>
             Yes, {label.toLowerCase()}
@@ -85,7 +85,7 @@ export function ActionButton({ label, run, confirm, kind }: { label: string; run
           <button type="button" onClick={() => setAsking(false)}>
             Keep it
           </button>
-        </span>
+        </fieldset>
       ) : (
         <button type="button" class={kind ?? ''} disabled={busy} onClick={confirm ? () => setAsking(true) : go}>
           {busy ? `${label}…` : label}
@@ -96,11 +96,12 @@ export function ActionButton({ label, run, confirm, kind }: { label: string; run
   );
 }
 
-/** Pretty JSON, as a read-only block. */
+/** Pretty JSON, as a read-only block: a named region, scrollable from the keyboard. */
 export function Json({ value, label }: { value: unknown; label: string }) {
   return (
-    <pre class="json" aria-label={label} tabIndex={0}>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll it (WCAG 2.1.1; not every browser makes scrollers focusable)
+    <section class="json" aria-label={label} tabIndex={0}>
       {JSON.stringify(value, null, 2)}
-    </pre>
+    </section>
   );
 }

@@ -28,7 +28,7 @@ export function PointChart({ points, summary, format = String }: { points: Point
         </circle>
       ))}
       {points.length > 0 ? (
-        <g class="axis" aria-hidden="true">
+        <g class="axis">
           <text x={MARGIN.left} y={MARGIN.top + PLOT_H + 18}>
             {day(first)}
           </text>

@@ -87,7 +87,14 @@ export function ConnectorsPanel() {
               </td>
               <td>
                 {c.builtin ? null : (
-                  <ActionButton label="Remove" confirm={`Remove ${c.id}?`} run={async () => (await api.call('delete', '/{env}/connectors/{id}', { path: { id: c.id } }), list.reload())} />
+                  <ActionButton
+                    label="Remove"
+                    confirm={`Remove ${c.id}?`}
+                    run={async () => {
+                      await api.call('delete', '/{env}/connectors/{id}', { path: { id: c.id } });
+                      list.reload();
+                    }}
+                  />
                 )}
               </td>
             </tr>

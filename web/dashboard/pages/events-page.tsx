@@ -28,7 +28,7 @@ function EventDetail({ id }: { id: string }) {
           </p>
           {e.deliveries.length === 0 ? <p class="muted">No destination is set for this kind of event (Settings → monitoring).</p> : null}
           {e.deliveries.map((d) => (
-            <div key={d.destination} aria-label={`Delivery to ${d.destination}`} role="group">
+            <fieldset class="delivery" key={d.destination} aria-label={`Delivery to ${d.destination}`}>
               <h3>
                 {d.destination} <Badge status={d.status ?? 'pending'} /> <span class="muted">{d.attempt_count ?? 0} attempts</span>{' '}
                 <ActionButton label={`Redeliver to ${d.destination}`} run={() => redeliver(d.destination as 'webhook' | 'datadog' | 'slack')} />
@@ -58,7 +58,7 @@ function EventDetail({ id }: { id: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </fieldset>
           ))}
           <h3>Payload</h3>
           <Json value={e.payload} label="Event payload" />
@@ -79,26 +79,28 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   return (
     <div>
       <h1>Events</h1>
-      <form class="filters" role="search" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Kind
-          <select value={kind} onChange={(e) => go({ kind: (e.target as HTMLSelectElement).value })}>
-            <option value="">Any kind</option>
-            {KINDS.map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Delivery
-          <select value={status} onChange={(e) => go({ status: (e.target as HTMLSelectElement).value })}>
-            <option value="">Any status</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-      </form>
+      <search aria-label="Filter events">
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Kind
+            <select value={kind} onChange={(e) => go({ kind: (e.target as HTMLSelectElement).value })}>
+              <option value="">Any kind</option>
+              {KINDS.map((k) => (
+                <option key={k}>{k}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Delivery
+            <select value={status} onChange={(e) => go({ status: (e.target as HTMLSelectElement).value })}>
+              <option value="">Any status</option>
+              {STATUSES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+        </form>
+      </search>
       <ErrorNote error={events.error} />
       <Loading when={!events.data && events.loading} />
       <div class="grid2">

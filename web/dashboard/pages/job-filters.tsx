@@ -30,58 +30,60 @@ export function JobFilterBar({ filters, flows }: { filters: JobFilters; flows: s
   // Any change starts again from the newest page.
   const set = (name: keyof JobFilters, value: string | undefined) => navigate(href(['jobs'], { ...filters, before: undefined, [name]: value }));
   return (
-    <form class="filters" role="search" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Status
-        <select value={filters.status ?? ''} onChange={(e) => set('status', (e.target as HTMLSelectElement).value)}>
-          {STATUS_CHOICES.map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Flow
-        <select value={filters.flow_id ?? ''} onChange={(e) => set('flow_id', (e.target as HTMLSelectElement).value)}>
-          <option value="">Any flow</option>
-          {flows.map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Tenant
-        <input
-          type="search"
-          placeholder="tenant id"
-          value={filters.tenant_id ?? ''}
-          onChange={(e) => set('tenant_id', (e.target as HTMLInputElement).value.trim())}
-        />
-      </label>
-      <label>
-        Type
-        <select value={filters.job_type ?? ''} onChange={(e) => set('job_type', (e.target as HTMLSelectElement).value)}>
-          <option value="">Read and write</option>
-          <option value="read">Read</option>
-          <option value="write">Write</option>
-        </select>
-      </label>
-      <label>
-        Created after
-        <input type="datetime-local" value={toLocal(filters.created_after)} onChange={(e) => set('created_after', fromLocal((e.target as HTMLInputElement).value))} />
-      </label>
-      <label>
-        Created before
-        <input type="datetime-local" value={toLocal(filters.created_before)} onChange={(e) => set('created_before', fromLocal((e.target as HTMLInputElement).value))} />
-      </label>
-      {Object.keys(filters).length > 0 ? (
-        <button type="button" onClick={() => navigate(href(['jobs']))}>
-          Clear filters
-        </button>
-      ) : null}
-    </form>
+    <search aria-label="Filter jobs">
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select value={filters.status ?? ''} onChange={(e) => set('status', (e.target as HTMLSelectElement).value)}>
+            {STATUS_CHOICES.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Flow
+          <select value={filters.flow_id ?? ''} onChange={(e) => set('flow_id', (e.target as HTMLSelectElement).value)}>
+            <option value="">Any flow</option>
+            {flows.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tenant
+          <input
+            type="search"
+            placeholder="tenant id"
+            value={filters.tenant_id ?? ''}
+            onChange={(e) => set('tenant_id', (e.target as HTMLInputElement).value.trim())}
+          />
+        </label>
+        <label>
+          Type
+          <select value={filters.job_type ?? ''} onChange={(e) => set('job_type', (e.target as HTMLSelectElement).value)}>
+            <option value="">Read and write</option>
+            <option value="read">Read</option>
+            <option value="write">Write</option>
+          </select>
+        </label>
+        <label>
+          Created after
+          <input type="datetime-local" value={toLocal(filters.created_after)} onChange={(e) => set('created_after', fromLocal((e.target as HTMLInputElement).value))} />
+        </label>
+        <label>
+          Created before
+          <input type="datetime-local" value={toLocal(filters.created_before)} onChange={(e) => set('created_before', fromLocal((e.target as HTMLInputElement).value))} />
+        </label>
+        {Object.keys(filters).length > 0 ? (
+          <button type="button" onClick={() => navigate(href(['jobs']))}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+    </search>
   );
 }

@@ -11,7 +11,7 @@ export function JobLogs({ path, running }: { path: { flow: string; tenant: strin
   const { api } = useApi();
   const [follow, setFollow] = useState(running);
   const logs = useLoad(() => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', { path }), [path.job_id], follow ? 2_000 : undefined);
-  const box = useRef<HTMLPreElement>(null);
+  const box = useRef<HTMLElement>(null);
   useEffect(() => {
     if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [logs.data, follow]);
@@ -33,9 +33,10 @@ export function JobLogs({ path, running }: { path: { flow: string; tenant: strin
       }
     >
       <ErrorNote error={logs.error} />
-      <pre class="logs" ref={box} tabIndex={0} aria-label="Job logs">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll it (WCAG 2.1.1; not every browser makes scrollers focusable) */}
+      <section class="logs" ref={box} tabIndex={0} aria-label="Job logs">
         {text || (logs.loading ? 'Loading…' : 'No log yet.')}
-      </pre>
+      </section>
     </Section>
   );
 }

@@ -102,7 +102,15 @@ export function JobPage({ flow, tenant, jobId }: { flow: string; tenant: string;
             actions={
               <>
                 {!isTerminal(current.status) ? (
-                  <ActionButton label="Cancel job" kind="danger" confirm="Cancel this job?" run={async () => (await api.call('post', '/{env}/{flow}/{tenant}/jobs/{job_id}/cancel', { path }), loaded.reload())} />
+                  <ActionButton
+                    label="Cancel job"
+                    kind="danger"
+                    confirm="Cancel this job?"
+                    run={async () => {
+                      await api.call('post', '/{env}/{flow}/{tenant}/jobs/{job_id}/cancel', { path });
+                      loaded.reload();
+                    }}
+                  />
                 ) : null}
                 {again ? (
                   <ActionButton
@@ -132,7 +140,7 @@ export function JobPage({ flow, tenant, jobId }: { flow: string; tenant: string;
                 ['Source', current.tap ?? current.connector_id ?? '—'],
                 ['Target', current.target ?? '—'],
                 ['Type', `${current.job_type ?? 'read'}${current.streaming_job ? ', streaming' : ''}`],
-                ['Sync type', <span aria-label="Sync type">{current.sync_type ?? '—'}</span>],
+                ['Sync type', <output aria-label="Sync type">{current.sync_type ?? '—'}</output>],
                 ['Started by', `${current.started_by ?? '—'}${current.scheduled_job ? ' (schedule)' : ''}`],
                 ['Started', when(current.start_time)],
                 ['Last update', when(current.last_updated)],

@@ -19,9 +19,9 @@ export function KeysPanel() {
           <p>
             <strong>New key{created.name ? ` “${created.name}”` : ''}:</strong> copy it now — it is not shown again.
           </p>
-          <p class="secret" aria-label="New key secret">
+          <output class="secret" aria-label="New key secret">
             {created.key}
-          </p>
+          </output>
           <button type="button" onClick={() => setCreated(null)}>
             I have copied it
           </button>
@@ -49,7 +49,10 @@ export function KeysPanel() {
                   label={`Revoke`}
                   kind="danger"
                   confirm={`Revoke ${k.name ?? k.prefix}? Callers using it are refused at once.`}
-                  run={async () => (await api.call('delete', '/{env}/keys/{key_id}', { path: { key_id: k.key_id } }), keys.reload())}
+                  run={async () => {
+                    await api.call('delete', '/{env}/keys/{key_id}', { path: { key_id: k.key_id } });
+                    keys.reload();
+                  }}
                 />
               </td>
             </tr>

@@ -37,9 +37,10 @@ export function LinkState({ link }: { link: LinkRef }) {
       <ErrorNote error={state.error} />
       {draft === null ? (
         <>
-          <pre class="json" aria-labelledby={`${id}-title`} tabIndex={0} data-testid="link-state">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll it (WCAG 2.1.1; not every browser makes scrollers focusable) */}
+          <section class="json" aria-labelledby={`${id}-title`} tabIndex={0} data-testid="link-state">
             {text}
-          </pre>
+          </section>
           <div class="actions" style="margin-top:8px">
             <button
               type="button"

@@ -17,16 +17,19 @@ export function MonitoringPanel({ settings, onSaved }: { settings: Settings; onS
   const [slack, setSlack] = useState(m.slack?.webhook_url ?? '');
   const [dd, setDd] = useState({ site: m.datadog?.site ?? '', api_key: m.datadog?.api_key ?? '' });
   const [saved, setSaved] = useState('');
-  const input = (label: string, v: string, set: (v: string) => void, secret = false) => (
-    <label style="flex:1;min-width:220px">
-      {label}
-      {secret ? (
-        <input type="password" value={v} onInput={(e) => set((e.target as HTMLInputElement).value)} />
-      ) : (
-        <input type="text" value={v} onInput={(e) => set((e.target as HTMLInputElement).value)} />
-      )}
-    </label>
-  );
+  const input = (label: string, v: string, set: (v: string) => void, secret = false) => {
+    const id = `monitoring-${label.toLowerCase().replace(/\W+/g, '-')}`;
+    return (
+      <label style="flex:1;min-width:220px" htmlFor={id}>
+        {label}
+        {secret ? (
+          <input id={id} type="password" value={v} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        ) : (
+          <input id={id} type="text" value={v} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+        )}
+      </label>
+    );
+  };
   const save = async () => {
     const webhooks: NonNullable<Monitoring['webhooks']> = {};
     for (const k of KINDS) if (hooks[k]!.url.trim()) webhooks[k] = { url: hooks[k]!.url.trim(), ...(hooks[k]!.secret ? { secret: hooks[k]!.secret } : {}) };
@@ -43,18 +46,18 @@ export function MonitoringPanel({ settings, onSaved }: { settings: Settings; onS
         </p>
       ) : null}
       {KINDS.map((k) => (
-        <div class="filters" key={k} role="group" aria-label={`${k} webhook`}>
+        <fieldset class="filters" key={k} aria-label={`${k} webhook`}>
           {input(`${k} webhook URL`, hooks[k]!.url, (v) => setHooks({ ...hooks, [k]: { ...hooks[k]!, url: v } }))}
           {input(`${k} signing secret`, hooks[k]!.secret, (v) => setHooks({ ...hooks, [k]: { ...hooks[k]!, secret: v } }), true)}
-        </div>
+        </fieldset>
       ))}
-      <div class="filters" role="group" aria-label="Slack">
+      <fieldset class="filters" aria-label="Slack">
         {input('Slack incoming webhook URL', slack, setSlack, true)}
-      </div>
-      <div class="filters" role="group" aria-label="Datadog">
+      </fieldset>
+      <fieldset class="filters" aria-label="Datadog">
         {input('Datadog site', dd.site, (v) => setDd({ ...dd, site: v }))}
         {input('Datadog API key', dd.api_key, (v) => setDd({ ...dd, api_key: v }), true)}
-      </div>
+      </fieldset>
     </Section>
   );
 }
