@@ -19,6 +19,8 @@ export interface SourceContext {
   out: MessageSink;
   /** Human-readable progress; goes to stderr, never to the message stream. */
   log(message: string): void;
+  /** What the source may connect to (src/outbound); absent: nothing but public addresses. */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface TargetContext {
@@ -31,7 +33,8 @@ export interface TargetContext {
 }
 
 export interface SourceConnector {
-  discover(config: Record<string, unknown>): Promise<Catalog>;
+  /** `addressPolicy`: what discovering may connect to; absent: nothing but public addresses. */
+  discover(config: Record<string, unknown>, addressPolicy?: AddressPolicy): Promise<Catalog>;
   sync(ctx: SourceContext): Promise<void>;
 }
 

@@ -88,9 +88,10 @@ async function guarded(io: SingerIo, name: string, body: () => Promise<void>): P
 /**
  * Runs a built-in connector as a Singer tap: `--config c.json [--state s.json]
  * [--catalog|--properties k.json] [--discover]`. Messages go to stdout, logs to stderr.
+ * Its connections pass `addressPolicy` (default: public addresses only).
  * Returns the exit code (0 ok, 1 connector failure, 2 bad usage); never calls process.exit.
  */
-export async function runAsSingerTap(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo()): Promise<number> {
+export async function runAsSingerTap(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo(), addressPolicy: AddressPolicy = STRICT_POLICY): Promise<number> {
   const name = `tap-${connector.definition.id}`;
   return guarded(io, name, async () => {
     const source = connector.source;
@@ -99,7 +100,7 @@ export async function runAsSingerTap(connector: BuiltinConnector, argv: string[]
     const config = await readObjectFile(args.config!, 'config');
     const writer = new SingerWriter(io.stdout);
     if (args.discover) {
-      const catalog = await source.discover(config);
+      const catalog = await source.discover(config, addressPolicy);
       await writer.writeRaw(Buffer.from(stringifyJson(catalog)));
       await writer.flush();
       return;
@@ -111,6 +112,7 @@ export async function runAsSingerTap(connector: BuiltinConnector, argv: string[]
       config,
       catalog,
       state,
+      addressPolicy,
       out: { write: (message: SingerMessage) => writer.write(message) },
       log: (message: string) => line(io.stderr, message),
     });

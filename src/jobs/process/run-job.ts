@@ -1,3 +1,4 @@
+import { policyEnvironment } from '../../outbound/policy-env.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../../model/catalog.js';
@@ -87,6 +88,8 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
     });
 
     let catalog: Catalog | null = plan.catalog;
+    // A built-in database source connects from its own process: it is handed the environment's policy.
+    const tapEnv = { ...plan.env, ...policyEnvironment(plan.addressPolicy) };
     if (plan.source.discover) {
       status('DISCOVER_STARTED');
       try {
@@ -97,7 +100,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
         const discovered = SecretScrubber.ofSecretFields([plan.source]).scrubDeep(await runDiscover({
           command: plan.source.command,
           configPath: sourceConfig,
-          ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, { cwd: root, env: plan.env })),
+          ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, { cwd: root, env: tapEnv })),
           logFile: path.join(root, JOB_FILES.tapLog),
           logLimits,
           logFilter: scrubber.stream(),
@@ -133,7 +136,7 @@ export async function runJob(plan: JobPlan, reportRaw: Report): Promise<boolean>
       // A registered tap under SINEW_CONNECTOR_USER gets its files in the job's private folder.
       ...(await connectorIdentity(plan.source, plan.connectorUser, secrets, {
         cwd: root,
-        env: plan.env,
+        env: tapEnv,
         args: tapArgs({ configPath: sourceConfig, statePath, catalogPath, catalogFlag: plan.source.catalogFlag, acceptsState: plan.source.acceptsState }),
       })),
       logLimits,

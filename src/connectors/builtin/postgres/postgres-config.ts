@@ -13,7 +13,14 @@ export const postgresConfigSchema = {
     user: { type: 'string', default: 'postgres' },
     password: { type: 'string', writeOnly: true },
     database: { type: 'string', default: 'postgres' },
-    schema: { type: 'string', default: 'public' },
+    schema: { type: 'string', default: 'public', description: 'Target: the schema written to. Source: the schema read, unless `schemas` is set.' },
+    schemas: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Source: the schemas whose tables are streams (default: [schema]); with more than one, streams are named <schema>-<table>.' },
+    replication_keys: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      description: 'Source: stream name → replication key column (a number, date or timestamp); those streams sync incrementally from their bookmark (>=).',
+    },
     table: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Stream name → table name; default: the stream name.' },
     key_properties: {
       type: 'object',
@@ -39,14 +46,29 @@ export interface PostgresTargetConfig {
 type PostgresSchemaConfig = FromSchema<typeof postgresConfigSchema>;
 const readSchemaConfig = configReader<PostgresSchemaConfig>(ID, postgresConfigSchema);
 
+function connectionOf(c: PostgresSchemaConfig): PostgresTargetConfig['connection'] {
+  if (c.connection_string === undefined && c.host === undefined) throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
+  return c.connection_string !== undefined
+    ? { connectionString: c.connection_string }
+    : { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database };
+}
+
+export interface PostgresSourceConfig {
+  connection: PostgresTargetConfig['connection'];
+  schemas: string[];
+  replicationKeys: Record<string, string>;
+}
+
+/** The source's reading of the same config: where to connect and which schemas' tables are streams. */
+export function readPostgresSourceConfig(config: Record<string, unknown>): PostgresSourceConfig {
+  const c = readSchemaConfig(config);
+  return { connection: connectionOf(c), schemas: c.schemas ? [...c.schemas] : [c.schema], replicationKeys: c.replication_keys as Record<string, string> };
+}
+
 export function readPostgresConfig(config: Record<string, unknown>): PostgresTargetConfig {
   const c = readSchemaConfig(config);
-  if (c.connection_string === undefined && c.host === undefined) throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
   return {
-    connection:
-      c.connection_string !== undefined
-        ? { connectionString: c.connection_string }
-        : { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database },
+    connection: connectionOf(c),
     schema: c.schema,
     tables: c.table as Record<string, string>,
     keyProperties: c.key_properties as Record<string, string[]>,

@@ -2,16 +2,18 @@ import type { BuiltinConnector } from '../../sdk/connector.js';
 import { postgresConfigSchema, postgresHosts } from './postgres-config.js';
 import { postgresWriter } from './postgres-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
+import { postgresSource } from './postgres-source.js';
 
-/** `postgres`: upserts streams into PostgreSQL tables (by key or by external id). */
+/** `postgres`: reads tables as streams (COPY, full or incremental); upserts streams into tables (by key or by external id). */
 export const postgresConnector: BuiltinConnector = {
   definition: {
     id: 'postgres',
-    kind: 'target',
+    kind: 'both',
     label: 'PostgreSQL',
     config_schema: postgresConfigSchema,
-    capabilities: { discover: false, incremental: false, write: true, native_external_id: true, write_results: true },
+    capabilities: { discover: true, incremental: true, write: true, native_external_id: true, write_results: true },
   },
+  source: postgresSource,
   target: batchWriterTarget(postgresWriter),
   writer: postgresWriter,
   outboundHosts: postgresHosts,
