@@ -75,7 +75,7 @@ describe('api source', () => {
 
 describe('builtin registry', () => {
   test('lists every built-in with its roles', () => {
-    assert.deepEqual([...builtinConnectors.keys()].sort(), ['api', 'csv', 'http', 'hubspot', 'jsonl', 'postgres', 'salesforce']);
+    assert.deepEqual([...builtinConnectors.keys()].sort(), ['api', 'csv', 'http', 'hubspot', 'jsonl', 'mysql', 'postgres', 'salesforce']);
     for (const [id, c] of builtinConnectors) {
       assert.equal(c.definition.id, id);
       assert.equal(Boolean(c.source), c.definition.kind !== 'target');
