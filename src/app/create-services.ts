@@ -67,7 +67,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const oauthApps = new OAuthAppService(store, box);
   const tokens = new TokenRefresher(store, box, oauthApps, outbox, config.allowLoopback);
   const links = new LinkService(store, box, outbox, config.allowLoopback, new CredentialChecker(config.connectorUser), (link) => tokens.freshConfig(link));
-  const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser);
+  const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser, config.allowLoopback);
   const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);

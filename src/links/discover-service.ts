@@ -18,7 +18,8 @@ import { howDecided } from '../connectors/capability-note.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { linkPathSetter, linkKeyString } from '../model/link.js';
 import { runConfig } from '../connectors/file-confinement.js';
-import { environmentSettings } from '../settings/environment-settings.js';
+import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
+import { policyEnvironment } from '../outbound/policy-env.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Logger } from 'pino';
 
@@ -46,6 +47,8 @@ export class DiscoverService {
     private readonly outbox?: OutboxNotifier,
     /** SINEW_CONNECTOR_USER: a registered tap discovers as this account. */
     private readonly connectorUser: ConnectorUser | null = null,
+    /** SINEW_OUTBOUND_ALLOW_LOOPBACK: part of the address policy a built-in tap gets, as in a job. */
+    private readonly allowLoopback = false,
   ) {}
 
   async start(key: LinkKey): Promise<DiscoverRun> {
@@ -60,7 +63,11 @@ export class DiscoverService {
       throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, { connector_id: def.id });
     }
     // A tenant's file path is confined to its folder, as in a job; with no files root this refuses now.
-    const root = environmentSettings((await this.store.environments.get(key.env_id))?.settings ?? {}).files.root;
+    const envSettings = (await this.store.environments.get(key.env_id))?.settings ?? {};
+    const root = environmentSettings(envSettings).files.root;
+    // A built-in tap runs as its own process: it is handed the environment's address policy, as in a
+    // job (it says what may be reached, no secret).
+    const policyEnv = policyEnvironment(environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
     const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), { setBy: linkPathSetter(link), root, tenant: key.tenant });
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
@@ -80,7 +87,7 @@ export class DiscoverService {
         // Tenants read the catalog: no secret of the config in it (plain values such as a schema
         // name belong there, so only secret-marked ones go).
         const secretsOnly = SecretScrubber.ofSecretFields([{ config: openJson(this.box, link.config_encrypted), config_schema: def.config_schema ?? null }]);
-        const catalog: Catalog = secretsOnly.scrubDeep(await runDiscover({ command, configPath, ...dir.spawnOptions(hostEnvironment()) }));
+        const catalog: Catalog = secretsOnly.scrubDeep(await runDiscover({ command, configPath, ...dir.spawnOptions({ ...hostEnvironment(), ...policyEnv }) }));
         await this.store.transaction(async (tx) => {
           const fresh = await tx.links.get(key);
           if (fresh) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
 import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
 import { createPostgresSchema, postgresSkipReason, type PostgresTestSchema } from '../support/postgres-schema.js';
 
 const skip = await postgresSkipReason();
@@ -83,5 +84,19 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     await runJob();
     assert.deepEqual(await destination(out), await expected());
     assert.equal(await lineCount(out), 6 + 1 + 2, 'row 5 (the boundary), then 1 and 6');
+  });
+  test('a tenant\'s discover (v2) reaches the database too: the built-in tap gets the environment\'s address policy', async () => {
+    const flow = await h.api('PUT', `/${h.envId}/flows/pgdisc`, { name: 'pg discover', type: 'v2', connectors: ['postgres', 'jsonl'] });
+    assert.equal(flow.status, 200, flow.text);
+    const base = `/v2/${h.envId}/pgdisc/t2/linkedConnectors`;
+    const link = await h.api('POST', base, { connector_id: 'postgres', config: { connection_string: db.url, schema: db.schema } });
+    assert.equal(link.status, 200, link.text);
+    assert.equal((await h.api('POST', `${base}/discover`)).status, 200);
+    const done = await until('the discover finished', 30_000, async () => {
+      const poll = await h.api('GET', `${base}/discover/poll?connector_id=postgres`);
+      return poll.body.status === 'DISCOVER_STARTED' ? undefined : poll.body;
+    });
+    assert.equal(done.status, 'DISCOVER_SUCCESS', JSON.stringify(done));
+    assert.ok(done.catalog.streams.some((st: { stream: string }) => st.stream === 'items'), JSON.stringify(done.catalog));
   });
 });
