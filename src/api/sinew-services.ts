@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { EnvironmentService } from '../environments/environment-service.js';
 import type { FlowService } from '../flows/flow-service.js';
 import type { ConnectorService } from '../connectors/connector-service.js';
+import type { ConnectorInstaller } from '../connectors/install/connector-installer.js';
 import type { LinkService } from '../links/link-service.js';
 import type { DiscoverService } from '../links/discover-service.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -40,6 +41,8 @@ export interface SinewServices {
   keys: ApiKeyService;
   flows: FlowService;
   connectors: ConnectorService;
+  /** Builds installed connectors' environments; stopped before the store closes. */
+  installer: ConnectorInstaller;
   links: LinkService;
   discover: DiscoverService;
   tenants: TenantService;

@@ -13,6 +13,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { EnvironmentService } from '../environments/environment-service.js';
 import { FlowService } from '../flows/flow-service.js';
 import { ConnectorService } from '../connectors/connector-service.js';
+import { ConnectorInstaller } from '../connectors/install/connector-installer.js';
 import { LinkService } from '../links/link-service.js';
 import { DiscoverService } from '../links/discover-service.js';
 import { LinkReactions } from './link-reactions.js';
@@ -72,6 +73,9 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
+  const installer = new ConnectorInstaller(store, { dataDir: config.dataDir, pipFindLinks: config.pipFindLinks, connectorUser: config.connectorUser });
+  // Installs a restart interrupted end failed (in the background: one another process runs is waited for).
+  installer.recoverInterrupted().catch((e: unknown) => logger.warn({ err: e }, 'marking interrupted connector installs failed'));
   return {
     logger,
     store,
@@ -83,7 +87,8 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     environments: new EnvironmentService(store, box),
     keys: new ApiKeyService(store),
     flows: new FlowService(store, box),
-    connectors: new ConnectorService(store, config.connectorUser),
+    connectors: new ConnectorService(store, config.connectorUser, installer),
+    installer,
     links,
     discover,
     tenants: new TenantService(store, storageRouter, outbox),

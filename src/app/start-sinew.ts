@@ -92,6 +92,7 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
   let metricsServer: MetricsServer | undefined;
   const started: BackgroundRole[] = [];
   const close = async (): Promise<void> => {
+    await services.installer.close();
     await services.queue.close();
     await services.storageRouter.close();
     await services.store.close();

@@ -118,6 +118,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
 
   // Owner resources: connector definitions, tenants and their tokens, snapshots, settings, events.
   'GET /{env}/connectors': owner('connectors'),
+  'GET /{env}/connectors/catalogue': owner('connectors'),
+  'POST /{env}/connectors/{id}/install': owner('connectors'),
   'GET /{env}/connectors/{id}': owner('connectors'),
   'PUT /{env}/connectors/{id}': owner('connectors'),
   'DELETE /{env}/connectors/{id}': owner('connectors'),

@@ -14,6 +14,8 @@ sinew migrate                     apply store migrations, and install the job qu
 sinew singer tap|target <id> …    run a built-in connector as a Singer tap or target
 sinew env list | create <env_id>   the server's environments (on the data dir or database directly)
 sinew keys list|create|revoke …    the environment's API keys (keys create without a key: the way back in)
+sinew connectors install <id>      install a connector registered with install (pip, npm, path); exit 0 installed, 1 failed
+sinew connectors catalogue         the catalogue of well-known Singer connectors
 sinew tenants invalid-ids [--delete]  list (or delete) tenants stored under ids the API now refuses
 ${JOBS_USAGE}`;
 
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./env-command.js')).envCommand(rest);
     case 'keys':
       return (await import('./keys-command.js')).keysCommand(rest);
+    case 'connectors':
+      return (await import('./connectors-command.js')).connectorsCommand(rest);
     case 'tenants':
       return (await import('./tenants-command.js')).tenantsCommand(rest);
     case 'help':

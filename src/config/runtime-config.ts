@@ -49,6 +49,8 @@ export interface RuntimeConfig {
   metricsPort: number | undefined;
   /** SINEW_CONNECTOR_USER: the unprivileged account registered connectors run as when Sinew runs as root. */
   connectorUser: ConnectorUser | null;
+  /** SINEW_PIP_FIND_LINKS: connectors installed with pip come from this directory only (`--no-index --find-links`). */
+  pipFindLinks: string | undefined;
 }
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -82,6 +84,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     metricsToken: env.SINEW_METRICS_TOKEN || undefined,
     metricsPort,
     connectorUser: resolveConnectorUser(env.SINEW_CONNECTOR_USER),
+    pipFindLinks: env.SINEW_PIP_FIND_LINKS ? path.resolve(env.SINEW_PIP_FIND_LINKS) : undefined,
   };
 }
 

@@ -26,15 +26,47 @@ const capabilityProperties = {
   write_results: { type: 'boolean' },
 } as const;
 
+export const installSpecSchema = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  description: 'Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied).',
+  properties: {
+    pip: { type: 'string', minLength: 1, maxLength: 2000 },
+    npm: { type: 'string', minLength: 1, maxLength: 2000 },
+    path: { type: 'string', minLength: 1, maxLength: 2000 },
+  },
+} as const;
+
+/** A connector's install as GET shows it (src/model/connector-install.ts). */
+const connectorInstallSchema = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['spec', 'status', 'log_tail'],
+  properties: {
+    spec: installSpecSchema,
+    hash: { type: 'string' },
+    status: { type: 'string', enum: ['installing', 'installed', 'failed'] },
+    requested_at: { type: 'string', format: 'date-time' },
+    started_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time' },
+    log_tail: { type: 'array', items: { type: 'string' } },
+    error: { type: 'string' },
+  },
+} as const;
+
 export const singerConnectorSchema = {
   type: 'object',
-  required: ['kind', 'command'],
+  description: 'kind and command, or install (command then defaults to the id), or catalogue (an entry of GET …/connectors/catalogue; the other fields override it).',
   additionalProperties: false,
   properties: {
     kind: { type: 'string', enum: ['source', 'target', 'both'] },
     runtime: { type: 'string', enum: ['singer'] },
     label: { type: 'string' },
     command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    install: installSpecSchema,
+    catalogue: { type: 'string', minLength: 1, maxLength: 100 },
     config_schema: { type: 'object', description: 'Wins over the settings an SDK tap gives for --about.' },
     catalog_flag: { ...catalogFlag, description: 'Wins over what probing found.' },
     install_uri: { type: 'string' },
@@ -87,5 +119,7 @@ export const connectorDefinitionSchema = {
     probe: connectorProbeSchema,
     auth: connectorAuthSchema,
     check: connectorCheckSchema,
+    install: connectorInstallSchema,
   },
 } as const;
+

@@ -23,6 +23,9 @@ export function connectorCommand(def: ConnectorDefinition, role: 'tap' | 'target
   if (!acts.includes(def.kind)) {
     throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot act as a ${role === 'tap' ? 'source' : 'target'}`, { connector_id: def.id });
   }
+  if (def.install && def.install.status !== 'installed') {
+    throw new SinewError('CONFLICT', `connector ${def.id} is not installed (its install is ${def.install.status}): see GET …/connectors/${def.id}`, { connector_id: def.id, install: def.install.status });
+  }
   return def.runtime.runtime === 'builtin' ? sinewCommand('singer', role, def.id) : def.runtime.command;
 }
 

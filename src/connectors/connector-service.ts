@@ -8,11 +8,22 @@ import type { ConnectorUser } from '../runtime/connector-user.js';
 import { chooseProbedFields } from './probe/probe-choice.js';
 import { normalizeConnectorAuth } from './connector-auth-schema.js';
 import type { ConnectorCheck } from '../model/credential-check.js';
+import type { ConnectorInstall, InstallSpec } from '../model/connector-install.js';
+import type { ProbeOutcome } from './probe/probe-findings.js';
+import type { ConnectorInstaller } from './install/connector-installer.js';
+import { installHash, installedCommand, readInstallSpec } from './install/install-spec.js';
+import { withCatalogueEntry } from './catalogue/singer-catalogue.js';
 
 export interface SingerConnectorInput {
-  kind: 'source' | 'target' | 'both';
+  /** Required unless a catalogue entry gives it. */
+  kind?: 'source' | 'target' | 'both';
   label?: string;
-  command: string[];
+  /** Required unless Sinew installs the connector (then: the program in its environment, default the id). */
+  command?: string[];
+  /** pip, npm or path: Sinew installs the connector into an environment of its own (src/connectors/install). */
+  install?: Record<string, string>;
+  /** An entry of catalogue/singer-connectors.json, whose fields the body's own override. */
+  catalogue?: string;
   config_schema?: Record<string, unknown>;
   catalog_flag?: CatalogFlag;
   install_uri?: string;
@@ -39,6 +50,8 @@ export class ConnectorService {
     private readonly store: Store,
     /** SINEW_CONNECTOR_USER: the account a registered executable is probed as. */
     private readonly connectorUser: ConnectorUser | null = null,
+    /** Builds the environments of connectors registered with `install`; without it, such registrations are refused. */
+    private readonly installer: ConnectorInstaller | null = null,
   ) {}
 
   async list(envId: string): Promise<ConnectorDefinition[]> {
@@ -49,33 +62,40 @@ export class ConnectorService {
     return resolveConnector(this.store, envId, id);
   }
 
-  async put(envId: string, id: string, input: SingerConnectorInput): Promise<ConnectorDefinition> {
+  async put(envId: string, id: string, body: SingerConnectorInput): Promise<ConnectorDefinition> {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
-    if (!CONNECTOR_ID.test(id)) throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores');
+    if (!CONNECTOR_ID.test(id) || id === 'catalogue') throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores, and not catalogue');
+    const input = withCatalogueEntry(body);
+    const kind = input.kind;
+    if (!kind) throw invalid('kind is required (source, target or both)', { field: 'kind' });
     const auth = normalizeConnectorAuth(input.auth);
     const check = connectorCheckOf(input.check);
-    // Ask the executable what it takes; what the body says itself wins over what it answers.
-    const outcome = await probeConnector(input.command, { user: this.connectorUser });
+    const spec = input.install ? readInstallSpec(input.install) : undefined;
+    const install = spec ? await this.installFor(envId, id, spec) : undefined;
+    const command = this.commandOf(envId, id, input, install);
+    // Ask the executable what it takes (an install not yet done: once it is); what the body says itself wins.
+    const outcome: ProbeOutcome =
+      install && install.status !== 'installed' ? { method: 'none', note: 'not probed yet: Sinew probes the connector once it is installed' } : await probeConnector(command, { user: this.connectorUser });
     const probed = chooseProbedFields(
-      { kind: input.kind, discover: input.capabilities?.discover, catalog_flag: input.catalog_flag, config_schema: input.config_schema },
+      { kind, discover: input.capabilities?.discover, catalog_flag: input.catalog_flag, config_schema: input.config_schema },
       outcome,
       new Date().toISOString(),
     );
     const def: ConnectorDefinition = {
       id,
-      kind: input.kind,
+      kind,
       ...(input.label ? { label: input.label } : {}),
       config_schema: probed.configSchema,
       capabilities: {
         discover: probed.discover,
         incremental: input.capabilities?.incremental ?? false,
-        write: input.capabilities?.write ?? input.kind !== 'source',
+        write: input.capabilities?.write ?? kind !== 'source',
         native_external_id: input.capabilities?.native_external_id ?? false,
         write_results: input.capabilities?.write_results ?? false,
       },
       runtime: {
         runtime: 'singer',
-        command: input.command,
+        command,
         ...(input.install_uri ? { install_uri: input.install_uri } : {}),
         ...(probed.catalogFlag ? { catalog_flag: probed.catalogFlag } : {}),
         ...(probed.acceptsState === false ? { accepts_state: false } : {}),
@@ -84,9 +104,34 @@ export class ConnectorService {
       probe: probed.probe,
       ...(auth ? { auth } : {}),
       ...(check ? { check } : {}),
+      ...(install ? { install } : {}),
     };
     await this.store.connectors.put(envId, def);
+    // A new spec, or one whose install did not finish, is (re)installed; an installed one is kept.
+    if (install && install.status !== 'installed') return this.installer!.start(envId, id);
     return def;
+  }
+
+  /** (Re)starts installing a connector registered with `install`; the answer shows it `installing`. */
+  async install(envId: string, id: string): Promise<ConnectorDefinition> {
+    if (builtinConnectors.has(id)) throw new SinewError('READ_ONLY', `connector ${id} is built in and needs no install`);
+    if (!this.installer) throw new SinewError('UNAVAILABLE', 'this process does not install connectors');
+    return this.installer.start(envId, id);
+  }
+
+  /** The install state a registration keeps: the same spec already installed stays so, else a new install. */
+  private async installFor(envId: string, id: string, spec: InstallSpec): Promise<ConnectorInstall> {
+    if (!this.installer) throw new SinewError('UNAVAILABLE', 'this process does not install connectors');
+    const hash = installHash(spec);
+    const previous = (await this.store.connectors.get(envId, id))?.install;
+    if (previous?.hash === hash && previous.status === 'installed') return previous;
+    return { spec, hash, status: 'installing', requested_at: new Date().toISOString(), log_tail: [] };
+  }
+
+  private commandOf(envId: string, id: string, input: SingerConnectorInput, install: ConnectorInstall | undefined): string[] {
+    if (install) return installedCommand(this.installer!.dirOf(envId, { id, install }), install.spec, input.command ?? [id]);
+    if (!input.command) throw invalid('command is required, unless Sinew installs the connector (install) or a catalogue entry gives it', { field: 'command' });
+    return input.command;
   }
 
   async remove(envId: string, id: string): Promise<void> {

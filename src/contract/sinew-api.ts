@@ -2301,6 +2301,7 @@ export interface paths {
           id: string;
         };
       };
+      /** @description kind and command, or install (command then defaults to the id), or catalogue (an entry of GET …/connectors/catalogue; the other fields override it). */
       requestBody: {
         content: {
           "application/json": {
@@ -2340,18 +2341,25 @@ export interface paths {
              * @enum {string}
              */
             catalog_flag?: "--catalog" | "--properties" | "both" | "none";
+            catalogue?: string;
             /** @description How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work). */
             check?: {
               command?: string[];
               /** @enum {string} */
               run: "discover" | "command";
             };
-            command: string[];
+            command?: string[];
             /** @description Wins over the settings an SDK tap gives for --about. */
             config_schema?: Record<string, never>;
+            /** @description Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied). */
+            install?: {
+              npm?: string;
+              path?: string;
+              pip?: string;
+            };
             install_uri?: string;
             /** @enum {string} */
-            kind: "source" | "target" | "both";
+            kind?: "source" | "target" | "both";
             label?: string;
             /** @enum {string} */
             runtime?: "singer";
@@ -2427,6 +2435,61 @@ export interface paths {
         /** @description Done; no body */
         204: {
           content: never;
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `READ_ONLY`: Built-in definitions cannot be changed or deleted. */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/{env}/connectors/{id}/install": {
+    /** Install (again) a connector registered with install; one install at a time per connector */
+    post: {
+      parameters: {
+        path: {
+          env: string;
+          id: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": components["schemas"]["ConnectorDefinition"];
+          };
         };
         /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
         400: {
@@ -2631,6 +2694,73 @@ export interface paths {
         /** @description Done; no body */
         204: {
           content: never;
+        };
+        /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `UNAUTHORIZED`: No valid API key or tenant token was presented. */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `FORBIDDEN`: The key is valid but may not act on this resource. */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description `NOT_FOUND`: The resource does not exist (or is not visible to this key). */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/{env}/connectors/catalogue": {
+    /** Well-known Singer connectors Sinew can install by name */
+    get: {
+      parameters: {
+        path: {
+          env: string;
+        };
+      };
+      responses: {
+        /** @description OK */
+        200: {
+          content: {
+            "application/json": ({
+                capabilities: string[];
+                command: string[];
+                config_schema: {
+                  [key: string]: unknown;
+                };
+                docs?: string;
+                icon?: string;
+                id: string;
+                /** @description Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied). */
+                install: {
+                  npm?: string;
+                  path?: string;
+                  pip?: string;
+                };
+                /** @enum {string} */
+                kind: "source" | "target" | "both";
+                name: string;
+                [key: string]: unknown;
+              })[];
+          };
         };
         /** @description `VALIDATION_FAILED`: The request is malformed or a field is invalid. */
         400: {
@@ -6814,6 +6944,26 @@ export interface components {
         [key: string]: unknown;
       };
       id: string;
+      install?: {
+        error?: string;
+        /** Format: date-time */
+        finished_at?: string;
+        hash?: string;
+        log_tail: string[];
+        /** Format: date-time */
+        requested_at?: string;
+        /** @description Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied). */
+        spec: {
+          npm?: string;
+          path?: string;
+          pip?: string;
+        };
+        /** Format: date-time */
+        started_at?: string;
+        /** @enum {string} */
+        status: "installing" | "installed" | "failed";
+        [key: string]: unknown;
+      };
       /** @enum {string} */
       kind: "source" | "target" | "both";
       label?: string;

@@ -1,6 +1,7 @@
 import type { JsonSchema } from './json-schema.js';
 import type { ConnectorAuth } from './connector-auth.js';
 import type { ConnectorCheck } from './credential-check.js';
+import type { ConnectorInstall } from './connector-install.js';
 
 export type ConnectorKind = 'source' | 'target' | 'both';
 
@@ -81,4 +82,6 @@ export interface ConnectorDefinition {
   auth?: ConnectorAuth;
   /** How a registered connector's credentials are checked (credential-check.ts); built-ins have their own. */
   check?: ConnectorCheck;
+  /** Registered connectors Sinew installs itself (connector-install.ts): the spec, status and log. */
+  install?: ConnectorInstall;
 }

@@ -67,6 +67,9 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('GET', `${E}/connectors/csv`);
     await ok('PUT', `${E}/connectors/tap-doc`, { kind: 'source', command: [process.execPath, PROBE_TAP] });
     await ok('DELETE', `${E}/connectors/tap-doc`, undefined, 204);
+    await ok('GET', `${E}/connectors/catalogue`);
+    await ok('PUT', `${E}/connectors/tap-installed`, { kind: 'source', install: { path: path.dirname(PROBE_TAP) }, command: [process.execPath, PROBE_TAP] });
+    await ok('POST', `${E}/connectors/tap-installed/install`);
 
     // A v1 source flow: link, run a job, read everything about it.
     await ok('PUT', `${E}/flows/crm`, { name: 'CRM', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } });
