@@ -27,7 +27,11 @@ describe('connectors Sinew installs itself (issue #18)', () => {
   before(async () => {
     // --no-index --find-links: no public index, only local packages (a path spec needs none).
     h = await startHarness({ env: { SINEW_PIP_FIND_LINKS: fixtures } });
-    const put = (id: string, body: unknown): Promise<any> => h.api('PUT', `/${h.envId}/connectors/${id}`, body);
+    const put = (id: string, body: unknown): Promise<any> => {
+      const answer = h.api('PUT', `/${h.envId}/connectors/${id}`, body);
+      answer.catch(() => {}); // awaited by its test; a run filtered to other tests never does
+      return answer;
+    };
     failing.broken = put('tap-broken', { kind: 'source', install: { pip: path.join(fixtures, 'tap-broken') } });
     failing.secret = put('tap-secret', { kind: 'source', install: { pip: 'git+https://user:s3cr3t-token@example.invalid/tap.git' } });
     // No index here: this install fails, but the registration takes the entry's fields.
@@ -134,5 +138,41 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     assert.ok(put.body.runtime.command[0].endsWith(path.join('venv', 'bin', 'tap-csv')));
     assert.equal(put.body.capabilities.incremental, true);
     assert.equal((await installEnded(h, 'my-csv')).install.status, 'failed');
+  });
+});
+
+describe('npm installs and installs a restart interrupted', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.stop());
+
+  test('a local npm package installs into its own prefix and its program is probed', async () => {
+    const put = await h.api('PUT', `/${h.envId}/connectors/target-tiny-npm`, { kind: 'target', install: { npm: path.join(fixtures, 'target-tiny-npm') } });
+    assert.equal(put.status, 200, put.text);
+    const def = await installEnded(h, 'target-tiny-npm');
+    assert.equal(def.install.status, 'installed', def.install.log_tail.join('\n'));
+    assert.ok(def.runtime.command[0].endsWith(path.join('node_modules', '.bin', 'target-tiny-npm')));
+    assert.equal(def.probe.method, 'help');
+  });
+
+  test('an install still marked installing at start-up is marked failed, not resumed', async () => {
+    const { store, installer } = h.sinew.services;
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await store.connectors.put(h.envId, {
+      id: 'tap-cut',
+      kind: 'source',
+      config_schema: {},
+      capabilities: { discover: true, incremental: false, write: false, native_external_id: false },
+      runtime: { runtime: 'singer', command: ['/nonexistent/tap-cut'] },
+      builtin: false,
+      install: { spec: { pip: 'tap-cut' }, hash: '0123456789abcdef', status: 'installing', requested_at: at, started_at: at, log_tail: ['$ pip install tap-cut'] },
+    });
+    await installer.recoverInterrupted();
+    const def = (await h.api('GET', `/${h.envId}/connectors/tap-cut`)).body;
+    assert.equal(def.install.status, 'failed');
+    assert.equal(def.install.error, 'interrupted by a restart');
+    assert.deepEqual(def.install.log_tail.slice(0, 1), ['$ pip install tap-cut']);
   });
 });
