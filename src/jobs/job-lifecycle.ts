@@ -5,6 +5,7 @@ import type { Job, JobStatus } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
 import { JOB_STATUS_WRITER } from '../store/job-status-writer.js';
 import { assertTransition } from './job-transitions.js';
+import { finalStatus, type RunEnding } from './final-status.js';
 import { publicJob } from './job-view.js';
 import { jobDiscoverEvent } from '../events/job-discover-event.js';
 import type { HeldLeases } from './held-leases.js';
@@ -63,6 +64,24 @@ export class JobLifecycle {
     // run before, which would otherwise ride on every event of this one. `patch` may set a new one.
     const fresh = current.status === 'JOB_CREATED' ? { message: null } : {};
     return this.#write(tx, { ...current, ...fresh, ...patch, status: to, status_timestamp: { ...current.status_timestamp, [to]: now.getTime() }, last_updated: now.toISOString() }, now);
+  }
+
+  /**
+   * Ends a run as `finalStatus` decides from what happened and the job's status now (its row
+   * locked): a final status with `patch` (computed inside the transaction when a function, and only
+   * when the job does end), a re-queue, or nothing when the job has ended already (null).
+   */
+  async end(envId: string, jobId: string, ending: RunEnding, patch: JobPatch | ((tx: StoreOps) => Promise<JobPatch>) = {}): Promise<Job | null> {
+    const job = await this.store.transaction(async (tx) => {
+      const current = await this.#locked(tx, envId, jobId);
+      const decided = finalStatus(ending, current.status);
+      if (decided === null) return null;
+      if ('requeue' in decided) return this.requeueIn(tx, current, decided.requeue);
+      const more = typeof patch === 'function' ? await patch(tx) : patch;
+      return this.transitionIn(tx, current, decided.to, { ...more, ...(decided.error !== undefined ? { error: decided.error } : {}) });
+    });
+    if (job) this.changes.emit('job', job);
+    return job;
   }
 
   /**

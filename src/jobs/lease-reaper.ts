@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { isTerminal, type Job } from '../model/job.js';
+import type { Job } from '../model/job.js';
 import type { Store, StoreOps } from '../store/store.js';
 import type { JobRef, LeasedJob } from '../store/job-lease-ops.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
 import type { JobLifecycle } from './job-lifecycle.js';
-import { failureStatusFor } from './job-transitions.js';
+import { finalStatus } from './final-status.js';
 import type { QueueSweeper } from './queue-sweeper.js';
 
 const REAP_BATCH = 100;
@@ -54,7 +54,7 @@ export class LeaseReaper {
   async loseRun(ref: JobRef, lost: string): Promise<void> {
     const outcome = await this.deps.store.transaction(async (tx) => {
       const row = await tx.jobLeases.lockJob(ref.env_id, ref.job_id);
-      return !row || isTerminal(row.job.status) ? null : this.#loseIn(tx, row, lost);
+      return row ? this.#loseIn(tx, row, lost) : null;
     });
     if (!outcome) return;
     if (outcome.changed) this.deps.lifecycle.announce(outcome.job);
@@ -63,21 +63,21 @@ export class LeaseReaper {
 
   async #reapIn(tx: StoreOps, ref: JobRef, expiredBeforeMs: number): Promise<Outcome | null> {
     const row = await tx.jobLeases.lockJob(ref.env_id, ref.job_id);
-    if (!row || isTerminal(row.job.status) || row.lease_expires_at === null || row.lease_expires_at >= expiredBeforeMs) return null;
+    if (!row || row.lease_expires_at === null || row.lease_expires_at >= expiredBeforeMs) return null;
     return this.#loseIn(tx, row, lostWorker(row));
   }
 
-  async #loseIn(tx: StoreOps, row: LeasedJob, lost: string): Promise<Outcome> {
+  async #loseIn(tx: StoreOps, row: LeasedJob, why: string): Promise<Outcome | null> {
     const job = row.job;
-    if (job.status === 'JOB_CREATED') {
-      return { job: await this.deps.lifecycle.requeueIn(tx, job, { message: '', countLoss: false }), requeued: true, changed: false };
+    // A job that never started needs no retry budget: it goes back in line whatever it says.
+    const retries = job.status === 'JOB_CREATED' ? 0 : await workerLossRetries(tx, job);
+    const decided = finalStatus({ how: 'leaseLost', why, losses: row.worker_losses, retries }, job.status);
+    if (decided === null) return null;
+    if ('requeue' in decided) {
+      // A job still at JOB_CREATED keeps its status: nothing to announce.
+      return { job: await this.deps.lifecycle.requeueIn(tx, job, decided.requeue), requeued: true, changed: job.status !== 'JOB_CREATED' };
     }
-    const retries = await workerLossRetries(tx, job);
-    if (row.worker_losses < retries) {
-      const message = `re-queued: ${lost} (worker loss ${row.worker_losses + 1} of ${retries} allowed by worker_loss_retries); the job runs again from the start`;
-      return { job: await this.deps.lifecycle.requeueIn(tx, job, { message, countLoss: true }), requeued: true, changed: true };
-    }
-    const failed = await this.deps.lifecycle.transitionIn(tx, job, failureStatusFor(job.status), { error: lost });
+    const failed = await this.deps.lifecycle.transitionIn(tx, job, decided.to, { error: decided.error });
     await tx.jobLeases.clearLease(job.env_id, job.job_id, { countLoss: true });
     return { job: failed, requeued: false, changed: true };
   }

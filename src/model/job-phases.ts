@@ -93,3 +93,9 @@ export function failureStatusFor(status: JobStatus): JobStatus {
   // The last phase (export) has no success status, so a phase always follows a gap.
   return nextPhaseAfter(place.at === 'created' ? -1 : place.index)?.failure ?? status;
 }
+
+/** The row of the phase named `name`. */
+export function phaseNamed(name: JobPhaseName): JobPhaseRow {
+  // Every JobPhaseName is the name of a row: the type is read from the table.
+  return JOB_PHASES.find((p) => p.phase === name)!;
+}
