@@ -3,12 +3,15 @@ import { isTerminal, isWriteJob, type Job } from '../model/job.js';
 import type { JobProcessMessage } from './job-process-messages.js';
 import { writeResultsState, type WriteSummary } from '../writes/write-result-collector.js';
 import type { JobLifecycle } from './job-lifecycle.js';
-import { failureStatusFor } from './job-transitions.js';
+import { phaseFailedAs } from './final-status.js';
 import { canonicalFieldMap } from '../singer/field-map-keys.js';
 import { stateToCommit } from './state-commit.js';
 import { isConnectionLoss } from '../runtime/postgres-connection-loss.js';
 import type { JobPlan } from './job-plan.js';
 import { SecretScrubber } from '../crypto/secret-scrubber.js';
+
+/** What of the plan the completion reads: the state the job started from, and the configs to scrub. */
+type StartedPlan = Pick<JobPlan, 'inputState' | 'linkStateAtStart'> & Partial<Pick<JobPlan, 'source' | 'target'>>;
 
 /** Applies what a job process reports; the success commit writes the new state in the same transaction. */
 export class JobCompletion {
@@ -25,14 +28,16 @@ export class JobCompletion {
     job: Job,
     message: JobProcessMessage,
     beforeEnd: (succeeded: boolean) => Promise<void> = async () => {},
-    started: (Pick<JobPlan, 'inputState' | 'linkStateAtStart'> & Partial<Pick<JobPlan, 'source' | 'target'>>) | null = null,
+    started: StartedPlan | null = null,
   ): Promise<void> {
     switch (message.t) {
+      case 'failed':
+        return this.#failed(job, message, beforeEnd, started);
       case 'status': {
+        // A process of an older version reports its failure as its phase's failure status.
+        const phase = phaseFailedAs(message.status);
+        if (phase !== null) return this.#failed(job, { ...message, phase, error: message.error ?? '' }, beforeEnd, started);
         if (isTerminal(message.status)) await beforeEnd(false).catch(() => {});
-        // The job process scrubs what it reports; this is the second lock, for whatever reports
-        // without it (a process of another version, a path that forgot): the job's configs never
-        // reach its error, its events, webhooks or logs.
         const scrub = scrubberOf(started);
         await this.lifecycle.transition(job.env_id, job.job_id, message.status, {
           ...(message.error !== undefined ? { error: scrub(message.error) } : {}),
@@ -62,14 +67,12 @@ export class JobCompletion {
         } catch (e) {
           // A database outage is not a failure to save the job's files: the worker tries again.
           if (isConnectionLoss(e)) throw e;
-          // The failure of where the job is now (EXPORT_FAILED after its export, or after its ETL when it has no target).
-          const at = (await this.store.jobs.get(job.env_id, job.job_id))?.status ?? job.status;
-          await this.lifecycle.transition(job.env_id, job.job_id, failureStatusFor(at), { error: `the job's files could not be saved to storage: ${(e as Error).message}` });
+          await this.lifecycle.end(job.env_id, job.job_id, { how: 'notSaved', error: (e as Error).message });
           return;
         }
         // Incremental state is committed only here, when the job succeeded (never for API-sourced
         // writes), in the transaction of JOB_COMPLETED, and never backwards (state-commit.ts).
-        await this.lifecycle.transition(job.env_id, job.job_id, 'JOB_COMPLETED', async (tx) => {
+        await this.lifecycle.end(job.env_id, job.job_id, { how: 'finished' }, async (tx) => {
           const key = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
           const link = isWriteJob(job) || message.newState === null ? null : await tx.links.get(key);
           const commit = link
@@ -86,6 +89,22 @@ export class JobCompletion {
         });
         return;
     }
+  }
+
+  /**
+   * The process failed (in a phase, or where the job is): its files go to storage first, then the
+   * job ends as `finalStatus` decides, with the results and rollback note the process had.
+   */
+  async #failed(job: Job, failure: Omit<Extract<JobProcessMessage, { t: 'failed' }>, 't'>, beforeEnd: (succeeded: boolean) => Promise<void>, started: StartedPlan | null): Promise<void> {
+    await beforeEnd(false).catch(() => {});
+    // The job process scrubs what it reports; this is the second lock, for whatever reports
+    // without it (a process of another version, a path that forgot): the job's configs never
+    // reach its error, its events, webhooks or logs.
+    const scrub = scrubberOf(started);
+    await this.lifecycle.end(job.env_id, job.job_id, { how: 'failed', phase: failure.phase, error: scrub(failure.error) }, {
+      ...(failure.message !== undefined ? { message: scrub(failure.message) } : {}),
+      ...writeJobState(job, failure.writeSummary),
+    });
   }
 }
 

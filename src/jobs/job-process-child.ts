@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { decodeIpc, encodeIpc } from './lossless-ipc.js';
 import { nodeArgs, selfScript } from '../runtime/self-command.js';
 import type { JobPlan } from './job-plan.js';
-import type { JobProcessMessage } from './job-process-messages.js';
+import type { JobProcessMessage, WorkerMessage } from './job-process-messages.js';
 import { createJobSecretsDir, removeJobSecretsDir } from './job-secrets-dir.js';
 
 export interface JobProcessExit {
@@ -47,4 +47,24 @@ function forkJobProcess(plan: JobPlan): ChildProcess {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: plan.env,
   });
+}
+
+/**
+ * Sends a running job process a message, unless it is gone by then. A process that exits meanwhile
+ * makes send fail (EPIPE); without a callback that is an 'error' event that would take the worker
+ * down. Its exit is handled where the job waits for it.
+ */
+export function sendToJobProcess(child: ChildProcess, message: WorkerMessage): void {
+  if (child.connected) child.send(encodeIpc(message), ignoreSendError);
+}
+
+const ignoreSendError = (): void => {};
+
+/** Kills a job process and its connectors (its process group), if still there. */
+export function killJobProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }

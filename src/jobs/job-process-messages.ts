@@ -1,5 +1,6 @@
 import type { Catalog } from '../model/catalog.js';
 import type { JobStatus, StreamRecordCounts } from '../model/job.js';
+import type { JobPhaseName } from '../model/job-phases.js';
 import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
 import type { TokenReply, TokenRequest } from './token-messages.js';
 import type { WriteSummary } from '../writes/write-result-collector.js';
@@ -13,10 +14,23 @@ export type JobProcessMessage =
    * those of an OAuth link: src/oauth/token-refresher.ts saveLeftTokens).
    */
   | { t: 'configsLeft'; source: Record<string, unknown> | null; target: Record<string, unknown> | null }
+  /** A phase started or succeeded (a failure is reported as `failed`: the worker decides the final status). */
   | {
       t: 'status';
       status: JobStatus;
       error?: string;
+      message?: string;
+      writeSummary?: WriteSummary;
+    }
+  /**
+   * What went wrong, and in which phase when the process knows (null: the one the job is in); the
+   * final status is decided from it (final-status.ts), not here.
+   */
+  | {
+      t: 'failed';
+      phase: JobPhaseName | null;
+      error: string;
+      /** What a rollback did (roll back on failure). */
       message?: string;
       /** A failed write job's results so far (and its rollback), for the job's state. */
       writeSummary?: WriteSummary;

@@ -6,21 +6,20 @@ import type { StorageForEnvironment } from '../settings/storage-router.js';
 import { isTerminal, isWriteJob, type Job } from '../model/job.js';
 import type { JobLifecycle } from './job-lifecycle.js';
 import type { JobPlanBuilder } from './job-plan-builder.js';
-import { failureStatusFor } from './job-transitions.js';
+import type { RunEnding } from './final-status.js';
+import { InOrder } from './in-order.js';
+import { JobRunFiles } from './job-run-files.js';
 import { JobCompletion, writeJobState } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
 import { RecordIdRequests } from './record-id-requests.js';
-import type { RecordIdRequest } from './record-id-messages.js';
 import { answerTokenRequest } from './token-requests.js';
 import type { LinkKey } from '../model/link.js';
 import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';
-import { startJobProcess } from './job-process-child.js';
-import { encodeIpc } from './lossless-ipc.js';
+import { killJobProcessGroup, sendToJobProcess, startJobProcess, type JobProcessExit } from './job-process-child.js';
+import { rollBackStoppedJob } from './stopped-job-rollback.js';
 import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
 import type { JobPlan } from './job-plan.js';
 import type { JobProcessMessage } from './job-process-messages.js';
-import type { WriteSummary } from '../writes/write-result-collector.js';
-import { saveRecordIdSnapshots } from './record-id-snapshots.js';
 import type { BackgroundRole } from '../runtime/background-role.js';
 import { jobLogFields } from './job-log-fields.js';
 import type { HeldLeases } from './held-leases.js';
@@ -30,27 +29,7 @@ import { QueueSweeper } from './queue-sweeper.js';
 import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 
 const KILL_GRACE_MS = 5000;
-/** How long a rollback of a stopped job may take before its process is killed too. */
-const ROLLBACK_LIMIT_MS = 10 * 60_000;
 
-/** Answers a job process's record-id request (unless it is gone by then). */
-function answer(child: ChildProcess, recordIds: RecordIdRequests, request: RecordIdRequest): Promise<void> {
-  return recordIds.answer(request, (reply) => {
-    // A process that exits meanwhile makes send fail (EPIPE); without a callback that is an
-    // 'error' event that would take the worker down. Its exit is handled where the job waits for it.
-    if (child.connected) child.send(encodeIpc(reply), ignoreSendError);
-  });
-}
-
-const ignoreSendError = (): void => {};
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
 /** Jobs younger than this are left to the process that created them to queue (it normally has). */
 const SWEEP_MIN_AGE_MS = 5000;
 
@@ -87,6 +66,19 @@ export interface WorkerOptions {
 
 /** The connector configs a job process reports as its connectors left them. */
 type ConfigsLeft = Omit<Extract<JobProcessMessage, { t: 'configsLeft' }>, 't'>;
+
+/** A claimed job once planned: what running its process and ending its run need. */
+interface PlannedRun {
+  plan: JobPlan;
+  run: Run;
+  /** What the run leaves in storage, saved before its end is recorded. */
+  files: JobRunFiles;
+  recordIds: RecordIdRequests;
+  log: Logger;
+}
+
+/** How a job's process exited, and whether it was stopped at job_timeout_seconds. */
+type ProcessExit = JobProcessExit & { timedOut: boolean };
 
 /** One job this worker has claimed, from the claim until its lease is released. */
 interface Run {
@@ -215,7 +207,7 @@ export class Worker implements BackgroundRole {
   /** The job's process fences itself on this (lease-fence.ts): it stops when no renewal comes in time. */
   private tellLease(jobId: string, expiresAt: number): void {
     const child = this.running.get(jobId)?.child;
-    if (child?.connected) child.send(encodeIpc({ t: 'lease', expiresAt }), ignoreSendError);
+    if (child) sendToJobProcess(child, { t: 'lease', expiresAt });
   }
 
   private kill(jobId: string): void {
@@ -223,7 +215,7 @@ export class Worker implements BackgroundRole {
     if (!child || child.exitCode !== null) return;
     child.kill('SIGTERM');
     setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) killGroup(child.pid);
+      if (child.exitCode === null && child.signalCode === null && child.pid) killJobProcessGroup(child.pid);
     }, KILL_GRACE_MS).unref();
   }
 
@@ -245,12 +237,10 @@ export class Worker implements BackgroundRole {
         await this.execute(job, run, log);
       } catch (e) {
         log.error({ err: (e as Error).message }, 'job failed outside its process');
+        // A run taken over is the other worker's to end; otherwise the job ends (or goes back) as decided.
+        const ending: RunEnding = run.handBack ? this.handedBack() : { how: 'crashed', error: (e as Error).message };
         const ended = job;
-        const current = run.lost ? undefined : await this.retried(run, log, 'reading a job', () => store.jobs.get(ended.env_id, ended.job_id)).catch(() => undefined);
-        if (current && !isTerminal(current.status)) {
-          if (run.handBack) await this.handBack(job, log).catch(() => {});
-          else await this.retried(run, log, 'failing a job', () => lifecycle.transition(ended.env_id, ended.job_id, failureStatusFor(current.status), { error: (e as Error).message })).catch(() => {});
-        }
+        if (!run.lost) await this.retried(run, log, 'ending a job', () => lifecycle.end(ended.env_id, ended.job_id, ending)).catch(() => {});
       }
     } finally {
       this.running.delete(item.job_id);
@@ -264,7 +254,7 @@ export class Worker implements BackgroundRole {
   }
 
   private async execute(job: Job, run: Run, log: Logger): Promise<void> {
-    const { storage, lifecycle, planBuilder } = this.deps;
+    const { storage, lifecycle, planBuilder, store } = this.deps;
     const envStorage = await this.retried(run, log, 'opening job storage', () => storage.forEnvironment(job.env_id));
     const workspace = await envStorage.openWorkspace(job.s3_root);
     try {
@@ -276,89 +266,90 @@ export class Worker implements BackgroundRole {
         tenant: job.tenant,
         workspaceDir: workspace.dir,
         withEtl: plan.etl !== null && !plan.streaming,
-        tenantConfig: (await this.retried(run, log, 'reading a tenant', () => this.deps.store.tenants.get(job.env_id, job.tenant)))?.config ?? {},
+        tenantConfig: (await this.retried(run, log, 'reading a tenant', () => store.tenants.get(job.env_id, job.tenant)))?.config ?? {},
         settings: plan.settings,
       });
-      const recordIds = new RecordIdRequests(this.deps.store, job, log);
-      // Before a job's end is recorded: its snapshots settled, its files in storage.
-      const beforeEnd = async (succeeded: boolean): Promise<void> => {
-        await snapshots.settle(succeeded);
-        if (plan.settings.save_record_ids_in_snapshots && recordIds.streams.size > 0) {
-          await saveRecordIdSnapshots(this.deps.store, envStorage, { env_id: job.env_id, tenant: job.tenant, flow_id: job.flow_id }, recordIds.streams);
-        }
-        await workspace.publish();
-      };
+      const recordIds = new RecordIdRequests(store, job, log);
+      const files = new JobRunFiles({ store, storage: envStorage, job, settings: plan.settings, workspace, snapshots, recordIds });
       // The worker began stopping before this job's process started: another worker runs it.
       if (run.handBack) return await this.handBack(job, log);
-      let chain: Promise<unknown> = Promise.resolve();
-      const { child, exited } = startJobProcess(this.withLease(plan), (message) => {
-        // A job handed back or taken over: what its process still says belongs to no run any more.
-        if (run.handBack || run.lost) return;
-        if (message.t === 'token') {
-          // Not in the chain: a connector waiting for its token must not wait behind record ids.
-          const job = plan.job;
-          const key: LinkKey = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
-          void answerTokenRequest(plan.target?.link_tokens ? this.deps.linkTokens?.(key) : undefined, message, log).then((reply) => {
-            if (child.connected) child.send(encodeIpc(reply), ignoreSendError);
-          });
-          return;
-        }
-        if (message.t === 'configsLeft') {
-          // In the chain: saved before the job's end (sent after it) is recorded.
-          chain = chain.then(() => this.readBackLinkConfig(plan, message, log));
-          return;
-        }
-        // In the order sent: a record-id lookup sees every save before it, a status every result.
-        const handle =
-          message.t === 'recordIds'
-            ? () => answer(child, recordIds, message)
-            : // What the job reports next (its end, above all) comes after the ids it wrote are kept.
-              () => recordIds.flush().then(() => this.completion.apply(plan.job, message, beforeEnd, plan));
-        chain = chain.then(() => this.retried(run, log, 'recording a job update', handle)).catch((e: Error) => log.warn({ err: e.message }, 'could not apply a job update'));
-      });
-      run.child = child;
-      // job_timeout_seconds: a job still running then is stopped (its processes) and failed.
-      let timedOut = false;
-      const limit = setTimeout(() => {
-        timedOut = true;
-        this.kill(job.job_id);
-      }, plan.settings.job_timeout_seconds * 1000);
-      const exit = await exited;
-      clearTimeout(limit);
-      await chain;
-      await recordIds.flush();
+      const planned: PlannedRun = { plan, run, files, recordIds, log };
+      const exit = await this.runProcess(planned);
       if (run.lost) return;
-      const final = await this.retried(run, log, 'reading a job', () => this.deps.store.jobs.get(job.env_id, job.job_id));
-      if (final && !isTerminal(final.status)) {
-        if (run.handBack) {
-          // Its files so far go to storage first, so the next run starts from what this one left.
-          await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
-          return await this.handBack(job, log);
-        }
-        if (exit.code === LEASE_FENCE_EXIT_CODE && !timedOut) {
-          // Its process stopped itself: the lease could not be renewed in time (this worker or the
-          // database was out of reach). What happens next is what happens to a lost worker's job.
-          const lost = 'the job process stopped itself: its lease could not be renewed in time (the worker or the database was unreachable)';
-          return await this.retried(run, log, 'ending a fenced job', () => this.reaper.loseRun(job, lost));
-        }
-        const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-        // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
-        const rolledBack = plan.settings.rollback_on_failure && plan.target?.write_results ? await this.rollBack(plan, recordIds, log) : null;
-        await beforeEnd(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
-        await this.retried(run, log, 'failing a job', () => lifecycle.transition(job.env_id, job.job_id, failureStatusFor(final.status), {
-          error: timedOut
-            ? `the job ran longer than its limit of ${plan.settings.job_timeout_seconds} s (job_timeout_seconds) and was stopped`
-            : `the job process exited with ${how} before the job finished (out of memory or killed?)`,
-          ...(rolledBack?.message ? { message: rolledBack.message } : {}),
-          ...writeJobState(job, rolledBack?.writeSummary),
-        }));
-      }
+      const current = await this.retried(run, log, 'reading a job', () => store.jobs.get(job.env_id, job.job_id));
+      // The process reported the job's end (or it was cancelled): nothing is left to decide here.
+      if (!current || isTerminal(current.status)) return;
+      await this.endUnfinished(planned, exit);
     } finally {
       // Whatever changed after the end was recorded (a cancelled job's last lines) is published too;
       // a run taken over leaves the job root to the worker that now runs it.
       if (!run.lost) await workspace.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
       await workspace.dispose();
     }
+  }
+
+  /**
+   * Runs the job's process and applies what it reports, in the order sent, until it exits (stopped
+   * at job_timeout_seconds). Its record-id requests are answered; its end goes through JobCompletion.
+   */
+  private async runProcess({ plan, run, files, recordIds, log }: PlannedRun): Promise<ProcessExit> {
+    const reports = new InOrder((e) => log.warn({ err: e.message }, 'could not apply a job update'));
+    const { child, exited } = startJobProcess(this.withLease(plan), (message) => {
+      // A job handed back or taken over: what its process still says belongs to no run any more.
+      if (run.handBack || run.lost) return;
+      if (message.t === 'token') {
+        // Not in order: a connector waiting for its token must not wait behind record ids.
+        const { job } = plan;
+        const key: LinkKey = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
+        void answerTokenRequest(plan.target?.link_tokens ? this.deps.linkTokens?.(key) : undefined, message, log).then((reply) => sendToJobProcess(child, reply));
+        return;
+      }
+      // Saved before the job's end (sent after it) is recorded.
+      if (message.t === 'configsLeft') return reports.add(() => this.readBackLinkConfig(plan, message, log));
+      const handle =
+        message.t === 'recordIds'
+          ? () => recordIds.answer(message, (reply) => sendToJobProcess(child, reply))
+          : // What the job reports next (its end, above all) comes after the ids it wrote are kept.
+            () => recordIds.flush().then(() => this.completion.apply(plan.job, message, (ok) => files.settle(ok), plan));
+      reports.add(() => this.retried(run, log, 'recording a job update', handle));
+    });
+    run.child = child;
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      this.kill(plan.job.job_id);
+    }, plan.settings.job_timeout_seconds * 1000);
+    const exit = await exited;
+    clearTimeout(limit);
+    await reports.done();
+    await recordIds.flush();
+    return { ...exit, timedOut };
+  }
+
+  /** A process that exited without reporting the job's end: what happened decides what follows. */
+  private async endUnfinished({ plan, run, files, recordIds, log }: PlannedRun, exit: ProcessExit): Promise<void> {
+    const { job, settings } = plan;
+    if (run.handBack) {
+      // Its files so far go to storage first, so the next run starts from what this one left.
+      await files.publish().catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
+      return await this.handBack(job, log);
+    }
+    if (exit.code === LEASE_FENCE_EXIT_CODE && !exit.timedOut) {
+      // Its process stopped itself: the lease could not be renewed in time (this worker or the
+      // database was out of reach). What happens next is what happens to a lost worker's job.
+      const lost = 'the job process stopped itself: its lease could not be renewed in time (the worker or the database was unreachable)';
+      return await this.retried(run, log, 'ending a fenced job', () => this.reaper.loseRun(job, lost));
+    }
+    const ending: RunEnding = exit.timedOut ? { how: 'timedOut', limitSeconds: settings.job_timeout_seconds } : { how: 'died', code: exit.code, signal: exit.signal };
+    // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
+    const rolledBack = settings.rollback_on_failure && plan.target?.write_results ? await rollBackStoppedJob(this.withLease({ ...plan, mode: 'rollback' }), recordIds, log) : null;
+    await files.settle(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
+    await this.retried(run, log, 'failing a job', () =>
+      this.deps.lifecycle.end(job.env_id, job.job_id, ending, {
+        ...(rolledBack?.message ? { message: rolledBack.message } : {}),
+        ...writeJobState(job, rolledBack?.writeSummary),
+      }),
+    );
   }
 
   /** The link's connector is the tap of a read job and the target of a write job (JobPlanBuilder). */
@@ -368,25 +359,6 @@ export class Worker implements BackgroundRole {
     const after = write ? left.target : left.source;
     if (!this.deps.configLeft || !handed || !after) return;
     await this.deps.configLeft(plan.job, handed, after).catch((e: Error) => log.error({ err: e.message }, "could not save the tokens the job's connector refreshed"));
-  }
-
-  /** Runs a job process in rollback mode for a write job whose own process was stopped; at most ROLLBACK_LIMIT_MS. */
-  private async rollBack(plan: JobPlan, recordIds: RecordIdRequests, log: Logger): Promise<{ message: string | null; writeSummary?: WriteSummary }> {
-    log.info('rolling back what the stopped job wrote (roll back on failure)');
-    let outcome: { message: string | null; writeSummary?: WriteSummary } = { message: 'the rollback did not finish: what the job created may still be there' };
-    let chain: Promise<unknown> = Promise.resolve();
-    const { child, exited } = startJobProcess(this.withLease({ ...plan, mode: 'rollback' }), (message) => {
-      if (message.t === 'recordIds') chain = chain.then(() => answer(child, recordIds, message)).catch(() => {});
-      else if (message.t === 'rolledBack') outcome = message;
-    });
-    const limit = setTimeout(() => {
-      if (child.pid) killGroup(child.pid);
-    }, ROLLBACK_LIMIT_MS);
-    await exited;
-    clearTimeout(limit);
-    await chain;
-    await recordIds.flush();
-    return outcome;
   }
 
   /**
@@ -400,8 +372,12 @@ export class Worker implements BackgroundRole {
 
   /** Re-queues a job this worker holds but will not finish (it is stopping); another worker runs it. */
   private async handBack(job: Job, log: Logger): Promise<void> {
-    const why = this.graceEnded ? 'was told to stop at once (a second stop signal) before it finished' : 'was stopping and it did not finish within the grace period';
-    await this.deps.lifecycle.requeue(job.env_id, job.job_id, { message: `handed back: the worker running this job ${why}; it runs again from the start`, countLoss: false });
+    await this.deps.lifecycle.end(job.env_id, job.job_id, this.handedBack());
     log.info('job handed back to the queue (the worker is stopping)');
+  }
+
+  private handedBack(): RunEnding {
+    const why = this.graceEnded ? 'was told to stop at once (a second stop signal) before it finished' : 'was stopping and it did not finish within the grace period';
+    return { how: 'handedBack', why };
   }
 }

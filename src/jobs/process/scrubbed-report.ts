@@ -11,7 +11,9 @@ type Report = (message: JobProcessMessage) => void;
 export function scrubbedReport(scrubber: SecretScrubber, report: Report): Report {
   if (scrubber.empty) return report;
   return (message) => {
-    if (message.t === 'status') {
+    if (message.t === 'failed') {
+      report({ ...message, error: scrubber.scrub(message.error), ...(message.message !== undefined ? { message: scrubber.scrub(message.message) } : {}) });
+    } else if (message.t === 'status') {
       report({
         ...message,
         ...(message.error !== undefined ? { error: scrubber.scrub(message.error) } : {}),
