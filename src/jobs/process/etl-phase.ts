@@ -10,6 +10,47 @@ import { JOB_FILES } from '../../storage/job-root.js';
 import { buildSelectionTransform } from '../../etl/field-map-transform.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
+import { phaseNamed } from '../../model/job-phases.js';
+import { runEtlScript } from '../../etl/run-etl-script.js';
+import type { JobPhase } from './job-phase.js';
+import type { JobContext } from './job-context.js';
+import { countRecords } from './stream-record-counts.js';
+import { scrubLogFile } from './scrubbed-log-file.js';
+
+/** The ETL phase: the flow's ETL step over the sync output, or a pass-through shaped by the field map. */
+export const ETL_PHASE: JobPhase = {
+  row: phaseNamed('etl'),
+  async run(ctx) {
+    try {
+      await (ctx.plan.etl ? runScript(ctx) : passThrough(ctx));
+    } finally {
+      // The script's output reached its log unread; its environment may hold what the configs do.
+      if (ctx.plan.etl) await scrubLogFile(path.join(ctx.root, JOB_FILES.etlLog), ctx.scrubber).catch((e: Error) => ctx.log.write(`could not scrub the ETL log: ${e.message}`));
+    }
+  },
+};
+
+/** The owner's ETL script, in its own process with the job's remaining time and a memory cap. */
+async function runScript(ctx: JobContext): Promise<void> {
+  const { plan, root } = ctx;
+  if (!plan.etl) return;
+  await runEtlScript({
+    jobRoot: root,
+    etl: plan.etl,
+    env: plan.env,
+    timeoutMs: Math.max(1000, plan.deadline - Date.now()),
+    memoryMb: plan.settings.etl_memory_mb,
+    logFile: path.join(root, JOB_FILES.etlLog),
+  });
+  ctx.records.after_etl = await countRecords(path.join(root, JOB_FILES.etlData));
+}
+
+async function passThrough(ctx: JobContext): Promise<void> {
+  const { selection, selected } = ctx.tapAndTarget;
+  const counts = await runPassThroughEtl(ctx.root, selection, ctx.tally.recordCount, selected);
+  ctx.records.after_etl = counts.afterEtl;
+  for (const [stream, n] of Object.entries(counts.leftOut)) ctx.log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out`);
+}
 
 /** What the pass-through ETL did per stream. */
 export interface PassThroughCounts {
@@ -80,12 +121,12 @@ function assertNothingLost(args: { selection: StreamSelection; synced: Record<st
     const catalogStream = tapCatalog ? selection.names.streamOf(stream) : undefined;
     const selectedAtTap = catalogStream !== undefined && isStreamSelected(catalogStream);
     if (selectedAtTap) {
-      throw new PhaseFailure('ETL_FAILED', `stream "${stream}" was selected at the tap and synced ${count} record(s), but only ${passed} passed the field map; nothing was exported`);
+      throw new PhaseFailure('etl', `stream "${stream}" was selected at the tap and synced ${count} record(s), but only ${passed} passed the field map; nothing was exported`);
     }
     if (passed === 0 && unmatchedKeys.length > 0) {
       const keys = unmatchedKeys.map((k) => `"${k}"`).join(', ');
       throw new PhaseFailure(
-        'ETL_FAILED',
+        'etl',
         `stream "${stream}" synced ${count} record(s) and the field map kept none: the map has no entry for it, and its key(s) ${keys} matched no stream of this sync (key a field map by a stream's tap_stream_id or its stream name)`,
       );
     }

@@ -7,6 +7,8 @@ import type { ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import { phaseNamed } from '../../model/job-phases.js';
+import type { JobPhase } from './job-phase.js';
 
 /**
  * Runs the target once over a file of Singer messages with back-pressure, through the record-id
@@ -53,3 +55,15 @@ export async function runHeldBackRounds(
   }
   return state;
 }
+
+/** The export phase: the target over the ETL output, which it takes in whole or the phase fails. */
+export const EXPORT_PHASE: JobPhase = {
+  row: phaseNamed('export'),
+  async run(ctx) {
+    const { target } = ctx.tapAndTarget;
+    if (!target) throw new Error('an export phase was planned for a job without a target');
+    await runExportPhase(target, ctx.root, ctx.writeResults, ctx.resolution ?? undefined);
+    // The target took the whole ETL output in and exited 0.
+    ctx.records.exported = { ...ctx.records.after_etl };
+  },
+};

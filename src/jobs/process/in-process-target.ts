@@ -67,7 +67,7 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
     ended,
     async assertSucceeded(writeError) {
       await ended;
-      if (failure) throw new PhaseFailure('EXPORT_FAILED', `${name} failed: ${failure.message}`);
+      if (failure) throw new PhaseFailure('export', `${name} failed: ${failure.message}`);
       if (writeError) throw feedingFailed(writeError);
     },
     stop: () => input.destroy(),

@@ -1,9 +1,9 @@
-import type { JobStatus } from '../../model/job.js';
+import type { JobPhaseName, JobStatus } from '../../model/job-phases.js';
 
-/** A phase ended badly: the job ends with `status` and `message` as its `error`. */
+/** A phase ended badly, and says which: the job fails in `phase` with `message` as its `error`. */
 export class PhaseFailure extends Error {
   constructor(
-    readonly status: JobStatus,
+    readonly phase: JobPhaseName,
     message: string,
   ) {
     super(message);
@@ -13,11 +13,11 @@ export class PhaseFailure extends Error {
 
 /** The export failed because the target's input could not be written (the target itself did not fail). */
 export function feedingFailed(writeError: Error): PhaseFailure {
-  return new PhaseFailure('EXPORT_FAILED', `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`);
+  return new PhaseFailure('export', `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`);
 }
 
-/** A failed discover or sync also names the tap's flags and how they were chosen (`tapNote`). */
-export function failureMessage(failure: PhaseFailure, tapNote: string | undefined): string {
-  const tapPhase = failure.status === 'DISCOVER_FAILED' || failure.status === 'SYNC_FAILED';
-  return tapNote && tapPhase ? `${failure.message}\n${tapNote}` : failure.message;
+/** A failed discover or sync (`failedAs`: the status the job fails with) also names the tap's flags and how they were chosen (`tapNote`). */
+export function failureMessage(message: string, failedAs: JobStatus, tapNote: string | undefined): string {
+  const tapPhase = failedAs === 'DISCOVER_FAILED' || failedAs === 'SYNC_FAILED';
+  return tapNote && tapPhase ? `${message}\n${tapNote}` : message;
 }

@@ -39,7 +39,7 @@ function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteR
     ended,
     async assertSucceeded(writeError) {
       const exit = await target.exited;
-      if (exit.code !== 0) throw new PhaseFailure('EXPORT_FAILED', describeExit('target', exit, target.stderrTail()));
+      if (exit.code !== 0) throw new PhaseFailure('export', describeExit('target', exit, target.stderrTail()));
       if (writeError) throw feedingFailed(writeError);
     },
     stop: () => target.stdin!.destroy(),

@@ -11,7 +11,11 @@ import { startConnector, type ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import type { RecordIdResolution } from './record-id-resolution.js';
-import type { LineTransform } from '../../etl/field-map-transform.js';
+import { buildSelectionTransform, type LineTransform } from '../../etl/field-map-transform.js';
+import { phaseNamed } from '../../model/job-phases.js';
+import type { JobPhase } from './job-phase.js';
+import { prepareTapAndTarget } from './tap-and-target.js';
+import { shapedCounts } from './stream-record-counts.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
@@ -67,3 +71,24 @@ export async function runStreamingPhase(
   await target.assertSucceeded(null);
   return runHeldBackRounds(targetRun, jobRoot, targetState, results, resolution);
 }
+
+const EXPORT = phaseNamed('export');
+
+/**
+ * A streaming job's one phase: the sync with the export alongside (the table's `streamsWith`). It
+ * starts as the sync and reports the export's start once both connectors run; the job's
+ * completion is its success, as for the export.
+ */
+export const STREAMING_PHASE: JobPhase = {
+  row: phaseNamed('sync'),
+  alongside: EXPORT,
+  async prepare(ctx) {
+    await prepareTapAndTarget(ctx);
+  },
+  async run(ctx) {
+    const { tap, target, selection } = ctx.tapAndTarget;
+    if (!target) throw new Error('a streaming phase was planned for a job without a target');
+    await runStreamingPhase(tap, target, ctx.root, ctx.tally, () => ctx.status(EXPORT.start), ctx.writeResults, ctx.resolution ?? undefined, buildSelectionTransform(selection));
+    ctx.records.exported = shapedCounts(selection, ctx.tally.recordCount);
+  },
+};

@@ -9,6 +9,9 @@ import { PhaseFailure } from './phase-failure.js';
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import type { StreamTally } from './record-counter.js';
 import type { LineTransform } from '../../etl/field-map-transform.js';
+import { phaseNamed } from '../../model/job-phases.js';
+import type { JobPhase } from './job-phase.js';
+import { prepareTapAndTarget } from './tap-and-target.js';
 
 /**
  * Reads a tap's stdout line by line into `sink` (raw bytes, untouched unless `shape` is given),
@@ -34,12 +37,12 @@ export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink
 
 /** A sync that failed while its output was read: a broken line says so itself. */
 export function readFailure(e: unknown): PhaseFailure {
-  return e instanceof PhaseFailure ? e : new PhaseFailure('SYNC_FAILED', `reading the tap's output failed: ${(e as Error).message}`);
+  return e instanceof PhaseFailure ? e : new PhaseFailure('sync', `reading the tap's output failed: ${(e as Error).message}`);
 }
 
 export async function assertTapSucceeded(tap: SingerProcess): Promise<void> {
   const exit = await tap.exited;
-  if (exit.code !== 0) throw new PhaseFailure('SYNC_FAILED', describeExit('tap', exit, tap.stderrTail()));
+  if (exit.code !== 0) throw new PhaseFailure('sync', describeExit('tap', exit, tap.stderrTail()));
 }
 
 /** Sync: run the tap to completion, keeping everything it said in `sync-output/data.singer`. */
@@ -57,3 +60,14 @@ export async function runSyncPhase(run: ConnectorRun, jobRoot: string, tally: St
   await out.end();
   await assertTapSucceeded(tap);
 }
+
+/** The sync phase of a job that is not streaming: the tap alone, its output kept for the ETL step. */
+export const SYNC_PHASE: JobPhase = {
+  row: phaseNamed('sync'),
+  async prepare(ctx) {
+    await prepareTapAndTarget(ctx);
+  },
+  async run(ctx) {
+    await runSyncPhase(ctx.tapAndTarget.tap, ctx.root, ctx.tally);
+  },
+};
