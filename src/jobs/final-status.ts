@@ -1,4 +1,14 @@
-import { JOB_CANCELLED, JOB_COMPLETED, JOB_CREATED, JOB_PHASES, failureStatusFor, isTerminal, phaseNamed, type JobPhaseName, type JobStatus } from '../model/job-phases.js';
+import {
+  failureStatusFor,
+  isTerminal,
+  JOB_CANCELLED,
+  JOB_COMPLETED,
+  JOB_CREATED,
+  JOB_PHASES,
+  type JobPhaseName,
+  type JobStatus,
+  phaseNamed,
+} from '../model/job-phases.js';
 
 /**
  * What happened to a run of a job, as whoever saw it reports it: the job process (finished, failed
@@ -23,10 +33,7 @@ export type RunEnding =
   | { how: 'handedBack'; why: string };
 
 /** Where a job goes: a final status (with its error), back to the queue, or nowhere (null: it has ended already). */
-export type FinalStatus =
-  | { to: JobStatus; error?: string }
-  | { requeue: { message: string; countLoss: boolean } }
-  | null;
+export type FinalStatus = { to: JobStatus; error?: string } | { requeue: { message: string; countLoss: boolean } } | null;
 
 /**
  * The one decision of how a job ends. A job that has ended stays as it is (a cancel that came
@@ -49,7 +56,10 @@ export function finalStatus(ending: RunEnding, current: JobStatus): FinalStatus 
         error: `the job process exited with ${ending.signal ? `signal ${ending.signal}` : `code ${ending.code}`} before the job finished (out of memory or killed?)`,
       };
     case 'timedOut':
-      return { to: failureStatusFor(current), error: `the job ran longer than its limit of ${ending.limitSeconds} s (job_timeout_seconds) and was stopped` };
+      return {
+        to: failureStatusFor(current),
+        error: `the job ran longer than its limit of ${ending.limitSeconds} s (job_timeout_seconds) and was stopped`,
+      };
     case 'crashed':
       return { to: failureStatusFor(current), error: ending.error };
     case 'cancelled':
@@ -63,7 +73,9 @@ export function finalStatus(ending: RunEnding, current: JobStatus): FinalStatus 
       }
       return { to: failureStatusFor(current), error: ending.why };
     case 'handedBack':
-      return { requeue: { message: `handed back: the worker running this job ${ending.why}; it runs again from the start`, countLoss: false } };
+      return {
+        requeue: { message: `handed back: the worker running this job ${ending.why}; it runs again from the start`, countLoss: false },
+      };
   }
 }
 

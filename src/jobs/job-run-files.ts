@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
-import type { BlobStorage, JobWorkspace } from '../storage/blob-storage.js';
 import type { Job } from '../model/job.js';
 import type { JobSettings } from '../model/job-settings.js';
+import type { BlobStorage, JobWorkspace } from '../storage/blob-storage.js';
+import type { Store } from '../store/store.js';
 import type { JobSnapshots } from './job-snapshots.js';
 import type { RecordIdRequests } from './record-id-requests.js';
 import { saveRecordIdSnapshots } from './record-id-snapshots.js';

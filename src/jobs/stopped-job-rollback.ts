@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { WriteSummary } from '../writes/write-result-collector.js';
 import { InOrder } from './in-order.js';
-import { killJobProcessGroup, sendToJobProcess, startJobProcess } from './job-process-child.js';
 import type { JobPlan } from './job-plan.js';
+import { killJobProcessGroup, sendToJobProcess, startJobProcess } from './job-process-child.js';
 import type { RecordIdRequests } from './record-id-requests.js';
 
 /** How long a rollback of a stopped job may take before its process is killed too. */

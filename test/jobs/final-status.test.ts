@@ -1,15 +1,20 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JOB_STATUSES, isTerminal, type JobStatus } from '../../src/model/job-phases.js';
+import { test } from 'node:test';
+import { type FinalStatus, finalStatus, phaseFailedAs, type RunEnding } from '../../src/jobs/final-status.js';
 import { canTransition } from '../../src/jobs/job-transitions.js';
-import { finalStatus, phaseFailedAs, type FinalStatus, type RunEnding } from '../../src/jobs/final-status.js';
+import { isTerminal, JOB_STATUSES, type JobStatus } from '../../src/model/job-phases.js';
 
 const DIED: RunEnding = { how: 'died', code: null, signal: 'SIGKILL' };
 const DIED_ERROR = 'the job process exited with signal SIGKILL before the job finished (out of memory or killed?)';
 const TIMED_OUT: RunEnding = { how: 'timedOut', limitSeconds: 60 };
 const TIMED_OUT_ERROR = 'the job ran longer than its limit of 60 s (job_timeout_seconds) and was stopped';
 const lost = (losses: number, retries: number): RunEnding => ({ how: 'leaseLost', why: 'the worker stopped', losses, retries });
-const REQUEUED_LOSS = { requeue: { message: 're-queued: the worker stopped (worker loss 1 of 2 allowed by worker_loss_retries); the job runs again from the start', countLoss: true } };
+const REQUEUED_LOSS = {
+  requeue: {
+    message: 're-queued: the worker stopped (worker loss 1 of 2 allowed by worker_loss_retries); the job runs again from the start',
+    countLoss: true,
+  },
+};
 
 /** [what happened, the job's status now, the decision]: every kind of ending, at the statuses where it differs. */
 const TABLE: [RunEnding, JobStatus, FinalStatus][] = [
@@ -29,11 +34,23 @@ const TABLE: [RunEnding, JobStatus, FinalStatus][] = [
   [{ how: 'failed', phase: null, error: 'x' }, 'SYNC_SUCCESS', { to: 'ETL_FAILED', error: 'x' }],
   [{ how: 'failed', phase: null, error: 'x' }, 'ETL_SUCCESS', { to: 'EXPORT_FAILED', error: 'x' }],
   // Its files could not be saved once it finished.
-  [{ how: 'notSaved', error: 'ENOSPC' }, 'ETL_SUCCESS', { to: 'EXPORT_FAILED', error: "the job's files could not be saved to storage: ENOSPC" }],
-  [{ how: 'notSaved', error: 'ENOSPC' }, 'EXPORT_STARTED', { to: 'EXPORT_FAILED', error: "the job's files could not be saved to storage: ENOSPC" }],
+  [
+    { how: 'notSaved', error: 'ENOSPC' },
+    'ETL_SUCCESS',
+    { to: 'EXPORT_FAILED', error: "the job's files could not be saved to storage: ENOSPC" },
+  ],
+  [
+    { how: 'notSaved', error: 'ENOSPC' },
+    'EXPORT_STARTED',
+    { to: 'EXPORT_FAILED', error: "the job's files could not be saved to storage: ENOSPC" },
+  ],
   // Its process died or was stopped at its time limit.
   [DIED, 'SYNC_STARTED', { to: 'SYNC_FAILED', error: DIED_ERROR }],
-  [{ how: 'died', code: 1, signal: null }, 'ETL_STARTED', { to: 'ETL_FAILED', error: 'the job process exited with code 1 before the job finished (out of memory or killed?)' }],
+  [
+    { how: 'died', code: 1, signal: null },
+    'ETL_STARTED',
+    { to: 'ETL_FAILED', error: 'the job process exited with code 1 before the job finished (out of memory or killed?)' },
+  ],
   [TIMED_OUT, 'EXPORT_STARTED', { to: 'EXPORT_FAILED', error: TIMED_OUT_ERROR }],
   [TIMED_OUT, 'SYNC_SUCCESS', { to: 'ETL_FAILED', error: TIMED_OUT_ERROR }],
   // The worker failed around it.
@@ -48,8 +65,16 @@ const TABLE: [RunEnding, JobStatus, FinalStatus][] = [
   [lost(2, 2), 'SYNC_STARTED', { to: 'SYNC_FAILED', error: 'the worker stopped' }],
   [lost(0, 0), 'ETL_SUCCESS', { to: 'EXPORT_FAILED', error: 'the worker stopped' }],
   // Handed back by a stopping worker.
-  [{ how: 'handedBack', why: 'was stopping' }, 'ETL_STARTED', { requeue: { message: 'handed back: the worker running this job was stopping; it runs again from the start', countLoss: false } }],
-  [{ how: 'handedBack', why: 'was stopping' }, 'JOB_CREATED', { requeue: { message: 'handed back: the worker running this job was stopping; it runs again from the start', countLoss: false } }],
+  [
+    { how: 'handedBack', why: 'was stopping' },
+    'ETL_STARTED',
+    { requeue: { message: 'handed back: the worker running this job was stopping; it runs again from the start', countLoss: false } },
+  ],
+  [
+    { how: 'handedBack', why: 'was stopping' },
+    'JOB_CREATED',
+    { requeue: { message: 'handed back: the worker running this job was stopping; it runs again from the start', countLoss: false } },
+  ],
   // A job that has ended stays as it is, whatever is reported late.
   [{ how: 'finished' }, 'JOB_CANCELLED', null],
   [{ how: 'failed', phase: 'sync', error: 'x' }, 'JOB_CANCELLED', null],
@@ -99,7 +124,9 @@ test('every decision for a running job is a move the transition table allows; an
 
 test("a phase's failure status names that phase; other statuses name none", () => {
   assert.deepEqual(
-    (['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'SYNC_STARTED', 'JOB_CANCELLED', 'JOB_COMPLETED'] as const).map(phaseFailedAs),
+    (['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'SYNC_STARTED', 'JOB_CANCELLED', 'JOB_COMPLETED'] as const).map(
+      phaseFailedAs,
+    ),
     ['discover', 'sync', 'etl', 'export', null, null, null],
   );
 });

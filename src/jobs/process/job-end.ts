@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { JobStatus } from '../../model/job-phases.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import { JOB_FILES } from '../../storage/job-root.js';
 import { finalStatus, phaseFailedAs } from '../final-status.js';
-import type { JobStatus } from '../../model/job-phases.js';
-import type { JobContext } from './job-context.js';
 import { measureDataSizes } from './data-sizes.js';
+import type { JobContext } from './job-context.js';
 import { peakMemoryMiB } from './peak-memory.js';
-import { PhaseFailure, failureMessage } from './phase-failure.js';
+import { failureMessage, PhaseFailure } from './phase-failure.js';
 import { shapedCounts } from './stream-record-counts.js';
 import { rollBackWrites } from './write-rollback.js';
 
@@ -31,11 +31,15 @@ export async function reportFinished(ctx: JobContext): Promise<void> {
   const unanswered = Object.entries(writeSummary?.summary ?? {}).filter(([, sums]) => sums.not_sent);
   if (unanswered.length > 0) {
     const which = unanswered.map(([stream, sums]) => `${sums.not_sent} record(s) of stream "${stream}"`).join(', ');
-    throw new PhaseFailure('export', `the target reported no result for ${which} (counted as not_sent): whether they were written is unknown`);
+    throw new PhaseFailure(
+      'export',
+      `the target reported no result for ${which} (counted as not_sent): whether they were written is unknown`,
+    );
   }
   if (tally.lastState) await fs.writeFile(path.join(root, JOB_FILES.newState), `${stringifyJson(tally.lastState)}\n`);
   if (tally.invalidLines > 0) log.write(`the tap printed ${tally.invalidLines} line(s) that were not Singer messages`);
-  for (const [stream, n] of Object.entries(tally.leftOut)) log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out at the sync`);
+  for (const [stream, n] of Object.entries(tally.leftOut))
+    log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out at the sync`);
   log.write('finished');
   await ctx.reportConfigsLeft();
   ctx.report({
@@ -61,13 +65,22 @@ export async function reportFailed(ctx: JobContext, e: unknown): Promise<void> {
   const failedAs = failedStatus(named, ctx.at);
   ctx.reportProgress();
   // What the target was to be given: the ETL output, or (streaming, or before the ETL step) what the tap read.
-  writeResults.expectSent(Object.keys(records.after_etl).length > 0 ? records.after_etl : selection ? shapedCounts(selection, tally.recordCount) : tally.recordCount);
+  writeResults.expectSent(
+    Object.keys(records.after_etl).length > 0
+      ? records.after_etl
+      : selection
+        ? shapedCounts(selection, tally.recordCount)
+        : tally.recordCount,
+  );
   let rollback: string | null = null;
   if (resolution && connectors?.target && plan.settings.rollback_on_failure) {
     log.write('rolling back what this job wrote (roll back on failure)');
-    rollback = await rollBackWrites({ targetRun: connectors.target, jobRoot: ctx.root, collector: writeResults, schemaLine: (s) => resolution.schemaLine(s) }).catch(
-      (err: Error) => `the rollback failed: ${err.message}`,
-    );
+    rollback = await rollBackWrites({
+      targetRun: connectors.target,
+      jobRoot: ctx.root,
+      collector: writeResults,
+      schemaLine: (s) => resolution.schemaLine(s),
+    }).catch((err: Error) => `the rollback failed: ${err.message}`);
     if (rollback) log.write(rollback);
   }
   await channel?.settled().catch((err: Error) => log.write(`could not update the record-id map: ${err.message}`));
@@ -78,7 +91,13 @@ export async function reportFailed(ctx: JobContext, e: unknown): Promise<void> {
   // As a phase's status is reported: the counts as they stand first, then the job's log.
   ctx.reportProgress();
   log.write(`status ${failedAs}${error ? `: ${error}` : ''}`);
-  ctx.report({ t: 'failed', phase: phaseFailedAs(failedAs), error, ...(rollback ? { message: rollback } : {}), ...(writeSummary ? { writeSummary } : {}) });
+  ctx.report({
+    t: 'failed',
+    phase: phaseFailedAs(failedAs),
+    error,
+    ...(rollback ? { message: rollback } : {}),
+    ...(writeSummary ? { writeSummary } : {}),
+  });
 }
 
 /** The status a job at `at` fails with, by the one decider (final-status.ts): for the job's log and the tap's note. */
