@@ -1,7 +1,7 @@
 import type { Catalog } from '../model/catalog.js';
 import type { JobStatus, StreamRecordCounts } from '../model/job.js';
 import type { JobPhaseName } from '../model/job-phases.js';
-import type { RecordIdReply, RecordIdRequest } from './record-id-messages.js';
+import type { RecordIdReply, RecordIdRequest } from './record-ids/record-id-messages.js';
 import type { TokenReply, TokenRequest } from './token-messages.js';
 import type { WriteSummary } from '../writes/write-result-collector.js';
 import type { JobPlan } from './job-plan.js';

@@ -3,8 +3,8 @@ import type { JobSettings } from '../model/job-settings.js';
 import type { BlobStorage, JobWorkspace } from '../storage/blob-storage.js';
 import type { Store } from '../store/store.js';
 import type { JobSnapshots } from './job-snapshots.js';
-import type { RecordIdRequests } from './record-id-requests.js';
-import { saveRecordIdSnapshots } from './record-id-snapshots.js';
+import type { RecordIdRequests } from './record-ids/record-id-requests.js';
+import { saveRecordIdSnapshots } from './record-ids/record-id-snapshots.js';
 
 /**
  * What a run leaves in storage, saved before its end is recorded: anyone who learns that the job

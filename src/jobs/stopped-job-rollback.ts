@@ -3,7 +3,7 @@ import type { WriteSummary } from '../writes/write-result-collector.js';
 import { InOrder } from './in-order.js';
 import type { JobPlan } from './job-plan.js';
 import { killJobProcessGroup, sendToJobProcess, startJobProcess } from './job-process-child.js';
-import type { RecordIdRequests } from './record-id-requests.js';
+import type { RecordIdRequests } from './record-ids/record-id-requests.js';
 
 /** How long a rollback of a stopped job may take before its process is killed too. */
 const ROLLBACK_LIMIT_MS = 10 * 60_000;

@@ -11,7 +11,7 @@ import { InOrder } from './in-order.js';
 import { JobRunFiles } from './job-run-files.js';
 import { JobCompletion, writeJobState } from './job-completion.js';
 import { JobSnapshots } from './job-snapshots.js';
-import { RecordIdRequests } from './record-id-requests.js';
+import { RecordIdRequests } from './record-ids/record-id-requests.js';
 import { answerTokenRequest } from './token-requests.js';
 import type { LinkKey } from '../model/link.js';
 import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { JOB_FILES } from '../../storage/job-root.js';
 import type { ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
-import type { RecordIdResolution } from './record-id-resolution.js';
+import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import { phaseNamed } from '../../model/job-phases.js';
 import type { JobPhase } from './job-phase.js';

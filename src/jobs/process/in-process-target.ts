@@ -5,7 +5,7 @@ import { runWriteLoop } from '../../connectors/builtin/write/write-loop.js';
 import { readLines } from '../../singer/line-reader.js';
 import { TargetLineReader, targetMessages } from '../../singer/target-messages.js';
 import type { WriteLoopMessage } from '../../connectors/sdk/batch-writer.js';
-import type { RoundItem } from './record-id-resolution.js';
+import type { RoundItem } from '../record-ids/record-id-resolution.js';
 import { JOB_FILES } from '../../storage/job-root.js';
 import { PhaseFailure, feedingFailed } from './phase-failure.js';
 import type { RunningTarget } from './target-handle.js';

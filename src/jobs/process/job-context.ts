@@ -17,8 +17,8 @@ import { JobLog } from './job-log.js';
 import { peakMemoryMiB } from './peak-memory.js';
 import { PhaseFailure } from './phase-failure.js';
 import { StreamTally } from './record-counter.js';
-import { RecordIdChannel } from './record-id-channel.js';
-import { RecordIdResolution } from './record-id-resolution.js';
+import { RecordIdChannel } from '../record-ids/record-id-channel.js';
+import { RecordIdResolution } from '../record-ids/record-id-resolution.js';
 import { type ConnectorRun, stderrLogLimits } from './running-connectors.js';
 import { scrubbedReport } from './scrubbed-report.js';
 

@@ -11,7 +11,7 @@ import { SecretFiles } from './connector-files.js';
 import { connectorIdentity } from './connector-identity.js';
 import type { ConnectorRun } from './running-connectors.js';
 import { readExportDetails } from '../../writes/export-details-page.js';
-import { RecordIdChannel } from './record-id-channel.js';
+import { RecordIdChannel } from '../record-ids/record-id-channel.js';
 import { rollBackWrites } from './write-rollback.js';
 import { WriteResultCollector } from '../../writes/write-result-collector.js';
 import { SecretScrubber } from '../../crypto/secret-scrubber.js';

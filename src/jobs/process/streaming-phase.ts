@@ -10,7 +10,7 @@ import { assertTapSucceeded, pumpTapOutput, readFailure } from './sync-phase.js'
 import { startConnector, type ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
-import type { RecordIdResolution } from './record-id-resolution.js';
+import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
 import { buildSelectionTransform, type LineTransform } from '../../etl/field-map-transform.js';
 import { phaseNamed } from '../../model/job-phases.js';
 import type { JobPhase } from './job-phase.js';

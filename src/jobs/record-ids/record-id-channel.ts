@@ -1,4 +1,4 @@
-import type { RecordIdReply, RecordIdRequest, RecordIdSave } from '../record-id-messages.js';
+import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
 import type { WorkerMessage } from '../job-process-messages.js';
 import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
 

@@ -11,7 +11,7 @@ import type { RecordMessage } from '../../singer/message.js';
 import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/sdk/write-record.js';
 import type { PreparedRecord } from '../../connectors/sdk/batch-writer.js';
 import { succeeded, type ReportedWriteResult } from '../../connectors/sdk/write-result.js';
-import type { RecordIdSave } from '../record-id-messages.js';
+import type { RecordIdSave } from './record-id-messages.js';
 import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 

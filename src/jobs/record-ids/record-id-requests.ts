@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Job } from '../model/job.js';
-import type { Store } from '../store/store.js';
-import type { RecordIdScope } from '../store/record-id-ops.js';
+import type { Job } from '../../model/job.js';
+import type { Store } from '../../store/store.js';
+import type { RecordIdScope } from '../../store/record-id-ops.js';
 import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
-import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
+import { retryOnConnectionLoss } from '../../runtime/connection-retry.js';
 
 /** Saves wait this long for company before they are written (and answered). */
 const SAVE_DELAY_MS = 20;

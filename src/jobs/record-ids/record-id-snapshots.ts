@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { BlobStorage } from '../storage/blob-storage.js';
-import type { Store } from '../store/store.js';
-import type { RecordIdScope } from '../store/record-id-ops.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import { recordIdSnapshotFile, snapshotPrefix } from '../snapshots/snapshot-name.js';
+import type { BlobStorage } from '../../storage/blob-storage.js';
+import type { Store } from '../../store/store.js';
+import type { RecordIdScope } from '../../store/record-id-ops.js';
+import { stringifyJson } from '../../singer/lossless-json.js';
+import { recordIdSnapshotFile, snapshotPrefix } from '../../snapshots/snapshot-name.js';
 
 const PAGE = 5000;
 
