@@ -4,8 +4,9 @@
  * per call (`POST {url}`), `--concurrency C` calls at a time, on keep-alive connections — and
  * nothing else: no Singer, no job, no results kept. Prints `{ seconds, records, calls }` as JSON.
  */
-import http from 'node:http';
+
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 
 const arg = (name: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +27,14 @@ function post(path: string, body: unknown): Promise<void> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+      },
       (res) => {
         res.on('data', () => {});
         res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
@@ -38,7 +46,10 @@ function post(path: string, body: unknown): Promise<void> {
 }
 
 const started = performance.now();
-const records = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const records = (await readFile(file, 'utf8'))
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const calls: Array<() => Promise<void>> = [];
 if (batch > 1) for (let i = 0; i < records.length; i += batch) calls.push(() => post(`${url.pathname}/batch`, records.slice(i, i + batch)));
 else for (const r of records) calls.push(() => post(url.pathname, r));

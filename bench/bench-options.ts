@@ -12,7 +12,8 @@ export interface BenchOptions {
   sinewRoot: string | null;
 }
 
-const USAGE = 'options: --records N (total, default 1000000)  --pairs node,python  --repeat K (median, default 3)  --no-build  --sinew-root DIR (another checkout, built)';
+const USAGE =
+  'options: --records N (total, default 1000000)  --pairs node,python  --repeat K (median, default 3)  --no-build  --sinew-root DIR (another checkout, built)';
 
 /** Parses the shared command-line options of the benchmarks. */
 export function parseBenchOptions(argv: string[], defaults: Partial<BenchOptions> = {}): BenchOptions {

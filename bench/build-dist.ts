@@ -16,6 +16,9 @@ export function buildDist(skip: boolean): void {
   const ok = result.status === 0;
   const hasDist = existsSync(`${ROOT}dist/cli/main.js`);
   if (!ok && !hasDist) throw new Error(`npm run build failed and there is no dist/: ${result.stdout}${result.stderr}`);
-  if (!ok) process.stderr.write(`bench: warning: npm run build reported errors (dist/ used anyway):\n${(result.stdout + result.stderr).slice(0, 2000)}\n`);
+  if (!ok)
+    process.stderr.write(
+      `bench: warning: npm run build reported errors (dist/ used anyway):\n${(result.stdout + result.stderr).slice(0, 2000)}\n`,
+    );
   process.stdout.write(`# dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

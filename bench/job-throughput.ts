@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseBenchOptions, recordsPerStream, type BenchOptions } from './bench-options.js';
+import { type BenchOptions, parseBenchOptions, recordsPerStream } from './bench-options.js';
 import { buildDist } from './build-dist.js';
 import { runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
@@ -21,7 +21,7 @@ import { startSinewServer } from './sinew-server.js';
 import type { SingerPair } from './singer-pairs.js';
 import { emptyDir, makeTempDir } from './temp-dir.js';
 import { formatTable, perSecond, seconds } from './text-table.js';
-import { tapPipeTarget, tapToFile, targetFromFile, writeJson, type TimedRun } from './timed-process.js';
+import { type TimedRun, tapPipeTarget, tapToFile, targetFromFile, writeJson } from './timed-process.js';
 
 const PHASED_TARGET = 1.2;
 const STREAMING_TARGET = 1.3;
@@ -43,7 +43,11 @@ export interface PairResults {
 /** A generous bound per run: a million records take seconds, so this only catches a hang. */
 const timeoutFor = (records: number): number => 120_000 + records * 0.3;
 
-async function measurePair(options: BenchOptions, pair: SingerPair, server: Awaited<ReturnType<typeof startSinewServer>>): Promise<PairResults> {
+async function measurePair(
+  options: BenchOptions,
+  pair: SingerPair,
+  server: Awaited<ReturnType<typeof startSinewServer>>,
+): Promise<PairResults> {
   const perStream = recordsPerStream(options.records);
   const total = perStream * 2;
   const timeoutMs = timeoutFor(total);
@@ -62,7 +66,9 @@ async function measurePair(options: BenchOptions, pair: SingerPair, server: Awai
       const runs = {} as Record<Measurement, TimedRun>;
       const note = (m: Measurement, run: TimedRun, extra = ''): void => {
         runs[m] = run;
-        process.stdout.write(`  ${pair.name} round ${round}: ${m.padEnd(16)} ${seconds(run.seconds).padStart(7)} s  cpu ${seconds(run.cpu)} s${extra}\n`);
+        process.stdout.write(
+          `  ${pair.name} round ${round}: ${m.padEnd(16)} ${seconds(run.seconds).padStart(7)} s  cpu ${seconds(run.cpu)} s${extra}\n`,
+        );
       };
       note('tap > file', await tapToFile(pair.tap, tapConfig, singerFile, work.path, timeoutMs));
       await emptyDir(targetDir);
@@ -73,7 +79,11 @@ async function measurePair(options: BenchOptions, pair: SingerPair, server: Awai
       const sinewJob = async (streaming: boolean): Promise<SinewJobResult> => {
         const job = await runSinewJob(server, pipeline, { streaming, timeoutMs });
         if (job.records !== total) throw new Error(`job ${job.jobId} carried ${job.records} records, expected ${total}`);
-        note(streaming ? 'sinew streaming' : 'sinew phased', job, `  (${formatPhases(job.phases)}; server cpu ${seconds(job.serverCpu)} s; job process peak RSS ${job.memoryMiB} MiB)`);
+        note(
+          streaming ? 'sinew streaming' : 'sinew phased',
+          job,
+          `  (${formatPhases(job.phases)}; server cpu ${seconds(job.serverCpu)} s; job process peak RSS ${job.memoryMiB} MiB)`,
+        );
         return job;
       };
       const phased = await sinewJob(false);
@@ -96,7 +106,8 @@ export async function measureThroughput(options: BenchOptions): Promise<PairResu
   }
 }
 
-const phasedRatio = (r: Round, of: 'seconds' | 'cpu'): number => r.runs['sinew phased'][of] / (r.runs['tap > file'][of] + r.runs['target < file'][of]);
+const phasedRatio = (r: Round, of: 'seconds' | 'cpu'): number =>
+  r.runs['sinew phased'][of] / (r.runs['tap > file'][of] + r.runs['target < file'][of]);
 const streamingRatio = (r: Round, of: 'seconds' | 'cpu'): number => r.runs['sinew streaming'][of] / r.runs['tap | target'][of];
 
 /** The round whose job time is the median one (its phases are shown). */
@@ -128,14 +139,31 @@ export function formatThroughput(results: PairResults[], options: BenchOptions):
     const verdict = (v: number, target: number): string => (v <= target ? 'met' : 'MISSED');
     const phased = median(rounds.map((r) => phasedRatio(r, 'seconds')));
     const streaming = median(rounds.map((r) => streamingRatio(r, 'seconds')));
-    ratios.push([pair.name, 'phased / (tap>file + target<file)', `${phased.toFixed(2)}×`, `≤ ${PHASED_TARGET}×`, verdict(phased, PHASED_TARGET), `${median(rounds.map((r) => phasedRatio(r, 'cpu'))).toFixed(2)}×`]);
-    ratios.push([pair.name, 'streaming / (tap | target)', `${streaming.toFixed(2)}×`, `≤ ${STREAMING_TARGET}×`, verdict(streaming, STREAMING_TARGET), `${median(rounds.map((r) => streamingRatio(r, 'cpu'))).toFixed(2)}×`]);
+    ratios.push([
+      pair.name,
+      'phased / (tap>file + target<file)',
+      `${phased.toFixed(2)}×`,
+      `≤ ${PHASED_TARGET}×`,
+      verdict(phased, PHASED_TARGET),
+      `${median(rounds.map((r) => phasedRatio(r, 'cpu'))).toFixed(2)}×`,
+    ]);
+    ratios.push([
+      pair.name,
+      'streaming / (tap | target)',
+      `${streaming.toFixed(2)}×`,
+      `≤ ${STREAMING_TARGET}×`,
+      verdict(streaming, STREAMING_TARGET),
+      `${median(rounds.map((r) => streamingRatio(r, 'cpu'))).toFixed(2)}×`,
+    ]);
   }
   return [
     `## Job throughput: ${total.toLocaleString('en-US')} records, median of ${options.repeat} round(s)`,
     `# ${describeMachine()}`,
     '',
-    formatTable(['pair', 'measurement', 'wall s', 'records/s', 'runs (wall s)', 'cpu s', 'job peak RSS MiB', 'phases of the median job (wall s)'], rows),
+    formatTable(
+      ['pair', 'measurement', 'wall s', 'records/s', 'runs (wall s)', 'cpu s', 'job peak RSS MiB', 'phases of the median job (wall s)'],
+      rows,
+    ),
     '',
     formatTable(['pair', 'ratio (median of per-round ratios)', 'wall', 'target', 'verdict', 'cpu'], ratios),
     '',

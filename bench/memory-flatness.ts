@@ -46,7 +46,9 @@ export async function measureMemory(sizes: number[], sinewRoot: string | null): 
       for (const mode of ['phased', 'streaming'] as const) {
         const job = await runSinewJob(server, pipeline, { streaming: mode === 'streaming', timeoutMs: 120_000 + records * 0.3 });
         if (job.records !== perStream * 2) throw new Error(`job ${job.jobId} carried ${job.records} records, expected ${perStream * 2}`);
-        process.stdout.write(`  ${records.toLocaleString('en-US')} ${mode}: ${seconds(job.seconds)} s, job process peak RSS ${job.memoryMiB} MiB (${formatPhases(job.phases)})\n`);
+        process.stdout.write(
+          `  ${records.toLocaleString('en-US')} ${mode}: ${seconds(job.seconds)} s, job process peak RSS ${job.memoryMiB} MiB (${formatPhases(job.phases)})\n`,
+        );
         runs.push({ records: perStream * 2, mode, job });
       }
     }
@@ -94,7 +96,8 @@ function parseSizes(argv: string[]): { sizes: number[]; rest: string[] } {
   const i = argv.indexOf('--sizes');
   if (i === -1) return { sizes: [1_000_000, 5_000_000], rest: argv };
   const sizes = (argv[i + 1] ?? '').split(',').map((s) => Number(s.replaceAll('_', '')));
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--sizes takes record counts, e.g. 1000000,5000000');
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error('--sizes takes record counts, e.g. 1000000,5000000');
   return { sizes, rest: [...argv.slice(0, i), ...argv.slice(i + 2)] };
 }
 

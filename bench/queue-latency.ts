@@ -6,8 +6,8 @@
  * wake-up goes through PostgreSQL's NOTIFY, not a shortcut inside one instance.
  */
 import { performance } from 'node:perf_hooks';
-import type { JobQueue, QueuedJob } from '../src/queue/job-queue.js';
 import { InProcessQueue } from '../src/queue/in-process-queue.js';
+import type { JobQueue, QueuedJob } from '../src/queue/job-queue.js';
 import { pgBossTestQueues } from '../test/support/queue-adapters.js';
 import { onCleanup } from './exit-cleanup.js';
 import { percentile } from './percentile.js';

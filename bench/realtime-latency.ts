@@ -36,12 +36,20 @@ function timedPost(url: URL, headers: Record<string, string>, body: unknown): Pr
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (res.statusCode! >= 300) reject(new Error(`${url.pathname}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+          if (res.statusCode! >= 300)
+            reject(new Error(`${url.pathname}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`));
           else resolve(performance.now() - started);
         });
       },
@@ -74,7 +82,9 @@ runMain(async () => {
   onCleanup(() => server.stop());
   const env = server.envId;
   await server.api('PUT', `/${env}/flows/rt-bench`, { name: 'rt-bench', type: 'v1-target', connectors: ['http'] });
-  await server.api('POST', `/${env}/rt-bench/acme/linkedTargets`, { target: { target: 'http', config: { url: items.href, max_attempts: 1 } } });
+  await server.api('POST', `/${env}/rt-bench/acme/linkedTargets`, {
+    target: { target: 'http', config: { url: items.href, max_attempts: 1 } },
+  });
   const write = new URL(`${server.url}/${env}/rt-bench/acme/connectors/http/Contacts`);
   const auth = { 'x-api-key': server.key };
 
@@ -90,7 +100,9 @@ runMain(async () => {
     const over99 = p99 - percentile(direct, 99);
     return [name, p50.toFixed(2), p99.toFixed(2), values === direct ? '' : over50.toFixed(2), values === direct ? '' : over99.toFixed(2)];
   };
-  process.stdout.write(`\n# real-time write, ${CALLS} sequential calls each (after ${WARMUP} warm-up), remote ~1 ms — ${describeMachine()}\n`);
+  process.stdout.write(
+    `\n# real-time write, ${CALLS} sequential calls each (after ${WARMUP} warm-up), remote ~1 ms — ${describeMachine()}\n`,
+  );
   process.stdout.write(
     `${formatTable(['calls', 'p50 ms', 'p99 ms', 'overhead p50 ms', 'overhead p99 ms'], [row('direct to the remote', direct), row('sinew: creates', creates), row('sinew: updates (map hit)', updates)])}\n`,
   );

@@ -7,8 +7,8 @@
  * Usage: node --import tsx bench/record-id-lookup.ts [--ids 2000000]
  */
 import path from 'node:path';
-import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { RecordIdScope, RecordIdWrite } from '../src/store/record-id-ops.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
 import { median } from './median.js';

@@ -44,6 +44,8 @@ runMain(async () => {
   ];
   const failed: string[] = [];
   for (const [script, args] of runs) if ((await runScript(script, args)) !== 0) failed.push(script);
-  process.stdout.write(`\n# all benchmarks done in ${((Date.now() - started) / 60000).toFixed(1)} min${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}\n`);
+  process.stdout.write(
+    `\n# all benchmarks done in ${((Date.now() - started) / 60000).toFixed(1)} min${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}\n`,
+  );
   if (failed.length) process.exitCode = 1;
 });

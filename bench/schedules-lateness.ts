@@ -12,17 +12,17 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { buildDist } from './build-dist.js';
-import { killGroup, onCleanup, runMain, trackProcessGroup, trackTempDir } from './exit-cleanup.js';
-import { REPO_ROOT, stopChild } from './sinew-server.js';
-import { readRuntimeConfig, type RuntimeConfig } from '../src/config/runtime-config.js';
-import { createServices } from '../src/app/create-services.js';
+import { applyMigrations } from '../src/app/apply-migrations.js';
 import { bootstrapEnvironment } from '../src/app/bootstrap.js';
+import { createServices } from '../src/app/create-services.js';
+import { type RuntimeConfig, readRuntimeConfig } from '../src/config/runtime-config.js';
 import { sealJson } from '../src/crypto/sealed-json.js';
 import type { Schedule } from '../src/model/schedule.js';
 import { createPostgresSchema } from '../test/support/postgres-schema.js';
-import { applyMigrations } from '../src/app/apply-migrations.js';
+import { buildDist } from './build-dist.js';
+import { killGroup, onCleanup, runMain, trackProcessGroup, trackTempDir } from './exit-cleanup.js';
 import { percentile } from './percentile.js';
+import { REPO_ROOT, stopChild } from './sinew-server.js';
 
 const ENV = 'bench.sinew.local';
 const FLOW = 'sched-bench';
@@ -33,15 +33,43 @@ async function populate(config: RuntimeConfig, n: number, firstTick: number): Pr
     await bootstrapEnvironment(services, config);
     const now = new Date().toISOString();
     const { store, box } = services;
-    await store.flows.put({ env_id: ENV, flow_id: FLOW, name: FLOW, type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: path.join(config.dataDir, 'out') } }, created_at: now, updated_at: now });
+    await store.flows.put({
+      env_id: ENV,
+      flow_id: FLOW,
+      name: FLOW,
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: path.join(config.dataDir, 'out') } },
+      created_at: now,
+      updated_at: now,
+    });
     const sealed = sealJson(box, { path: path.join(config.dataDir, 'in') });
     for (let start = 0; start < n; start += 1000) {
       await store.transaction(async (tx) => {
         for (let i = start; i < Math.min(n, start + 1000); i++) {
           const key = { env_id: ENV, flow_id: FLOW, tenant: `tenant-${i}`, role: 'source' as const, connector_id: 'csv' };
           await tx.tenants.put({ env_id: ENV, tenant: key.tenant, config: {}, created_at: now });
-          await tx.links.put({ ...key, config_encrypted: sealed, field_map: null, catalog: null, state: null, schedule: null, created_at: now, updated_at: now });
-          const schedule: Schedule = { ...key, schedule_expression: '* * * * *', state: 'ENABLED', job_type: null, when_active: 'skip', request: {}, sealed_overrides: null, created_at: now, updated_at: now };
+          await tx.links.put({
+            ...key,
+            config_encrypted: sealed,
+            field_map: null,
+            catalog: null,
+            state: null,
+            schedule: null,
+            created_at: now,
+            updated_at: now,
+          });
+          const schedule: Schedule = {
+            ...key,
+            schedule_expression: '* * * * *',
+            state: 'ENABLED',
+            job_type: null,
+            when_active: 'skip',
+            request: {},
+            sealed_overrides: null,
+            created_at: now,
+            updated_at: now,
+          };
           await tx.schedules.putSchedule(schedule, firstTick);
         }
       });
@@ -55,15 +83,29 @@ async function populate(config: RuntimeConfig, n: number, firstTick: number): Pr
 async function measure(label: string, n: number, env: Record<string, string>): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-bench-sched-'));
   trackTempDir(dataDir);
-  const vars = { SINEW_DATA_DIR: dataDir, SINEW_ENV_ID: ENV, SINEW_API_KEY: `sk_bench_${Date.now()}`, SINEW_EXAMPLE: 'false', SINEW_LOG_LEVEL: 'warn', ...env };
+  const vars = {
+    SINEW_DATA_DIR: dataDir,
+    SINEW_ENV_ID: ENV,
+    SINEW_API_KEY: `sk_bench_${Date.now()}`,
+    SINEW_EXAMPLE: 'false',
+    SINEW_LOG_LEVEL: 'warn',
+    ...env,
+  };
   const config = readRuntimeConfig(vars);
   // The first tick: the next minute boundary at least 20 s away (populating takes a few seconds).
   const firstTick = Math.ceil((Date.now() + 20_000) / 60_000) * 60_000;
   const t0 = Date.now();
   await populate(config, n, firstTick);
-  process.stdout.write(`# ${label}: ${n} links + schedules written in ${((Date.now() - t0) / 1000).toFixed(1)} s; tick at ${new Date(firstTick).toISOString()}\n`);
+  process.stdout.write(
+    `# ${label}: ${n} links + schedules written in ${((Date.now() - t0) / 1000).toFixed(1)} s; tick at ${new Date(firstTick).toISOString()}\n`,
+  );
 
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/sinew.js'), 'scheduler'], { cwd: REPO_ROOT, env: { ...process.env, ...vars }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/sinew.js'), 'scheduler'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...vars },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
   const untrack = trackProcessGroup(child.pid!);
   const unregister = onCleanup(() => stopChild(child));
   const services = await createServices(config, pino({ level: 'warn' }));
@@ -75,7 +117,10 @@ async function measure(label: string, n: number, env: Record<string, string>): P
       jobs = await services.store.jobs.list({ env_id: ENV, limit: n });
     }
     await stopChild(child);
-    const late = jobs.filter((j) => j.scheduled_job).map((j) => Date.parse(j.start_time) - firstTick).sort((a, b) => a - b);
+    const late = jobs
+      .filter((j) => j.scheduled_job)
+      .map((j) => Date.parse(j.start_time) - firstTick)
+      .sort((a, b) => a - b);
     if (late.length < n) throw new Error(`${label}: only ${late.length} of ${n} schedules fired within 5 minutes`);
     const last = late[late.length - 1]!;
     process.stdout.write(

@@ -4,8 +4,8 @@
  * link per job so that no job waits for another of its link.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SINGER_PAIRS } from './singer-pairs.js';
 import { isTerminal } from '../src/model/job-phases.js';
+import { SINGER_PAIRS } from './singer-pairs.js';
 
 /** Calls the API with the environment key and returns the body (throws on an error status). */
 export type Call = <T = any>(method: string, urlPath: string, body?: unknown) => Promise<T>;
@@ -26,8 +26,15 @@ export async function setUpShortJobs(call: Call, envId: string, targetDir: strin
   await call('PUT', `/${envId}/connectors/short-tap`, { kind: 'source', command: pair.tap });
   await call('PUT', `/${envId}/connectors/short-target`, { kind: 'target', command: pair.target });
   // force_full_sync: every job sends its records (an incremental tap would have none left).
-  await call('PUT', `/${envId}/flows/${FLOW}`, { name: FLOW, type: 'v1-source', connectors: ['short-tap'], target: { connector: 'short-target', config: { path: targetDir } }, job_settings: { force_full_sync: true } });
-  for (let i = 0; i < links; i++) await call('POST', `/${envId}/${FLOW}/${tenantOf(i)}/linkedSources`, { source: { tap: 'short-tap', config: { records: 3 } } });
+  await call('PUT', `/${envId}/flows/${FLOW}`, {
+    name: FLOW,
+    type: 'v1-source',
+    connectors: ['short-tap'],
+    target: { connector: 'short-target', config: { path: targetDir } },
+    job_settings: { force_full_sync: true },
+  });
+  for (let i = 0; i < links; i++)
+    await call('POST', `/${envId}/${FLOW}/${tenantOf(i)}/linkedSources`, { source: { tap: 'short-tap', config: { records: 3 } } });
   // A first job per link runs its discover; run them now so that measured jobs all look alike.
   await runAll(call, envId, links);
 }
@@ -52,7 +59,8 @@ export async function runAll(call: Call, envId: string, count: number): Promise<
 /** Jobs one after the other on link 0: nothing waits in the queue, so each shows its own latency. */
 export async function runOneByOne(call: Call, envId: string, count: number): Promise<ShortJob[]> {
   const out: ShortJob[] = [];
-  for (let i = 0; i < count; i++) out.push(await waitFor(call, envId, tenantOf(0), (await call<ShortJob>('POST', `/${envId}/${FLOW}/${tenantOf(0)}/jobs`, {})).job_id));
+  for (let i = 0; i < count; i++)
+    out.push(await waitFor(call, envId, tenantOf(0), (await call<ShortJob>('POST', `/${envId}/${FLOW}/${tenantOf(0)}/jobs`, {})).job_id));
   return out;
 }
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuSeconds, hasChildren } from './cpu-time.js';
-import type { SinewServer } from './sinew-server.js';
-import { removeJobRoot, type SinewPipeline } from './sinew-pipeline.js';
-import { emptyDir } from './temp-dir.js';
 import { isTerminal } from '../src/model/job-phases.js';
+import { cpuSeconds, hasChildren } from './cpu-time.js';
+import { removeJobRoot, type SinewPipeline } from './sinew-pipeline.js';
+import type { SinewServer } from './sinew-server.js';
+import { emptyDir } from './temp-dir.js';
 
 const POLL_MS = 50;
 
@@ -29,12 +29,19 @@ export type PhaseDurations = Partial<Record<'queued' | 'discover' | 'sync' | 'et
  * syncs everything), polls it to its end and returns its timing. The job root and the target's
  * output are removed afterwards so runs do not fill the disk. A job that does not complete throws.
  */
-export async function runSinewJob(server: SinewServer, p: SinewPipeline, opts: { streaming: boolean; timeoutMs: number }): Promise<SinewJobResult> {
+export async function runSinewJob(
+  server: SinewServer,
+  p: SinewPipeline,
+  opts: { streaming: boolean; timeoutMs: number },
+): Promise<SinewJobResult> {
   await emptyDir(p.targetDir);
   const base = `/${server.envId}/${p.flowId}/${p.tenant}/jobs`;
   const cpuBefore = cpuSeconds(server.pid);
   const postedAt = Date.now();
-  const created = await server.api<{ job_id: string }>('POST', base, { reset_source_state: true, ...(opts.streaming ? { streaming_job: true } : {}) });
+  const created = await server.api<{ job_id: string }>('POST', base, {
+    reset_source_state: true,
+    ...(opts.streaming ? { streaming_job: true } : {}),
+  });
   const jobId = created.body.job_id;
   const deadline = postedAt + opts.timeoutMs;
   let job: any;
@@ -82,7 +89,8 @@ async function cpuOnceReaped(pid: number): Promise<ReturnType<typeof cpuSeconds>
 }
 
 function phaseDurations(ts: Record<string, number>): PhaseDurations {
-  const span = (from: string, to: string): number | undefined => (ts[from] !== undefined && ts[to] !== undefined ? (ts[to] - ts[from]) / 1000 : undefined);
+  const span = (from: string, to: string): number | undefined =>
+    ts[from] !== undefined && ts[to] !== undefined ? (ts[to] - ts[from]) / 1000 : undefined;
   const out: PhaseDurations = {};
   const set = (k: keyof PhaseDurations, v: number | undefined): void => {
     if (v !== undefined) out[k] = v;

@@ -16,7 +16,12 @@ export interface SinewPipeline {
  * Registers the pair's tap and target as Singer connectors through the API, creates a v1-source
  * flow exporting to the target (config `{ path }`), and links the tenant's source (`{ records }`).
  */
-export async function registerPipeline(server: SinewServer, pair: SingerPair, recordsPerStream: number, targetDir: string): Promise<SinewPipeline> {
+export async function registerPipeline(
+  server: SinewServer,
+  pair: SingerPair,
+  recordsPerStream: number,
+  targetDir: string,
+): Promise<SinewPipeline> {
   const env = server.envId;
   const tapId = `bench-tap-${pair.name}`;
   const targetId = `bench-target-${pair.name}`;

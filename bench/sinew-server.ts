@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -109,7 +109,10 @@ function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     let found = false;
-    const timer = setTimeout(() => reject(new Error(`sinew serve did not listen within ${START_TIMEOUT_MS} ms: ${seen}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`sinew serve did not listen within ${START_TIMEOUT_MS} ms: ${seen}`)),
+      START_TIMEOUT_MS,
+    );
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       if (found) {
         process.stderr.write(chunk);

@@ -47,9 +47,15 @@ async function child(file: string, n: number): Promise<void> {
   process.stdout.write(`${JSON.stringify({ result, seconds: secondsTaken, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
 }
 
-async function runChild(file: string, n: number): Promise<{ result: { records: number; inserted: number; updated: number }; seconds: number; maxRssKiB: number }> {
+async function runChild(
+  file: string,
+  n: number,
+): Promise<{ result: { records: number; inserted: number; updated: number }; seconds: number; maxRssKiB: number }> {
   const script = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, '--child', file, String(n)], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, '--child', file, String(n)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
   const release = trackProcessGroup(proc.pid!);
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -73,14 +79,26 @@ async function main(): Promise<void> {
     const run = await runChild(file, n);
     const after = (await fs.stat(file)).size;
     const expected = { records: n + n - Math.floor(n / 2), inserted: n - Math.floor(n / 2), updated: Math.floor(n / 2) };
-    if (JSON.stringify(run.result) !== JSON.stringify(expected)) throw new Error(`merge result ${JSON.stringify(run.result)}, expected ${JSON.stringify(expected)}`);
+    if (JSON.stringify(run.result) !== JSON.stringify(expected))
+      throw new Error(`merge result ${JSON.stringify(run.result)}, expected ${JSON.stringify(expected)}`);
     const rssMB = (run.maxRssKiB * 1024) / 1e6;
-    process.stdout.write(`\n## Snapshot merge: ${n.toLocaleString('en-US')} records into a ${n.toLocaleString('en-US')}-record snapshot (half updates, half new)\n`);
+    process.stdout.write(
+      `\n## Snapshot merge: ${n.toLocaleString('en-US')} records into a ${n.toLocaleString('en-US')}-record snapshot (half updates, half new)\n`,
+    );
     process.stdout.write(`# ${describeMachine()}\n`);
     process.stdout.write(
       `${formatTable(
         ['records in', 'snapshot after', 'seconds', 'records/s', 'peak RSS (MB)', `target < ${LIMIT_MB} MB`],
-        [[n.toLocaleString('en-US'), `${run.result.records.toLocaleString('en-US')} (${(after / 1e6).toFixed(0)} MB)`, seconds(run.seconds), perSecond(n, run.seconds), rssMB.toFixed(0), rssMB < LIMIT_MB ? 'yes' : 'NO']],
+        [
+          [
+            n.toLocaleString('en-US'),
+            `${run.result.records.toLocaleString('en-US')} (${(after / 1e6).toFixed(0)} MB)`,
+            seconds(run.seconds),
+            perSecond(n, run.seconds),
+            rssMB.toFixed(0),
+            rssMB < LIMIT_MB ? 'yes' : 'NO',
+          ],
+        ],
       )}\n`,
     );
   } finally {

@@ -48,9 +48,16 @@ async function healthy(url: string): Promise<boolean> {
 /** Seconds from spawn to the first 200 from /health (polled every 10 ms); the server is then stopped. */
 async function timeStart(launcher: Launcher, root: string, dataDir: string): Promise<number> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', SINEW_DATA_DIR: dataDir, SINEW_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SINEW_DATA_DIR: dataDir,
+    SINEW_LOG_LEVEL: 'warn',
+  };
   for (const k of ['SINEW_ENV_ID', 'SINEW_API_KEY', 'SINEW_DATABASE_URL', 'SINEW_STORAGE_URL', 'SINEW_EXAMPLE']) delete env[k];
-  const [command, args] = launcher === 'npm start' ? ['npm', ['start', '--silent']] : [process.execPath, [path.join(root, 'bin/sinew.js'), 'serve']];
+  const [command, args] =
+    launcher === 'npm start' ? ['npm', ['start', '--silent']] : [process.execPath, [path.join(root, 'bin/sinew.js'), 'serve']];
   const started = performance.now();
   const child = spawn(command, args, { cwd: root, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   const untrack = trackProcessGroup(child.pid!);
@@ -61,7 +68,8 @@ async function timeStart(launcher: Launcher, root: string, dataDir: string): Pro
     for (;;) {
       if (await healthy(url)) return (performance.now() - started) / 1000;
       if (child.exitCode !== null) throw new Error(`${launcher} exited with ${child.exitCode} before /health answered: ${stderr}`);
-      if (performance.now() - started > GIVE_UP_MS) throw new Error(`${launcher}: /health did not answer within ${GIVE_UP_MS} ms: ${stderr}`);
+      if (performance.now() - started > GIVE_UP_MS)
+        throw new Error(`${launcher}: /health did not answer within ${GIVE_UP_MS} ms: ${stderr}`);
       await sleep(10);
     }
   } finally {
@@ -112,7 +120,14 @@ export async function measureStartup(repeat: number, root: string): Promise<Star
 export function formatStartup(rows: StartupRow[]): string {
   const table = rows.map((r) => {
     const m = median(r.runs);
-    return [r.launcher, r.dataDir, seconds(m), r.runs.map(seconds).join(' '), `< ${TARGET_SECONDS} s`, m < TARGET_SECONDS ? 'met' : 'MISSED'];
+    return [
+      r.launcher,
+      r.dataDir,
+      seconds(m),
+      r.runs.map(seconds).join(' '),
+      `< ${TARGET_SECONDS} s`,
+      m < TARGET_SECONDS ? 'met' : 'MISSED',
+    ];
   });
   return [
     `## Start-up: spawn → GET /health 200 (warm install, median of ${rows[0]?.runs.length ?? 0})`,

@@ -2,7 +2,13 @@
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
-  const numeric = headers.map((_, c) => rows.some((r) => String(r[c] ?? '') !== '') && rows.every((r) => typeof r[c] === 'number' || String(r[c] ?? '') === '' || /^[-+]?[\d.,]+( ?[a-zA-Z%×/]*)?$/.test(String(r[c] ?? ''))));
+  const numeric = headers.map(
+    (_, c) =>
+      rows.some((r) => String(r[c] ?? '') !== '') &&
+      rows.every(
+        (r) => typeof r[c] === 'number' || String(r[c] ?? '') === '' || /^[-+]?[\d.,]+( ?[a-zA-Z%×/]*)?$/.test(String(r[c] ?? '')),
+      ),
+  );
   const line = (r: string[]): string =>
     r
       .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))

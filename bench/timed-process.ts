@@ -26,7 +26,12 @@ export async function runTimedShell(script: string, opts: { cwd: string; timeout
   // up in this process's `children` total once it has exited.
   const cpuBefore = cpuSeconds().children;
   const started = performance.now();
-  const child = spawn('/bin/sh', ['-c', script], { cwd: opts.cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: connectorEnvironment() });
+  const child = spawn('/bin/sh', ['-c', script], {
+    cwd: opts.cwd,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: connectorEnvironment(),
+  });
   const untrack = trackProcessGroup(child.pid!);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -60,7 +65,14 @@ export function targetFromFile(target: string[], configPath: string, inFile: str
 }
 
 /** `tap --config c | target --config c` — with `set -o pipefail` semantics checked by hand (POSIX sh has none). */
-export function tapPipeTarget(tap: string[], tapConfig: string, target: string[], targetConfig: string, cwd: string, timeoutMs: number): Promise<TimedRun> {
+export function tapPipeTarget(
+  tap: string[],
+  tapConfig: string,
+  target: string[],
+  targetConfig: string,
+  cwd: string,
+  timeoutMs: number,
+): Promise<TimedRun> {
   // The tap's exit status is kept in a file so a failing tap is not hidden by the pipe.
   const script = `{ ${words([...tap, '--config', tapConfig])}; echo $? > tap.status; } | ${words([...target, '--config', targetConfig])} && exit $(cat tap.status)`;
   return runTimedShell(script, { cwd, timeoutMs });

@@ -1,6 +1,7 @@
 /** The bench's loopback receiver (a child process, so it has its own core): checks every signature, records arrival times. */
-import http from 'node:http';
+
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const secret = process.env.BENCH_SECRET ?? '';

@@ -17,12 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { SecretBox } from '../src/crypto/secret-box.js';
+import { readEventDeliveryConfig } from '../src/events/event-delivery-config.js';
 import { EventDispatcher } from '../src/events/event-dispatcher.js';
 import { OutboxNotifier } from '../src/events/outbox-notifier.js';
-import { readEventDeliveryConfig } from '../src/events/event-delivery-config.js';
 import { newEventId } from '../src/ids/short-id.js';
-import { SecretBox } from '../src/crypto/secret-box.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +35,10 @@ const ENV = 'bench.sinew.local';
 const SECRET = 'bench-secret';
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-webhook-bench-'));
-const receiver = fork(fileURLToPath(new URL('./webhook-receiver.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_SECRET: SECRET } });
+const receiver = fork(fileURLToPath(new URL('./webhook-receiver.ts', import.meta.url)), {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_SECRET: SECRET },
+});
 const [{ port }] = (await once(receiver, 'message')) as [{ port: number }];
 const report = async (): Promise<{ arrivals: [string, number][]; badSignatures: number }> => {
   receiver.send({ t: 'report' });
@@ -44,14 +47,35 @@ const report = async (): Promise<{ arrivals: [string, number][]; badSignatures: 
 
 const store = await openSqliteStore(path.join(dir, 'sinew.db'));
 await store.migrate();
-await store.environments.put({ env_id: ENV, name: ENV, settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } } } as never);
+await store.environments.put({
+  env_id: ENV,
+  name: ENV,
+  settings: { monitoring: { webhooks: { job_lifecycle: { url: `http://127.0.0.1:${port}/hook`, secret: SECRET } } } },
+} as never);
 const notifier = new OutboxNotifier();
-const dispatcher = new EventDispatcher({ store, config: readEventDeliveryConfig(process.env, true), notifier, logger: pino({ level: 'warn' }), box: new SecretBox(SecretBox.generateSecret()) });
+const dispatcher = new EventDispatcher({
+  store,
+  config: readEventDeliveryConfig(process.env, true),
+  notifier,
+  logger: pino({ level: 'warn' }),
+  box: new SecretBox(SecretBox.generateSecret()),
+});
 await dispatcher.start();
 
 const event = (i: number, commitTimes?: Map<string, number>) => {
   const id = newEventId();
-  return { id, row: { event_id: id, env_id: ENV, kind: 'job_lifecycle' as const, ordering_key: `job:bench-${i % 1000}`, payload: { job_id: `bench-${i % 1000}`, env_id: ENV, status: 'SYNC_STARTED', seq: i, metrics: { recordCount: { users: i } } }, created_at: new Date().toISOString() }, commitTimes };
+  return {
+    id,
+    row: {
+      event_id: id,
+      env_id: ENV,
+      kind: 'job_lifecycle' as const,
+      ordering_key: `job:bench-${i % 1000}`,
+      payload: { job_id: `bench-${i % 1000}`, env_id: ENV, status: 'SYNC_STARTED', seq: i, metrics: { recordCount: { users: i } } },
+      created_at: new Date().toISOString(),
+    },
+    commitTimes,
+  };
 };
 
 try {

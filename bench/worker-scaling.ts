@@ -13,17 +13,17 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { startDeployment } from '../test/support/deployment.js';
+import { postgresSkipReason } from '../test/support/postgres-schema.js';
 import { buildDist } from './build-dist.js';
 import { onCleanup, runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
 import { median } from './median.js';
 import { percentile } from './percentile.js';
 import { measureQueueLatency } from './queue-latency.js';
-import { runAll, runOneByOne, setUpShortJobs, type Call, type ShortJob } from './short-jobs.js';
+import { type Call, runAll, runOneByOne, type ShortJob, setUpShortJobs } from './short-jobs.js';
 import { startSinewServer } from './sinew-server.js';
 import { formatTable, seconds } from './text-table.js';
-import { postgresSkipReason } from '../test/support/postgres-schema.js';
-import { startDeployment } from '../test/support/deployment.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,7 +67,8 @@ const jobsPerSecond = (jobs: ShortJob[]): { wall: number; rate: number } => {
   return { wall, rate: jobs.length / wall };
 };
 
-const spans = (jobs: ShortJob[], from: string, to: string): number[] => jobs.map((j) => j.status_timestamp[to]! - j.status_timestamp[from]!).sort((a, b) => a - b);
+const spans = (jobs: ShortJob[], from: string, to: string): number[] =>
+  jobs.map((j) => j.status_timestamp[to]! - j.status_timestamp[from]!).sort((a, b) => a - b);
 
 runMain(async () => {
   const jobs = arg('jobs', 90);
@@ -89,7 +90,9 @@ runMain(async () => {
     const a = jobsPerSecond(one);
     const b = jobsPerSecond(three);
     rounds.push({ one: a.rate, three: b.rate, wallOne: a.wall, wallThree: b.wall });
-    process.stdout.write(`  round ${round}: 1 worker ${a.rate.toFixed(2)} jobs/s (${seconds(a.wall)} s), 3 workers ${b.rate.toFixed(2)} jobs/s (${seconds(b.wall)} s)\n`);
+    process.stdout.write(
+      `  round ${round}: 1 worker ${a.rate.toFixed(2)} jobs/s (${seconds(a.wall)} s), 3 workers ${b.rate.toFixed(2)} jobs/s (${seconds(b.wall)} s)\n`,
+    );
   }
 
   const prodJobs = await production(1, 1, (call, env) => runOneByOne(call, env, oneByOne));
@@ -104,8 +107,18 @@ runMain(async () => {
     formatTable(
       ['worker processes', 'jobs/s', 'wall s', 'runs (jobs/s)'],
       [
-        [1, median(rounds.map((r) => r.one)).toFixed(2), seconds(median(rounds.map((r) => r.wallOne))), rounds.map((r) => r.one.toFixed(2)).join(' ')],
-        [3, median(rounds.map((r) => r.three)).toFixed(2), seconds(median(rounds.map((r) => r.wallThree))), rounds.map((r) => r.three.toFixed(2)).join(' ')],
+        [
+          1,
+          median(rounds.map((r) => r.one)).toFixed(2),
+          seconds(median(rounds.map((r) => r.wallOne))),
+          rounds.map((r) => r.one.toFixed(2)).join(' '),
+        ],
+        [
+          3,
+          median(rounds.map((r) => r.three)).toFixed(2),
+          seconds(median(rounds.map((r) => r.wallThree))),
+          rounds.map((r) => r.three.toFixed(2)).join(' '),
+        ],
       ],
     ),
     '',
@@ -115,7 +128,10 @@ runMain(async () => {
     '',
   ];
   const rows: (string | number)[][] = [];
-  for (const [mode, list] of [['embedded: sinew serve, SQLite, in-process queue', embeddedJobs], ['production: sinew api + sinew worker, PostgreSQL, pg-boss', prodJobs]] as const) {
+  for (const [mode, list] of [
+    ['embedded: sinew serve, SQLite, in-process queue', embeddedJobs],
+    ['production: sinew api + sinew worker, PostgreSQL, pg-boss', prodJobs],
+  ] as const) {
     const pickup = spans(list, 'JOB_CREATED', 'SYNC_STARTED');
     const total = spans(list, 'JOB_CREATED', 'JOB_COMPLETED');
     rows.push([mode, percentile(pickup, 50), percentile(pickup, 95), percentile(total, 50), percentile(total, 95)]);
@@ -126,7 +142,13 @@ runMain(async () => {
   out.push(
     formatTable(
       ['queue', 'enqueue p50 ms', 'p95', 'enqueue → handler p50 ms', 'p95'],
-      queue.map((q) => [q.queue, q.enqueueMs.p50.toFixed(2), q.enqueueMs.p95.toFixed(2), q.handlerMs.p50.toFixed(2), q.handlerMs.p95.toFixed(2)]),
+      queue.map((q) => [
+        q.queue,
+        q.enqueueMs.p50.toFixed(2),
+        q.enqueueMs.p95.toFixed(2),
+        q.handlerMs.p50.toFixed(2),
+        q.handlerMs.p95.toFixed(2),
+      ]),
     ),
     '',
   );

@@ -12,17 +12,17 @@ import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { isTerminal } from '../src/model/job-phases.js';
 import { buildDist } from './build-dist.js';
 import { onCleanup, runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
 import { median } from './median.js';
-import { startSinewServer, type SinewServer } from './sinew-server.js';
 import { statusTime } from './sinew-job-run.js';
+import { type SinewServer, startSinewServer } from './sinew-server.js';
 import { makeTempDir } from './temp-dir.js';
 import { formatTable } from './text-table.js';
-import { isTerminal } from '../src/model/job-phases.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,9 +65,13 @@ async function collectionServer(): Promise<{ url: string; report(): Promise<{ ca
 
 async function bareLoop(url: string, file: string, mode: Mode): Promise<number> {
   const script = fileURLToPath(new URL('./bare-write-client.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--url', url, '--records', file, '--batch', String(mode.batch), '--concurrency', String(mode.concurrency)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, '--url', url, '--records', file, '--batch', String(mode.batch), '--concurrency', String(mode.concurrency)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const [code] = (await once(child, 'exit')) as [number];
@@ -75,8 +79,19 @@ async function bareLoop(url: string, file: string, mode: Mode): Promise<number> 
   return (JSON.parse(out) as { seconds: number }).seconds;
 }
 
-async function sinewJob(server: SinewServer, url: string, tenant: string, records: unknown[], mode: Mode): Promise<{ seconds: number; phases: string }> {
-  const config = { url, max_attempts: 1, concurrency: mode.concurrency, ...(mode.batch > 1 ? { batch_url: '{url}/batch', batch_size: mode.batch } : {}) };
+async function sinewJob(
+  server: SinewServer,
+  url: string,
+  tenant: string,
+  records: unknown[],
+  mode: Mode,
+): Promise<{ seconds: number; phases: string }> {
+  const config = {
+    url,
+    max_attempts: 1,
+    concurrency: mode.concurrency,
+    ...(mode.batch > 1 ? { batch_url: '{url}/batch', batch_size: mode.batch } : {}),
+  };
   await server.api('POST', `/${server.envId}/bench-write/${tenant}/linkedTargets`, { target: { target: 'http', config } });
   const base = `/${server.envId}/bench-write/${tenant}/jobs`;
   const postedAt = Date.now();
@@ -133,10 +148,22 @@ runMain(async () => {
       process.stdout.write(`# ${mode.name}, round ${round + 1}: bare ${b.toFixed(2)} s, sinew ${s.seconds.toFixed(2)} s (${s.phases})\n`);
     }
     const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
-    rows.push([mode.name, mode.records.toLocaleString('en-US'), mode.concurrency, rate(mode.records, median(bare)), rate(mode.records, median(sinew)), `${(median(ratios) * 100).toFixed(0)} %`, phases]);
+    rows.push([
+      mode.name,
+      mode.records.toLocaleString('en-US'),
+      mode.concurrency,
+      rate(mode.records, median(bare)),
+      rate(mode.records, median(sinew)),
+      `${(median(ratios) * 100).toFixed(0)} %`,
+      phases,
+    ]);
   }
   process.stdout.write(`\n# write job → http target, ~1 ms per call, median of ${REPEAT} — ${describeMachine()}\n`);
-  process.stdout.write(`${formatTable(['mode', 'records', 'concurrency', 'bare loop rec/s', 'sinew job rec/s', 'sinew / bare', 'sinew phases (s, last round)'], rows)}\n`);
-  process.stdout.write(`# targets: batching ≥ ${RATE_TARGET.toLocaleString('en-US')} records/s and ≥ ${RATIO_TARGET * 100} % of the bare loop\n`);
+  process.stdout.write(
+    `${formatTable(['mode', 'records', 'concurrency', 'bare loop rec/s', 'sinew job rec/s', 'sinew / bare', 'sinew phases (s, last round)'], rows)}\n`,
+  );
+  process.stdout.write(
+    `# targets: batching ≥ ${RATE_TARGET.toLocaleString('en-US')} records/s and ≥ ${RATIO_TARGET * 100} % of the bare loop\n`,
+  );
   await dir.remove();
 });

@@ -16,7 +16,10 @@ export const API_TYPES_FILE = fileURLToPath(new URL('../src/contract/sinew-api.t
 /** The file's text for a document (openapi-typescript 6: its 7 needs the TypeScript 5 compiler API, and Sinew builds with TypeScript 7). */
 export async function renderApiTypes(doc: unknown): Promise<string> {
   const types = await openapiTS(doc as OpenAPI3, { alphabetize: true });
-  return types.replace('Do not make direct changes to the file.', 'Do not make direct changes to the file: `npm run api:types` writes it from /openapi.json.');
+  return types.replace(
+    'Do not make direct changes to the file.',
+    'Do not make direct changes to the file: `npm run api:types` writes it from /openapi.json.',
+  );
 }
 
 /** The document a fresh embedded Sinew serves (its own temporary data dir, the API role only). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
@@ -56,6 +56,8 @@ export async function buildWeb(outDir = WEB_OUT_DIR): Promise<BuiltFile[]> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const f of await buildWeb()) {
-    console.log(`${f.file.padEnd(14)} ${(f.bytes / 1024).toFixed(1).padStart(7)} KB  ${(f.gzipBytes / 1024).toFixed(1).padStart(6)} KB gzipped`);
+    console.log(
+      `${f.file.padEnd(14)} ${(f.bytes / 1024).toFixed(1).padStart(7)} KB  ${(f.gzipBytes / 1024).toFixed(1).padStart(6)} KB gzipped`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AUDITED_CHANGES, type AuditActorKind } from '../model/audit-entry.js';
 import type { AuditLog, AuditRecord } from '../audit/audit-log.js';
 import { permissionOf, routeKey } from '../auth/route-permissions.js';
+import { AUDITED_CHANGES, type AuditActorKind } from '../model/audit-entry.js';
 
 // Bounds on what one entry holds of a request (ids and names come from the caller).
 const MAX_FIELDS = 50;
@@ -35,7 +35,10 @@ function errorCodeOf(statusCode: number, payload: unknown): string | null {
  */
 function actorOf(request: FastifyRequest): { env_id: string; key_id: string; kind: AuditActorKind; tenant?: string } | undefined {
   const p = request.principal;
-  if (p) return p.kind === 'tenant' ? { env_id: p.env_id, key_id: p.key_id, kind: 'tenant', tenant: p.tenant } : { env_id: p.env_id, key_id: p.key_id, kind: 'environment' };
+  if (p)
+    return p.kind === 'tenant'
+      ? { env_id: p.env_id, key_id: p.key_id, kind: 'tenant', tenant: p.tenant }
+      : { env_id: p.env_id, key_id: p.key_id, kind: 'environment' };
   // Authenticated but refused (403, or a 404 in another environment), or a signed token refused (401).
   const t = request.authTrace;
   if (!t?.env_id || !t.key_id) return undefined;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { authorize, type Authenticator } from '../auth/authenticator.js';
+import { type Authenticator, authorize } from '../auth/authenticator.js';
 import type { AuthTrace, Principal } from '../auth/principal.js';
 import { forbiddenFieldsIn, permissionOf } from '../auth/route-permissions.js';
 import { SinewError } from '../errors/sinew-error.js';

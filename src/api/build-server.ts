@@ -1,40 +1,40 @@
-import { registerEnvironmentJobRoutes } from './routes/environment-job-routes.js';
-import { registerKeyRoutes } from './routes/key-routes.js';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { SinewServices } from './sinew-services.js';
-import { parseJson, stringifyJson } from '../singer/lossless-json.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { SinewError } from '../errors/sinew-error.js';
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
+import { auditHook } from './audit-hook.js';
+import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
 import { errorHandler } from './error-handler.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { refuseNulBytes } from './nul-bytes.js';
 import { registerOpenApi } from './openapi/openapi-plugin.js';
-import { registerDocsRoutes } from './routes/docs-routes.js';
-import { registerDashboardRoutes } from './routes/dashboard-routes.js';
-import type { WebFiles } from './web-bundles.js';
-import { registerJobOverviewRoutes } from './routes/job-overview-routes.js';
-import { authHook, ownerOnlyFieldsHook } from './auth-hook.js';
-import { tenantLimitsHook } from './tenant-limits-hook.js';
-import { auditHook } from './audit-hook.js';
-import { requestValidatorCompiler } from './request-validator.js';
-import { registerHealthRoutes } from './routes/health-routes.js';
-import { registerJobRoutes } from './routes/job-routes.js';
-import { registerExportRoutes } from './routes/export-routes.js';
-import { registerLinkRoutes } from './routes/link-routes.js';
-import { registerFlowRoutes } from './routes/flow-routes.js';
-import { registerConnectorRoutes } from './routes/connector-routes.js';
-import { registerTenantRoutes } from './routes/tenant-routes.js';
-import { registerSnapshotRoutes } from './routes/snapshot-routes.js';
-import { registerSettingsRoutes } from './routes/settings-routes.js';
-import { registerEventRoutes } from './routes/event-routes.js';
-import { registerScheduleRoutes } from './routes/schedule-routes.js';
-import { registerRealtimeWriteRoutes } from './routes/realtime-write-routes.js';
-import { registerMetricsRoutes } from './routes/metrics-routes.js';
-import { registerAuditRoutes } from './routes/audit-routes.js';
-import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { logRequest } from './request-log.js';
-import { registerWidgetRoutes } from './routes/widget-routes.js';
+import { requestValidatorCompiler } from './request-validator.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerConnectRoutes } from './routes/connect-routes.js';
+import { registerConnectorRoutes } from './routes/connector-routes.js';
+import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerEnvironmentJobRoutes } from './routes/environment-job-routes.js';
+import { registerEventRoutes } from './routes/event-routes.js';
+import { registerExportRoutes } from './routes/export-routes.js';
+import { registerFlowRoutes } from './routes/flow-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerJobOverviewRoutes } from './routes/job-overview-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
+import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerLinkRoutes } from './routes/link-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
+import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { registerRealtimeWriteRoutes } from './routes/realtime-write-routes.js';
+import { registerScheduleRoutes } from './routes/schedule-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerSnapshotRoutes } from './routes/snapshot-routes.js';
+import { registerTenantRoutes } from './routes/tenant-routes.js';
+import { registerWidgetRoutes } from './routes/widget-routes.js';
+import type { SinewServices } from './sinew-services.js';
+import { tenantLimitsHook } from './tenant-limits-hook.js';
+import type { WebFiles } from './web-bundles.js';
 import { allowedOriginsFrom, widgetCorsHooks } from './widget-cors.js';
 
 export const SINEW_VERSION = '0.1.0';
@@ -67,7 +67,8 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
-    if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return done(new SinewError('VALIDATION_FAILED', `the body nests deeper than ${MAX_BODY_DEPTH} levels`), undefined);
+    if (nestsDeeperThan(text, MAX_BODY_DEPTH))
+      return done(new SinewError('VALIDATION_FAILED', `the body nests deeper than ${MAX_BODY_DEPTH} levels`), undefined);
     try {
       done(null, parseJson(text));
     } catch (e) {
@@ -87,8 +88,14 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   app.addHook('onRequest', authHook(services.auth));
   // Before any hook that looks an id up in the store (the next one reads the flow).
   app.addHook('preValidation', refuseNulBytes);
-  app.addHook('preValidation', ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_overrides ?? []));
-  app.addHook('preHandler', tenantLimitsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_limits));
+  app.addHook(
+    'preValidation',
+    ownerOnlyFieldsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_overrides ?? []),
+  );
+  app.addHook(
+    'preHandler',
+    tenantLimitsHook(async (envId, flowId) => (await services.store.flows.get(envId, flowId))?.tenant_limits),
+  );
   app.addHook('onSend', auditHook(services.audit));
   app.addHook('onResponse', logRequest);
 
@@ -116,7 +123,10 @@ export async function buildServer(services: SinewServices, opts: { bodyLimit?: n
   registerDashboardRoutes(app, opts.web);
   app.get(
     '/openapi.json',
-    { schema: { response: { 200: { type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' } } }, config: { summary: 'This document (OpenAPI 3.1)' } },
+    {
+      schema: { response: { 200: { type: 'object', additionalProperties: true, description: 'An OpenAPI 3.1 document' } } },
+      config: { summary: 'This document (OpenAPI 3.1)' },
+    },
     async () => app.swagger(),
   );
   return app;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { SinewError, isSinewError } from '../errors/sinew-error.js';
+import { isSinewError, SinewError } from '../errors/sinew-error.js';
 import { isConnectionLoss } from '../runtime/postgres-connection-loss.js';
 
 /** Fastify's own error codes for bad input, mapped onto the catalogue. */
@@ -29,7 +29,10 @@ export function toSinewError(err: unknown): SinewError {
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
   if (mapped) return new SinewError(mapped, e.message);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new SinewError(e.statusCode === 404 ? 'NOT_FOUND' : e.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'VALIDATION_FAILED', e.message);
+    return new SinewError(
+      e.statusCode === 404 ? 'NOT_FOUND' : e.statusCode === 405 ? 'METHOD_NOT_ALLOWED' : 'VALIDATION_FAILED',
+      e.message,
+    );
   }
   // The request met a database outage, not a bug: 503, which a client may retry.
   if (isConnectionLoss(err)) return new SinewError('UNAVAILABLE', 'the database connection was lost while answering; try again');

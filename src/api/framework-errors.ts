@@ -35,7 +35,9 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
         : new SinewError('VALIDATION_FAILED', 'the request is not valid HTTP');
   const body = JSON.stringify(error.toBody());
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${error.status} ${reasonOf(error.status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${error.status} ${reasonOf(error.status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

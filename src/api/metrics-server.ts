@@ -1,9 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { SinewServices } from './sinew-services.js';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { SinewError } from '../errors/sinew-error.js';
 import { errorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
-import { SinewError } from '../errors/sinew-error.js';
+import type { SinewServices } from './sinew-services.js';
 
 export interface MetricsServer {
   /** e.g. `http://127.0.0.1:9464`. */

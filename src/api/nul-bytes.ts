@@ -8,10 +8,14 @@ import { invalid } from '../errors/sinew-error.js';
  * No id, name or filter Sinew takes has a use for one. Runs after authentication, like validation.
  */
 export async function refuseNulBytes(request: FastifyRequest): Promise<void> {
-  for (const [part, values] of [['path', request.params], ['query', request.query]] as const) {
+  for (const [part, values] of [
+    ['path', request.params],
+    ['query', request.query],
+  ] as const) {
     for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
       const texts = Array.isArray(value) ? value : [value];
-      if (texts.some((t) => typeof t === 'string' && t.includes('\u0000'))) throw invalid(`${part} parameter ${name} contains a NUL character`, { parameter: name });
+      if (texts.some((t) => typeof t === 'string' && t.includes('\u0000')))
+        throw invalid(`${part} parameter ${name} contains a NUL character`, { parameter: name });
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { checkTenantLimits } from '../auth/tenant-limits-check.js';
-import { tenantLimitsOf, type TenantLimits } from '../model/tenant-limits.js';
+import { type TenantLimits, tenantLimitsOf } from '../model/tenant-limits.js';
 
 /** The `tenant_limits` of a flow, or undefined (defaults) when it has none or does not exist. */
 export type TenantLimitsLookup = (envId: string, flowId: string) => Promise<TenantLimits | undefined>;

@@ -15,7 +15,9 @@ export interface WebFiles {
 }
 
 /** A server built without them (tests of the API alone) still documents the routes, and answers 404. */
-export const NO_WEB_FILES: WebFiles = { read: async () => Promise.reject(new SinewError('NOT_FOUND', 'this server does not serve the web files')) };
+export const NO_WEB_FILES: WebFiles = {
+  read: async () => Promise.reject(new SinewError('NOT_FOUND', 'this server does not serve the web files')),
+};
 
 /** Reads each file once; a missing build is a clear error, and is looked for again next time. */
 export class WebBundles implements WebFiles {

@@ -49,7 +49,14 @@ export function widgetCorsHooks(lookup: AllowedOriginsLookup) {
       const origin = await allowedOrigin(request, lookup);
       void reply.header('vary', 'Origin');
       if (origin === undefined) {
-        return reply.status(403).send(new SinewError('FORBIDDEN', 'this origin may not call the API: the owner lists widget origins in the environment settings (widget.allowed_origins)').toBody());
+        return reply
+          .status(403)
+          .send(
+            new SinewError(
+              'FORBIDDEN',
+              'this origin may not call the API: the owner lists widget origins in the environment settings (widget.allowed_origins)',
+            ).toBody(),
+          );
       }
       return reply
         .status(204)

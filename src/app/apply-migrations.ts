@@ -1,6 +1,6 @@
 import type { RuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
+import { openStore } from '../store/open-store.js';
 
 /**
  * `sinew migrate`: applies pending store migrations and, on PostgreSQL, installs or upgrades the job

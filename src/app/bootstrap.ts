@@ -1,5 +1,5 @@
-import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { SinewServices } from '../api/sinew-services.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { installExample } from './example-setup.js';
 
 export const DEFAULT_ENV_ID = 'dev.sinew.local';

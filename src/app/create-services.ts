@@ -1,41 +1,41 @@
-import { ApiKeyService } from '../environments/api-key-service.js';
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { RuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
-import { openBlobStorage } from '../storage/open-blob-storage.js';
-import { StorageRouter } from '../settings/storage-router.js';
-import { InProcessQueue } from '../queue/in-process-queue.js';
-import type { JobQueue } from '../queue/job-queue.js';
-import { SecretBox } from '../crypto/secret-box.js';
-import { Authenticator } from '../auth/authenticator.js';
+import type { SinewServices } from '../api/sinew-services.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { EnvironmentService } from '../environments/environment-service.js';
-import { FlowService } from '../flows/flow-service.js';
+import { Authenticator } from '../auth/authenticator.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ConnectorService } from '../connectors/connector-service.js';
 import { ConnectorInstaller } from '../connectors/install/connector-installer.js';
-import { LinkService } from '../links/link-service.js';
-import { DiscoverService } from '../links/discover-service.js';
-import { LinkReactions } from './link-reactions.js';
-import { TenantService } from '../tenants/tenant-service.js';
-import { SettingsService } from '../settings/settings-service.js';
-import { JobService } from '../jobs/job-service.js';
-import { JobLifecycle } from '../jobs/job-lifecycle.js';
-import { HeldLeases } from '../jobs/held-leases.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { ApiKeyService } from '../environments/api-key-service.js';
+import { EnvironmentService } from '../environments/environment-service.js';
+import { SinewError } from '../errors/sinew-error.js';
 import { EventService } from '../events/event-service.js';
 import { OutboxNotifier } from '../events/outbox-notifier.js';
-import { ScheduleService } from '../schedules/schedule-service.js';
-import { RealtimeWriteService } from '../writes/realtime-write-service.js';
-import { SinewError } from '../errors/sinew-error.js';
-import { SinewMetrics } from '../metrics/sinew-metrics.js';
+import { FlowService } from '../flows/flow-service.js';
+import { HeldLeases } from '../jobs/held-leases.js';
+import { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { JobService } from '../jobs/job-service.js';
 import { logJobStatusChanges } from '../jobs/job-status-log.js';
-import { loadSecretKey } from './secret-key.js';
+import { CredentialChecker } from '../links/credential-checker.js';
+import { DiscoverService } from '../links/discover-service.js';
+import { LinkService } from '../links/link-service.js';
+import { SinewMetrics } from '../metrics/sinew-metrics.js';
 import { OAuthAppService } from '../oauth/oauth-app-service.js';
 import { OAuthFlowService } from '../oauth/oauth-flow-service.js';
 import { TokenRefresher } from '../oauth/token-refresher.js';
-import { CredentialChecker } from '../links/credential-checker.js';
+import { InProcessQueue } from '../queue/in-process-queue.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { ScheduleService } from '../schedules/schedule-service.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { StorageRouter } from '../settings/storage-router.js';
+import { openBlobStorage } from '../storage/open-blob-storage.js';
+import { openStore } from '../store/open-store.js';
+import { TenantService } from '../tenants/tenant-service.js';
+import { RealtimeWriteService } from '../writes/realtime-write-service.js';
 import { restrictDataDir } from './data-dir-permissions.js';
-import type { SinewServices } from '../api/sinew-services.js';
+import { LinkReactions } from './link-reactions.js';
+import { loadSecretKey } from './secret-key.js';
 
 /** Opens the adapters the configuration names and wires the services over them. */
 export async function createServices(config: RuntimeConfig, logger: Logger): Promise<SinewServices> {
@@ -67,13 +67,19 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   const metrics = new SinewMetrics({ store, queue, lifecycle, logger, scrapeToken: config.metricsToken });
   const oauthApps = new OAuthAppService(store, box);
   const tokens = new TokenRefresher(store, box, oauthApps, outbox, config.allowLoopback);
-  const links = new LinkService(store, box, outbox, config.allowLoopback, new CredentialChecker(config.connectorUser), (link) => tokens.freshConfig(link));
+  const links = new LinkService(store, box, outbox, config.allowLoopback, new CredentialChecker(config.connectorUser), (link) =>
+    tokens.freshConfig(link),
+  );
   const discover = new DiscoverService(store, box, logger, outbox, config.connectorUser, config.allowLoopback);
   const storageRouter = new StorageRouter(store, storage, box);
   const jobs = new JobService(store, queue, lifecycle, box, storageRouter);
   const schedules = new ScheduleService(store, box);
   links.onLinked(new LinkReactions(store, jobs, discover, schedules, logger).onLinked);
-  const installer = new ConnectorInstaller(store, { dataDir: config.dataDir, pipFindLinks: config.pipFindLinks, connectorUser: config.connectorUser });
+  const installer = new ConnectorInstaller(store, {
+    dataDir: config.dataDir,
+    pipFindLinks: config.pipFindLinks,
+    connectorUser: config.connectorUser,
+  });
   // Installs a restart interrupted end failed (in the background: one another process runs is waited for).
   installer.recoverInterrupted().catch((e: unknown) => logger.warn({ err: e }, 'marking interrupted connector installs failed'));
   return {
@@ -99,7 +105,16 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     events: new EventService(store, outbox),
     outbox,
     schedules,
-    writes: new RealtimeWriteService(store, box, logger, config.connectorUser, config.allowLoopback, metrics, (link) => tokens.freshConfig(link), (key) => tokens.backendFor(key)),
+    writes: new RealtimeWriteService(
+      store,
+      box,
+      logger,
+      config.connectorUser,
+      config.allowLoopback,
+      metrics,
+      (link) => tokens.freshConfig(link),
+      (key) => tokens.backendFor(key),
+    ),
     metrics,
     audit: new AuditLog(store),
     oauthApps,
@@ -115,5 +130,9 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
 async function openJobQueue(dialect: 'sqlite' | 'postgres', config: RuntimeConfig, logger: Logger): Promise<JobQueue> {
   if (dialect === 'sqlite') return new InProcessQueue();
   const { PgBossQueue } = await import('../queue/pg-boss-queue.js');
-  return PgBossQueue.open({ url: config.databaseUrl!, ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }), logger });
+  return PgBossQueue.open({
+    url: config.databaseUrl!,
+    ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+    logger,
+  });
 }

@@ -18,7 +18,8 @@ export async function restrictDataDir(dataDir: string, logger: Logger): Promise<
       if ((st.mode & 0o777) !== mode) await fs.chmod(file, mode);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') logger.warn({ file, code }, `could not make ${file} private (mode ${mode.toString(8)}): other local users may read it`);
+      if (code !== 'ENOENT')
+        logger.warn({ file, code }, `could not make ${file} private (mode ${mode.toString(8)}): other local users may read it`);
     }
   }
 }

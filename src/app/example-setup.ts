@@ -29,7 +29,10 @@ export async function installExample(s: SinewServices, envId: string, dataDir: s
   const output = path.join(base, 'warehouse');
   await fs.mkdir(input, { recursive: true });
   await fs.mkdir(output, { recursive: true });
-  for (const [name, body] of [['customers.csv', CUSTOMERS], ['orders.csv', ORDERS]] as const) {
+  for (const [name, body] of [
+    ['customers.csv', CUSTOMERS],
+    ['orders.csv', ORDERS],
+  ] as const) {
     await fs.writeFile(path.join(input, name), body, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw e;
     });
@@ -42,10 +45,17 @@ export async function installExample(s: SinewServices, envId: string, dataDir: s
       target: { connector: 'jsonl', config: { path: output } },
     });
   }
-  const linked = await s.store.links.get({ env_id: envId, flow_id: EXAMPLE_FLOW_ID, tenant: EXAMPLE_TENANT, role: 'source', connector_id: 'csv' });
+  const linked = await s.store.links.get({
+    env_id: envId,
+    flow_id: EXAMPLE_FLOW_ID,
+    tenant: EXAMPLE_TENANT,
+    role: 'source',
+    connector_id: 'csv',
+  });
   // Sinew links the example as the owner: its path (in the data dir) is not a tenant's, so it is
   // not confined to a files root (docs/security.md).
-  if (!linked) await s.links.put(envId, EXAMPLE_FLOW_ID, EXAMPLE_TENANT, 'source', { connector_id: 'csv', config: { path: input }, set_by: 'owner' });
+  if (!linked)
+    await s.links.put(envId, EXAMPLE_FLOW_ID, EXAMPLE_TENANT, 'source', { connector_id: 'csv', config: { path: input }, set_by: 'owner' });
   else if (linked.path_set_by === undefined && s.links.configOf(linked).path === input) {
     // Linked by an older Sinew, before links recorded who set them: still the example's own path, so the owner's.
     await s.store.links.put({ ...linked, path_set_by: 'owner' });

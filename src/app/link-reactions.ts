@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
-import type { Link } from '../model/link.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { DiscoverService } from '../links/discover-service.js';
+import type { Link } from '../model/link.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
+import type { Store } from '../store/store.js';
 
 /**
  * What the job settings ask for when a tenant links a source or connector (seeds/000): an initial
@@ -46,7 +46,10 @@ export class LinkReactions {
           flowId: link.flow_id,
           tenant: link.tenant,
           version: link.role === 'connector' ? 'v2' : 'v1',
-          request: link.role === 'connector' ? { connector_id: link.connector_id, job_type: 'read', reset_source_state: true } : { tap: link.connector_id, reset_source_state: true },
+          request:
+            link.role === 'connector'
+              ? { connector_id: link.connector_id, job_type: 'read', reset_source_state: true }
+              : { tap: link.connector_id, reset_source_state: true },
           startedBy: 'link',
         })
         .catch((e: Error) => log.warn({ err: e.message }, 'the job triggered by a new link could not be created'));

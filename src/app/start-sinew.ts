@@ -1,21 +1,21 @@
-import { assertPortFree, portError } from '../runtime/port-check.js';
-import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { RuntimeConfig } from '../config/runtime-config.js';
+import pino from 'pino';
 import { buildServer } from '../api/build-server.js';
-import { WebBundles } from '../api/web-bundles.js';
-import { Worker } from '../jobs/worker.js';
-import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
-import { Scheduler } from '../schedules/scheduler.js';
-import { EventDispatcher } from '../events/event-dispatcher.js';
-import { createServices } from './create-services.js';
-import { bootstrapEnvironment, type BootstrapResult } from './bootstrap.js';
+import { type MetricsServer, startMetricsServer } from '../api/metrics-server.js';
 import type { SinewServices } from '../api/sinew-services.js';
-import { ALL_ROLES, type BackgroundRole, type RoleSelection } from '../runtime/background-role.js';
-import { startMetricsServer, type MetricsServer } from '../api/metrics-server.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { WebBundles } from '../api/web-bundles.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
+import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
 import { sweepJobSecretsDirs } from '../jobs/job-secrets-dir.js';
+import { Worker } from '../jobs/worker.js';
+import { ALL_ROLES, type BackgroundRole, type RoleSelection } from '../runtime/background-role.js';
 import { sweepConnectorRunDirs } from '../runtime/connector-run-dir.js';
+import { assertPortFree, portError } from '../runtime/port-check.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
+import { type BootstrapResult, bootstrapEnvironment } from './bootstrap.js';
+import { createServices } from './create-services.js';
 
 export interface RunningSinew {
   /** The API's base URL ('' when this process runs no API). */
@@ -37,14 +37,25 @@ export interface RunningSinew {
 function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: RoleSelection, apiUrl: string): BackgroundRole[] {
   const out: BackgroundRole[] = [];
   if (roles.worker) {
-    out.push(new EventDispatcher({ store: services.store, config: config.events, notifier: services.outbox, logger: services.logger, box: services.box, metrics: services.metrics }));
+    out.push(
+      new EventDispatcher({
+        store: services.store,
+        config: config.events,
+        notifier: services.outbox,
+        logger: services.logger,
+        box: services.box,
+        metrics: services.metrics,
+      }),
+    );
     out.push(
       new Worker({
         store: services.store,
         queue: services.queue,
         storage: services.storageRouter,
         lifecycle: services.lifecycle,
-        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl, config.connectorUser, config.allowLoopback, (link) => services.tokens.freshConfig(link)),
+        planBuilder: new JobPlanBuilder(services.store, services.box, apiUrl, config.connectorUser, config.allowLoopback, (link) =>
+          services.tokens.freshConfig(link),
+        ),
         logger: services.logger,
         concurrency: config.workerConcurrency,
         leases: services.leases,
@@ -53,13 +64,25 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         soleProcess: services.store.dialect === 'sqlite',
         linkTokens: (key) => services.tokens.backendFor(key),
         configLeft: async (job, handed, left) => {
-          await services.tokens.saveLeftTokens({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector }, handed, left);
+          await services.tokens.saveLeftTokens(
+            { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector },
+            handed,
+            left,
+          );
         },
       }),
     );
   }
   if (roles.scheduler) {
-    out.push(new Scheduler({ store: services.store, jobs: services.jobs, box: services.box, logger: services.logger, changes: services.schedules.changes }));
+    out.push(
+      new Scheduler({
+        store: services.store,
+        jobs: services.jobs,
+        box: services.box,
+        logger: services.logger,
+        changes: services.schedules.changes,
+      }),
+    );
   }
   return out;
 }
@@ -107,11 +130,14 @@ export async function startSinew(config: RuntimeConfig, roles: RoleSelection = A
     let url = '';
     if (roles.api) {
       server = await buildServer(services, { web: new WebBundles() });
-      url = (await server.listen({ port: config.port, host: config.host }).catch((e: unknown) => {
-        throw portError(config.host, config.port, 'PORT', e);
-      })).replace('[::1]', '127.0.0.1');
+      url = (
+        await server.listen({ port: config.port, host: config.host }).catch((e: unknown) => {
+          throw portError(config.host, config.port, 'PORT', e);
+        })
+      ).replace('[::1]', '127.0.0.1');
     }
-    if (config.metricsPort !== undefined) metricsServer = await startMetricsServer(services, { port: config.metricsPort, host: config.host });
+    if (config.metricsPort !== undefined)
+      metricsServer = await startMetricsServer(services, { port: config.metricsPort, host: config.host });
     for (const role of backgroundRoles(services, config, roles, config.apiUrl ?? (url || `http://${config.host}:${config.port}`))) {
       await role.start();
       started.push(role);

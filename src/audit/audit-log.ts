@@ -1,6 +1,6 @@
+import { shortId } from '../ids/short-id.js';
 import type { AuditEntry, AuditListFilter } from '../model/audit-entry.js';
 import type { Store } from '../store/store.js';
-import { shortId } from '../ids/short-id.js';
 
 /** An entry as the API hook describes it; the log gives it its id. */
 export type AuditRecord = Omit<AuditEntry, 'audit_id'>;

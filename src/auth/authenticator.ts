@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
 import { apiKeyId, hashApiKey } from '../crypto/api-key.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { SinewError } from '../errors/sinew-error.js';
+import type { Store } from '../store/store.js';
 import type { AuthTrace, Principal } from './principal.js';
 import { verifyTenantToken } from './tenant-token.js';
 
@@ -29,7 +29,8 @@ export class Authenticator {
     // Checked on every request, so a revoke or a tenant delete takes effect at once — and a
     // deleted tenant's token cannot re-create it by linking again.
     const row = await this.store.tenants.get(key.env_id, tenant);
-    if (!row?.token_generation || row.token_generation !== generation) throw new SinewError('UNAUTHORIZED', 'the tenant token has been revoked');
+    if (!row?.token_generation || row.token_generation !== generation)
+      throw new SinewError('UNAUTHORIZED', 'the tenant token has been revoked');
     return { env_id: key.env_id, kind: 'tenant', tenant, key_id: keyId };
   }
 }

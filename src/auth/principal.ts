@@ -2,7 +2,9 @@
  * Who is calling: the environment owner (environment key) or one tenant (public key + tenant
  * token); `key_id` names the API key used (src/crypto/api-key.ts), for the audit log.
  */
-export type Principal = { env_id: string; kind: 'environment'; key_id: string } | { env_id: string; kind: 'tenant'; tenant: string; key_id: string };
+export type Principal =
+  | { env_id: string; kind: 'environment'; key_id: string }
+  | { env_id: string; kind: 'tenant'; tenant: string; key_id: string };
 
 /**
  * What authentication established about a caller, filled in as it goes, so a refused attempt can

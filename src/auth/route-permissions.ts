@@ -1,5 +1,5 @@
-import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
 import type { AuditResource } from '../model/audit-entry.js';
+import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
 
 /**
  * Who may call a route: `anyone` (no key), `owner` (the environment key only) or `tenant` (the

@@ -1,4 +1,4 @@
-import { SinewError, invalid } from '../errors/sinew-error.js';
+import { invalid, SinewError } from '../errors/sinew-error.js';
 import type { TenantFieldMapRights, TenantLimits } from '../model/tenant-limits.js';
 import { parseScheduleExpression } from '../schedules/schedule-expression.js';
 import { firesMoreOftenThan } from '../schedules/schedule-interval.js';
@@ -21,7 +21,8 @@ function fieldMapBreaches(name: string, map: unknown, rights: TenantFieldMapRigh
     for (const [key, value] of Object.entries(entry)) {
       if (!SELECTION_KEYS.has(key)) breaches.push(`${name}.${stream}.${key}`);
       else if (key === 'fields' && isObject(value)) {
-        for (const [field, choice] of Object.entries(value)) if (typeof choice !== 'boolean') breaches.push(`${name}.${stream}.fields.${field}`);
+        for (const [field, choice] of Object.entries(value))
+          if (typeof choice !== 'boolean') breaches.push(`${name}.${stream}.fields.${field}`);
       }
     }
   }
@@ -37,8 +38,12 @@ export function checkTenantLimits(limits: Required<TenantLimits>, body: unknown)
   if (!isObject(body)) return;
   const breaches = FIELD_MAP_FIELDS.filter((f) => f in body).flatMap((f) => fieldMapBreaches(f, body[f], limits.field_map));
   if (breaches.length > 0) {
-    const what = limits.field_map === 'none' ? 'no field map' : 'a field map that only selects streams and fields (no renames, no fixed values)';
-    throw new SinewError('FORBIDDEN_FIELD', `this flow lets a tenant send ${what}; refused: ${breaches.join(', ')}`, { fields: breaches, tenant_limits: { field_map: limits.field_map } });
+    const what =
+      limits.field_map === 'none' ? 'no field map' : 'a field map that only selects streams and fields (no renames, no fixed values)';
+    throw new SinewError('FORBIDDEN_FIELD', `this flow lets a tenant send ${what}; refused: ${breaches.join(', ')}`, {
+      fields: breaches,
+      tenant_limits: { field_map: limits.field_map },
+    });
   }
   if (typeof body.schedule_expression !== 'string') return;
   let expression: ReturnType<typeof parseScheduleExpression>;
@@ -48,9 +53,12 @@ export function checkTenantLimits(limits: Required<TenantLimits>, body: unknown)
     return;
   }
   if (firesMoreOftenThan(expression, limits.min_schedule_interval_minutes)) {
-    throw invalid(`schedule_expression fires more often than every ${limits.min_schedule_interval_minutes} minutes, the shortest this flow allows a tenant`, {
-      field: 'schedule_expression',
-      min_schedule_interval_minutes: limits.min_schedule_interval_minutes,
-    });
+    throw invalid(
+      `schedule_expression fires more often than every ${limits.min_schedule_interval_minutes} minutes, the shortest this flow allows a tenant`,
+      {
+        field: 'schedule_expression',
+        min_schedule_interval_minutes: limits.min_schedule_interval_minutes,
+      },
+    );
   }
 }

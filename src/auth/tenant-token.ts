@@ -1,4 +1,4 @@
-import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
+import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { SinewError } from '../errors/sinew-error.js';
 
 /**
@@ -7,7 +7,13 @@ import { SinewError } from '../errors/sinew-error.js';
  * is the tenant's token generation when it was issued: the Authenticator refuses a token whose
  * generation is no longer the tenant's (revoked, or the tenant deleted).
  */
-export async function signTenantToken(secret: string, envId: string, tenant: string, generation: string, ttlSeconds: number): Promise<string> {
+export async function signTenantToken(
+  secret: string,
+  envId: string,
+  tenant: string,
+  generation: string,
+  ttlSeconds: number,
+): Promise<string> {
   return new SignJWT({ env: envId, gen: generation })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(tenant)
@@ -30,7 +36,12 @@ const tenantOf = (payload: JWTPayload, envId: string): string | undefined =>
  * Checks a token; `trace.tenant` is set once its signature holds — an expired token's too (jose
  * checks the expiry after the signature), so the audit log can name who tried with it.
  */
-export async function verifyTenantToken(secret: string, envId: string, token: string, trace: { tenant?: string } = {}): Promise<VerifiedTenantToken> {
+export async function verifyTenantToken(
+  secret: string,
+  envId: string,
+  token: string,
+  trace: { tenant?: string } = {},
+): Promise<VerifiedTenantToken> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
     const tenant = tenantOf(payload, envId);

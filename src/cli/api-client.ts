@@ -1,6 +1,6 @@
-import { parseJson, stringifyJson } from '../singer/lossless-json.js';
+import { type Answer, type CallOptions, type Method, type Operation, operationUrl, type PathWith } from '../contract/api-operations.js';
 import type { components } from '../contract/sinew-api.js';
-import { operationUrl, type Answer, type CallOptions, type Method, type Operation, type PathWith } from '../contract/api-operations.js';
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
 
 /**
  * The CLI's client of Sinew's own API, typed by src/contract/api-operations.ts (from the document
@@ -28,7 +28,12 @@ export class ApiError extends Error {
  * Calls one operation of the API: `callApi(t, 'get', '/{env}/{flow}/{tenant}/jobs/{job_id}', { path: { flow, tenant, job_id } })`.
  * Throws ApiError with the catalogue code of an error answer (or UNREACHABLE).
  */
-export async function callApi<M extends Method, P extends PathWith<M>>(target: ApiTarget, method: M, template: P, options: CallOptions<Operation<P, M>> = {}): Promise<Answer<Operation<P, M>>> {
+export async function callApi<M extends Method, P extends PathWith<M>>(
+  target: ApiTarget,
+  method: M,
+  template: P,
+  options: CallOptions<Operation<P, M>> = {},
+): Promise<Answer<Operation<P, M>>> {
   const path = operationUrl(template, target.env, options as { path?: object; query?: object });
   return (await requestApi(target, method.toUpperCase(), path, options.body)) as Answer<Operation<P, M>>;
 }

@@ -7,7 +7,8 @@ export const hasApiKey = (values: { key?: string }): boolean => Boolean(values.k
 /** Where the CLI finds Sinew and with which key: --url/SINEW_URL, --key/SINEW_API_KEY, --env/SINEW_ENV_ID. */
 export function apiTargetFrom(values: { url?: string; key?: string; env?: string }): ApiTarget {
   const key = values.key ?? process.env.SINEW_API_KEY;
-  if (!key) throw new UsageError('an API key is needed: --key or SINEW_API_KEY (npm start printed it on first run; `sinew keys create` makes one)');
+  if (!key)
+    throw new UsageError('an API key is needed: --key or SINEW_API_KEY (npm start printed it on first run; `sinew keys create` makes one)');
   return {
     url: (values.url ?? process.env.SINEW_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`).replace(/\/$/, ''),
     key,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCliArgs, UsageError } from './cli-args.js';
-import { callApi, type ApiTarget } from './api-client.js';
+import { type ApiTarget, callApi } from './api-client.js';
 import { apiTargetFrom } from './api-target.js';
+import { parseCliArgs, UsageError } from './cli-args.js';
 
 export const CONNECTORS_USAGE = `sinew connectors install <id> [--no-follow]  (re)install a connector registered with install; follows until done (exit 0 installed, 1 failed)
 sinew connectors catalogue                   the well-known connectors an entry of which PUT …/connectors/{id} takes as {"catalogue": "<id>"}`;
@@ -20,7 +20,11 @@ export async function connectorsCommand(args: string[]): Promise<number> {
   if (sub === 'install' && rest.length === 1) return install(apiTargetFrom(values), rest[0]!, values['no-follow'] !== true);
   if (sub === 'catalogue' && rest.length === 0) {
     for (const e of await callApi(apiTargetFrom(values), 'get', '/{env}/connectors/catalogue')) {
-      process.stdout.write(`${e.id}\t${e.kind}\t${e.name}\t${Object.entries(e.install).map(([k, v]) => `${k}: ${v}`).join('')}\n`);
+      process.stdout.write(
+        `${e.id}\t${e.kind}\t${e.name}\t${Object.entries(e.install)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('')}\n`,
+      );
     }
     return 0;
   }

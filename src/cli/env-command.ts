@@ -1,9 +1,9 @@
-import { withStoreOnDataDir } from './store-on-data-dir.js';
 import { loadSecretKey } from '../app/secret-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { EnvironmentService } from '../environments/environment-service.js';
 import { SinewError } from '../errors/sinew-error.js';
 import { UsageError } from './cli-args.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 
 const USAGE = 'sinew env list | sinew env create <env_id>   (on the data dir or database directly; on SQLite with the server stopped)';
 
@@ -23,7 +23,10 @@ export async function envCommand(args: string[]): Promise<number> {
     const envId = rest[0]!;
     const environments = new EnvironmentService(store, new SecretBox(await loadSecretKey(config.dataDir, config.secretKey)));
     const { created, keys } = await environments.ensure(envId);
-    if (!created) throw new SinewError('CONFLICT', `environment ${envId} exists already (a new key for it: sinew keys create --env ${envId})`, { env_id: envId });
+    if (!created)
+      throw new SinewError('CONFLICT', `environment ${envId} exists already (a new key for it: sinew keys create --env ${envId})`, {
+        env_id: envId,
+      });
     process.stdout.write(`${keys.environmentKey}\n`);
     process.stderr.write(`environment ${envId} created; its environment key is above (shown once); public key: ${keys.publicKey}\n`);
     return 0;

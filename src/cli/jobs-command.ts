@@ -1,8 +1,8 @@
-import { apiTargetFrom } from './api-target.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import { isTerminal } from '../model/job-phases.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callApi, type ApiTarget, type Job } from './api-client.js';
+import { isTerminal } from '../model/job-phases.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { type ApiTarget, callApi, type Job } from './api-client.js';
+import { apiTargetFrom } from './api-target.js';
 import { parseCliArgs, UsageError } from './cli-args.js';
 import { LogFollower } from './log-follower.js';
 import { ProgressPrinter } from './progress-line.js';
@@ -21,7 +21,6 @@ const common = {
   tenant: { type: 'string' },
 } as const;
 
-
 /** The flow and tenant a job command acts in, and whether through the v2 paths. */
 interface JobScope {
   flow: string;
@@ -35,10 +34,14 @@ function jobScope(flow: string | undefined, tenant: string | undefined, v2 = fal
 }
 
 const getJob = (t: ApiTarget, s: JobScope, jobId: string): Promise<Job> =>
-  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}' : '/{env}/{flow}/{tenant}/jobs/{job_id}', { path: { flow: s.flow, tenant: s.tenant, job_id: jobId } });
+  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}' : '/{env}/{flow}/{tenant}/jobs/{job_id}', {
+    path: { flow: s.flow, tenant: s.tenant, job_id: jobId },
+  });
 
 const getLogs = (t: ApiTarget, s: JobScope, jobId: string): Promise<string> =>
-  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}/logs' : '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', { path: { flow: s.flow, tenant: s.tenant, job_id: jobId } });
+  callApi(t, 'get', s.v2 ? '/v2/{env}/{flow}/{tenant}/jobs/{job_id}/logs' : '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', {
+    path: { flow: s.flow, tenant: s.tenant, job_id: jobId },
+  });
 
 async function follow(t: ApiTarget, s: JobScope, jobId: string, out: NodeJS.WriteStream): Promise<Job> {
   const printer = new ProgressPrinter(out);
@@ -97,7 +100,10 @@ export async function jobsCommand(args: string[]): Promise<number> {
     };
     const path = { flow: scope.flow, tenant: scope.tenant };
     const created = scope.v2
-      ? await callApi(t, 'post', '/v2/{env}/{flow}/{tenant}/jobs', { path, body: { ...body, connector_id: values.connector, ...(type ? { job_type: type } : {}) } })
+      ? await callApi(t, 'post', '/v2/{env}/{flow}/{tenant}/jobs', {
+          path,
+          body: { ...body, connector_id: values.connector, ...(type ? { job_type: type } : {}) },
+        })
       : await callApi(t, 'post', '/{env}/{flow}/{tenant}/jobs', { path, body: { ...body, ...(type ? { job_type: type } : {}) } });
     process.stderr.write(`job ${created.job_id} created (root ${created.s3_root})\n`);
     if (values['no-follow']) {
@@ -109,10 +115,20 @@ export async function jobsCommand(args: string[]): Promise<number> {
     return final.status === 'JOB_COMPLETED' ? 0 : 1;
   }
   if (sub === 'list') {
-    const { values } = parseCliArgs(rest, { ...common, limit: { type: 'string' }, status: { type: 'string' }, type: { type: 'string' }, before: { type: 'string' } });
+    const { values } = parseCliArgs(rest, {
+      ...common,
+      limit: { type: 'string' },
+      status: { type: 'string' },
+      type: { type: 'string' },
+      before: { type: 'string' },
+    });
     const t = apiTargetFrom(values);
     // The API checks the number (a 400 names a bad one); `Number('x')` is sent as NaN and refused there.
-    const query = { ...(values.limit ? { limit: Number(values.limit) } : {}), ...(values.status ? { status: values.status } : {}), ...(values.before ? { before: values.before } : {}) };
+    const query = {
+      ...(values.limit ? { limit: Number(values.limit) } : {}),
+      ...(values.status ? { status: values.status } : {}),
+      ...(values.before ? { before: values.before } : {}),
+    };
     if (values.flow && values.tenant && !values.type) {
       const jobs = await callApi(t, 'get', '/{env}/{flow}/{tenant}/jobs', { path: { flow: values.flow, tenant: values.tenant }, query });
       for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.tap}\n`);
@@ -122,7 +138,12 @@ export async function jobsCommand(args: string[]): Promise<number> {
     const type = values.type;
     if (type !== undefined && type !== 'read' && type !== 'write') throw new UsageError(`--type is read or write, not ${type}`);
     const jobs = await callApi(t, 'get', '/{env}/jobs', {
-      query: { ...query, ...(values.flow ? { flow_id: values.flow } : {}), ...(values.tenant ? { tenant_id: values.tenant } : {}), ...(type ? { job_type: type } : {}) },
+      query: {
+        ...query,
+        ...(values.flow ? { flow_id: values.flow } : {}),
+        ...(values.tenant ? { tenant_id: values.tenant } : {}),
+        ...(type ? { job_type: type } : {}),
+      },
     });
     for (const j of jobs) process.stdout.write(`${j.job_id}\t${j.status}\t${j.start_time}\t${j.flow_id}\t${j.tenant}\t${j.tap}\n`);
     return 0;

@@ -1,12 +1,12 @@
-import { withStoreOnDataDir } from './store-on-data-dir.js';
+import { DEFAULT_ENV_ID } from '../app/bootstrap.js';
 import { loadSecretKey } from '../app/secret-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { EnvironmentService } from '../environments/environment-service.js';
-import { DEFAULT_ENV_ID } from '../app/bootstrap.js';
 import { SinewError } from '../errors/sinew-error.js';
-import { parseCliArgs, UsageError } from './cli-args.js';
-import { callApi, type ApiTarget } from './api-client.js';
+import { type ApiTarget, callApi } from './api-client.js';
 import { apiTargetFrom, hasApiKey } from './api-target.js';
+import { parseCliArgs, UsageError } from './cli-args.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 
 const USAGE = `sinew keys list|create|revoke … with --key/SINEW_API_KEY: through the API (--url/SINEW_URL, --env/SINEW_ENV_ID)
   sinew keys list
@@ -32,13 +32,21 @@ export async function keysCommand(args: string[]): Promise<number> {
   if (kind !== 'environment' && kind !== 'public') throw new UsageError(`--kind is environment or public, not ${kind}`);
   if (hasApiKey(values)) return throughApi(apiTargetFrom(values), sub, rest, kind, values.name);
   if (sub === undefined) throw new UsageError(`usage: ${USAGE}`);
-  if (sub !== 'create' || rest.length > 0) throw new UsageError(`keys ${sub} needs an API key (--key or SINEW_API_KEY); without one only \`keys create\` works\nusage: ${USAGE}`);
+  if (sub !== 'create' || rest.length > 0)
+    throw new UsageError(`keys ${sub} needs an API key (--key or SINEW_API_KEY); without one only \`keys create\` works\nusage: ${USAGE}`);
   return createOnStore(kind, values.env);
 }
 
-async function throughApi(t: ApiTarget, sub: string | undefined, rest: string[], kind: 'environment' | 'public', name: string | undefined): Promise<number> {
+async function throughApi(
+  t: ApiTarget,
+  sub: string | undefined,
+  rest: string[],
+  kind: 'environment' | 'public',
+  name: string | undefined,
+): Promise<number> {
   if (sub === 'list' && rest.length === 0) {
-    for (const k of await callApi(t, 'get', '/{env}/keys')) process.stdout.write(`${k.key_id}\t${k.kind}\t${k.prefix}…\t${k.created_at}\t${k.name ?? ''}\n`);
+    for (const k of await callApi(t, 'get', '/{env}/keys'))
+      process.stdout.write(`${k.key_id}\t${k.kind}\t${k.prefix}…\t${k.created_at}\t${k.name ?? ''}\n`);
     return 0;
   }
   if (sub === 'create' && rest.length === 0) {
@@ -61,7 +69,9 @@ async function createOnStore(kind: 'environment' | 'public', env: string | undef
     const existing = (await store.environments.list()).map((e) => e.env_id);
     const envId = env ?? config.bootstrapEnvId ?? (existing.length <= 1 ? (existing[0] ?? DEFAULT_ENV_ID) : undefined);
     if (envId === undefined) {
-      throw new SinewError('VALIDATION_FAILED', `there are ${existing.length} environments (${existing.join(', ')}): name one with --env`, { environments: existing });
+      throw new SinewError('VALIDATION_FAILED', `there are ${existing.length} environments (${existing.join(', ')}): name one with --env`, {
+        environments: existing,
+      });
     }
     const key = await environments.createKey(envId, kind);
     process.stdout.write(`${key}\n`);

@@ -3,7 +3,7 @@
 import { isSinewError } from '../errors/sinew-error.js';
 import { ApiError } from './api-client.js';
 import { UsageError } from './cli-args.js';
-import { jobsCommand, JOBS_USAGE } from './jobs-command.js';
+import { JOBS_USAGE, jobsCommand } from './jobs-command.js';
 
 const USAGE = `usage:
 sinew serve                       API + worker + scheduler in one process (the embedded default; npm start)

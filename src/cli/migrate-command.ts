@@ -1,5 +1,5 @@
-import { readRuntimeConfig } from '../config/runtime-config.js';
 import { applyMigrations } from '../app/apply-migrations.js';
+import { readRuntimeConfig } from '../config/runtime-config.js';
 
 /** `sinew migrate`: applies pending migrations (the way to prepare a PostgreSQL database). */
 export async function migrateCommand(): Promise<number> {

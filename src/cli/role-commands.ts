@@ -1,10 +1,10 @@
-import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
-import { startSinew, type RunningSinew } from '../app/start-sinew.js';
 import type { BootstrapResult } from '../app/bootstrap.js';
-import type { RoleSelection } from '../runtime/background-role.js';
+import { type RunningSinew, startSinew } from '../app/start-sinew.js';
 import { handleUnhandledRejections } from '../app/unhandled-rejections.js';
-import { parseCliArgs, UsageError } from './cli-args.js';
+import { type RuntimeConfig, readRuntimeConfig } from '../config/runtime-config.js';
 import { invalid } from '../errors/sinew-error.js';
+import type { RoleSelection } from '../runtime/background-role.js';
+import { parseCliArgs, UsageError } from './cli-args.js';
 
 /**
  * `sinew serve | api | worker | scheduler`: the roles of a Sinew process. `serve` runs all three (the
@@ -50,7 +50,9 @@ async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (si
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (++signals === 1) {
-        process.stderr.write(`Sinew: ${signal}: stopping${roles.worker ? ` (running jobs get ${config.workerGraceMs / 1000} s to finish)` : ''}\n`);
+        process.stderr.write(
+          `Sinew: ${signal}: stopping${roles.worker ? ` (running jobs get ${config.workerGraceMs / 1000} s to finish)` : ''}\n`,
+        );
         resolve();
       } else if (signals === 2 && roles.worker) {
         process.stderr.write(`Sinew: ${signal} again: handing running jobs back now (a third signal exits without that)\n`);
@@ -73,7 +75,10 @@ async function runRoles(config: RuntimeConfig, roles: RoleSelection, banner: (si
  */
 function sharedStoreConfig(command: string): RuntimeConfig {
   const config = readRuntimeConfig();
-  if (!config.databaseUrl) throw invalid(`sinew ${command} runs beside other Sinew processes and needs SINEW_DATABASE_URL (PostgreSQL); with SQLite, run \`sinew serve\``);
+  if (!config.databaseUrl)
+    throw invalid(
+      `sinew ${command} runs beside other Sinew processes and needs SINEW_DATABASE_URL (PostgreSQL); with SQLite, run \`sinew serve\``,
+    );
   return config;
 }
 
@@ -93,11 +98,15 @@ export function workerCommand(args: string[]): Promise<number> {
   const config = sharedStoreConfig('worker');
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got ${values.concurrency}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--concurrency must be a whole number of at least 1, got ${values.concurrency}`);
     config.workerConcurrency = n;
   }
-  return runRoles(config, { api: false, worker: true, scheduler: false }, (s) =>
-    `Sinew worker running (${s.services.leases.owner}, concurrency ${config.workerConcurrency}, store ${s.services.store.dialect})\n`,
+  return runRoles(
+    config,
+    { api: false, worker: true, scheduler: false },
+    (s) =>
+      `Sinew worker running (${s.services.leases.owner}, concurrency ${config.workerConcurrency}, store ${s.services.store.dialect})\n`,
   );
 }
 
@@ -106,5 +115,9 @@ export function workerCommand(args: string[]): Promise<number> {
  * each tick is claimed by compare-and-set, so it fires once.
  */
 export function schedulerCommand(): Promise<number> {
-  return runRoles(readRuntimeConfig(), { api: false, worker: false, scheduler: true }, (s) => `Sinew scheduler running (store ${s.services.store.dialect})\n`);
+  return runRoles(
+    readRuntimeConfig(),
+    { api: false, worker: false, scheduler: true },
+    (s) => `Sinew scheduler running (store ${s.services.store.dialect})\n`,
+  );
 }

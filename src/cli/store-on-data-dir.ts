@@ -1,6 +1,6 @@
-import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config.js';
-import { openStore } from '../store/open-store.js';
+import { type RuntimeConfig, readRuntimeConfig } from '../config/runtime-config.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 /**

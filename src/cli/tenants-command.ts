@@ -1,6 +1,6 @@
-import { withStoreOnDataDir } from './store-on-data-dir.js';
 import { findInvalidTenants, removeInvalidTenant } from '../tenants/invalid-tenant-ids.js';
 import { UsageError } from './cli-args.js';
+import { withStoreOnDataDir } from './store-on-data-dir.js';
 
 const USAGE = 'sinew tenants invalid-ids [--delete]';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { readEventDeliveryConfig, type EventDeliveryConfig } from '../events/event-delivery-config.js';
 import { SinewError } from '../errors/sinew-error.js';
+import { type EventDeliveryConfig, readEventDeliveryConfig } from '../events/event-delivery-config.js';
 import { readAllowLoopback } from '../outbound/loopback-flag.js';
+import { type ConnectorUser, resolveConnectorUser } from '../runtime/connector-user.js';
 import { readS3EnvSettings, type S3EnvSettings } from '../storage/s3-connection.js';
-import { resolveConnectorUser, type ConnectorUser } from '../runtime/connector-user.js';
 
 /** Everything Sinew reads from its environment, in one place, with the documented defaults. */
 export interface RuntimeConfig {
@@ -93,6 +93,7 @@ function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, mi
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min}; got ${text}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number of milliseconds, at least ${min}; got ${text}`);
   return value;
 }

@@ -1,6 +1,6 @@
 import AjvModule from 'ajv';
-import type { JsonSchema } from '../model/json-schema.js';
 import { invalid } from '../errors/sinew-error.js';
+import type { JsonSchema } from '../model/json-schema.js';
 
 // ajv ships CommonJS; under NodeNext its default export is the module namespace.
 const Ajv = AjvModule.default ?? AjvModule;

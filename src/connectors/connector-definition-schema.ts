@@ -11,7 +11,8 @@ const connectorCheckSchema = {
   type: 'object',
   required: ['run'],
   additionalProperties: false,
-  description: "How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work).",
+  description:
+    "How a link's credentials are checked before it is saved and by …/check: the tap's --discover, or a command given --config <file> (exit 0: they work).",
   properties: {
     run: { type: 'string', enum: ['discover', 'command'] },
     command: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1 } },
@@ -31,7 +32,8 @@ export const installSpecSchema = {
   minProperties: 1,
   maxProperties: 1,
   additionalProperties: false,
-  description: 'Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied).',
+  description:
+    'Sinew installs the connector into an environment of its own under its data dir: one of pip (a requirement or local package), npm (a package spec or local package), path (a local directory or archive, copied).',
   properties: {
     pip: { type: 'string', minLength: 1, maxLength: 2000 },
     npm: { type: 'string', minLength: 1, maxLength: 2000 },
@@ -58,7 +60,8 @@ const connectorInstallSchema = {
 
 export const singerConnectorSchema = {
   type: 'object',
-  description: 'kind and command, or install (command then defaults to the id), or catalogue (an entry of GET …/connectors/catalogue; the other fields override it).',
+  description:
+    'kind and command, or install (command then defaults to the id), or catalogue (an entry of GET …/connectors/catalogue; the other fields override it).',
   additionalProperties: false,
   properties: {
     kind: { type: 'string', enum: ['source', 'target', 'both'] },
@@ -81,7 +84,11 @@ const connectorProbeSchema = {
   description: 'What running the executable with `--about --format=json` (Singer SDK) and `--help` found when it was registered.',
   additionalProperties: true,
   properties: {
-    method: { type: 'string', enum: ['about', 'help', 'none'], description: 'The probe that answered; none: Sinew defaults apply (see note).' },
+    method: {
+      type: 'string',
+      enum: ['about', 'help', 'none'],
+      description: 'The probe that answered; none: Sinew defaults apply (see note).',
+    },
     discover: { type: 'boolean', nullable: true },
     // Null when no probe answered (method none): an enum without null would refuse that answer.
     catalog_flag: { type: ['string', 'null'], enum: [...catalogFlag.enum, null] },
@@ -89,7 +96,11 @@ const connectorProbeSchema = {
     config_schema: { type: 'boolean', description: "The SDK's settings gave the config schema." },
     found_at: { type: 'string', format: 'date-time' },
     note: { type: 'string' },
-    overridden: { type: 'array', items: { type: 'string', enum: ['discover', 'catalog_flag', 'config_schema'] }, description: 'Set by the registration, winning over the probe.' },
+    overridden: {
+      type: 'array',
+      items: { type: 'string', enum: ['discover', 'catalog_flag', 'config_schema'] },
+      description: 'Set by the registration, winning over the probe.',
+    },
   },
 } as const;
 
@@ -122,4 +133,3 @@ export const connectorDefinitionSchema = {
     install: connectorInstallSchema,
   },
 } as const;
-

@@ -8,11 +8,42 @@ import type { Job } from '../model/job.js';
  * the time zone, proxies and CA bundles, interpreter paths.
  */
 const ALLOWED = new Set([
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TMP', 'TEMP',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NODE_EXTRA_CA_CERTS',
-  'PYTHONPATH', 'PYTHONHOME', 'PYTHONIOENCODING', 'PYTHONUNBUFFERED', 'VIRTUAL_ENV', 'JAVA_HOME', 'LD_LIBRARY_PATH',
-  'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TERM',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'NODE_EXTRA_CA_CERTS',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONIOENCODING',
+  'PYTHONUNBUFFERED',
+  'VIRTUAL_ENV',
+  'JAVA_HOME',
+  'LD_LIBRARY_PATH',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
 ]);
 const ALLOWED_PREFIX = /^LC_/;
 
@@ -25,7 +56,12 @@ const WITHHELD = /^SINEW_|^PG|^AWS_|DATABASE_URL$/;
 
 /** Names the owner lets through as well (SINEW_CONNECTOR_ENV="NAME,OTHER"): a connector that needs them. */
 function ownerAllowed(source: NodeJS.ProcessEnv): Set<string> {
-  return new Set((source.SINEW_CONNECTOR_ENV ?? '').split(',').map((n) => n.trim()).filter((n) => n !== ''));
+  return new Set(
+    (source.SINEW_CONNECTOR_ENV ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== ''),
+  );
 }
 
 /** This process's environment as any connector process may see it (see ALLOWED). */

@@ -1,7 +1,7 @@
-import { SinewError, notFound } from '../errors/sinew-error.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { CatalogFlag, ConnectorDefinition } from '../model/connector-definition.js';
-import type { StoreOps } from '../store/store.js';
 import { sinewCommand } from '../runtime/self-command.js';
+import type { StoreOps } from '../store/store.js';
 import { builtinConnectors } from './builtin/registry.js';
 
 export function builtinDefinitions(): ConnectorDefinition[] {
@@ -21,10 +21,16 @@ export async function resolveConnector(store: StoreOps, envId: string, id: strin
 export function connectorCommand(def: ConnectorDefinition, role: 'tap' | 'target'): string[] {
   const acts = role === 'tap' ? ['source', 'both'] : ['target', 'both'];
   if (!acts.includes(def.kind)) {
-    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot act as a ${role === 'tap' ? 'source' : 'target'}`, { connector_id: def.id });
+    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} cannot act as a ${role === 'tap' ? 'source' : 'target'}`, {
+      connector_id: def.id,
+    });
   }
   if (def.install && def.install.status !== 'installed') {
-    throw new SinewError('CONFLICT', `connector ${def.id} is not installed (its install is ${def.install.status}): see GET …/connectors/${def.id}`, { connector_id: def.id, install: def.install.status });
+    throw new SinewError(
+      'CONFLICT',
+      `connector ${def.id} is not installed (its install is ${def.install.status}): see GET …/connectors/${def.id}`,
+      { connector_id: def.id, install: def.install.status },
+    );
   }
   return def.runtime.runtime === 'builtin' ? sinewCommand('singer', role, def.id) : def.runtime.command;
 }

@@ -1,18 +1,18 @@
-import type { Store } from '../store/store.js';
+import { invalid, notFound, SinewError } from '../errors/sinew-error.js';
 import type { CatalogFlag, ConnectorDefinition } from '../model/connector-definition.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
-import { builtinConnectors } from './builtin/registry.js';
-import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
-import { probeConnector } from './probe/probe-connector.js';
-import type { ConnectorUser } from '../runtime/connector-user.js';
-import { chooseProbedFields } from './probe/probe-choice.js';
-import { normalizeConnectorAuth } from './connector-auth-schema.js';
-import type { ConnectorCheck } from '../model/credential-check.js';
 import type { ConnectorInstall, InstallSpec } from '../model/connector-install.js';
-import type { ProbeOutcome } from './probe/probe-findings.js';
-import type { ConnectorInstaller } from './install/connector-installer.js';
-import { installHash, installedCommand, readInstallSpec } from './install/install-spec.js';
+import type { ConnectorCheck } from '../model/credential-check.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
+import type { Store } from '../store/store.js';
+import { builtinConnectors } from './builtin/registry.js';
 import { withCatalogueEntry } from './catalogue/singer-catalogue.js';
+import { normalizeConnectorAuth } from './connector-auth-schema.js';
+import { builtinDefinitions, resolveConnector } from './connector-resolver.js';
+import type { ConnectorInstaller } from './install/connector-installer.js';
+import { installedCommand, installHash, readInstallSpec } from './install/install-spec.js';
+import { chooseProbedFields } from './probe/probe-choice.js';
+import { probeConnector } from './probe/probe-connector.js';
+import type { ProbeOutcome } from './probe/probe-findings.js';
 
 export interface SingerConnectorInput {
   /** Required unless a catalogue entry gives it. */
@@ -64,7 +64,8 @@ export class ConnectorService {
 
   async put(envId: string, id: string, body: SingerConnectorInput): Promise<ConnectorDefinition> {
     if (builtinConnectors.has(id) || id === 'api') throw new SinewError('READ_ONLY', `connector ${id} is built in and cannot be replaced`);
-    if (!CONNECTOR_ID.test(id) || id === 'catalogue') throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores, and not catalogue');
+    if (!CONNECTOR_ID.test(id) || id === 'catalogue')
+      throw invalid('connector id must be 1-100 letters, digits, colons, dots, dashes or underscores, and not catalogue');
     const input = withCatalogueEntry(body);
     const kind = input.kind;
     if (!kind) throw invalid('kind is required (source, target or both)', { field: 'kind' });
@@ -75,7 +76,9 @@ export class ConnectorService {
     const command = this.commandOf(envId, id, input, install);
     // Ask the executable what it takes (an install not yet done: once it is); what the body says itself wins.
     const outcome: ProbeOutcome =
-      install && install.status !== 'installed' ? { method: 'none', note: 'not probed yet: Sinew probes the connector once it is installed' } : await probeConnector(command, { user: this.connectorUser });
+      install && install.status !== 'installed'
+        ? { method: 'none', note: 'not probed yet: Sinew probes the connector once it is installed' }
+        : await probeConnector(command, { user: this.connectorUser });
     const probed = chooseProbedFields(
       { kind, discover: input.capabilities?.discover, catalog_flag: input.catalog_flag, config_schema: input.config_schema },
       outcome,
@@ -130,7 +133,10 @@ export class ConnectorService {
 
   private commandOf(envId: string, id: string, input: SingerConnectorInput, install: ConnectorInstall | undefined): string[] {
     if (install) return installedCommand(this.installer!.dirOf(envId, { id, install }), install.spec, input.command ?? [id]);
-    if (!input.command) throw invalid('command is required, unless Sinew installs the connector (install) or a catalogue entry gives it', { field: 'command' });
+    if (!input.command)
+      throw invalid('command is required, unless Sinew installs the connector (install) or a catalogue entry gives it', {
+        field: 'command',
+      });
     return input.command;
   }
 

@@ -1,10 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SinewError, invalid } from '../errors/sinew-error.js';
+import { invalid, SinewError } from '../errors/sinew-error.js';
 import type { ConfigSetter, LinkRole } from '../model/link.js';
-import { builtinConnectors } from './builtin/registry.js';
 import { CONFINE_KEY, creatableInside, realPathInside, resolveUnder } from './builtin/confined-path.js';
 import { refusedConfinedPath } from './builtin/directory-config.js';
+import { builtinConnectors } from './builtin/registry.js';
 
 /**
  * Where a tenant's file paths may lead (issue #12, docs/security.md): the built-in file connectors
@@ -31,7 +31,11 @@ function rootNotSet(connectorId: string): SinewError {
   );
 }
 
-const isDirectory = (p: string): Promise<boolean> => stat(p).then((s) => s.isDirectory(), () => false);
+const isDirectory = (p: string): Promise<boolean> =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /**
  * A path a tenant links, checked against its folder. A source's directory must exist; a target's

@@ -18,7 +18,13 @@ type QueryParameters<O> = OpParameters<O> extends { query?: infer X } ? X : neve
 type RequestBody<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 type Content<R> = R extends { content: infer C } ? C[keyof C] : undefined;
 /** The success answer: the first of 200, 201, 204 the operation documents. */
-export type Answer<O> = O extends { responses: infer R } ? (200 extends keyof R ? Content<R[200]> : 201 extends keyof R ? Content<R[201]> : undefined) : never;
+export type Answer<O> = O extends { responses: infer R }
+  ? 200 extends keyof R
+    ? Content<R[200]>
+    : 201 extends keyof R
+      ? Content<R[201]>
+      : undefined
+  : never;
 
 export interface CallOptions<O> {
   path?: PathParameters<O>;

@@ -21,5 +21,12 @@ export const apiKeyId = (keyHash: string): string => keyHash.slice(0, 16);
 
 /** The stored row of a key: its hash, never the key (the caller shows the key once). */
 export function apiKeyRow(envId: string, kind: ApiKeyKind, key: string, name?: string | null): ApiKey {
-  return { key_hash: hashApiKey(key), env_id: envId, kind, prefix: apiKeyPrefix(key), created_at: new Date().toISOString(), ...(name ? { name } : {}) };
+  return {
+    key_hash: hashApiKey(key),
+    env_id: envId,
+    kind,
+    prefix: apiKeyPrefix(key),
+    created_at: new Date().toISOString(),
+    ...(name ? { name } : {}),
+  };
 }

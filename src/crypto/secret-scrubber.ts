@@ -1,6 +1,6 @@
-import { REDACTED, redactConfig } from './config-redaction.js';
-import type { OutputFilter } from '../singer/bounded-log.js';
 import type { JsonSchema } from '../model/json-schema.js';
+import type { OutputFilter } from '../singer/bounded-log.js';
+import { REDACTED, redactConfig } from './config-redaction.js';
 
 /** What the scrubber needs of a connector a job runs: its config and which of its fields are secret. */
 export interface ConfiguredConnector {

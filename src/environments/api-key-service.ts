@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
-import type { ApiKey, ApiKeyKind } from '../model/environment.js';
 import { apiKeyId, apiKeyRow, generateApiKey } from '../crypto/api-key.js';
-import { SinewError, notFound } from '../errors/sinew-error.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
+import type { ApiKey, ApiKeyKind } from '../model/environment.js';
+import type { Store } from '../store/store.js';
 
 /** A key as the API shows it: never the key, never its hash — its id (as the audit log names it) and prefix. */
 export interface ApiKeyView {
@@ -12,7 +12,13 @@ export interface ApiKeyView {
   created_at: string;
 }
 
-export const apiKeyView = (k: ApiKey): ApiKeyView => ({ key_id: apiKeyId(k.key_hash), kind: k.kind, name: k.name ?? null, prefix: k.prefix, created_at: k.created_at });
+export const apiKeyView = (k: ApiKey): ApiKeyView => ({
+  key_id: apiKeyId(k.key_hash),
+  kind: k.kind,
+  name: k.name ?? null,
+  prefix: k.prefix,
+  created_at: k.created_at,
+});
 
 /**
  * An environment's API keys (`GET/POST /{env}/keys`, `DELETE /{env}/keys/{key_id}`): environment
@@ -45,7 +51,9 @@ export class ApiKeyService {
       const key = keys.find((k) => apiKeyId(k.key_hash) === keyId);
       if (!key) throw notFound('key', { key_id: keyId });
       if (key.kind === 'environment' && keys.filter((k) => k.kind === 'environment').length === 1) {
-        throw new SinewError('CONFLICT', 'this is the last environment key of the environment: create another before revoking it', { key_id: keyId });
+        throw new SinewError('CONFLICT', 'this is the last environment key of the environment: create another before revoking it', {
+          key_id: keyId,
+        });
       }
       await this.store.apiKeys.delete(envId, key.key_hash);
     });

@@ -1,8 +1,8 @@
-import type { Store } from '../store/store.js';
-import type { ApiKey, Environment } from '../model/environment.js';
-import { SecretBox } from '../crypto/secret-box.js';
 import { apiKeyRow, generateApiKey, hashApiKey } from '../crypto/api-key.js';
+import { SecretBox } from '../crypto/secret-box.js';
 import { invalid, SinewError } from '../errors/sinew-error.js';
+import type { ApiKey, Environment } from '../model/environment.js';
+import type { Store } from '../store/store.js';
 
 const ENV_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -27,7 +27,8 @@ export class EnvironmentService {
    * automation). Returns the keys it generated (none when the environment already existed).
    */
   async ensure(envId: string, apiKey?: string): Promise<{ created: boolean; keys: Partial<CreatedKeys> }> {
-    if (!ENV_ID.test(envId)) throw invalid(`environment id ${JSON.stringify(envId)} must be 1-100 letters, digits, dots, dashes or underscores`);
+    if (!ENV_ID.test(envId))
+      throw invalid(`environment id ${JSON.stringify(envId)} must be 1-100 letters, digits, dots, dashes or underscores`);
     if (apiKey !== undefined && apiKey.length < 16) throw invalid('SINEW_API_KEY must be at least 16 characters');
     return this.store.transaction(async (tx) => {
       const existing = await tx.environments.get(envId);

@@ -18,13 +18,34 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body must be JSON.' },
   CONNECTOR_NOT_SUPPORTED: { status: 422, summary: 'The connector is not allowed by this flow or cannot act in this role.' },
   CONNECTOR_FAILED: { status: 422, summary: 'The connector process failed.' },
-  ADDRESS_REFUSED: { status: 422, summary: 'A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field.' },
+  ADDRESS_REFUSED: {
+    status: 422,
+    summary:
+      'A host in the config is one the outbound address policy refuses (loopback, private, link-local); the field is named in details.field.',
+  },
   OAUTH_NOT_CONFIGURED: { status: 422, summary: 'The connector does not declare OAuth, or the environment has no OAuth app for it.' },
-  OAUTH_TOKEN_FAILED: { status: 422, summary: "The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again." },
-  CREDENTIALS_REJECTED: { status: 422, summary: "The connected system refused the link's credentials (401), even after a refresh: the link is now invalid and the tenant must link again." },
-  CREDENTIALS_REFUSED: { status: 422, summary: "The connector's credential check says the credentials do not work (details.check names it); nothing was linked." },
-  LINK_VALIDATION_REFUSED: { status: 422, summary: "The owner's link validation webhook refused the link (its message says why); nothing was linked." },
-  LINK_VALIDATION_UNAVAILABLE: { status: 503, summary: "The owner's link validation webhook did not answer with a verdict in time; nothing was linked." },
+  OAUTH_TOKEN_FAILED: {
+    status: 422,
+    summary:
+      "The connector's token endpoint refused or could not be reached (details.oauth_error names its error, e.g. invalid_grant): the tenant must link again.",
+  },
+  CREDENTIALS_REJECTED: {
+    status: 422,
+    summary:
+      "The connected system refused the link's credentials (401), even after a refresh: the link is now invalid and the tenant must link again.",
+  },
+  CREDENTIALS_REFUSED: {
+    status: 422,
+    summary: "The connector's credential check says the credentials do not work (details.check names it); nothing was linked.",
+  },
+  LINK_VALIDATION_REFUSED: {
+    status: 422,
+    summary: "The owner's link validation webhook refused the link (its message says why); nothing was linked.",
+  },
+  LINK_VALIDATION_UNAVAILABLE: {
+    status: 503,
+    summary: "The owner's link validation webhook did not answer with a verdict in time; nothing was linked.",
+  },
   RATE_LIMITED: { status: 429, summary: 'Too many requests.' },
   HEADERS_TOO_LARGE: { status: 431, summary: 'The request line and headers are larger than the server reads (16 KiB).' },
   INTERNAL: { status: 500, summary: 'An unexpected error; it has been logged.' },

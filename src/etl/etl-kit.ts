@@ -1,21 +1,21 @@
-import { tempFileBeside } from '../runtime/temp-file-name.js';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { JOB_FILES } from '../storage/job-root.js';
-import { buildFieldMapTransform } from './field-map-transform.js';
-import type { FieldMap } from '../model/field-map.js';
-import type { AnyMessage } from '../singer/line-classifier.js';
 import type { Catalog } from '../model/catalog.js';
+import type { FieldMap } from '../model/field-map.js';
+import { tempFileBeside } from '../runtime/temp-file-name.js';
+import type { AnyMessage } from '../singer/line-classifier.js';
 import { parseJson } from '../singer/lossless-json.js';
-import { readSnapshotRecords, recordsToJsonl, type RecordSource, type SnapshotRecord } from '../snapshots/snapshot-lines.js';
-import { mergeIntoSnapshotFile, type MergeResult } from '../snapshots/snapshot-merge.js';
-import { TENANT_CONFIG_FILE, snapshotFileName } from '../snapshots/snapshot-name.js';
-import { etlEnvFrom, type EtlEnv } from './etl-environment.js';
+import { type RecordSource, readSnapshotRecords, recordsToJsonl, type SnapshotRecord } from '../snapshots/snapshot-lines.js';
+import { type MergeResult, mergeIntoSnapshotFile } from '../snapshots/snapshot-merge.js';
+import { snapshotFileName, TENANT_CONFIG_FILE } from '../snapshots/snapshot-name.js';
+import { JOB_FILES } from '../storage/job-root.js';
+import { type EtlEnv, etlEnvFrom } from './etl-environment.js';
 import { applyFieldMap, fieldMapper } from './etl-field-map.js';
 import { EtlOutputWriter } from './etl-output-writer.js';
+import { buildFieldMapTransform } from './field-map-transform.js';
 import { readSyncLines, readSyncMessages, readSyncRecords } from './sync-output-reader.js';
 
 /** The job folder's parts an ETL step reads and writes. */
@@ -78,7 +78,11 @@ export function createEtlKit(root: string, envSource: Record<string, string | un
   const snapshotFile = (name: string): string => path.join(paths.snapshots, snapshotFileName(name));
   let output: Promise<EtlOutputWriter> | null = null;
   const openOutput = (): Promise<EtlOutputWriter> => (output ??= EtlOutputWriter.open(paths.etlData));
-  const exists = async (file: string): Promise<boolean> => fs.stat(file).then((s) => s.isFile(), () => false);
+  const exists = async (file: string): Promise<boolean> =>
+    fs.stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   // The catalog the tap got: a field map keyed by tap_stream_id finds records named by their stream.
   const catalog = readCatalog(path.join(paths.root, JOB_FILES.catalog));
 

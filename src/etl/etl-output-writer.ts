@@ -18,7 +18,12 @@ export class EtlOutputWriter {
     return new EtlOutputWriter(new SingerWriter(createWriteStream(file, { highWaterMark: 256 * 1024 })));
   }
 
-  writeSchema(stream: string, schema: JsonSchema | Record<string, unknown>, keyProperties: string[] = [], bookmarkProperties?: string[]): Promise<void> | void {
+  writeSchema(
+    stream: string,
+    schema: JsonSchema | Record<string, unknown>,
+    keyProperties: string[] = [],
+    bookmarkProperties?: string[],
+  ): Promise<void> | void {
     return this.writer.write({
       type: 'SCHEMA',
       stream,

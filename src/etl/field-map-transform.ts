@@ -1,7 +1,7 @@
-import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import type { ClassifiedLine } from '../singer/line-classifier.js';
 import type { Catalog } from '../model/catalog.js';
+import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
+import type { ClassifiedLine } from '../singer/line-classifier.js';
+import { stringifyJson } from '../singer/lossless-json.js';
 import { StreamSelection } from '../singer/stream-selection.js';
 
 type MessageLine = Extract<ClassifiedLine, { kind: 'message' }>;
@@ -41,7 +41,10 @@ function fixedValueSchema(value: unknown): Record<string, unknown> {
  * handed to the tap got. Returns null when nothing is chosen, so the caller copies raw bytes (and
  * numbers stay exact).
  */
-export function buildFieldMapTransform(fieldMap: FieldMap | null, context: { catalog?: Catalog | null; streams?: string[] | null } = {}): LineTransform | null {
+export function buildFieldMapTransform(
+  fieldMap: FieldMap | null,
+  context: { catalog?: Catalog | null; streams?: string[] | null } = {},
+): LineTransform | null {
   return buildSelectionTransform(new StreamSelection(context.catalog ?? null, { fieldMap, streams: context.streams ?? null }));
 }
 

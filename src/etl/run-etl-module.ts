@@ -32,8 +32,10 @@ type EtlEntry = (ctx: EtlContext) => unknown;
 /** The default export, also when a CommonJS-compiled module nests it (`module.exports.default`). */
 function entryOf(mod: Record<string, unknown>, file: string): EtlEntry {
   let entry = mod.default;
-  if (entry && typeof entry === 'object' && typeof (entry as { default?: unknown }).default === 'function') entry = (entry as { default: unknown }).default;
-  if (typeof entry !== 'function') throw new Error(`the ETL module ${path.basename(file)} has no default export function (export default async (ctx) => { … })`);
+  if (entry && typeof entry === 'object' && typeof (entry as { default?: unknown }).default === 'function')
+    entry = (entry as { default: unknown }).default;
+  if (typeof entry !== 'function')
+    throw new Error(`the ETL module ${path.basename(file)} has no default export function (export default async (ctx) => { … })`);
   return entry as EtlEntry;
 }
 

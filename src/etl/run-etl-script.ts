@@ -3,9 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { JOB_FILES } from '../storage/job-root.js';
-import { etlInvocation, type EtlInvocation } from './etl-invocation.js';
 import type { EtlStep } from '../model/etl-step.js';
+import { JOB_FILES } from '../storage/job-root.js';
+import { type EtlInvocation, etlInvocation } from './etl-invocation.js';
 
 export interface RunEtlScriptOptions {
   /** The job's local folder: the script's cwd, holding sync-output/, snapshots/, etl-output/. */
@@ -71,7 +71,10 @@ async function collect(stream: Readable | null | undefined, keepTail: number, al
 }
 
 function lastLine(text: string): string | null {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines.length > 0 ? lines[lines.length - 1]! : null;
 }
 
@@ -86,7 +89,13 @@ const OUT_OF_HEAP = /heap out of memory|Reached heap limit|Allocation failed/;
 export async function runEtlScript(opts: RunEtlScriptOptions): Promise<void> {
   const invocation = etlInvocation(opts.etl, opts.jobRoot);
   const entry = invocation.kind === 'module' ? invocation.file : invocation.argv.length === 1 ? invocation.argv[0]! : null;
-  if (entry && !(await fs.stat(entry).then((s) => s.isFile(), () => false))) {
+  if (
+    entry &&
+    !(await fs.stat(entry).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     throw new EtlScriptError(`the ETL script ${entry} does not exist`, 'not-found');
   }
   const output = path.join(opts.jobRoot, JOB_FILES.etlData);
@@ -130,11 +139,20 @@ export async function runEtlScript(opts: RunEtlScriptOptions): Promise<void> {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
     killGroup(); // anything the script left running in its group
-    if (stopped === 'timeout') throw new EtlScriptError(`the ETL script did not finish within ${Math.round(opts.timeoutMs / 1000)} s and was stopped (timeout)`, 'timeout');
+    if (stopped === 'timeout')
+      throw new EtlScriptError(
+        `the ETL script did not finish within ${Math.round(opts.timeoutMs / 1000)} s and was stopped (timeout)`,
+        'timeout',
+      );
     if (stopped === 'cancelled') throw new EtlScriptError('the ETL script was stopped: the job was cancelled', 'cancelled');
     if (exit.spawnError) throw new EtlScriptError(`the ETL script could not start: ${exit.spawnError.message}`, 'failed');
     if (exit.code !== 0) throw failureOf(invocation, exit, stderr, reported, opts.memoryMb);
-    if (!(await fs.stat(output).then((s) => s.isFile(), () => false))) {
+    if (
+      !(await fs.stat(output).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       throw new EtlScriptError(`the ETL script finished without writing ${JOB_FILES.etlData}`, 'no-output');
     }
   } finally {
@@ -142,7 +160,13 @@ export async function runEtlScript(opts: RunEtlScriptOptions): Promise<void> {
   }
 }
 
-function failureOf(invocation: EtlInvocation, exit: { code: number | null; signal: NodeJS.Signals | null }, stderr: string, reported: string, memoryMb: number): EtlScriptError {
+function failureOf(
+  invocation: EtlInvocation,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  stderr: string,
+  reported: string,
+  memoryMb: number,
+): EtlScriptError {
   if (invocation.kind === 'module' && OUT_OF_HEAP.test(stderr)) {
     return new EtlScriptError(`the ETL script ran out of memory (limit ${memoryMb} MiB)`, 'memory');
   }

@@ -1,15 +1,18 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { type AnyMessage, type ClassifiedLine, classifyLine } from '../singer/line-classifier.js';
 import { readLineBatches } from '../singer/line-reader.js';
-import { classifyLine, type AnyMessage, type ClassifiedLine } from '../singer/line-classifier.js';
 
 export type MessageLine = Extract<ClassifiedLine, { kind: 'message' }>;
 
 /** The Singer files of a sync-output folder, in name order (today one: `data.singer`). */
 async function singerFiles(dir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(dir)).filter((f) => f.endsWith('.singer')).sort().map((f) => path.join(dir, f));
+    return (await fs.readdir(dir))
+      .filter((f) => f.endsWith('.singer'))
+      .sort()
+      .map((f) => path.join(dir, f));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;

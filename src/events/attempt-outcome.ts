@@ -6,7 +6,12 @@ import type { SendOutcome } from './http-sender.js';
  * timeout, refused connection, refused address) is retried after the schedule's next wait, and
  * failed once the schedule is used up. `attemptsBefore` counts the attempts already made.
  */
-export function attemptOutcome(send: SendOutcome, attemptsBefore: number, scheduleMs: number[], now: number): { outcome: Attempt['outcome']; next_attempt_at: number | null } {
+export function attemptOutcome(
+  send: SendOutcome,
+  attemptsBefore: number,
+  scheduleMs: number[],
+  now: number,
+): { outcome: Attempt['outcome']; next_attempt_at: number | null } {
   const code = send.status_code;
   if (send.error === null && code !== null && code >= 200 && code < 300) return { outcome: 'delivered', next_attempt_at: null };
   if (code === 410) return { outcome: 'gone', next_attempt_at: null };

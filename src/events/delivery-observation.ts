@@ -18,7 +18,9 @@ export interface DeliveryAttemptCounter {
  * The ids a delivery log line carries: the event's, and those of the job, flow and tenant it is
  * about when its payload names them (job lifecycle, discover and connection events all do).
  */
-export function deliveryLogFields(d: Pick<ClaimedDelivery, 'event_id' | 'env_id' | 'kind' | 'destination' | 'payload'>): Record<string, string> {
+export function deliveryLogFields(
+  d: Pick<ClaimedDelivery, 'event_id' | 'env_id' | 'kind' | 'destination' | 'payload'>,
+): Record<string, string> {
   const fields: Record<string, string> = { event_id: d.event_id, event_kind: d.kind, destination: d.destination, env_id: d.env_id };
   for (const key of ['job_id', 'flow_id', 'tenant'] as const) {
     const value = d.payload[key];

@@ -35,7 +35,8 @@ export function readEventDeliveryConfig(env: NodeJS.ProcessEnv, embedded: boolea
   let retryScheduleMs = DEFAULT_RETRY_SCHEDULE_MS;
   if (scheduleText !== undefined && scheduleText.trim() !== '') {
     const parsed = scheduleText.split(',').map((s) => Number(s.trim()) * 1000);
-    if (parsed.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`SINEW_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, got ${scheduleText}`);
+    if (parsed.some((n) => !Number.isFinite(n) || n < 0))
+      throw new Error(`SINEW_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, got ${scheduleText}`);
     retryScheduleMs = parsed;
   }
   return {

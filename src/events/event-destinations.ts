@@ -8,5 +8,7 @@ import { EVENT_SINKS, sectionOf } from '../sinks/sink-registry.js';
  * moment it is dispatched (fanned out, normally within milliseconds of the commit).
  */
 export function destinationsFor(kind: EventKind, payload: Record<string, unknown>, monitoring: MonitoringSettings): string[] {
-  return (EVENT_SINKS as readonly EventSink<unknown>[]).filter((sink) => sink.wants({ kind, payload }, sectionOf(sink, monitoring))).map((sink) => sink.name);
+  return (EVENT_SINKS as readonly EventSink<unknown>[])
+    .filter((sink) => sink.wants({ kind, payload }, sectionOf(sink, monitoring)))
+    .map((sink) => sink.name);
 }

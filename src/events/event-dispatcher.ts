@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { BackgroundRole } from '../runtime/background-role.js';
-import type { Store, StoreOps } from '../store/store.js';
-import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
+import { WakeSignal } from '../runtime/wake-signal.js';
 import { environmentAddressPolicy, environmentSettings, type MonitoringSettings } from '../settings/environment-settings.js';
 import { openSettings } from '../settings/settings-secrets.js';
-import type { SecretBox } from '../crypto/secret-box.js';
+import type { AttemptResult, ClaimedDelivery, NewDelivery } from '../store/delivery-ops.js';
+import type { Store, StoreOps } from '../store/store.js';
+import { attemptOutcome } from './attempt-outcome.js';
+import { type DeliveryAttemptCounter, deliveryLogFields } from './delivery-observation.js';
+import { buildDeliveryRequest } from './delivery-request.js';
 import type { EventDeliveryConfig } from './event-delivery-config.js';
 import { destinationsFor } from './event-destinations.js';
-import { buildDeliveryRequest } from './delivery-request.js';
 import { HttpSender, type SendOutcome } from './http-sender.js';
-import { attemptOutcome } from './attempt-outcome.js';
 import type { OutboxNotifier } from './outbox-notifier.js';
-import { deliveryLogFields, type DeliveryAttemptCounter } from './delivery-observation.js';
-import { WakeSignal } from '../runtime/wake-signal.js';
 
 export interface EventDispatcherOptions {
   store: Store;
@@ -76,7 +76,9 @@ export class EventDispatcher implements BackgroundRole {
     this.wake();
     await this.#loop;
     await Promise.allSettled([...this.#inFlight]);
-    await this.#flushResults().catch((e: Error) => this.opts.logger.error({ err: e.message }, 'event delivery: could not record the last attempts'));
+    await this.#flushResults().catch((e: Error) =>
+      this.opts.logger.error({ err: e.message }, 'event delivery: could not record the last attempts'),
+    );
     this.#sender.close();
   }
 
@@ -120,7 +122,14 @@ export class EventDispatcher implements BackgroundRole {
           const destinations = destinationsFor(e.kind, e.payload, await monitoring(e.env_id));
           if (destinations.length === 0) await tx.deliveries.setEventStatus(e.event_id, 'no_destination');
           for (const destination of destinations) {
-            rows.push({ event_id: e.event_id, event_seq: e.seq, env_id: e.env_id, destination, ordering_key: e.ordering_key, next_attempt_at: now });
+            rows.push({
+              event_id: e.event_id,
+              event_seq: e.seq,
+              env_id: e.env_id,
+              destination,
+              ordering_key: e.ordering_key,
+              next_attempt_at: now,
+            });
           }
         }
         await tx.deliveries.insertDeliveries(rows);
@@ -160,9 +169,14 @@ export class EventDispatcher implements BackgroundRole {
 
   async #attempt({ delivery, monitoring }: Claimed): Promise<void> {
     const attemptedAt = new Date();
-    const request = buildDeliveryRequest(delivery.destination, delivery, monitoring, { datadogUrlTemplate: this.opts.config.datadogUrlTemplate });
+    const request = buildDeliveryRequest(delivery.destination, delivery, monitoring, {
+      datadogUrlTemplate: this.opts.config.datadogUrlTemplate,
+    });
     const policy = { allowPrivate: monitoring.allow_private_urls === true, allowLoopback: this.opts.config.allowLoopback };
-    const sent: SendOutcome = typeof request === 'string' ? { status_code: null, latency_ms: 0, response_excerpt: null, error: request } : await this.#sender.post(request, policy);
+    const sent: SendOutcome =
+      typeof request === 'string'
+        ? { status_code: null, latency_ms: 0, response_excerpt: null, error: request }
+        : await this.#sender.post(request, policy);
     const decided = attemptOutcome(sent, delivery.attempts, this.opts.config.retryScheduleMs, Date.now());
     this.#observe(delivery, sent, decided.outcome);
     this.#results.push({
@@ -185,7 +199,13 @@ export class EventDispatcher implements BackgroundRole {
    */
   #observe(delivery: ClaimedDelivery, sent: SendOutcome, outcome: AttemptResult['outcome']): void {
     this.opts.metrics?.countAttempt({ env_id: delivery.env_id, destination: delivery.destination, event_kind: delivery.kind, outcome });
-    const fields = { ...deliveryLogFields(delivery), outcome, attempt: delivery.attempts + 1, status_code: sent.status_code, error: sent.error };
+    const fields = {
+      ...deliveryLogFields(delivery),
+      outcome,
+      attempt: delivery.attempts + 1,
+      status_code: sent.status_code,
+      error: sent.error,
+    };
     if (outcome === 'delivered') this.opts.logger.debug(fields, 'event delivered');
     else if (outcome === 'retry') this.opts.logger.info(fields, 'event delivery attempt failed; will retry');
     else this.opts.logger.warn(fields, 'event delivery gave up');

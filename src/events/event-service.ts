@@ -1,10 +1,10 @@
-import type { Store } from '../store/store.js';
-import type { Attempt, Delivery, EventDeliveryStatus, StoredEvent } from '../store/delivery-ops.js';
+import { invalid, notFound } from '../errors/sinew-error.js';
 import type { EventKind } from '../model/event.js';
 import { environmentSettings } from '../settings/environment-settings.js';
-import { invalid, notFound } from '../errors/sinew-error.js';
-import { destinationsFor } from './event-destinations.js';
 import { SINK_NAMES } from '../sinks/sink-registry.js';
+import type { Attempt, Delivery, EventDeliveryStatus, StoredEvent } from '../store/delivery-ops.js';
+import type { Store } from '../store/store.js';
+import { destinationsFor } from './event-destinations.js';
 import type { OutboxNotifier } from './outbox-notifier.js';
 
 export interface EventView {
@@ -27,7 +27,14 @@ export interface DeliveryView {
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const view = (e: StoredEvent): EventView => ({ event_id: e.event_id, kind: e.kind, ordering_key: e.ordering_key, created_at: e.created_at, status: e.status, payload: e.payload });
+const view = (e: StoredEvent): EventView => ({
+  event_id: e.event_id,
+  kind: e.kind,
+  ordering_key: e.ordering_key,
+  created_at: e.created_at,
+  status: e.status,
+  payload: e.payload,
+});
 
 /**
  * The events API: the outbox as the environment owner sees it, with every delivery attempt, and
@@ -40,7 +47,13 @@ export class EventService {
   ) {}
 
   async list(envId: string, q: { kind?: EventKind; status?: EventDeliveryStatus; limit: number; before?: string }): Promise<EventView[]> {
-    const events = await this.store.deliveries.listStoredEvents({ env_id: envId, kind: q.kind, status: q.status, limit: q.limit, before_event_id: q.before });
+    const events = await this.store.deliveries.listStoredEvents({
+      env_id: envId,
+      kind: q.kind,
+      status: q.status,
+      limit: q.limit,
+      before_event_id: q.before,
+    });
     return events.map(view);
   }
 
@@ -87,7 +100,16 @@ export class EventService {
       if (chosen.length === 0) throw invalid(`no destination is configured for ${event.kind} events`, { kind: event.kind });
       const now = Date.now();
       const missing = chosen.filter((d) => !existing.includes(d));
-      await tx.deliveries.insertDeliveries(missing.map((d) => ({ event_id: eventId, event_seq: event.seq, env_id: envId, destination: d, ordering_key: event.ordering_key, next_attempt_at: now })));
+      await tx.deliveries.insertDeliveries(
+        missing.map((d) => ({
+          event_id: eventId,
+          event_seq: event.seq,
+          env_id: envId,
+          destination: d,
+          ordering_key: event.ordering_key,
+          next_attempt_at: now,
+        })),
+      );
       await tx.deliveries.redeliver(eventId, chosen, now);
     });
     this.notifier.notify();

@@ -1,10 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { addressRefusal, type AddressPolicy } from '../outbound/address-policy.js';
+import { type AddressPolicy, addressRefusal } from '../outbound/address-policy.js';
 import { guardedLookup } from '../outbound/guarded-lookup.js';
 import type { OutgoingRequest } from '../sinks/event-sink.js';
-
 
 /** What one POST came to: a status (any) or an error (refused, reset, timeout), never a throw. */
 export interface SendOutcome {
@@ -24,7 +23,10 @@ const EXCERPT_BYTES = 1024;
 export class HttpSender {
   readonly #agents = new Map<string, { http: http.Agent; https: https.Agent }>();
 
-  constructor(private readonly timeoutMs: number, private readonly maxSockets = 256) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly maxSockets = 256,
+  ) {}
 
   async post(req: OutgoingRequest, policy: AddressPolicy): Promise<SendOutcome> {
     const started = performance.now();
@@ -35,7 +37,8 @@ export class HttpSender {
     } catch {
       return done({ status_code: null, response_excerpt: null, error: 'the URL is not valid' });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return done({ status_code: null, response_excerpt: null, error: `${url.protocol} URLs are not supported` });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return done({ status_code: null, response_excerpt: null, error: `${url.protocol} URLs are not supported` });
     // An IP literal never goes through the agent's lookup: check it here.
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (net.isIP(host)) {
@@ -62,7 +65,9 @@ export class HttpSender {
             kept += Math.min(chunk.length, EXCERPT_BYTES - kept);
           }
         });
-        res.on('end', () => finish({ status_code: res.statusCode ?? null, response_excerpt: Buffer.concat(chunks).toString('utf8'), error: null }));
+        res.on('end', () =>
+          finish({ status_code: res.statusCode ?? null, response_excerpt: Buffer.concat(chunks).toString('utf8'), error: null }),
+        );
         res.on('error', (e) => finish({ status_code: res.statusCode ?? null, response_excerpt: null, error: e.message }));
       });
       const timer = setTimeout(() => {

@@ -1,16 +1,16 @@
-import type { Store } from '../store/store.js';
-import type { Flow, FlowDefinition } from '../model/flow.js';
-import { fieldMapSchema } from '../model/field-map.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
-import { resolveConnector } from '../connectors/connector-resolver.js';
 import { validateConnectorConfig } from '../connectors/config-validator.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { invalid, notFound, SinewError } from '../errors/sinew-error.js';
 import { newFlowId } from '../ids/short-id.js';
-import { jobSettingsSchema } from '../settings/environment-settings.js';
-import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
+import { fieldMapSchema } from '../model/field-map.js';
+import type { Flow, FlowDefinition } from '../model/flow.js';
 import { tenantLimitsSchema } from '../model/tenant-limits.js';
+import { OWNER_ONLY_JOB_FIELDS } from '../model/tenant-overrides.js';
+import { jobSettingsSchema } from '../settings/environment-settings.js';
+import type { Store } from '../store/store.js';
 
 export const flowDefinitionSchema = {
   type: 'object',
@@ -30,7 +30,10 @@ export const flowDefinitionSchema = {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
-      properties: { script: { type: 'string', minLength: 1 }, command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+      properties: {
+        script: { type: 'string', minLength: 1 },
+        command: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      },
     },
     field_map: fieldMapSchema,
     job_settings: jobSettingsSchema,
@@ -71,7 +74,7 @@ export class FlowService {
     const existing = await this.store.flows.get(envId, id);
     let target: Flow['target'];
     if (def.target) {
-      if (def.type === 'v1-target') throw invalid('a v1 target flow writes into the tenant\'s linked target; it has no flow target');
+      if (def.type === 'v1-target') throw invalid("a v1 target flow writes into the tenant's linked target; it has no flow target");
       const connector = await this.connectorNamed(envId, def.target.connector);
       if (connector.kind === 'source') throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connector.id} cannot be a target`);
       const sealed = existing?.target?.connector === connector.id ? existing.target.config_sealed : undefined;

@@ -1,11 +1,11 @@
-import type { Store } from '../store/store.js';
-import type { Flow } from '../model/flow.js';
-import type { ConnectorDefinition } from '../model/connector-definition.js';
-import { isOAuth2 } from '../model/connector-auth.js';
-import { tenantLimitsOf } from '../model/tenant-limits.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { notFound } from '../errors/sinew-error.js';
+import { isOAuth2 } from '../model/connector-auth.js';
+import type { ConnectorDefinition } from '../model/connector-definition.js';
+import type { Flow } from '../model/flow.js';
+import { tenantLimitsOf } from '../model/tenant-limits.js';
 import { widgetSettings } from '../settings/widget-settings.js';
+import type { Store } from '../store/store.js';
 
 /** A connector as a tenant may see it: what the connect form needs, never how it runs. */
 export interface TenantConnectorView {
@@ -32,8 +32,15 @@ export interface TenantFlowView {
 function formSchema(def: ConnectorDefinition, oauth: boolean): Record<string, unknown> {
   const schema = (def.config_schema ?? {}) as Record<string, unknown>;
   if (!oauth || !isOAuth2(def.auth)) return schema;
-  const placed = new Set([def.auth.tokens.access_token, def.auth.tokens.refresh_token, def.auth.tokens.expires_at, ...Object.values(def.auth.tokens.extra ?? {})]);
-  const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, unknown>).filter(([name]) => !placed.has(name)));
+  const placed = new Set([
+    def.auth.tokens.access_token,
+    def.auth.tokens.refresh_token,
+    def.auth.tokens.expires_at,
+    ...Object.values(def.auth.tokens.extra ?? {}),
+  ]);
+  const properties = Object.fromEntries(
+    Object.entries((schema.properties ?? {}) as Record<string, unknown>).filter(([name]) => !placed.has(name)),
+  );
   const required = Array.isArray(schema.required) ? (schema.required as string[]).filter((f) => !placed.has(f)) : undefined;
   return { ...schema, properties, ...(required ? { required } : {}) };
 }
@@ -52,7 +59,15 @@ export async function tenantFlowView(store: Store, envId: string, flowId: string
     if (!def) continue;
     const oauth = isOAuth2(def.auth) && (await store.oauth.getApp(envId, id)) !== undefined;
     const auth = oauth ? 'oauth2' : def.auth?.type === 'none' ? 'none' : 'fields';
-    connectors.push({ id, label: def.label ?? id, kind: def.kind, icon_url: icons[id] ?? null, auth, config_schema: formSchema(def, oauth), discover: def.capabilities.discover });
+    connectors.push({
+      id,
+      label: def.label ?? id,
+      kind: def.kind,
+      icon_url: icons[id] ?? null,
+      auth,
+      config_schema: formSchema(def, oauth),
+      discover: def.capabilities.discover,
+    });
   }
   return { flow_id: flow.flow_id, name: flow.name, type: flow.type, tenant_limits: tenantLimitsOf(flow.tenant_limits), connectors };
 }

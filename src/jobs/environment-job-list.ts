@@ -1,5 +1,5 @@
-import type { Store, JobListFilter } from '../store/store.js';
 import type { Job, JobStatus } from '../model/job.js';
+import type { JobListFilter, Store } from '../store/store.js';
 
 /** The filters of `GET /{env}/jobs`: across every flow and tenant unless narrowed. */
 export interface EnvironmentJobQuery {

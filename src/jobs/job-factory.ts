@@ -1,11 +1,11 @@
+import { redactConfig } from '../crypto/config-redaction.js';
+import { sealJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { newJobId, newTaskId, shortId } from '../ids/short-id.js';
 import type { Flow } from '../model/flow.js';
 import { API_SOURCE, type Job, type JobType, type SyncType } from '../model/job.js';
-import type { Link } from '../model/link.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { sealJson } from '../crypto/sealed-json.js';
-import { redactConfig } from '../crypto/config-redaction.js';
-import { newJobId, newTaskId, shortId } from '../ids/short-id.js';
 import type { JobRequest } from '../model/job-request.js';
+import type { Link } from '../model/link.js';
 import { jobRoot } from '../storage/job-root.js';
 
 export interface JobParties {
@@ -45,7 +45,12 @@ export function newJob(args: {
 }): Job {
   const { envId, flow, tenant, request, parties, box } = args;
   const { jobId, at: now } = args.identity ?? newJobIdentity();
-  const usesState = parties.tap !== API_SOURCE && !request.reset_source_state && !args.forceFullSync && parties.link?.state != null && Object.keys(parties.link.state).length > 0;
+  const usesState =
+    parties.tap !== API_SOURCE &&
+    !request.reset_source_state &&
+    !args.forceFullSync &&
+    parties.link?.state != null &&
+    Object.keys(parties.link.state).length > 0;
   const syncType: SyncType = usesState ? 'incremental_sync' : 'full_sync';
   const hasOverrides = request.override_source_config || request.override_target_config;
   return {
@@ -72,8 +77,12 @@ export function newJob(args: {
     override_end_date: request.override_end_date ?? null,
     override_selected_tables: request.override_selected_tables ?? null,
     override_field_map: request.override_field_map ?? null,
-    override_source_config: request.override_source_config ? (redactConfig(request.override_source_config) as Record<string, unknown>) : null,
-    override_target_config: request.override_target_config ? (redactConfig(request.override_target_config) as Record<string, unknown>) : null,
+    override_source_config: request.override_source_config
+      ? (redactConfig(request.override_source_config) as Record<string, unknown>)
+      : null,
+    override_target_config: request.override_target_config
+      ? (redactConfig(request.override_target_config) as Record<string, unknown>)
+      : null,
     override_lifecycle_webhook: request.override_lifecycle_webhook ?? null,
     task_id: newTaskId(),
     task_type: 'STANDARD',
@@ -90,7 +99,10 @@ export function newJob(args: {
     link_role: parties.role,
     link_connector: parties.linkConnector,
     sealed_overrides: hasOverrides
-      ? sealJson(box, { override_source_config: request.override_source_config ?? null, override_target_config: request.override_target_config ?? null })
+      ? sealJson(box, {
+          override_source_config: request.override_source_config ?? null,
+          override_target_config: request.override_target_config ?? null,
+        })
       : null,
   };
 }

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { SinewError, notFound } from '../errors/sinew-error.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
+import { jobDiscoverEvent } from '../events/job-discover-event.js';
 import { newEventId } from '../ids/short-id.js';
 import type { Job, JobStatus } from '../model/job.js';
-import type { Store, StoreOps } from '../store/store.js';
 import { JOB_STATUS_WRITER } from '../store/job-status-writer.js';
-import { assertTransition } from './job-transitions.js';
+import type { Store, StoreOps } from '../store/store.js';
 import { finalStatus, type RunEnding } from './final-status.js';
-import { publicJob } from './job-view.js';
-import { jobDiscoverEvent } from '../events/job-discover-event.js';
 import type { HeldLeases } from './held-leases.js';
+import { assertTransition } from './job-transitions.js';
+import { publicJob } from './job-view.js';
 
 export type JobPatch = Partial<Omit<Job, 'job_id' | 'env_id' | 'status' | 'status_timestamp'>>;
 
@@ -56,14 +56,29 @@ export class JobLifecycle {
    */
   async transitionIn(tx: StoreOps, current: Job, to: JobStatus, patch: JobPatch = {}): Promise<Job> {
     if (to === 'JOB_CREATED') {
-      throw new SinewError('INVALID_JOB_TRANSITION', `job ${current.job_id} cannot move from ${current.status} to JOB_CREATED except by a re-queue`, { from: current.status, to });
+      throw new SinewError(
+        'INVALID_JOB_TRANSITION',
+        `job ${current.job_id} cannot move from ${current.status} to JOB_CREATED except by a re-queue`,
+        { from: current.status, to },
+      );
     }
     assertTransition(current.job_id, current.status, to);
     const now = new Date();
     // Leaving JOB_CREATED starts a run: a message there is a re-queue's ("handed back: …") about the
     // run before, which would otherwise ride on every event of this one. `patch` may set a new one.
     const fresh = current.status === 'JOB_CREATED' ? { message: null } : {};
-    return this.#write(tx, { ...current, ...fresh, ...patch, status: to, status_timestamp: { ...current.status_timestamp, [to]: now.getTime() }, last_updated: now.toISOString() }, now);
+    return this.#write(
+      tx,
+      {
+        ...current,
+        ...fresh,
+        ...patch,
+        status: to,
+        status_timestamp: { ...current.status_timestamp, [to]: now.getTime() },
+        last_updated: now.toISOString(),
+      },
+      now,
+    );
   }
 
   /**
@@ -71,7 +86,12 @@ export class JobLifecycle {
    * locked): a final status with `patch` (computed inside the transaction when a function, and only
    * when the job does end), a re-queue, or nothing when the job has ended already (null).
    */
-  async end(envId: string, jobId: string, ending: RunEnding, patch: JobPatch | ((tx: StoreOps) => Promise<JobPatch>) = {}): Promise<Job | null> {
+  async end(
+    envId: string,
+    jobId: string,
+    ending: RunEnding,
+    patch: JobPatch | ((tx: StoreOps) => Promise<JobPatch>) = {},
+  ): Promise<Job | null> {
     const job = await this.store.transaction(async (tx) => {
       const current = await this.#locked(tx, envId, jobId);
       const decided = finalStatus(ending, current.status);
@@ -97,7 +117,15 @@ export class JobLifecycle {
     const now = new Date();
     return this.#write(
       tx,
-      { ...current, status: 'JOB_CREATED', status_timestamp: { JOB_CREATED: now.getTime() }, metrics: { recordCount: {} }, error: null, message: opts.message, last_updated: now.toISOString() },
+      {
+        ...current,
+        status: 'JOB_CREATED',
+        status_timestamp: { JOB_CREATED: now.getTime() },
+        metrics: { recordCount: {} },
+        error: null,
+        message: opts.message,
+        last_updated: now.toISOString(),
+      },
       now,
     );
   }
@@ -154,5 +182,12 @@ export class JobLifecycle {
 }
 
 function lifecycleEvent(job: Job, createdAt: string) {
-  return { event_id: newEventId(), env_id: job.env_id, kind: 'job_lifecycle' as const, ordering_key: `job:${job.job_id}`, payload: publicJob(job), created_at: createdAt };
+  return {
+    event_id: newEventId(),
+    env_id: job.env_id,
+    kind: 'job_lifecycle' as const,
+    ordering_key: `job:${job.job_id}`,
+    payload: publicJob(job),
+    created_at: createdAt,
+  };
 }

@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
 import type { Job, JobStatus } from '../model/job.js';
 import { FAILURE_STATUSES, TERMINAL_STATUSES } from '../model/job-phases.js';
-import { linkHealth, type LinkHealth, type LinkRole } from '../model/link.js';
+import { type LinkHealth, type LinkRole, linkHealth } from '../model/link.js';
+import type { Store } from '../store/store.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -33,7 +33,15 @@ export interface JobOverview {
   failing_links: (LinkRef & { failed: number })[];
   slowest_links: (LinkRef & { jobs: number; average_ms: number; max_ms: number })[];
   /** The last finished jobs of the 7 days (at most OVERVIEW_SAMPLE), oldest first: the charts' points. */
-  recent_jobs: { job_id: string; flow_id: string; tenant: string; status: JobStatus; start_time: string; duration_ms: number; records: number }[];
+  recent_jobs: {
+    job_id: string;
+    flow_id: string;
+    tenant: string;
+    status: JobStatus;
+    start_time: string;
+    duration_ms: number;
+    records: number;
+  }[];
   invalid_links: (LinkRef & { health: LinkHealth })[];
 }
 
@@ -98,7 +106,11 @@ export async function jobOverview(store: Store, envId: string, now = Date.now())
     .filter((d) => d * DAY_MS <= now)
     .map((d) => {
       const rows = daily.filter((r) => r.day === d);
-      return { day: new Date(d * DAY_MS).toISOString().slice(0, 10), total: rows.reduce((a, r) => a + r.count, 0), failed: rows.filter((r) => FAILURE_STATUSES.has(r.status)).reduce((a, r) => a + r.count, 0) };
+      return {
+        day: new Date(d * DAY_MS).toISOString().slice(0, 10),
+        total: rows.reduce((a, r) => a + r.count, 0),
+        failed: rows.filter((r) => FAILURE_STATUSES.has(r.status)).reduce((a, r) => a + r.count, 0),
+      };
     });
   const timed = finished.flatMap((job) => {
     const ms = jobDurationMs(job);
@@ -109,11 +121,27 @@ export async function jobOverview(store: Store, envId: string, now = Date.now())
     last_24h: windowOf(lastDay),
     last_7d: windowOf(daily),
     per_day,
-    failing_links: failing.map((r) => ({ flow_id: r.flow_id, tenant: r.tenant, role: r.link_role, connector_id: r.link_connector, failed: r.count })),
+    failing_links: failing.map((r) => ({
+      flow_id: r.flow_id,
+      tenant: r.tenant,
+      role: r.link_role,
+      connector_id: r.link_connector,
+      failed: r.count,
+    })),
     slowest_links: slowestLinks(timed),
     recent_jobs: timed
-      .map(({ job, ms }) => ({ job_id: job.job_id, flow_id: job.flow_id, tenant: job.tenant, status: job.status, start_time: job.start_time, duration_ms: ms, records: recordsOf(job) }))
+      .map(({ job, ms }) => ({
+        job_id: job.job_id,
+        flow_id: job.flow_id,
+        tenant: job.tenant,
+        status: job.status,
+        start_time: job.start_time,
+        duration_ms: ms,
+        records: recordsOf(job),
+      }))
       .reverse(),
-    invalid_links: links.filter((l) => linkHealth(l).status === 'invalid').map((l) => ({ flow_id: l.flow_id, tenant: l.tenant, role: l.role, connector_id: l.connector_id, health: linkHealth(l) })),
+    invalid_links: links
+      .filter((l) => linkHealth(l).status === 'invalid')
+      .map((l) => ({ flow_id: l.flow_id, tenant: l.tenant, role: l.role, connector_id: l.connector_id, health: linkHealth(l) })),
   };
 }

@@ -1,10 +1,10 @@
-import { API_SOURCE } from '../model/job.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { invalid, notFound, SinewError } from '../errors/sinew-error.js';
 import type { Flow } from '../model/flow.js';
+import { API_SOURCE } from '../model/job.js';
+import type { JobRequest } from '../model/job-request.js';
 import type { LinkRole } from '../model/link.js';
 import type { StoreOps } from '../store/store.js';
-import { resolveConnector } from '../connectors/connector-resolver.js';
-import type { JobRequest } from '../model/job-request.js';
 import type { JobParties } from './job-factory.js';
 
 async function installUri(store: StoreOps, envId: string, id: string | null): Promise<string | null> {
@@ -14,7 +14,15 @@ async function installUri(store: StoreOps, envId: string, id: string | null): Pr
   return def.runtime.runtime === 'singer' ? (def.runtime.install_uri ?? def.runtime.command.join(' ')) : `builtin:${def.id}`;
 }
 
-async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: string, role: LinkRole, wanted: string | undefined, what: string): Promise<string> {
+async function pickLinked(
+  store: StoreOps,
+  envId: string,
+  flow: Flow,
+  tenant: string,
+  role: LinkRole,
+  wanted: string | undefined,
+  what: string,
+): Promise<string> {
   const links = await store.links.list({ env_id: envId, flow_id: flow.flow_id, tenant, role });
   if (wanted) {
     if (!links.some((l) => l.connector_id === wanted)) throw notFound(`linked ${what} ${wanted}`, { tenant, flow_id: flow.flow_id });
@@ -22,7 +30,8 @@ async function pickLinked(store: StoreOps, envId: string, flow: Flow, tenant: st
   }
   const [only, ...others] = links;
   if (!only) throw notFound(`linked ${what}`, { tenant, flow_id: flow.flow_id, hint: `link a ${what} first` });
-  if (others.length > 0) throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one`, { linked: links.map((l) => l.connector_id) });
+  if (others.length > 0)
+    throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one`, { linked: links.map((l) => l.connector_id) });
   return only.connector_id;
 }
 
@@ -43,7 +52,14 @@ export function writesFromRequest(flowType: Flow['type'], req: JobRequest, versi
  * v1 target flow: `api` (records in `state`) → the tenant's linked target;
  * v2: read = the linked connector → the flow's target; write = `api` → the linked connector.
  */
-export async function resolveJobParties(store: StoreOps, envId: string, flow: Flow, tenant: string, req: JobRequest, version: 'v1' | 'v2'): Promise<JobParties> {
+export async function resolveJobParties(
+  store: StoreOps,
+  envId: string,
+  flow: Flow,
+  tenant: string,
+  req: JobRequest,
+  version: 'v1' | 'v2',
+): Promise<JobParties> {
   const flowTarget = flow.target?.connector ?? null;
   let parties: Omit<JobParties, 'link' | 'installUris'>;
   if (version === 'v1') {
@@ -57,7 +73,8 @@ export async function resolveJobParties(store: StoreOps, envId: string, flow: Fl
         parties = { role: 'source', linkConnector: tap, tap, target: flowTarget, connectorId: null, jobType: null };
       }
     } else {
-      if (req.tap !== undefined && req.tap !== API_SOURCE) throw invalid('a v1 target flow writes from the API source: use tap "api" with the records in state');
+      if (req.tap !== undefined && req.tap !== API_SOURCE)
+        throw invalid('a v1 target flow writes from the API source: use tap "api" with the records in state');
       const target = await pickLinked(store, envId, flow, tenant, 'target', req.target, 'target');
       parties = { role: 'target', linkConnector: target, tap: API_SOURCE, target, connectorId: null, jobType: 'write' };
     }
@@ -76,7 +93,13 @@ export async function resolveJobParties(store: StoreOps, envId: string, flow: Fl
   const link =
     parties.linkConnector === API_SOURCE
       ? null
-      : ((await store.links.get({ env_id: envId, flow_id: flow.flow_id, tenant, role: parties.role, connector_id: parties.linkConnector })) ?? null);
+      : ((await store.links.get({
+          env_id: envId,
+          flow_id: flow.flow_id,
+          tenant,
+          role: parties.role,
+          connector_id: parties.linkConnector,
+        })) ?? null);
   if (parties.linkConnector !== API_SOURCE && !link) throw new SinewError('NOT_FOUND', 'link not found');
   return {
     ...parties,

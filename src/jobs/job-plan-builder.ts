@@ -1,19 +1,19 @@
-import { SinewError } from '../errors/sinew-error.js';
-import { tokenFieldsOf } from '../connectors/sdk/access-token.js';
-import { API_SOURCE, isWriteJob, type Job } from '../model/job.js';
-import { linkPathSetter, type ConfigSetter, type Link, type LinkConfigOpener } from '../model/link.js';
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson } from '../crypto/sealed-json.js';
-import { acceptsStateOf, catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
 import { describeTapCapabilities } from '../connectors/capability-note.js';
-import type { JobPlan, PlannedConnector } from './job-plan.js';
-import type { FieldMap } from '../model/field-map.js';
 import { connectorEnvironment } from '../connectors/connector-environment.js';
+import { acceptsStateOf, catalogFlagOf, connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
+import { pathSetter, runConfig } from '../connectors/file-confinement.js';
+import { tokenFieldsOf } from '../connectors/sdk/access-token.js';
+import { openJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { SinewError } from '../errors/sinew-error.js';
+import type { FieldMap } from '../model/field-map.js';
+import type { Flow } from '../model/flow.js';
+import { API_SOURCE, isWriteJob, type Job } from '../model/job.js';
+import { type ConfigSetter, type Link, type LinkConfigOpener, linkPathSetter } from '../model/link.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
 import { effectiveJobSettings, environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
-import { pathSetter, runConfig } from '../connectors/file-confinement.js';
-import type { Flow } from '../model/flow.js';
+import type { Store } from '../store/store.js';
+import type { JobPlan, PlannedConnector } from './job-plan.js';
 
 interface Overrides {
   override_source_config: Record<string, unknown> | null;
@@ -56,7 +56,13 @@ export class JobPlanBuilder {
     const overrides: Overrides = job.sealed_overrides
       ? openJson<Overrides>(this.box, job.sealed_overrides)
       : { override_source_config: null, override_target_config: null };
-    const link = await this.store.links.get({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
+    const link = await this.store.links.get({
+      env_id: job.env_id,
+      flow_id: job.flow_id,
+      tenant: job.tenant,
+      role: job.link_role,
+      connector_id: job.link_connector,
+    });
     const isWrite = isWriteJob(job);
     if (!link && !(isWrite && job.link_role === 'source')) {
       throw new SinewError('NOT_FOUND', `the tenant's ${job.link_role} ${job.link_connector} is no longer linked`);
@@ -73,7 +79,15 @@ export class JobPlanBuilder {
     // Who reads: the API source for write jobs, otherwise the linked source/connector.
     const source = isWrite
       ? await this.connector(job, API_SOURCE, 'tap', {}, overrides.override_source_config, false, ofLink('override_source_config'))
-      : await this.connector(job, link!.connector_id, 'tap', linkConfig, overrides.override_source_config, link!.catalog === null || settings.force_discover, ofLink('override_source_config'));
+      : await this.connector(
+          job,
+          link!.connector_id,
+          'tap',
+          linkConfig,
+          overrides.override_source_config,
+          link!.catalog === null || settings.force_discover,
+          ofLink('override_source_config'),
+        );
     if (!isWrite) {
       if (job.override_start_date) source.config.start_date = job.override_start_date;
       if (job.override_end_date) source.config.end_date = job.override_end_date;
@@ -82,7 +96,15 @@ export class JobPlanBuilder {
     // Who writes: the tenant's linked target/connector for write jobs, otherwise the flow's target.
     let target: PlannedConnector | null = null;
     if (isWrite && job.link_role !== 'source') {
-      target = await this.connector(job, link!.connector_id, 'target', linkConfig, overrides.override_target_config, false, ofLink('override_target_config'));
+      target = await this.connector(
+        job,
+        link!.connector_id,
+        'target',
+        linkConfig,
+        overrides.override_target_config,
+        false,
+        ofLink('override_target_config'),
+      );
       // An override of the token is the owner's own: only the link's token is refreshed.
       const tokens = tokenFieldsOf(await resolveConnector(this.store, job.env_id, link!.connector_id));
       if (tokens && overrides.override_target_config?.[tokens.access_token] === undefined) target.link_tokens = tokens;
@@ -90,7 +112,10 @@ export class JobPlanBuilder {
       const flowTargetConfig = flow.target.config_sealed ? openJson(this.box, flow.target.config_sealed) : flow.target.config;
       // The flow's target is the owner's, unless a tenant may override it.
       const setBy = pathSetter('owner', overrides.override_target_config, overrideSetter(flow, 'override_target_config'));
-      target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false, { setBy, root });
+      target = await this.connector(job, flow.target.connector, 'target', flowTargetConfig, overrides.override_target_config, false, {
+        setBy,
+        root,
+      });
     }
 
     // State is read now, when the job starts: a job queued behind another runs from that one's bookmarks.
@@ -149,7 +174,9 @@ export class JobPlanBuilder {
       write_results: role === 'target' && def.capabilities.write_results === true,
       native_external_id: def.capabilities.native_external_id,
       // A registered tap's failure says which flags it got and how they were chosen.
-      ...(role === 'tap' && def.runtime.runtime === 'singer' ? { capabilityNote: describeTapCapabilities(def, discover && def.capabilities.discover) } : {}),
+      ...(role === 'tap' && def.runtime.runtime === 'singer'
+        ? { capabilityNote: describeTapCapabilities(def, discover && def.capabilities.discover) }
+        : {}),
     };
   }
 }

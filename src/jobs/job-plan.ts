@@ -1,13 +1,13 @@
+import type { TokenFields } from '../connectors/sdk/access-token.js';
 import type { Catalog } from '../model/catalog.js';
 import type { CatalogFlag } from '../model/connector-definition.js';
+import type { EtlStep } from '../model/etl-step.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Job } from '../model/job.js';
-import type { JsonSchema } from '../model/json-schema.js';
 import type { JobSettings } from '../model/job-settings.js';
-import type { EtlStep } from '../model/etl-step.js';
-import type { ConnectorUser } from '../runtime/connector-user.js';
+import type { JsonSchema } from '../model/json-schema.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
-import type { TokenFields } from '../connectors/sdk/access-token.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 
 /** One side of a job: a connector resolved to a runnable Singer command, with its config in clear. */
 export interface PlannedConnector {

@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { decodeIpc, encodeIpc } from './lossless-ipc.js';
+import { type ChildProcess, fork } from 'node:child_process';
 import { nodeArgs, selfScript } from '../runtime/self-command.js';
 import type { JobPlan } from './job-plan.js';
 import type { JobProcessMessage, WorkerMessage } from './job-process-messages.js';
 import { createJobSecretsDir, removeJobSecretsDir } from './job-secrets-dir.js';
+import { decodeIpc, encodeIpc } from './lossless-ipc.js';
 
 export interface JobProcessExit {
   code: number | null;
@@ -16,7 +16,10 @@ export interface JobProcessExit {
  * channel is closed: 'exit' can come before the last messages are read, 'disconnect' after them.
  * The folder of its clear configs is made here and removed at its exit, whatever ended it.
  */
-export function startJobProcess(plan: JobPlan, onMessage: (message: JobProcessMessage) => void): { child: ChildProcess; exited: Promise<JobProcessExit> } {
+export function startJobProcess(
+  plan: JobPlan,
+  onMessage: (message: JobProcessMessage) => void,
+): { child: ChildProcess; exited: Promise<JobProcessExit> } {
   const secretsDir = createJobSecretsDir(plan.job.job_id, plan.connectorUser);
   let child: ChildProcess;
   try {

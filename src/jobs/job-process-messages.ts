@@ -1,10 +1,10 @@
 import type { Catalog } from '../model/catalog.js';
 import type { JobStatus, StreamRecordCounts } from '../model/job.js';
 import type { JobPhaseName } from '../model/job-phases.js';
-import type { RecordIdReply, RecordIdRequest } from './record-ids/record-id-messages.js';
-import type { TokenReply, TokenRequest } from './token-messages.js';
 import type { WriteSummary } from '../writes/write-result-collector.js';
 import type { JobPlan } from './job-plan.js';
+import type { RecordIdReply, RecordIdRequest } from './record-ids/record-id-messages.js';
+import type { TokenReply, TokenRequest } from './token-messages.js';
 
 /** Messages from a job process to its worker, over the IPC channel. */
 export type JobProcessMessage =
@@ -35,7 +35,14 @@ export type JobProcessMessage =
       /** A failed write job's results so far (and its rollback), for the job's state. */
       writeSummary?: WriteSummary;
     }
-  | { t: 'progress'; recordCount: Record<string, number>; invalidLines: number; memoryUsage: number; phase: string; records?: StreamRecordCounts }
+  | {
+      t: 'progress';
+      recordCount: Record<string, number>;
+      invalidLines: number;
+      memoryUsage: number;
+      phase: string;
+      records?: StreamRecordCounts;
+    }
   | { t: 'discovered'; catalog: Catalog }
   | {
       t: 'finished';

@@ -1,20 +1,20 @@
-import { checkWriteJobRecords } from './write-job-records.js';
-import { SinewError, notFound } from '../errors/sinew-error.js';
-import { isTerminal, isWriteJob, type Job, type JobStatus } from '../model/job.js';
-import type { Store, StoreOps } from '../store/store.js';
-import type { JobQueue } from '../queue/job-queue.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { StorageForEnvironment } from '../settings/storage-router.js';
-import type { JobLifecycle } from './job-lifecycle.js';
-import { newJob, newJobIdentity, type JobIdentity } from './job-factory.js';
-import { resolveJobParties, writesFromRequest } from './job-parties.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
+import { isTerminal, isWriteJob, type Job, type JobStatus } from '../model/job.js';
 import type { JobRequest } from '../model/job-request.js';
-import { JOB_FILES, jobRoot } from '../storage/job-root.js';
-import { stringifyJson } from '../singer/lossless-json.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
+import type { StorageForEnvironment } from '../settings/storage-router.js';
 import { readLines } from '../singer/line-reader.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { JOB_FILES, jobRoot } from '../storage/job-root.js';
+import type { Store, StoreOps } from '../store/store.js';
+import { type ExportDetailsPage, type ExportDetailsQuery, readExportDetails } from '../writes/export-details-page.js';
 import type { StreamWriteSummary } from '../writes/write-result-collector.js';
-import { readExportDetails, type ExportDetailsPage, type ExportDetailsQuery } from '../writes/export-details-page.js';
+import { type JobIdentity, newJob, newJobIdentity } from './job-factory.js';
+import type { JobLifecycle } from './job-lifecycle.js';
+import { resolveJobParties, writesFromRequest } from './job-parties.js';
+import { checkWriteJobRecords } from './write-job-records.js';
 
 export interface CreateJobArgs {
   envId: string;
@@ -62,7 +62,11 @@ export class JobService {
   private async refuseWriteIntoOwnersTarget(args: CreateJobArgs): Promise<void> {
     const flow = await this.store.flows.get(args.envId, args.flowId);
     if (flow?.type === 'v1-source' && writesFromRequest(flow.type, args.request, args.version)) {
-      throw new SinewError('FORBIDDEN_FIELD', `a tenant may not send tap "api" on a v1 source flow: the records would be written into the owner's target`, { fields: ['tap'] });
+      throw new SinewError(
+        'FORBIDDEN_FIELD',
+        `a tenant may not send tap "api" on a v1 source flow: the records would be written into the owner's target`,
+        { fields: ['tap'] },
+      );
     }
   }
 
@@ -79,7 +83,10 @@ export class JobService {
     checkWriteJobRecords(request.state);
     const identity = newJobIdentity();
     const storage = await this.storage.forEnvironment(args.envId);
-    await storage.put(`${jobRoot(args.tenant, args.flowId, identity.jobId, identity.at)}/${JOB_FILES.state}`, `${stringifyJson(request.state)}\n`);
+    await storage.put(
+      `${jobRoot(args.tenant, args.flowId, identity.jobId, identity.at)}/${JOB_FILES.state}`,
+      `${stringifyJson(request.state)}\n`,
+    );
     return identity;
   }
 
@@ -101,10 +108,14 @@ export class JobService {
     await tx.jobs.lockLink(linkKey);
     const [active] = await tx.jobs.listActiveForLink(linkKey);
     if (active && !request.queue_if_active_job) {
-      throw new SinewError('JOB_ALREADY_ACTIVE', `a job for this link is already ${active.status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active.job_id}`, {
-        active_job_id: active.job_id,
-        hint: 'pass queue_if_active_job: true to queue this job behind it',
-      });
+      throw new SinewError(
+        'JOB_ALREADY_ACTIVE',
+        `a job for this link is already ${active.status === 'JOB_CREATED' ? 'queued' : 'running'}: ${active.job_id}`,
+        {
+          active_job_id: active.job_id,
+          hint: 'pass queue_if_active_job: true to queue this job behind it',
+        },
+      );
     }
     const env = await tx.environments.get(envId);
     const settings = effectiveJobSettings(env?.settings ?? {}, flow.job_settings);
@@ -144,7 +155,14 @@ export class JobService {
   }
 
   list(envId: string, flowId: string, tenant: string, opts: { status?: JobStatus[]; limit: number; before?: string }): Promise<Job[]> {
-    return this.store.jobs.list({ env_id: envId, flow_id: flowId, tenant, status: opts.status, limit: opts.limit, before_job_id: opts.before });
+    return this.store.jobs.list({
+      env_id: envId,
+      flow_id: flowId,
+      tenant,
+      status: opts.status,
+      limit: opts.limit,
+      before_job_id: opts.before,
+    });
   }
 
   async cancel(envId: string, flowId: string, tenant: string, jobId: string): Promise<Job> {
@@ -161,7 +179,12 @@ export class JobService {
     const parts: string[] = [];
     const storage = await this.storage.forEnvironment(envId);
     // In phase order: the job's own log (all phases), then sync, ETL, export.
-    for (const [name, key] of [['job', JOB_FILES.jobLog], ['tap', JOB_FILES.tapLog], ['etl', JOB_FILES.etlLog], ['target', JOB_FILES.targetLog]] as const) {
+    for (const [name, key] of [
+      ['job', JOB_FILES.jobLog],
+      ['tap', JOB_FILES.tapLog],
+      ['etl', JOB_FILES.etlLog],
+      ['target', JOB_FILES.targetLog],
+    ] as const) {
       const body = await storage.get(`${job.s3_root}/${key}`);
       if (body && body.length > 0) parts.push(`==> ${name} <==\n${body.toString('utf8')}`);
     }
@@ -169,13 +192,20 @@ export class JobService {
   }
 
   /** A page of a write job's per-record results, read from its `export-details` in storage. */
-  async exportDetails(envId: string, flowId: string, tenant: string, jobId: string, query: Omit<ExportDetailsQuery, 'summary'>): Promise<ExportDetailsPage> {
+  async exportDetails(
+    envId: string,
+    flowId: string,
+    tenant: string,
+    jobId: string,
+    query: Omit<ExportDetailsQuery, 'summary'>,
+  ): Promise<ExportDetailsPage> {
     const job = await this.get(envId, flowId, tenant, jobId);
     const storage = await this.storage.forEnvironment(envId);
     const body = await storage.getStream(`${job.s3_root}/${JOB_FILES.exportDetails}`);
     if (!body) return { summary: {}, results: [], next_offset: null };
     // A completed write job's state holds the sums: then only the page need be read.
-    const known = job.status === 'JOB_COMPLETED' && isWriteJob(job) ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
+    const known =
+      job.status === 'JOB_COMPLETED' && isWriteJob(job) ? (job.state.summary as Record<string, StreamWriteSummary> | undefined) : undefined;
     try {
       const page = await readExportDetails(readLines(body), { ...query, ...(known ? { summary: known } : {}) });
       // Records the target never answered for are known from the job's own summary only.

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobStorage } from '../storage/blob-storage.js';
 import type { JobSettings } from '../model/job-settings.js';
 import { SnapshotStore } from '../snapshots/snapshot-store.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
 import { JOB_FILES } from '../storage/job-root.js';
 
 /**

@@ -1,13 +1,13 @@
 import { SinewError } from '../errors/sinew-error.js';
 import {
+  failureStatusFor,
   JOB_CANCELLED,
   JOB_COMPLETED,
   JOB_CREATED,
   JOB_PHASES,
   JOB_STATUSES,
-  failureStatusFor,
-  placeOf,
   type JobStatus,
+  placeOf,
 } from '../model/job-phases.js';
 
 // The failure status of every status, re-exported for the worker and the reaper.

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 import type { Store } from '../store/store.js';
 import type { HeldLeases } from './held-leases.js';
-import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
 
 export type LeaseNews = 'lost' | 'cancelled';
 

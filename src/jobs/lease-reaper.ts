@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Job } from '../model/job.js';
-import type { Store, StoreOps } from '../store/store.js';
-import type { JobRef, LeasedJob } from '../store/job-lease-ops.js';
 import { effectiveJobSettings } from '../settings/environment-settings.js';
-import type { JobLifecycle } from './job-lifecycle.js';
+import type { JobRef, LeasedJob } from '../store/job-lease-ops.js';
+import type { Store, StoreOps } from '../store/store.js';
 import { finalStatus } from './final-status.js';
+import type { JobLifecycle } from './job-lifecycle.js';
 import type { QueueSweeper } from './queue-sweeper.js';
 
 const REAP_BATCH = 100;
@@ -25,9 +25,7 @@ type Outcome = { job: Job; requeued: boolean; changed: boolean };
  *   Nothing of the lost run is committed: state and snapshots are saved only with JOB_COMPLETED.
  */
 export class LeaseReaper {
-  constructor(
-    private readonly deps: { store: Store; lifecycle: JobLifecycle; sweeper: QueueSweeper; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { store: Store; lifecycle: JobLifecycle; sweeper: QueueSweeper; logger: Logger }) {}
 
   /** Handles up to one batch of jobs whose lease expired before `expiredBeforeMs`; returns how many changed. */
   async reap(expiredBeforeMs: number): Promise<number> {

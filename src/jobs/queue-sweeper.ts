@@ -32,7 +32,13 @@ export class QueueSweeper {
   /** A job of this link ended (or was re-queued): the link's next job, if it can run now, is queued. */
   async enqueueNextOfLink(job: Job): Promise<void> {
     await this.#orLeaveToSweep(job, async () => {
-      const active = await this.store.jobs.listActiveForLink({ env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector });
+      const active = await this.store.jobs.listActiveForLink({
+        env_id: job.env_id,
+        flow_id: job.flow_id,
+        tenant: job.tenant,
+        role: job.link_role,
+        connector_id: job.link_connector,
+      });
       const next = active[0];
       if (next && next.status === 'JOB_CREATED') await this.queue.enqueue({ env_id: next.env_id, job_id: next.job_id });
     });

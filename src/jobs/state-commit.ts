@@ -19,16 +19,27 @@ const sameJson = (a: unknown, b: unknown): boolean => stringifyJson(a ?? null) =
  *   bookmark (a regressing bookmark re-syncs rows, or, read the other way, skips none; going
  *   backwards is never what a completed job means).
  */
-export function stateToCommit(args: { current: State | null; atStart: State | null; startedFrom: State | null; next: State | null }): StateCommit {
+export function stateToCommit(args: {
+  current: State | null;
+  atStart: State | null;
+  startedFrom: State | null;
+  next: State | null;
+}): StateCommit {
   const { current, atStart, startedFrom, next } = args;
   if (next === null) return { state: current, note: null };
   if (!sameJson(current, atStart)) {
-    return { state: current, note: "the link's state was changed while the job ran; that change was kept and the job's new state was not saved" };
+    return {
+      state: current,
+      note: "the link's state was changed while the job ran; that change was kept and the job's new state was not saved",
+    };
   }
   const kept = keepForwardBookmarks(startedFrom, next);
   return kept.streams.length === 0
     ? { state: next, note: null }
-    : { state: kept.state, note: `the tap's bookmark went backwards for stream(s) ${kept.streams.map((s) => `"${s}"`).join(', ')}; their earlier bookmark was kept` };
+    : {
+        state: kept.state,
+        note: `the tap's bookmark went backwards for stream(s) ${kept.streams.map((s) => `"${s}"`).join(', ')}; their earlier bookmark was kept`,
+      };
 }
 
 function bookmarksOf(state: State | null): Record<string, Record<string, unknown>> {

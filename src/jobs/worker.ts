@@ -1,32 +1,32 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
-import type { JobQueue, QueuedJob } from '../queue/job-queue.js';
-import type { StorageForEnvironment } from '../settings/storage-router.js';
-import { isTerminal, isWriteJob, type Job } from '../model/job.js';
-import type { JobLifecycle } from './job-lifecycle.js';
-import type { JobPlanBuilder } from './job-plan-builder.js';
-import type { RunEnding } from './final-status.js';
-import { InOrder } from './in-order.js';
-import { JobRunFiles } from './job-run-files.js';
-import { JobCompletion, writeJobState } from './job-completion.js';
-import { JobSnapshots } from './job-snapshots.js';
-import { RecordIdRequests } from './record-ids/record-id-requests.js';
-import { answerTokenRequest } from './token-requests.js';
-import type { LinkKey } from '../model/link.js';
 import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';
-import { killJobProcessGroup, sendToJobProcess, startJobProcess, type JobProcessExit } from './job-process-child.js';
-import { rollBackStoppedJob } from './stopped-job-rollback.js';
-import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
-import type { JobPlan } from './job-plan.js';
-import type { JobProcessMessage } from './job-process-messages.js';
+import { isTerminal, isWriteJob, type Job } from '../model/job.js';
+import type { LinkKey } from '../model/link.js';
+import type { JobQueue, QueuedJob } from '../queue/job-queue.js';
 import type { BackgroundRole } from '../runtime/background-role.js';
-import { jobLogFields } from './job-log-fields.js';
+import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
+import type { StorageForEnvironment } from '../settings/storage-router.js';
+import type { Store } from '../store/store.js';
+import type { RunEnding } from './final-status.js';
 import type { HeldLeases } from './held-leases.js';
+import { InOrder } from './in-order.js';
+import { JobCompletion, writeJobState } from './job-completion.js';
+import type { JobLifecycle } from './job-lifecycle.js';
+import { jobLogFields } from './job-log-fields.js';
+import type { JobPlan } from './job-plan.js';
+import type { JobPlanBuilder } from './job-plan-builder.js';
+import { type JobProcessExit, killJobProcessGroup, sendToJobProcess, startJobProcess } from './job-process-child.js';
+import type { JobProcessMessage } from './job-process-messages.js';
+import { JobRunFiles } from './job-run-files.js';
+import { JobSnapshots } from './job-snapshots.js';
 import { LeaseHeartbeat, type LeaseNews } from './lease-heartbeat.js';
 import { LeaseReaper } from './lease-reaper.js';
+import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './process/lease-fence.js';
 import { QueueSweeper } from './queue-sweeper.js';
-import { retryOnConnectionLoss } from '../runtime/connection-retry.js';
+import { RecordIdRequests } from './record-ids/record-id-requests.js';
+import { rollBackStoppedJob } from './stopped-job-rollback.js';
+import { answerTokenRequest } from './token-requests.js';
 
 const KILL_GRACE_MS = 5000;
 
@@ -134,9 +134,12 @@ export class Worker implements BackgroundRole {
     if (this.deps.soleProcess) while ((await this.reaper.reap(Number.MAX_SAFE_INTEGER)) > 0);
     await this.sweeper.sweep(this.deps.soleProcess ? Date.now() + 1 : Date.now() - SWEEP_MIN_AGE_MS);
     this.heartbeat.start();
-    this.maintenance = setInterval(() => {
-      this.maintaining ??= this.maintain().finally(() => (this.maintaining = undefined));
-    }, Math.min(10_000, Math.floor(this.deps.leaseMs / 3)));
+    this.maintenance = setInterval(
+      () => {
+        this.maintaining ??= this.maintain().finally(() => (this.maintaining = undefined));
+      },
+      Math.min(10_000, Math.floor(this.deps.leaseMs / 3)),
+    );
     await this.deps.queue.start((item) => this.run(item), { concurrency: this.deps.concurrency });
   }
 
@@ -240,13 +243,16 @@ export class Worker implements BackgroundRole {
         // A run taken over is the other worker's to end; otherwise the job ends (or goes back) as decided.
         const ending: RunEnding = run.handBack ? this.handedBack() : { how: 'crashed', error: (e as Error).message };
         const ended = job;
-        if (!run.lost) await this.retried(run, log, 'ending a job', () => lifecycle.end(ended.env_id, ended.job_id, ending)).catch(() => {});
+        if (!run.lost)
+          await this.retried(run, log, 'ending a job', () => lifecycle.end(ended.env_id, ended.job_id, ending)).catch(() => {});
       }
     } finally {
       this.running.delete(item.job_id);
       leases.drop(item.job_id);
       if (!run.lost) {
-        await this.retried(run, logger, 'releasing a job lease', () => store.jobLeases.release(item.env_id, item.job_id, leases.owner)).catch((e: Error) => logger.warn({ err: e.message, job_id: item.job_id }, 'could not release a job lease'));
+        await this.retried(run, logger, 'releasing a job lease', () =>
+          store.jobLeases.release(item.env_id, item.job_id, leases.owner),
+        ).catch((e: Error) => logger.warn({ err: e.message, job_id: item.job_id }, 'could not release a job lease'));
         // The link is free (or this job was handed back and is first in line again).
         if (job) await this.sweeper.enqueueNextOfLink(job);
       }
@@ -260,7 +266,8 @@ export class Worker implements BackgroundRole {
     try {
       const plan = await this.retried(run, log, 'planning a job', () => planBuilder.build(job, workspace.dir));
       // Whether it syncs incrementally is known only now, from the link's state as the job starts.
-      if (plan.job.sync_type !== job.sync_type) await this.retried(run, log, 'starting a job', () => lifecycle.patch(job.env_id, job.job_id, { sync_type: plan.job.sync_type }));
+      if (plan.job.sync_type !== job.sync_type)
+        await this.retried(run, log, 'starting a job', () => lifecycle.patch(job.env_id, job.job_id, { sync_type: plan.job.sync_type }));
       const snapshots = await JobSnapshots.stage({
         storage: envStorage,
         tenant: job.tenant,
@@ -300,8 +307,16 @@ export class Worker implements BackgroundRole {
       if (message.t === 'token') {
         // Not in order: a connector waiting for its token must not wait behind record ids.
         const { job } = plan;
-        const key: LinkKey = { env_id: job.env_id, flow_id: job.flow_id, tenant: job.tenant, role: job.link_role, connector_id: job.link_connector };
-        void answerTokenRequest(plan.target?.link_tokens ? this.deps.linkTokens?.(key) : undefined, message, log).then((reply) => sendToJobProcess(child, reply));
+        const key: LinkKey = {
+          env_id: job.env_id,
+          flow_id: job.flow_id,
+          tenant: job.tenant,
+          role: job.link_role,
+          connector_id: job.link_connector,
+        };
+        void answerTokenRequest(plan.target?.link_tokens ? this.deps.linkTokens?.(key) : undefined, message, log).then((reply) =>
+          sendToJobProcess(child, reply),
+        );
         return;
       }
       // Saved before the job's end (sent after it) is recorded.
@@ -340,9 +355,14 @@ export class Worker implements BackgroundRole {
       const lost = 'the job process stopped itself: its lease could not be renewed in time (the worker or the database was unreachable)';
       return await this.retried(run, log, 'ending a fenced job', () => this.reaper.loseRun(job, lost));
     }
-    const ending: RunEnding = exit.timedOut ? { how: 'timedOut', limitSeconds: settings.job_timeout_seconds } : { how: 'died', code: exit.code, signal: exit.signal };
+    const ending: RunEnding = exit.timedOut
+      ? { how: 'timedOut', limitSeconds: settings.job_timeout_seconds }
+      : { how: 'died', code: exit.code, signal: exit.signal };
     // Its process could not roll back what it wrote: a process of its own does (roll back on failure).
-    const rolledBack = settings.rollback_on_failure && plan.target?.write_results ? await rollBackStoppedJob(this.withLease({ ...plan, mode: 'rollback' }), recordIds, log) : null;
+    const rolledBack =
+      settings.rollback_on_failure && plan.target?.write_results
+        ? await rollBackStoppedJob(this.withLease({ ...plan, mode: 'rollback' }), recordIds, log)
+        : null;
     await files.settle(false).catch((e: Error) => log.error({ err: e.message }, 'could not publish the job root'));
     await this.retried(run, log, 'failing a job', () =>
       this.deps.lifecycle.end(job.env_id, job.job_id, ending, {
@@ -358,7 +378,9 @@ export class Worker implements BackgroundRole {
     const handed = write ? plan.target?.config : plan.source.config;
     const after = write ? left.target : left.source;
     if (!this.deps.configLeft || !handed || !after) return;
-    await this.deps.configLeft(plan.job, handed, after).catch((e: Error) => log.error({ err: e.message }, "could not save the tokens the job's connector refreshed"));
+    await this.deps
+      .configLeft(plan.job, handed, after)
+      .catch((e: Error) => log.error({ err: e.message }, "could not save the tokens the job's connector refreshed"));
   }
 
   /**
@@ -377,7 +399,9 @@ export class Worker implements BackgroundRole {
   }
 
   private handedBack(): RunEnding {
-    const why = this.graceEnded ? 'was told to stop at once (a second stop signal) before it finished' : 'was stopping and it did not finish within the grace period';
+    const why = this.graceEnded
+      ? 'was told to stop at once (a second stop signal) before it finished'
+      : 'was stopping and it did not finish within the grace period';
     return { how: 'handedBack', why };
   }
 }

@@ -10,11 +10,18 @@ export function checkWriteJobRecords(state: Record<string, unknown>): void {
   for (const [stream, value] of Object.entries(state)) {
     if (stream === 'bookmarks') continue;
     if (!Array.isArray(value)) {
-      throw invalid(`state.${stream} must be an array of records (JSON objects), got ${value === null ? 'null' : typeof value}`, { stream, field: `state.${stream}` });
+      throw invalid(`state.${stream} must be an array of records (JSON objects), got ${value === null ? 'null' : typeof value}`, {
+        stream,
+        field: `state.${stream}`,
+      });
     }
     const index = value.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
     if (index >= 0) {
-      throw invalid(`state.${stream}[${index}] must be a record (a JSON object), got ${JSON.stringify(value[index])?.slice(0, 50)}`, { stream, index, field: `state.${stream}[${index}]` });
+      throw invalid(`state.${stream}[${index}] must be a record (a JSON object), got ${JSON.stringify(value[index])?.slice(0, 50)}`, {
+        stream,
+        index,
+        field: `state.${stream}[${index}]`,
+      });
     }
   }
 }

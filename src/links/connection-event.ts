@@ -1,6 +1,6 @@
-import type { StoreOps } from '../store/store.js';
-import type { LinkKey } from '../model/link.js';
 import { newEventId } from '../ids/short-id.js';
+import type { LinkKey } from '../model/link.js';
+import type { StoreOps } from '../store/store.js';
 
 /**
  * LINK, UNLINK, OVERWRITE as in seeds/003; ours beyond: OAUTH_FAILED (an authorization that did not
@@ -19,7 +19,13 @@ export interface ConnectionEventError {
  * Writes a connection event (seeds/003) to the outbox, inside the caller's transaction.
  * `connector_type` is the link's role — `source`, `target` or `connector` — as in the seed's example.
  */
-export async function recordConnectionEvent(tx: StoreOps, key: LinkKey, event: ConnectionEventKind, firstLink: boolean, error?: ConnectionEventError): Promise<void> {
+export async function recordConnectionEvent(
+  tx: StoreOps,
+  key: LinkKey,
+  event: ConnectionEventKind,
+  firstLink: boolean,
+  error?: ConnectionEventError,
+): Promise<void> {
   const now = new Date().toISOString();
   const eventId = newEventId();
   await tx.events.insert({

@@ -1,13 +1,13 @@
+import { getBuiltinConnector } from '../connectors/builtin/registry.js';
+import { hostEnvironment } from '../connectors/connector-environment.js';
+import { SecretScrubber } from '../crypto/secret-scrubber.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
 import type { CheckOutcome, ConnectorCheck } from '../model/credential-check.js';
-import type { ConnectorUser } from '../runtime/connector-user.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
 import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
-import { describeExit, startSingerProcess } from '../singer/singer-process.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
 import { stringifyJson } from '../singer/lossless-json.js';
-import { getBuiltinConnector } from '../connectors/builtin/registry.js';
-import { SecretScrubber } from '../crypto/secret-scrubber.js';
-import { hostEnvironment } from '../connectors/connector-environment.js';
+import { describeExit, startSingerProcess } from '../singer/singer-process.js';
 
 /** A check that has not answered by then concludes nothing (a tap's discover can be slow). */
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -41,7 +41,8 @@ export class CredentialChecker {
     const dir = await ConnectorRunDir.open('check', this.connectorUser);
     try {
       const configPath = await dir.writePrivate('config.json', stringifyJson(config));
-      const [command, args] = check.run === 'discover' ? [tap, ['--config', configPath, '--discover']] : [check.command, ['--config', configPath]];
+      const [command, args] =
+        check.run === 'discover' ? [tap, ['--config', configPath, '--discover']] : [check.command, ['--config', configPath]];
       const proc = startSingerProcess({ command, args, name: 'check', ...dir.spawnOptions(hostEnvironment()) });
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -52,8 +53,11 @@ export class CredentialChecker {
         // Its output (a catalog) is not wanted, but must be read for the process to finish.
         proc.stdout.resume();
         const exit = await proc.exited;
-        if (timedOut) return { result: 'inconclusive', message: `the credential check did not finish within ${Math.round(this.timeoutMs / 1000)} s` };
-        return exit.code === 0 ? { result: 'ok', message: null } : { result: 'refused', message: describeExit('the credential check', exit, proc.stderrTail()) };
+        if (timedOut)
+          return { result: 'inconclusive', message: `the credential check did not finish within ${Math.round(this.timeoutMs / 1000)} s` };
+        return exit.code === 0
+          ? { result: 'ok', message: null }
+          : { result: 'refused', message: describeExit('the credential check', exit, proc.stderrTail()) };
       } finally {
         clearTimeout(timer);
       }

@@ -1,27 +1,27 @@
-import type { OutboxNotifier } from '../events/outbox-notifier.js';
-import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
-import type { ConnectorUser } from '../runtime/connector-user.js';
-import type { Store } from '../store/store.js';
-import type { LinkKey } from '../model/link.js';
-import type { OutboxEvent } from '../model/event.js';
-import type { Catalog } from '../model/catalog.js';
-import { carrySelections } from '../singer/catalog-refresh.js';
-import { canonicalFieldMap } from '../singer/field-map-keys.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson } from '../crypto/sealed-json.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import { runDiscover } from '../singer/singer-process.js';
-import { SecretScrubber } from '../crypto/secret-scrubber.js';
+import type { Logger } from 'pino';
+import { howDecided } from '../connectors/capability-note.js';
 import { hostEnvironment } from '../connectors/connector-environment.js';
 import { connectorCommand, resolveConnector } from '../connectors/connector-resolver.js';
-import { howDecided } from '../connectors/capability-note.js';
-import { SinewError } from '../errors/sinew-error.js';
-import { linkPathSetter, linkKeyString } from '../model/link.js';
 import { runConfig } from '../connectors/file-confinement.js';
-import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
-import { policyEnvironment } from '../outbound/policy-env.js';
+import { openJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { SecretScrubber } from '../crypto/secret-scrubber.js';
+import { SinewError } from '../errors/sinew-error.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import { newEventId } from '../ids/short-id.js';
-import type { Logger } from 'pino';
+import type { Catalog } from '../model/catalog.js';
+import type { OutboxEvent } from '../model/event.js';
+import type { LinkKey } from '../model/link.js';
+import { linkKeyString, linkPathSetter } from '../model/link.js';
+import { policyEnvironment } from '../outbound/policy-env.js';
+import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
+import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
+import { carrySelections } from '../singer/catalog-refresh.js';
+import { canonicalFieldMap } from '../singer/field-map-keys.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import { runDiscover } from '../singer/singer-process.js';
+import type { Store } from '../store/store.js';
 
 export type DiscoverStatus = 'DISCOVER_STARTED' | 'DISCOVER_SUCCESS' | 'DISCOVER_FAILED';
 
@@ -60,7 +60,9 @@ export class DiscoverService {
     const def = await resolveConnector(this.store, key.env_id, key.connector_id);
     const command = connectorCommand(def, 'tap');
     if (!def.capabilities.discover) {
-      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, { connector_id: def.id });
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${def.id} has no discover (${howDecided(def, 'discover')})`, {
+        connector_id: def.id,
+      });
     }
     // A tenant's file path is confined to its folder, as in a job; with no files root this refuses now.
     const envSettings = (await this.store.environments.get(key.env_id))?.settings ?? {};
@@ -68,7 +70,11 @@ export class DiscoverService {
     // A built-in tap runs as its own process: it is handed the environment's address policy, as in a
     // job (it says what may be reached, no secret).
     const policyEnv = policyEnvironment(environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
-    const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), { setBy: linkPathSetter(link), root, tenant: key.tenant });
+    const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), {
+      setBy: linkPathSetter(link),
+      root,
+      tenant: key.tenant,
+    });
     const run: DiscoverRun = { status: 'DISCOVER_STARTED', started_at: new Date().toISOString(), finished_at: null, error: null };
     this.runs.set(id, run);
     await this.store.events.insert(this.eventRow(key, 'DISCOVER_STARTED'));
@@ -86,14 +92,23 @@ export class DiscoverService {
         // Sinew's own secrets (store URL, secret key, cloud credentials) never reach a tenant's tap.
         // Tenants read the catalog: no secret of the config in it (plain values such as a schema
         // name belong there, so only secret-marked ones go).
-        const secretsOnly = SecretScrubber.ofSecretFields([{ config: openJson(this.box, link.config_encrypted), config_schema: def.config_schema ?? null }]);
-        const catalog: Catalog = secretsOnly.scrubDeep(await runDiscover({ command, configPath, ...dir.spawnOptions({ ...hostEnvironment(), ...policyEnv }) }));
+        const secretsOnly = SecretScrubber.ofSecretFields([
+          { config: openJson(this.box, link.config_encrypted), config_schema: def.config_schema ?? null },
+        ]);
+        const catalog: Catalog = secretsOnly.scrubDeep(
+          await runDiscover({ command, configPath, ...dir.spawnOptions({ ...hostEnvironment(), ...policyEnv }) }),
+        );
         await this.store.transaction(async (tx) => {
           const fresh = await tx.links.get(key);
           if (fresh) {
             // Selections survive the refresh; the field map loses what the catalog no longer has.
             const merged = carrySelections(catalog, fresh.catalog);
-            await tx.links.put({ ...fresh, catalog: merged, field_map: canonicalFieldMap(fresh.field_map, merged, false), updated_at: new Date().toISOString() });
+            await tx.links.put({
+              ...fresh,
+              catalog: merged,
+              field_map: canonicalFieldMap(fresh.field_map, merged, false),
+              updated_at: new Date().toISOString(),
+            });
           }
           await tx.events.insert(this.eventRow(key, 'DISCOVER_SUCCESS'));
         });
@@ -103,7 +118,14 @@ export class DiscoverService {
         // The tap's stderr is in it, and the run's error is read by the tenant: the run's config is
         // scrubbed, `confine_to` included (the server's path to the tenant's folder is not its to see).
         error = SecretScrubber.ofConnectors([{ config, config_schema: null }]).scrub((e as Error).message);
-        await this.store.events.insert(this.eventRow(key, 'DISCOVER_FAILED')).catch((err: Error) => this.logger.error({ env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message }, 'could not record a discover event'));
+        await this.store.events
+          .insert(this.eventRow(key, 'DISCOVER_FAILED'))
+          .catch((err: Error) =>
+            this.logger.error(
+              { env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector: key.connector_id, err: err.message },
+              'could not record a discover event',
+            ),
+          );
         this.outbox?.notify();
       } finally {
         await dir?.dispose();
@@ -120,7 +142,13 @@ export class DiscoverService {
     const run = this.runs.get(linkKeyString(key));
     const catalog = link?.catalog ?? null;
     if (run) return { ...run, catalog: run.status === 'DISCOVER_SUCCESS' ? catalog : null };
-    return { status: catalog ? 'DISCOVER_SUCCESS' : 'DISCOVER_FAILED', started_at: '', finished_at: null, error: catalog ? null : 'no discover has run for this link', catalog };
+    return {
+      status: catalog ? 'DISCOVER_SUCCESS' : 'DISCOVER_FAILED',
+      started_at: '',
+      finished_at: null,
+      error: catalog ? null : 'no discover has run for this link',
+      catalog,
+    };
   }
 
   private eventRow(key: LinkKey, status: DiscoverStatus): OutboxEvent {

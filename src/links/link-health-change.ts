@@ -1,5 +1,5 @@
+import { type Link, type LinkHealth, type LinkKey, linkHealth } from '../model/link.js';
 import type { StoreOps } from '../store/store.js';
-import { linkHealth, type Link, type LinkHealth, type LinkKey } from '../model/link.js';
 import { recordConnectionEvent } from './connection-event.js';
 
 /**
@@ -7,7 +7,13 @@ import { recordConnectionEvent } from './connection-event.js';
  * INVALID connection event, once: a link already invalid stays as it was (its first reason and
  * `since` hold). Returns the link as saved, or null when nothing changed (or it is gone).
  */
-export async function changeLinkHealth(tx: StoreOps, key: LinkKey, status: 'ok' | 'invalid', reason: LinkHealth['reason'], at: string): Promise<Link | null> {
+export async function changeLinkHealth(
+  tx: StoreOps,
+  key: LinkKey,
+  status: 'ok' | 'invalid',
+  reason: LinkHealth['reason'],
+  at: string,
+): Promise<Link | null> {
   const link = await tx.links.get(key);
   if (!link || linkHealth(link).status === status) return null;
   const next: Link = { ...link, health: { status, reason: status === 'ok' ? null : reason, since: at } };

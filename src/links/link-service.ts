@@ -1,26 +1,35 @@
-import { canonicalFieldMap } from '../singer/field-map-keys.js';
-import type { Store } from '../store/store.js';
-import { linkHealth, linkPathSetter, type ConfigSetter, type Link, type LinkConfigOpener, type LinkHealth, type LinkKey, type LinkRole } from '../model/link.js';
+import { getBuiltinConnector } from '../connectors/builtin/registry.js';
+import { validateConnectorConfig } from '../connectors/config-validator.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { checkLinkedPaths } from '../connectors/file-confinement.js';
+import { checkConnectorHosts } from '../connectors/outbound-hosts.js';
+import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { invalid, isSinewError, notFound, SinewError } from '../errors/sinew-error.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
 import type { CheckOutcome } from '../model/credential-check.js';
-import { openSettings } from '../settings/settings-secrets.js';
-import { getBuiltinConnector } from '../connectors/builtin/registry.js';
-import type { CredentialChecker } from './credential-checker.js';
-import { askLinkValidator } from './link-validation-webhook.js';
-import { changeLinkHealth } from './link-health-change.js';
 import type { FieldMap } from '../model/field-map.js';
 import type { Flow } from '../model/flow.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { redactConfig, restoreRedacted } from '../crypto/config-redaction.js';
-import { resolveConnector } from '../connectors/connector-resolver.js';
-import { validateConnectorConfig } from '../connectors/config-validator.js';
-import { checkConnectorHosts } from '../connectors/outbound-hosts.js';
-import { checkLinkedPaths } from '../connectors/file-confinement.js';
+import {
+  type ConfigSetter,
+  type Link,
+  type LinkConfigOpener,
+  type LinkHealth,
+  type LinkKey,
+  type LinkRole,
+  linkHealth,
+  linkPathSetter,
+} from '../model/link.js';
 import { environmentAddressPolicy, environmentSettings } from '../settings/environment-settings.js';
-import { SinewError, invalid, isSinewError, notFound } from '../errors/sinew-error.js';
+import { openSettings } from '../settings/settings-secrets.js';
+import { canonicalFieldMap } from '../singer/field-map-keys.js';
+import type { Store } from '../store/store.js';
 import { recordConnectionEvent } from './connection-event.js';
-import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import type { CredentialChecker } from './credential-checker.js';
+import { changeLinkHealth } from './link-health-change.js';
+import { askLinkValidator } from './link-validation-webhook.js';
 
 /** Which role a flow type links. */
 export const ROLE_OF_FLOW: Record<Flow['type'], LinkRole> = { 'v1-source': 'source', 'v1-target': 'target', v2: 'connector' };
@@ -107,7 +116,9 @@ export class LinkService {
   async put(envId: string, flowId: string, tenant: string, role: LinkRole, input: LinkInput, merge = false): Promise<Link> {
     const flow = await this.flowFor(envId, flowId, role);
     if (flow.connectors.length > 0 && !flow.connectors.includes(input.connector_id)) {
-      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${input.connector_id}`, { supported: flow.connectors });
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${input.connector_id}`, {
+        supported: flow.connectors,
+      });
     }
     const def = await resolveConnector(this.store, envId, input.connector_id);
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];
@@ -132,7 +143,10 @@ export class LinkService {
     const saved = await this.store.transaction(async (tx) => {
       const existing = await tx.links.get(key);
       if ((existing?.updated_at ?? null) !== (before?.updated_at ?? null)) {
-        throw new SinewError('CONFLICT', `the linked ${role} ${input.connector_id} changed while its credentials were checked: send it again`);
+        throw new SinewError(
+          'CONFLICT',
+          `the linked ${role} ${input.connector_id} changed while its credentials were checked: send it again`,
+        );
       }
       const now = new Date().toISOString();
       const firstLink = (await tx.links.list({ env_id: envId, tenant })).length === 0;
@@ -140,7 +154,10 @@ export class LinkService {
       const link: Link = {
         ...key,
         config_encrypted: sealJson(this.box, config),
-        field_map: input.field_map !== undefined ? canonicalFieldMap(input.field_map, existing?.catalog ?? null, true) : (existing?.field_map ?? null),
+        field_map:
+          input.field_map !== undefined
+            ? canonicalFieldMap(input.field_map, existing?.catalog ?? null, true)
+            : (existing?.field_map ?? null),
         // The catalog (and the tenant's selections in it) stays; the next discover refreshes it and
         // carries the selections over (src/singer/catalog-refresh.ts).
         catalog: existing?.catalog ?? null,
@@ -165,13 +182,29 @@ export class LinkService {
    * The connector's credential check (refused: CREDENTIALS_REFUSED, with its scrubbed message), then
    * the owner's link validation webhook, if one is set. The check's outcome, or null without one.
    */
-  private async verify(key: LinkKey, def: ConnectorDefinition, config: Record<string, unknown>, envSettings: Record<string, unknown>): Promise<CheckOutcome | null> {
-    const outcome = this.checker ? await this.checker.check(def, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors')) : null;
+  private async verify(
+    key: LinkKey,
+    def: ConnectorDefinition,
+    config: Record<string, unknown>,
+    envSettings: Record<string, unknown>,
+  ): Promise<CheckOutcome | null> {
+    const outcome = this.checker
+      ? await this.checker.check(def, config, environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'))
+      : null;
     if (outcome?.result === 'refused') {
-      throw new SinewError('CREDENTIALS_REFUSED', `${def.id} refused the credentials: ${outcome.message}`, { connector_id: def.id, check: def.check?.run ?? 'builtin' });
+      throw new SinewError('CREDENTIALS_REFUSED', `${def.id} refused the credentials: ${outcome.message}`, {
+        connector_id: def.id,
+        check: def.check?.run ?? 'builtin',
+      });
     }
     const hook = environmentSettings(openSettings(this.box, envSettings)).monitoring.webhooks?.link_validation;
-    if (hook?.url) await askLinkValidator(hook, key, redactConfig(config, def.config_schema) as Record<string, unknown>, environmentAddressPolicy(envSettings, this.allowLoopback, 'monitoring'));
+    if (hook?.url)
+      await askLinkValidator(
+        hook,
+        key,
+        redactConfig(config, def.config_schema) as Record<string, unknown>,
+        environmentAddressPolicy(envSettings, this.allowLoopback, 'monitoring'),
+      );
     return outcome;
   }
 
@@ -200,7 +233,9 @@ export class LinkService {
     const message = outcome?.message ?? null;
     if (result !== 'inconclusive') {
       const reason = result === 'refused' ? { code: 'check_failed', message: message ?? 'the credential check failed' } : null;
-      const changed = await this.store.transaction((tx) => changeLinkHealth(tx, key, result === 'ok' ? 'ok' : 'invalid', reason, new Date().toISOString()));
+      const changed = await this.store.transaction((tx) =>
+        changeLinkHealth(tx, key, result === 'ok' ? 'ok' : 'invalid', reason, new Date().toISOString()),
+      );
       if (changed) this.outbox?.notify();
     }
     return { result, message, health: linkHealth(await this.get(key)) };
@@ -212,12 +247,21 @@ export class LinkService {
    * paths outside the tenant's folder. The full check (schema included: tokens are not there yet)
    * runs again when the link is made.
    */
-  async precheck(envId: string, flowId: string, tenant: string, connectorId: string, config: Record<string, unknown>, setBy: ConfigSetter): Promise<LinkRole> {
+  async precheck(
+    envId: string,
+    flowId: string,
+    tenant: string,
+    connectorId: string,
+    config: Record<string, unknown>,
+    setBy: ConfigSetter,
+  ): Promise<LinkRole> {
     const flow = await this.store.flows.get(envId, flowId);
     if (!flow) throw notFound('flow', { flow_id: flowId });
     const role = ROLE_OF_FLOW[flow.type];
     if (flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
-      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, { supported: flow.connectors });
+      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, {
+        supported: flow.connectors,
+      });
     }
     const def = await resolveConnector(this.store, envId, connectorId);
     const acts = role === 'target' ? ['target', 'both'] : role === 'source' ? ['source', 'both'] : ['source', 'target', 'both'];

@@ -19,7 +19,12 @@ export interface PhaseMarks {
 }
 
 // From the table of phases. The export of a job ends with the job itself: there is no EXPORT_SUCCESS status.
-export const RUNNING_PHASES: readonly PhaseMarks[] = JOB_PHASES.map((p) => ({ phase: p.phase, start: p.start, success: p.success ?? JOB_COMPLETED, failure: p.failure }));
+export const RUNNING_PHASES: readonly PhaseMarks[] = JOB_PHASES.map((p) => ({
+  phase: p.phase,
+  start: p.start,
+  success: p.success ?? JOB_COMPLETED,
+  failure: p.failure,
+}));
 const STARTS = RUNNING_PHASES.map((p) => p.start);
 
 function jobOutcome(status: JobStatus): PhaseOutcome {
@@ -54,7 +59,8 @@ export function endedPhases(job: Job): EndedPhase[] {
     if (seconds === undefined || p.start === job.status) continue;
     if (job.status === p.success) out.push({ phase: p.phase, outcome: 'success', seconds });
     else if (job.status === p.failure) out.push({ phase: p.phase, outcome: 'failed', seconds });
-    else if (terminal && stamps[p.success] === undefined && stamps[p.failure] === undefined) out.push({ phase: p.phase, outcome: jobOutcome(job.status), seconds });
+    else if (terminal && stamps[p.success] === undefined && stamps[p.failure] === undefined)
+      out.push({ phase: p.phase, outcome: jobOutcome(job.status), seconds });
   }
   if (terminal && created !== undefined) out.push({ phase: 'job', outcome: jobOutcome(job.status), seconds: created });
   return out;

@@ -1,6 +1,6 @@
-import type { Store } from '../store/store.js';
-import type { JobStatusCount } from '../store/job-stats-ops.js';
 import { withTimeout } from '../runtime/with-timeout.js';
+import type { JobStatusCount } from '../store/job-stats-ops.js';
+import type { Store } from '../store/store.js';
 
 const FRESH_MS = 2000;
 const READ_TIMEOUT_MS = 2000;

@@ -1,10 +1,10 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
-import { JOB_STATUSES, type Job } from '../model/job.js';
-import type { Store } from '../store/store.js';
-import type { JobQueue } from '../queue/job-queue.js';
-import type { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CountedAttempt, DeliveryAttemptCounter } from '../events/delivery-observation.js';
+import type { JobLifecycle } from '../jobs/job-lifecycle.js';
+import { JOB_STATUSES, type Job } from '../model/job.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Store } from '../store/store.js';
 import type { EndedRealtimeWrite, RealtimeWriteObserver } from '../writes/realtime-write-observer.js';
 import { endedPhases } from './job-phase-durations.js';
 import { JobStatusCounts } from './job-status-counts.js';

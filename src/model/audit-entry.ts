@@ -25,7 +25,17 @@ export type AuditResource = (typeof AUDIT_RESOURCES)[number];
  * are the tenants' too). Jobs, real-time writes and redeliveries are the platform doing its work,
  * recorded only when refused; they have their own history (jobs, write tasks, events).
  */
-export const AUDITED_CHANGES: ReadonlySet<AuditResource> = new Set(['keys', 'tokens', 'settings', 'flows', 'connectors', 'links', 'schedules', 'tenants', 'snapshots']);
+export const AUDITED_CHANGES: ReadonlySet<AuditResource> = new Set([
+  'keys',
+  'tokens',
+  'settings',
+  'flows',
+  'connectors',
+  'links',
+  'schedules',
+  'tenants',
+  'snapshots',
+]);
 
 /** Who made a request: the environment key, or a tenant through the public key and its token. */
 export type AuditActorKind = 'environment' | 'tenant';

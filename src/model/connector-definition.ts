@@ -1,7 +1,7 @@
-import type { JsonSchema } from './json-schema.js';
 import type { ConnectorAuth } from './connector-auth.js';
-import type { ConnectorCheck } from './credential-check.js';
 import type { ConnectorInstall } from './connector-install.js';
+import type { ConnectorCheck } from './credential-check.js';
+import type { JsonSchema } from './json-schema.js';
 
 export type ConnectorKind = 'source' | 'target' | 'both';
 

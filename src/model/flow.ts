@@ -1,8 +1,8 @@
+import type { EtlStep } from './etl-step.js';
 import type { FieldMap } from './field-map.js';
 import type { JobSettings } from './job-settings.js';
-import type { EtlStep } from './etl-step.js';
-import type { OwnerOnlyJobField } from './tenant-overrides.js';
 import type { TenantLimits } from './tenant-limits.js';
+import type { OwnerOnlyJobField } from './tenant-overrides.js';
 
 export type FlowType = 'v1-source' | 'v1-target' | 'v2';
 

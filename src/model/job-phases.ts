@@ -14,7 +14,14 @@
  *   export has started (EXPORT_STARTED → SYNC_FAILED) when its tap dies.
  */
 export const JOB_PHASES = [
-  { phase: 'discover', start: 'DISCOVER_STARTED', success: 'DISCOVER_SUCCESS', failure: 'DISCOVER_FAILED', skippable: true, streamsWith: null },
+  {
+    phase: 'discover',
+    start: 'DISCOVER_STARTED',
+    success: 'DISCOVER_SUCCESS',
+    failure: 'DISCOVER_FAILED',
+    skippable: true,
+    streamsWith: null,
+  },
   { phase: 'sync', start: 'SYNC_STARTED', success: 'SYNC_SUCCESS', failure: 'SYNC_FAILED', skippable: false, streamsWith: null },
   { phase: 'etl', start: 'ETL_STARTED', success: 'ETL_SUCCESS', failure: 'ETL_FAILED', skippable: true, streamsWith: null },
   { phase: 'export', start: 'EXPORT_STARTED', success: null, failure: 'EXPORT_FAILED', skippable: true, streamsWith: 'sync' },

@@ -1,4 +1,4 @@
-import { fieldMapSchema, type FieldMap } from './field-map.js';
+import { type FieldMap, fieldMapSchema } from './field-map.js';
 
 /** The body of `POST /{env}/{flow}/{tenant}/jobs` (v1) and `/v2/…/jobs` (v2 adds connector_id, job_type). */
 export interface JobRequest {

@@ -2,7 +2,7 @@ import type { FieldMap } from './field-map.js';
 import type { JobStatus } from './job-phases.js';
 
 // The statuses come from the table of phases; re-exported here, where most code looks for them.
-export { JOB_STATUSES, TERMINAL_STATUSES, isTerminal, type JobStatus } from './job-phases.js';
+export { isTerminal, JOB_STATUSES, type JobStatus, TERMINAL_STATUSES } from './job-phases.js';
 
 export type SyncType = 'full_sync' | 'incremental_sync' | 'auto_sync';
 

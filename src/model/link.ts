@@ -1,5 +1,5 @@
-import type { FieldMap } from './field-map.js';
 import type { Catalog } from './catalog.js';
+import type { FieldMap } from './field-map.js';
 
 /** v1 source flows link sources, v1 target flows link targets, v2 flows link connectors. */
 export type LinkRole = 'source' | 'target' | 'connector';

@@ -1,6 +1,6 @@
-import type { LinkKey } from './link.js';
 import type { JobType } from './job.js';
 import type { JobRequest } from './job-request.js';
+import type { LinkKey } from './link.js';
 
 export type ScheduleState = 'ENABLED' | 'DISABLED';
 
@@ -11,7 +11,10 @@ export type WhenActive = 'skip' | 'queue';
  * The job request fields a schedule may fix for the jobs it creates. Who runs comes from the link;
  * `state` (write-job records) is left out: in a schedule, `state` is ENABLED/DISABLED.
  */
-export type ScheduledJobRequest = Omit<JobRequest, 'state' | 'tap' | 'target' | 'connector_id' | 'job_type' | 'queue_if_active_job' | 'override_source_config' | 'override_target_config'>;
+export type ScheduledJobRequest = Omit<
+  JobRequest,
+  'state' | 'tap' | 'target' | 'connector_id' | 'job_type' | 'queue_if_active_job' | 'override_source_config' | 'override_target_config'
+>;
 
 /** A link's sync schedule (one per link), as stored in the `schedules` table's doc. */
 export interface Schedule extends LinkKey {
@@ -29,7 +32,11 @@ export interface Schedule extends LinkKey {
 
 /** What the last tick did. */
 export type ScheduleOutcome =
-  | { result: 'created'; job_id: string; /** The job it was queued behind (when_active: queue and the link was busy). */ queued_behind: string | null }
+  | {
+      result: 'created';
+      job_id: string /** The job it was queued behind (when_active: queue and the link was busy). */;
+      queued_behind: string | null;
+    }
   | { result: 'skipped'; reason: string; active_job_id: string | null }
   | { result: 'failed'; error: string; code: string };
 

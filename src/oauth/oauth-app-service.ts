@@ -1,9 +1,9 @@
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { isOAuth2, type OAuth2Auth } from '../model/connector-auth.js';
 import { resolveConnector } from '../connectors/connector-resolver.js';
 import { REDACTED } from '../crypto/config-redaction.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { invalid, notFound, SinewError } from '../errors/sinew-error.js';
+import { isOAuth2, type OAuth2Auth } from '../model/connector-auth.js';
+import type { Store } from '../store/store.js';
 
 /** What the owner sends: its OAuth app at the connector's provider, for one environment. */
 export interface OAuthAppInput {
@@ -54,7 +54,9 @@ export function returnUrlAllowed(url: string, allowed: readonly string[]): boole
   return allowed.some((a) => {
     const base = new URL(a);
     const dir = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
-    return u.origin === base.origin && (u.pathname === base.pathname || u.pathname.startsWith(dir)) && u.username === '' && u.password === '';
+    return (
+      u.origin === base.origin && (u.pathname === base.pathname || u.pathname.startsWith(dir)) && u.username === '' && u.password === ''
+    );
   });
 }
 
@@ -67,7 +69,10 @@ export class OAuthAppService {
 
   private async oauthAuth(envId: string, connectorId: string): Promise<OAuth2Auth> {
     const def = await resolveConnector(this.store, envId, connectorId);
-    if (!isOAuth2(def.auth)) throw new SinewError('OAUTH_NOT_CONFIGURED', `connector ${connectorId} does not declare OAuth (auth.type oauth2)`, { connector_id: connectorId });
+    if (!isOAuth2(def.auth))
+      throw new SinewError('OAUTH_NOT_CONFIGURED', `connector ${connectorId} does not declare OAuth (auth.type oauth2)`, {
+        connector_id: connectorId,
+      });
     return def.auth;
   }
 
@@ -105,13 +110,22 @@ export class OAuthAppService {
   async open(envId: string, connectorId: string): Promise<OAuthApp> {
     const auth = await this.oauthAuth(envId, connectorId);
     const stored = await this.store.oauth.getApp<StoredApp>(envId, connectorId);
-    if (!stored) throw new SinewError('OAUTH_NOT_CONFIGURED', `the environment has no OAuth app for connector ${connectorId}: the owner sets one with PUT /{env}/connectors/${connectorId}/oauth-app`, { connector_id: connectorId });
+    if (!stored)
+      throw new SinewError(
+        'OAUTH_NOT_CONFIGURED',
+        `the environment has no OAuth app for connector ${connectorId}: the owner sets one with PUT /{env}/connectors/${connectorId}/oauth-app`,
+        { connector_id: connectorId },
+      );
     return {
       clientId: stored.client_id,
       clientSecret: this.box.decrypt(stored.client_secret_sealed),
       redirectUri: stored.redirect_uri,
       returnUrls: stored.return_urls ?? [],
-      auth: { ...auth, authorization_url: stored.authorization_url ?? auth.authorization_url, token_url: stored.token_url ?? auth.token_url },
+      auth: {
+        ...auth,
+        authorization_url: stored.authorization_url ?? auth.authorization_url,
+        token_url: stored.token_url ?? auth.token_url,
+      },
     };
   }
 }

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
 import { openJson, sealJson } from '../crypto/sealed-json.js';
-import type { ConfigSetter, LinkKey } from '../model/link.js';
-import type { LinkService } from '../links/link-service.js';
-import { recordConnectionEvent, type ConnectionEventError } from '../links/connection-event.js';
-import type { OutboxNotifier } from '../events/outbox-notifier.js';
-import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { invalid, isSinewError } from '../errors/sinew-error.js';
-import { returnUrlAllowed, type OAuthApp, type OAuthAppService } from './oauth-app-service.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import { type ConnectionEventError, recordConnectionEvent } from '../links/connection-event.js';
+import type { LinkService } from '../links/link-service.js';
+import type { ConfigSetter, LinkKey } from '../model/link.js';
+import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import type { Store } from '../store/store.js';
+import { type OAuthApp, type OAuthAppService, returnUrlAllowed } from './oauth-app-service.js';
+import { type OAuthStateClaims, STATE_TTL_SECONDS, signState, verifyState } from './oauth-state-token.js';
 import { pkcePair } from './pkce.js';
-import { STATE_TTL_SECONDS, signState, verifyState, type OAuthStateClaims } from './oauth-state-token.js';
 import { requestTokens } from './token-endpoint.js';
 import { placeTokens } from './token-placement.js';
 
@@ -52,10 +52,18 @@ export interface OAuthOutcome {
   opener_origins: string[];
 }
 
-const fail = (code: string, message: string, extra: Partial<OAuthOutcome> = {}): OAuthOutcome => ({ ok: false, code, message, return_url: null, opener_origins: [], ...extra });
+const fail = (code: string, message: string, extra: Partial<OAuthOutcome> = {}): OAuthOutcome => ({
+  ok: false,
+  code,
+  message,
+  return_url: null,
+  opener_origins: [],
+  ...extra,
+});
 
 /** A code the provider sent (`error=`) as we repeat it: its own charset only, so it can carry nothing else. */
-const providerCode = (value: unknown): string => (typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : 'authorization_failed');
+const providerCode = (value: unknown): string =>
+  typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : 'authorization_failed';
 
 /**
  * The OAuth 2.0 authorization code flow with PKCE (issue #15): `start` makes a signed single-use
@@ -77,17 +85,25 @@ export class OAuthFlowService {
     this.stateKey = box.deriveKey('oauth-state');
   }
 
-  async start(envId: string, flowId: string, tenant: string, connectorId: string, setBy: ConfigSetter, input: OAuthStartInput): Promise<OAuthStarted> {
+  async start(
+    envId: string,
+    flowId: string,
+    tenant: string,
+    connectorId: string,
+    setBy: ConfigSetter,
+    input: OAuthStartInput,
+  ): Promise<OAuthStarted> {
     // A config the link would refuse is refused now, not after the user consented.
     const role = await this.links.precheck(envId, flowId, tenant, connectorId, input.config ?? {}, setBy);
     const app = await this.apps.open(envId, connectorId);
     const returnUrl = input.return_url ?? null;
     if (returnUrl !== null && !returnUrlAllowed(returnUrl, app.returnUrls)) {
-      throw invalid('return_url is not one of the OAuth app\'s return_urls', { field: 'return_url' });
+      throw invalid("return_url is not one of the OAuth app's return_urls", { field: 'return_url' });
     }
     // The tokens are placed by the callback; a config that names them would only be overwritten.
     const config = { ...(input.config ?? {}) };
-    for (const field of [app.auth.tokens.access_token, app.auth.tokens.refresh_token, app.auth.tokens.expires_at]) if (field) delete config[field];
+    for (const field of [app.auth.tokens.access_token, app.auth.tokens.refresh_token, app.auth.tokens.expires_at])
+      if (field) delete config[field];
     const generation = (await this.store.tenants.get(envId, tenant))?.token_generation ?? null;
     const pkce = pkcePair();
     const jti = randomBytes(24).toString('base64url');
@@ -95,11 +111,22 @@ export class OAuthFlowService {
     const expiresAt = now + STATE_TTL_SECONDS * 1000;
     // Expired authorizations are cleared by whoever starts the next one: no sweeper needed.
     await this.store.oauth.pruneStates(now);
-    const pending: PendingAuthorization = { set_by: setBy, return_url: returnUrl, sealed: sealJson(this.box, { verifier: pkce.verifier, config }), token_generation: setBy === 'tenant' ? generation : null };
+    const pending: PendingAuthorization = {
+      set_by: setBy,
+      return_url: returnUrl,
+      sealed: sealJson(this.box, { verifier: pkce.verifier, config }),
+      token_generation: setBy === 'tenant' ? generation : null,
+    };
     await this.store.oauth.insertState(jti, envId, expiresAt, pending);
     const state = await signState(this.stateKey, { jti, env: envId, flow: flowId, tenant, role, connector: connectorId });
     const url = new URL(app.auth.authorization_url);
-    const params: Record<string, string> = { ...app.auth.authorize_params, response_type: 'code', client_id: app.clientId, redirect_uri: app.redirectUri, state };
+    const params: Record<string, string> = {
+      ...app.auth.authorize_params,
+      response_type: 'code',
+      client_id: app.clientId,
+      redirect_uri: app.redirectUri,
+      state,
+    };
     if (app.auth.scopes.length > 0) params.scope = app.auth.scopes.join(' ');
     if (app.auth.pkce) Object.assign(params, { code_challenge: pkce.challenge, code_challenge_method: 'S256' });
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -110,7 +137,13 @@ export class OAuthFlowService {
   async callback(query: Record<string, unknown>): Promise<OAuthOutcome> {
     const claims = typeof query.state === 'string' ? await verifyState(this.stateKey, query.state) : null;
     if (!claims) return fail('invalid_state', 'This sign-in link is not valid or has expired. Start linking again.');
-    const key: LinkKey = { env_id: claims.env, flow_id: claims.flow, tenant: claims.tenant, role: claims.role, connector_id: claims.connector };
+    const key: LinkKey = {
+      env_id: claims.env,
+      flow_id: claims.flow,
+      tenant: claims.tenant,
+      role: claims.role,
+      connector_id: claims.connector,
+    };
     const names = { env_id: key.env_id, flow_id: key.flow_id, tenant: key.tenant, connector_id: key.connector_id };
     let returnUrl: string | null = null;
     let openerOrigins: string[] = [];
@@ -120,22 +153,40 @@ export class OAuthFlowService {
     };
     try {
       const pending = await this.store.oauth.takeState<PendingAuthorization>(claims.jti, Date.now());
-      if (!pending) return await failed({ code: 'state_used_or_expired', message: 'This sign-in was already completed or has expired. Start linking again.' });
+      if (!pending)
+        return await failed({
+          code: 'state_used_or_expired',
+          message: 'This sign-in was already completed or has expired. Start linking again.',
+        });
       returnUrl = pending.return_url;
       const app = await this.apps.open(key.env_id, key.connector_id);
       // Sinew's own origin too (the redirect URI's): the hosted connect page of a magic link opens pop-ups.
       openerOrigins = [...new Set([...app.returnUrls, app.redirectUri].map((u) => new URL(u).origin))];
       if (query.error !== undefined) {
         const code = providerCode(query.error);
-        return await failed({ code, message: code === 'access_denied' ? 'Access was not granted, so nothing was linked.' : `The provider ended the sign-in: ${code}.` });
+        return await failed({
+          code,
+          message: code === 'access_denied' ? 'Access was not granted, so nothing was linked.' : `The provider ended the sign-in: ${code}.`,
+        });
       }
-      if (typeof query.code !== 'string' || query.code === '') return await failed({ code: 'missing_code', message: 'The provider sent no authorization code.' });
-      if (pending.token_generation !== null && (await this.store.tenants.get(key.env_id, key.tenant))?.token_generation !== pending.token_generation) {
+      if (typeof query.code !== 'string' || query.code === '')
+        return await failed({ code: 'missing_code', message: 'The provider sent no authorization code.' });
+      if (
+        pending.token_generation !== null &&
+        (await this.store.tenants.get(key.env_id, key.tenant))?.token_generation !== pending.token_generation
+      ) {
         return await failed({ code: 'tenant_revoked', message: "The tenant's access was revoked while signing in; nothing was linked." });
       }
       const { verifier, config } = openJson<{ verifier: string; config: Record<string, unknown> }>(this.box, pending.sealed);
       await this.exchange(claims, app, query.code, verifier, config, pending.set_by);
-      return { ok: true, code: 'linked', message: `${key.connector_id} is linked.`, ...names, return_url: returnUrl, opener_origins: openerOrigins };
+      return {
+        ok: true,
+        code: 'linked',
+        message: `${key.connector_id} is linked.`,
+        ...names,
+        return_url: returnUrl,
+        opener_origins: openerOrigins,
+      };
     } catch (e) {
       // The token endpoint's code (invalid_grant, …) or our error code; messages hold no token.
       const code = isSinewError(e) ? (typeof e.details.oauth_error === 'string' ? e.details.oauth_error : e.code) : 'INTERNAL';
@@ -145,14 +196,32 @@ export class OAuthFlowService {
   }
 
   /** Code → tokens → the link (LINK or OVERWRITE event, through LinkService's checks). */
-  private async exchange(claims: OAuthStateClaims, app: OAuthApp, code: string, verifier: string, config: Record<string, unknown>, setBy: ConfigSetter): Promise<void> {
+  private async exchange(
+    claims: OAuthStateClaims,
+    app: OAuthApp,
+    code: string,
+    verifier: string,
+    config: Record<string, unknown>,
+    setBy: ConfigSetter,
+  ): Promise<void> {
     const env = await this.store.environments.get(claims.env);
     const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
-    const params: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: app.redirectUri, client_id: app.clientId, client_secret: app.clientSecret };
+    const params: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: app.redirectUri,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    };
     if (app.auth.pkce) params.code_verifier = verifier;
     const tokens = await requestTokens(app.auth.token_url, params, policy);
     const linkedConfig = placeTokens(config, app.auth.tokens, tokens, Date.now());
-    await this.links.put(claims.env, claims.flow, claims.tenant, claims.role, { connector_id: claims.connector, config: linkedConfig, set_by: setBy, health: 'ok' });
+    await this.links.put(claims.env, claims.flow, claims.tenant, claims.role, {
+      connector_id: claims.connector,
+      config: linkedConfig,
+      set_by: setBy,
+      health: 'ok',
+    });
   }
 
   private async recordFailure(key: LinkKey, error: ConnectionEventError): Promise<void> {

@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import type { LinkRole } from '../model/link.js';
 
 /** How long a started authorization may wait for its callback. */
@@ -35,7 +35,14 @@ export async function verifyState(key: Uint8Array, state: string): Promise<OAuth
     const { payload: p } = await jwtVerify(state, key, { algorithms: ['HS256'] });
     const strings = [p.jti, p.env, p.flow, p.tenant, p.role, p.connector];
     if (p.typ !== 'sinew-oauth-state' || strings.some((v) => typeof v !== 'string' || v === '')) return null;
-    return { jti: p.jti!, env: p.env as string, flow: p.flow as string, tenant: p.tenant as string, role: p.role as LinkRole, connector: p.connector as string };
+    return {
+      jti: p.jti!,
+      env: p.env as string,
+      flow: p.flow as string,
+      tenant: p.tenant as string,
+      role: p.role as LinkRole,
+      connector: p.connector as string,
+    };
   } catch {
     return null;
   }

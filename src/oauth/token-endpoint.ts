@@ -1,9 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import { SinewError } from '../errors/sinew-error.js';
+import { type AddressPolicy, hostRefusalText, isRefusedAddress } from '../outbound/address-policy.js';
 import { guardedLookup } from '../outbound/guarded-lookup.js';
 import { hostLiteralRefusal } from '../outbound/host-literal.js';
-import { hostRefusalText, isRefusedAddress, type AddressPolicy } from '../outbound/address-policy.js';
-import { SinewError } from '../errors/sinew-error.js';
 
 const TIMEOUT_MS = 15_000;
 /** A token response is small; a larger answer is not one. */
@@ -49,7 +49,10 @@ export async function requestTokens(tokenUrl: string, params: Record<string, str
     return parsed as TokenResponse;
   }
   const code = typeof parsed?.error === 'string' && /^[\w.-]{1,100}$/.test(parsed.error) ? parsed.error : 'bad_response';
-  throw tokenFailure(code, `token endpoint ${url.host} answered ${answer.status}${code === 'bad_response' ? ' without tokens' : `: ${code}`}`);
+  throw tokenFailure(
+    code,
+    `token endpoint ${url.host} answered ${answer.status}${code === 'bad_response' ? ' without tokens' : `: ${code}`}`,
+  );
 }
 
 function post(url: URL, body: Buffer, policy: AddressPolicy): Promise<{ status: number; text: string }> {

@@ -6,9 +6,15 @@ import type { TokenResponse } from './token-endpoint.js';
  * a refresh token keeps the one the config had (most servers rotate only sometimes); one with a new
  * refresh token replaces it (rotation: the old one may already be dead).
  */
-export function placeTokens(config: Record<string, unknown>, tokens: OAuth2TokenPlacement, response: TokenResponse, nowMs: number): Record<string, unknown> {
+export function placeTokens(
+  config: Record<string, unknown>,
+  tokens: OAuth2TokenPlacement,
+  response: TokenResponse,
+  nowMs: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config, [tokens.access_token]: response.access_token };
-  if (tokens.refresh_token && typeof response.refresh_token === 'string' && response.refresh_token !== '') out[tokens.refresh_token] = response.refresh_token;
+  if (tokens.refresh_token && typeof response.refresh_token === 'string' && response.refresh_token !== '')
+    out[tokens.refresh_token] = response.refresh_token;
   if (tokens.expires_at) {
     const expiresIn = Number(response.expires_in);
     if (Number.isFinite(expiresIn) && expiresIn > 0) out[tokens.expires_at] = Math.floor(nowMs / 1000) + Math.floor(expiresIn);
@@ -31,4 +37,3 @@ export function expiresAtOf(config: Record<string, unknown>, tokens: OAuth2Token
   const value = tokens.expires_at ? Number(config[tokens.expires_at]) : NaN;
   return Number.isFinite(value) ? value : null;
 }
-

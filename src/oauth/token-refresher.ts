@@ -1,16 +1,16 @@
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson, sealJson } from '../crypto/sealed-json.js';
-import { linkHealth, linkKeyString, type Link, type LinkHealth, type LinkKey } from '../model/link.js';
-import { isOAuth2, type OAuth2TokenPlacement } from '../model/connector-auth.js';
-import { resolveConnector } from '../connectors/connector-resolver.js';
-import { changeLinkHealth } from '../links/link-health-change.js';
-import type { OutboxNotifier } from '../events/outbox-notifier.js';
-import { environmentAddressPolicy } from '../settings/environment-settings.js';
-import { SinewError, isSinewError, notFound } from '../errors/sinew-error.js';
-import type { OAuthAppService } from './oauth-app-service.js';
-import { heldTokenIn, type HeldToken, type LinkTokenBackend } from '../connectors/sdk/access-token.js';
 import { CREDENTIALS_REJECTED } from '../connectors/builtin/write/bearer-call.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { type HeldToken, heldTokenIn, type LinkTokenBackend } from '../connectors/sdk/access-token.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { isSinewError, notFound, SinewError } from '../errors/sinew-error.js';
+import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import { changeLinkHealth } from '../links/link-health-change.js';
+import { isOAuth2, type OAuth2TokenPlacement } from '../model/connector-auth.js';
+import { type Link, type LinkHealth, type LinkKey, linkHealth, linkKeyString } from '../model/link.js';
+import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import type { Store } from '../store/store.js';
+import type { OAuthAppService } from './oauth-app-service.js';
 import { requestTokens, tokenFailure } from './token-endpoint.js';
 import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
 
@@ -21,7 +21,8 @@ import { expiresAtOf, placeTokens, refreshTokenOf } from './token-placement.js';
 export const REFRESH_MARGIN_SECONDS = 300;
 
 /** The config fields that hold a link's tokens (never the extra fields: a connector does not change those). */
-const tokenFields = (t: OAuth2TokenPlacement): string[] => [t.access_token, t.refresh_token, t.expires_at].filter((f): f is string => typeof f === 'string');
+const tokenFields = (t: OAuth2TokenPlacement): string[] =>
+  [t.access_token, t.refresh_token, t.expires_at].filter((f): f is string => typeof f === 'string');
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -66,9 +67,19 @@ export class TokenRefresher {
       // Refused before: asking again with the same dead token would only be refused again.
       const health = linkHealth(current);
       if (health.status === 'invalid') {
-        throw tokenFailure(health.reason?.code ?? 'link_invalid', `the ${link.connector_id} link is invalid since ${health.since} (${health.reason?.message ?? 'its credentials were refused'}): the tenant must link again`);
+        throw tokenFailure(
+          health.reason?.code ?? 'link_invalid',
+          `the ${link.connector_id} link is invalid since ${health.since} (${health.reason?.message ?? 'its credentials were refused'}): the tenant must link again`,
+        );
       }
-      if (refreshTokenOf(stored, tokens) === null) return this.failed(link, tokenFailure('no_refresh_token', `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`));
+      if (refreshTokenOf(stored, tokens) === null)
+        return this.failed(
+          link,
+          tokenFailure(
+            'no_refresh_token',
+            `the ${link.connector_id} access token has expired and the link has no refresh token: the tenant must link again`,
+          ),
+        );
       return this.refreshStored(link, stored, tokens, lost);
     });
   }
@@ -113,7 +124,12 @@ export class TokenRefresher {
   }
 
   /** Refreshes with the stored refresh token (the caller holds the link's lock) and saves the answer before returning it. */
-  private async refreshStored(key: LinkKey, stored: Record<string, unknown>, tokens: OAuth2TokenPlacement, lost: AbortSignal): Promise<Record<string, unknown>> {
+  private async refreshStored(
+    key: LinkKey,
+    stored: Record<string, unknown>,
+    tokens: OAuth2TokenPlacement,
+    lost: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     const refreshToken = refreshTokenOf(stored, tokens)!;
     // Without the lock another process may be refreshing with the same token: start nothing.
     if (lost.aborted) throw new SinewError('UNAVAILABLE', 'the link lock was lost before its tokens were refreshed; try again');
@@ -122,7 +138,11 @@ export class TokenRefresher {
     const policy = environmentAddressPolicy(env?.settings ?? {}, this.allowLoopback, 'connectors');
     let response: Awaited<ReturnType<typeof requestTokens>>;
     try {
-      response = await requestTokens(app.auth.token_url, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }, policy);
+      response = await requestTokens(
+        app.auth.token_url,
+        { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret },
+        policy,
+      );
     } catch (e) {
       return this.failed(key, e);
     }
@@ -149,7 +169,8 @@ export class TokenRefresher {
     if (!def || !isOAuth2(def.auth)) return false;
     const fields = tokenFields(def.auth.tokens);
     // A token is a string (an expiry a number), and not a megabyte: anything else is not saved.
-    const plausible = (v: unknown): boolean => (typeof v === 'string' && v !== '' && v.length <= 16_384) || (typeof v === 'number' && Number.isFinite(v));
+    const plausible = (v: unknown): boolean =>
+      (typeof v === 'string' && v !== '' && v.length <= 16_384) || (typeof v === 'number' && Number.isFinite(v));
     const changed = fields.filter((f) => plausible(left[f]) && !sameValue(left[f], handed[f]));
     if (changed.length === 0) return false;
     return this.store.locks.withKeys([lockKeyOf(key)], () =>
@@ -178,13 +199,16 @@ export class TokenRefresher {
    */
   private async failed(key: LinkKey, error: unknown): Promise<never> {
     const code = isSinewError(error) && typeof error.details.oauth_error === 'string' ? error.details.oauth_error : null;
-    if (code !== null && !NOT_ABOUT_CREDENTIALS.has(code) && isSinewError(error)) await this.markRejected(key, { code, message: error.message });
+    if (code !== null && !NOT_ABOUT_CREDENTIALS.has(code) && isSinewError(error))
+      await this.markRejected(key, { code, message: error.message });
     throw error;
   }
 
   /** Health invalid with `reason` and an INVALID event, in one transaction; false when it already was. */
   private markInvalid(key: LinkKey, reason: { code: string; message: string }): Promise<boolean> {
-    return this.store.transaction(async (tx) => (await changeLinkHealth(tx, key, 'invalid', reason, new Date(this.now()).toISOString())) !== null);
+    return this.store.transaction(
+      async (tx) => (await changeLinkHealth(tx, key, 'invalid', reason, new Date(this.now()).toISOString())) !== null,
+    );
   }
 }
 

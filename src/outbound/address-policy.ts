@@ -26,13 +26,33 @@ loopback.addAddress('::1', 'ipv6');
 // reserved and otherwise non-public ranges (IANA special-purpose registries).
 const restricted = new net.BlockList();
 for (const [net4, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-  ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) restricted.addSubnet(net4, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  restricted.addSubnet(net4, bits, 'ipv4');
 // `::/96` holds the unspecified address and the deprecated IPv4-compatible form (`::127.0.0.1`).
 for (const [net6, bits] of [
-  ['::', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) restricted.addSubnet(net6, bits, 'ipv6');
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  restricted.addSubnet(net6, bits, 'ipv6');
 
 /** `::ffff:127.0.0.1` and `::ffff:7f00:1` are IPv4 behind an IPv6 face: judge them as IPv4. */
 export function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {

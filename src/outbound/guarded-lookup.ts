@@ -1,11 +1,15 @@
 import dns from 'node:dns';
 import type net from 'node:net';
-import { RefusedAddressError, hostRefusalText, refusedKind, type AddressPolicy } from './address-policy.js';
+import { type AddressPolicy, hostRefusalText, RefusedAddressError, refusedKind } from './address-policy.js';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 /** dns.lookup with `all: true`: the one resolution a connection makes (a test may hand its own answers). */
-export type ResolveAll = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+export type ResolveAll = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
 
 /**
  * A `lookup` for sockets and http(s) agents that resolves as usual and then refuses the connection
@@ -19,7 +23,8 @@ export function guardedLookup(policy: AddressPolicy, resolveAll: ResolveAll = dn
       if (err) return callback(err, '', 0);
       for (const a of addresses) {
         const kind = refusedKind(a.address, policy);
-        if (kind) return callback(new RefusedAddressError(hostname, kind, `refused ${hostname}: ${hostRefusalText(hostname, kind)}`), '', 0);
+        if (kind)
+          return callback(new RefusedAddressError(hostname, kind, `refused ${hostname}: ${hostRefusalText(hostname, kind)}`), '', 0);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];

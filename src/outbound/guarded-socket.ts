@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { RefusedAddressError, hostRefusalText, type AddressPolicy } from './address-policy.js';
-import { hostLiteralRefusal } from './host-literal.js';
+import { type AddressPolicy, hostRefusalText, RefusedAddressError } from './address-policy.js';
 import { guardedLookup } from './guarded-lookup.js';
+import { hostLiteralRefusal } from './host-literal.js';
 
 /**
  * A TCP socket whose `connect(port, host)` passes the address policy: an IP literal (which

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { refusedKind, unmapped, type AddressPolicy } from './address-policy.js';
+import { type AddressPolicy, refusedKind, unmapped } from './address-policy.js';
 
 /**
  * The IP address a host names by its spelling alone, or null for a name that needs DNS. Every form

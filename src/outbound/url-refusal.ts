@@ -1,6 +1,6 @@
+import type { AddressPolicy } from './address-policy.js';
 import { hostRefusalText } from './address-policy.js';
 import { hostLiteralRefusal } from './host-literal.js';
-import type { AddressPolicy } from './address-policy.js';
 
 /** The host of an http(s) URL as connect() will see it (brackets off), or null when it is not one. */
 export function httpUrlHost(url: string): string | null {

@@ -1,4 +1,4 @@
-import type { JobQueue, QueueHandler, QueuedJob } from './job-queue.js';
+import type { JobQueue, QueuedJob, QueueHandler } from './job-queue.js';
 
 /** A FIFO queue inside the process, for the embedded mode (one process owns the store). */
 export class InProcessQueue implements JobQueue {

@@ -2,10 +2,10 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { SinewError } from '../errors/sinew-error.js';
-import type { JobQueue, QueueHandler, QueuedJob } from './job-queue.js';
+import { WakeSignal } from '../runtime/wake-signal.js';
+import type { JobQueue, QueuedJob, QueueHandler } from './job-queue.js';
 import { JOB_QUEUE_NAME, openQueuePool, pgBossOn, pgBossSchemaFor, queueChannelFor } from './pg-boss-setup.js';
 import { QueueNotifications } from './queue-notifications.js';
-import { WakeSignal } from '../runtime/wake-signal.js';
 
 export interface PgBossQueueOptions {
   url: string;
@@ -47,7 +47,13 @@ export class PgBossQueue implements JobQueue {
     private readonly channel: string,
     private readonly opts: PgBossQueueOptions,
   ) {
-    this.#notifications = new QueueNotifications({ url: opts.url, schema: opts.schema, channel, onNotify: () => this.#signal.wake(), logger: opts.logger });
+    this.#notifications = new QueueNotifications({
+      url: opts.url,
+      schema: opts.schema,
+      channel,
+      onNotify: () => this.#signal.wake(),
+      logger: opts.logger,
+    });
   }
 
   /** Connects and checks that `sinew migrate` installed the queue; UNAVAILABLE otherwise. */
@@ -64,7 +70,11 @@ export class PgBossQueue implements JobQueue {
       await pool.end();
       const message = (e as Error).message;
       if (/not installed|requires migrations/.test(message)) {
-        throw new SinewError('UNAVAILABLE', `the job queue (pg-boss, schema ${schema}) is not installed or not current: run \`sinew migrate\` first`, { schema });
+        throw new SinewError(
+          'UNAVAILABLE',
+          `the job queue (pg-boss, schema ${schema}) is not installed or not current: run \`sinew migrate\` first`,
+          { schema },
+        );
       }
       throw new SinewError('UNAVAILABLE', `cannot use PostgreSQL for the job queue: ${message}`, { schema });
     }
@@ -134,7 +144,10 @@ export class PgBossQueue implements JobQueue {
       // pg-boss's fetch answers [] when the database fails; depth() (/ready) reports that instead.
       const jobs = await this.boss.fetch<unknown>(JOB_QUEUE_NAME, { batchSize: n });
       if (jobs.length === 0) return [];
-      await this.boss.complete(JOB_QUEUE_NAME, jobs.map((j) => j.id));
+      await this.boss.complete(
+        JOB_QUEUE_NAME,
+        jobs.map((j) => j.id),
+      );
       const items = jobs.map((j) => j.data).filter(isQueuedJob);
       if (!this.#consuming) {
         // Stopped while fetching: hand them back for another consumer.

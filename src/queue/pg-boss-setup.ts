@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import { SinewError } from '../errors/sinew-error.js';
-import { openPool, type ConnectionLossLog } from '../runtime/postgres-pool.js';
+import { type ConnectionLossLog, openPool } from '../runtime/postgres-pool.js';
 
 /** The one pg-boss queue Sinew uses: it carries job ids. */
 export const JOB_QUEUE_NAME = 'sinew-jobs';
@@ -61,7 +61,9 @@ export async function installJobQueue(url: string, storeSchema: string | undefin
     // already waiting is a no-op. No pg-boss retries: the store decides what runs again.
     await boss.createQueue(JOB_QUEUE_NAME, { name: JOB_QUEUE_NAME, policy: 'short', retryLimit: 0, expireInSeconds: 300 });
   } catch (e) {
-    throw new SinewError('UNAVAILABLE', `cannot install the job queue (pg-boss): ${(e as Error).message}`, { schema: pgBossSchemaFor(storeSchema) });
+    throw new SinewError('UNAVAILABLE', `cannot install the job queue (pg-boss): ${(e as Error).message}`, {
+      schema: pgBossSchemaFor(storeSchema),
+    });
   } finally {
     await boss.stop({ graceful: false }).catch(() => {});
     await pool.end();

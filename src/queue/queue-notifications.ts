@@ -56,7 +56,10 @@ export class QueueNotifications {
       const lost = await this.#session(firstAttempt);
       if (this.#stopped) return;
       const delay = this.#backoff.next();
-      this.opts.logger.warn({ err: lost, retry_in_ms: delay, failures: this.#backoff.failures }, 'job queue: the connection listening for new jobs was lost; polling until it is back');
+      this.opts.logger.warn(
+        { err: lost, retry_in_ms: delay, failures: this.#backoff.failures },
+        'job queue: the connection listening for new jobs was lost; polling until it is back',
+      );
       await this.#pause.wait(delay);
     }
   }

@@ -27,7 +27,10 @@ export async function retryOnConnectionLoss<T>(work: () => Promise<T>, opts: Con
     } catch (e) {
       if (!isConnectionLoss(e) || opts.stillWanted?.() === false) throw e;
       const delay = backoff.next();
-      opts.logger?.warn({ err: (e as Error).message, retry_in_ms: delay, failures: backoff.failures }, `${opts.what}: the database connection was lost; trying again`);
+      opts.logger?.warn(
+        { err: (e as Error).message, retry_in_ms: delay, failures: backoff.failures },
+        `${opts.what}: the database connection was lost; trying again`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { connectorSpawnIdentity, type ConnectorUser } from './connector-user.js';
+import { type ConnectorUser, connectorSpawnIdentity } from './connector-user.js';
 import { ownedName, privateTempRoot, sweepGone } from './private-temp-root.js';
 
 /**

@@ -18,9 +18,13 @@ export interface ConnectorUser {
 export function resolveConnectorUser(named: string | undefined, runningAs: number | undefined = process.getuid?.()): ConnectorUser | null {
   if (!named || named.trim() === '') return null;
   const user = /^\d+:\d+$/.test(named) ? numericUser(named) : lookUpUser(named.trim());
-  if (user.uid === 0) throw new SinewError('VALIDATION_FAILED', `SINEW_CONNECTOR_USER names root (${named}): connectors must run unprivileged`);
+  if (user.uid === 0)
+    throw new SinewError('VALIDATION_FAILED', `SINEW_CONNECTOR_USER names root (${named}): connectors must run unprivileged`);
   if (runningAs !== 0 && runningAs !== user.uid) {
-    throw new SinewError('VALIDATION_FAILED', `SINEW_CONNECTOR_USER=${named} needs Sinew to run as root to switch to it (it runs as uid ${runningAs})`);
+    throw new SinewError(
+      'VALIDATION_FAILED',
+      `SINEW_CONNECTOR_USER=${named} needs Sinew to run as root to switch to it (it runs as uid ${runningAs})`,
+    );
   }
   return user;
 }
@@ -43,7 +47,10 @@ function lookUpUser(name: string): ConnectorUser {
 }
 
 /** How to spawn a connector as `user`: the ids, and an environment that names the account. */
-export function connectorSpawnIdentity(user: ConnectorUser | null | undefined, env: Record<string, string>): { uid?: number; gid?: number; env: Record<string, string> } {
+export function connectorSpawnIdentity(
+  user: ConnectorUser | null | undefined,
+  env: Record<string, string>,
+): { uid?: number; gid?: number; env: Record<string, string> } {
   if (!user) return { env };
   return { uid: user.uid, gid: user.gid, env: { ...env, HOME: user.home, USER: user.name, LOGNAME: user.name } };
 }

@@ -17,12 +17,17 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof message === 'string' && LOST_MESSAGES.some((m) => message.includes(m));
 }
 
-const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** What node-postgres says (with no code) when a connection ends under a query or a pooled client. */
-const LOST_MESSAGES = [
-  'Connection terminated',
-  'is not queryable',
-  'timeout expired',
-  'timeout exceeded when trying to connect',
-];
+const LOST_MESSAGES = ['Connection terminated', 'is not queryable', 'timeout expired', 'timeout exceeded when trying to connect'];

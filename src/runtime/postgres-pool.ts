@@ -52,7 +52,9 @@ export function openPool(opts: PoolOptions): pg.Pool {
  */
 export function guardPool(pool: pg.Pool, use: string, logger?: ConnectionLossLog): void {
   pool.on('connect', (client: pg.PoolClient) => guardClient(client, use, logger));
-  pool.on('error', (e: Error) => logger?.warn({ pool: use, err: e.message }, 'PostgreSQL: an idle connection was lost; the next query opens a new one'));
+  pool.on('error', (e: Error) =>
+    logger?.warn({ pool: use, err: e.message }, 'PostgreSQL: an idle connection was lost; the next query opens a new one'),
+  );
 }
 
 /** An 'error' listener for one client (a pooled one, or a dedicated one such as a LISTEN connection). */

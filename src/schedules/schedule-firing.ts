@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { Store, StoreOps } from '../store/store.js';
-import type { Job } from '../model/job.js';
-import { linkHealth } from '../model/link.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { JobService } from '../jobs/job-service.js';
-import type { JobRequest } from '../model/job-request.js';
 import { isSinewError } from '../errors/sinew-error.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Job } from '../model/job.js';
+import type { JobRequest } from '../model/job-request.js';
+import { linkHealth } from '../model/link.js';
 import type { Schedule, ScheduleOutcome, StoredSchedule } from '../model/schedule.js';
+import type { Store, StoreOps } from '../store/store.js';
 import { parseScheduleExpression, type ScheduleExpression } from './schedule-expression.js';
 import { openScheduleOverrides } from './schedule-service.js';
 
@@ -75,7 +75,11 @@ export class ScheduleFiring {
           continue;
         }
         await tx.schedules.recordOutcome(row.schedule, due, Date.now(), outcome);
-        if (outcome.result === 'failed') this.logger.warn({ env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id, error: outcome.error }, 'schedule: the job could not be created');
+        if (outcome.result === 'failed')
+          this.logger.warn(
+            { env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id, error: outcome.error },
+            'schedule: the job could not be created',
+          );
       }
       return n;
     });
@@ -104,7 +108,10 @@ export class ScheduleFiring {
       await this.store.schedules.recordOutcome(s, tick, Date.parse(made.start_time), outcome);
       return outcome;
     }
-    this.logger.warn({ env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, tick: new Date(tick).toISOString() }, 'schedule: taking over a tick whose scheduler stopped before creating its job');
+    this.logger.warn(
+      { env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, tick: new Date(tick).toISOString() },
+      'schedule: taking over a tick whose scheduler stopped before creating its job',
+    );
     return this.#createAndRecord(s, tick);
   }
 
@@ -117,7 +124,11 @@ export class ScheduleFiring {
       return outcome;
     }
     await this.store.schedules.recordOutcome(s, tick, Date.now(), outcome);
-    if (outcome.result === 'failed') this.logger.warn({ env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, error: outcome.error }, 'schedule: the job could not be created');
+    if (outcome.result === 'failed')
+      this.logger.warn(
+        { env_id: s.env_id, tenant: s.tenant, flow_id: s.flow_id, error: outcome.error },
+        'schedule: the job could not be created',
+      );
     return outcome;
   }
 
@@ -129,7 +140,14 @@ export class ScheduleFiring {
     const link = await tx.links.get(s);
     const health = link ? linkHealth(link) : null;
     if (health?.status === 'invalid') {
-      return { outcome: { result: 'skipped', reason: `the link is invalid since ${health.since}: ${health.reason?.code ?? 'credentials refused'}; the tenant must link again`, active_job_id: null }, job: null };
+      return {
+        outcome: {
+          result: 'skipped',
+          reason: `the link is invalid since ${health.since}: ${health.reason?.code ?? 'credentials refused'}; the tenant must link again`,
+          active_job_id: null,
+        },
+        job: null,
+      };
     }
     try {
       const queuedBehind = request.queue_if_active_job ? ((await tx.jobs.listActiveForLink(s))[0]?.job_id ?? null) : null;
@@ -146,9 +164,17 @@ export class ScheduleFiring {
     } catch (e) {
       if (isSinewError(e) && e.code === 'JOB_ALREADY_ACTIVE') {
         const active = e.details.active_job_id;
-        return { outcome: { result: 'skipped', reason: 'a job for this link is still queued or running', active_job_id: typeof active === 'string' ? active : null }, job: null };
+        return {
+          outcome: {
+            result: 'skipped',
+            reason: 'a job for this link is still queued or running',
+            active_job_id: typeof active === 'string' ? active : null,
+          },
+          job: null,
+        };
       }
-      if (isSinewError(e) && e.code !== 'INTERNAL' && e.code !== 'UNAVAILABLE') return { outcome: { result: 'failed', error: e.message, code: e.code }, job: null };
+      if (isSinewError(e) && e.code !== 'INTERNAL' && e.code !== 'UNAVAILABLE')
+        return { outcome: { result: 'failed', error: e.message, code: e.code }, job: null };
       // A database error: the transaction may be unusable; let the caller retry this tick alone.
       throw e;
     }

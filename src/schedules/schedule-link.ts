@@ -23,8 +23,10 @@ export async function resolveScheduleLink(
 ): Promise<LinkKey> {
   const flow = await store.flows.get(envId, flowId);
   if (!flow) throw notFound('flow', { flow_id: flowId });
-  if (version === 'v1' && flow.type === 'v2') throw invalid(`flow ${flowId} is a v2 flow: use /v2/${envId}/${flowId}/${tenant}/jobs/schedule`);
-  if (version === 'v2' && flow.type !== 'v2') throw invalid(`flow ${flowId} is a ${flow.type} flow: use /${envId}/${flowId}/${tenant}/jobs/schedule`);
+  if (version === 'v1' && flow.type === 'v2')
+    throw invalid(`flow ${flowId} is a v2 flow: use /v2/${envId}/${flowId}/${tenant}/jobs/schedule`);
+  if (version === 'v2' && flow.type !== 'v2')
+    throw invalid(`flow ${flowId} is a ${flow.type} flow: use /${envId}/${flowId}/${tenant}/jobs/schedule`);
   const role: LinkRole = flow.type === 'v2' ? 'connector' : flow.type === 'v1-source' ? 'source' : 'target';
   const wanted = role === 'connector' ? selector.connector_id : role === 'source' ? selector.tap : selector.target;
   const what = role === 'connector' ? 'connector' : role;
@@ -39,7 +41,9 @@ export async function resolveScheduleLink(
     throw notFound(`linked ${what}`, { tenant, flow_id: flowId, hint: `link a ${what} first` });
   } else {
     const field = role === 'connector' ? 'connector_id' : role === 'source' ? 'tap' : 'target';
-    throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one with ${field}`, { linked: links.map((l) => l.connector_id) });
+    throw invalid(`tenant ${tenant} has several linked ${what}s in this flow: name one with ${field}`, {
+      linked: links.map((l) => l.connector_id),
+    });
   }
   return { env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId };
 }

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { Store, StoreOps } from '../store/store.js';
-import type { LinkKey } from '../model/link.js';
-import type { JobType } from '../model/job.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import type { JobSettings } from '../model/job-settings.js';
-import { openJson, sealJson } from '../crypto/sealed-json.js';
 import { redactConfig } from '../crypto/config-redaction.js';
+import { openJson, sealJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { notFound } from '../errors/sinew-error.js';
+import type { JobType } from '../model/job.js';
+import type { JobSettings } from '../model/job-settings.js';
+import type { LinkKey } from '../model/link.js';
 import type { Schedule, ScheduledJobRequest, ScheduleState, StoredSchedule, WhenActive } from '../model/schedule.js';
+import type { Store, StoreOps } from '../store/store.js';
 import { parseScheduleExpression } from './schedule-expression.js';
 import { resolveScheduleLink, type ScheduleLinkSelector } from './schedule-link.js';
 
@@ -28,7 +28,9 @@ interface SealedOverrides {
 
 /** The overrides in clear (only the scheduler, building a job request, needs them). */
 export function openScheduleOverrides(box: SecretBox, schedule: Schedule): SealedOverrides {
-  return schedule.sealed_overrides ? openJson<SealedOverrides>(box, schedule.sealed_overrides) : { override_source_config: null, override_target_config: null };
+  return schedule.sealed_overrides
+    ? openJson<SealedOverrides>(box, schedule.sealed_overrides)
+    : { override_source_config: null, override_target_config: null };
 }
 
 /** The tick after `nowMs`, or null when the schedule is disabled. */
@@ -51,7 +53,18 @@ export class ScheduleService {
   async put(envId: string, flowId: string, tenant: string, input: ScheduleInput, version: 'v1' | 'v2'): Promise<Record<string, unknown>> {
     // Validated before any lookup, so a bad expression is a 400 whatever else is wrong.
     parseScheduleExpression(input.schedule_expression);
-    const { schedule_expression, state, job_type, when_active, tap: _tap, target: _target, connector_id: _connector, override_source_config, override_target_config, ...request } = input;
+    const {
+      schedule_expression,
+      state,
+      job_type,
+      when_active,
+      tap: _tap,
+      target: _target,
+      connector_id: _connector,
+      override_source_config,
+      override_target_config,
+      ...request
+    } = input;
     const stored = await this.store.transaction(async (tx) => {
       const key = await resolveScheduleLink(tx, envId, flowId, tenant, input, version);
       const existing = await tx.schedules.getSchedule(key);
@@ -64,12 +77,20 @@ export class ScheduleService {
         job_type: job_type ?? null,
         when_active: when_active ?? 'skip',
         request,
-        sealed_overrides: hasOverrides ? sealJson(this.box, { override_source_config: override_source_config ?? null, override_target_config: override_target_config ?? null }) : null,
+        sealed_overrides: hasOverrides
+          ? sealJson(this.box, {
+              override_source_config: override_source_config ?? null,
+              override_target_config: override_target_config ?? null,
+            })
+          : null,
         created_at: existing?.schedule.created_at ?? now.toISOString(),
         updated_at: now.toISOString(),
       };
       // The same ENABLED expression keeps its pending tick: re-sending a PUT must not skip a due tick.
-      const unchanged = existing?.schedule.state === 'ENABLED' && schedule.state === 'ENABLED' && existing.schedule.schedule_expression === schedule_expression;
+      const unchanged =
+        existing?.schedule.state === 'ENABLED' &&
+        schedule.state === 'ENABLED' &&
+        existing.schedule.schedule_expression === schedule_expression;
       const next = unchanged ? existing.next_fire_at : nextFire(schedule, now.getTime());
       await tx.schedules.putSchedule(schedule, next);
       return (await tx.schedules.getSchedule(key))!;
@@ -82,13 +103,20 @@ export class ScheduleService {
    * Changes some fields of an existing schedule (`PATCH`): what the body leaves out stays, so
    * `{"state":"DISABLED"}` pauses a schedule without its expression being sent again.
    */
-  async patch(envId: string, flowId: string, tenant: string, change: Partial<ScheduleInput>, version: 'v1' | 'v2'): Promise<Record<string, unknown>> {
+  async patch(
+    envId: string,
+    flowId: string,
+    tenant: string,
+    change: Partial<ScheduleInput>,
+    version: 'v1' | 'v2',
+  ): Promise<Record<string, unknown>> {
     const key = await resolveScheduleLink(this.store, envId, flowId, tenant, change, version);
     const stored = await this.store.schedules.getSchedule(key);
     if (!stored) throw notFound('schedule', { tenant, flow_id: flowId, connector_id: key.connector_id });
     const s = stored.schedule;
     const overrides = openScheduleOverrides(this.box, s);
-    const selector: ScheduleLinkSelector = version === 'v2' ? { connector_id: s.connector_id } : s.role === 'source' ? { tap: s.connector_id } : { target: s.connector_id };
+    const selector: ScheduleLinkSelector =
+      version === 'v2' ? { connector_id: s.connector_id } : s.role === 'source' ? { tap: s.connector_id } : { target: s.connector_id };
     const current: ScheduleInput = {
       ...s.request,
       ...selector,
@@ -102,7 +130,13 @@ export class ScheduleService {
     return this.put(envId, flowId, tenant, { ...current, ...change }, version);
   }
 
-  async get(envId: string, flowId: string, tenant: string, selector: ScheduleLinkSelector, version: 'v1' | 'v2'): Promise<Record<string, unknown>> {
+  async get(
+    envId: string,
+    flowId: string,
+    tenant: string,
+    selector: ScheduleLinkSelector,
+    version: 'v1' | 'v2',
+  ): Promise<Record<string, unknown>> {
     const key = await resolveScheduleLink(this.store, envId, flowId, tenant, selector, version);
     const stored = await this.store.schedules.getSchedule(key);
     if (!stored) throw notFound('schedule', { tenant, flow_id: flowId, connector_id: key.connector_id });
@@ -111,7 +145,8 @@ export class ScheduleService {
 
   async remove(envId: string, flowId: string, tenant: string, selector: ScheduleLinkSelector, version: 'v1' | 'v2'): Promise<void> {
     const key = await resolveScheduleLink(this.store, envId, flowId, tenant, selector, version);
-    if (!(await this.store.schedules.deleteSchedule(key))) throw notFound('schedule', { tenant, flow_id: flowId, connector_id: key.connector_id });
+    if (!(await this.store.schedules.deleteSchedule(key)))
+      throw notFound('schedule', { tenant, flow_id: flowId, connector_id: key.connector_id });
     this.changes.emit('change');
   }
 

@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobService } from '../jobs/job-service.js';
-import type { BackgroundRole } from '../runtime/background-role.js';
 import type { StoredSchedule } from '../model/schedule.js';
+import type { BackgroundRole } from '../runtime/background-role.js';
+import type { Store } from '../store/store.js';
 import { ScheduleFiring } from './schedule-firing.js';
 
 export interface SchedulerOptions {
@@ -96,7 +96,12 @@ export class Scheduler implements BackgroundRole {
     return report;
   }
 
-  async #each(rows: StoredSchedule[], report: TickReport, fn: (s: StoredSchedule) => Promise<unknown>, counter: 'recovered'): Promise<void> {
+  async #each(
+    rows: StoredSchedule[],
+    report: TickReport,
+    fn: (s: StoredSchedule) => Promise<unknown>,
+    counter: 'recovered',
+  ): Promise<void> {
     let i = 0;
     const lane = async (): Promise<void> => {
       while (i < rows.length) {
@@ -106,7 +111,10 @@ export class Scheduler implements BackgroundRole {
           else report[counter] += 1;
         } catch (e) {
           report.errors += 1;
-          this.#o.logger.error({ err: e, env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id }, 'scheduler: firing a schedule failed');
+          this.#o.logger.error(
+            { err: e, env_id: row.schedule.env_id, tenant: row.schedule.tenant, flow_id: row.schedule.flow_id },
+            'scheduler: firing a schedule failed',
+          );
         }
       }
     };

@@ -1,6 +1,6 @@
-import type { AddressPolicy } from '../outbound/address-policy.js';
 import type { JobSettings } from '../model/job-settings.js';
-import { sinkSectionSchemas, type SinkSections } from '../sinks/sink-registry.js';
+import type { AddressPolicy } from '../outbound/address-policy.js';
+import { type SinkSections, sinkSectionSchemas } from '../sinks/sink-registry.js';
 
 /**
  * The environment settings document (`GET/PUT /{env}/settings`), seeds/000 and seeds/002:
@@ -175,7 +175,11 @@ export function environmentSettings(doc: Record<string, unknown>): EnvironmentSe
  * and the owner's `network.allow_private_addresses` — or, for monitoring URLs (webhooks, Slack,
  * Datadog), also `monitoring.allow_private_urls`, which allowed them before the policy was one.
  */
-export function environmentAddressPolicy(doc: Record<string, unknown>, allowLoopback: boolean, purpose: 'connectors' | 'monitoring'): AddressPolicy {
+export function environmentAddressPolicy(
+  doc: Record<string, unknown>,
+  allowLoopback: boolean,
+  purpose: 'connectors' | 'monitoring',
+): AddressPolicy {
   const settings = environmentSettings(doc);
   const everywhere = settings.network.allow_private_addresses === true;
   const monitoring = purpose === 'monitoring' && settings.monitoring.allow_private_urls === true;

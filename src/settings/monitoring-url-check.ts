@@ -1,5 +1,5 @@
-import { urlRefusal } from '../outbound/url-refusal.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
+import { urlRefusal } from '../outbound/url-refusal.js';
 import { sinkUrls } from '../sinks/sink-registry.js';
 
 /**
@@ -10,5 +10,7 @@ import { sinkUrls } from '../sinks/sink-registry.js';
  */
 export function refusedMonitoringUrls(patch: Record<string, unknown> | undefined, policy: AddressPolicy): string[] {
   if (!patch) return [];
-  return sinkUrls(patch).map((u) => urlRefusal(u, policy)).filter((why): why is string => why !== null);
+  return sinkUrls(patch)
+    .map((u) => urlRefusal(u, policy))
+    .filter((why): why is string => why !== null);
 }

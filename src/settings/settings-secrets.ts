@@ -1,5 +1,5 @@
-import type { SecretBox } from '../crypto/secret-box.js';
 import { REDACTED, redactConfig } from '../crypto/config-redaction.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { sinkSecretPaths } from '../sinks/sink-registry.js';
 
 /**
@@ -7,7 +7,10 @@ import { sinkSecretPaths } from '../sinks/sink-registry.js';
  * owner's Datadog or Slack (a Slack incoming-webhook URL is itself the credential), or read and
  * write the environment's bucket.
  */
-export const SETTINGS_SECRET_PATHS: ReadonlyArray<readonly string[]> = [...sinkSecretPaths().map((p) => ['monitoring', ...p]), ['storage', 'secret_access_key']];
+export const SETTINGS_SECRET_PATHS: ReadonlyArray<readonly string[]> = [
+  ...sinkSecretPaths().map((p) => ['monitoring', ...p]),
+  ['storage', 'secret_access_key'],
+];
 
 /**
  * A sealed value in the stored document: `sealed:` and the SecretBox text. The mark tells a sealed

@@ -1,13 +1,19 @@
 import path from 'node:path';
-import { settingsView } from './settings-view.js';
-import type { Store } from '../store/store.js';
-import { notFound } from '../errors/sinew-error.js';
-import { environmentAddressPolicy, filesSettingsSchema, jobSettingsSchema, monitoringSchema, networkSettingsSchema, storageSettingsSchema } from './environment-settings.js';
 import { restoreRedacted } from '../crypto/config-redaction.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
+import { invalid, notFound } from '../errors/sinew-error.js';
+import type { Store } from '../store/store.js';
+import {
+  environmentAddressPolicy,
+  filesSettingsSchema,
+  jobSettingsSchema,
+  monitoringSchema,
+  networkSettingsSchema,
+  storageSettingsSchema,
+} from './environment-settings.js';
 import { refusedMonitoringUrls } from './monitoring-url-check.js';
-import { invalid } from '../errors/sinew-error.js';
+import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
+import { settingsView } from './settings-view.js';
 import { widgetSettingsSchema } from './widget-settings.js';
 
 /**
@@ -38,7 +44,9 @@ function checkFilesRoot(files: Record<string, unknown> | undefined): void {
   const root = files?.root;
   if (typeof root !== 'string') return;
   if (!path.isAbsolute(root) || path.resolve(root) !== root || root.includes('\0')) {
-    throw invalid('files.root must be an absolute path without ".", ".." or trailing slashes (e.g. /srv/sinew-files)', { field: 'files.root' });
+    throw invalid('files.root must be an absolute path without ".", ".." or trailing slashes (e.g. /srv/sinew-files)', {
+      field: 'files.root',
+    });
   }
 }
 

@@ -24,7 +24,8 @@ export function settingsView(redactedStored: Doc): Doc {
 function setPaths(stored: Doc): string[] {
   const paths: string[] = [];
   for (const [section, value] of Object.entries(stored)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const key of Object.keys(value)) paths.push(`${section}.${key}`);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      for (const key of Object.keys(value)) paths.push(`${section}.${key}`);
     else paths.push(section);
   }
   return paths.sort();

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import { notFound, SinewError } from '../errors/sinew-error.js';
-import { environmentSettings, type StorageSettings } from './environment-settings.js';
-import { openSettings } from './settings-secrets.js';
-import type { SecretBox } from '../crypto/secret-box.js';
 import { REDACTED } from '../crypto/config-redaction.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
-import { normalizePrefix, type S3Connection } from '../storage/s3-connection.js';
 import { PrefixedBlobStorage } from '../storage/prefixed-blob-storage.js';
 import { S3BlobStorage, type S3BlobStorageOptions } from '../storage/s3-blob-storage.js';
+import { normalizePrefix, type S3Connection } from '../storage/s3-connection.js';
+import type { Store } from '../store/store.js';
+import { environmentSettings, type StorageSettings } from './environment-settings.js';
+import { openSettings } from './settings-secrets.js';
 
 interface CachedStorage {
   fingerprint: string;
@@ -20,10 +20,14 @@ export function customS3Connection(section: StorageSettings): S3Connection | und
   if (section.type !== 's3') return undefined;
   const { bucket, region, access_key_id: accessKeyId, secret_access_key: secretAccessKey } = section;
   if (!bucket || !region || !accessKeyId || !secretAccessKey || secretAccessKey === REDACTED) {
-    throw new SinewError('VALIDATION_FAILED', 'the custom storage settings are incomplete: bucket, region, access_key_id and secret_access_key are required', {
-      storage: 's3',
-      ...(bucket ? { bucket } : {}),
-    });
+    throw new SinewError(
+      'VALIDATION_FAILED',
+      'the custom storage settings are incomplete: bucket, region, access_key_id and secret_access_key are required',
+      {
+        storage: 's3',
+        ...(bucket ? { bucket } : {}),
+      },
+    );
   }
   return {
     bucket,

@@ -45,4 +45,8 @@ export function widgetSettings(doc: Record<string, unknown>): WidgetSettings {
 }
 
 /** What the widget and the connect page show of the owner: its brand, never its other settings. */
-export const brandOf = (w: WidgetSettings): { name: string | null; logo_url: string | null; color: string | null } => ({ name: w.name, logo_url: w.logo_url, color: w.color });
+export const brandOf = (w: WidgetSettings): { name: string | null; logo_url: string | null; color: string | null } => ({
+  name: w.name,
+  logo_url: w.logo_url,
+  color: w.color,
+});

@@ -30,7 +30,8 @@ export function carrySelections(fresh: Catalog, previous: Catalog | null): Catal
         return old.has(key) ? { breadcrumb: entry.breadcrumb, metadata: { ...entry.metadata, selected: old.get(key) } } : entry;
       });
       // A stream-level choice with no metadata entry in the fresh catalog still counts.
-      if (!seen.has(crumbKey([])) && old.has(crumbKey([]))) metadata.unshift({ breadcrumb: [], metadata: { selected: old.get(crumbKey([])) } });
+      if (!seen.has(crumbKey([])) && old.has(crumbKey([])))
+        metadata.unshift({ breadcrumb: [], metadata: { selected: old.get(crumbKey([])) } });
       return { ...stream, metadata };
     }),
   };

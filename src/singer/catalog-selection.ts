@@ -1,11 +1,10 @@
-import type { StreamFieldMap } from '../model/field-map.js';
 import type { Catalog, CatalogMetadataEntry, CatalogStream } from '../model/catalog.js';
-import { StreamSelection, type SelectionInput } from './stream-selection.js';
+import type { StreamFieldMap } from '../model/field-map.js';
 import { entryAt, isStreamSelected, metadataAt } from './catalog-metadata.js';
-
-export { isStreamSelected };
+import { type SelectionInput, StreamSelection } from './stream-selection.js';
 
 export type { SelectionInput };
+export { isStreamSelected };
 
 type Metadata = Record<string, unknown>;
 
@@ -43,12 +42,7 @@ function wantsStream(stream: CatalogStream, selection: StreamSelection, keepExis
 function replicationKey(stream: CatalogStream, entry: StreamFieldMap | undefined): string | undefined {
   const top = metadataAt(stream, []);
   const valid = top['valid-replication-keys'];
-  const candidates = [
-    entry?.replication_key,
-    stream.replication_key,
-    top['replication-key'],
-    Array.isArray(valid) ? valid[0] : undefined,
-  ];
+  const candidates = [entry?.replication_key, stream.replication_key, top['replication-key'], Array.isArray(valid) ? valid[0] : undefined];
   return candidates.find((k): k is string => typeof k === 'string' && k !== '');
 }
 
@@ -71,7 +65,10 @@ export function applySelection(catalog: Catalog, input: SelectionInput): Catalog
 }
 
 function selectStream(stream: CatalogStream, selection: StreamSelection, keepExisting: boolean): CatalogStream {
-  const entries: CatalogMetadataEntry[] = (stream.metadata ?? []).map((e) => ({ breadcrumb: [...e.breadcrumb], metadata: { ...e.metadata } }));
+  const entries: CatalogMetadataEntry[] = (stream.metadata ?? []).map((e) => ({
+    breadcrumb: [...e.breadcrumb],
+    metadata: { ...e.metadata },
+  }));
   const upsert = (breadcrumb: string[], values: Metadata): void => {
     const existing = entryAt(entries, breadcrumb);
     if (existing) Object.assign(existing.metadata, values);

@@ -1,6 +1,6 @@
 import { invalid } from '../errors/sinew-error.js';
-import type { FieldMap } from '../model/field-map.js';
 import type { Catalog } from '../model/catalog.js';
+import type { FieldMap } from '../model/field-map.js';
 import { StreamNames } from './stream-names.js';
 
 /**
@@ -20,12 +20,16 @@ export function canonicalFieldMap(fieldMap: FieldMap | null, catalog: Catalog | 
   for (const [key, entry] of Object.entries(fieldMap)) {
     const ambiguous = names.ambiguity(key);
     if (ambiguous && strict) {
-      throw invalid(`field map key "${key}" names more than one stream (${ambiguous.join(', ')}): key it by the tap_stream_id`, { key, streams: ambiguous });
+      throw invalid(`field map key "${key}" names more than one stream (${ambiguous.join(', ')}): key it by the tap_stream_id`, {
+        key,
+        streams: ambiguous,
+      });
     }
     const id = ambiguous ? key : names.canonical(key);
     const earlier = keyOf.get(id);
     if (earlier !== undefined) {
-      if (strict) throw invalid(`field map keys "${earlier}" and "${key}" name the same stream "${id}"`, { keys: [earlier, key], stream: id });
+      if (strict)
+        throw invalid(`field map keys "${earlier}" and "${key}" name the same stream "${id}"`, { keys: [earlier, key], stream: id });
       // The key that is the id itself wins over a plain name of the same stream.
       if (key !== id) continue;
     }

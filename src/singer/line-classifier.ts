@@ -1,6 +1,6 @@
-import { parseJson, isLosslessNumber } from './lossless-json.js';
-import type { OtherMessage, SingerMessage } from './message.js';
 import { SinewError } from '../errors/sinew-error.js';
+import { isLosslessNumber, parseJson } from './lossless-json.js';
+import type { OtherMessage, SingerMessage } from './message.js';
 
 export type AnyMessage = SingerMessage | OtherMessage;
 

@@ -67,11 +67,9 @@ export class LineSplitter {
 
   private checkLength(bytes: number): void {
     if (bytes > this.maxLineBytes) {
-      throw new SinewError(
-        'VALIDATION_FAILED',
-        `a line of the message stream is longer than the limit of ${this.maxLineBytes} bytes`,
-        { maxLineBytes: this.maxLineBytes },
-      );
+      throw new SinewError('VALIDATION_FAILED', `a line of the message stream is longer than the limit of ${this.maxLineBytes} bytes`, {
+        maxLineBytes: this.maxLineBytes,
+      });
     }
   }
 }
@@ -89,10 +87,7 @@ function toBuffer(chunk: Buffer | string | Uint8Array): Buffer {
  * The lines of a stream in batches (all the lines one chunk completes). Cheaper than
  * `readLines` on hot paths: one await per chunk instead of one per line.
  */
-export async function* readLineBatches(
-  input: AsyncIterable<Buffer> | Readable,
-  options: ReadLinesOptions = {},
-): AsyncGenerator<Buffer[]> {
+export async function* readLineBatches(input: AsyncIterable<Buffer> | Readable, options: ReadLinesOptions = {}): AsyncGenerator<Buffer[]> {
   const splitter = new LineSplitter(options);
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const lines = splitter.push(toBuffer(chunk));
@@ -103,10 +98,7 @@ export async function* readLineBatches(
 }
 
 /** Each non-empty line of a byte stream, as a Buffer without its line ending. */
-export async function* readLines(
-  input: AsyncIterable<Buffer> | Readable,
-  options: ReadLinesOptions = {},
-): AsyncGenerator<Buffer> {
+export async function* readLines(input: AsyncIterable<Buffer> | Readable, options: ReadLinesOptions = {}): AsyncGenerator<Buffer> {
   for await (const lines of readLineBatches(input, options)) {
     for (const line of lines) yield line;
   }

@@ -1,6 +1,6 @@
-import { LosslessNumber, isLosslessNumber, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber, parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
 
-export { LosslessNumber, isLosslessNumber };
+export { isLosslessNumber, LosslessNumber };
 
 /**
  * Conservative test for number literals that JSON.parse could change. A number token follows

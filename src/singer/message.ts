@@ -35,9 +35,4 @@ export interface OtherMessage {
   [key: string]: unknown;
 }
 
-export type SingerMessage =
-  | SchemaMessage
-  | RecordMessage
-  | StateMessage
-  | ActivateVersionMessage
-  | BatchMessage;
+export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchMessage;

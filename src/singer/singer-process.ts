@@ -3,10 +3,10 @@ import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { SinewError } from '../errors/sinew-error.js';
 import type { Catalog } from '../model/catalog.js';
-import { parseJson } from './lossless-json.js';
-import { jsonOutputCandidates } from './json-output.js';
 import type { CatalogFlag } from '../model/connector-definition.js';
 import { BoundedLog, type OutputFilter, type StderrLogLimits } from './bounded-log.js';
+import { jsonOutputCandidates } from './json-output.js';
+import { parseJson } from './lossless-json.js';
 
 export interface SingerProcessOptions {
   /** The executable and its leading arguments, e.g. `['python3', 'tap.py']` or `['tap-foo']`. */

@@ -58,6 +58,7 @@ function aliasesOf(stream: CatalogStream): string[] {
   if (typeof stream.stream === 'string') out.push(stream.stream);
   const top = stream.metadata?.find((m) => Array.isArray(m.breadcrumb) && m.breadcrumb.length === 0)?.metadata;
   const schemaName = top?.['schema-name'];
-  if (typeof schemaName === 'string' && typeof stream.stream === 'string') out.push(`${schemaName}-${stream.stream}`, `${schemaName}_${stream.stream}`);
+  if (typeof schemaName === 'string' && typeof stream.stream === 'string')
+    out.push(`${schemaName}-${stream.stream}`, `${schemaName}_${stream.stream}`);
   return out;
 }

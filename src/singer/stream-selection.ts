@@ -1,6 +1,6 @@
+import type { Catalog } from '../model/catalog.js';
 import type { FieldMap, StreamFieldMap } from '../model/field-map.js';
 import { StreamNames } from './stream-names.js';
-import type { Catalog } from '../model/catalog.js';
 
 export interface SelectionInput {
   /** The job's `override_selected_tables`: when given, exactly these streams are selected. */
@@ -21,7 +21,10 @@ export class StreamSelection {
   private readonly entries = new Map<string, { key: string; entry: StreamFieldMap }>();
   private readonly overrides: Set<string> | null;
 
-  constructor(catalog: Catalog | null, readonly input: SelectionInput) {
+  constructor(
+    catalog: Catalog | null,
+    readonly input: SelectionInput,
+  ) {
     this.names = new StreamNames(catalog);
     this.overrides = input.streams ? new Set(input.streams.map((n) => this.names.canonical(n))) : null;
     const map = input.fieldMap ?? {};

@@ -1,5 +1,5 @@
-import type { SingerMessage } from './message.js';
 import { classifyLine } from './line-classifier.js';
+import type { SingerMessage } from './message.js';
 
 const KNOWN_TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION', 'BATCH']);
 
@@ -38,7 +38,11 @@ export class TargetLineReader {
  * its stdin this way as a Singer process, and its input stream the same way when a job runs it
  * in-process.
  */
-export async function* targetMessages(lines: AsyncIterable<Buffer>, name: string, warn: (message: string) => void): AsyncGenerator<SingerMessage> {
+export async function* targetMessages(
+  lines: AsyncIterable<Buffer>,
+  name: string,
+  warn: (message: string) => void,
+): AsyncGenerator<SingerMessage> {
   const reader = new TargetLineReader(name, warn);
   for await (const raw of lines) {
     const message = reader.message(raw);

@@ -1,5 +1,5 @@
 import { isFailureStatus } from '../model/job-phases.js';
-import { commonHeaders, text, type EventSink } from './event-sink.js';
+import { commonHeaders, type EventSink, text } from './event-sink.js';
 
 export interface DatadogSection {
   /** Site/region like `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`. */
@@ -37,6 +37,10 @@ export const datadogSink: EventSink<DatadogSection, 'datadog'> = {
       source_type_name: 'sinew',
       aggregation_key: text(job.job_id),
     };
-    return { url: server.datadogUrlTemplate.replaceAll('{site}', dd.site), headers: { ...commonHeaders(event), 'dd-api-key': dd.api_key }, body: Buffer.from(JSON.stringify(body)) };
+    return {
+      url: server.datadogUrlTemplate.replaceAll('{site}', dd.site),
+      headers: { ...commonHeaders(event), 'dd-api-key': dd.api_key },
+      body: Buffer.from(JSON.stringify(body)),
+    };
   },
 };

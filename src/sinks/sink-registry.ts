@@ -1,7 +1,7 @@
-import type { EventSink } from './event-sink.js';
-import { webhookSink } from './webhook-sink.js';
 import { datadogSink } from './datadog-sink.js';
+import type { EventSink } from './event-sink.js';
 import { slackSink } from './slack-sink.js';
+import { webhookSink } from './webhook-sink.js';
 
 /** Every event sink, in the order an event's deliveries are created. A new sink: one line here. */
 export const EVENT_SINKS = [webhookSink, datadogSink, slackSink] as const;

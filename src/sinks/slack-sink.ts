@@ -1,5 +1,5 @@
 import { isFailureStatus } from '../model/job-phases.js';
-import { commonHeaders, stringAt, text, type EventSink } from './event-sink.js';
+import { commonHeaders, type EventSink, stringAt, text } from './event-sink.js';
 
 export interface SlackSection {
   /** An incoming-webhook URL: itself the credential. */
@@ -10,7 +10,12 @@ export interface SlackSection {
 export const slackSink: EventSink<SlackSection, 'slack'> = {
   name: 'slack',
   section: 'slack',
-  schema: { type: 'object', required: ['webhook_url'], additionalProperties: false, properties: { webhook_url: { type: 'string', minLength: 1 } } },
+  schema: {
+    type: 'object',
+    required: ['webhook_url'],
+    additionalProperties: false,
+    properties: { webhook_url: { type: 'string', minLength: 1 } },
+  },
   secretPaths: [['webhook_url']],
   urls: (section) => [stringAt(section, 'webhook_url')].filter((u): u is string => u !== undefined),
   wants: (event, slack) => event.kind === 'job_lifecycle' && Boolean(slack?.webhook_url) && isFailureStatus(event.payload.status),
@@ -24,7 +29,10 @@ export const slackSink: EventSink<SlackSection, 'slack'> = {
       text: `Sinew job ${text(job.job_id)} failed at ${text(job.status)} (tenant ${text(job.tenant)}, flow ${text(job.flow_id)}): ${error}`,
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: `:red_circle: *Sinew job failed* in environment \`${event.env_id}\`` } },
-        { type: 'section', fields: [field('Tenant', job.tenant), field('Flow', job.flow_id), field('Job', job.job_id), field('Phase', job.status)] },
+        {
+          type: 'section',
+          fields: [field('Tenant', job.tenant), field('Flow', job.flow_id), field('Job', job.job_id), field('Phase', job.status)],
+        },
         { type: 'section', text: { type: 'mrkdwn', text: `*Error*\n${error.slice(0, 2900)}` } },
       ],
     };

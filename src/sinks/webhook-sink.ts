@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { EventKind } from '../model/event.js';
 import { stringifyJson } from '../singer/lossless-json.js';
-import { commonHeaders, fieldOf, stringAt, type EventSink } from './event-sink.js';
+import { commonHeaders, type EventSink, fieldOf, stringAt } from './event-sink.js';
 
 export interface WebhookSubscription {
   url: string;
@@ -64,12 +64,16 @@ export const webhookSink: EventSink<WebhookSubscriptions, 'webhooks'> = {
     additionalProperties: false,
     properties: {
       ...Object.fromEntries(KINDS.map((k) => [k, subscription])),
-      link_validation: { ...subscription, properties: { ...subscription.properties, timeout_ms: { type: 'integer', minimum: 100, maximum: 60_000 } } },
+      link_validation: {
+        ...subscription,
+        properties: { ...subscription.properties, timeout_ms: { type: 'integer', minimum: 100, maximum: 60_000 } },
+      },
     },
   },
   secretPaths: [...KINDS, 'link_validation'].map((k) => [k, 'secret']),
   // The validation webhook's URL is judged like the subscriptions': the link service calls it.
-  urls: (section) => [...KINDS, 'link_validation'].map((k) => stringAt(fieldOf(section, k), 'url')).filter((u): u is string => u !== undefined),
+  urls: (section) =>
+    [...KINDS, 'link_validation'].map((k) => stringAt(fieldOf(section, k), 'url')).filter((u): u is string => u !== undefined),
   wants: (event, subs) => webhookFor(event.kind, event.payload, subs) !== null,
   request(event, subs) {
     const sub = webhookFor(event.kind, event.payload, subs);

@@ -1,9 +1,9 @@
-import { tempFileBeside } from '../runtime/temp-file-name.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { invalid } from '../errors/sinew-error.js';
+import { tempFileBeside } from '../runtime/temp-file-name.js';
 import { readLineBatches } from '../singer/line-reader.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { isRecord, parseSnapshotLine, type RecordSource, type SnapshotRecord } from './snapshot-lines.js';
@@ -45,9 +45,15 @@ function keyOf(record: SnapshotRecord, pk: string[], where: () => string): strin
  * temporary SQLite file (a B-tree on disk with a fixed page cache), never in arrays of objects.
  * Order: existing records keep their place (updated in place), new ones follow in arrival order.
  */
-export async function mergeIntoSnapshotFile(file: string, records: RecordSource, primaryKey: string | string[], options: MergeOptions = {}): Promise<MergeResult> {
+export async function mergeIntoSnapshotFile(
+  file: string,
+  records: RecordSource,
+  primaryKey: string | string[],
+  options: MergeOptions = {},
+): Promise<MergeResult> {
   const pk = Array.isArray(primaryKey) ? primaryKey : [primaryKey];
-  if (pk.length === 0 || pk.some((k) => typeof k !== 'string' || k === '')) throw invalid('snapshotRecords needs a primary key (a field name or a list of them)');
+  if (pk.length === 0 || pk.some((k) => typeof k !== 'string' || k === ''))
+    throw invalid('snapshotRecords needs a primary key (a field name or a list of them)');
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tempDir = await fs.mkdtemp(path.join(options.tempDir ?? path.dirname(file), '.merge-'));
   const db = new Database(path.join(tempDir, 'merge.sqlite'));
@@ -78,7 +84,10 @@ export async function mergeIntoSnapshotFile(file: string, records: RecordSource,
         for (const line of batch) {
           n++;
           const record = parseSnapshotLine(line, `line ${n} of ${label}`);
-          rows.push(keyOf(record, pk, () => `line ${n} of ${label}`), line.toString('utf8'));
+          rows.push(
+            keyOf(record, pk, () => `line ${n} of ${label}`),
+            line.toString('utf8'),
+          );
           if (rows.length >= BATCH * 2) flush();
         }
       }
@@ -89,7 +98,10 @@ export async function mergeIntoSnapshotFile(file: string, records: RecordSource,
     for await (const record of records) {
       incoming++;
       if (!isRecord(record)) throw invalid(`record ${incoming} given to snapshotRecords is not an object`);
-      rows.push(keyOf(record, pk, () => `record ${incoming} given to snapshotRecords`), stringifyJson(record));
+      rows.push(
+        keyOf(record, pk, () => `record ${incoming} given to snapshotRecords`),
+        stringifyJson(record),
+      );
       if (rows.length >= BATCH * 2) flush();
     }
     flush();

@@ -3,20 +3,20 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStorage } from '../storage/blob-storage.js';
 import { notFound } from '../errors/sinew-error.js';
-import { stringifyJson, parseJson } from '../singer/lossless-json.js';
+import { parseJson, stringifyJson } from '../singer/lossless-json.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import { type RecordSource, readSnapshotRecords, recordsToJsonl, type SnapshotRecord, validatedNdjson } from './snapshot-lines.js';
 import {
-  TENANT_CONFIG_FILE,
-  isRecordIdSnapshotFile,
   checkSnapshotName,
+  isRecordIdSnapshotFile,
   snapshotFileName,
   snapshotKey,
   snapshotNameOfFile,
   snapshotPrefix,
+  TENANT_CONFIG_FILE,
   tenantConfigKey,
 } from './snapshot-name.js';
-import { readSnapshotRecords, recordsToJsonl, validatedNdjson, type RecordSource, type SnapshotRecord } from './snapshot-lines.js';
 
 export interface SnapshotInfo {
   name: string;

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tempFileBeside } from '../runtime/temp-file-name.js';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
-import { tempFileBeside } from '../runtime/temp-file-name.js';
 
 /** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
 export class LocalBlobStorage implements BlobStorage {
@@ -83,7 +83,8 @@ export class LocalBlobStorage implements BlobStorage {
             if (e.code === 'ENOENT') return undefined;
             throw e;
           });
-          if (stat) out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, updated: stat.mtime.toISOString() });
+          if (stat)
+            out.push({ key: path.relative(this.root, full).split(path.sep).join('/'), size: stat.size, updated: stat.mtime.toISOString() });
         }
       }
     };

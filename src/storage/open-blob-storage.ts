@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { BlobStorage } from './blob-storage.js';
 import { LocalBlobStorage } from './local-blob-storage.js';
 import { S3BlobStorage } from './s3-blob-storage.js';
-import { s3ConnectionFromUrl, type S3EnvSettings } from './s3-connection.js';
+import { type S3EnvSettings, s3ConnectionFromUrl } from './s3-connection.js';
 
 /**
  * `file:///dir` (or nothing: `<dataDir>/storage`) → local disk; `s3://bucket/prefix` → S3, with

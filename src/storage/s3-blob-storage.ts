@@ -1,12 +1,21 @@
-import { DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type DeleteObjectsCommandOutput, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  type DeleteObjectsCommandOutput,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
-import { checkStorageKey } from './storage-key.js';
-import { describeS3Connection, type S3Connection } from './s3-connection.js';
 import { createS3Client } from './s3-client.js';
+import { describeS3Connection, type S3Connection } from './s3-connection.js';
 import { isS3NotFound, s3Failure } from './s3-error.js';
 import { openS3Workspace } from './s3-workspace.js';
+import { checkStorageKey } from './storage-key.js';
 
 export interface S3BlobStorageOptions {
   /** Multipart part size in bytes (S3's minimum is 5 MiB). Memory held by one upload ≈ partSize × queueSize. */
@@ -138,7 +147,12 @@ export class S3BlobStorage implements BlobStorage {
       let res: ListObjectsV2CommandOutput;
       try {
         res = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: objectPrefix || undefined, ContinuationToken: token, MaxKeys: this.listPageSize }),
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: objectPrefix || undefined,
+            ContinuationToken: token,
+            MaxKeys: this.listPageSize,
+          }),
         );
       } catch (e) {
         throw s3Failure(e, this.bucket, 'list objects');
@@ -155,7 +169,8 @@ export class S3BlobStorage implements BlobStorage {
   async list(prefix: string): Promise<BlobEntry[]> {
     const out: BlobEntry[] = [];
     for await (const page of this.pages(this.folderOf(prefix))) {
-      for (const o of page) out.push({ key: this.storageKeyOf(o.Key), size: o.Size, ...(o.LastModified ? { updated: o.LastModified.toISOString() } : {}) });
+      for (const o of page)
+        out.push({ key: this.storageKeyOf(o.Key), size: o.Size, ...(o.LastModified ? { updated: o.LastModified.toISOString() } : {}) });
     }
     // The same order as the local adapter, so that callers never depend on which one they have.
     return out.sort((a, b) => a.key.localeCompare(b.key));

@@ -49,8 +49,10 @@ export function normalizePrefix(prefix: string | undefined): string {
 export function s3ConnectionFromUrl(url: string, env: S3EnvSettings = {}): S3Connection {
   const parsed = new URL(url);
   const bucket = decodeURIComponent(parsed.hostname);
-  if (parsed.protocol !== 's3:' || !bucket) throw new Error(`SINEW_STORAGE_URL must look like s3://bucket/prefix, got ${url.split('?')[0]}`);
-  if (parsed.username || parsed.password) throw new Error('SINEW_STORAGE_URL must not hold credentials: use SINEW_S3_ACCESS_KEY_ID and SINEW_S3_SECRET_ACCESS_KEY');
+  if (parsed.protocol !== 's3:' || !bucket)
+    throw new Error(`SINEW_STORAGE_URL must look like s3://bucket/prefix, got ${url.split('?')[0]}`);
+  if (parsed.username || parsed.password)
+    throw new Error('SINEW_STORAGE_URL must not hold credentials: use SINEW_S3_ACCESS_KEY_ID and SINEW_S3_SECRET_ACCESS_KEY');
   const q = parsed.searchParams;
   const pathStyle = q.get('force_path_style');
   const { accessKeyId, secretAccessKey } = env;

@@ -19,7 +19,9 @@ export function s3ErrorName(e: unknown): string {
 
 export function isS3NotFound(e: unknown): boolean {
   const name = s3ErrorName(e);
-  return name === 'NoSuchKey' || name === 'NotFound' || (name !== 'NoSuchBucket' && (e as SdkErrorShape)?.$metadata?.httpStatusCode === 404);
+  return (
+    name === 'NoSuchKey' || name === 'NotFound' || (name !== 'NoSuchBucket' && (e as SdkErrorShape)?.$metadata?.httpStatusCode === 404)
+  );
 }
 
 /**
@@ -41,20 +43,36 @@ export function s3Failure(e: unknown, bucket: string, action: string): SinewErro
     return new SinewError('UNAVAILABLE', `${where} does not exist (NoSuchBucket): create it or fix the bucket name`, details);
   }
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'InvalidClientTokenId') {
-    return new SinewError('UNAVAILABLE', `S3 refused the credentials for ${where} (${name}): check the access key id and secret access key`, details);
+    return new SinewError(
+      'UNAVAILABLE',
+      `S3 refused the credentials for ${where} (${name}): check the access key id and secret access key`,
+      details,
+    );
   }
   if (name === 'AccessDenied') {
-    return new SinewError('UNAVAILABLE', `access to ${where} is denied (AccessDenied): the credentials lack a permission needed to ${action}`, details);
+    return new SinewError(
+      'UNAVAILABLE',
+      `access to ${where} is denied (AccessDenied): the credentials lack a permission needed to ${action}`,
+      details,
+    );
   }
   if (name === 'Forbidden' || status === 403) {
     // HEAD answers carry no error body: a 403 may be wrong credentials or a missing permission.
-    return new SinewError('UNAVAILABLE', `S3 refused access to ${where} (HTTP 403): check the access key id, the secret access key and the bucket's policy`, details);
+    return new SinewError(
+      'UNAVAILABLE',
+      `S3 refused access to ${where} (HTTP 403): check the access key id, the secret access key and the bucket's policy`,
+      details,
+    );
   }
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || (status === 301 && name !== 'NoSuchKey')) {
     return new SinewError('UNAVAILABLE', `${where} is in another region than the one configured (${name})`, details);
   }
   if (name === 'CredentialsProviderError') {
-    return new SinewError('UNAVAILABLE', `no S3 credentials were found for ${where}: set SINEW_S3_ACCESS_KEY_ID/SINEW_S3_SECRET_ACCESS_KEY or the AWS credential chain`, details);
+    return new SinewError(
+      'UNAVAILABLE',
+      `no S3 credentials were found for ${where}: set SINEW_S3_ACCESS_KEY_ID/SINEW_S3_SECRET_ACCESS_KEY or the AWS credential chain`,
+      details,
+    );
   }
   return new SinewError('UNAVAILABLE', `S3 failed to ${action} in ${where} (${name}${status ? `, HTTP ${status}` : ''})`, details);
 }

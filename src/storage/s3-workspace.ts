@@ -3,9 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { JobWorkspace } from './blob-storage.js';
+import type { BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
-import type { BlobStorage } from './blob-storage.js';
 
 /** Downloads/uploads in flight at once: enough to hide latency, few enough not to flood the disk or S3. */
 const PARALLEL_TRANSFERS = 4;

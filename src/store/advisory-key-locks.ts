@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { InProcessKeyLocks, lockOrder, type KeyLocks } from './key-locks.js';
+import { InProcessKeyLocks, type KeyLocks, lockOrder } from './key-locks.js';
 
 /**
  * Locks across processes on PostgreSQL: session advisory locks (`pg_advisory_lock` on a 64-bit

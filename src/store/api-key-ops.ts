@@ -1,7 +1,7 @@
 import type { ApiKey } from '../model/environment.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { anyDeleted, docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** An environment's API keys, stored by the SHA-256 hash of the key (the key itself never is). */
 export interface ApiKeyOps {
@@ -31,21 +31,13 @@ export class KyselyApiKeyOps implements ApiKeyOps {
     await this.#db()
       .insertInto('api_keys')
       .values(row)
-      .onConflict((oc) =>
-        oc.column('key_hash').doUpdateSet({ env_id: row.env_id, created_at: row.created_at, doc: row.doc }),
-      )
+      .onConflict((oc) => oc.column('key_hash').doUpdateSet({ env_id: row.env_id, created_at: row.created_at, doc: row.doc }))
       .execute();
   }
 
   async list(envId: string): Promise<ApiKey[]> {
     return docsOf(
-      await this.#db()
-        .selectFrom('api_keys')
-        .select('doc')
-        .where('env_id', '=', envId)
-        .orderBy('created_at')
-        .orderBy('key_hash')
-        .execute(),
+      await this.#db().selectFrom('api_keys').select('doc').where('env_id', '=', envId).orderBy('created_at').orderBy('key_hash').execute(),
     );
   }
 

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditListFilter } from '../model/audit-entry.js';
-import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** How much of an environment's audit log is kept (see AuditOps.prune). */
 export interface AuditRetention {
@@ -29,7 +29,15 @@ export class KyselyAuditOps implements AuditOps {
   async insert(entry: AuditEntry): Promise<void> {
     await this.#db()
       .insertInto('audit_log')
-      .values({ audit_id: entry.audit_id, env_id: entry.env_id, at: Date.parse(entry.at), tenant: entry.tenant, actor: entry.actor, resource: entry.resource, doc: toJsonColumn(entry) })
+      .values({
+        audit_id: entry.audit_id,
+        env_id: entry.env_id,
+        at: Date.parse(entry.at),
+        tenant: entry.tenant,
+        actor: entry.actor,
+        resource: entry.resource,
+        doc: toJsonColumn(entry),
+      })
       .execute();
   }
 
@@ -43,7 +51,13 @@ export class KyselyAuditOps implements AuditOps {
     if (filter.since_ms !== undefined) q = q.where('at', '>=', filter.since_ms);
     const before = filter.before_audit_id;
     if (before !== undefined) {
-      q = q.where('seq', '<', (eb) => eb.selectFrom('audit_log as cursor').select('cursor.seq').where('cursor.env_id', '=', filter.env_id).where('cursor.audit_id', '=', before));
+      q = q.where('seq', '<', (eb) =>
+        eb
+          .selectFrom('audit_log as cursor')
+          .select('cursor.seq')
+          .where('cursor.env_id', '=', filter.env_id)
+          .where('cursor.audit_id', '=', before),
+      );
     }
     const rows = await q.orderBy('seq', 'desc').limit(filter.limit).execute();
     return rows.map((r) => fromJsonColumn<AuditEntry>(r.doc));

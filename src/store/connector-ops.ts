@@ -1,7 +1,7 @@
 import type { ConnectorDefinition } from '../model/connector-definition.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { anyDeleted, docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** Connector definitions registered through the API (the built-ins live in code, not here). */
 export interface ConnectorOps {
@@ -21,9 +21,7 @@ export class KyselyConnectorOps implements ConnectorOps {
   }
 
   async list(envId: string): Promise<ConnectorDefinition[]> {
-    return docsOf(
-      await this.#db().selectFrom('connector_definitions').select('doc').where('env_id', '=', envId).orderBy('id').execute(),
-    );
+    return docsOf(await this.#db().selectFrom('connector_definitions').select('doc').where('env_id', '=', envId).orderBy('id').execute());
   }
 
   async get(envId: string, id: string): Promise<ConnectorDefinition | undefined> {
@@ -48,11 +46,7 @@ export class KyselyConnectorOps implements ConnectorOps {
 
   async delete(envId: string, id: string): Promise<boolean> {
     return anyDeleted(
-      await this.#db()
-        .deleteFrom('connector_definitions')
-        .where('env_id', '=', envId)
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow(),
+      await this.#db().deleteFrom('connector_definitions').where('env_id', '=', envId).where('id', '=', id).executeTakeFirstOrThrow(),
     );
   }
 }

@@ -1,9 +1,9 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { EventKind, OutboxEvent } from '../model/event.js';
-import type { Connection } from './store-connection.js';
-import type { DeliveryDatabase, EventDeliveriesTable } from './delivery-schema.js';
-import { epochMs } from './database-schema.js';
 import { parseJson } from '../singer/lossless-json.js';
+import { epochMs } from './database-schema.js';
+import type { DeliveryDatabase, EventDeliveriesTable } from './delivery-schema.js';
+import type { Connection } from './store-connection.js';
 
 /**
  * This delivery is the head of its (environment, destination, ordering key), the only one that may
@@ -139,7 +139,16 @@ export interface DeliveryOps {
 
 const num = (v: number | string | null): number | null => (v === null ? null : epochMs(v));
 
-type EventRow = { seq: number | string; event_id: string; env_id: string; kind: string; ordering_key: string; payload: string; created_at: string; status: string };
+type EventRow = {
+  seq: number | string;
+  event_id: string;
+  env_id: string;
+  kind: string;
+  ordering_key: string;
+  payload: string;
+  created_at: string;
+  status: string;
+};
 const toStoredEvent = (r: EventRow): StoredEvent => ({
   seq: epochMs(r.seq),
   event_id: r.event_id,
@@ -152,9 +161,31 @@ const toStoredEvent = (r: EventRow): StoredEvent => ({
 });
 
 const EVENT_COLUMNS = ['seq', 'event_id', 'env_id', 'kind', 'ordering_key', 'payload', 'created_at', 'status'] as const;
-const DELIVERY_COLUMNS = ['delivery_id', 'event_id', 'env_id', 'destination', 'ordering_key', 'status', 'attempts', 'next_attempt_at', 'delivered_at', 'last_error'] as const;
+const DELIVERY_COLUMNS = [
+  'delivery_id',
+  'event_id',
+  'env_id',
+  'destination',
+  'ordering_key',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'delivered_at',
+  'last_error',
+] as const;
 
-type DeliveryRow = { delivery_id: number | string; event_id: string; env_id: string; destination: string; ordering_key: string; status: string; attempts: number; next_attempt_at: number | string | null; delivered_at: number | string | null; last_error: string | null };
+type DeliveryRow = {
+  delivery_id: number | string;
+  event_id: string;
+  env_id: string;
+  destination: string;
+  ordering_key: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | string | null;
+  delivered_at: number | string | null;
+  last_error: string | null;
+};
 const toDelivery = (r: DeliveryRow): Delivery => ({
   delivery_id: epochMs(r.delivery_id),
   event_id: r.event_id,
@@ -187,7 +218,11 @@ export class KyselyDeliveryOps implements DeliveryOps {
     const won = await db
       .updateTable('events')
       .set({ status: 'delivering' })
-      .where('event_id', 'in', rows.map((r) => r.event_id))
+      .where(
+        'event_id',
+        'in',
+        rows.map((r) => r.event_id),
+      )
       .where('status', '=', 'pending')
       .returning('event_id')
       .execute();
@@ -232,7 +267,11 @@ export class KyselyDeliveryOps implements DeliveryOps {
     const won = await db
       .updateTable('event_deliveries')
       .set({ claimed_by: owner, claimed_until: leaseUntil })
-      .where('delivery_id', 'in', due.map((c) => c.delivery_id))
+      .where(
+        'delivery_id',
+        'in',
+        due.map((c) => c.delivery_id),
+      )
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .returning('delivery_id')
@@ -241,12 +280,36 @@ export class KyselyDeliveryOps implements DeliveryOps {
     const rows = await db
       .selectFrom('event_deliveries as d')
       .innerJoin('events as e', 'e.event_id', 'd.event_id')
-      .select(['d.delivery_id', 'd.event_id', 'd.env_id', 'd.destination', 'd.ordering_key', 'd.status', 'd.attempts', 'd.next_attempt_at', 'd.delivered_at', 'd.last_error', 'e.kind', 'e.payload', 'e.created_at'])
-      .where('d.delivery_id', 'in', won.map((w) => w.delivery_id))
+      .select([
+        'd.delivery_id',
+        'd.event_id',
+        'd.env_id',
+        'd.destination',
+        'd.ordering_key',
+        'd.status',
+        'd.attempts',
+        'd.next_attempt_at',
+        'd.delivered_at',
+        'd.last_error',
+        'e.kind',
+        'e.payload',
+        'e.created_at',
+      ])
+      .where(
+        'd.delivery_id',
+        'in',
+        won.map((w) => w.delivery_id),
+      )
       .orderBy('d.event_seq')
       .execute();
     // parseJson: plain JSON.parse unless a number needs the (much slower) lossless parser.
-    return rows.map((r) => ({ ...toDelivery(r), kind: r.kind as EventKind, payload: parseJson(r.payload) as Record<string, unknown>, payload_text: r.payload, created_at: r.created_at }));
+    return rows.map((r) => ({
+      ...toDelivery(r),
+      kind: r.kind as EventKind,
+      payload: parseJson(r.payload) as Record<string, unknown>,
+      payload_text: r.payload,
+      created_at: r.created_at,
+    }));
   }
 
   async recordAttempts(results: AttemptResult[]): Promise<void> {
@@ -255,7 +318,17 @@ export class KyselyDeliveryOps implements DeliveryOps {
     for (let i = 0; i < results.length; i += 100) {
       await db
         .insertInto('event_delivery_attempts')
-        .values(results.slice(i, i + 100).map((r) => ({ delivery_id: r.delivery_id, attempted_at: r.attempted_at, status_code: r.status_code, latency_ms: Math.round(r.latency_ms), response_excerpt: r.response_excerpt, error: r.error, outcome: r.outcome })))
+        .values(
+          results.slice(i, i + 100).map((r) => ({
+            delivery_id: r.delivery_id,
+            attempted_at: r.attempted_at,
+            status_code: r.status_code,
+            latency_ms: Math.round(r.latency_ms),
+            response_excerpt: r.response_excerpt,
+            error: r.error,
+            outcome: r.outcome,
+          })),
+        )
         .execute();
     }
     // The common case, delivered, is one statement per owner (delivered_at: when it was recorded).
@@ -265,7 +338,15 @@ export class KyselyDeliveryOps implements DeliveryOps {
       for (let i = 0; i < ids.length; i += 200) {
         await db
           .updateTable('event_deliveries')
-          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), next_attempt_at: null, delivered_at: Date.now(), last_error: null, claimed_by: null, claimed_until: null }))
+          .set((eb) => ({
+            status: 'delivered',
+            attempts: eb('attempts', '+', 1),
+            next_attempt_at: null,
+            delivered_at: Date.now(),
+            last_error: null,
+            claimed_by: null,
+            claimed_until: null,
+          }))
           .where('delivery_id', 'in', ids.slice(i, i + 200))
           .where('claimed_by', '=', owner)
           .execute();
@@ -295,11 +376,15 @@ export class KyselyDeliveryOps implements DeliveryOps {
     const db = this.#db();
     // One statement per chunk. The worst delivery decides (pending < failed/gone < delivered; none:
     // no destination); the subquery filters on event_id alone so it uses the (event_id, destination) index.
-    const worst = sql<number | null>`(select min(case d.status when 'pending' then 0 when 'delivered' then 2 else 1 end) from event_deliveries d where d.event_id = events.event_id)`;
+    const worst = sql<
+      number | null
+    >`(select min(case d.status when 'pending' then 0 when 'delivered' then 2 else 1 end) from event_deliveries d where d.event_id = events.event_id)`;
     for (let i = 0; i < eventIds.length; i += 500) {
       await db
         .updateTable('events')
-        .set({ status: sql<string>`case ${worst} when 0 then 'delivering' when 1 then 'failed' when 2 then 'delivered' else 'no_destination' end` })
+        .set({
+          status: sql<string>`case ${worst} when 0 then 'delivering' when 1 then 'failed' when 2 then 'delivered' else 'no_destination' end`,
+        })
         .where('event_id', 'in', eventIds.slice(i, i + 500))
         .execute();
     }
@@ -309,7 +394,15 @@ export class KyselyDeliveryOps implements DeliveryOps {
     // Only the head of each (destination, ordering_key) can fall due: the others wait for it.
     const row = await this.#db()
       .selectFrom('event_deliveries as d')
-      .select((eb) => eb.fn.min(sql<number | string>`case when d.claimed_until is not null and d.claimed_until > d.next_attempt_at then d.claimed_until else d.next_attempt_at end`).as('due'))
+      .select((eb) =>
+        eb.fn
+          .min(
+            sql<
+              number | string
+            >`case when d.claimed_until is not null and d.claimed_until > d.next_attempt_at then d.claimed_until else d.next_attempt_at end`,
+          )
+          .as('due'),
+      )
       .where('d.status', '=', 'pending')
       .where(isHeadOfOrderingKey)
       .executeTakeFirst();
@@ -324,18 +417,34 @@ export class KyselyDeliveryOps implements DeliveryOps {
     if (filter.status !== undefined) q = q.where('status', '=', filter.status);
     const before = filter.before_event_id;
     if (before !== undefined) {
-      q = q.where('seq', '<', (eb) => eb.selectFrom('events as cursor').select('cursor.seq').where('cursor.env_id', '=', filter.env_id).where('cursor.event_id', '=', before));
+      q = q.where('seq', '<', (eb) =>
+        eb
+          .selectFrom('events as cursor')
+          .select('cursor.seq')
+          .where('cursor.env_id', '=', filter.env_id)
+          .where('cursor.event_id', '=', before),
+      );
     }
     return (await q.orderBy('seq', 'desc').limit(filter.limit).execute()).map(toStoredEvent);
   }
 
   async getStoredEvent(envId: string, eventId: string): Promise<StoredEvent | undefined> {
-    const row = await this.#db().selectFrom('events').select(EVENT_COLUMNS).where('env_id', '=', envId).where('event_id', '=', eventId).executeTakeFirst();
+    const row = await this.#db()
+      .selectFrom('events')
+      .select(EVENT_COLUMNS)
+      .where('env_id', '=', envId)
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
     return row ? toStoredEvent(row) : undefined;
   }
 
   async listDeliveries(eventId: string): Promise<Delivery[]> {
-    const rows = await this.#db().selectFrom('event_deliveries').select(DELIVERY_COLUMNS).where('event_id', '=', eventId).orderBy('delivery_id').execute();
+    const rows = await this.#db()
+      .selectFrom('event_deliveries')
+      .select(DELIVERY_COLUMNS)
+      .where('event_id', '=', eventId)
+      .orderBy('delivery_id')
+      .execute();
     return rows.map(toDelivery);
   }
 
@@ -347,7 +456,13 @@ export class KyselyDeliveryOps implements DeliveryOps {
       .where('delivery_id', 'in', deliveryIds)
       .orderBy('attempt_id')
       .execute();
-    return rows.map((r) => ({ ...r, delivery_id: epochMs(r.delivery_id), status_code: r.status_code === null ? null : Number(r.status_code), latency_ms: Number(r.latency_ms), outcome: r.outcome as Attempt['outcome'] }));
+    return rows.map((r) => ({
+      ...r,
+      delivery_id: epochMs(r.delivery_id),
+      status_code: r.status_code === null ? null : Number(r.status_code),
+      latency_ms: Number(r.latency_ms),
+      outcome: r.outcome as Attempt['outcome'],
+    }));
   }
 
   async redeliver(eventId: string, destinations: string[], now: number): Promise<void> {

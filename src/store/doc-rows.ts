@@ -6,8 +6,7 @@ import { fromJsonColumn } from './json-column.js';
  */
 export const docsOf = <T>(rows: { doc: string }[]): T[] => rows.map((r) => fromJsonColumn<T>(r.doc));
 
-export const docOf = <T>(row: { doc: string } | undefined): T | undefined =>
-  row === undefined ? undefined : fromJsonColumn<T>(row.doc);
+export const docOf = <T>(row: { doc: string } | undefined): T | undefined => (row === undefined ? undefined : fromJsonColumn<T>(row.doc));
 
 /** Whether a delete removed anything: the repositories' `delete` answers this. */
 export const anyDeleted = (r: { numDeletedRows: bigint }): boolean => r.numDeletedRows > 0n;

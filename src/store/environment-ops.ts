@@ -1,7 +1,7 @@
 import type { Environment } from '../model/environment.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** Environments: the tenancy root every other row belongs to. */
 export interface EnvironmentOps {

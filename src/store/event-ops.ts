@@ -1,7 +1,7 @@
-import type { OutboxEvent } from '../model/event.js';
 import { SinewError } from '../errors/sinew-error.js';
-import type { Connection } from './store-connection.js';
+import type { OutboxEvent } from '../model/event.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /**

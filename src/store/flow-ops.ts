@@ -1,7 +1,7 @@
 import type { Flow } from '../model/flow.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { anyDeleted, docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** An environment's flows. */
 export interface FlowOps {
@@ -26,12 +26,7 @@ export class KyselyFlowOps implements FlowOps {
 
   async get(envId: string, flowId: string): Promise<Flow | undefined> {
     return docOf(
-      await this.#db()
-        .selectFrom('flows')
-        .select('doc')
-        .where('env_id', '=', envId)
-        .where('flow_id', '=', flowId)
-        .executeTakeFirst(),
+      await this.#db().selectFrom('flows').select('doc').where('env_id', '=', envId).where('flow_id', '=', flowId).executeTakeFirst(),
     );
   }
 

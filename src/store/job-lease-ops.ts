@@ -1,8 +1,8 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import { TERMINAL_STATUSES, type Job, type JobStatus } from '../model/job.js';
-import type { Connection } from './store-connection.js';
-import { epochMs, type Database } from './database-schema.js';
+import { type ExpressionBuilder, sql } from 'kysely';
+import { type Job, type JobStatus, TERMINAL_STATUSES } from '../model/job.js';
+import { type Database, epochMs } from './database-schema.js';
 import { fromJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** A job row with its lease bookkeeping (migration 0005). */
 export interface LeasedJob {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { linkKeyString, type LinkKey } from '../model/link.js';
-import { TERMINAL_STATUSES, type Job, type JobStatus } from '../model/job.js';
 import { SinewError } from '../errors/sinew-error.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { type Job, type JobStatus, TERMINAL_STATUSES } from '../model/job.js';
+import { type LinkKey, linkKeyString } from '../model/link.js';
 import { docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export interface JobListFilter {
   env_id: string;
@@ -142,13 +142,7 @@ export class KyselyJobOps implements JobOps {
   async listByStatus(statuses: JobStatus[], limit: number): Promise<Job[]> {
     if (statuses.length === 0 || limit <= 0) return [];
     return docsOf(
-      await this.#db()
-        .selectFrom('jobs')
-        .select('doc')
-        .where('status', 'in', statuses)
-        .orderBy('created_seq')
-        .limit(limit)
-        .execute(),
+      await this.#db().selectFrom('jobs').select('doc').where('status', 'in', statuses).orderBy('created_seq').limit(limit).execute(),
     );
   }
 }

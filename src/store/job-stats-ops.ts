@@ -87,6 +87,12 @@ export class KyselyJobStatsOps implements JobStatsOps {
       .orderBy('tenant')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ flow_id: r.flow_id, tenant: r.tenant, link_role: r.link_role as LinkRole, link_connector: r.link_connector, count: Number(r.count) }));
+    return rows.map((r) => ({
+      flow_id: r.flow_id,
+      tenant: r.tenant,
+      link_role: r.link_role as LinkRole,
+      link_connector: r.link_connector,
+      count: Number(r.count),
+    }));
   }
 }

@@ -1,7 +1,7 @@
-import type { Job } from '../model/job.js';
 import { notFound } from '../errors/sinew-error.js';
-import type { Connection } from './store-connection.js';
+import type { Job } from '../model/job.js';
 import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /**
  * The one write that replaces a stored job, its status included. Only JobLifecycle may use it: it

@@ -1,23 +1,23 @@
+import { type ApiKeyOps, KyselyApiKeyOps } from './api-key-ops.js';
+import { type AuditOps, KyselyAuditOps } from './audit-ops.js';
+import { type ConnectorOps, KyselyConnectorOps } from './connector-ops.js';
+import { type DeliveryOps, KyselyDeliveryOps } from './delivery-ops.js';
+import { type EnvironmentOps, KyselyEnvironmentOps } from './environment-ops.js';
+import { type EventOps, KyselyEventOps } from './event-ops.js';
+import { type FlowOps, KyselyFlowOps } from './flow-ops.js';
+import { type JobLeaseOps, KyselyJobLeaseOps } from './job-lease-ops.js';
+import { type JobOps, KyselyJobOps } from './job-ops.js';
+import { type JobStatsOps, KyselyJobStatsOps } from './job-stats-ops.js';
+import { JOB_STATUS_WRITER, type JobStatusWriter, KyselyJobStatusWriter } from './job-status-writer.js';
+import { KyselyLinkOps, type LinkOps } from './link-ops.js';
+import { KyselyOAuthOps, type OAuthOps } from './oauth-ops.js';
+import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
+import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 import type { StoreOps } from './store.js';
 import type { Connection } from './store-connection.js';
-import { KyselyEnvironmentOps, type EnvironmentOps } from './environment-ops.js';
-import { KyselyApiKeyOps, type ApiKeyOps } from './api-key-ops.js';
-import { KyselyConnectorOps, type ConnectorOps } from './connector-ops.js';
-import { KyselyFlowOps, type FlowOps } from './flow-ops.js';
-import { KyselyTenantOps, type TenantOps } from './tenant-ops.js';
-import { KyselyLinkOps, type LinkOps } from './link-ops.js';
-import { KyselyJobOps, type JobOps } from './job-ops.js';
-import { KyselyEventOps, type EventOps } from './event-ops.js';
-import { KyselyDeliveryOps, type DeliveryOps } from './delivery-ops.js';
-import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
-import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
-import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
-import { KyselyJobStatsOps, type JobStatsOps } from './job-stats-ops.js';
-import { KyselyJobLeaseOps, type JobLeaseOps } from './job-lease-ops.js';
 import { KyselyTenantErasureOps, type TenantErasureOps } from './tenant-erasure-ops.js';
-import { KyselyAuditOps, type AuditOps } from './audit-ops.js';
-import { KyselyOAuthOps, type OAuthOps } from './oauth-ops.js';
-import { JOB_STATUS_WRITER, KyselyJobStatusWriter, type JobStatusWriter } from './job-status-writer.js';
+import { KyselyTenantOps, type TenantOps } from './tenant-ops.js';
+import { KyselyWriteTaskOps, type WriteTaskOps } from './write-task-ops.js';
 
 /**
  * The one implementation of StoreOps, for both dialects: the repositories over one connection (the

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Store, StoreOps } from './store.js';
 import type { Database } from './database-schema.js';
+import type { KeyLocks } from './key-locks.js';
 import { KyselyStoreOps } from './kysely-store-ops.js';
+import type { Store, StoreOps } from './store.js';
 import { StoreMigrator } from './store-migrator.js';
 import { TransactionGuard } from './transaction-guard.js';
-import type { KeyLocks } from './key-locks.js';
 
 export interface KyselyStoreOptions {
   dialect: Store['dialect'];
@@ -44,9 +44,7 @@ export class KyselyStore extends KyselyStoreOps implements Store {
 
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
     this.#guard.assertOutside();
-    return this.#db
-      .transaction()
-      .execute((trx) => this.#guard.inside(() => fn(new KyselyStoreOps(() => trx, this.dialect))));
+    return this.#db.transaction().execute((trx) => this.#guard.inside(() => fn(new KyselyStoreOps(() => trx, this.dialect))));
   }
 
   async migrate(): Promise<void> {

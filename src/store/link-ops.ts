@@ -1,7 +1,7 @@
 import type { Link, LinkKey, LinkRole } from '../model/link.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { anyDeleted, docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 export interface LinkFilter {
   env_id: string;
@@ -46,7 +46,13 @@ export class KyselyLinkOps implements LinkOps {
   }
 
   async get(key: LinkKey): Promise<Link | undefined> {
-    return docOf(await this.#db().selectFrom('links').select('doc').where((eb) => eb.and(keyColumns(key))).executeTakeFirst());
+    return docOf(
+      await this.#db()
+        .selectFrom('links')
+        .select('doc')
+        .where((eb) => eb.and(keyColumns(key)))
+        .executeTakeFirst(),
+    );
   }
 
   async put(link: Link): Promise<void> {
@@ -54,13 +60,16 @@ export class KyselyLinkOps implements LinkOps {
     await this.#db()
       .insertInto('links')
       .values(row)
-      .onConflict((oc) =>
-        oc.columns(['env_id', 'tenant', 'flow_id', 'role', 'connector_id']).doUpdateSet({ doc: row.doc }),
-      )
+      .onConflict((oc) => oc.columns(['env_id', 'tenant', 'flow_id', 'role', 'connector_id']).doUpdateSet({ doc: row.doc }))
       .execute();
   }
 
   async delete(key: LinkKey): Promise<boolean> {
-    return anyDeleted(await this.#db().deleteFrom('links').where((eb) => eb.and(keyColumns(key))).executeTakeFirstOrThrow());
+    return anyDeleted(
+      await this.#db()
+        .deleteFrom('links')
+        .where((eb) => eb.and(keyColumns(key)))
+        .executeTakeFirstOrThrow(),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** OAuth linking's rows (migration 0009): the environments' OAuth apps and the pending authorizations. */
 export interface OAuthOps {
@@ -25,7 +25,12 @@ export class KyselyOAuthOps implements OAuthOps {
   }
 
   async getApp<T>(envId: string, connectorId: string): Promise<T | undefined> {
-    const row = await this.#db().selectFrom('oauth_apps').select('doc').where('env_id', '=', envId).where('connector_id', '=', connectorId).executeTakeFirst();
+    const row = await this.#db()
+      .selectFrom('oauth_apps')
+      .select('doc')
+      .where('env_id', '=', envId)
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirst();
     return row === undefined ? undefined : fromJsonColumn<T>(row.doc);
   }
 
@@ -39,16 +44,27 @@ export class KyselyOAuthOps implements OAuthOps {
   }
 
   async deleteApp(envId: string, connectorId: string): Promise<boolean> {
-    const r = await this.#db().deleteFrom('oauth_apps').where('env_id', '=', envId).where('connector_id', '=', connectorId).executeTakeFirst();
+    const r = await this.#db()
+      .deleteFrom('oauth_apps')
+      .where('env_id', '=', envId)
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirst();
     return r.numDeletedRows > 0n;
   }
 
   async insertState(stateId: string, envId: string, expiresAtMs: number, pending: unknown): Promise<void> {
-    await this.#db().insertInto('oauth_states').values({ state_id: stateId, env_id: envId, expires_at: expiresAtMs, doc: toJsonColumn(pending) }).execute();
+    await this.#db()
+      .insertInto('oauth_states')
+      .values({ state_id: stateId, env_id: envId, expires_at: expiresAtMs, doc: toJsonColumn(pending) })
+      .execute();
   }
 
   async takeState<T>(stateId: string, nowMs: number): Promise<T | undefined> {
-    const row = await this.#db().selectFrom('oauth_states').select(['doc', 'expires_at']).where('state_id', '=', stateId).executeTakeFirst();
+    const row = await this.#db()
+      .selectFrom('oauth_states')
+      .select(['doc', 'expires_at'])
+      .where('state_id', '=', stateId)
+      .executeTakeFirst();
     if (!row) return undefined;
     const r = await this.#db().deleteFrom('oauth_states').where('state_id', '=', stateId).executeTakeFirst();
     if (r.numDeletedRows === 0n || Number(row.expires_at) <= nowMs) return undefined;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { invalid } from '../errors/sinew-error.js';
-import type { Store } from './store.js';
+import type { ConnectionLossLog } from '../runtime/postgres-pool.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
-import type { ConnectionLossLog } from '../runtime/postgres-pool.js';
+import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; anything else (or nothing) the embedded SQLite. */

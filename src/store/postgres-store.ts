@@ -1,10 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { SinewError, invalid } from '../errors/sinew-error.js';
-import type { Store } from './store.js';
+import { invalid, SinewError } from '../errors/sinew-error.js';
+import { type ConnectionLossLog, openPool } from '../runtime/postgres-pool.js';
+import { AdvisoryKeyLocks } from './advisory-key-locks.js';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
-import { AdvisoryKeyLocks } from './advisory-key-locks.js';
-import { openPool, type ConnectionLossLog } from '../runtime/postgres-pool.js';
+import type { Store } from './store.js';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -33,7 +33,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   }
   // A lost connection fails the query on it (its caller decides: an API request answers 503, a
   // background loop retries with back-off) and the next checkout opens a new one (openPool).
-  const pool = openPool({ url: opts.url, schema, use: 'store', max: opts.poolSize ?? DEFAULT_POOL_SIZE, options: `-c search_path=${schema}`, logger: opts.logger });
+  const pool = openPool({
+    url: opts.url,
+    schema,
+    use: 'store',
+    max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+    options: `-c search_path=${schema}`,
+    logger: opts.logger,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);

@@ -1,7 +1,7 @@
 import { CompiledQuery, type Insertable } from 'kysely';
-import type { Connection } from './store-connection.js';
-import { epochMs, type Database } from './database-schema.js';
+import { type Database, epochMs } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** One map of the record-id store: a tenant's records of one stream, written through one flow. */
 export interface RecordIdScope {
@@ -66,7 +66,18 @@ const ENTRY_COLUMNS = ['input_id', 'remote_id', 'custom_data', 'record_hash', 'c
  * schema comes from the connection's search_path).
  */
 const STATEMENTS = new Map<string, string>();
-const UPSERT_COLUMNS = ['env_id', 'tenant', 'flow_id', 'stream', 'input_id', 'remote_id', 'custom_data', 'record_hash', 'created_job_id', 'updated_at'] as const;
+const UPSERT_COLUMNS = [
+  'env_id',
+  'tenant',
+  'flow_id',
+  'stream',
+  'input_id',
+  'remote_id',
+  'custom_data',
+  'record_hash',
+  'created_job_id',
+  'updated_at',
+] as const;
 
 interface EntryRow {
   input_id: string;
@@ -106,7 +117,12 @@ export class KyselyRecordIdOps implements RecordIdOps {
     const scopeParams = [scope.env_id, scope.tenant, scope.flow_id, scope.stream];
     for (const chunk of chunks([...new Set(inputIds)])) {
       const text = this.#statement('lookup', chunk.length, () =>
-        this.#db().selectFrom('record_ids').select(ENTRY_COLUMNS).where((eb) => eb.and(scopeColumns(scope))).where('input_id', 'in', chunk).compile(),
+        this.#db()
+          .selectFrom('record_ids')
+          .select(ENTRY_COLUMNS)
+          .where((eb) => eb.and(scopeColumns(scope)))
+          .where('input_id', 'in', chunk)
+          .compile(),
       );
       const { rows } = await this.#db().executeQuery<EntryRow>(CompiledQuery.raw(text, [...scopeParams, ...chunk]));
       for (const row of rows) found.set(row.input_id, entry(row));
@@ -122,13 +138,25 @@ export class KyselyRecordIdOps implements RecordIdOps {
     const sorted = [...latest.values()].sort((a, b) => (a.input_id < b.input_id ? -1 : a.input_id > b.input_id ? 1 : 0));
     // A job's entries share one CustomData object: serialized once, not once per id.
     const customJson = new Map<object, string>();
-    const custom = (data: Record<string, unknown> = {}): string => customJson.get(data) ?? customJson.set(data, toJsonColumn(data)).get(data)!;
+    const custom = (data: Record<string, unknown> = {}): string =>
+      customJson.get(data) ?? customJson.set(data, toJsonColumn(data)).get(data)!;
     for (const chunk of chunks(sorted)) {
       const text = this.#statement('upsert', chunk.length, () => this.#upsertQuery(chunk.length).compile());
       // The parameters in the statement's order: row by row, each row's columns as in UPSERT_COLUMNS.
       const params: unknown[] = [];
       for (const e of chunk) {
-        params.push(scope.env_id, scope.tenant, scope.flow_id, scope.stream, e.input_id, e.remote_id, custom(e.custom_data), e.record_hash ?? null, e.job_id ?? null, e.updated_at ?? now);
+        params.push(
+          scope.env_id,
+          scope.tenant,
+          scope.flow_id,
+          scope.stream,
+          e.input_id,
+          e.remote_id,
+          custom(e.custom_data),
+          e.record_hash ?? null,
+          e.job_id ?? null,
+          e.updated_at ?? now,
+        );
       }
       await this.#db().executeQuery(CompiledQuery.raw(text, params));
     }
@@ -190,7 +218,10 @@ export class KyselyRecordIdOps implements RecordIdOps {
 
   async list(scope: RecordIdScope, limit: number, afterInputId?: string): Promise<RecordIdEntry[]> {
     if (limit <= 0) return [];
-    let query = this.#db().selectFrom('record_ids').select(ENTRY_COLUMNS).where((eb) => eb.and(scopeColumns(scope)));
+    let query = this.#db()
+      .selectFrom('record_ids')
+      .select(ENTRY_COLUMNS)
+      .where((eb) => eb.and(scopeColumns(scope)));
     if (afterInputId !== undefined) query = query.where('input_id', '>', afterInputId);
     return (await query.orderBy('input_id').limit(limit).execute()).map(entry);
   }

@@ -1,8 +1,8 @@
 import type { LinkKey } from '../model/link.js';
 import type { Schedule, ScheduleOutcome, StoredSchedule } from '../model/schedule.js';
-import type { Connection } from './store-connection.js';
 import { epochMs } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** The scheduler's and the schedule API's view of the `schedules` table (migration 0003). */
 export interface ScheduleOps {
@@ -62,7 +62,11 @@ export class KyselyScheduleOps implements ScheduleOps {
   }
 
   async getSchedule(key: LinkKey): Promise<StoredSchedule | undefined> {
-    const row = await this.#db().selectFrom('schedules').select(COLUMNS).where((eb) => eb.and(keyColumns(key))).executeTakeFirst();
+    const row = await this.#db()
+      .selectFrom('schedules')
+      .select(COLUMNS)
+      .where((eb) => eb.and(keyColumns(key)))
+      .executeTakeFirst();
     return row === undefined ? undefined : stored(row);
   }
 
@@ -72,13 +76,18 @@ export class KyselyScheduleOps implements ScheduleOps {
       .insertInto('schedules')
       .values(row)
       .onConflict((oc) =>
-        oc.columns(['env_id', 'tenant', 'flow_id', 'role', 'connector_id']).doUpdateSet({ state: row.state, next_fire_at: row.next_fire_at, doc: row.doc }),
+        oc
+          .columns(['env_id', 'tenant', 'flow_id', 'role', 'connector_id'])
+          .doUpdateSet({ state: row.state, next_fire_at: row.next_fire_at, doc: row.doc }),
       )
       .execute();
   }
 
   async deleteSchedule(key: LinkKey): Promise<boolean> {
-    const r = await this.#db().deleteFrom('schedules').where((eb) => eb.and(keyColumns(key))).executeTakeFirstOrThrow();
+    const r = await this.#db()
+      .deleteFrom('schedules')
+      .where((eb) => eb.and(keyColumns(key)))
+      .executeTakeFirstOrThrow();
     return r.numDeletedRows > 0n;
   }
 

@@ -1,11 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SinewError } from '../errors/sinew-error.js';
-import type { Store } from './store.js';
 import type { Database } from './database-schema.js';
+import { InProcessKeyLocks } from './key-locks.js';
 import { KyselyStore } from './kysely-store.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
-import { InProcessKeyLocks } from './key-locks.js';
+import type { Store } from './store.js';
 
 /** How long a write waits for another process's lock before failing (ms). */
 const BUSY_TIMEOUT_MS = 5000;

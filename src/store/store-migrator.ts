@@ -1,4 +1,4 @@
-import { Migrator, type Kysely } from 'kysely';
+import { type Kysely, Migrator } from 'kysely';
 import { SinewError } from '../errors/sinew-error.js';
 import type { Database } from './database-schema.js';
 import { migrationProvider } from './migrations/index.js';

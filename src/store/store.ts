@@ -1,22 +1,22 @@
-import type { EnvironmentOps } from './environment-ops.js';
 import type { ApiKeyOps } from './api-key-ops.js';
-import type { ConnectorOps } from './connector-ops.js';
-import type { FlowOps } from './flow-ops.js';
-import type { TenantOps } from './tenant-ops.js';
-import type { LinkOps } from './link-ops.js';
-import type { JobOps } from './job-ops.js';
-import type { EventOps } from './event-ops.js';
-import type { DeliveryOps } from './delivery-ops.js';
-import type { ScheduleOps } from './schedule-ops.js';
-import type { RecordIdOps } from './record-id-ops.js';
-import type { KeyLocks } from './key-locks.js';
-import type { WriteTaskOps } from './write-task-ops.js';
-import type { JobStatsOps } from './job-stats-ops.js';
-import type { JobLeaseOps } from './job-lease-ops.js';
-import type { TenantErasureOps } from './tenant-erasure-ops.js';
 import type { AuditOps } from './audit-ops.js';
-import type { OAuthOps } from './oauth-ops.js';
+import type { ConnectorOps } from './connector-ops.js';
+import type { DeliveryOps } from './delivery-ops.js';
+import type { EnvironmentOps } from './environment-ops.js';
+import type { EventOps } from './event-ops.js';
+import type { FlowOps } from './flow-ops.js';
+import type { JobLeaseOps } from './job-lease-ops.js';
+import type { JobOps } from './job-ops.js';
+import type { JobStatsOps } from './job-stats-ops.js';
 import { JOB_STATUS_WRITER, type JobStatusWriter } from './job-status-writer.js';
+import type { KeyLocks } from './key-locks.js';
+import type { LinkOps } from './link-ops.js';
+import type { OAuthOps } from './oauth-ops.js';
+import type { RecordIdOps } from './record-id-ops.js';
+import type { ScheduleOps } from './schedule-ops.js';
+import type { TenantErasureOps } from './tenant-erasure-ops.js';
+import type { TenantOps } from './tenant-ops.js';
+import type { WriteTaskOps } from './write-task-ops.js';
 
 // The filters are the repositories' own; re-exported so callers keep one import for the port.
 export type { JobListFilter } from './job-ops.js';

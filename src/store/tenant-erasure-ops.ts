@@ -48,7 +48,11 @@ export class KyselyTenantErasureOps implements TenantErasureOps {
       .where('tenant', '=', tenant)
       .where('status', 'in', TERMINAL)
       .executeTakeFirstOrThrow();
-    const recordIds = await this.#db().deleteFrom('record_ids').where('env_id', '=', envId).where('tenant', '=', tenant).executeTakeFirstOrThrow();
+    const recordIds = await this.#db()
+      .deleteFrom('record_ids')
+      .where('env_id', '=', envId)
+      .where('tenant', '=', tenant)
+      .executeTakeFirstOrThrow();
     return { jobs: Number(jobs.numDeletedRows), record_ids: Number(recordIds.numDeletedRows) };
   }
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../model/tenant.js';
 import type { Database } from './database-schema.js';
-import type { Connection } from './store-connection.js';
-import { toJsonColumn } from './json-column.js';
 import { anyDeleted, docOf, docsOf } from './doc-rows.js';
+import { toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** An environment's tenants (their history is erased through `tenantErasure`). */
 export interface TenantOps {
@@ -29,12 +29,7 @@ export class KyselyTenantOps implements TenantOps {
 
   async get(envId: string, tenant: string): Promise<Tenant | undefined> {
     return docOf(
-      await this.#db()
-        .selectFrom('tenants')
-        .select('doc')
-        .where('env_id', '=', envId)
-        .where('tenant', '=', tenant)
-        .executeTakeFirst(),
+      await this.#db().selectFrom('tenants').select('doc').where('env_id', '=', envId).where('tenant', '=', tenant).executeTakeFirst(),
     );
   }
 

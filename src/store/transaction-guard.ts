@@ -24,10 +24,7 @@ export class TransactionGuard {
 
   assertOutside(): void {
     if (this.#open.getStore()?.open === true) {
-      throw new SinewError(
-        'INTERNAL',
-        'the store was called from inside its own transaction(fn): use the StoreOps passed to fn',
-      );
+      throw new SinewError('INTERNAL', 'the store was called from inside its own transaction(fn): use the StoreOps passed to fn');
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { WriteTask, WriteTaskStatus } from '../model/write-task.js';
-import type { Connection } from './store-connection.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
+import type { Connection } from './store-connection.js';
 
 /** Asynchronous real-time write tasks (migration 0006). */
 export interface WriteTaskOps {
@@ -39,7 +39,12 @@ export class KyselyWriteTaskOps implements WriteTaskOps {
   }
 
   async get(envId: string, taskId: string): Promise<WriteTask | undefined> {
-    const row = await this.#db().selectFrom('write_tasks').select(['doc', 'lease_until']).where('env_id', '=', envId).where('task_id', '=', taskId).executeTakeFirst();
+    const row = await this.#db()
+      .selectFrom('write_tasks')
+      .select(['doc', 'lease_until'])
+      .where('env_id', '=', envId)
+      .where('task_id', '=', taskId)
+      .executeTakeFirst();
     if (!row) return undefined;
     // The lease lives in its column (renewals do not rewrite the document).
     const lease = row.lease_until === null ? null : Number(row.lease_until);

@@ -1,5 +1,5 @@
-import type { Store } from '../store/store.js';
 import { SinewError } from '../errors/sinew-error.js';
+import type { Store } from '../store/store.js';
 import { isTenantId } from './tenant-id.js';
 
 /** A tenant stored under an id the API no longer accepts (`T2/snapshots`, `..`, `<b>`). */
@@ -20,7 +20,8 @@ export async function findInvalidTenants(store: Store): Promise<InvalidTenant[]>
     const links = new Map<string, number>();
     for (const link of await store.links.list({ env_id: env.env_id })) links.set(link.tenant, (links.get(link.tenant) ?? 0) + 1);
     const ids = new Set([...(await store.tenants.list(env.env_id)).map((t) => t.tenant), ...links.keys()]);
-    for (const tenant of [...ids].sort()) if (!isTenantId(tenant)) found.push({ env_id: env.env_id, tenant, links: links.get(tenant) ?? 0 });
+    for (const tenant of [...ids].sort())
+      if (!isTenantId(tenant)) found.push({ env_id: env.env_id, tenant, links: links.get(tenant) ?? 0 });
   }
   return found;
 }
@@ -31,10 +32,14 @@ export async function findInvalidTenants(store: Store): Promise<InvalidTenant[]>
  * prefix is not safe to delete; the operator checks `{tenant}/` by hand.
  */
 export async function removeInvalidTenant(store: Store, envId: string, tenant: string): Promise<void> {
-  if (isTenantId(tenant)) throw new SinewError('VALIDATION_FAILED', `${tenant} is a valid tenant id: delete it through the API (DELETE /tenant/{env}/{tenant})`);
+  if (isTenantId(tenant))
+    throw new SinewError('VALIDATION_FAILED', `${tenant} is a valid tenant id: delete it through the API (DELETE /tenant/{env}/{tenant})`);
   await store.transaction(async (tx) => {
     const active = await tx.tenantErasure.activeJobIds(envId, tenant);
-    if (active.length > 0) throw new SinewError('CONFLICT', `tenant ${JSON.stringify(tenant)} has jobs that have not ended: ${active.join(', ')}`, { active_jobs: active });
+    if (active.length > 0)
+      throw new SinewError('CONFLICT', `tenant ${JSON.stringify(tenant)} has jobs that have not ended: ${active.join(', ')}`, {
+        active_jobs: active,
+      });
     await tx.tenants.delete(envId, tenant);
     await tx.schedules.deleteTenantSchedules(envId, tenant);
     await tx.tenantErasure.eraseHistory(envId, tenant);

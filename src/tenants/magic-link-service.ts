@@ -1,12 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
+import { jwtVerify, SignJWT } from 'jose';
 import { apiKeyRow, hashApiKey } from '../crypto/api-key.js';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { invalid, notFound, SinewError } from '../errors/sinew-error.js';
+import { brandOf, widgetSettings } from '../settings/widget-settings.js';
+import type { Store } from '../store/store.js';
 import { checkTenantId } from './tenant-id.js';
 import { issueTenantToken } from './tenant-tokens.js';
-import { brandOf, widgetSettings } from '../settings/widget-settings.js';
 
 export const DEFAULT_MAGIC_LINK_TTL_SECONDS = 24 * 3600;
 export const MAX_MAGIC_LINK_TTL_SECONDS = 7 * 24 * 3600;
@@ -73,12 +73,15 @@ export class MagicLinkService {
     const ttl = input.expires_in ?? DEFAULT_MAGIC_LINK_TTL_SECONDS;
     const flowId = input.flow_id ?? null;
     const connectorId = input.connector_id ?? null;
-    if (connectorId !== null && flowId === null) throw invalid('connector_id needs flow_id: a connector is linked in a flow', { field: 'connector_id' });
+    if (connectorId !== null && flowId === null)
+      throw invalid('connector_id needs flow_id: a connector is linked in a flow', { field: 'connector_id' });
     if (flowId !== null) {
       const flow = await this.store.flows.get(envId, flowId);
       if (!flow) throw notFound('flow', { flow_id: flowId });
       if (connectorId !== null && flow.connectors.length > 0 && !flow.connectors.includes(connectorId)) {
-        throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, { supported: flow.connectors });
+        throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} does not offer connector ${connectorId}`, {
+          supported: flow.connectors,
+        });
       }
     }
     const jti = randomBytes(24).toString('base64url');
@@ -88,8 +91,19 @@ export class MagicLinkService {
     await this.store.oauth.pruneStates(now);
     const pending: PendingConnect = { tenant: input.tenant, flow_id: flowId, connector_id: connectorId };
     await this.store.oauth.insertState(ROW_PREFIX + jti, envId, expiresAt, pending);
-    const token = await new SignJWT({ env: envId, typ: TOKEN_TYPE }).setProtectedHeader({ alg: 'HS256' }).setJti(jti).setIssuedAt().setExpirationTime(Math.floor(expiresAt / 1000)).sign(this.signingKey);
-    return { url: `${baseUrl}/connect#${token}`, expires_at: new Date(expiresAt).toISOString(), tenant: input.tenant, flow_id: flowId, connector_id: connectorId };
+    const token = await new SignJWT({ env: envId, typ: TOKEN_TYPE })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(this.signingKey);
+    return {
+      url: `${baseUrl}/connect#${token}`,
+      expires_at: new Date(expiresAt).toISOString(),
+      tenant: input.tenant,
+      flow_id: flowId,
+      connector_id: connectorId,
+    };
   }
 
   /** Takes a magic link once: a forged, expired or already used one is 401, all alike. */
@@ -126,7 +140,8 @@ export class MagicLinkService {
    */
   private async pagePublicKey(envId: string): Promise<string> {
     const key = `pk_${createHmac('sha256', this.pageKeySecret).update(envId, 'utf8').digest('base64url').slice(0, 32)}`;
-    if (!(await this.store.apiKeys.get(hashApiKey(key)))) await this.store.apiKeys.put(apiKeyRow(envId, 'public', key, 'hosted connect page (magic links)'));
+    if (!(await this.store.apiKeys.get(hashApiKey(key))))
+      await this.store.apiKeys.put(apiKeyRow(envId, 'public', key, 'hosted connect page (magic links)'));
     return key;
   }
 }

@@ -1,8 +1,8 @@
-import type { Store } from '../store/store.js';
-import { SinewError, notFound } from '../errors/sinew-error.js';
-import { recordConnectionEvent } from '../links/connection-event.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
+import { recordConnectionEvent } from '../links/connection-event.js';
 import type { StorageForEnvironment } from '../settings/storage-router.js';
+import type { Store } from '../store/store.js';
 import { checkTenantId } from './tenant-id.js';
 
 /** Tenants and their tenant-config.json. */
@@ -31,10 +31,14 @@ export class TenantService {
     const hadRows = await this.store.transaction(async (tx) => {
       const active = await tx.tenantErasure.activeJobIds(envId, tenant);
       if (active.length > 0) {
-        throw new SinewError('CONFLICT', `the tenant has ${active.length} job(s) that have not ended: cancel them or let them end, then delete the tenant`, {
-          tenant,
-          active_jobs: active.slice(0, 20),
-        });
+        throw new SinewError(
+          'CONFLICT',
+          `the tenant has ${active.length} job(s) that have not ended: cancel them or let them end, then delete the tenant`,
+          {
+            tenant,
+            active_jobs: active.slice(0, 20),
+          },
+        );
       }
       const links = await tx.links.list({ env_id: envId, tenant });
       const existed = await tx.tenants.delete(envId, tenant);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
 import { signTenantToken } from '../auth/tenant-token.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import { notFound } from '../errors/sinew-error.js';
+import type { Store } from '../store/store.js';
 
 /** One hour unless the owner asks otherwise: a widget fetches a new token, a leaked one dies soon. */
 export const DEFAULT_TENANT_TOKEN_TTL_SECONDS = 3600;

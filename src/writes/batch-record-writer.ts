@@ -1,8 +1,8 @@
+import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
+import { errorText, isWriteImpossible, withPartialResults } from '../connectors/builtin/write/write-failure.js';
 import type { BatchWriter } from '../connectors/sdk/batch-writer.js';
 import type { WriteRecord } from '../connectors/sdk/write-record.js';
 import { failed, type WriteResult } from '../connectors/sdk/write-result.js';
-import { errorText, isWriteImpossible, withPartialResults } from '../connectors/builtin/write/write-failure.js';
-import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import type { RecordWriter } from './record-writer.js';
 

@@ -1,5 +1,11 @@
 import { parseJson } from '../singer/lossless-json.js';
-import { countResult, countRollback, emptyStreamSummary, type StreamRollbackSummary, type StreamWriteSummary } from './write-result-collector.js';
+import {
+  countResult,
+  countRollback,
+  emptyStreamSummary,
+  type StreamRollbackSummary,
+  type StreamWriteSummary,
+} from './write-result-collector.js';
 
 /** One page of a job's export details, filtered by outcome. */
 export interface ExportDetailsPage {
@@ -41,9 +47,15 @@ export async function readExportDetails(lines: AsyncIterable<Buffer>, query: Exp
     const isRollback = line.phase === 'rollback';
     if (isRollback) {
       // Rollback lines come last and are few: always summed, so a page can tell a rolled-back job.
-      countRollback(((rollback ??= {})[String(line.stream)] ??= { deleted: 0, failed: 0 }), line as { success: boolean; deleted?: unknown });
+      countRollback(
+        ((rollback ??= {})[String(line.stream)] ??= { deleted: 0, failed: 0 }),
+        line as { success: boolean; deleted?: unknown },
+      );
     } else if (summing) {
-      countResult((summary[String(line.stream)] ??= emptyStreamSummary()), line as { success: boolean; existing?: boolean; updated?: boolean });
+      countResult(
+        (summary[String(line.stream)] ??= emptyStreamSummary()),
+        line as { success: boolean; existing?: boolean; updated?: boolean },
+      );
     }
     if (isRollback !== wantRollback) continue;
     if (query.status && line.success !== (query.status === 'success')) continue;

@@ -1,11 +1,11 @@
-import type { Store } from '../store/store.js';
-import type { RecordIdEntry, RecordIdScope, RecordIdWrite } from '../store/record-id-ops.js';
+import { pairResults } from '../connectors/builtin/write/batch-groups.js';
+import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
 import type { WriteRecord } from '../connectors/sdk/write-record.js';
 import { succeeded, type WriteResult } from '../connectors/sdk/write-result.js';
-import { partialResultsOf } from '../connectors/builtin/write/write-failure.js';
-import { pairResults } from '../connectors/builtin/write/batch-groups.js';
-import type { RecordWriter } from './record-writer.js';
 import { SinewError } from '../errors/sinew-error.js';
+import type { RecordIdEntry, RecordIdScope, RecordIdWrite } from '../store/record-id-ops.js';
+import type { Store } from '../store/store.js';
+import type { RecordWriter } from './record-writer.js';
 
 /** The lock of one external id in one map (text only: PostgreSQL keys cannot hold NUL). */
 const lockKey = (scope: RecordIdScope, externalId: string): string =>
@@ -65,7 +65,11 @@ export async function upsertByExternalId(args: {
         // The locks went with their database session: another write of these ids may run now, so
         // nothing more is sent (what earlier rounds wrote is in the map already).
         if (lost.aborted && sent.length > 0) {
-          throw new SinewError('UNAVAILABLE', 'the database connection holding the locks of these records was lost; nothing more was written, try again', { stream: scope.stream });
+          throw new SinewError(
+            'UNAVAILABLE',
+            'the database connection holding the locks of these records was lost; nothing more was written, try again',
+            { stream: scope.stream },
+          );
         }
         let outcome: WriteResult[];
         try {
@@ -87,7 +91,14 @@ export async function upsertByExternalId(args: {
 }
 
 /** Puts what the target reported into the map (and into `known`, for the next round). */
-async function remember(store: Store, scope: RecordIdScope, writeId: string, known: Map<string, Known>, sent: WriteRecord[], outcome: readonly WriteResult[]): Promise<void> {
+async function remember(
+  store: Store,
+  scope: RecordIdScope,
+  writeId: string,
+  known: Map<string, Known>,
+  sent: WriteRecord[],
+  outcome: readonly WriteResult[],
+): Promise<void> {
   const hashes = new Map(sent.filter((r) => r.externalId !== null).map((r) => [r.externalId!, r.hash]));
   const saves: RecordIdWrite[] = [];
   const removes: string[] = [];

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { SinewError, notFound } from '../errors/sinew-error.js';
+import { resolveConnector } from '../connectors/connector-resolver.js';
+import { openJson } from '../crypto/sealed-json.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { ConnectorDefinition } from '../model/connector-definition.js';
 import type { LinkConfigOpener, LinkKey, LinkRole } from '../model/link.js';
-import type { StoreOps } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import { openJson } from '../crypto/sealed-json.js';
-import { stringifyJson } from '../singer/lossless-json.js';
-import { resolveConnector } from '../connectors/connector-resolver.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
 import { environmentAddressPolicy } from '../settings/environment-settings.js';
+import { stringifyJson } from '../singer/lossless-json.js';
+import type { StoreOps } from '../store/store.js';
 
 /** Where a real-time write goes: one tenant's target in one flow, with its config in clear. */
 export interface RealtimeTarget {
@@ -50,14 +50,19 @@ export async function resolveRealtimeTarget(
   let key: LinkKey | null = null;
   if (flow.type === 'v1-source') {
     if (flow.target?.connector !== connectorId) {
-      throw new SinewError('CONNECTOR_NOT_SUPPORTED', `flow ${flowId} writes to ${flow.target?.connector ?? 'no target'}, not ${connectorId}`, { connector_id: connectorId });
+      throw new SinewError(
+        'CONNECTOR_NOT_SUPPORTED',
+        `flow ${flowId} writes to ${flow.target?.connector ?? 'no target'}, not ${connectorId}`,
+        { connector_id: connectorId },
+      );
     }
     config = flow.target.config_sealed ? openJson(box, flow.target.config_sealed) : flow.target.config;
   } else {
     const role: LinkRole = flow.type === 'v2' ? 'connector' : 'target';
     key = { env_id: envId, flow_id: flowId, tenant, role, connector_id: connectorId };
     const link = await store.links.get(key);
-    if (!link) throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
+    if (!link)
+      throw notFound(`linked ${role} ${connectorId}`, { tenant, flow_id: flowId, hint: `the tenant must link ${connectorId} first` });
     config = openLinkConfig ? await openLinkConfig(link) : openJson(box, link.config_encrypted);
   }
   const definition = await resolveConnector(store, envId, connectorId);
@@ -65,12 +70,29 @@ export async function resolveRealtimeTarget(
     throw new SinewError('CONNECTOR_NOT_SUPPORTED', `connector ${connectorId} cannot be written to`, { connector_id: connectorId });
   }
   if (!definition.capabilities.write_results) {
-    throw new SinewError('CONNECTOR_NOT_SUPPORTED', `real-time writes need a target that reports a result per record (capabilities.write_results); ${connectorId} does not`, {
-      connector_id: connectorId,
-    });
+    throw new SinewError(
+      'CONNECTOR_NOT_SUPPORTED',
+      `real-time writes need a target that reports a result per record (capabilities.write_results); ${connectorId} does not`,
+      {
+        connector_id: connectorId,
+      },
+    );
   }
   const env = await store.environments.get(envId);
   const addressPolicy = environmentAddressPolicy(env?.settings ?? {}, allowLoopback, 'connectors');
-  const cacheKey = createHash('sha256').update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config, addressPolicy])).digest('hex');
-  return { envId, flowId, tenant, connectorId, definition, config, ownersTarget: flow.type === 'v1-source', link: key, addressPolicy, cacheKey };
+  const cacheKey = createHash('sha256')
+    .update(stringifyJson([envId, flowId, tenant, connectorId, definition.runtime, config, addressPolicy]))
+    .digest('hex');
+  return {
+    envId,
+    flowId,
+    tenant,
+    connectorId,
+    definition,
+    config,
+    ownersTarget: flow.type === 'v1-source',
+    link: key,
+    addressPolicy,
+    cacheKey,
+  };
 }

@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { LinkConfigOpener } from '../model/link.js';
-import { resolveRealtimeTarget, type RealtimeTarget } from './realtime-target.js';
+import type { Store } from '../store/store.js';
+import { type RealtimeTarget, resolveRealtimeTarget } from './realtime-target.js';
 
 /**
  * Resolved real-time targets, reused for up to FRESH_MS: a burst of writes to one tenant's target
@@ -26,7 +26,16 @@ export class RealtimeTargets {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < FRESH_MS) return hit.target;
-    const target = await resolveRealtimeTarget(this.store, this.box, envId, flowId, tenant, connectorId, this.allowLoopback, this.openLinkConfig);
+    const target = await resolveRealtimeTarget(
+      this.store,
+      this.box,
+      envId,
+      flowId,
+      tenant,
+      connectorId,
+      this.allowLoopback,
+      this.openLinkConfig,
+    );
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     this.cache.set(key, { target, at: now });
     return target;

@@ -1,22 +1,21 @@
 import type { Logger } from 'pino';
-import { SinewError, invalid, notFound } from '../errors/sinew-error.js';
-import { isSinewError } from '../errors/sinew-error.js';
-import type { Store } from '../store/store.js';
-import type { SecretBox } from '../crypto/secret-box.js';
-import type { LinkKey, LinkConfigOpener } from '../model/link.js';
+import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js';
 import type { LinkTokenBackend } from '../connectors/sdk/access-token.js';
-import { newJobId } from '../ids/short-id.js';
 import { toWriteRecord } from '../connectors/sdk/write-record.js';
 import { resultsState } from '../connectors/sdk/write-result.js';
-import { isWriteImpossible } from '../connectors/builtin/write/write-failure.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { invalid, isSinewError, notFound, SinewError } from '../errors/sinew-error.js';
+import { newJobId } from '../ids/short-id.js';
+import type { LinkConfigOpener, LinkKey } from '../model/link.js';
+import type { RealtimeWriteState, WriteTask } from '../model/write-task.js';
+import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
+import type { Store } from '../store/store.js';
+import { upsertByExternalId } from './external-id-upsert.js';
 import type { RealtimeTarget } from './realtime-target.js';
 import { RealtimeTargets } from './realtime-targets.js';
+import { type RealtimeWriteObserver, recordSums } from './realtime-write-observer.js';
 import { RealtimeWriters } from './realtime-writers.js';
-import type { ConnectorUser } from '../runtime/connector-user.js';
-import { upsertByExternalId } from './external-id-upsert.js';
-import { ConcurrencyLimit } from '../runtime/concurrency-limit.js';
-import type { RealtimeWriteState, WriteTask } from '../model/write-task.js';
-import { recordSums, type RealtimeWriteObserver } from './realtime-write-observer.js';
 
 /** Records one real-time write may carry (bigger loads are write jobs). */
 export const MAX_REALTIME_RECORDS = 10_000;
@@ -59,10 +58,13 @@ function recordsOf(data: unknown): Array<Record<string, unknown>> {
   const list = Array.isArray(data) ? data : [data];
   if (list.length === 0) throw invalid('data must be a record or a non-empty array of records');
   if (list.length > MAX_REALTIME_RECORDS) {
-    throw new SinewError('PAYLOAD_TOO_LARGE', `a real-time write takes at most ${MAX_REALTIME_RECORDS} records; use a write job for more`, { records: list.length });
+    throw new SinewError('PAYLOAD_TOO_LARGE', `a real-time write takes at most ${MAX_REALTIME_RECORDS} records; use a write job for more`, {
+      records: list.length,
+    });
   }
   list.forEach((r, index) => {
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw invalid(`data[${index}] must be a JSON object (a record)`, { index });
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw invalid(`data[${index}] must be a JSON object (a record)`, { index });
   });
   return list as Array<Record<string, unknown>>;
 }
@@ -108,7 +110,10 @@ export class RealtimeWriteService {
     // A tenant writes only into its own linked target or connector: the answer would hand it the
     // owner's system's replies, written with the owner's credentials (docs/security.md).
     if (request.byTenant && target.ownersTarget) {
-      throw new SinewError('FORBIDDEN', `flow ${request.flowId} writes into the owner's target: a tenant may write only into its own linked target or connector`);
+      throw new SinewError(
+        'FORBIDDEN',
+        `flow ${request.flowId} writes into the owner's target: a tenant may write only into its own linked target or connector`,
+      );
     }
     const jobId = newJobId();
     const now = new Date().toISOString();
@@ -141,7 +146,8 @@ export class RealtimeWriteService {
       // Its process stopped renewing the lease: it died. The records may be partly written.
       const lost = this.ended(task, 'FAILED', null, {
         code: 'UNAVAILABLE',
-        message: 'the process running this write stopped before it finished; some records may have been written (their ids are in the record-id map)',
+        message:
+          'the process running this write stopped before it finished; some records may have been written (their ids are in the record-id map)',
       });
       if (await this.store.writeTasks.update(lost, task.status)) task = lost;
       else task = (await this.store.writeTasks.get(envId, taskId)) ?? task;
@@ -170,7 +176,12 @@ export class RealtimeWriteService {
       return state;
     } catch (error) {
       const e = error as Error;
-      await this.keep(this.ended(task, 'FAILED', null, { code: isSinewError(e) ? e.code : 'INTERNAL', message: isSinewError(e) ? e.message : 'the write failed unexpectedly' }));
+      await this.keep(
+        this.ended(task, 'FAILED', null, {
+          code: isSinewError(e) ? e.code : 'INTERNAL',
+          message: isSinewError(e) ? e.message : 'the write failed unexpectedly',
+        }),
+      );
       throw error;
     }
   }
@@ -178,28 +189,54 @@ export class RealtimeWriteService {
   /** Stores a finished synchronous write and counts it; a store failure does not undo the write's answer. */
   private async keep(ended: WriteTask): Promise<void> {
     this.count('sync', ended);
-    await this.store.writeTasks.insert(ended).catch((e: Error) => this.logger.warn({ err: e.message, env_id: ended.env_id, task_id: ended.task_id }, 'could not keep a real-time write'));
+    await this.store.writeTasks
+      .insert(ended)
+      .catch((e: Error) =>
+        this.logger.warn({ err: e.message, env_id: ended.env_id, task_id: ended.task_id }, 'could not keep a real-time write'),
+      );
     await this.cleanup().catch(() => {});
   }
 
   private count(mode: 'sync' | 'async', ended: WriteTask): void {
-    this.observer?.countWrite({ env_id: ended.env_id, mode, outcome: ended.status === 'COMPLETED' ? 'completed' : 'failed', ...recordSums(ended.state) });
+    this.observer?.countWrite({
+      env_id: ended.env_id,
+      mode,
+      outcome: ended.status === 'COMPLETED' ? 'completed' : 'failed',
+      ...recordSums(ended.state),
+    });
   }
 
   /** The write itself: the records through the record-id map to the target. */
-  private async run(target: RealtimeTarget, stream: string, raw: Array<Record<string, unknown>>, writeId: string): Promise<RealtimeWriteState> {
+  private async run(
+    target: RealtimeTarget,
+    stream: string,
+    raw: Array<Record<string, unknown>>,
+    writeId: string,
+  ): Promise<RealtimeWriteState> {
     const records = raw.map((r) => toWriteRecord(stream, r));
     const scope = { env_id: target.envId, tenant: target.tenant, flow_id: target.flowId, stream };
     try {
       const results = await this.writers.with(target, (writer) =>
-        upsertByExternalId({ store: this.store, scope, writer, records, native: target.definition.capabilities.native_external_id, writeId }),
+        upsertByExternalId({
+          store: this.store,
+          scope,
+          writer,
+          records,
+          native: target.definition.capabilities.native_external_id,
+          writeId,
+        }),
       );
       return resultsState(stream, results);
     } catch (error) {
       if (isWriteImpossible(error) && isSinewError(error)) {
         // Bad credentials, an unreachable system, an address the policy refuses (nothing was sent):
         // the caller's target refuses every write (422). A token refused even after a refresh keeps its code.
-        const code = error.details.address_refused === true ? 'ADDRESS_REFUSED' : error.code === 'CREDENTIALS_REJECTED' ? error.code : 'CONNECTOR_FAILED';
+        const code =
+          error.details.address_refused === true
+            ? 'ADDRESS_REFUSED'
+            : error.code === 'CREDENTIALS_REJECTED'
+              ? error.code
+              : 'CONNECTOR_FAILED';
         throw new SinewError(code, error.message, { connector_id: target.connectorId });
       }
       throw error;
@@ -224,15 +261,22 @@ export class RealtimeWriteService {
         ended = this.ended(task, 'COMPLETED', await this.run(target, task.stream, queued.records ?? [], task.task_id), null);
       } catch (error) {
         const e = error as Error;
-        ended = this.ended(task, 'FAILED', null, { code: isSinewError(e) ? e.code : 'INTERNAL', message: isSinewError(e) ? e.message : 'the write failed unexpectedly' });
-        if (!isSinewError(e)) this.logger.error({ err: e.message, env_id: task.env_id, tenant: task.tenant }, 'real-time write task failed');
+        ended = this.ended(task, 'FAILED', null, {
+          code: isSinewError(e) ? e.code : 'INTERNAL',
+          message: isSinewError(e) ? e.message : 'the write failed unexpectedly',
+        });
+        if (!isSinewError(e))
+          this.logger.error({ err: e.message, env_id: task.env_id, tenant: task.tenant }, 'real-time write task failed');
       }
       await this.store.writeTasks.update(ended, 'RUNNING');
       this.count('async', ended);
       task = ended;
       await this.cleanup();
     } catch (e) {
-      this.logger.error({ err: (e as Error).message, env_id: task.env_id, task_id: task.task_id }, 'could not record a real-time write task');
+      this.logger.error(
+        { err: (e as Error).message, env_id: task.env_id, task_id: task.task_id },
+        'could not record a real-time write task',
+      );
     } finally {
       clearInterval(renew);
     }

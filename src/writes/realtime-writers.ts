@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
-import type { ConnectorUser } from '../runtime/connector-user.js';
 import { getBuiltinConnector } from '../connectors/builtin/registry.js';
 import { hostEnvironment } from '../connectors/connector-environment.js';
-import { BatchRecordWriter } from './batch-record-writer.js';
-import { SingerRecordWriter } from './singer-record-writer.js';
-import type { RecordWriter } from './record-writer.js';
-import type { RealtimeTarget } from './realtime-target.js';
+import {
+  type AccessTokenSource,
+  heldTokenIn,
+  type LinkTokenBackend,
+  RefreshingTokenSource,
+  tokenFieldsOf,
+} from '../connectors/sdk/access-token.js';
 import type { LinkKey } from '../model/link.js';
-import { RefreshingTokenSource, heldTokenIn, tokenFieldsOf, type AccessTokenSource, type LinkTokenBackend } from '../connectors/sdk/access-token.js';
+import type { ConnectorUser } from '../runtime/connector-user.js';
+import { BatchRecordWriter } from './batch-record-writer.js';
+import type { RealtimeTarget } from './realtime-target.js';
+import type { RecordWriter } from './record-writer.js';
+import { SingerRecordWriter } from './singer-record-writer.js';
 
 const IDLE_MS = 5 * 60_000;
 const MAX_WARM = 256;
@@ -58,19 +64,26 @@ export class RealtimeWriters {
 
   private open(target: RealtimeTarget): RecordWriter {
     const builtin = getBuiltinConnector(target.connectorId);
-    const log = (message: string) => this.logger.info({ env_id: target.envId, tenant: target.tenant, connector_id: target.connectorId }, message);
-    if (builtin?.writer) return new BatchRecordWriter(builtin.writer(target.config, log, target.addressPolicy, this.tokensOf(target) ?? undefined));
+    const log = (message: string) =>
+      this.logger.info({ env_id: target.envId, tenant: target.tenant, connector_id: target.connectorId }, message);
+    if (builtin?.writer)
+      return new BatchRecordWriter(builtin.writer(target.config, log, target.addressPolicy, this.tokensOf(target) ?? undefined));
     const runtime = target.definition.runtime;
     if (runtime.runtime !== 'singer') throw new Error(`internal: built-in ${target.connectorId} has no writer`);
-    return new SingerRecordWriter(runtime.command, target.config, {
-      ...hostEnvironment(),
-      TENANT: target.tenant,
-      FLOW: target.flowId,
-      ENV_ID: target.envId,
-      JOB_TYPE: 'write',
-      CONNECTOR_ID: target.connectorId,
-      TARGET: target.connectorId,
-    }, this.connectorUser);
+    return new SingerRecordWriter(
+      runtime.command,
+      target.config,
+      {
+        ...hostEnvironment(),
+        TENANT: target.tenant,
+        FLOW: target.flowId,
+        ENV_ID: target.envId,
+        JOB_TYPE: 'write',
+        CONNECTOR_ID: target.connectorId,
+        TARGET: target.connectorId,
+      },
+      this.connectorUser,
+    );
   }
 
   /** A tenant link's token, refreshed as the writer goes; the owner's own target keeps its config's. */

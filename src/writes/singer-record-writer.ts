@@ -1,15 +1,15 @@
+import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
+import { withPartialResults } from '../connectors/builtin/write/write-failure.js';
+import { recordIdText, type WriteRecord } from '../connectors/sdk/write-record.js';
+import { failed, type ReportedWriteResult, resultsIn, type WriteResult } from '../connectors/sdk/write-result.js';
+import { SecretScrubber } from '../crypto/secret-scrubber.js';
+import { SinewError } from '../errors/sinew-error.js';
 import { ConnectorRunDir } from '../runtime/connector-run-dir.js';
 import type { ConnectorUser } from '../runtime/connector-user.js';
-import { SinewError } from '../errors/sinew-error.js';
 import { readLines } from '../singer/line-reader.js';
 import { stringifyJson } from '../singer/lossless-json.js';
 import { describeExit, startSingerProcess } from '../singer/singer-process.js';
 import { parseTargetStateLine } from '../singer/target-state.js';
-import { SchemaInferrer } from '../connectors/builtin/schema-inference.js';
-import { recordIdText, type WriteRecord } from '../connectors/sdk/write-record.js';
-import { failed, resultsIn, type ReportedWriteResult, type WriteResult } from '../connectors/sdk/write-result.js';
-import { withPartialResults } from '../connectors/builtin/write/write-failure.js';
-import { SecretScrubber } from '../crypto/secret-scrubber.js';
 import type { RecordWriter } from './record-writer.js';
 
 /** A real-time write through a registered Singer target is bounded like a job step would be. */
@@ -34,7 +34,13 @@ export class SingerRecordWriter implements RecordWriter {
     const dir = await ConnectorRunDir.open('write', this.user);
     try {
       const configPath = await dir.writePrivate('config.json', stringifyJson(this.config));
-      const target = startSingerProcess({ command: this.command, args: ['--config', configPath], ...dir.spawnOptions(this.env), stdin: 'pipe', name: 'target' });
+      const target = startSingerProcess({
+        command: this.command,
+        args: ['--config', configPath],
+        ...dir.spawnOptions(this.env),
+        stdin: 'pipe',
+        name: 'target',
+      });
       const timer = setTimeout(() => target.kill('SIGKILL'), WRITE_TIMEOUT_MS);
       try {
         const reported: ReportedWriteResult[] = [];
@@ -50,9 +56,14 @@ export class SingerRecordWriter implements RecordWriter {
         const results = matchResults(records, reported);
         if (exit.code !== 0) {
           // The caller (perhaps a tenant) reads this: the target's stderr must not hand it the config.
-          const said = SecretScrubber.ofConnectors([{ config: this.config, config_schema: null }]).scrub(describeExit('target', exit, target.stderrTail()));
+          const said = SecretScrubber.ofConnectors([{ config: this.config, config_schema: null }]).scrub(
+            describeExit('target', exit, target.stderrTail()),
+          );
           const error = new SinewError('CONNECTOR_FAILED', said, { write_impossible: true });
-          throw withPartialResults(error, results.filter((r) => r.success));
+          throw withPartialResults(
+            error,
+            results.filter((r) => r.success),
+          );
         }
         return results;
       } finally {

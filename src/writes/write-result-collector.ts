@@ -1,7 +1,7 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { type ReportedWriteResult, resultsIn } from '../connectors/sdk/write-result.js';
 import { stringifyJson } from '../singer/lossless-json.js';
-import { resultsIn, type ReportedWriteResult } from '../connectors/sdk/write-result.js';
 
 export interface StreamWriteSummary {
   success: number;
@@ -51,7 +51,10 @@ export const BOOKMARKS_KEPT_IN_STATE = 1000;
 export type ResultListener = (stream: string, results: readonly ReportedWriteResult[]) => void;
 
 /** Adds one result to a stream's sums: `existing` and `updated` are subsets of success. */
-export function countResult(sums: StreamWriteSummary, result: Pick<ReportedWriteResult, 'existing' | 'updated'> & { success: unknown }): void {
+export function countResult(
+  sums: StreamWriteSummary,
+  result: Pick<ReportedWriteResult, 'existing' | 'updated'> & { success: unknown },
+): void {
   if (result.success === true) {
     sums.success++;
     if (result.existing === true) sums.existing++;

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startHarness } from '../support/sinew-harness.js';
+import { test } from 'node:test';
 import { API_TYPES_FILE, renderApiTypes } from '../../scripts/api-types.js';
+import { startHarness } from '../support/sinew-harness.js';
 
 /**
  * src/contract/sinew-api.ts types the CLI's client (src/cli/api-client.ts): generated from

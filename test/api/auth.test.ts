@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
 import { tenantFolder, useFilesRoot } from '../security/files-root.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -43,7 +43,13 @@ describe('API authentication and authorization', () => {
   });
 
   test("one environment's key never sees another environment: 404, not 403", async () => {
-    const paths = [`/other.env/flows`, `/other.env/settings`, `/tenants/other.env`, `/other.env/connectors`, `/other.env/authflow/tenant-b/linkedSources`];
+    const paths = [
+      `/other.env/flows`,
+      `/other.env/settings`,
+      `/tenants/other.env`,
+      `/other.env/connectors`,
+      `/other.env/authflow/tenant-b/linkedSources`,
+    ];
     for (const p of paths) assertError(await h.api('GET', p), 404, 'NOT_FOUND');
     // ...and the other way round: B's key does not see A, even A's existing flow.
     assertError(await h.api('GET', `/${h.envId}/flows/authflow`, undefined, { key: otherKey }), 404, 'NOT_FOUND');
@@ -53,7 +59,11 @@ describe('API authentication and authorization', () => {
     assert.equal(own.status, 200, own.text);
     assert.deepEqual(own.body, []);
     // A tenant token of A, presented with the env key of B, still does not open A.
-    assertError(await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, undefined, { key: otherKey }), 404, 'NOT_FOUND');
+    assertError(
+      await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, undefined, { key: otherKey }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   test('a public key without a tenant token is 401', async () => {
@@ -63,27 +73,54 @@ describe('API authentication and authorization', () => {
   test('public key + tenant token acts for its own tenant (query token or Bearer)', async () => {
     // A tenant's csv path is its own folder under the files root (test/security/file-confinement.test.ts).
     await tenantFolder(await useFilesRoot(h), 'tenant-a', 'auth-a');
-    const viaQuery = await h.api('POST', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, { source: { tap: 'csv', config: { path: 'auth-a' } } }, { key: publicKey });
+    const viaQuery = await h.api(
+      'POST',
+      `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`,
+      { source: { tap: 'csv', config: { path: 'auth-a' } } },
+      { key: publicKey },
+    );
     assert.equal(viaQuery.status, 200, viaQuery.text);
     assert.equal(viaQuery.body.tap, 'csv');
     assert.equal(viaQuery.body.tenant, 'tenant-a');
-    const viaBearer = await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources`, undefined, { key: publicKey, headers: { authorization: `Bearer ${tokenA}` } });
+    const viaBearer = await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources`, undefined, {
+      key: publicKey,
+      headers: { authorization: `Bearer ${tokenA}` },
+    });
     assert.equal(viaBearer.status, 200, viaBearer.text);
-    assert.deepEqual(viaBearer.body.map((l: { tap: string }) => l.tap), ['csv']);
+    assert.deepEqual(
+      viaBearer.body.map((l: { tap: string }) => l.tap),
+      ['csv'],
+    );
     const supported = await h.api('GET', `/${h.envId}/flows/supported?token=${tokenA}`, undefined, { key: publicKey });
     assert.equal(supported.status, 200, supported.text);
     assert.ok(supported.body.some((f: { flow_id: string }) => f.flow_id === 'authflow'));
     const linked = await h.api('GET', `/${h.envId}/flows/linked?tenant_id=tenant-a&token=${tokenA}`, undefined, { key: publicKey });
     assert.equal(linked.status, 200, linked.text);
-    assert.deepEqual(linked.body.map((f: { flow_id: string }) => f.flow_id), ['authflow']);
+    assert.deepEqual(
+      linked.body.map((f: { flow_id: string }) => f.flow_id),
+      ['authflow'],
+    );
   });
 
   test("a tenant token cannot reach another tenant's links: 403", async () => {
     const q = `?token=${tokenA}`;
     assertError(await h.api('GET', `/${h.envId}/authflow/tenant-b/linkedSources${q}`, undefined, { key: publicKey }), 403, 'FORBIDDEN');
-    assertError(await h.api('POST', `/${h.envId}/authflow/tenant-b/linkedSources${q}`, { source: { tap: 'csv', config: { path: '/tmp' } } }, { key: publicKey }), 403, 'FORBIDDEN');
+    assertError(
+      await h.api(
+        'POST',
+        `/${h.envId}/authflow/tenant-b/linkedSources${q}`,
+        { source: { tap: 'csv', config: { path: '/tmp' } } },
+        { key: publicKey },
+      ),
+      403,
+      'FORBIDDEN',
+    );
     assertError(await h.api('DELETE', `/${h.envId}/authflow/tenant-b/linkedSources${q}`, undefined, { key: publicKey }), 403, 'FORBIDDEN');
-    assertError(await h.api('GET', `/${h.envId}/flows/linked?tenant_id=tenant-b&token=${tokenA}`, undefined, { key: publicKey }), 403, 'FORBIDDEN');
+    assertError(
+      await h.api('GET', `/${h.envId}/flows/linked?tenant_id=tenant-b&token=${tokenA}`, undefined, { key: publicKey }),
+      403,
+      'FORBIDDEN',
+    );
     assertError(await h.api('GET', `/${h.envId}/authflow/tenant-b/jobs${q}`, undefined, { key: publicKey }), 403, 'FORBIDDEN');
     // tenant-b's link is untouched.
     const b = await h.api('GET', `/${h.envId}/authflow/tenant-b/linkedSources`);
@@ -114,18 +151,38 @@ describe('API authentication and authorization', () => {
     const env = await h.sinew.services.store.environments.get(h.envId);
     const secret = new TextEncoder().encode(h.sinew.services.box.decrypt(env!.token_secret_encrypted));
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ env: h.envId }).setProtectedHeader({ alg: 'HS256' }).setSubject('tenant-a').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(secret);
-    const forged = await new SignJWT({ env: h.envId }).setProtectedHeader({ alg: 'HS256' }).setSubject('tenant-a').setExpirationTime(now + 3600).sign(new TextEncoder().encode('not-the-secret-0123456789abcdef'));
-    const wrongEnv = await new SignJWT({ env: 'other.env' }).setProtectedHeader({ alg: 'HS256' }).setSubject('tenant-a').setExpirationTime(now + 3600).sign(secret);
+    const expired = await new SignJWT({ env: h.envId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('tenant-a')
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(secret);
+    const forged = await new SignJWT({ env: h.envId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('tenant-a')
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode('not-the-secret-0123456789abcdef'));
+    const wrongEnv = await new SignJWT({ env: 'other.env' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('tenant-a')
+      .setExpirationTime(now + 3600)
+      .sign(secret);
     // A valid token with its signature swapped for another token's.
     const [head, body] = tokenA.split('.');
     const tampered = `${head}.${body}.${forged.split('.')[2]}`;
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`;
     for (const token of [expired, forged, wrongEnv, tampered, unsigned, 'garbage']) {
-      assertError(await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${encodeURIComponent(token)}`, undefined, { key: publicKey }), 401, 'UNAUTHORIZED');
+      assertError(
+        await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${encodeURIComponent(token)}`, undefined, { key: publicKey }),
+        401,
+        'UNAUTHORIZED',
+      );
     }
     // The same request with the genuine token passes, so the 401s come from the tokens.
-    assert.equal((await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, undefined, { key: publicKey })).status, 200);
+    assert.equal(
+      (await h.api('GET', `/${h.envId}/authflow/tenant-a/linkedSources?token=${tokenA}`, undefined, { key: publicKey })).status,
+      200,
+    );
   });
 
   test('a token issued for a custom TTL carries it; out-of-range TTLs are rejected', async () => {

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { sourceFlow } from '../support/singer-flow.js';
 
 const probeFixture = (name: string): string => fileURLToPath(new URL(`../fixtures/probe/${name}`, import.meta.url));
@@ -90,7 +90,10 @@ describe('registering a Singer executable probes what it takes (--about --format
     // A second job passes the state the first one kept (the tap takes --state).
     assert.equal((await runJob('csvlike', 't')).status, 'JOB_COMPLETED');
 
-    assert.equal((await h.api('PUT', `/${h.envId}/flows/csvlike2`, { name: 'csvlike2', type: 'v2', connectors: ['tap-csv-like'] })).status, 200);
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/flows/csvlike2`, { name: 'csvlike2', type: 'v2', connectors: ['tap-csv-like'] })).status,
+      200,
+    );
     const linked = await h.api('POST', `/v2/${h.envId}/csvlike2/t/linkedConnectors`, { connector_id: 'tap-csv-like', config: {} });
     assert.equal(linked.status, 200, linked.text);
     const discover = await h.api('POST', `/v2/${h.envId}/csvlike2/t/linkedConnectors/discover?connector_id=tap-csv-like`);
@@ -102,7 +105,14 @@ describe('registering a Singer executable probes what it takes (--about --format
   test('a tap that reads --properties gets its catalog there after discover', async () => {
     const out = await h.tmp('props-out');
     const argvFile = path.join(await h.tmp('props-argv'), 'argv.json');
-    await sourceFlow(h, { flow: 'props', tap: 'tap-props', target: 'jsonl', outDir: out, tenant: 't', sourceConfig: { argv_file: argvFile } });
+    await sourceFlow(h, {
+      flow: 'props',
+      tap: 'tap-props',
+      target: 'jsonl',
+      outDir: out,
+      tenant: 't',
+      sourceConfig: { argv_file: argvFile },
+    });
     const job = await runJob('props', 't');
     assert.equal(job.status, 'JOB_COMPLETED', job.error);
     assert.ok(job.status_timestamp.DISCOVER_SUCCESS, 'discover ran');
@@ -113,21 +123,37 @@ describe('registering a Singer executable probes what it takes (--about --format
   });
 
   test('the registration overrides the probe, and a failed job says which flags were used and why', async () => {
-    const def = await register('tap-props-catalog', { kind: 'source', command: [node, probeFixture('tap-properties.mjs')], catalog_flag: '--catalog' });
+    const def = await register('tap-props-catalog', {
+      kind: 'source',
+      command: [node, probeFixture('tap-properties.mjs')],
+      catalog_flag: '--catalog',
+    });
     assert.equal(def.probe.catalog_flag, 'both', 'the probe still records what it found');
     assert.deepEqual(def.probe.overridden, ['catalog_flag']);
     assert.equal(def.runtime.catalog_flag, '--catalog');
     assert.equal(def.capabilities.discover, true);
 
     const schema = { type: 'object', properties: { token: { type: 'string' } } };
-    const sdk = await register('tap-sdk-own', { kind: 'source', command: [node, probeFixture('tap-sdk.mjs')], capabilities: { discover: false }, config_schema: schema });
+    const sdk = await register('tap-sdk-own', {
+      kind: 'source',
+      command: [node, probeFixture('tap-sdk.mjs')],
+      capabilities: { discover: false },
+      config_schema: schema,
+    });
     assert.equal(sdk.probe.discover, true);
     assert.deepEqual(sdk.probe.overridden, ['discover', 'config_schema']);
     assert.equal(sdk.capabilities.discover, false);
     assert.deepEqual(sdk.config_schema, schema);
 
     // Given only --catalog, the fake stops as tap-postgres would: it reads --properties.
-    await sourceFlow(h, { flow: 'propscat', tap: 'tap-props-catalog', target: 'jsonl', outDir: await h.tmp('propscat-out'), tenant: 't', sourceConfig: {} });
+    await sourceFlow(h, {
+      flow: 'propscat',
+      tap: 'tap-props-catalog',
+      target: 'jsonl',
+      outDir: await h.tmp('propscat-out'),
+      tenant: 't',
+      sourceConfig: {},
+    });
     const job = await runJob('propscat', 't');
     assert.equal(job.status, 'SYNC_FAILED');
     assert.match(job.error, /No properties were selected/);

@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -51,7 +51,11 @@ describe('connector definitions', () => {
     const list = await h.api('GET', `/${h.envId}/connectors`);
     assert.ok(list.body.some((c: { id: string }) => c.id === 'tap-numbers'));
 
-    const replaced = await h.api('PUT', `/${h.envId}/connectors/tap-numbers`, { kind: 'both', command: ['tap-numbers'], catalog_flag: '--properties' });
+    const replaced = await h.api('PUT', `/${h.envId}/connectors/tap-numbers`, {
+      kind: 'both',
+      command: ['tap-numbers'],
+      catalog_flag: '--properties',
+    });
     assert.equal(replaced.status, 200, replaced.text);
     assert.equal((await h.api('GET', `/${h.envId}/connectors/tap-numbers`)).body.kind, 'both');
     assert.equal(replaced.body.runtime.catalog_flag, '--properties');
@@ -96,8 +100,16 @@ describe('connector definitions', () => {
       { kind: 'source', command: ['tap-a'], config_schema: 'none' },
     ];
     for (const body of bad) assertError(await h.api('PUT', `/${h.envId}/connectors/tap-a`, body), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('PUT', `/${h.envId}/connectors/${encodeURIComponent('tap a')}`, { kind: 'source', command: ['tap-a'] }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('PUT', `/${h.envId}/connectors/${encodeURIComponent('-tap')}`, { kind: 'source', command: ['tap-a'] }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/connectors/${encodeURIComponent('tap a')}`, { kind: 'source', command: ['tap-a'] }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    assertError(
+      await h.api('PUT', `/${h.envId}/connectors/${encodeURIComponent('-tap')}`, { kind: 'source', command: ['tap-a'] }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('GET', `/${h.envId}/connectors/tap-a`), 404, 'NOT_FOUND');
   });
 });

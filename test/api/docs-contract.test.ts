@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { OpenApiDocument } from '../support/openapi-conformance.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const read = (file: string) => fs.readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
 
@@ -20,7 +20,11 @@ const SINEW_URL = /https?:\/\/(?:127\.0\.0\.1|localhost)(?::[^/\s"']*)?(\/[^\s"'
  * `<job_id>` is `{job_id}`, the query string and an optional `[…]` part go.
  */
 function normalize(raw: string): string | null {
-  const path = raw.split(/[?[]/)[0]!.replace(/[.,;:)]+$/, '').replace(/\$\{?E\}?|\$SINEW_ENV_ID/g, '{env}').replace(/<(\w+)>/g, '{$1}');
+  const path = raw
+    .split(/[?[]/)[0]!
+    .replace(/[.,;:)]+$/, '')
+    .replace(/\$\{?E\}?|\$SINEW_ENV_ID/g, '{env}')
+    .replace(/<(\w+)>/g, '{$1}');
   // `/v2/…`, `…/discover`: shorthand for a family of routes, not one route.
   return path.includes('…') || !path.startsWith('/') ? null : path;
 }
@@ -48,7 +52,8 @@ export function curlRoutes(text: string, file: string): NamedRoute[] {
     const start = line.indexOf('curl ');
     if (start < 0) return;
     let command = line.slice(start);
-    for (let j = i + 1; j < lines.length && j <= i + 12 && !SINEW_URL.test(command) && !lines[j]!.includes('curl '); j++) command += ` ${lines[j]}`;
+    for (let j = i + 1; j < lines.length && j <= i + 12 && !SINEW_URL.test(command) && !lines[j]!.includes('curl '); j++)
+      command += ` ${lines[j]}`;
     const url = SINEW_URL.exec(command);
     const path = url ? normalize(url[1]!) : null;
     if (!path) return;
@@ -106,11 +111,18 @@ describe('the docs and /openapi.json tell the same API', () => {
   after(() => h.stop());
 
   test('every route the README and docs/api.md name (METHOD /path, curl) is in /openapi.json', () => {
-    const named = [...prosRoutes(readme, 'README.md'), ...curlRoutes(readme, 'README.md'), ...prosRoutes(api, 'docs/api.md'), ...curlRoutes(api, 'docs/api.md')];
+    const named = [
+      ...prosRoutes(readme, 'README.md'),
+      ...curlRoutes(readme, 'README.md'),
+      ...prosRoutes(api, 'docs/api.md'),
+      ...curlRoutes(api, 'docs/api.md'),
+    ];
     // The parser must keep finding what the docs name: a change of style would otherwise pass by finding nothing.
     assert.ok(named.filter((r) => r.where.startsWith('README')).length >= 8, 'routes found in the README');
     assert.ok(named.filter((r) => r.where.startsWith('docs/api')).length >= 40, 'routes found in docs/api.md');
-    const missing = named.filter((r) => !doc.findOperation(r.method, r.path, { named: true })).map((r) => `${r.where} ${r.method} ${r.path}`);
+    const missing = named
+      .filter((r) => !doc.findOperation(r.method, r.path, { named: true }))
+      .map((r) => `${r.where} ${r.method} ${r.path}`);
     assert.deepEqual(missing, []);
   });
 
@@ -129,20 +141,26 @@ describe('the docs and /openapi.json tell the same API', () => {
         const success = Object.entries(operation.op.responses as Record<string, Schema>).find(([status]) => /^2/.test(status))![1];
         schema = success.content['application/json'].schema;
       }
-      assert.deepEqual(undocumentedFields(value, schema, doc, '$'), [], `${e.where}: fields of the ${e.route} example missing from its schema`);
+      assert.deepEqual(
+        undocumentedFields(value, schema, doc, '$'),
+        [],
+        `${e.where}: fields of the ${e.route} example missing from its schema`,
+      );
     }
   });
 
   test('the checks find what they look for', () => {
-    assert.deepEqual(prosRoutes('see `GET|PUT /tenant/$E/{tenant}/config` and\n`DELETE\n/$E/keys/{key_id}`', 'x').map((r) => `${r.method} ${r.path}`), [
-      'GET /tenant/{env}/{tenant}/config',
-      'PUT /tenant/{env}/{tenant}/config',
-      'DELETE /{env}/keys/{key_id}',
-    ]);
-    assert.deepEqual(curlRoutes('curl -X PATCH -H "x-api-key: $K" -d \'{}\' \\\n  http://127.0.0.1:8080/$E/crm/acme/jobs/schedule\ncurl "http://localhost:8080/$E/audit?limit=5"', 'x').map((r) => `${r.method} ${r.path}`), [
-      'PATCH /{env}/crm/acme/jobs/schedule',
-      'GET /{env}/audit',
-    ]);
+    assert.deepEqual(
+      prosRoutes('see `GET|PUT /tenant/$E/{tenant}/config` and\n`DELETE\n/$E/keys/{key_id}`', 'x').map((r) => `${r.method} ${r.path}`),
+      ['GET /tenant/{env}/{tenant}/config', 'PUT /tenant/{env}/{tenant}/config', 'DELETE /{env}/keys/{key_id}'],
+    );
+    assert.deepEqual(
+      curlRoutes(
+        'curl -X PATCH -H "x-api-key: $K" -d \'{}\' \\\n  http://127.0.0.1:8080/$E/crm/acme/jobs/schedule\ncurl "http://localhost:8080/$E/audit?limit=5"',
+        'x',
+      ).map((r) => `${r.method} ${r.path}`),
+      ['PATCH /{env}/crm/acme/jobs/schedule', 'GET /{env}/audit'],
+    );
     assert.equal(doc.findOperation('GET', '/{env}/no-such-route', { named: true }), undefined);
     assert.equal(doc.findOperation('DELETE', '/{env}/settings', { named: true }), undefined);
     const job = doc.doc.components.schemas.Job;

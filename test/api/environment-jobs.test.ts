@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { job } from '../store/store-fixtures.js';
-import { assertError, tenantCaller } from '../security/tenant-caller.js';
+import { after, before, describe, test } from 'node:test';
 import { run, sinew } from '../cli/cli-process.js';
+import { assertError, tenantCaller } from '../security/tenant-caller.js';
+import { job } from '../store/store-fixtures.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 /** A clock tick later than `ms`: job creation times are in milliseconds. */
 async function after_(ms: number): Promise<number> {
@@ -24,9 +24,20 @@ describe('GET /{env}/jobs', () => {
       ids.unshift(j.job_id);
     };
     let n = 0;
-    for (const [flow_id, tenant] of [['crm', 'acme'], ['crm', 'globex'], ['erp', 'acme']] as const) await add(++n, { flow_id, tenant });
+    for (const [flow_id, tenant] of [
+      ['crm', 'acme'],
+      ['crm', 'globex'],
+      ['erp', 'acme'],
+    ] as const)
+      await add(++n, { flow_id, tenant });
     mid = await after_(Date.now());
-    for (let i = 0; i < 6; i++) await add(++n, { flow_id: i % 2 ? 'crm' : 'erp', tenant: 'acme', job_type: i < 2 ? 'write' : 'read', status: i === 5 ? 'SYNC_FAILED' : 'JOB_COMPLETED' });
+    for (let i = 0; i < 6; i++)
+      await add(++n, {
+        flow_id: i % 2 ? 'crm' : 'erp',
+        tenant: 'acme',
+        job_type: i < 2 ? 'write' : 'read',
+        status: i === 5 ? 'SYNC_FAILED' : 'JOB_COMPLETED',
+      });
   });
   after(() => h.stop());
 
@@ -60,7 +71,13 @@ describe('GET /{env}/jobs', () => {
   });
 
   test('bad filters are 400; a tenant may not list the environment', async () => {
-    for (const q of ['?status=DONE', '?job_type=both', '?created_after=yesterday', '?limit=0', `?created_after=${new Date(mid).toISOString()}&created_before=${new Date(mid - 1000).toISOString()}`]) {
+    for (const q of [
+      '?status=DONE',
+      '?job_type=both',
+      '?created_after=yesterday',
+      '?limit=0',
+      `?created_after=${new Date(mid).toISOString()}&created_before=${new Date(mid - 1000).toISOString()}`,
+    ]) {
       assertError(await h.api('GET', `/${h.envId}/jobs${q}`), 400, 'VALIDATION_FAILED');
     }
     const acme = await tenantCaller(h, 'acme');
@@ -68,11 +85,19 @@ describe('GET /{env}/jobs', () => {
   });
 
   test('sinew jobs list without --flow/--tenant lists across the environment', async () => {
-    const r = await run(sinew('jobs', 'list', '--type', 'write'), { env: { SINEW_URL: h.url, SINEW_API_KEY: h.key, SINEW_ENV_ID: h.envId } });
+    const r = await run(sinew('jobs', 'list', '--type', 'write'), {
+      env: { SINEW_URL: h.url, SINEW_API_KEY: h.key, SINEW_ENV_ID: h.envId },
+    });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2).concat(l.split('\t').slice(3, 5))), [
-      ['job-05', 'JOB_COMPLETED', 'crm', 'acme'],
-      ['job-04', 'JOB_COMPLETED', 'erp', 'acme'],
-    ]);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 2).concat(l.split('\t').slice(3, 5))),
+      [
+        ['job-05', 'JOB_COMPLETED', 'crm', 'acme'],
+        ['job-04', 'JOB_COMPLETED', 'erp', 'acme'],
+      ],
+    );
   });
 });

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/build-server.js';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 /** Every bad input answers a 4xx `{ error: { code, message, details } }` with a catalogue code and no stack trace. */
 function assertError(res: ApiResponse, status: number, code: string): void {
@@ -32,14 +32,22 @@ describe('API errors: bad input is a catalogued 4xx, never a 500', () => {
     for (const rawBody of ['{', '{"name": "x",}', '[1, 2', 'nul', '{"a":1}{"b":2}']) {
       assertError(await h.api('PUT', `/${h.envId}/flows/bad`, undefined, { rawBody }), 400, 'VALIDATION_FAILED');
     }
-    assertError(await h.api('POST', `/${h.envId}/errflow/t1/linkedSources`, undefined, { rawBody: '{"source":' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/errflow/t1/linkedSources`, undefined, { rawBody: '{"source":' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('PUT', `/${h.envId}/settings`, undefined, { rawBody: "{'job_settings': {}}" }), 400, 'VALIDATION_FAILED');
   });
 
   test('a body that is not JSON is 415', async () => {
     const body = JSON.stringify({ name: 'x', type: 'v2' });
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-      assertError(await h.api('PUT', `/${h.envId}/flows/ct`, undefined, { rawBody: body, headers: { 'content-type': type } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      assertError(
+        await h.api('PUT', `/${h.envId}/flows/ct`, undefined, { rawBody: body, headers: { 'content-type': type } }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
     }
     // Nothing was created by those requests.
     assertError(await h.api('GET', `/${h.envId}/flows/ct`), 404, 'NOT_FOUND');
@@ -59,7 +67,11 @@ describe('API errors: bad input is a catalogued 4xx, never a 500', () => {
     assertError(await h.api('PUT', `/${h.envId}/flows/f1`, 'v2'), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/flows/f1`, null), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/flows/f1`), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('POST', `/${h.envId}/errflow/t1/linkedSources`, { source: { tap: 'csv', config: 'path=/tmp' } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/errflow/t1/linkedSources`, { source: { tap: 'csv', config: 'path=/tmp' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('POST', `/${h.envId}/errflow/t1/linkedSources`, { tap: 'csv' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: 'on' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/connectors/tap-a`, { kind: 'source', command: 'tap-a' }), 400, 'VALIDATION_FAILED');
@@ -82,7 +94,11 @@ describe('API errors: bad input is a catalogued 4xx, never a 500', () => {
     assertError(await h.api('GET', `/${h.envId}/flows/nope`), 404, 'NOT_FOUND');
     assertError(await h.api('DELETE', `/${h.envId}/flows/nope`), 404, 'NOT_FOUND');
     assertError(await h.api('GET', `/${h.envId}/nope/t1/linkedSources`), 404, 'NOT_FOUND');
-    assertError(await h.api('POST', `/${h.envId}/nope/t1/linkedSources`, { source: { tap: 'csv', config: { path: '/tmp' } } }), 404, 'NOT_FOUND');
+    assertError(
+      await h.api('POST', `/${h.envId}/nope/t1/linkedSources`, { source: { tap: 'csv', config: { path: '/tmp' } } }),
+      404,
+      'NOT_FOUND',
+    );
     assertError(await h.api('GET', `/tenant/${h.envId}/ghost/config`), 404, 'NOT_FOUND');
     assertError(await h.api('DELETE', `/tenant/${h.envId}/ghost`), 404, 'NOT_FOUND');
     assertError(await h.api('DELETE', `/${h.envId}/errflow/ghost/linkedSources?source=csv`), 404, 'NOT_FOUND');
@@ -128,7 +144,9 @@ describe('API errors: bad input is a catalogued 4xx, never a 500', () => {
   });
 
   test('the real server refuses a body above 64 MiB with 413', async () => {
-    const res = await h.api('PUT', `/${h.envId}/flows/huge`, undefined, { rawBody: `{"name":"${'x'.repeat(64 * 1024 * 1024 + 16)}","type":"v2"}` });
+    const res = await h.api('PUT', `/${h.envId}/flows/huge`, undefined, {
+      rawBody: `{"name":"${'x'.repeat(64 * 1024 * 1024 + 16)}","type":"v2"}`,
+    });
     assertError(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 });

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { filesUnder } from '../support/files-under.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -19,7 +19,13 @@ describe('flow administration', () => {
   after(() => h.stop());
 
   test('PUT creates, GET reads, PUT replaces, DELETE removes', async () => {
-    const created = await h.api('PUT', `/${h.envId}/flows/crm-sync`, { name: 'CRM sync', type: 'v1-source', connectors: ['csv', 'jsonl'], target: { connector: 'jsonl', config: { path: out } }, field_map: { contacts: { selected: true } } });
+    const created = await h.api('PUT', `/${h.envId}/flows/crm-sync`, {
+      name: 'CRM sync',
+      type: 'v1-source',
+      connectors: ['csv', 'jsonl'],
+      target: { connector: 'jsonl', config: { path: out } },
+      field_map: { contacts: { selected: true } },
+    });
     assert.equal(created.status, 200, created.text);
     assert.equal(created.body.flow_id, 'crm-sync');
     assert.equal(created.body.env_id, h.envId);
@@ -71,14 +77,34 @@ describe('flow administration', () => {
     const unknown = await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v2', connectors: ['csv', 'tap-nowhere'] });
     assertError(unknown, 400, 'VALIDATION_FAILED');
     assert.match(unknown.body.error.message, /tap-nowhere/);
-    assertError(await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'nowhere' } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'nowhere' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     // `api` is a source only: it cannot be where a flow writes.
-    assertError(await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'api', config: {} } }), 422, 'CONNECTOR_NOT_SUPPORTED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'api', config: {} } }),
+      422,
+      'CONNECTOR_NOT_SUPPORTED',
+    );
     // A v1 target flow writes into the tenant's linked target; a flow target makes no sense there.
-    assertError(await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-target', target: { connector: 'jsonl', config: { path: out } } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-target', target: { connector: 'jsonl', config: { path: out } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     // The target config must satisfy the connector's config schema (jsonl needs a path).
-    assertError(await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'jsonl', config: {} } }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('PUT', `/${h.envId}/flows/${encodeURIComponent('bad id!')}`, { name: 'x', type: 'v2' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/flows/bad`, { name: 'x', type: 'v1-source', target: { connector: 'jsonl', config: {} } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    assertError(
+      await h.api('PUT', `/${h.envId}/flows/${encodeURIComponent('bad id!')}`, { name: 'x', type: 'v2' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('GET', `/${h.envId}/flows/bad`), 404, 'NOT_FOUND');
   });
 
@@ -92,7 +118,12 @@ describe('flow administration', () => {
       target: { connector: 'jsonl', config: { path: out, password, api_key: apiKey, nested: { client_secret: apiKey } } },
     });
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.target.config, { path: out, password: '********', api_key: '********', nested: { client_secret: '********' } });
+    assert.deepEqual(res.body.target.config, {
+      path: out,
+      password: '********',
+      api_key: '********',
+      nested: { client_secret: '********' },
+    });
     for (const r of [res, await h.api('GET', `/${h.envId}/flows/warehouse`), await h.api('GET', `/${h.envId}/flows`)]) {
       assert.ok(!r.text.includes(password) && !r.text.includes(apiKey), 'no response carries the clear secret');
     }
@@ -103,7 +134,11 @@ describe('flow administration', () => {
     const sealed = JSON.parse(h.sinew.services.box.decrypt(stored.target.config_sealed));
     assert.equal(sealed.password, password);
     const files = await filesUnder(h.dataDir);
-    if (h.sinew.services.store.dialect === 'sqlite') assert.ok(files.some((f) => /\.(db|sqlite3?)$/.test(f)), `the SQLite file is under the data dir: ${files.join(', ')}`);
+    if (h.sinew.services.store.dialect === 'sqlite')
+      assert.ok(
+        files.some((f) => /\.(db|sqlite3?)$/.test(f)),
+        `the SQLite file is under the data dir: ${files.join(', ')}`,
+      );
     for (const f of files) {
       const bytes = await fs.readFile(f);
       assert.equal(bytes.includes(password), false, `${f} holds the password in clear`);
@@ -112,12 +147,26 @@ describe('flow administration', () => {
 
     // Saving back what GET showed (the dashboard's read-edit-save) keeps the stored credentials.
     const shown = (await h.api('GET', `/${h.envId}/flows/warehouse`)).body;
-    const resaved = await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: shown.type, connectors: shown.connectors, target: shown.target });
+    const resaved = await h.api('PUT', `/${h.envId}/flows/warehouse`, {
+      name: 'renamed',
+      type: shown.type,
+      connectors: shown.connectors,
+      target: shown.target,
+    });
     assert.equal(resaved.status, 200, resaved.text);
     const after = await h.sinew.services.store.flows.get(h.envId, 'warehouse');
-    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(after!.target!.config_sealed!)), { path: out, password, api_key: apiKey, nested: { client_secret: apiKey } });
+    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(after!.target!.config_sealed!)), {
+      path: out,
+      password,
+      api_key: apiKey,
+      nested: { client_secret: apiKey },
+    });
     // A new value replaces it.
-    await h.api('PUT', `/${h.envId}/flows/warehouse`, { name: 'renamed', type: 'v1-source', target: { connector: 'jsonl', config: { path: out, password: 'new-one' } } });
+    await h.api('PUT', `/${h.envId}/flows/warehouse`, {
+      name: 'renamed',
+      type: 'v1-source',
+      target: { connector: 'jsonl', config: { path: out, password: 'new-one' } },
+    });
     const changed = await h.sinew.services.store.flows.get(h.envId, 'warehouse');
     assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(changed!.target!.config_sealed!)), { path: out, password: 'new-one' });
   });

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { assertError, tenantApiOf } from '../security/tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const idOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
@@ -28,7 +28,10 @@ describe('API keys: GET/POST /{env}/keys, DELETE /{env}/keys/{key_id}', () => {
     assert.equal(list.status, 200, list.text);
     const mine = list.body.find((k: any) => k.key_id === key_id);
     assert.deepEqual(mine, { key_id, kind: 'environment', name: 'billing backend', prefix, created_at: created.body.created_at });
-    assert.ok(list.body.some((k: any) => k.key_id === idOf(h.key)), 'the harness key is listed');
+    assert.ok(
+      list.body.some((k: any) => k.key_id === idOf(h.key)),
+      'the harness key is listed',
+    );
     assert.ok(!list.text.includes(key) && !list.text.includes(h.key), 'no key is ever shown again');
     assert.ok(!list.text.includes(createHash('sha256').update(key).digest('hex')), 'nor its hash');
   });
@@ -55,7 +58,8 @@ describe('API keys: GET/POST /{env}/keys, DELETE /{env}/keys/{key_id}', () => {
 
     // Revoke every environment key but the one in use; then that one is the last and is refused.
     for (const k of (await h.api('GET', `/${h.envId}/keys`)).body) {
-      if (k.kind === 'environment' && k.key_id !== idOf(h.key)) assert.equal((await h.api('DELETE', `/${h.envId}/keys/${k.key_id}`)).status, 204);
+      if (k.kind === 'environment' && k.key_id !== idOf(h.key))
+        assert.equal((await h.api('DELETE', `/${h.envId}/keys/${k.key_id}`)).status, 204);
     }
     const last = await h.api('DELETE', `/${h.envId}/keys/${idOf(h.key)}`);
     assertError(last, 409, 'CONFLICT');

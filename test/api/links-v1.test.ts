@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -15,13 +15,18 @@ describe('v1 links: linkedSources and linkedTargets', () => {
   const secret = 'tok-Hh2-very-private-value';
 
   const connectionEvents = async () =>
-    (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === 'connection').map((e) => e.payload as Record<string, unknown>);
+    (await h.sinew.services.store.events.list(h.envId, 1000))
+      .filter((e) => e.kind === 'connection')
+      .map((e) => e.payload as Record<string, unknown>);
 
   before(async () => {
     h = await startHarness();
     dir = await h.tmp('links-v1');
     assert.equal((await h.api('PUT', `/${h.envId}/flows/src`, { name: 'src', type: 'v1-source', connectors: ['csv', 'api'] })).status, 200);
-    assert.equal((await h.api('PUT', `/${h.envId}/flows/tgt`, { name: 'tgt', type: 'v1-target', connectors: ['jsonl', 'csv', 'api'] })).status, 200);
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/flows/tgt`, { name: 'tgt', type: 'v1-target', connectors: ['jsonl', 'csv', 'api'] })).status,
+      200,
+    );
   });
   after(() => h.stop());
 
@@ -35,7 +40,10 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.equal(linked.body.tenant, 't1');
     assert.deepEqual(linked.body.config, { path: dir, access_token: '********' });
 
-    const overwritten = await h.api('POST', base, { source: { tap: 'csv', config: { path: dir, delimiter: ';', access_token: secret } }, field_map: { customers: { selected: true } } });
+    const overwritten = await h.api('POST', base, {
+      source: { tap: 'csv', config: { path: dir, delimiter: ';', access_token: secret } },
+      field_map: { customers: { selected: true } },
+    });
     assert.equal(overwritten.status, 200, overwritten.text);
     assert.equal(overwritten.body.config.delimiter, ';');
     assert.deepEqual(overwritten.body.field_map, { customers: { selected: true } });
@@ -47,7 +55,13 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.deepEqual(list.body[0].config, { path: dir, delimiter: ';', access_token: '********' });
     for (const r of [linked, overwritten, list]) assert.ok(!r.text.includes(secret));
     // The clear config is sealed in the store for jobs to use.
-    const stored = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'src', tenant: 't1', role: 'source', connector_id: 'csv' });
+    const stored = await h.sinew.services.store.links.get({
+      env_id: h.envId,
+      flow_id: 'src',
+      tenant: 't1',
+      role: 'source',
+      connector_id: 'csv',
+    });
     assert.ok(stored && !stored.config_encrypted.includes(secret));
     assert.equal(JSON.parse(h.sinew.services.box.decrypt(stored.config_encrypted)).access_token, secret);
 
@@ -57,7 +71,10 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assertError(await h.api('DELETE', `${base}?source=csv`), 404, 'NOT_FOUND');
 
     const events = (await connectionEvents()).filter((e) => e.tenant === 't1');
-    assert.deepEqual(events.map((e) => e.event), ['LINK', 'OVERWRITE', 'UNLINK']);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['LINK', 'OVERWRITE', 'UNLINK'],
+    );
     for (const e of events) {
       assert.deepEqual(Object.keys(e).sort(), EVENT_KEYS);
       assert.equal(e.env_id, h.envId);
@@ -67,10 +84,19 @@ describe('v1 links: linkedSources and linkedTargets', () => {
       assert.ok(!Number.isNaN(Date.parse(e.timestamp as string)));
       assert.equal(typeof e.event_id, 'string');
     }
-    assert.deepEqual(events.map((e) => e.first_link), [true, false, false]);
+    assert.deepEqual(
+      events.map((e) => e.first_link),
+      [true, false, false],
+    );
     assert.equal(new Set(events.map((e) => e.event_id)).size, 3);
-    const outbox = (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === 'connection' && (e.payload as { tenant: string }).tenant === 't1');
-    assert.deepEqual(outbox.map((e) => e.event_id), events.map((e) => e.event_id), 'the payload event_id is the outbox event id');
+    const outbox = (await h.sinew.services.store.events.list(h.envId, 1000)).filter(
+      (e) => e.kind === 'connection' && (e.payload as { tenant: string }).tenant === 't1',
+    );
+    assert.deepEqual(
+      outbox.map((e) => e.event_id),
+      events.map((e) => e.event_id),
+      'the payload event_id is the outbox event id',
+    );
     assert.ok(!JSON.stringify(outbox).includes(secret), 'events carry no credentials');
   });
 
@@ -80,7 +106,13 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     const b = await h.api('POST', `/${h.envId}/tgt/t2/linkedTargets`, { target: { target: 'jsonl', config: { path: dir } } });
     assert.equal(b.status, 200, b.text);
     const events = (await connectionEvents()).filter((e) => e.tenant === 't2');
-    assert.deepEqual(events.map((e) => [e.flow_id, e.event, e.first_link]), [['src', 'LINK', true], ['tgt', 'LINK', false]]);
+    assert.deepEqual(
+      events.map((e) => [e.flow_id, e.event, e.first_link]),
+      [
+        ['src', 'LINK', true],
+        ['tgt', 'LINK', false],
+      ],
+    );
   });
 
   test('linkedTargets: link, list, unlink on a v1 target flow', async () => {
@@ -101,19 +133,34 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assert.equal((await h.api('DELETE', base)).status, 204);
     assert.deepEqual((await h.api('GET', base)).body, []);
     const events = (await connectionEvents()).filter((e) => e.tenant === 't3');
-    assert.deepEqual(events.map((e) => [e.connector, e.connector_type, e.event]), [
-      ['jsonl', 'target', 'LINK'],
-      ['csv', 'target', 'LINK'],
-      ['jsonl', 'target', 'UNLINK'],
-      ['csv', 'target', 'UNLINK'],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.connector, e.connector_type, e.event]),
+      [
+        ['jsonl', 'target', 'LINK'],
+        ['csv', 'target', 'LINK'],
+        ['jsonl', 'target', 'UNLINK'],
+        ['csv', 'target', 'UNLINK'],
+      ],
+    );
   });
 
   test('the wrong link kind for the flow type is 400', async () => {
-    assertError(await h.api('POST', `/${h.envId}/src/t4/linkedTargets`, { target: { target: 'jsonl', config: { path: dir } } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/src/t4/linkedTargets`, { target: { target: 'jsonl', config: { path: dir } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('GET', `/${h.envId}/src/t4/linkedTargets`), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('POST', `/${h.envId}/tgt/t4/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('POST', `/v2/${h.envId}/src/t4/linkedConnectors`, { connector_id: 'csv', config: { path: dir } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/tgt/t4/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    assertError(
+      await h.api('POST', `/v2/${h.envId}/src/t4/linkedConnectors`, { connector_id: 'csv', config: { path: dir } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 't4' }), []);
   });
 
@@ -122,7 +169,11 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     assertError(notOffered, 422, 'CONNECTOR_NOT_SUPPORTED');
     assert.deepEqual(notOffered.body.error.details.supported, ['csv', 'api']);
     // `api` is offered by the target flow but is a source only.
-    assertError(await h.api('POST', `/${h.envId}/tgt/t5/linkedTargets`, { target: { target: 'api', config: {} } }), 422, 'CONNECTOR_NOT_SUPPORTED');
+    assertError(
+      await h.api('POST', `/${h.envId}/tgt/t5/linkedTargets`, { target: { target: 'api', config: {} } }),
+      422,
+      'CONNECTOR_NOT_SUPPORTED',
+    );
     assert.deepEqual(await h.sinew.services.store.links.list({ env_id: h.envId, tenant: 't5' }), []);
     assert.ok(!(await connectionEvents()).some((e) => e.tenant === 't5'), 'a refused link is no event');
   });
@@ -131,9 +182,17 @@ describe('v1 links: linkedSources and linkedTargets', () => {
     const res = await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv', config: { delimiter: ';' } } });
     assertError(res, 400, 'VALIDATION_FAILED');
     assert.match(res.body.error.message, /path/);
-    assertError(await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv', config: { path: 7 } } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv', config: { path: 7 } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv' } }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv', config: { path: dir } }, extra: 1 }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/src/t6/linkedSources`, { source: { tap: 'csv', config: { path: dir } }, extra: 1 }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('GET', `/tenant/${h.envId}/t6/config`), 404, 'NOT_FOUND');
   });
 

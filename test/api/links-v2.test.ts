@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -16,7 +16,9 @@ describe('v2 links: linkedConnectors and discover', () => {
   const base = (tenant: string) => `/v2/${'test.sinew.local'}/bi/${tenant}/linkedConnectors`;
 
   const events = async (kind: string, tenant: string) =>
-    (await h.sinew.services.store.events.list(h.envId, 1000)).filter((e) => e.kind === kind && (e.payload as { tenant: string }).tenant === tenant).map((e) => e.payload as Record<string, unknown>);
+    (await h.sinew.services.store.events.list(h.envId, 1000))
+      .filter((e) => e.kind === kind && (e.payload as { tenant: string }).tenant === tenant)
+      .map((e) => e.payload as Record<string, unknown>);
 
   async function pollDiscover(url: string): Promise<any> {
     const deadline = Date.now() + 30_000;
@@ -33,7 +35,10 @@ describe('v2 links: linkedConnectors and discover', () => {
     h = await startHarness();
     assert.equal(h.envId, 'test.sinew.local');
     dir = await h.tmp('links-v2');
-    await fs.writeFile(path.join(dir, 'contacts.csv'), 'id,email,updated_at\n1,a@example.com,2026-01-01T00:00:00Z\n2,b@example.com,2026-01-02T00:00:00Z\n');
+    await fs.writeFile(
+      path.join(dir, 'contacts.csv'),
+      'id,email,updated_at\n1,a@example.com,2026-01-01T00:00:00Z\n2,b@example.com,2026-01-02T00:00:00Z\n',
+    );
     assert.equal((await h.api('PUT', `/${h.envId}/flows/bi`, { name: 'bi', type: 'v2', connectors: ['csv', 'jsonl'] })).status, 200);
   });
   after(() => h.stop());
@@ -57,14 +62,30 @@ describe('v2 links: linkedConnectors and discover', () => {
     assert.equal(patched2.status, 200, patched2.text);
     assert.deepEqual(patched2.body.config, { path: dir, delimiter: ';', client_secret: '********' }, 'a PATCH without config keeps it');
     assert.deepEqual(patched2.body.schedule, schedule);
-    const stored = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
+    const stored = await h.sinew.services.store.links.get({
+      env_id: h.envId,
+      flow_id: 'bi',
+      tenant: 't1',
+      role: 'connector',
+      connector_id: 'csv',
+    });
     assert.equal(JSON.parse(h.sinew.services.box.decrypt(stored!.config_encrypted)).client_secret, secret);
 
     // Sending back the redacted value keeps the stored one.
     const resent = await h.api('POST', base('t1'), { connector_id: 'csv', config: { ...patched2.body.config, delimiter: '|' } });
     assert.equal(resent.status, 200, resent.text);
-    const kept = await h.sinew.services.store.links.get({ env_id: h.envId, flow_id: 'bi', tenant: 't1', role: 'connector', connector_id: 'csv' });
-    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(kept!.config_encrypted)), { path: dir, delimiter: '|', client_secret: secret });
+    const kept = await h.sinew.services.store.links.get({
+      env_id: h.envId,
+      flow_id: 'bi',
+      tenant: 't1',
+      role: 'connector',
+      connector_id: 'csv',
+    });
+    assert.deepEqual(JSON.parse(h.sinew.services.box.decrypt(kept!.config_encrypted)), {
+      path: dir,
+      delimiter: '|',
+      client_secret: secret,
+    });
 
     // PATCH cannot create, and its merged config is still validated.
     assertError(await h.api('PATCH', base('t1'), { connector_id: 'jsonl', config: { path: dir } }), 404, 'NOT_FOUND');
@@ -77,18 +98,25 @@ describe('v2 links: linkedConnectors and discover', () => {
     assert.deepEqual((await h.api('GET', base('t1'))).body, []);
 
     const conn = await events('connection', 't1');
-    assert.deepEqual(conn.map((e) => [e.event, e.connector_type, e.first_link]), [
-      ['LINK', 'connector', true],
-      ['OVERWRITE', 'connector', false],
-      ['OVERWRITE', 'connector', false],
-      ['OVERWRITE', 'connector', false],
-      ['OVERWRITE', 'connector', false],
-      ['UNLINK', 'connector', false],
-    ]);
+    assert.deepEqual(
+      conn.map((e) => [e.event, e.connector_type, e.first_link]),
+      [
+        ['LINK', 'connector', true],
+        ['OVERWRITE', 'connector', false],
+        ['OVERWRITE', 'connector', false],
+        ['OVERWRITE', 'connector', false],
+        ['OVERWRITE', 'connector', false],
+        ['UNLINK', 'connector', false],
+      ],
+    );
   });
 
   test('wrong link kind is 400, unoffered connector 422, bad config 400', async () => {
-    assertError(await h.api('POST', `/${h.envId}/bi/t2/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('POST', `/${h.envId}/bi/t2/linkedSources`, { source: { tap: 'csv', config: { path: dir } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assertError(await h.api('POST', base('t2'), { connector_id: 'api', config: {} }), 422, 'CONNECTOR_NOT_SUPPORTED');
     assertError(await h.api('POST', base('t2'), { connector_id: 'csv', config: {} }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('POST', base('t2'), { connector_id: '', config: { path: dir } }), 400, 'VALIDATION_FAILED');
@@ -122,7 +150,10 @@ describe('v2 links: linkedConnectors and discover', () => {
     const list = await h.api('GET', base('t4'));
     assert.equal(list.body[0].catalog.streams[0].tap_stream_id, 'contacts');
     const disc = await events('discover', 't4');
-    assert.deepEqual(disc.map((e) => e.status), ['DISCOVER_STARTED', 'DISCOVER_SUCCESS']);
+    assert.deepEqual(
+      disc.map((e) => e.status),
+      ['DISCOVER_STARTED', 'DISCOVER_SUCCESS'],
+    );
     for (const e of disc) {
       assert.equal(e.flow_id, 'bi');
       assert.equal(e.env_id, h.envId);
@@ -139,7 +170,10 @@ describe('v2 links: linkedConnectors and discover', () => {
     assert.equal(done.status, 'DISCOVER_FAILED');
     assert.equal(done.catalog, null);
     assert.match(done.error, /no-such-folder|does not exist/);
-    assert.deepEqual((await events('discover', 't5')).map((e) => e.status), ['DISCOVER_STARTED', 'DISCOVER_FAILED']);
+    assert.deepEqual(
+      (await events('discover', 't5')).map((e) => e.status),
+      ['DISCOVER_STARTED', 'DISCOVER_FAILED'],
+    );
   });
 
   test('discover needs a link', async () => {

@@ -1,15 +1,18 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { parseExposition, sampleValue, type Sample } from '../support/prometheus-text.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import { after, before, describe, test } from 'node:test';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
 import { present } from '../support/elements.js';
+import { parseExposition, type Sample, sampleValue } from '../support/prometheus-text.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 
 const PHASE = 'sinew_job_phase_duration_seconds';
 const ATTEMPTS = 'sinew_event_delivery_attempts_total';
 
-async function scrape(base: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; text: string; samples: Sample[] }> {
+async function scrape(
+  base: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string | null; text: string; samples: Sample[] }> {
   const res = await fetch(`${base}/metrics`, { headers });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type'), text, samples: res.status === 200 ? parseExposition(text) : [] };
@@ -21,7 +24,13 @@ async function scrapeUntil(base: string, pred: (s: Sample[]) => boolean, what: s
   for (;;) {
     const { samples, text } = await scrape(base);
     if (pred(samples)) return samples;
-    if (Date.now() > deadline) throw new Error(`metrics never showed ${what}:\n${text.split('\n').filter((l) => l.startsWith('sinew_')).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `metrics never showed ${what}:\n${text
+          .split('\n')
+          .filter((l) => l.startsWith('sinew_'))
+          .join('\n')}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -34,7 +43,14 @@ describe('GET /metrics through a real server', () => {
   let rx: Receiver;
   let down: Receiver;
   before(async () => {
-    h = await startHarness({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1', SINEW_WEBHOOK_TIMEOUT_MS: '1500', SINEW_EVENT_POLL_MS: '100' } });
+    h = await startHarness({
+      env: {
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
+        SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1',
+        SINEW_WEBHOOK_TIMEOUT_MS: '1500',
+        SINEW_EVENT_POLL_MS: '100',
+      },
+    });
     ({ tap, target } = await registerTestConnectors(h, 'node'));
     // Refuses each event's first attempt, accepts the second.
     rx = await startReceiver((r) => {
@@ -70,12 +86,17 @@ describe('GET /metrics through a real server', () => {
     assert.equal(done.status, 'JOB_COMPLETED', done.error);
 
     const env = { env_id: h.envId };
-    let samples = await scrapeUntil(h.url, (s) => sampleValue(s, 'sinew_jobs', { ...env, status: 'JOB_COMPLETED' }) === 1, 'one completed job');
+    let samples = await scrapeUntil(
+      h.url,
+      (s) => sampleValue(s, 'sinew_jobs', { ...env, status: 'JOB_COMPLETED' }) === 1,
+      'one completed job',
+    );
     assert.equal(sampleValue(samples, 'sinew_jobs', { ...env, status: 'JOB_CREATED' }), 0, 'every status is there, zeros included');
     assert.equal(sampleValue(samples, 'sinew_jobs', { ...env, status: 'SYNC_STARTED' }), 0);
     const stamps = done.status_timestamp as Record<string, number>;
     const seconds = (from: string, to: string) => (present(stamps[to], `${to} stamp`) - present(stamps[from], `${from} stamp`)) / 1000;
-    const phase = (p: string, outcome: string, part: 'count' | 'sum') => sampleValue(samples, `${PHASE}_${part}`, { ...env, phase: p, outcome });
+    const phase = (p: string, outcome: string, part: 'count' | 'sum') =>
+      sampleValue(samples, `${PHASE}_${part}`, { ...env, phase: p, outcome });
     for (const [p, from, to] of [
       ['queued', 'JOB_CREATED', 'DISCOVER_STARTED'],
       ['discover', 'DISCOVER_STARTED', 'DISCOVER_SUCCESS'],
@@ -103,12 +124,15 @@ describe('GET /metrics through a real server', () => {
   });
 
   test('webhook delivery outcomes: delivered, retried and given up, counted by destination and event kind', async () => {
-    const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs`, secret: 'metrics-test-secret' } } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, {
+      monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs`, secret: 'metrics-test-secret' } } },
+    });
     assert.equal(put.status, 200, put.text);
     const out = await h.tmp('out');
     await sourceFlow(h, { flow: 'm3', tap, target, outDir: out, tenant: 't3', sourceConfig: { records: 5 } });
     const before = parseExposition((await scrape(h.url)).text);
-    const count = (s: Sample[], outcome: string) => sampleValue(s, ATTEMPTS, { env_id: h.envId, destination: 'webhook', event_kind: 'job_lifecycle', outcome }) ?? 0;
+    const count = (s: Sample[], outcome: string) =>
+      sampleValue(s, ATTEMPTS, { env_id: h.envId, destination: 'webhook', event_kind: 'job_lifecycle', outcome }) ?? 0;
 
     const ok = await h.api('POST', `/${h.envId}/m3/t3/jobs`, {});
     const job = await h.waitForJob('m3', 't3', ok.body.job_id);
@@ -128,7 +152,8 @@ describe('GET /metrics through a real server', () => {
     assert.equal(count(samples, 'delivered') - count(before, 'delivered'), events);
 
     const text = (await scrape(h.url)).text;
-    for (const secret of [h.key, 'metrics-test-secret', rx.url, down.url, 't3', 'm3', job.job_id]) assert.equal(text.includes(secret), false, `${secret} is not in the metrics`);
+    for (const secret of [h.key, 'metrics-test-secret', rx.url, down.url, 't3', 'm3', job.job_id])
+      assert.equal(text.includes(secret), false, `${secret} is not in the metrics`);
   });
 });
 
@@ -163,7 +188,10 @@ describe('metrics auth and the metrics port (SINEW_METRICS_TOKEN, SINEW_METRICS_
       assert.ok(sampleValue(ok.samples, 'process_resident_memory_bytes')! > 0);
     }
     // The rest of the API is unchanged: still the API key, and the token is not one.
-    assert.equal((await h.api('GET', `/${h.envId}/flows`, undefined, { key: null, headers: { authorization: `Bearer ${TOKEN}` } })).status, 401);
+    assert.equal(
+      (await h.api('GET', `/${h.envId}/flows`, undefined, { key: null, headers: { authorization: `Bearer ${TOKEN}` } })).status,
+      401,
+    );
     assert.equal((await h.api('GET', `/${h.envId}/flows`)).status, 200);
   });
 

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
-import { OpenApiDocument } from '../support/openapi-conformance.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import { until } from '../support/until.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { OpenApiDocument } from '../support/openapi-conformance.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
 
 const PROBE_TAP = fileURLToPath(new URL('../fixtures/probe/tap-sdk.mjs', import.meta.url));
 const CHECKED_TAP = fileURLToPath(new URL('../fixtures/oauth/tap-checked.mjs', import.meta.url));
@@ -53,7 +53,19 @@ describe('every answer matches its response schema in /openapi.json', () => {
     const out = await h.tmp('openapi-responses-out');
     await fs.writeFile(path.join(data, 'contacts.csv'), 'id,email\n1,a@example.com\n2,b@example.com\n');
 
-    for (const p of ['/health', '/ready', '/metrics', '/openapi.json', '/docs', '/docs/docs-init.js', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/', '/dashboard.js']) await ok('GET', p);
+    for (const p of [
+      '/health',
+      '/ready',
+      '/metrics',
+      '/openapi.json',
+      '/docs',
+      '/docs/docs-init.js',
+      '/docs/swagger-ui.css',
+      '/docs/swagger-ui-bundle.js',
+      '/',
+      '/dashboard.js',
+    ])
+      await ok('GET', p);
 
     // Keys, settings, connectors.
     await ok('GET', `${E}/keys`);
@@ -62,17 +74,29 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('DELETE', `${E}/keys/${spare.key_id}`, undefined, 204);
     await ok('GET', `${E}/settings`);
     // A webhook for connection events, so that one can be redelivered (the fake API answers it 404).
-    await ok('PUT', `${E}/settings`, { job_settings: { force_full_sync: false }, monitoring: { webhooks: { connection: { url: `${fakeUrl}/hooks` } } } });
+    await ok('PUT', `${E}/settings`, {
+      job_settings: { force_full_sync: false },
+      monitoring: { webhooks: { connection: { url: `${fakeUrl}/hooks` } } },
+    });
     await ok('GET', `${E}/connectors`);
     await ok('GET', `${E}/connectors/csv`);
     await ok('PUT', `${E}/connectors/tap-doc`, { kind: 'source', command: [process.execPath, PROBE_TAP] });
     await ok('DELETE', `${E}/connectors/tap-doc`, undefined, 204);
     await ok('GET', `${E}/connectors/catalogue`);
-    await ok('PUT', `${E}/connectors/tap-installed`, { kind: 'source', install: { path: path.dirname(PROBE_TAP) }, command: [process.execPath, PROBE_TAP] });
+    await ok('PUT', `${E}/connectors/tap-installed`, {
+      kind: 'source',
+      install: { path: path.dirname(PROBE_TAP) },
+      command: [process.execPath, PROBE_TAP],
+    });
     await ok('POST', `${E}/connectors/tap-installed/install`);
 
     // A v1 source flow: link, run a job, read everything about it.
-    await ok('PUT', `${E}/flows/crm`, { name: 'CRM', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } });
+    await ok('PUT', `${E}/flows/crm`, {
+      name: 'CRM',
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: out } },
+    });
     const created = await ok('POST', `${E}/flows`, { name: 'scratch', type: 'v2', connectors: ['csv'] });
     await ok('DELETE', `${E}/flows/${created.flow_id}`, undefined, 204);
     await ok('GET', `${E}/flows`);
@@ -94,7 +118,9 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('GET', `${E}/jobs`);
     await ok('GET', `${E}/jobs/overview`);
     await ok('GET', `${E}/crm/acme/linkedSources/state`);
-    const state = await call('PUT', `${E}/crm/acme/linkedSources/state`, undefined, { rawBody: '{"bookmarks":{"contacts":{"replication_key_value":98765432109876543210}}}' });
+    const state = await call('PUT', `${E}/crm/acme/linkedSources/state`, undefined, {
+      rawBody: '{"bookmarks":{"contacts":{"replication_key_value":98765432109876543210}}}',
+    });
     assert.ok(state.text.includes('98765432109876543210'), state.text);
     assert.ok((await call('GET', `${E}/crm/acme/linkedSources/state`)).text.includes('98765432109876543210'));
     await ok('DELETE', `${E}/crm/acme/linkedSources/state`, undefined, 204);
@@ -110,9 +136,19 @@ describe('every answer matches its response schema in /openapi.json', () => {
 
     // A v1 target flow: a write job with its Export Details, and real-time writes.
     await ok('PUT', `${E}/flows/out`, { name: 'out', type: 'v1-target', connectors: ['http'] });
-    await ok('POST', `${E}/out/acme/linkedTargets`, { target: { target: 'http', config: { url: `${fakeUrl}/items`, headers: { Authorization: 'Bearer tok-doc' }, max_attempts: 1 } } });
+    await ok('POST', `${E}/out/acme/linkedTargets`, {
+      target: { target: 'http', config: { url: `${fakeUrl}/items`, headers: { Authorization: 'Bearer tok-doc' }, max_attempts: 1 } },
+    });
     await ok('GET', `${E}/out/acme/linkedTargets`);
-    const write = await ok('POST', `${E}/out/acme/jobs`, { tap: 'api', state: { Contacts: [{ externalId: 'c-1', name: 'Ann' }, { externalId: 'c-2', name: '' }] } });
+    const write = await ok('POST', `${E}/out/acme/jobs`, {
+      tap: 'api',
+      state: {
+        Contacts: [
+          { externalId: 'c-1', name: 'Ann' },
+          { externalId: 'c-2', name: '' },
+        ],
+      },
+    });
     await h.waitForJob('out', 'acme', write.job_id);
     await ok('GET', `${E}/out/acme/jobs/${write.job_id}`);
     await ok('GET', `${E}/out/acme/jobs/${write.job_id}/export`);
@@ -124,12 +160,18 @@ describe('every answer matches its response schema in /openapi.json', () => {
     const task = await ok('POST', `/v2${E}/out/acme/connectors/http/Contacts`, { data: [{ externalId: 'c-4', name: 'Cy' }], async: true });
     for (const prefix of ['', '/v2']) {
       await until(`the write task done (${prefix || 'v1'})`, 30_000, async () =>
-        ['COMPLETED', 'FAILED'].includes((await ok('GET', `${prefix}${E}/out/acme/connectors/status?taskId=${task.taskId}`)).status));
+        ['COMPLETED', 'FAILED'].includes((await ok('GET', `${prefix}${E}/out/acme/connectors/status?taskId=${task.taskId}`)).status),
+      );
     }
     await ok('DELETE', `${E}/out/acme/linkedTargets`, undefined, 204);
 
     // A v2 flow: linkedConnectors, discover, their state and schedule.
-    await ok('PUT', `${E}/flows/bi`, { name: 'bi', type: 'v2', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } });
+    await ok('PUT', `${E}/flows/bi`, {
+      name: 'bi',
+      type: 'v2',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: out } },
+    });
     const lc = `/v2${E}/bi/acme/linkedConnectors`;
     await ok('POST', lc, { connector_id: 'csv', config: { path: data } });
     await ok('PATCH', lc, { connector_id: 'csv', config: { delimiter: ',' } });
@@ -186,7 +228,13 @@ describe('every answer matches its response schema in /openapi.json', () => {
     hubspot = new FakeHubspot({ accepts: (t) => issuer.accepts(t) });
     const hubspotUrl = await hubspot.server.start();
     await ok('PUT', `${E}/flows/oa`, { name: 'oa', type: 'v1-target', connectors: ['hubspot'] });
-    const app = { client_id: oauth.clientId, client_secret: oauth.clientSecret, redirect_uri: `${h.url}/oauth/callback`, authorization_url: `${oauth.url}/authorize`, token_url: `${oauth.url}/token` };
+    const app = {
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+      redirect_uri: `${h.url}/oauth/callback`,
+      authorization_url: `${oauth.url}/authorize`,
+      token_url: `${oauth.url}/token`,
+    };
     await ok('PUT', `${E}/connectors/hubspot/oauth-app`, app);
     await ok('GET', `${E}/connectors/hubspot/oauth-app`);
     for (const accept of ['application/json', 'text/html']) {
@@ -199,8 +247,17 @@ describe('every answer matches its response schema in /openapi.json', () => {
     await ok('GET', `${E}/oa/acme/linkedTargets`);
     await ok('POST', `${E}/oa/acme/linkedTargets/check`);
     // Credential checks of a registered tap, on the v1 and v2 paths.
-    await ok('PUT', `${E}/connectors/tap-checked`, { kind: 'source', command: [process.execPath, CHECKED_TAP], check: { run: 'command', command: [process.execPath, CHECKED_TAP, '--check'] } });
-    await ok('PUT', `${E}/flows/ck1`, { name: 'ck1', type: 'v1-source', connectors: ['tap-checked'], target: { connector: 'jsonl', config: { path: out } } });
+    await ok('PUT', `${E}/connectors/tap-checked`, {
+      kind: 'source',
+      command: [process.execPath, CHECKED_TAP],
+      check: { run: 'command', command: [process.execPath, CHECKED_TAP, '--check'] },
+    });
+    await ok('PUT', `${E}/flows/ck1`, {
+      name: 'ck1',
+      type: 'v1-source',
+      connectors: ['tap-checked'],
+      target: { connector: 'jsonl', config: { path: out } },
+    });
     await ok('PUT', `${E}/flows/ck2`, { name: 'ck2', type: 'v2', connectors: ['tap-checked'] });
     await ok('POST', `${E}/ck1/acme/linkedSources`, { source: { tap: 'tap-checked', config: { api_key: 'open-sesame' } } });
     await ok('POST', `${E}/ck1/acme/linkedSources/check`);
@@ -213,7 +270,10 @@ describe('every answer matches its response schema in /openapi.json', () => {
     assert.equal((await call('GET', `${E}/crm/acme/jobs/nope`)).status, 404);
     assert.equal((await call('PUT', `${E}/flows/bad`, { name: 'x' })).status, 400);
     const { token } = await ok('POST', `/tenant${E}/acme/token`, {});
-    assert.equal((await call('GET', `${E}/flows`, undefined, { key: publicKey, headers: { authorization: `Bearer ${token}` } })).status, 403);
+    assert.equal(
+      (await call('GET', `${E}/flows`, undefined, { key: publicKey, headers: { authorization: `Bearer ${token}` } })).status,
+      403,
+    );
     assert.equal((await call('POST', `${E}/keys`, undefined, { rawBody: 'x', headers: { 'content-type': 'text/plain' } })).status, 415);
     assert.equal((await call('DELETE', `${E}/connectors/csv`)).status, 409);
     await ok('DELETE', `/tenant${E}/acme`, undefined, 204);
@@ -231,10 +291,17 @@ describe('every answer matches its response schema in /openapi.json', () => {
   });
 
   test('the walk reached the success answer of every documented operation', () => {
-    const reached = new Set(seen.filter((s) => s.res.status < 300).map((s) => {
-      const o = doc.operationOf(s.method, s.url);
-      return `${o.method} ${o.path}`;
-    }));
-    assert.deepEqual(doc.operations.map((o) => `${o.method} ${o.path}`).filter((k) => !reached.has(k)), []);
+    const reached = new Set(
+      seen
+        .filter((s) => s.res.status < 300)
+        .map((s) => {
+          const o = doc.operationOf(s.method, s.url);
+          return `${o.method} ${o.path}`;
+        }),
+    );
+    assert.deepEqual(
+      doc.operations.map((o) => `${o.method} ${o.path}`).filter((k) => !reached.has(k)),
+      [],
+    );
   });
 });

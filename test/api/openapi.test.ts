@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildServer } from '../../src/api/build-server.js';
+import { after, before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
+import { buildServer } from '../../src/api/build-server.js';
 import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 /** The routes of blueprint §2 (method, OpenAPI path). */
 const EXPECTED: [string, string][] = [
@@ -121,7 +121,10 @@ describe('/openapi.json and /health', () => {
           if (s === '204') assert.equal(op.responses[s].content, undefined, `${where} 204 has no body`);
           else {
             const media = Object.values(op.responses[s].content ?? {}) as { schema?: Record<string, unknown> }[];
-            assert.ok(media.length > 0 && media.every((m) => m.schema && (m.schema.type || m.schema.$ref || m.schema.anyOf)), `${where} ${s} has a response schema`);
+            assert.ok(
+              media.length > 0 && media.every((m) => m.schema && (m.schema.type || m.schema.$ref || m.schema.anyOf)),
+              `${where} ${s} has a response schema`,
+            );
           }
         }
         // Errors: the one error body, under the statuses that apply to the route.
@@ -136,8 +139,13 @@ describe('/openapi.json and /health', () => {
         }
         // Every error status answered with the error body says which catalogue codes it stands for.
         for (const status of statuses.filter((x) => /^[45]\d\d$/.test(x) && op.responses[x].content?.['application/json']?.schema?.$ref)) {
-          const codes = Object.entries(ERROR_CATALOGUE).filter(([, e]) => String(e.status) === status).map(([c]) => c);
-          assert.ok(codes.some((c) => op.responses[status].description.includes(c)), `${where} ${status} names its catalogue codes`);
+          const codes = Object.entries(ERROR_CATALOGUE)
+            .filter(([, e]) => String(e.status) === status)
+            .map(([c]) => c);
+          assert.ok(
+            codes.some((c) => op.responses[status].description.includes(c)),
+            `${where} ${status} names its catalogue codes`,
+          );
         }
       }
     }
@@ -177,16 +185,28 @@ describe('/openapi.json and /health', () => {
       assert.ok(op, `${method.toUpperCase()} ${p} is documented`);
       assert.ok(op.summary.length > 0, `${method} ${p} has a summary`);
       const names = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      for (const n of names) assert.ok(op.parameters.some((x: { name: string; in: string; required: boolean }) => x.name === n && x.in === 'path' && x.required), `${p} declares {${n}}`);
+      for (const n of names)
+        assert.ok(
+          op.parameters.some((x: { name: string; in: string; required: boolean }) => x.name === n && x.in === 'path' && x.required),
+          `${p} declares {${n}}`,
+        );
       if (OPEN.has(p)) assert.deepEqual(op.security, [], `${p} is open`);
-      else assert.ok(op.security.length > 0 && op.security.every((s: Record<string, unknown>) => 'apiKey' in s), `${method} ${p} needs x-api-key`);
+      else
+        assert.ok(
+          op.security.length > 0 && op.security.every((s: Record<string, unknown>) => 'apiKey' in s),
+          `${method} ${p} needs x-api-key`,
+        );
     }
     // Widget routes also accept a tenant token; administration routes do not.
     assert.ok(doc.paths['/{env}/{flow}/{tenant}/linkedSources'].get.security.some((s: Record<string, unknown>) => 'tenantToken' in s));
     assert.ok(!doc.paths['/{env}/settings'].put.security.some((s: Record<string, unknown>) => 'tenantToken' in s));
     // Bodies are described with their JSON Schema.
     assert.deepEqual(doc.paths['/{env}/flows/{flow}'].put.requestBody.content['application/json'].schema.required, ['name', 'type']);
-    assert.ok(doc.paths['/{env}/flows/linked'].get.parameters.some((x: { name: string; in: string; required: boolean }) => x.name === 'tenant_id' && x.in === 'query' && x.required));
+    assert.ok(
+      doc.paths['/{env}/flows/linked'].get.parameters.some(
+        (x: { name: string; in: string; required: boolean }) => x.name === 'tenant_id' && x.in === 'query' && x.required,
+      ),
+    );
   });
 
   test('every documented operation is served, and nothing served is undocumented', async () => {

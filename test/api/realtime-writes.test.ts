@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
 import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const skipPostgres = await postgresSkipReason();
 
@@ -61,7 +61,8 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     const put = await h.api('PUT', `/${h.envId}/flows/rt`, { name: 'rt', type: 'v1-target', connectors: [...allowed] });
     assert.equal(put.status, 200, put.text);
   };
-  const write = (body: unknown, where = `/${h.envId}/rt/acme/connectors/http/Contacts`, opts: Parameters<Harness['api']>[3] = {}) => h.api('POST', where, body, opts);
+  const write = (body: unknown, where = `/${h.envId}/rt/acme/connectors/http/Contacts`, opts: Parameters<Harness['api']>[3] = {}) =>
+    h.api('POST', where, body, opts);
 
   test('writes synchronously and answers with the per-record results; a second write updates, an unchanged one is existing', async () => {
     const first = await write({ data: { externalId: 'rt-1', name: 'Ann' } });
@@ -107,8 +108,12 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
       const m = line.exec(text);
       return m ? Number(m[1]) : 0;
     };
-    const writes = new RegExp(`sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="completed"\\} (\\d+)`);
-    const failedRecords = new RegExp(`sinew_realtime_write_records_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",result="fail"\\} (\\d+)`);
+    const writes = new RegExp(
+      `sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="completed"\\} (\\d+)`,
+    );
+    const failedRecords = new RegExp(
+      `sinew_realtime_write_records_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",result="fail"\\} (\\d+)`,
+    );
     const [writesBefore, failedBefore] = [await metric(writes), await metric(failedRecords)];
 
     const res = await write({ data: [{ externalId: 'rt-find', name: 'Fay' }, { externalId: 'rt-find-bad' }] });
@@ -125,10 +130,14 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     assert.equal(await metric(failedRecords), failedBefore + 1);
 
     // A write the target refuses as a whole is kept as FAILED, with the reason.
-    await h.api('POST', `/${h.envId}/rt/refused/linkedTargets`, { target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer nope' }, max_attempts: 1 } } });
+    await h.api('POST', `/${h.envId}/rt/refused/linkedTargets`, {
+      target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer nope' }, max_attempts: 1 } },
+    });
     const refused = await write({ data: { externalId: 'x1', name: 'x' } }, `/${h.envId}/rt/refused/connectors/http/Contacts`);
     assert.equal(refused.status, 422);
-    const failedWrites = new RegExp(`sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="failed"\\} (\\d+)`);
+    const failedWrites = new RegExp(
+      `sinew_realtime_writes_total\\{env_id="${h.envId.replace(/\./g, '\\.')}",mode="sync",outcome="failed"\\} (\\d+)`,
+    );
     assert.ok((await metric(failedWrites)) >= 1);
   });
 
@@ -138,7 +147,10 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => write({ data: { externalId: 'rt-race', name: `v${i}` } })));
     for (const a of answers) assert.equal(a.status, 200, a.text);
     const results = answers.map((a) => a.body.state.bookmarks.Contacts[0]);
-    assert.ok(results.every((r) => r.success), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.success),
+      JSON.stringify(results),
+    );
     assert.equal(new Set(results.map((r) => r.id)).size, 1, 'every write saw the same remote record');
     assert.equal(results.filter((r) => r.updated === false).length, 1, 'one create, the rest updates');
     assert.equal([...api.items.values()].filter((i) => i.externalId === 'rt-race').length, 1);
@@ -198,7 +210,9 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
   });
 
   test('a target that refuses the credentials answers 422, not per-record failures', async () => {
-    await h.api('POST', `/${h.envId}/rt/badtoken/linkedTargets`, { target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer wrong' }, max_attempts: 1 } } });
+    await h.api('POST', `/${h.envId}/rt/badtoken/linkedTargets`, {
+      target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer wrong' }, max_attempts: 1 } },
+    });
     const res = await write({ data: { externalId: 'b1', name: 'x' } }, `/${h.envId}/rt/badtoken/connectors/http/Contacts`);
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.error.code, 'CONNECTOR_FAILED');
@@ -208,11 +222,20 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
 
   test('v2 flows: the linked connector (hubspot), on the /v2 path too', async () => {
     await h.api('PUT', `/${h.envId}/flows/rt2`, { name: 'rt2', type: 'v2', connectors: ['hubspot'] });
-    const link = await h.api('POST', `/v2/${h.envId}/rt2/acme/linkedConnectors`, { connector_id: 'hubspot', config: { access_token: 'hs-rt', base_url: hubspotUrl } });
+    const link = await h.api('POST', `/v2/${h.envId}/rt2/acme/linkedConnectors`, {
+      connector_id: 'hubspot',
+      config: { access_token: 'hs-rt', base_url: hubspotUrl },
+    });
     assert.equal(link.status, 200, link.text);
-    const first = await write({ data: { externalId: 'h-1', email: 'h1@example.com', firstname: 'H' } }, `/v2/${h.envId}/rt2/acme/connectors/hubspot/contacts`);
+    const first = await write(
+      { data: { externalId: 'h-1', email: 'h1@example.com', firstname: 'H' } },
+      `/v2/${h.envId}/rt2/acme/connectors/hubspot/contacts`,
+    );
     assert.equal(first.status, 200, first.text);
-    const second = await write({ data: { externalId: 'h-1', email: 'h1@example.com', firstname: 'Hh' } }, `/${h.envId}/rt2/acme/connectors/hubspot/contacts`);
+    const second = await write(
+      { data: { externalId: 'h-1', email: 'h1@example.com', firstname: 'Hh' } },
+      `/${h.envId}/rt2/acme/connectors/hubspot/contacts`,
+    );
     assert.equal(second.status, 200, second.text);
     assert.equal(second.body.state.bookmarks.contacts[0].id, first.body.state.bookmarks.contacts[0].id);
     assert.equal(hubspot.objects.get('contacts')!.size, 1);
@@ -223,12 +246,24 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     const dir = await h.tmp('rt-singer');
     const script = path.join(dir, 'target-rt.mjs');
     await fs.writeFile(script, SINGER_WRITE_TARGET);
-    const def = await h.api('PUT', `/${h.envId}/connectors/target-rt`, { kind: 'target', command: [process.execPath, script], capabilities: { write_results: true } });
+    const def = await h.api('PUT', `/${h.envId}/connectors/target-rt`, {
+      kind: 'target',
+      command: [process.execPath, script],
+      capabilities: { write_results: true },
+    });
     assert.equal(def.status, 200, def.text);
     await allow('target-rt');
     await h.api('POST', `/${h.envId}/rt/singer/linkedTargets`, { target: { target: 'target-rt', config: {} } });
     const where = `/${h.envId}/rt/singer/connectors/target-rt/Deals`;
-    const first = await write({ data: [{ externalId: 'd1', name: 'one' }, { externalId: 'd2', name: 'bad' }] }, where);
+    const first = await write(
+      {
+        data: [
+          { externalId: 'd1', name: 'one' },
+          { externalId: 'd2', name: 'bad' },
+        ],
+      },
+      where,
+    );
     assert.equal(first.status, 200, first.text);
     const [d1, d2] = first.body.state.bookmarks.Deals;
     assert.equal(d1.success, true);
@@ -245,13 +280,23 @@ describe('real-time writes: POST /{env}/{flow}/{tenant}/connectors/{connector_id
     await client.connect();
     try {
       await allow('postgres');
-      const link = await h.api('POST', `/${h.envId}/rt/pg/linkedTargets`, { target: { target: 'postgres', config: { connection_string: db.url, schema: db.schema } } });
+      const link = await h.api('POST', `/${h.envId}/rt/pg/linkedTargets`, {
+        target: { target: 'postgres', config: { connection_string: db.url, schema: db.schema } },
+      });
       assert.equal(link.status, 200, link.text);
       const where = `/${h.envId}/rt/pg/connectors/postgres/people`;
       const first = await write({ data: { externalId: 'p1', name: 'Ann' } }, where);
       assert.equal(first.status, 200, first.text);
       assert.equal(first.body.state.bookmarks.people[0].success, true, first.text);
-      const second = await write({ data: [{ externalId: 'p1', name: 'Ann', age: 30 }, { externalId: 'p2', name: 'Bob', age: 40 }] }, where);
+      const second = await write(
+        {
+          data: [
+            { externalId: 'p1', name: 'Ann', age: 30 },
+            { externalId: 'p2', name: 'Bob', age: 40 },
+          ],
+        },
+        where,
+      );
       assert.deepEqual(second.body.state.summary, { people: { success: 2, fail: 0, existing: 0, updated: 1 } }, second.text);
       const rows = (await client.query(`select external_id, name, age::int as age from "${db.schema}".people order by external_id`)).rows;
       assert.deepEqual(rows, [

@@ -1,15 +1,23 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 describe('credentials never leave the server in clear', () => {
   let h: Harness;
   let dir: string;
   const responses: { what: string; res: ApiResponse }[] = [];
   // Distinct values per field, so a leak names the field that leaked.
-  const secrets = { password: 'pw-0001-leak-canary', api_key: 'ak-0002-leak-canary', refresh_token: 'rt-0003-leak-canary', oauth_credentials: 'oc-0004-leak-canary', private_key: 'pk-0005-leak-canary', target_pw: 'tp-0006-leak-canary', override: 'ov-0007-leak-canary' };
+  const secrets = {
+    password: 'pw-0001-leak-canary',
+    api_key: 'ak-0002-leak-canary',
+    refresh_token: 'rt-0003-leak-canary',
+    oauth_credentials: 'oc-0004-leak-canary',
+    private_key: 'pk-0005-leak-canary',
+    target_pw: 'tp-0006-leak-canary',
+    override: 'ov-0007-leak-canary',
+  };
 
   const call = async (method: string, url: string, body?: unknown) => {
     const res = await h.api(method, url, body);
@@ -26,15 +34,38 @@ describe('credentials never leave the server in clear', () => {
   test('after linking with secret-looking fields, no response holds a clear secret', async () => {
     const env = h.envId;
     const { password, api_key, refresh_token, oauth_credentials, private_key, target_pw, override } = secrets;
-    assert.equal((await call('PUT', `/${env}/flows/s1`, { name: 's1', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: dir, password: target_pw } } })).status, 200);
+    assert.equal(
+      (
+        await call('PUT', `/${env}/flows/s1`, {
+          name: 's1',
+          type: 'v1-source',
+          connectors: ['csv'],
+          target: { connector: 'jsonl', config: { path: dir, password: target_pw } },
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call('PUT', `/${env}/flows/s2`, { name: 's2', type: 'v2', connectors: ['csv'] })).status, 200);
     assert.equal((await call('PUT', `/${env}/flows/s3`, { name: 's3', type: 'v1-target', connectors: ['jsonl'] })).status, 200);
-    const v1 = await call('POST', `/${env}/s1/acme/linkedSources`, { source: { tap: 'csv', config: { path: dir, password, api_key, oauth: { refresh_token } } } });
+    const v1 = await call('POST', `/${env}/s1/acme/linkedSources`, {
+      source: { tap: 'csv', config: { path: dir, password, api_key, oauth: { refresh_token } } },
+    });
     assert.equal(v1.status, 200, v1.text);
     assert.equal(v1.body.config.oauth.refresh_token, '********', 'nested credentials are redacted too');
-    assert.equal((await call('POST', `/v2/${env}/s2/acme/linkedConnectors`, { connector_id: 'csv', config: { path: dir, oauth_credentials, private_key } })).status, 200);
+    assert.equal(
+      (
+        await call('POST', `/v2/${env}/s2/acme/linkedConnectors`, {
+          connector_id: 'csv',
+          config: { path: dir, oauth_credentials, private_key },
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call('PATCH', `/v2/${env}/s2/acme/linkedConnectors`, { connector_id: 'csv', config: { api_key } })).status, 200);
-    assert.equal((await call('POST', `/${env}/s3/acme/linkedTargets`, { target: { target: 'jsonl', config: { path: dir, password } } })).status, 200);
+    assert.equal(
+      (await call('POST', `/${env}/s3/acme/linkedTargets`, { target: { target: 'jsonl', config: { path: dir, password } } })).status,
+      200,
+    );
     const job = await call('POST', `/${env}/s1/acme/jobs`, { override_source_config: { path: dir, api_key: override } });
     assert.equal(job.status, 200, job.text);
 
@@ -98,7 +129,10 @@ describe('credentials never leave the server in clear', () => {
       assert.equal(poll.body.status, 'DISCOVER_SUCCESS', poll.text);
       const seen = JSON.parse(await fs.readFile(out, 'utf8')) as Record<string, string>;
       assert.ok(Object.keys(seen).length > 0 && seen.PATH, 'the tap got the host environment');
-      assert.deepEqual(Object.keys(seen).filter((k) => k.startsWith('SINEW_')), []);
+      assert.deepEqual(
+        Object.keys(seen).filter((k) => k.startsWith('SINEW_')),
+        [],
+      );
     } finally {
       delete process.env.SINEW_PROBE_SECRET;
     }

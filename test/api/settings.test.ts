@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
-import { openSettings } from '../../src/settings/settings-secrets.js';
+import { after, before, describe, test } from 'node:test';
 import { DEFAULT_JOB_SETTINGS } from '../../src/settings/environment-settings.js';
+import { openSettings } from '../../src/settings/settings-secrets.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -20,7 +20,15 @@ describe('environment settings', () => {
     const res = await h.api('GET', `/${h.envId}/settings`);
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body.job_settings, DEFAULT_JOB_SETTINGS);
-    for (const name of ['force_full_sync', 'force_discover', 'trigger_job_on_link', 'discover_on_link', 'rollback_on_failure', 'default_schedule_on_link', 'save_snapshots_on_failure']) {
+    for (const name of [
+      'force_full_sync',
+      'force_discover',
+      'trigger_job_on_link',
+      'discover_on_link',
+      'rollback_on_failure',
+      'default_schedule_on_link',
+      'save_snapshots_on_failure',
+    ]) {
       assert.ok(name in res.body.job_settings, `${name} shown`);
     }
     assert.deepEqual(res.body.monitoring, { allow_private_urls: false, webhooks: {} });
@@ -80,7 +88,10 @@ describe('environment settings', () => {
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_discover: true } });
     const after = await h.api('GET', `/${h.envId}/settings`);
     assert.deepEqual(after.body.job_settings, { ...DEFAULT_JOB_SETTINGS, ...jobSettings, force_discover: true });
-    assert.ok(after.body.set.includes('job_settings.force_discover') && after.body.set.includes('monitoring.datadog'), after.body.set.join());
+    assert.ok(
+      after.body.set.includes('job_settings.force_discover') && after.body.set.includes('monitoring.datadog'),
+      after.body.set.join(),
+    );
     assert.equal(after.body.monitoring.datadog.site, 'datadoghq.com');
   });
 
@@ -92,8 +103,16 @@ describe('environment settings', () => {
     assertError(await h.api('PUT', `/${h.envId}/settings`, [1]), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_everything: true } }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: 'yes' } }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: { datadog: { site: 'datadoghq.com' } } }), 400, 'VALIDATION_FAILED');
-    assertError(await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { secret: 'x' } } } }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await h.api('PUT', `/${h.envId}/settings`, { monitoring: { datadog: { site: 'datadoghq.com' } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    assertError(
+      await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { secret: 'x' } } } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     assert.deepEqual((await h.api('GET', `/${h.envId}/settings`)).body, before);
   });
 });

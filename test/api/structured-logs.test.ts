@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
-import { fixture } from '../support/singer-flow.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
-import { until } from '../support/until.js';
+import { after, before, describe, test } from 'node:test';
 import { DEFAULT_ENV_ID } from '../../src/app/bootstrap.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 // No SINEW_ENV_ID / SINEW_API_KEY: the server creates its development environment and prints its
 // environment and public keys once, on stderr — the logs (stdout) must never show them.
@@ -42,7 +42,11 @@ describe('structured JSON logs of a real server', () => {
   const attempts = new Map<string, number>();
 
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = { 'x-api-key': KEY }) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   const ok = async (method: string, p: string, body?: unknown) => {
@@ -76,9 +80,16 @@ describe('structured JSON logs of a real server', () => {
 
     await ok('PUT', `/${ENV}/connectors/tap-logs`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
     await ok('PUT', `/${ENV}/connectors/target-logs`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
-    await ok('PUT', `/${ENV}/flows/${FLOW}`, { name: FLOW, type: 'v1-source', connectors: ['tap-logs'], target: { connector: 'target-logs', config: { path: dataDir } } });
+    await ok('PUT', `/${ENV}/flows/${FLOW}`, {
+      name: FLOW,
+      type: 'v1-source',
+      connectors: ['tap-logs'],
+      target: { connector: 'target-logs', config: { path: dataDir } },
+    });
     await ok('PUT', `/${ENV}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs`, secret: WEBHOOK_SECRET } } } });
-    await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, { source: { tap: 'tap-logs', config: { records: 20, password: LINK_PASSWORD } } });
+    await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, {
+      source: { tap: 'tap-logs', config: { records: 20, password: LINK_PASSWORD } },
+    });
     tenantToken = (await ok('POST', `/tenant/${ENV}/${TENANT}/token`, {})).token;
     // The widget's way in: a public key with the tenant token in the query string.
     const widget = await call('GET', `/${ENV}/flows/supported?token=${tenantToken}`, undefined, { 'x-api-key': publicKey });
@@ -130,18 +141,23 @@ describe('structured JSON logs of a real server', () => {
 
   test('the lifecycle logs each status change, event delivery its retries, the API each request', () => {
     const statuses = lines.filter((l) => l.job_id === jobId && l.msg === 'job status changed').map((l) => l.status);
-    for (const s of ['JOB_CREATED', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED']) assert.ok(statuses.includes(s), `${s} in ${statuses.join()}`);
+    for (const s of ['JOB_CREATED', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED'])
+      assert.ok(statuses.includes(s), `${s} in ${statuses.join()}`);
     const completed = lines.find((l) => l.job_id === jobId && l.status === 'JOB_COMPLETED');
     assert.equal(typeof completed?.duration_ms, 'number');
 
     const retries = lines.filter((l) => l.job_id === jobId && l.msg === 'event delivery attempt failed; will retry');
     assert.equal(retries.length, statuses.length, 'one retry line per event (each first attempt refused)');
-    for (const r of retries) assert.deepEqual([r.destination, r.event_kind, r.status_code, r.attempt], ['webhook', 'job_lifecycle', 503, 1]);
+    for (const r of retries)
+      assert.deepEqual([r.destination, r.event_kind, r.status_code, r.attempt], ['webhook', 'job_lifecycle', 503, 1]);
 
     const requests = lines.filter((l) => l.msg === 'request completed');
     const create = requests.find((l) => l.method === 'POST' && l.route === '/:env/:flow/:tenant/jobs');
     assert.ok(create, JSON.stringify(requests.map((r) => `${r.method} ${r.route}`)));
-    assert.deepEqual([create.status_code, create.env_id, create.flow_id, create.tenant, create.auth], [200, ENV, FLOW, TENANT, 'environment']);
+    assert.deepEqual(
+      [create.status_code, create.env_id, create.flow_id, create.tenant, create.auth],
+      [200, ENV, FLOW, TENANT, 'environment'],
+    );
     assert.equal(typeof create.duration_ms, 'number');
     assert.equal(create.level, 30, 'info');
     const get = requests.find((l) => l.route === '/:env/:flow/:tenant/jobs/:job_id');
@@ -157,6 +173,7 @@ describe('structured JSON logs of a real server', () => {
     for (const secret of [KEY, publicKey, tenantToken, LINK_PASSWORD, OVERRIDE_SECRET, WEBHOOK_SECRET]) {
       assert.equal(stdout.includes(secret), false, `stdout shows ${secret.slice(0, 8)}…`);
     }
-    for (const secret of [tenantToken, LINK_PASSWORD, OVERRIDE_SECRET, WEBHOOK_SECRET]) assert.equal(stderr.includes(secret), false, `stderr shows ${secret.slice(0, 8)}…`);
+    for (const secret of [tenantToken, LINK_PASSWORD, OVERRIDE_SECRET, WEBHOOK_SECRET])
+      assert.equal(stderr.includes(secret), false, `stderr shows ${secret.slice(0, 8)}…`);
   });
 });

@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 
 function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, res.text);
@@ -37,7 +37,9 @@ describe('tenants', () => {
     assert.deepEqual(empty.body, {});
     // biome-ignore lint/correctness/noPrecisionLoss: the double JavaScript makes of it, compared with the parsed answer; the exact text travels as rawBody.
     const config = { region: 'eu', mapping: { Account: 'companies' }, big: 12345678901234567890 };
-    const put = await h.api('PUT', `/tenant/${h.envId}/1414_1/config`, undefined, { rawBody: '{"region":"eu","mapping":{"Account":"companies"},"big":12345678901234567890}' });
+    const put = await h.api('PUT', `/tenant/${h.envId}/1414_1/config`, undefined, {
+      rawBody: '{"region":"eu","mapping":{"Account":"companies"},"big":12345678901234567890}',
+    });
     assert.equal(put.status, 200, put.text);
     const got = await h.api('GET', `/tenant/${h.envId}/1414_1/config`);
     // Exact number text survives the round trip (the JSON text, not a float).
@@ -62,7 +64,10 @@ describe('tenants', () => {
       .filter((e) => e.kind === 'connection' && e.payload.tenant === 'acme' && e.payload.event === 'UNLINK')
       .map((e) => [e.payload.flow_id, e.payload.connector_type])
       .sort();
-    assert.deepEqual(unlinks, [['both', 'connector'], ['src', 'source']]);
+    assert.deepEqual(unlinks, [
+      ['both', 'connector'],
+      ['src', 'source'],
+    ]);
     assertError(await h.api('GET', `/tenant/${h.envId}/acme/config`), 404, 'NOT_FOUND');
     assertError(await h.api('DELETE', `/tenant/${h.envId}/acme`), 404, 'NOT_FOUND');
     // The other tenant keeps its link and config.

@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
 import { AuditLog, type AuditRecord } from '../../src/audit/audit-log.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 
 const ENV = 'a.sinew.local';
 const record = (atMs: number, flow: string, envId = ENV): AuditRecord => ({
@@ -21,7 +21,8 @@ const record = (atMs: number, flow: string, envId = ENV): AuditRecord => ({
   status_code: 200,
   error_code: null,
 });
-const flows = async (s: Store, envId = ENV): Promise<string[]> => (await s.audit.list({ env_id: envId, limit: 100 })).map((e) => e.ids.flow!);
+const flows = async (s: Store, envId = ENV): Promise<string[]> =>
+  (await s.audit.list({ env_id: envId, limit: 100 })).map((e) => e.ids.flow!);
 
 function contract(name: string, openFresh: OpenFresh, skip: string | false): void {
   describe(`audit log retention: ${name}`, { skip }, () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,7 +88,11 @@ export async function run(command: Command, opts: RunOptions = {}): Promise<Proc
 }
 
 /** `producer | consumer`, as a shell (or Meltano) would connect them. */
-export async function pipe(producer: Command, consumer: Command, opts: RunOptions = {}): Promise<{ producer: ProcessResult; consumer: ProcessResult }> {
+export async function pipe(
+  producer: Command,
+  consumer: Command,
+  opts: RunOptions = {},
+): Promise<{ producer: ProcessResult; consumer: ProcessResult }> {
   const a = start(producer, opts);
   const b = start(consumer, opts);
   a.stdin?.end();

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { startRole } from '../support/role-process.js';
 import { run, sinew, tempDir } from './cli-process.js';
 
@@ -23,13 +23,24 @@ describe('sinew env', () => {
       const server = await startRole('serve', { SINEW_DATA_DIR: dir, SINEW_ENV_ID: 'prod.example' });
       try {
         assert.equal((await fetch(`${server.url}/staging.example/flows`, { headers: { 'x-api-key': key } })).status, 200);
-        assert.equal((await fetch(`${server.url}/prod.example/flows`, { headers: { 'x-api-key': key } })).status, 404, "another environment's key sees nothing there");
+        assert.equal(
+          (await fetch(`${server.url}/prod.example/flows`, { headers: { 'x-api-key': key } })).status,
+          404,
+          "another environment's key sees nothing there",
+        );
       } finally {
         await server.stop();
       }
       const listed = await run(sinew('env', 'list'), { env });
       assert.equal(listed.code, 0, listed.stderr);
-      assert.deepEqual(listed.stdout.trim().split('\n').map((l) => l.split('\t')[0]).sort(), ['prod.example', 'staging.example']);
+      assert.deepEqual(
+        listed.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0])
+          .sort(),
+        ['prod.example', 'staging.example'],
+      );
     } finally {
       await remove();
     }

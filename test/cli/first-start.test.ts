@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import { startRole } from '../support/role-process.js';
-import { REPO_ROOT, cleanEnv, finished, run, sinew, start, tempDir } from './cli-process.js';
-import { spawn } from 'node:child_process';
+import { cleanEnv, finished, REPO_ROOT, run, sinew, start, tempDir } from './cli-process.js';
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -44,7 +44,11 @@ describe('the first start', () => {
       const first = await startRole('serve', { PORT: String(port), SINEW_DATA_DIR: dataDir, SINEW_EXAMPLE: 'true' });
       const key = /Environment API key \(shown once, keep it\): (\S+)/.exec(first.stderr())?.[1];
       assert.ok(key, first.stderr());
-      const cli = first.stderr().split('\n').find((l) => l.includes('npx sinew jobs run'))!.replace(/^\s*or: /, '');
+      const cli = first
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('npx sinew jobs run'))!
+        .replace(/^\s*or: /, '');
       assert.match(cli, new RegExp(`SINEW_URL=http://127\\.0\\.0\\.1:${port} `));
       const ran = await shell(cli);
       assert.equal(ran.code, 0, `${cli}\n${ran.stderr}`);
@@ -53,7 +57,11 @@ describe('the first start', () => {
 
       // A restart prints no key, and commands that expand $SINEW_API_KEY (double quotes).
       const second = await startRole('serve', { PORT: String(port), SINEW_DATA_DIR: dataDir, SINEW_EXAMPLE: 'true' });
-      const curl = second.stderr().split('\n').find((l) => l.trim().startsWith('curl '))!.trim();
+      const curl = second
+        .stderr()
+        .split('\n')
+        .find((l) => l.trim().startsWith('curl '))!
+        .trim();
       assert.match(curl, /-H "x-api-key: \$SINEW_API_KEY"/);
       const posted = await shell(`${curl}`, { SINEW_API_KEY: key! });
       assert.equal(posted.code, 0, posted.stderr);

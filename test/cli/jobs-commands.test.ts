@@ -1,13 +1,23 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { finished, run, sinew, start } from './cli-process.js';
 
-const LIFECYCLE = ['JOB_CREATED', 'DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED'];
+const LIFECYCLE = [
+  'JOB_CREATED',
+  'DISCOVER_STARTED',
+  'DISCOVER_SUCCESS',
+  'SYNC_STARTED',
+  'SYNC_SUCCESS',
+  'ETL_STARTED',
+  'ETL_SUCCESS',
+  'EXPORT_STARTED',
+  'JOB_COMPLETED',
+];
 const EXAMPLE = ['--flow', 'example', '--tenant', 'example-tenant'];
 
 /** Log text (as `jobs logs` prints it, headers possibly repeated) → section name → its whole text. */
@@ -60,14 +70,21 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
       return m[1]!;
     });
     assert.equal(new Set(statuses).size, statuses.length, 'a line per change, not per poll');
-    assert.deepEqual(statuses, LIFECYCLE.filter((s) => statuses.includes(s)), 'in lifecycle order');
+    assert.deepEqual(
+      statuses,
+      LIFECYCLE.filter((s) => statuses.includes(s)),
+      'in lifecycle order',
+    );
     assert.match(progress.at(-1)!, / JOB_COMPLETED +8 records \(customers=4 orders=4\)/);
     // Past the sync every line shows what was synced, not 0 until the end (counts go with each status).
     for (const line of progress.filter((l) => / (SYNC_SUCCESS|ETL_\w+|EXPORT_\w+) /.test(l))) assert.match(line, / 8 records /, line);
 
     const list = await run(sinew('jobs', 'list', ...EXAMPLE, '--limit', '5'), { env });
     assert.equal(list.code, 0, list.stderr);
-    assert.ok(list.stdout.split('\n').some((l) => l.startsWith(`${job.job_id}\tJOB_COMPLETED\t${job.start_time}\tcsv`)), list.stdout);
+    assert.ok(
+      list.stdout.split('\n').some((l) => l.startsWith(`${job.job_id}\tJOB_COMPLETED\t${job.start_time}\tcsv`)),
+      list.stdout,
+    );
 
     const show = await run(sinew('jobs', 'show', job.job_id, ...EXAMPLE), { env });
     assert.equal(show.code, 0, show.stderr);
@@ -93,7 +110,10 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
     // the job log above it keeps growing, which is what --follow must get right.
     const tap = 'tap-numbers-chatty';
     const script = `echo "tap-numbers starting" >&2; exec "$0" "${fixture('tap-numbers.mjs')}" "$@"`;
-    const registered = await h.api('PUT', `/${h.envId}/connectors/${tap}`, { kind: 'source', command: ['sh', '-c', script, process.execPath] });
+    const registered = await h.api('PUT', `/${h.envId}/connectors/${tap}`, {
+      kind: 'source',
+      command: ['sh', '-c', script, process.execPath],
+    });
     assert.equal(registered.status, 200, registered.text);
     await sourceFlow(h, {
       flow: 'slow',
@@ -132,7 +152,14 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
 
   test('jobs run exits 1 when the job fails, with the failed job on stdout', async () => {
     const { tap, target } = await registerTestConnectors(h, 'node');
-    await sourceFlow(h, { flow: 'broken', tap, target, outDir: await h.tmp('broken-out'), tenant: 't', sourceConfig: { records: 5, fail_after: 2 } });
+    await sourceFlow(h, {
+      flow: 'broken',
+      tap,
+      target,
+      outDir: await h.tmp('broken-out'),
+      tenant: 't',
+      sourceConfig: { records: 5, fail_after: 2 },
+    });
     const r = await run(sinew('jobs', 'run', '--flow', 'broken', '--tenant', 't'), { env });
     assert.equal(r.code, 1, r.stderr);
     const job = JSON.parse(r.stdout);

@@ -1,10 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import { run, sinew, tempDir, writeJson } from './cli-process.js';
 
-const schema = (stream: string) => JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] });
+const schema = (stream: string) =>
+  JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] });
 const record = (stream: string, id: number) => JSON.stringify({ type: 'RECORD', stream, record: { id } });
 
 /** One run of `sinew singer target jsonl` with `lines` on its stdin; fails the test unless it exits 0. */

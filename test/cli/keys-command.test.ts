@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { run, sinew } from './cli-process.js';
 
 /** `sinew keys list|create|revoke` through the API, as a child process (issue #13). */

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { LogFollower, logSections } from '../../src/cli/log-follower.js';
 
 /** The logs endpoint's answer for these log files (job-service joins sections with a newline). */

@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
+import { postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { finished, run, sinew, start, tempDir } from './cli-process.js';
 
 const CORE_TABLES = ['api_keys', 'environments', 'events', 'flows', 'jobs', 'links', 'tenants'];
@@ -33,7 +33,9 @@ describe('sinew migrate', { concurrency: true }, () => {
     }
   });
 
-  test('with SINEW_DATABASE_URL and SINEW_DATABASE_SCHEMA migrates a fresh PostgreSQL schema and installs the job queue beside it; a second run is a no-op', { skip: postgresSkip }, async () => {
+  test('with SINEW_DATABASE_URL and SINEW_DATABASE_SCHEMA migrates a fresh PostgreSQL schema and installs the job queue beside it; a second run is a no-op', {
+    skip: postgresSkip,
+  }, async () => {
     const schema = `sinew_test_${randomBytes(6).toString('hex')}`;
     const queueSchema = pgBossSchemaFor(schema);
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -44,7 +46,10 @@ describe('sinew migrate', { concurrency: true }, () => {
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, new RegExp(`migrations applied \\(postgres, schema ${schema}, job queue schema ${queueSchema}\\)`));
       }
-      const tablesOf = async (s: string) => (await admin.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [s])).rows.map((row) => row.table_name);
+      const tablesOf = async (s: string) =>
+        (
+          await admin.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [s])
+        ).rows.map((row) => row.table_name);
       const tables = await tablesOf(schema);
       for (const t of CORE_TABLES) assert.ok(tables.includes(t), `no table ${t} in ${tables.join()}`);
       const queueTables = await tablesOf(queueSchema);
@@ -97,7 +102,10 @@ describe('sinew serve', () => {
       assert.equal(health.status, 200);
       const flows = await fetch(`${url}/${envId}/flows`, { headers: { 'x-api-key': key } });
       assert.equal(flows.status, 200);
-      assert.ok(((await flows.json()) as { flow_id: string }[]).some((f) => f.flow_id === 'example'), 'the example flow is installed');
+      assert.ok(
+        ((await flows.json()) as { flow_id: string }[]).some((f) => f.flow_id === 'example'),
+        'the example flow is installed',
+      );
       assert.equal((await fetch(`${url}/${envId}/flows`, { headers: { 'x-api-key': 'sk_wrong' } })).status, 401);
 
       child.kill('SIGTERM');

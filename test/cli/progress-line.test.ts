@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { progressLine } from '../../src/cli/progress-line.js';
 import { JOB_STATUSES } from '../../src/model/job.js';
 

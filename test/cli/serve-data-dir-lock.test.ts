@@ -1,9 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { test } from 'node:test';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { run, sinew, tempDir } from './cli-process.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 /** Both `sinew serve` (the same SQLite data dir) and `sinew migrate` on it are refused while a server holds it. */
 test('one SQLite data dir, one process: a second serve (or a migrate) exits 1 naming the dir and the holder, the first keeps serving; after a SIGKILL the next serve takes over', async () => {
@@ -15,7 +15,9 @@ test('one SQLite data dir, one process: a second serve (or a migrate) exits 1 na
     servers.push(first);
     const before = (await fs.readdir(dir)).sort();
     const expected = `sinew: CONFLICT: the data dir ${dir} is in use by another Sinew process (pid ${first.child.pid}): an embedded (SQLite) data dir belongs to one process; stop that one or set another SINEW_DATA_DIR\n`;
-    const refused = await Promise.all([sinew('serve'), sinew('migrate')].map((command) => run(command, { env: { ...env, PORT: '0' }, timeoutMs: 90_000 })));
+    const refused = await Promise.all(
+      [sinew('serve'), sinew('migrate')].map((command) => run(command, { env: { ...env, PORT: '0' }, timeoutMs: 90_000 })),
+    );
     for (const r of refused) {
       assert.equal(r.code, 1, r.stderr);
       assert.equal(r.stderr, expected, 'one line, no stack trace');

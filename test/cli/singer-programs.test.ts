@@ -1,7 +1,7 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import { fixtureProgram, pipe, run, sinew, tempDir, writeJson } from './cli-process.js';
 
 // The numbers a double would corrupt: they must come out as the same digits they went in as.
@@ -89,7 +89,10 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
       assert.deepEqual(users.key_properties, ['id']);
       assert.equal(users.replication_key, 'updated_at');
       assert.deepEqual(Object.keys(users.schema.properties), ['id', 'name', 'amount', 'updated_at']);
-      assert.ok(users.metadata.some((m: any) => m.breadcrumb.length === 0), 'stream-level metadata');
+      assert.ok(
+        users.metadata.some((m: any) => m.breadcrumb.length === 0),
+        'stream-level metadata',
+      );
 
       for (const s of catalog.streams) {
         s.metadata.find((m: any) => m.breadcrumb.length === 0).metadata.selected = s.tap_stream_id === 'items';
@@ -97,7 +100,11 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
       const catalogFile = await writeJson(w.dir, 'catalog.json', catalog);
       const r = await run(sinew('singer', 'tap', 'csv', '--config', w.tapConfig, '--catalog', catalogFile));
       assert.equal(r.code, 0, r.stderr);
-      const streams = new Set(singerLines(r.stdout).map((m) => m.stream).filter(Boolean));
+      const streams = new Set(
+        singerLines(r.stdout)
+          .map((m) => m.stream)
+          .filter(Boolean),
+      );
       assert.deepEqual([...streams], ['items']);
     } finally {
       await w.remove();
@@ -113,8 +120,15 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
       const r = await run(sinew('singer', 'tap', 'csv', '--config', w.tapConfig, '--state', state));
       assert.equal(r.code, 0, r.stderr);
       const messages = singerLines(r.stdout);
-      assert.deepEqual(messages.filter((m) => m.stream === 'users' && m.type === 'RECORD').map((m) => m.record!.id), [3]);
-      assert.equal(messages.filter((m) => m.stream === 'items' && m.type === 'RECORD').length, 2, 'streams without a bookmark are read whole');
+      assert.deepEqual(
+        messages.filter((m) => m.stream === 'users' && m.type === 'RECORD').map((m) => m.record!.id),
+        [3],
+      );
+      assert.equal(
+        messages.filter((m) => m.stream === 'items' && m.type === 'RECORD').length,
+        2,
+        'streams without a bookmark are read whole',
+      );
       assert.equal(messages.at(-1)!.value.bookmarks.users.replication_key_value, '2024-01-03T00:00:00Z');
     } finally {
       await w.remove();
@@ -124,7 +138,10 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
   test('tap csv | target jsonl: files per stream, numbers byte for byte, the final state on stdout', async () => {
     const w = await csvWorkspace('csv-jsonl');
     try {
-      const { producer, consumer } = await pipe(sinew('singer', 'tap', 'csv', '--config', w.tapConfig), sinew('singer', 'target', 'jsonl', '--config', w.targetConfig));
+      const { producer, consumer } = await pipe(
+        sinew('singer', 'tap', 'csv', '--config', w.tapConfig),
+        sinew('singer', 'target', 'jsonl', '--config', w.targetConfig),
+      );
       assert.equal(producer.code, 0, producer.stderr);
       assert.equal(consumer.code, 0, consumer.stderr);
       assert.deepEqual((await fs.readdir(w.output)).sort(), ['items.jsonl', 'users.jsonl']);
@@ -181,7 +198,10 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
         const users = (await fs.readFile(path.join(dir, 'users.csv'), 'utf8')).trim().split('\n');
         assert.equal(users[0], 'id,name,email,big_id,balance,updated_at');
         // tap-numbers writes big_id = 2^53 + 1 + id and balance = (10^18 + id).(id * 7919, 19 digits)
-        assert.equal(users[2], '2,user 2,user2@example.com,9007199254740995,1000000000000000002.0000000000000015838,2024-01-01T00:00:02.000Z');
+        assert.equal(
+          users[2],
+          '2,user 2,user2@example.com,9007199254740995,1000000000000000002.0000000000000015838,2024-01-01T00:00:02.000Z',
+        );
         assert.equal(users.length, 4);
         const orders = (await fs.readFile(path.join(dir, 'orders.csv'), 'utf8')).trim().split('\n');
         assert.equal(orders[3], '3,3,111.03,9007199254740993003,2024-01-01T00:00:03.000Z');
@@ -238,7 +258,11 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
     const usage: Array<[string, string[], RegExp]> = [
       ['missing --config', ['singer', 'tap', 'csv'], /--config <file> is required/],
       ['an unknown connector', ['singer', 'tap', 'nope', '--config', 'c.json'], /no built-in connector nope/],
-      ['a missing config file', ['singer', 'tap', 'csv', '--config', '/nonexistent/sinew-config.json'], /cannot read the config file .*ENOENT/],
+      [
+        'a missing config file',
+        ['singer', 'tap', 'csv', '--config', '/nonexistent/sinew-config.json'],
+        /cannot read the config file .*ENOENT/,
+      ],
       ['an unknown flag', ['singer', 'tap', 'csv', '--config', 'c.json', '--bogus'], /unknown argument --bogus/],
       ['no role', ['singer'], /sinew singer tap\|target <connector>/],
       ['a connector that cannot be a target', ['singer', 'target', 'api', '--config', 'c.json'], /cannot act as a target/],
@@ -270,7 +294,14 @@ describe('sinew singer tap|target: built-in connectors as Singer programs', { co
       const w = await csvWorkspace('no-file');
       try {
         const catalog = await writeJson(w.dir, 'catalog.json', {
-          streams: [{ tap_stream_id: 'ghost', stream: 'ghost', schema: { type: 'object', properties: {} }, metadata: [{ breadcrumb: [], metadata: { selected: true } }] }],
+          streams: [
+            {
+              tap_stream_id: 'ghost',
+              stream: 'ghost',
+              schema: { type: 'object', properties: {} },
+              metadata: [{ breadcrumb: [], metadata: { selected: true } }],
+            },
+          ],
         });
         const r = await run(sinew('singer', 'tap', 'csv', '--config', w.tapConfig, '--catalog', catalog));
         assert.equal(r.code, 1, r.stderr);

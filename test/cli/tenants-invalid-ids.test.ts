@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { describe, test } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import * as fx from '../store/store-fixtures.js';
 import { run, sinew, tempDir } from './cli-process.js';
@@ -22,7 +22,9 @@ describe('sinew tenants invalid-ids', () => {
       for (const tenant of ['T2/snapshots', '..', 'good-one']) {
         await store.tenants.put(fx.tenant({ env_id: ENV, tenant }));
         await store.links.put(fx.link({ env_id: ENV, tenant }));
-        await store.jobs.insert(fx.job({ job_id: `job-${tenant.length}-${tenant.charCodeAt(0)}`, env_id: ENV, tenant, status: 'JOB_COMPLETED' }));
+        await store.jobs.insert(
+          fx.job({ job_id: `job-${tenant.length}-${tenant.charCodeAt(0)}`, env_id: ENV, tenant, status: 'JOB_COMPLETED' }),
+        );
       }
       await store.links.put(fx.link({ env_id: ENV, tenant: '<b>linked-only</b>' }));
       await store.close();
@@ -30,18 +32,33 @@ describe('sinew tenants invalid-ids', () => {
       const env = { SINEW_DATA_DIR: dir };
       const listed = await run(sinew('tenants', 'invalid-ids'), { env });
       assert.equal(listed.code, 0, listed.stderr);
-      assert.deepEqual(listed.stdout.trim().split('\n').sort(), [`${ENV}\t".."\t1 link(s)`, `${ENV}\t"<b>linked-only</b>"\t1 link(s)`, `${ENV}\t"T2/snapshots"\t1 link(s)`].sort());
+      assert.deepEqual(
+        listed.stdout.trim().split('\n').sort(),
+        [`${ENV}\t".."\t1 link(s)`, `${ENV}\t"<b>linked-only</b>"\t1 link(s)`, `${ENV}\t"T2/snapshots"\t1 link(s)`].sort(),
+      );
       assert.match(listed.stderr, /3 tenant\(s\) with an invalid id/);
 
       const deleted = await run(sinew('tenants', 'invalid-ids', '--delete'), { env });
       assert.equal(deleted.code, 0, deleted.stderr);
-      assert.equal(deleted.stdout.trim().split('\n').filter((l) => l.endsWith('\tdeleted')).length, 3);
+      assert.equal(
+        deleted.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.endsWith('\tdeleted')).length,
+        3,
+      );
 
       store = await openSqliteStore(file);
       try {
-        assert.deepEqual((await store.tenants.list(ENV)).map((t) => t.tenant), ['good-one']);
+        assert.deepEqual(
+          (await store.tenants.list(ENV)).map((t) => t.tenant),
+          ['good-one'],
+        );
         assert.deepEqual([...new Set((await store.links.list({ env_id: ENV })).map((l) => l.tenant))], ['good-one']);
-        assert.deepEqual((await store.jobs.list({ env_id: ENV, limit: 10 })).map((j) => j.tenant), ['good-one']);
+        assert.deepEqual(
+          (await store.jobs.list({ env_id: ENV, limit: 10 })).map((j) => j.tenant),
+          ['good-one'],
+        );
       } finally {
         await store.close();
       }

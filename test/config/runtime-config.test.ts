@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 
 describe('runtime config names', () => {

@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { apiConnector } from '../../src/connectors/builtin/api/api-connector.js';
 import { builtinConnectors, getBuiltinConnector } from '../../src/connectors/builtin/registry.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { SingerMessage } from '../../src/singer/message.js';
-import { isSinewError } from '../../src/errors/sinew-error.js';
 import { at, atLeast } from '../support/elements.js';
 
 const source = apiConnector.source!;
@@ -28,15 +28,32 @@ describe('api source', () => {
         { externalId: 'c-1', name: 'Ann', updated_at: '2024-01-01T00:00:00Z', address: { city: 'Oslo' } },
         { externalId: 'c-2', id: 7, name: 'Bo' },
       ],
-      Deals: [{ id: 1, amount: 10.5 }, { id: 2, amount: 3 }],
+      Deals: [
+        { id: 1, amount: 10.5 },
+        { id: 2, amount: 3 },
+      ],
       Notes: [{ text: 'a' }, { text: 'b', externalId: 'n-2' }],
       bookmarks: { Contacts: { replication_key: 'updated_at', replication_key_value: '2030-01-01' } },
     });
-    assert.deepEqual(ms.map((m) => `${m.type}:${'stream' in m ? m.stream : ''}`), [
-      'SCHEMA:Contacts', 'RECORD:Contacts', 'RECORD:Contacts', 'SCHEMA:Deals', 'RECORD:Deals', 'RECORD:Deals', 'SCHEMA:Notes', 'RECORD:Notes', 'RECORD:Notes',
-    ]);
+    assert.deepEqual(
+      ms.map((m) => `${m.type}:${'stream' in m ? m.stream : ''}`),
+      [
+        'SCHEMA:Contacts',
+        'RECORD:Contacts',
+        'RECORD:Contacts',
+        'SCHEMA:Deals',
+        'RECORD:Deals',
+        'RECORD:Deals',
+        'SCHEMA:Notes',
+        'RECORD:Notes',
+        'RECORD:Notes',
+      ],
+    );
     const schemas = ms.filter((m) => m.type === 'SCHEMA');
-    assert.deepEqual(schemas.map((m) => m.type === 'SCHEMA' && m.key_properties), [['externalId'], ['id'], []]);
+    assert.deepEqual(
+      schemas.map((m) => m.type === 'SCHEMA' && m.key_properties),
+      [['externalId'], ['id'], []],
+    );
     const [contactsSchema, dealsSchema] = atLeast(2, schemas);
     const contacts = contactsSchema.type === 'SCHEMA' ? contactsSchema.schema : {};
     assert.deepEqual(contacts.properties, {
@@ -50,7 +67,10 @@ describe('api source', () => {
     assert.deepEqual(deals.properties, { id: { type: ['integer', 'null'] }, amount: { type: ['number', 'null'] } });
     const record = at(ms, 1);
     assert.deepEqual(record.type === 'RECORD' && record.record, {
-      externalId: 'c-1', name: 'Ann', updated_at: '2024-01-01T00:00:00Z', address: { city: 'Oslo' },
+      externalId: 'c-1',
+      name: 'Ann',
+      updated_at: '2024-01-01T00:00:00Z',
+      address: { city: 'Oslo' },
     });
   });
 
@@ -58,18 +78,28 @@ describe('api source', () => {
     const catalog: Catalog = {
       streams: [
         { tap_stream_id: 'A', stream: 'A', schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: false } }] },
-        { tap_stream_id: 'B', stream: 'B', schema: {}, metadata: [{ breadcrumb: ['properties', 'secret'], metadata: { selected: false } }] },
+        {
+          tap_stream_id: 'B',
+          stream: 'B',
+          schema: {},
+          metadata: [{ breadcrumb: ['properties', 'secret'], metadata: { selected: false } }],
+        },
       ],
     };
     const ms = await run({ A: [{ id: 1 }], B: [{ id: 1, secret: 's' }] }, catalog);
-    assert.deepEqual(ms.map((m) => m.type), ['SCHEMA', 'RECORD']);
+    assert.deepEqual(
+      ms.map((m) => m.type),
+      ['SCHEMA', 'RECORD'],
+    );
     const record = at(ms, 1);
     assert.deepEqual(record.type === 'RECORD' && record.record, { id: 1 });
   });
 
   test('a record that is not an object is a validation error naming the stream', async () => {
-    await assert.rejects(run({ Contacts: [{ id: 1 }, 'oops'] }), (e) =>
-      isSinewError(e) && e.code === 'VALIDATION_FAILED' && e.message.includes('state.Contacts[1]'));
+    await assert.rejects(
+      run({ Contacts: [{ id: 1 }, 'oops'] }),
+      (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED' && e.message.includes('state.Contacts[1]'),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readHelpOutput } from '../../src/connectors/probe/help-output.js';
+import { describe, test } from 'node:test';
 import { readAboutOutput } from '../../src/connectors/probe/about-output.js';
+import { readHelpOutput } from '../../src/connectors/probe/help-output.js';
 import { tapArgs } from '../../src/singer/singer-process.js';
 
 describe('reading what a probed executable printed', () => {
@@ -43,7 +43,16 @@ describe('reading what a probed executable printed', () => {
 
   test('tap arguments follow the catalog flag and whether --state is taken', () => {
     const base = { configPath: 'c.json', statePath: 's.json', catalogPath: 'k.json' };
-    assert.deepEqual(tapArgs({ ...base, catalogFlag: 'both' }), ['--config', 'c.json', '--state', 's.json', '--catalog', 'k.json', '--properties', 'k.json']);
+    assert.deepEqual(tapArgs({ ...base, catalogFlag: 'both' }), [
+      '--config',
+      'c.json',
+      '--state',
+      's.json',
+      '--catalog',
+      'k.json',
+      '--properties',
+      'k.json',
+    ]);
     assert.deepEqual(tapArgs({ ...base, catalogFlag: 'none', acceptsState: false }), ['--config', 'c.json']);
     assert.deepEqual(tapArgs({ ...base }), ['--config', 'c.json', '--state', 's.json', '--catalog', 'k.json']);
   });

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { isLosslessNumber } from 'lossless-json';
 import { csvConnector } from '../../src/connectors/builtin/csv/csv-connector.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { RecordMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
-import { isSinewError } from '../../src/errors/sinew-error.js';
 import { at } from '../support/elements.js';
 
 const source = csvConnector.source!;
@@ -41,7 +41,10 @@ describe('csv source', () => {
 
   test('discover: one stream per csv file, inferred types, keys and replication key', async () => {
     const catalog = await source.discover({ path: dir });
-    assert.deepEqual(catalog.streams.map((s) => s.stream), ['tags', 'users']);
+    assert.deepEqual(
+      catalog.streams.map((s) => s.stream),
+      ['tags', 'users'],
+    );
     const users = catalog.streams.find((s) => s.stream === 'users')!;
     assert.deepEqual(users.schema.properties, {
       id: { type: ['integer', 'null'] },
@@ -66,9 +69,18 @@ describe('csv source', () => {
     assert.equal(at(ms, 0).type, 'SCHEMA');
     const users = records(ms, 'users');
     assert.equal(users.length, 3);
-    assert.deepEqual({ ...users[0], big: undefined }, {
-      id: 1, name: 'Ann', score: 1.5, active: true, updated_at: '2024-01-01T00:00:00Z', zip: '02134', big: undefined,
-    });
+    assert.deepEqual(
+      { ...users[0], big: undefined },
+      {
+        id: 1,
+        name: 'Ann',
+        score: 1.5,
+        active: true,
+        updated_at: '2024-01-01T00:00:00Z',
+        zip: '02134',
+        big: undefined,
+      },
+    );
     assert.ok(isLosslessNumber(at(users, 0).big));
     assert.equal(String(at(users, 0).big), '12345678901234567890');
     assert.equal(at(users, 1).name, 'Bo, Jr.');
@@ -105,9 +117,14 @@ describe('csv source', () => {
       other: { replication_key: 'x', replication_key_value: 7 },
       users: { replication_key: 'updated_at', replication_key_value: '2024-01-03T00:00:00Z' },
     });
-    await writeFile(join(dir, 'users.csv'), '4,Dee,3,true,2024-02-01T00:00:00+01:00,,\n5,Eve,1,false,2023-12-31T00:00:00Z,,\n', { flag: 'a' });
+    await writeFile(join(dir, 'users.csv'), '4,Dee,3,true,2024-02-01T00:00:00+01:00,,\n5,Eve,1,false,2023-12-31T00:00:00Z,,\n', {
+      flag: 'a',
+    });
     const second = await run({ path: dir }, catalog, state);
-    assert.deepEqual(records(second, 'users').map((r) => r.id), [4]);
+    assert.deepEqual(
+      records(second, 'users').map((r) => r.id),
+      [4],
+    );
     assert.deepEqual(states(second).at(-1), {
       bookmarks: {
         other: { replication_key: 'x', replication_key_value: 7 },
@@ -116,7 +133,8 @@ describe('csv source', () => {
     });
     // FULL_TABLE chosen in the catalog: every row, no bookmark emitted.
     const full = structuredClone(catalog);
-    full.streams.find((s) => s.stream === 'users')!.metadata!.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = 'FULL_TABLE';
+    full.streams.find((s) => s.stream === 'users')!.metadata!.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] =
+      'FULL_TABLE';
     const third = await run({ path: dir }, full, state);
     assert.equal(records(third, 'users').length, 5);
     assert.equal(states(third).length, 0);
@@ -137,7 +155,10 @@ describe('csv source', () => {
     try {
       await writeFile(join(semi, 'tags.csv'), 'label;weight\nred;3\n"a;b";4.25\n');
       const ms = await run({ path: semi, delimiter: ';' });
-      assert.deepEqual(records(ms, 'tags'), [{ label: 'red', weight: 3 }, { label: 'a;b', weight: 4.25 }]);
+      assert.deepEqual(records(ms, 'tags'), [
+        { label: 'red', weight: 3 },
+        { label: 'a;b', weight: 4.25 },
+      ]);
     } finally {
       await rm(semi, { recursive: true, force: true });
     }

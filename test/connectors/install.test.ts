@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { sourceFlow } from '../support/singer-flow.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/install/', import.meta.url));
@@ -40,7 +40,10 @@ describe('connectors Sinew installs itself (issue #18)', () => {
   after(() => h.stop());
 
   test('a Singer SDK–style tap installs from a local package into its own venv, is probed, and runs a job', async () => {
-    const put = await h.api('PUT', `/${h.envId}/connectors/tap-tiny`, { kind: 'source', install: { pip: path.join(fixtures, 'tap-tiny') } });
+    const put = await h.api('PUT', `/${h.envId}/connectors/tap-tiny`, {
+      kind: 'source',
+      install: { pip: path.join(fixtures, 'tap-tiny') },
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.install.status, 'installing');
     assert.equal(put.body.probe.method, 'none');
@@ -74,7 +77,11 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     assert.equal(lines.length, 5);
 
     // Registering the same spec again keeps the install (no new venv) and probes again.
-    const same = await h.api('PUT', `/${h.envId}/connectors/tap-tiny`, { kind: 'source', label: 'Tiny', install: { pip: path.join(fixtures, 'tap-tiny') } });
+    const same = await h.api('PUT', `/${h.envId}/connectors/tap-tiny`, {
+      kind: 'source',
+      label: 'Tiny',
+      install: { pip: path.join(fixtures, 'tap-tiny') },
+    });
     assert.equal(same.status, 200, same.text);
     assert.equal(same.body.install.status, 'installed');
     assert.equal(same.body.install.finished_at, def.install.finished_at);
@@ -87,18 +94,39 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     const def = await installEnded(h, 'tap-broken');
     assert.equal(def.install.status, 'failed');
     assert.match(def.install.error, /exited with code/);
-    assert.ok(def.install.log_tail.some((l: string) => l.includes('no_such_backend_for_sinew_tests')), def.install.log_tail.join('\n'));
+    assert.ok(
+      def.install.log_tail.some((l: string) => l.includes('no_such_backend_for_sinew_tests')),
+      def.install.log_tail.join('\n'),
+    );
     // A job cannot run it, and the installed connector beside it still works.
     const listed = await h.api('GET', `/${h.envId}/connectors`);
     assert.ok(listed.body.some((c: any) => c.id === 'tap-tiny' && c.install.status === 'installed'));
-    assert.equal((await h.api('PUT', `/${h.envId}/flows/broken`, { name: 'broken', type: 'v1-source', connectors: ['tap-broken'], target: { connector: 'jsonl', config: { path: await h.tmp('b') } } })).status, 200);
+    assert.equal(
+      (
+        await h.api('PUT', `/${h.envId}/flows/broken`, {
+          name: 'broken',
+          type: 'v1-source',
+          connectors: ['tap-broken'],
+          target: { connector: 'jsonl', config: { path: await h.tmp('b') } },
+        })
+      ).status,
+      200,
+    );
   });
 
   test('a local directory installs as it is (path), and credentials in a spec never reach the log', async () => {
     const dir = await h.tmp('path-tap');
     await fs.mkdir(path.join(dir, 'bin'));
-    await fs.writeFile(path.join(dir, 'bin', 'tap-echo'), '#!/bin/sh\necho "usage: tap-echo --config CONFIG [--discover] [--state STATE]"\n', { mode: 0o755 });
-    const put = await h.api('PUT', `/${h.envId}/connectors/tap-echo`, { kind: 'source', install: { path: dir }, command: ['bin/tap-echo'] });
+    await fs.writeFile(
+      path.join(dir, 'bin', 'tap-echo'),
+      '#!/bin/sh\necho "usage: tap-echo --config CONFIG [--discover] [--state STATE]"\n',
+      { mode: 0o755 },
+    );
+    const put = await h.api('PUT', `/${h.envId}/connectors/tap-echo`, {
+      kind: 'source',
+      install: { path: dir },
+      command: ['bin/tap-echo'],
+    });
     assert.equal(put.status, 200, put.text);
     const def = await installEnded(h, 'tap-echo');
     assert.equal(def.install.status, 'installed', def.install.log_tail.join('\n'));
@@ -128,7 +156,8 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     const cat = await h.api('GET', `/${h.envId}/connectors/catalogue`);
     assert.equal(cat.status, 200, cat.text);
     const ids = cat.body.map((e: any) => e.id);
-    for (const id of ['tap-postgres', 'tap-mysql', 'tap-csv', 'tap-github', 'target-jsonl', 'target-csv', 'target-postgres']) assert.ok(ids.includes(id), id);
+    for (const id of ['tap-postgres', 'tap-mysql', 'tap-csv', 'tap-github', 'target-jsonl', 'target-csv', 'target-postgres'])
+      assert.ok(ids.includes(id), id);
     assert.deepEqual(cat.body.find((e: any) => e.id === 'target-postgres').install, { pip: 'pipelinewise-target-postgres' });
     const put = await failing.catalogue!;
     assert.equal(put.status, 200, put.text);
@@ -149,7 +178,10 @@ describe('npm installs and installs a restart interrupted', () => {
   after(() => h.stop());
 
   test('a local npm package installs into its own prefix and its program is probed', async () => {
-    const put = await h.api('PUT', `/${h.envId}/connectors/target-tiny-npm`, { kind: 'target', install: { npm: path.join(fixtures, 'target-tiny-npm') } });
+    const put = await h.api('PUT', `/${h.envId}/connectors/target-tiny-npm`, {
+      kind: 'target',
+      install: { npm: path.join(fixtures, 'target-tiny-npm') },
+    });
     assert.equal(put.status, 200, put.text);
     const def = await installEnded(h, 'target-tiny-npm');
     assert.equal(def.install.status, 'installed', def.install.log_tail.join('\n'));
@@ -167,7 +199,14 @@ describe('npm installs and installs a restart interrupted', () => {
       capabilities: { discover: true, incremental: false, write: false, native_external_id: false },
       runtime: { runtime: 'singer', command: ['/nonexistent/tap-cut'] },
       builtin: false,
-      install: { spec: { pip: 'tap-cut' }, hash: '0123456789abcdef', status: 'installing', requested_at: at, started_at: at, log_tail: ['$ pip install tap-cut'] },
+      install: {
+        spec: { pip: 'tap-cut' },
+        hash: '0123456789abcdef',
+        status: 'installing',
+        requested_at: at,
+        started_at: at,
+        log_tail: ['$ pip install tap-cut'],
+      },
     });
     await installer.recoverInterrupted();
     const def = (await h.api('GET', `/${h.envId}/connectors/tap-cut`)).body;

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { stringify } from 'lossless-json';
 import { jsonlConnector } from '../../src/connectors/builtin/jsonl/jsonl-connector.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import type { RecordMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
-import { isSinewError } from '../../src/errors/sinew-error.js';
 import { at, atLeast } from '../support/elements.js';
 
 const source = jsonlConnector.source!;
@@ -63,7 +63,10 @@ describe('jsonl source', () => {
     const ms = await run({ path: dir });
     const orders = records(ms, 'orders');
     assert.equal(orders.length, 3);
-    assert.deepEqual(orders.map((r) => stringify(r)), LINES.filter((l) => l !== '').map((l) => l.replace(/": /g, '":').replace(/, /g, ',')));
+    assert.deepEqual(
+      orders.map((r) => stringify(r)),
+      LINES.filter((l) => l !== '').map((l) => l.replace(/": /g, '":').replace(/, /g, ',')),
+    );
     assert.deepEqual(states(ms).at(-1), { bookmarks: { orders: { replication_key: 'updated_at', replication_key_value: 300 } } });
   });
 
@@ -73,7 +76,13 @@ describe('jsonl source', () => {
     const ms = await run({ path: dir }, catalog, {
       bookmarks: { orders: { replication_key: 'updated_at', replication_key_value: 150 } },
     });
-    assert.deepEqual(records(ms, 'orders').map((r) => [r.id, 'tags' in r]), [[2, false], [3, false]]);
+    assert.deepEqual(
+      records(ms, 'orders').map((r) => [r.id, 'tags' in r]),
+      [
+        [2, false],
+        [3, false],
+      ],
+    );
     assert.deepEqual(states(ms).at(-1), { bookmarks: { orders: { replication_key: 'updated_at', replication_key_value: 300 } } });
   });
 
@@ -83,14 +92,19 @@ describe('jsonl source', () => {
       await writeFile(join(bad, 'x.jsonl'), '{"a":1}\n[1,2]\n');
       await assert.rejects(run({ path: bad }), (e) => isSinewError(e) && /x\.jsonl, non-empty line 2: not a JSON object/.test(e.message));
       await writeFile(join(bad, 'x.jsonl'), '{"a":1}\n{"a":\n');
-      await assert.rejects(run({ path: bad }), (e) => isSinewError(e) && e.code === 'CONNECTOR_FAILED' && /non-empty line 2/.test(e.message));
+      await assert.rejects(
+        run({ path: bad }),
+        (e) => isSinewError(e) && e.code === 'CONNECTOR_FAILED' && /non-empty line 2/.test(e.message),
+      );
     } finally {
       await rm(bad, { recursive: true, force: true });
     }
   });
 
   test('config validation', async () => {
-    await assert.rejects(source.sync({ config: { path: 42 }, catalog: null, state: {}, out: { write() {} }, log() {} }),
-      (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED' && /jsonl: config\.path/.test(e.message));
+    await assert.rejects(
+      source.sync({ config: { path: 42 }, catalog: null, state: {}, out: { write() {} }, log() {} }),
+      (e) => isSinewError(e) && e.code === 'VALIDATION_FAILED' && /jsonl: config\.path/.test(e.message),
+    );
   });
 });

@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { createPostgresSchema, type PostgresTestSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
-import { createPostgresSchema, postgresSkipReason, type PostgresTestSchema } from '../support/postgres-schema.js';
 
 const skip = await postgresSkipReason();
 
@@ -24,7 +24,9 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
     await client.query(`set search_path = "${db.schema}"; set timezone = 'UTC'`);
-    await client.query('create table items (id bigint primary key, amount numeric(38,18), big bigint, name text, updated_at timestamptz not null)');
+    await client.query(
+      'create table items (id bigint primary key, amount numeric(38,18), big bigint, name text, updated_at timestamptz not null)',
+    );
   });
   after(async () => {
     await client.end();
@@ -49,7 +51,12 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
 
   test('nothing lost, values exact (numeric(38,18), bigint near 2^63, timestamptz), the boundary row again', async () => {
     const out = await h.tmp('pg-out');
-    const flow = await h.api('PUT', `/${h.envId}/flows/pgsrc`, { name: 'pg', type: 'v1-source', connectors: ['postgres'], target: { connector: 'jsonl', config: { path: out } } });
+    const flow = await h.api('PUT', `/${h.envId}/flows/pgsrc`, {
+      name: 'pg',
+      type: 'v1-source',
+      connectors: ['postgres'],
+      target: { connector: 'jsonl', config: { path: out } },
+    });
     assert.equal(flow.status, 200, flow.text);
     const config = { connection_string: db.url, schema: db.schema, replication_keys: { items: 'updated_at' } };
     const link = await h.api('POST', `/${h.envId}/pgsrc/t1/linkedSources`, { source: { tap: 'postgres', config } });
@@ -70,10 +77,15 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     assert.deepEqual(await destination(out), await expected());
     assert.equal(await lineCount(out), 3);
     const state = (await h.api('GET', `/${h.envId}/pgsrc/t1/linkedSources/state`)).body;
-    assert.equal(stringifyJson(state), '{"bookmarks":{"items":{"replication_key":"updated_at","replication_key_value":"2024-05-02T00:00:00+00:00"}}}');
+    assert.equal(
+      stringifyJson(state),
+      '{"bookmarks":{"items":{"replication_key":"updated_at","replication_key_value":"2024-05-02T00:00:00+00:00"}}}',
+    );
 
     // A row sharing the bookmark's instant, written after the job: >= keeps it.
-    await client.query(`insert into items values (4, 1.5, 1, 'same instant', '2024-05-02 00:00:00+00'), (5, 99999999999999999999.999999999999999999, 2, 'later', '2024-05-03 00:00:00+00')`);
+    await client.query(
+      `insert into items values (4, 1.5, 1, 'same instant', '2024-05-02 00:00:00+00'), (5, 99999999999999999999.999999999999999999, 2, 'later', '2024-05-03 00:00:00+00')`,
+    );
     const second = await runJob();
     assert.equal(second.sync_type, 'incremental_sync');
     assert.deepEqual(await destination(out), await expected());
@@ -85,7 +97,7 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     assert.deepEqual(await destination(out), await expected());
     assert.equal(await lineCount(out), 6 + 1 + 2, 'row 5 (the boundary), then 1 and 6');
   });
-  test('a tenant\'s discover (v2) reaches the database too: the built-in tap gets the environment\'s address policy', async () => {
+  test("a tenant's discover (v2) reaches the database too: the built-in tap gets the environment's address policy", async () => {
     const flow = await h.api('PUT', `/${h.envId}/flows/pgdisc`, { name: 'pg discover', type: 'v2', connectors: ['postgres', 'jsonl'] });
     assert.equal(flow.status, 200, flow.text);
     const base = `/v2/${h.envId}/pgdisc/t2/linkedConnectors`;
@@ -97,6 +109,9 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
       return poll.body.status === 'DISCOVER_STARTED' ? undefined : poll.body;
     });
     assert.equal(done.status, 'DISCOVER_SUCCESS', JSON.stringify(done));
-    assert.ok(done.catalog.streams.some((st: { stream: string }) => st.stream === 'items'), JSON.stringify(done.catalog));
+    assert.ok(
+      done.catalog.streams.some((st: { stream: string }) => st.stream === 'items'),
+      JSON.stringify(done.catalog),
+    );
   });
 });

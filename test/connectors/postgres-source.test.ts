@@ -1,25 +1,33 @@
-import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import pg from 'pg';
 import { postgresConnector } from '../../src/connectors/builtin/postgres/postgres-connector.js';
 import type { SourceContext } from '../../src/connectors/sdk/connector.js';
 import type { Catalog, CatalogStream } from '../../src/model/catalog.js';
-import type { RecordMessage, SchemaMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
 import { stringifyJson } from '../../src/singer/lossless-json.js';
-import { createPostgresSchema, postgresSkipReason, type PostgresTestSchema } from '../support/postgres-schema.js';
+import type { RecordMessage, SchemaMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
+import { createPostgresSchema, type PostgresTestSchema, postgresSkipReason } from '../support/postgres-schema.js';
 
 const skip = await postgresSkipReason();
 const source = postgresConnector.source!;
 const LOOPBACK = { allowPrivate: false, allowLoopback: true };
 
-const records = (ms: SingerMessage[], stream: string) => ms.filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream).map((m) => m.record);
+const records = (ms: SingerMessage[], stream: string) =>
+  ms.filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream).map((m) => m.record);
 const states = (ms: SingerMessage[]) => ms.filter((m): m is StateMessage => m.type === 'STATE').map((m) => m.value);
 
 /** Picks the given columns (null: the whole stream deselected) and a replication key, as a user would. */
 function choose(entry: CatalogStream, opts: { deselect?: string[]; key?: string; skipStream?: boolean }): CatalogStream {
   const metadata = (entry.metadata ?? []).map((m) => {
     if (m.breadcrumb.length === 0) {
-      return { ...m, metadata: { ...m.metadata, selected: !opts.skipStream, ...(opts.key ? { 'replication-method': 'INCREMENTAL', 'replication-key': opts.key } : {}) } };
+      return {
+        ...m,
+        metadata: {
+          ...m.metadata,
+          selected: !opts.skipStream,
+          ...(opts.key ? { 'replication-method': 'INCREMENTAL', 'replication-key': opts.key } : {}),
+        },
+      };
     }
     return opts.deselect?.includes(String(m.breadcrumb[1])) ? { ...m, metadata: { ...m.metadata, selected: false } } : m;
   });
@@ -34,7 +42,14 @@ describe('postgres source', { skip }, () => {
 
   async function run(catalog: Catalog | null, state: Record<string, unknown> = {}, cfg = config()) {
     const messages: SingerMessage[] = [];
-    const ctx: SourceContext = { config: cfg, catalog, state, out: { write: (m) => void messages.push(m) }, log: () => {}, addressPolicy: LOOPBACK };
+    const ctx: SourceContext = {
+      config: cfg,
+      catalog,
+      state,
+      out: { write: (m) => void messages.push(m) },
+      log: () => {},
+      addressPolicy: LOOPBACK,
+    };
     await source.sync(ctx);
     return messages;
   }
@@ -89,7 +104,9 @@ describe('postgres source', { skip }, () => {
     assert.equal(got.length, 3);
     // Compare every value with what PostgreSQL itself prints (UTC, ISO) for the same rows.
     await sql(`set timezone = 'UTC'`);
-    const utc = await sql(`select id::text as id, amount::text as amount, ratio::text as ratio, name, note, seen_at::text as seen_at, local_at::text as local_at, day::text as day, ok, doc::text as doc, uid::text as uid from facts`);
+    const utc = await sql(
+      `select id::text as id, amount::text as amount, ratio::text as ratio, name, note, seen_at::text as seen_at, local_at::text as local_at, day::text as day, ok, doc::text as doc, uid::text as uid from facts`,
+    );
     assert.equal(utc.length, 3);
     for (const row of utc) {
       const record = got.find((r) => String(r.id) === row.id)!;
@@ -102,7 +119,10 @@ describe('postgres source', { skip }, () => {
       assert.equal(record.local_at, row.local_at === null ? null : `${row.local_at.replace(' ', 'T')}+00:00`);
       assert.equal(record.day, row.day);
       assert.equal(record.ok, row.ok);
-      assert.equal(record.doc === null ? null : stringifyJson(record.doc).replaceAll(' ', ''), row.doc === null ? null : row.doc.replaceAll(' ', ''));
+      assert.equal(
+        record.doc === null ? null : stringifyJson(record.doc).replaceAll(' ', ''),
+        row.doc === null ? null : row.doc.replaceAll(' ', ''),
+      );
       assert.equal(record.uid, row.uid);
     }
     const line = stringifyJson(got.find((r) => String(r.id) === '9223372036854775807'));
@@ -122,20 +142,32 @@ describe('postgres source', { skip }, () => {
     assert.equal(records(first, 'other').length, 0);
     assert.equal(records(first, 'facts').length, 3, 'the row with a null key too, on a first run');
     const state = states(first).at(-1)!;
-    assert.equal(stringifyJson(state), '{"bookmarks":{"facts":{"replication_key":"seen_at","replication_key_value":"2024-03-02T00:00:00+00:00"}}}');
+    assert.equal(
+      stringifyJson(state),
+      '{"bookmarks":{"facts":{"replication_key":"seen_at","replication_key_value":"2024-03-02T00:00:00+00:00"}}}',
+    );
     await client.query(`insert into facts (id, small, seen_at) values (4, 4, '2024-03-02 00:00:00+00'), (5, 5, '2024-03-03 00:00:00+00')`);
     const second = await run(chosen, state);
-    assert.deepEqual(records(second, 'facts').map((r) => String(r.id)), ['3', '4', '5']);
+    assert.deepEqual(
+      records(second, 'facts').map((r) => String(r.id)),
+      ['3', '4', '5'],
+    );
     assert.equal((states(second).at(-1) as any).bookmarks.facts.replication_key_value, '2024-03-03T00:00:00+00:00');
     const third = await run(chosen, states(second).at(-1)!);
-    assert.deepEqual(records(third, 'facts').map((r) => String(r.id)), ['5']);
+    assert.deepEqual(
+      records(third, 'facts').map((r) => String(r.id)),
+      ['5'],
+    );
   });
 
   test('clear errors: a table dropped since discover, bad credentials, the address policy', async () => {
     const catalog = await source.discover(config(), LOOPBACK);
     await client.query('drop table facts');
     await assert.rejects(run(catalog), /table "[^"]+"\."facts" of stream "facts" no longer exists/);
-    await assert.rejects(run(null, {}, config({ connection_string: undefined, host: '127.0.0.1', user: 'no_such_role_x', database: 'test' })), /refused the credentials for 127\.0\.0\.1:5432\/test as no_such_role_x/);
+    await assert.rejects(
+      run(null, {}, config({ connection_string: undefined, host: '127.0.0.1', user: 'no_such_role_x', database: 'test' })),
+      /refused the credentials for 127\.0\.0\.1:5432\/test as no_such_role_x/,
+    );
     await assert.rejects(source.discover(config()), /refused to connect to .*loopback/);
   });
 });

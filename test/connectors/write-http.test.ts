@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
 import { httpConnector } from '../../src/connectors/builtin/http/http-connector.js';
 import { redactConfig } from '../../src/crypto/config-redaction.js';
 import type { SingerMessage } from '../../src/singer/message.js';
@@ -39,7 +39,10 @@ describe('http write target', () => {
     const [ann, bad, cy] = atLeast(3, resultsOf(first, 'people'));
     assert.equal(ann.hash, createHash('sha256').update('{"externalId":"e1","name":"Ann"}').digest('hex'));
     assert.equal(cy.hash, createHash('sha256').update('{"externalId":"e3","name":"Cy"}').digest('hex'), '__sinew_* fields are not hashed');
-    assert.deepEqual({ ...ann, hash: undefined }, { hash: undefined, success: true, id: ann.id, externalId: 'e1', error: null, updated: false });
+    assert.deepEqual(
+      { ...ann, hash: undefined },
+      { hash: undefined, success: true, id: ann.id, externalId: 'e1', error: null, updated: false },
+    );
     assert.match(String(ann.id), /^item-\d+$/);
     assert.equal(bad.success, false);
     assert.equal(bad.externalId, 'e2');
@@ -65,11 +68,16 @@ describe('http write target', () => {
 
   test('batch mode sends arrays of batch_size and maps each element back to its record', async () => {
     const before = api.server.requests.length;
-    const records = Array.from({ length: 250 }, (_, i) => recordMessage('people', i === 7 ? { externalId: `b${i}` } : { externalId: `b${i}`, name: `n${i}` }));
+    const records = Array.from({ length: 250 }, (_, i) =>
+      recordMessage('people', i === 7 ? { externalId: `b${i}` } : { externalId: `b${i}`, name: `n${i}` }),
+    );
     const run = await writeThrough(target, config({ batch_url: '{url}/batch', batch_size: 100 }), [schema, ...records]);
     const seen = api.server.requests.slice(before);
     assert.equal(seen.length, 3, 'three array calls for 250 records');
-    assert.deepEqual(seen.map((r) => (r.body as unknown[]).length), [100, 100, 50]);
+    assert.deepEqual(
+      seen.map((r) => (r.body as unknown[]).length),
+      [100, 100, 50],
+    );
     const results = resultsOf(run, 'people');
     assert.equal(results.length, 250);
     assert.equal(results.filter((r) => r.success).length, 249);
@@ -83,7 +91,10 @@ describe('http write target', () => {
     api.server.latencyMs = 5;
     try {
       // Per record: more than one result batch (200 records each), which the target writes two at a time.
-      for (const [mode, count, extra] of [['per record', 450, {}], ['batch', 60, { batch_url: '{url}/batch', batch_size: 4 }]] as const) {
+      for (const [mode, count, extra] of [
+        ['per record', 450, {}],
+        ['batch', 60, { batch_url: '{url}/batch', batch_size: 4 }],
+      ] as const) {
         api.server.peakInFlight = 0;
         const records = Array.from({ length: count }, (_, i) => recordMessage('people', { externalId: `cc-${mode}-${i}`, name: `N${i}` }));
         const run = await writeThrough(target, config({ concurrency: 3, ...extra }), [schema, ...records]);
@@ -113,7 +124,10 @@ describe('http write target', () => {
       recordMessage('people', { name: 'b' }),
     ]);
     const results = resultsOf(failedRun, 'people');
-    assert.deepEqual(results.map((r) => r.success), [false, false]);
+    assert.deepEqual(
+      results.map((r) => r.success),
+      [false, false],
+    );
     assert.match(String(at(results, 0).error), /^502 /);
   });
 
@@ -135,13 +149,26 @@ describe('http write target', () => {
   });
 
   test('as a Singer target process: results on stdout; bad credentials exit non-zero', async () => {
-    const ok = await writeAsSingerProcess('http', config(), [schema, recordMessage('people', { externalId: 'p1', name: 'Proc' }), recordMessage('people', { externalId: 'p2' })]);
+    const ok = await writeAsSingerProcess('http', config(), [
+      schema,
+      recordMessage('people', { externalId: 'p1', name: 'Proc' }),
+      recordMessage('people', { externalId: 'p2' }),
+    ]);
     assert.equal(ok.code, 0, ok.stderr);
     const results = resultsOf(ok, 'people');
-    assert.deepEqual(results.map((r) => [r.externalId, r.success]), [['p1', true], ['p2', false]]);
+    assert.deepEqual(
+      results.map((r) => [r.externalId, r.success]),
+      [
+        ['p1', true],
+        ['p2', false],
+      ],
+    );
     assert.deepEqual(at(ok.states, 0).summary, { people: { success: 1, fail: 1, existing: 0, updated: 0 } });
 
-    const denied = await writeAsSingerProcess('http', config({ headers: { Authorization: 'Bearer nope' } }), [schema, recordMessage('people', { name: 'x' })]);
+    const denied = await writeAsSingerProcess('http', config({ headers: { Authorization: 'Bearer nope' } }), [
+      schema,
+      recordMessage('people', { name: 'x' }),
+    ]);
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /refused the credentials/);
   });

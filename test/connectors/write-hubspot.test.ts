@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { hubspotConnector } from '../../src/connectors/builtin/hubspot/hubspot-connector.js';
 import { redactConfig } from '../../src/crypto/config-redaction.js';
 import type { SingerMessage } from '../../src/singer/message.js';
@@ -26,14 +26,19 @@ describe('hubspot write target', () => {
   test('batch/create in batches of 100 with a 207 for the bad record only; properties as strings without externalId', async () => {
     const before = hubspot.server.requests.length;
     const records = Array.from({ length: 150 }, (_, i) =>
-      recordMessage('Contacts', { externalId: `c${i}`, email: i === 42 ? 'not-an-email' : `c${i}@example.com`, score: i, vip: i % 2 === 0 }),
+      recordMessage('Contacts', {
+        externalId: `c${i}`,
+        email: i === 42 ? 'not-an-email' : `c${i}@example.com`,
+        score: i,
+        vip: i % 2 === 0,
+      }),
     );
     const run = await writeThrough(target, config(), [contacts, ...records]);
     const calls = hubspot.server.requests.slice(before);
-    assert.deepEqual(calls.map((c) => `${c.method} ${c.path} ${(c.body as { inputs: unknown[] }).inputs.length}`), [
-      'POST /crm/v3/objects/contacts/batch/create 100',
-      'POST /crm/v3/objects/contacts/batch/create 50',
-    ]);
+    assert.deepEqual(
+      calls.map((c) => `${c.method} ${c.path} ${(c.body as { inputs: unknown[] }).inputs.length}`),
+      ['POST /crm/v3/objects/contacts/batch/create 100', 'POST /crm/v3/objects/contacts/batch/create 50'],
+    );
     assert.equal(at(calls, 0).headers.authorization, `Bearer ${TOKEN}`);
     const results = resultsOf(run, 'Contacts');
     assert.equal(results.length, 150);
@@ -41,16 +46,33 @@ describe('hubspot write target', () => {
     assert.equal(at(results, 42).externalId, 'c42');
     assert.match(String(at(results, 42).error), /^207 VALIDATION_ERROR: .*not a valid email/);
     assert.equal(results.filter((r) => r.success).length, 149);
-    assert.deepEqual(hubspot.objects.get('contacts')!.get(String(at(results, 3).id)), { email: 'c3@example.com', score: '3', vip: 'false' });
-    assert.deepEqual(run.states.map((s) => s.summary.Contacts), [
-      { success: 99, fail: 1, existing: 0, updated: 0 },
-      { success: 50, fail: 0, existing: 0, updated: 0 },
-    ]);
+    assert.deepEqual(hubspot.objects.get('contacts')!.get(String(at(results, 3).id)), {
+      email: 'c3@example.com',
+      score: '3',
+      vip: 'false',
+    });
+    assert.deepEqual(
+      run.states.map((s) => s.summary.Contacts),
+      [
+        { success: 99, fail: 1, existing: 0, updated: 0 },
+        { success: 50, fail: 0, existing: 0, updated: 0 },
+      ],
+    );
   });
 
   test('records with __sinew_remote_id go through batch/update; an unknown id fails alone; archive for rollback', async () => {
-    const created = resultsOf(await writeThrough(target, config(), [companies, recordMessage('companies', { externalId: 'k1', name: 'Acme' }), recordMessage('companies', { externalId: 'k2', name: 'Beta' })]), 'companies');
-    const [acme, beta] = atLeast(2, created.map((r) => String(r.id)));
+    const created = resultsOf(
+      await writeThrough(target, config(), [
+        companies,
+        recordMessage('companies', { externalId: 'k1', name: 'Acme' }),
+        recordMessage('companies', { externalId: 'k2', name: 'Beta' }),
+      ]),
+      'companies',
+    );
+    const [acme, beta] = atLeast(
+      2,
+      created.map((r) => String(r.id)),
+    );
     const run = await writeThrough(target, config(), [
       companies,
       recordMessage('companies', { externalId: 'k1', name: 'Acme Inc', __sinew_remote_id: acme }),
@@ -66,7 +88,7 @@ describe('hubspot write target', () => {
     assert.equal(hubspot.objects.get('companies')!.has(beta), false);
   });
 
-  test('429 with HubSpot\'s body and Retry-After is retried after the wait; 5xx too', async () => {
+  test("429 with HubSpot's body and Retry-After is retried after the wait; 5xx too", async () => {
     hubspot.server.failNext(1, hubspotRateLimit(1));
     hubspot.server.failNext(1, { status: 502, body: { status: 'error', message: 'Bad gateway' } });
     const before = hubspot.server.requests.length;
@@ -76,16 +98,28 @@ describe('hubspot write target', () => {
     assert.equal(hubspot.server.requests.length - before, 3);
     assert.equal(at(resultsOf(run, 'Contacts'), 0).success, true);
 
-    hubspot.server.failNext(1, { status: 429, body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' } });
+    hubspot.server.failNext(1, {
+      status: 429,
+      body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' },
+    });
     const daily = await writeThrough(target, config(), [contacts, recordMessage('Contacts', { email: 'daily@example.com' })]);
     assert.match(String(at(resultsOf(daily, 'Contacts'), 0).error), /^429 .*daily limit/, 'a daily limit is not waited out');
   });
 
   test('as a Singer target process; a bad token exits non-zero; the token is redacted', async () => {
-    const run = await writeAsSingerProcess('hubspot', config(), [contacts, recordMessage('Contacts', { externalId: 'p1', email: 'p1@example.com' })]);
+    const run = await writeAsSingerProcess('hubspot', config(), [
+      contacts,
+      recordMessage('Contacts', { externalId: 'p1', email: 'p1@example.com' }),
+    ]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(resultsOf(run, 'Contacts').map((r) => [r.externalId, r.success]), [['p1', true]]);
-    const denied = await writeAsSingerProcess('hubspot', config({ access_token: 'wrong' }), [contacts, recordMessage('Contacts', { email: 'x@example.com' })]);
+    assert.deepEqual(
+      resultsOf(run, 'Contacts').map((r) => [r.externalId, r.success]),
+      [['p1', true]],
+    );
+    const denied = await writeAsSingerProcess('hubspot', config({ access_token: 'wrong' }), [
+      contacts,
+      recordMessage('Contacts', { email: 'x@example.com' }),
+    ]);
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /refused the access token/);
     assert.equal((redactConfig(config(), hubspotConnector.definition.config_schema) as { access_token: string }).access_token, '********');

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { LosslessNumber } from 'lossless-json';
+import pg from 'pg';
 import { postgresConnector } from '../../src/connectors/builtin/postgres/postgres-connector.js';
 import type { SingerMessage } from '../../src/singer/message.js';
-import { createPostgresSchema, postgresSkipReason, type PostgresTestSchema } from '../support/postgres-schema.js';
 import { recordMessage, resultsOf, writeAsSingerProcess, writeThrough } from '../fakes/target-runs.js';
 import { at, atLeast } from '../support/elements.js';
+import { createPostgresSchema, type PostgresTestSchema, postgresSkipReason } from '../support/postgres-schema.js';
 
 const skip = await postgresSkipReason();
 const target = postgresConnector.target!;
@@ -46,17 +46,30 @@ describe('postgres write target', { skip }, () => {
 
   test('creates the table from the SCHEMA, upserts by key in batches, big numbers exact, results per record', async () => {
     const big = new LosslessNumber('123456789012345678901234.50');
-    const records = Array.from({ length: 120 }, (_, i) => recordMessage('accounts', { id: i + 1, name: `a${i + 1}`, balance: i === 0 ? big : 1.5, tags: ['x'], active: true }));
+    const records = Array.from({ length: 120 }, (_, i) =>
+      recordMessage('accounts', { id: i + 1, name: `a${i + 1}`, balance: i === 0 ? big : 1.5, tags: ['x'], active: true }),
+    );
     const first = await writeThrough(target, config(), [accounts, ...records]);
     assert.equal(first.states.length, 3, 'one result STATE per batch of 50');
     const results = resultsOf(first, 'accounts');
     assert.equal(results.length, 120);
     assert.ok(results.every((r) => r.success === true && r.updated === false && r.error === null));
     assert.equal(at(results, 0).id, '1');
-    const columns = await rows(`select column_name, data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'accounts' order by ordinal_position`);
-    assert.deepEqual(columns.map((c) => `${c.column_name}:${c.data_type}`), [
-      'id:numeric', 'name:text', 'balance:numeric', 'seen_at:timestamp with time zone', 'tags:jsonb', 'active:boolean', 'external_id:text',
-    ]);
+    const columns = await rows(
+      `select column_name, data_type from information_schema.columns where table_schema = '${db.schema}' and table_name = 'accounts' order by ordinal_position`,
+    );
+    assert.deepEqual(
+      columns.map((c) => `${c.column_name}:${c.data_type}`),
+      [
+        'id:numeric',
+        'name:text',
+        'balance:numeric',
+        'seen_at:timestamp with time zone',
+        'tags:jsonb',
+        'active:boolean',
+        'external_id:text',
+      ],
+    );
     const [one] = await rows(`select balance::text as balance, tags from "${db.schema}".accounts where id = 1`);
     assert.equal(one.balance, '123456789012345678901234.50');
     assert.deepEqual(one.tags, ['x']);
@@ -82,13 +95,24 @@ describe('postgres write target', { skip }, () => {
   });
 
   test('records with externalId upsert natively on the unique external id column; delete by key for rollback', async () => {
-    const contacts: SingerMessage = { type: 'SCHEMA', stream: 'contacts', key_properties: [], schema: { properties: { externalId: { type: 'string' }, email: { type: 'string' } } } };
+    const contacts: SingerMessage = {
+      type: 'SCHEMA',
+      stream: 'contacts',
+      key_properties: [],
+      schema: { properties: { externalId: { type: 'string' }, email: { type: 'string' } } },
+    };
     const first = await writeThrough(target, config({ table: { contacts: 'people' } }), [
       contacts,
       recordMessage('contacts', { externalId: 'x1', email: 'a@x' }),
       recordMessage('contacts', { externalId: 'x2', email: 'b@x' }),
     ]);
-    assert.deepEqual(resultsOf(first, 'contacts').map((r) => [r.id, r.externalId, r.success, r.updated]), [['x1', 'x1', true, false], ['x2', 'x2', true, false]]);
+    assert.deepEqual(
+      resultsOf(first, 'contacts').map((r) => [r.id, r.externalId, r.success, r.updated]),
+      [
+        ['x1', 'x1', true, false],
+        ['x2', 'x2', true, false],
+      ],
+    );
     const second = await writeThrough(target, config({ table: { contacts: 'people' } }), [
       contacts,
       recordMessage('contacts', { externalId: 'x1', email: 'changed@x' }),
@@ -97,14 +121,25 @@ describe('postgres write target', { skip }, () => {
     const [changed, deleted] = atLeast(2, resultsOf(second, 'contacts'));
     assert.deepEqual([changed.success, changed.updated], [true, true]);
     assert.deepEqual([deleted.success, deleted.deleted], [true, true]);
-    assert.deepEqual(await rows(`select external_id, email from "${db.schema}".people order by external_id`), [{ external_id: 'x1', email: 'changed@x' }]);
+    assert.deepEqual(await rows(`select external_id, email from "${db.schema}".people order by external_id`), [
+      { external_id: 'x1', email: 'changed@x' },
+    ]);
 
     // A keyed table: the externalId picks the row, the key is the reported id, delete goes by key.
-    const keyed = await writeThrough(target, config(), [accounts, recordMessage('accounts', { id: 7, externalId: 'acc-7', name: 'seven', balance: 1, tags: [], active: true })]);
+    const keyed = await writeThrough(target, config(), [
+      accounts,
+      recordMessage('accounts', { id: 7, externalId: 'acc-7', name: 'seven', balance: 1, tags: [], active: true }),
+    ]);
     assert.equal(at(resultsOf(keyed, 'accounts'), 0).id, '7');
-    const renamed = await writeThrough(target, config(), [accounts, recordMessage('accounts', { id: 7, externalId: 'acc-7', name: 'SEVEN', balance: 1, tags: [], active: true })]);
+    const renamed = await writeThrough(target, config(), [
+      accounts,
+      recordMessage('accounts', { id: 7, externalId: 'acc-7', name: 'SEVEN', balance: 1, tags: [], active: true }),
+    ]);
     assert.equal(at(resultsOf(renamed, 'accounts'), 0).updated, true);
-    const removed = await writeThrough(target, config(), [accounts, recordMessage('accounts', { __sinew_remote_id: '7', __sinew_delete: true })]);
+    const removed = await writeThrough(target, config(), [
+      accounts,
+      recordMessage('accounts', { __sinew_remote_id: '7', __sinew_delete: true }),
+    ]);
     assert.equal(at(resultsOf(removed, 'accounts'), 0).success, true);
     assert.equal((await rows(`select count(*)::int as n from "${db.schema}".accounts`))[0].n, 0);
   });
@@ -118,7 +153,10 @@ describe('postgres write target', { skip }, () => {
     assert.equal(at(resultsOf(run, 'accounts'), 0).id, '98765432109876543210');
     assert.equal((await rows(`select id::text from "${db.schema}".accounts`))[0].id, '98765432109876543210');
 
-    const down = await writeAsSingerProcess('postgres', { connection_string: 'postgres://postgres@127.0.0.1:1/test', schema: db.schema }, [accounts, recordMessage('accounts', { id: 1 })]);
+    const down = await writeAsSingerProcess('postgres', { connection_string: 'postgres://postgres@127.0.0.1:1/test', schema: db.schema }, [
+      accounts,
+      recordMessage('accounts', { id: 1 }),
+    ]);
     assert.equal(down.code, 1);
     assert.match(down.stderr, /postgres/);
   });

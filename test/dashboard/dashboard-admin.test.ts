@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { eventsSettled } from '../support/events-settled.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 import { open, signIn } from './dashboard-page.js';
@@ -21,7 +21,11 @@ async function receiver(): Promise<{ url: string; ids: string[]; close(): Promis
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, ids, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    ids,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 describe('the dashboard: tenants, events, keys', () => {
@@ -35,11 +39,22 @@ describe('the dashboard: tenants, events, keys', () => {
     const { tap, target } = await registerTestConnectors(h, 'node');
     const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook.url } } } });
     assert.equal(put.status, 200, put.text);
-    await sourceFlow(h, { flow: 'crm', tap, target, outDir: await h.tmp('out'), tenant: 'globex', sourceConfig: { records: 20, state_every: 5 } });
+    await sourceFlow(h, {
+      flow: 'crm',
+      tap,
+      target,
+      outDir: await h.tmp('out'),
+      tenant: 'globex',
+      sourceConfig: { records: 20, state_every: 5 },
+    });
     const job = await h.waitForJob('crm', 'globex', (await h.api('POST', `/${h.envId}/crm/globex/jobs`, {})).body.job_id);
     assert.equal(job.status, 'JOB_COMPLETED', job.error);
     jobId = job.job_id;
-    const schedule = await h.api('PUT', `/${h.envId}/crm/globex/jobs/schedule`, { schedule_expression: '0 3 * * *', state: 'ENABLED', tap });
+    const schedule = await h.api('PUT', `/${h.envId}/crm/globex/jobs/schedule`, {
+      schedule_expression: '0 3 * * *',
+      state: 'ENABLED',
+      tap,
+    });
     assert.equal(schedule.status, 200, schedule.text);
     await eventsSettled(h, jobId);
   });
@@ -67,7 +82,9 @@ describe('the dashboard: tenants, events, keys', () => {
     await page.getByRole('button', { name: 'Save state' }).click();
     await page.getByRole('status').filter({ hasText: 'State saved' }).waitFor();
     await stateShows('"replication_key_value": 42');
-    assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, { bookmarks: { users: { replication_key_value: 42 } } });
+    assert.deepEqual((await h.api('GET', `/${h.envId}/crm/globex/linkedSources/state`)).body, {
+      bookmarks: { users: { replication_key_value: 42 } },
+    });
 
     await page.getByRole('button', { name: 'Reset state' }).click();
     await page.getByRole('button', { name: 'Yes, reset state' }).click();
@@ -79,7 +96,9 @@ describe('the dashboard: tenants, events, keys', () => {
   });
 
   test('an event is redelivered to the loopback receiver, and the new attempt is shown', async () => {
-    const completed = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=50`)).body.find((e: { payload: { job_id: string; status: string } }) => e.payload.job_id === jobId && e.payload.status === 'JOB_COMPLETED');
+    const completed = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=50`)).body.find(
+      (e: { payload: { job_id: string; status: string } }) => e.payload.job_id === jobId && e.payload.status === 'JOB_COMPLETED',
+    );
     const received = hook.ids.length;
     const page = await browser.page();
     await signIn(page, h, '#/events');
@@ -138,7 +157,10 @@ describe('the dashboard: tenants, events, keys', () => {
     await browser.screenshot(page, 'overview-with-jobs');
     // Readable at a small laptop's width: nothing wider than the window.
     await page.setViewportSize({ width: 1024, height: 700 });
-    assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1'), 'no horizontal scroll at 1024 px');
+    assert.ok(
+      await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1'),
+      'no horizontal scroll at 1024 px',
+    );
     assert.deepEqual(page.errors, []);
     await page.close();
   });

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 import { open, signIn } from './dashboard-page.js';
@@ -24,13 +24,21 @@ describe('the dashboard: jobs', () => {
     // A flow whose ETL script rejects the data: an ETL_FAILED job among completed ones.
     const tenantDir = await h.tmp('csv');
     await fs.writeFile(path.join(tenantDir, 'customers.csv'), 'id,name\n1,Ann\n2,Bob\n');
-    const etlFlow = await h.api('PUT', `/${h.envId}/flows/etl`, { name: 'etl', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: await h.tmp('wh') } }, etl: { script: ETL } });
+    const etlFlow = await h.api('PUT', `/${h.envId}/flows/etl`, {
+      name: 'etl',
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: await h.tmp('wh') } },
+      etl: { script: ETL },
+    });
     assert.equal(etlFlow.status, 200, etlFlow.text);
     for (const tenant of ['acme', 'initech']) {
       await h.api('POST', `/${h.envId}/etl/${tenant}/linkedSources`, { source: { tap: 'csv', config: { path: tenantDir } } });
     }
     await h.api('PUT', `/tenant/${h.envId}/acme/config`, { fail_after_snapshot: true });
-    const runs = await Promise.all(['acme', 'initech'].map(async (t) => h.waitForJob('etl', t, (await h.api('POST', `/${h.envId}/etl/${t}/jobs`, {})).body.job_id)));
+    const runs = await Promise.all(
+      ['acme', 'initech'].map(async (t) => h.waitForJob('etl', t, (await h.api('POST', `/${h.envId}/etl/${t}/jobs`, {})).body.job_id)),
+    );
     assert.equal(runs[0].status, 'ETL_FAILED');
     assert.equal(runs[1].status, 'JOB_COMPLETED', runs[1].error);
     failedJobId = runs[0].job_id;
@@ -54,7 +62,9 @@ describe('the dashboard: jobs', () => {
     await page.getByText('jobs, last 24 hours').waitFor();
     await page.getByRole('img', { name: /Jobs per day/ }).waitFor();
     assert.ok(!page.url().includes(h.key), 'the key is never in the URL');
-    const stored = await page.evaluate<{ session: string; local: string; cookie: string }>('({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie })');
+    const stored = await page.evaluate<{ session: string; local: string; cookie: string }>(
+      '({ session: JSON.stringify(sessionStorage), local: JSON.stringify(localStorage), cookie: document.cookie })',
+    );
     assert.ok(stored.session.includes(h.key));
     assert.ok(!stored.local.includes(h.key) && !stored.cookie.includes(h.key));
     await browser.screenshot(page, 'overview');
@@ -74,7 +84,9 @@ describe('the dashboard: jobs', () => {
     await page.getByLabel('Tenant').fill('acme');
     await page.getByLabel('Tenant').press('Enter');
     const rows = page.locator('table.jobs tbody tr');
-    await until('one ETL_FAILED job listed', 10_000, async () => ((await rows.count()) === 1 && (await rows.first().innerText()).includes('ETL_FAILED') ? true : undefined));
+    await until('one ETL_FAILED job listed', 10_000, async () =>
+      (await rows.count()) === 1 && (await rows.first().innerText()).includes('ETL_FAILED') ? true : undefined,
+    );
     // The list may show the one failed job before the URL takes the tenant filter (there is only one to find).
     await until('the filters in the URL', 10_000, async () => (/status=.*ETL_FAILED.*tenant_id=acme/.test(page.url()) ? true : undefined));
     await browser.screenshot(page, 'jobs-filtered');
@@ -93,7 +105,14 @@ describe('the dashboard: jobs', () => {
   });
 
   test('a running job is cancelled from its page', async () => {
-    await sourceFlow(h, { flow: 'slow', tap, target, outDir: await h.tmp('out'), tenant: 'umbrella', sourceConfig: { records: 100_000, sleep_ms: 20 } });
+    await sourceFlow(h, {
+      flow: 'slow',
+      tap,
+      target,
+      outDir: await h.tmp('out'),
+      tenant: 'umbrella',
+      sourceConfig: { records: 100_000, sleep_ms: 20 },
+    });
     const job = (await h.api('POST', `/${h.envId}/slow/umbrella/jobs`, {})).body;
     await h.waitForJob('slow', 'umbrella', job.job_id, { until: (s) => s === 'SYNC_STARTED' });
     const page = await browser.page();

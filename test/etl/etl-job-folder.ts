@@ -15,7 +15,12 @@ export interface EtlJobFolder {
 export const BIG = '12345678901234567890123';
 
 export const SYNC_LINES = [
-  { type: 'SCHEMA', stream: 'customers', schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, balance: { type: 'number' } } }, key_properties: ['id'] },
+  {
+    type: 'SCHEMA',
+    stream: 'customers',
+    schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, balance: { type: 'number' } } },
+    key_properties: ['id'],
+  },
   `{"type":"RECORD","stream":"customers","record":{"id":1,"name":"Ada","balance":${BIG}}}`,
   { type: 'RECORD', stream: 'customers', record: { id: 2, name: 'Grace', balance: 7 } },
   { type: 'SCHEMA', stream: 'orders', schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] },
@@ -29,7 +34,10 @@ export async function makeEtlJobFolder(name: string): Promise<EtlJobFolder> {
   await fs.mkdir(path.join(root, 'snapshots'), { recursive: true });
   await fs.writeFile(path.join(root, 'sync-output', 'data.singer'), `${SYNC_LINES.join('\n')}\n`);
   await fs.writeFile(path.join(root, 'snapshots', 'tenant-config.json'), '{"currency":"EUR","threshold":100}\n');
-  await fs.writeFile(path.join(root, 'snapshots', 'customers.jsonl'), '{"id":2,"name":"Old Grace","balance":1}\n{"id":3,"name":"Linus","balance":5}\n');
+  await fs.writeFile(
+    path.join(root, 'snapshots', 'customers.jsonl'),
+    '{"id":2,"name":"Old Grace","balance":1}\n{"id":3,"name":"Linus","balance":5}\n',
+  );
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -62,5 +70,8 @@ export async function makeEtlJobFolder(name: string): Promise<EtlJobFolder> {
 
 /** The lines of a JSONL/Singer file, parsed. */
 export function lines(text: string): any[] {
-  return text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l));
 }

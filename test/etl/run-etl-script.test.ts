@@ -1,9 +1,9 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { runEtlScript, EtlScriptError } from '../../src/etl/run-etl-script.js';
-import { BIG, lines, makeEtlJobFolder, type EtlJobFolder } from './etl-job-folder.js';
+import { describe, test } from 'node:test';
+import { EtlScriptError, runEtlScript } from '../../src/etl/run-etl-script.js';
 import { until } from '../support/until.js';
+import { BIG, type EtlJobFolder, lines, makeEtlJobFolder } from './etl-job-folder.js';
 
 async function withFolder(name: string, fn: (job: EtlJobFolder) => Promise<void>): Promise<void> {
   const job = await makeEtlJobFolder(name);
@@ -15,7 +15,14 @@ async function withFolder(name: string, fn: (job: EtlJobFolder) => Promise<void>
 }
 
 const run = (job: EtlJobFolder, etl: { script?: string; command?: string[] }, extra: { timeoutMs?: number; memoryMb?: number } = {}) =>
-  runEtlScript({ jobRoot: job.root, etl, env: job.env, timeoutMs: extra.timeoutMs ?? 60_000, memoryMb: extra.memoryMb ?? 512, logFile: job.logFile });
+  runEtlScript({
+    jobRoot: job.root,
+    etl,
+    env: job.env,
+    timeoutMs: extra.timeoutMs ?? 60_000,
+    memoryMb: extra.memoryMb ?? 512,
+    logFile: job.logFile,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<EtlScriptError> {
   try {
@@ -47,11 +54,22 @@ export default async (ctx: any): Promise<void> => {
       const outText = await job.read('etl-output/data.singer');
       assert.ok(outText.includes(`"balance":${BIG}`), 'the big number is written byte for byte');
       const out = lines(outText);
-      assert.deepEqual(out.map((m) => m.type), ['SCHEMA', 'RECORD', 'RECORD', 'STATE']);
+      assert.deepEqual(
+        out.map((m) => m.type),
+        ['SCHEMA', 'RECORD', 'RECORD', 'STATE'],
+      );
       assert.deepEqual(out[2].record, { id: 2, name: 'Grace', balance: 7, currency: 'EUR' });
-      assert.deepEqual(out[3].value, { merged: { records: 3, inserted: 1, updated: 1 }, tenant: 'tenant-1', job: 'job42', sync: 'incremental_sync' });
+      assert.deepEqual(out[3].value, {
+        merged: { records: 3, inserted: 1, updated: 1 },
+        tenant: 'tenant-1',
+        job: 'job42',
+        sync: 'incremental_sync',
+      });
       const snapshot = await job.read('snapshots/customers.jsonl');
-      assert.equal(snapshot, `{"id":2,"name":"Grace","balance":7}\n{"id":3,"name":"Linus","balance":5}\n{"id":1,"name":"Ada","balance":${BIG}}\n`);
+      assert.equal(
+        snapshot,
+        `{"id":2,"name":"Grace","balance":7}\n{"id":3,"name":"Linus","balance":5}\n{"id":1,"name":"Ada","balance":${BIG}}\n`,
+      );
     });
   });
 
@@ -99,18 +117,24 @@ with open('etl-output/data.singer', 'w') as out:
       await run(job, { command: ['python3'], script });
       const text = await job.read('etl-output/data.singer');
       assert.ok(text.includes(`"balance": ${BIG}`), 'Python ints keep the big number');
-      assert.deepEqual(lines(text).map((m) => [m.record.id, m.record.known, m.record.tenant, m.record.currency]), [
-        [1, false, 'tenant-1', 'EUR'],
-        [2, true, 'tenant-1', 'EUR'],
-      ]);
+      assert.deepEqual(
+        lines(text).map((m) => [m.record.id, m.record.known, m.record.tenant, m.record.currency]),
+        [
+          [1, false, 'tenant-1', 'EUR'],
+          [2, true, 'tenant-1', 'EUR'],
+        ],
+      );
     });
   });
 });
 
-describe('ETL failures carry the script\'s own message', () => {
+describe("ETL failures carry the script's own message", () => {
   test('a thrown error in a TS module', async () => {
     await withFolder('throw', async (job) => {
-      const script = await job.write('etl.mts', `export default async (): Promise<void> => { throw new Error('customer 7 has no email'); };\n`);
+      const script = await job.write(
+        'etl.mts',
+        `export default async (): Promise<void> => { throw new Error('customer 7 has no email'); };\n`,
+      );
       const e = await failure(run(job, { script }));
       assert.equal(e.message, 'customer 7 has no email');
       assert.equal(e.reason, 'failed');
@@ -120,7 +144,10 @@ describe('ETL failures carry the script\'s own message', () => {
 
   test('an uncaught exception outside the awaited chain of a JS module', async () => {
     await withFolder('uncaught', async (job) => {
-      const script = await job.write('etl.js', `export default () => new Promise(() => setTimeout(() => { throw new TypeError('late failure'); }, 10));\n`);
+      const script = await job.write(
+        'etl.js',
+        `export default () => new Promise(() => setTimeout(() => { throw new TypeError('late failure'); }, 10));\n`,
+      );
       const e = await failure(run(job, { script }));
       assert.equal(e.message, 'late failure');
     });
@@ -179,7 +206,10 @@ describe('ETL limits', () => {
 
   test('a node module past its memory limit fails with a memory message', async () => {
     await withFolder('oom', async (job) => {
-      const script = await job.write('hog.mjs', `export default async () => { const keep = []; for (;;) keep.push(new Array(100000).fill({ a: Math.random() })); };\n`);
+      const script = await job.write(
+        'hog.mjs',
+        `export default async () => { const keep = []; for (;;) keep.push(new Array(100000).fill({ a: Math.random() })); };\n`,
+      );
       const e = await failure(run(job, { script }, { memoryMb: 96 }));
       assert.equal(e.reason, 'memory');
       assert.equal(e.message, 'the ETL script ran out of memory (limit 96 MiB)');

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { after, before, describe, test } from 'node:test';
 import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { fixture } from '../support/singer-flow.js';
-import { startReceiver, type Receiver } from './test-receiver.js';
 import { until } from '../support/until.js';
+import { type Receiver, startReceiver } from './test-receiver.js';
 
 const ENV = 'durable.sinew.local';
 const KEY = `sk_test_durable_${Math.random().toString(36).slice(2)}`;
@@ -36,7 +36,11 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
     ...(pg ? { SINEW_DATABASE_URL: pg.url, SINEW_DATABASE_SCHEMA: pg.schema } : {}),
   });
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server!.url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server!.url}${p}`, {
+      method,
+      headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
     return JSON.parse(text);
@@ -62,10 +66,19 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
     server = await startServerProcess(env());
     await api('PUT', `/${ENV}/connectors/tap-durable`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
     await api('PUT', `/${ENV}/connectors/target-durable`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
-    await api('PUT', `/${ENV}/flows/durable`, { name: 'durable', type: 'v1-source', connectors: ['tap-durable'], target: { connector: 'target-durable', config: { path: dataDir } } });
+    await api('PUT', `/${ENV}/flows/durable`, {
+      name: 'durable',
+      type: 'v1-source',
+      connectors: ['tap-durable'],
+      target: { connector: 'target-durable', config: { path: dataDir } },
+    });
     await api('PUT', `/${ENV}/settings`, { monitoring: { webhooks: { connection: { url: `${rx.url}/conn`, secret: 's3cret' } } } });
     for (let n = 0; n < POSTS_PER_TENANT; n++) {
-      await Promise.all(Array.from({ length: TENANTS }, (_, t) => api('POST', `/${ENV}/durable/tenant-${t}/linkedSources`, { source: { tap: 'tap-durable', config: { records: n } } })));
+      await Promise.all(
+        Array.from({ length: TENANTS }, (_, t) =>
+          api('POST', `/${ENV}/durable/tenant-${t}/linkedSources`, { source: { tap: 'tap-durable', config: { records: n } } }),
+        ),
+      );
     }
     const expected = TENANTS * POSTS_PER_TENANT;
 
@@ -82,13 +95,19 @@ describe('event delivery survives SIGKILL mid-delivery', () => {
 
     const events: any[] = await api('GET', `/${ENV}/events?kind=connection&limit=500`);
     assert.equal(events.length, expected, 'every link change wrote an event');
-    assert.deepEqual([...ids()].sort(), events.map((e) => e.event_id).sort(), 'after de-duplication the receiver saw each event id exactly once');
+    assert.deepEqual(
+      [...ids()].sort(),
+      events.map((e) => e.event_id).sort(),
+      'after de-duplication the receiver saw each event id exactly once',
+    );
     await until('every event recorded as delivered', 30_000, async () =>
-      (await api('GET', `/${ENV}/events?kind=connection&limit=500`)).every((e: any) => e.status === 'delivered'));
+      (await api('GET', `/${ENV}/events?kind=connection&limit=500`)).every((e: any) => e.status === 'delivered'),
+    );
     // Per tenant, the three events arrived in order (first arrival of each id): LINK, OVERWRITE, OVERWRITE.
     for (let t = 0; t < TENANTS; t++) {
       const first = new Map<string, string>();
-      for (const r of rx.received) if (r.body?.tenant === `tenant-${t}` && !first.has(r.body.event_id)) first.set(r.body.event_id, r.body.event);
+      for (const r of rx.received)
+        if (r.body?.tenant === `tenant-${t}` && !first.has(r.body.event_id)) first.set(r.body.event_id, r.body.event);
       assert.deepEqual([...first.values()], ['LINK', 'OVERWRITE', 'OVERWRITE'], `tenant-${t}`);
     }
   });

@@ -42,9 +42,12 @@ export async function startFakeDatadog(apiKey: string): Promise<FakeDatadog> {
         res.end(JSON.stringify(body));
       };
       const url = new URL(req.url ?? '/', 'http://fake');
-      if (req.method !== 'POST' || url.pathname !== '/api/v1/events') return answer(404, { errors: ['Not found'] }, `${req.method} ${url.pathname}`);
-      if (req.headers['dd-api-key'] !== apiKey) return answer(403, { errors: ['Forbidden'] }, `DD-API-KEY ${String(req.headers['dd-api-key'])}`);
-      if (!String(req.headers['content-type']).startsWith('application/json')) return answer(400, { errors: ['Unsupported content type'] }, String(req.headers['content-type']));
+      if (req.method !== 'POST' || url.pathname !== '/api/v1/events')
+        return answer(404, { errors: ['Not found'] }, `${req.method} ${url.pathname}`);
+      if (req.headers['dd-api-key'] !== apiKey)
+        return answer(403, { errors: ['Forbidden'] }, `DD-API-KEY ${String(req.headers['dd-api-key'])}`);
+      if (!String(req.headers['content-type']).startsWith('application/json'))
+        return answer(400, { errors: ['Unsupported content type'] }, String(req.headers['content-type']));
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -52,12 +55,19 @@ export async function startFakeDatadog(apiKey: string): Promise<FakeDatadog> {
         return answer(400, { errors: ['Invalid JSON'] }, 'invalid JSON');
       }
       const { title, text, tags, alert_type } = body;
-      if (typeof title !== 'string' || title === '' || title.length > 100) return answer(400, { errors: ['title is required (max 100 characters)'] }, `title ${String(title)}`);
-      if (typeof text !== 'string' || text.length > 4000) return answer(400, { errors: ['text is required (max 4000 characters)'] }, 'text');
-      if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) return answer(400, { errors: ['tags must be an array of strings'] }, 'tags');
-      if (typeof alert_type !== 'string' || !ALERT_TYPES.includes(alert_type)) return answer(400, { errors: [`invalid alert_type ${String(alert_type)}`] }, 'alert_type');
+      if (typeof title !== 'string' || title === '' || title.length > 100)
+        return answer(400, { errors: ['title is required (max 100 characters)'] }, `title ${String(title)}`);
+      if (typeof text !== 'string' || text.length > 4000)
+        return answer(400, { errors: ['text is required (max 4000 characters)'] }, 'text');
+      if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string'))
+        return answer(400, { errors: ['tags must be an array of strings'] }, 'tags');
+      if (typeof alert_type !== 'string' || !ALERT_TYPES.includes(alert_type))
+        return answer(400, { errors: [`invalid alert_type ${String(alert_type)}`] }, 'alert_type');
       accepted.push({ site: url.searchParams.get('site'), title, text, tags: tags as string[], alert_type, body });
-      answer(202, { status: 'ok', event: { id: accepted.length, title, text, tags, alert_type, url: `https://app.datadoghq.com/event/event?id=${accepted.length}` } });
+      answer(202, {
+        status: 'ok',
+        event: { id: accepted.length, title, text, tags, alert_type, url: `https://app.datadoghq.com/event/event?id=${accepted.length}` },
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

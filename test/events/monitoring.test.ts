@@ -1,16 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { eventsSettled } from '../support/events-settled.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { startFakeDatadog, type FakeDatadog } from './fake-datadog.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { after, before, describe, test } from 'node:test';
 import { at } from '../support/elements.js';
+import { eventsSettled } from '../support/events-settled.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
+import { type FakeDatadog, startFakeDatadog } from './fake-datadog.js';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 
 const DD_KEY = 'dd-api-key-0123456789abcdef';
 const waitUntil = (what: string, pred: () => boolean) => until(what, 30_000, async () => pred());
-
 
 describe('Datadog and Slack: real jobs to loopback servers that check what the real services require', () => {
   let h: Harness;
@@ -22,10 +21,17 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
     dd = await startFakeDatadog(DD_KEY);
     slack = await startFakeSlack();
     h = await startHarness({
-      env: { SINEW_DATADOG_URL_TEMPLATE: dd.urlTemplate, SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2', SINEW_EVENT_POLL_MS: '200' },
+      env: {
+        SINEW_DATADOG_URL_TEMPLATE: dd.urlTemplate,
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
+        SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2',
+        SINEW_EVENT_POLL_MS: '200',
+      },
     });
     ({ tap, target } = await registerTestConnectors(h, 'node'));
-    const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { datadog: { site: 'datadoghq.eu', api_key: DD_KEY }, slack: { webhook_url: slack.url } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, {
+      monitoring: { datadog: { site: 'datadoghq.eu', api_key: DD_KEY }, slack: { webhook_url: slack.url } },
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.text.includes(DD_KEY), false, 'the API key is never returned');
   });
@@ -36,7 +42,8 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
   });
 
   test('the fakes refuse what the real services refuse', async () => {
-    const post = (url: string, body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     const ddUrl = dd.urlTemplate.replace('{site}', 'x');
     const ok = { title: 't', text: 'x', tags: ['a:b'], alert_type: 'info' };
     assert.equal((await post(ddUrl, JSON.stringify(ok))).status, 403, 'no DD-API-KEY');
@@ -72,7 +79,11 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
     assert.deepEqual(slack.refused, [], 'Slack accepted every request');
 
     const events = mine();
-    assert.deepEqual(events.map((e) => e.tags.find((t) => t.startsWith('status:'))!.slice(7)).sort(), [...statuses].sort(), 'one Datadog event per status change');
+    assert.deepEqual(
+      events.map((e) => e.tags.find((t) => t.startsWith('status:'))!.slice(7)).sort(),
+      [...statuses].sort(),
+      'one Datadog event per status change',
+    );
     for (const e of events) {
       const status = e.tags.find((t) => t.startsWith('status:'))!.slice(7);
       assert.equal(e.site, 'datadoghq.eu', 'posted to the configured site');
@@ -84,7 +95,8 @@ describe('Datadog and Slack: real jobs to loopback servers that check what the r
 
     assert.equal(slack.messages.length, 1, 'one message for the failed job');
     const text = at(slack.messages, 0).text;
-    for (const part of ['acme', 'mon', job.job_id, job.status, String(job.error).slice(0, 40)]) assert.ok(text.includes(part), `Slack message names ${part}: ${text}`);
+    for (const part of ['acme', 'mon', job.job_id, job.status, String(job.error).slice(0, 40)])
+      assert.ok(text.includes(part), `Slack message names ${part}: ${text}`);
 
     // Through the events API: the failure event went to webhook-less destinations datadog and slack.
     const list = await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=100`);

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { startReceiver, type Receiver } from './test-receiver.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { type Receiver, startReceiver } from './test-receiver.js';
 
 /**
  * Connection and discover events wake the dispatcher after their commit: with the fallback poll at
@@ -14,7 +14,9 @@ describe('link, tenant and discover events go out at once, not at the next poll'
   before(async () => {
     h = await startHarness({ env: { SINEW_EVENT_POLL_MS: '20000', SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     rx = await startReceiver();
-    const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { connection: { url: `${rx.url}/conn` }, discover: { url: `${rx.url}/disc` } } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, {
+      monitoring: { webhooks: { connection: { url: `${rx.url}/conn` }, discover: { url: `${rx.url}/disc` } } },
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal((await h.api('PUT', `/${h.envId}/flows/prompt`, { name: 'prompt', type: 'v2', connectors: ['csv'] })).status, 200);
   });

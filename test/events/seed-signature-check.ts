@@ -4,7 +4,10 @@ import crypto from 'node:crypto';
  * The signature check from seeds/003 (docs.hotglue.com/webhooks), verbatim between the markers;
  * only wrapped in a function that provides `req` and `hotGlue` and silences its logging.
  */
-export function verifyHotglueSignature(request: { normalizedHeaders: Record<string, string>; rawBody: string | object }, hotGlue: { webhookSecret: string }): boolean {
+export function verifyHotglueSignature(
+  request: { normalizedHeaders: Record<string, string>; rawBody: string | object },
+  hotGlue: { webhookSecret: string },
+): boolean {
   // The seed reads the header as a string: without one there is nothing to check.
   const header = request.normalizedHeaders['x-hub-signature'];
   if (header === undefined) throw new Error('the request has no X-Hub-Signature header');
@@ -15,12 +18,12 @@ export function verifyHotglueSignature(request: { normalizedHeaders: Record<stri
   const signature = req.normalizedHeaders['x-hub-signature'];
   // Get the payload of the webhook as a string
   // biome-ignore lint/suspicious/noDoubleEquals: the seed's code, kept word for word.
-  const payload = typeof req.rawBody == "object" ? JSON.stringify(req.rawBody) : req.rawBody;
+  const payload = typeof req.rawBody == 'object' ? JSON.stringify(req.rawBody) : req.rawBody;
   // Get your webhook secret
   const secret = hotGlue.webhookSecret;
 
   // Compute the signature using the above parameters
-  const computedSignature = crypto.createHmac('sha1', secret).update(payload).digest("hex");
+  const computedSignature = crypto.createHmac('sha1', secret).update(payload).digest('hex');
 
   const checksum = Buffer.from(signature, 'utf8');
   const newChecksum = Buffer.from(computedSignature, 'utf8');
@@ -33,7 +36,7 @@ export function verifyHotglueSignature(request: { normalizedHeaders: Record<stri
   }
 
   // The signature was valid, it is safe to act on this webhook payload
-  console.log("Verified Payload Signature !");
+  console.log('Verified Payload Signature !');
   return true;
   // ---- seed code ends
 }

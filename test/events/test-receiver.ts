@@ -21,7 +21,11 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(answer: (r: Received) => Answer = () => ({ status: 200, body: 'ok' }), port = 0, host = '127.0.0.1'): Promise<Receiver> {
+export async function startReceiver(
+  answer: (r: Received) => Answer = () => ({ status: 200, body: 'ok' }),
+  port = 0,
+  host = '127.0.0.1',
+): Promise<Receiver> {
   const received: Received[] = [];
   const r: Receiver = {
     url: '',

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { startReceiver, type Receiver } from './test-receiver.js';
+import { type Receiver, startReceiver } from './test-receiver.js';
 
 /**
  * Loopback not allowed (as on a PostgreSQL deployment): webhook URLs to loopback or private
@@ -16,7 +16,14 @@ describe('webhook URL safety with loopback disallowed', () => {
   let tap: string;
   let cases: string[];
   before(async () => {
-    h = await startHarness({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'false', SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05', SINEW_WEBHOOK_TIMEOUT_MS: '1500', SINEW_EVENT_POLL_MS: '200' } });
+    h = await startHarness({
+      env: {
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'false',
+        SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05',
+        SINEW_WEBHOOK_TIMEOUT_MS: '1500',
+        SINEW_EVENT_POLL_MS: '200',
+      },
+    });
     v4 = await startReceiver();
     v6 = await startReceiver(undefined, 0, '::1');
     cases = [
@@ -61,12 +68,21 @@ describe('webhook URL safety with loopback disallowed', () => {
     assert.equal(slackPut.status, 400, slackPut.text);
     const got = await h.api('GET', `/${h.envId}/settings`);
     assert.equal(JSON.stringify(got.body).includes('/v4'), false, 'nothing was saved');
-    assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { connection: { url: 'https://hooks.example.com/sinew' } } } })).status, 200, 'a public URL is accepted');
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { connection: { url: 'https://hooks.example.com/sinew' } } } }))
+        .status,
+      200,
+      'a public URL is accepted',
+    );
   });
 
   test('a URL saved while allowed is refused at connection time: attempts fail with a clear error, nothing received', async () => {
     for (const [i, url] of cases.entries()) {
-      assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { allow_private_urls: true, webhooks: { connection: { url } } } })).status, 200);
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/settings`, { monitoring: { allow_private_urls: true, webhooks: { connection: { url } } } }))
+          .status,
+        200,
+      );
       assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { allow_private_urls: false } })).status, 200);
       const link = await h.api('POST', `/${h.envId}/safe/refused-${i}/linkedSources`, { source: { tap, config: { records: 1 } } });
       assert.equal(link.status, 200, link.text);
@@ -83,7 +99,9 @@ describe('webhook URL safety with loopback disallowed', () => {
   });
 
   test('monitoring.allow_private_urls: true lets loopback through', async () => {
-    const put = await h.api('PUT', `/${h.envId}/settings`, { monitoring: { allow_private_urls: true, webhooks: { connection: { url: cases[2] } } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, {
+      monitoring: { allow_private_urls: true, webhooks: { connection: { url: cases[2] } } },
+    });
     assert.equal(put.status, 200, put.text);
     await h.api('POST', `/${h.envId}/safe/allowed/linkedSources`, { source: { tap, config: { records: 1 } } });
     const ev = await settled('allowed', 'delivered');

@@ -1,19 +1,54 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventsSettled } from '../support/events-settled.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { startReceiver, verifyHotglueSignature, type Receiver, type Received } from './test-receiver.js';
+import { after, before, describe, test } from 'node:test';
 import { at, present } from '../support/elements.js';
+import { eventsSettled } from '../support/events-settled.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
+import { type Received, type Receiver, startReceiver, verifyHotglueSignature } from './test-receiver.js';
 
 // Every key of the seeds' example payloads (seeds/003).
-const SEED_JOB_KEYS = ['job_id', 'env_id', 'flow_id', 'job_name', 'tenant', 'started_by', 's3_root', 'start_time', 'state', 'tap', 'target', 'connector_id', 'job_type', 'status', 'scheduled_job', 'sync_type', 'override_start_date', 'override_end_date', 'override_field_map', 'override_source_config', 'override_target_config', 'override_lifecycle_webhook', 'task_id', 'task_type', 'task_definition', 'discover_install_uri', 'metrics', 'data_sizes', 'last_updated', 'error', 'status_timestamp', 'resources_usage', 'target_install_uri'];
+const SEED_JOB_KEYS = [
+  'job_id',
+  'env_id',
+  'flow_id',
+  'job_name',
+  'tenant',
+  'started_by',
+  's3_root',
+  'start_time',
+  'state',
+  'tap',
+  'target',
+  'connector_id',
+  'job_type',
+  'status',
+  'scheduled_job',
+  'sync_type',
+  'override_start_date',
+  'override_end_date',
+  'override_field_map',
+  'override_source_config',
+  'override_target_config',
+  'override_lifecycle_webhook',
+  'task_id',
+  'task_type',
+  'task_definition',
+  'discover_install_uri',
+  'metrics',
+  'data_sizes',
+  'last_updated',
+  'error',
+  'status_timestamp',
+  'resources_usage',
+  'target_install_uri',
+];
 const SEED_DISCOVER_KEYS = ['connector', 'env_id', 'flow_id', 'status', 'tenant', 'timestamp'];
 const SEED_CONNECTION_KEYS = ['tenant', 'flow_id', 'env_id', 'connector', 'connector_type', 'event', 'timestamp', 'event_id', 'first_link'];
 
 const SECRET = 'whsec-Üñî-😀-test';
-const signed = (r: Received, secret: string) => verifyHotglueSignature({ normalizedHeaders: r.headers as Record<string, string>, rawBody: r.rawBody }, { webhookSecret: secret });
+const signed = (r: Received, secret: string) =>
+  verifyHotglueSignature({ normalizedHeaders: r.headers as Record<string, string>, rawBody: r.rawBody }, { webhookSecret: secret });
 
 describe('webhooks: job lifecycle, discover and connection events', () => {
   let h: Harness;
@@ -21,11 +56,24 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
   let tap: string;
   let target: string;
   before(async () => {
-    h = await startHarness({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2,0.4,0.8,1.6', SINEW_WEBHOOK_TIMEOUT_MS: '1500', SINEW_EVENT_POLL_MS: '200' } });
+    h = await startHarness({
+      env: {
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
+        SINEW_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2,0.4,0.8,1.6',
+        SINEW_WEBHOOK_TIMEOUT_MS: '1500',
+        SINEW_EVENT_POLL_MS: '200',
+      },
+    });
     rx = await startReceiver();
     ({ tap, target } = await registerTestConnectors(h, 'node'));
     const put = await h.api('PUT', `/${h.envId}/settings`, {
-      monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs`, secret: SECRET }, discover: { url: `${rx.url}/discover`, secret: SECRET }, connection: { url: `${rx.url}/conn` } } },
+      monitoring: {
+        webhooks: {
+          job_lifecycle: { url: `${rx.url}/jobs`, secret: SECRET },
+          discover: { url: `${rx.url}/discover`, secret: SECRET },
+          connection: { url: `${rx.url}/conn` },
+        },
+      },
     });
     assert.equal(put.status, 200, put.text);
     assert.equal(JSON.stringify(put.body).includes(SECRET), false, 'the secret is never returned');
@@ -50,10 +98,21 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
     const jobEvents = arrived('/jobs', mine);
     const expected = jobEvents.map((r) => r.body.status as string);
     assert.deepEqual([...expected].sort(), Object.keys(stamps).sort(), 'one event per status');
-    assert.ok(expected.includes('DISCOVER_STARTED') && expected[0] === 'JOB_CREATED' && expected.at(-1) === 'JOB_COMPLETED', expected.join());
+    assert.ok(
+      expected.includes('DISCOVER_STARTED') && expected[0] === 'JOB_CREATED' && expected.at(-1) === 'JOB_COMPLETED',
+      expected.join(),
+    );
     const times = expected.map((status) => present(stamps[status], `${status} stamp`));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), `lifecycle order: ${expected.join()}`);
-    for (const r of jobEvents) assert.deepEqual(Object.keys(r.body.status_timestamp), expected.slice(0, expected.indexOf(r.body.status) + 1).filter((s) => s in stamps));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      `lifecycle order: ${expected.join()}`,
+    );
+    for (const r of jobEvents)
+      assert.deepEqual(
+        Object.keys(r.body.status_timestamp),
+        expected.slice(0, expected.indexOf(r.body.status) + 1).filter((s) => s in stamps),
+      );
     for (const r of jobEvents) {
       for (const k of SEED_JOB_KEYS) assert.ok(k in r.body, `job payload has ${k}`);
       assert.equal(r.headers['content-type'], 'application/json');
@@ -71,13 +130,19 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
 
     await rx.waitFor(() => arrived('/discover', (r) => r.body?.flow_id === 'f1').length >= 2);
     const discovers = arrived('/discover', (r) => r.body?.flow_id === 'f1');
-    assert.deepEqual(discovers.map((r) => r.body.status), ['DISCOVER_STARTED', 'DISCOVER_SUCCESS']);
+    assert.deepEqual(
+      discovers.map((r) => r.body.status),
+      ['DISCOVER_STARTED', 'DISCOVER_SUCCESS'],
+    );
     for (const r of discovers) {
       assert.deepEqual(Object.keys(r.body).sort(), [...SEED_DISCOVER_KEYS].sort());
       assert.equal(signed(r, SECRET), true);
     }
     await rx.waitFor(() => arrived('/conn', (r) => r.body?.flow_id === 'f1').length >= 1);
-    const link = at(arrived('/conn', (r) => r.body?.flow_id === 'f1'), 0);
+    const link = at(
+      arrived('/conn', (r) => r.body?.flow_id === 'f1'),
+      0,
+    );
     assert.deepEqual(Object.keys(link.body).sort(), [...SEED_CONNECTION_KEYS].sort());
     assert.equal(link.body.event, 'LINK');
     assert.equal(link.body.first_link, true);
@@ -113,7 +178,8 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
     // Up again only once a retry has met the closed port.
     const firstId = String(at(down.received, 0).headers['x-sinew-event-id']);
     await until('a retry refused while the receiver is gone', 30_000, async () => {
-      const attempts: Array<{ status_code: number | null; error: string | null }> = (await h.api('GET', `/${h.envId}/events/${firstId}`)).body.deliveries[0]?.attempts ?? [];
+      const attempts: Array<{ status_code: number | null; error: string | null }> =
+        (await h.api('GET', `/${h.envId}/events/${firstId}`)).body.deliveries[0]?.attempts ?? [];
       return attempts.some((a) => a.status_code === null && /ECONNREFUSED/.test(String(a.error)));
     });
     const up = await startReceiver(undefined, port);
@@ -136,7 +202,10 @@ describe('webhooks: job lifecycle, discover and connection events', () => {
       assert.ok(attempts.length >= 3, JSON.stringify(attempts));
       assert.equal(attempts[0].status_code, 503);
       assert.equal(attempts[0].response_excerpt, 'down for maintenance');
-      assert.ok(attempts.some((a: any) => a.status_code === null && /ECONNREFUSED/.test(a.error)), JSON.stringify(attempts));
+      assert.ok(
+        attempts.some((a: any) => a.status_code === null && /ECONNREFUSED/.test(a.error)),
+        JSON.stringify(attempts),
+      );
       assert.equal(attempts.at(-1).status_code, 200);
       assert.equal(ev.body.status, 'delivered');
     } finally {

@@ -38,16 +38,24 @@ export class FakeCollectionApi {
     if (request.headers.authorization !== `Bearer ${this.token}`) return { status: 401, body: { message: 'bad token' } };
     const items = Array.isArray(request.body) ? request.body : [request.body];
     if (items.some((item) => isObject(item) && item.name === 'REVOKED')) return { status: 401, body: { message: 'token revoked' } };
-    if (items.some((item) => isObject(item) && item.name === 'HANG')) return { status: 503, body: { message: 'too late' }, delayMs: 60_000 };
+    if (items.some((item) => isObject(item) && item.name === 'HANG'))
+      return { status: 503, body: { message: 'too late' }, delayMs: 60_000 };
     const [path = ''] = request.path.split('?');
     if (request.method === 'POST' && path === '/items/batch') {
       if (!Array.isArray(request.body)) return { status: 400, body: { message: 'a batch must be a JSON array' } };
       if (request.body.length > this.maxBatch) return { status: 413, body: { message: `at most ${this.maxBatch} items per batch` } };
-      return { status: 200, body: request.body.map((item) => (this.problem(item) ? { error: this.problem(item) } : this.create(item as Record<string, unknown>))) };
+      return {
+        status: 200,
+        body: request.body.map((item) =>
+          this.problem(item) ? { error: this.problem(item) } : this.create(item as Record<string, unknown>),
+        ),
+      };
     }
     if (request.method === 'POST' && path === '/items') {
       const problem = this.problem(request.body);
-      return problem ? { status: 422, body: { message: problem } } : { status: 201, body: this.create(request.body as Record<string, unknown>) };
+      return problem
+        ? { status: 422, body: { message: problem } }
+        : { status: 201, body: this.create(request.body as Record<string, unknown>) };
     }
     const [, encodedId] = /^\/items\/([^/]+)$/.exec(path) ?? [];
     if (encodedId !== undefined) {

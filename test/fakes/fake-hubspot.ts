@@ -12,8 +12,18 @@ function hubspotError(status: number, category: string, message: string, extra: 
 export function hubspotRateLimit(retryAfterSeconds: number): Reply {
   return {
     status: 429,
-    headers: { 'retry-after': String(retryAfterSeconds), 'x-hubspot-ratelimit-interval-milliseconds': '1000', 'x-hubspot-ratelimit-remaining': '0' },
-    body: { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'SECONDLY' },
+    headers: {
+      'retry-after': String(retryAfterSeconds),
+      'x-hubspot-ratelimit-interval-milliseconds': '1000',
+      'x-hubspot-ratelimit-remaining': '0',
+    },
+    body: {
+      status: 'error',
+      message: 'You have reached your secondly limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: randomUUID(),
+      policyName: 'SECONDLY',
+    },
   };
 }
 
@@ -94,14 +104,32 @@ export class FakeHubspot {
     inputs.forEach((input, index) => {
       const { properties, objectWriteTraceId } = input as { properties: Record<string, string>; objectWriteTraceId?: string };
       if (problems[index]) {
-        errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: problems[index], context: { objectWriteTraceId: [objectWriteTraceId] } });
+        errors.push({
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: problems[index],
+          context: { objectWriteTraceId: [objectWriteTraceId] },
+        });
         return;
       }
       const id = String(this.nextId++);
       store.set(id, { ...properties });
-      results.push({ id, properties, createdAt: now, updatedAt: now, archived: false, ...(objectWriteTraceId ? { objectWriteTraceId } : {}) });
+      results.push({
+        id,
+        properties,
+        createdAt: now,
+        updatedAt: now,
+        archived: false,
+        ...(objectWriteTraceId ? { objectWriteTraceId } : {}),
+      });
     });
-    const body = { status: 'COMPLETE', results, startedAt: now, completedAt: now, ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}) };
+    const body = {
+      status: 'COMPLETE',
+      results,
+      startedAt: now,
+      completedAt: now,
+      ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
+    };
     return { status: errors.length > 0 ? 207 : 201, body };
   }
 
@@ -114,13 +142,25 @@ export class FakeHubspot {
       const problem = this.propertyProblem(type, input.properties);
       const existing = store.get(input.id);
       if (problem) errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: problem, context: { ids: [input.id] } });
-      else if (!existing) errors.push({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Object ${input.id} not found`, context: { ids: [input.id] } });
+      else if (!existing)
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `Object ${input.id} not found`,
+          context: { ids: [input.id] },
+        });
       else {
         Object.assign(existing, input.properties);
         results.push({ id: input.id, properties: existing, updatedAt: now, archived: false });
       }
     }
-    const body = { status: 'COMPLETE', results, startedAt: now, completedAt: now, ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}) };
+    const body = {
+      status: 'COMPLETE',
+      results,
+      startedAt: now,
+      completedAt: now,
+      ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
+    };
     return { status: errors.length > 0 ? 207 : 200, body };
   }
 }

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface IssuedCode {
@@ -55,7 +55,10 @@ export class FakeOAuthServer {
           const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
           this.tokenRequests.push(form);
           const answer = this.token(form);
-          setTimeout(() => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body)), this.tokenDelayMs).unref();
+          setTimeout(
+            () => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body)),
+            this.tokenDelayMs,
+          ).unref();
           return;
         }
         res.writeHead(404).end();
@@ -122,12 +125,18 @@ export class FakeOAuthServer {
   }
 
   private token(form: TokenRequest): { status: number; body: unknown } {
-    if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
+    if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret)
+      return { status: 401, body: { error: 'invalid_client' } };
     if (form.grant_type === 'authorization_code') {
       const code = this.codes.get(form.code ?? '');
       if (!code || code.used || code.redirectUri !== form.redirect_uri) return { status: 400, body: { error: 'invalid_grant' } };
       code.used = true;
-      if (code.challenge !== null && createHash('sha256').update(form.code_verifier ?? '').digest('base64url') !== code.challenge) {
+      if (
+        code.challenge !== null &&
+        createHash('sha256')
+          .update(form.code_verifier ?? '')
+          .digest('base64url') !== code.challenge
+      ) {
         return { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE verification failed' } };
       }
       return { status: 200, body: this.issue(true) };

@@ -8,7 +8,10 @@ interface SObject {
   [field: string]: unknown;
 }
 
-const restError = (status: number, errorCode: string, message: string, fields: string[] = []): Reply => ({ status, body: [{ message, errorCode, fields }] });
+const restError = (status: number, errorCode: string, message: string, fields: string[] = []): Reply => ({
+  status,
+  body: [{ message, errorCode, fields }],
+});
 
 /** Salesforce's answer when the org's API request limit is used up. */
 export function salesforceLimitExceeded(): Reply {
@@ -53,7 +56,10 @@ export class FakeSalesforce {
   }
 
   /** Upsert one record; the result of the collections API shape. */
-  private upsertOne(externalId: string, fields: Record<string, unknown>): { id?: string; success: boolean; errors: unknown[]; created?: boolean } {
+  private upsertOne(
+    externalId: string,
+    fields: Record<string, unknown>,
+  ): { id?: string; success: boolean; errors: unknown[]; created?: boolean } {
     const existing = this.findByExternal(externalId);
     const { attributes: _a, External_Id__c: _e, ...values } = fields;
     const problem = this.problem(values, !existing);
@@ -94,7 +100,12 @@ export class FakeSalesforce {
       if (!isObject(body) || typeof body.allOrNone !== 'boolean' || !Array.isArray(body.records)) {
         return restError(400, 'INVALID_FIELD', 'allOrNone (boolean) and records (array) are required');
       }
-      if (body.records.length > COLLECTION_LIMIT) return restError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records in this operation`);
+      if (body.records.length > COLLECTION_LIMIT)
+        return restError(
+          400,
+          'EXCEEDED_ID_LIMIT',
+          `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records in this operation`,
+        );
       for (const record of body.records) {
         if (!isObject(record) || !isObject(record.attributes) || record.attributes.type !== 'Contact') {
           return restError(400, 'INVALID_TYPE', 'Each record must carry attributes.type = Contact');
@@ -102,7 +113,17 @@ export class FakeSalesforce {
       }
       const records = body.records as Array<Record<string, unknown>>;
       if (path.endsWith('/External_Id__c') && request.method === 'PATCH') {
-        return { status: 200, body: records.map((r) => (typeof r.External_Id__c === 'string' ? this.upsertOne(r.External_Id__c, r) : { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'External_Id__c is required', fields: ['External_Id__c'] }] })) };
+        return {
+          status: 200,
+          body: records.map((r) =>
+            typeof r.External_Id__c === 'string'
+              ? this.upsertOne(r.External_Id__c, r)
+              : {
+                  success: false,
+                  errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'External_Id__c is required', fields: ['External_Id__c'] }],
+                },
+          ),
+        };
       }
       if (request.method === 'POST') {
         return {
@@ -123,7 +144,8 @@ export class FakeSalesforce {
           body: records.map((r) => {
             const { attributes: _a, id, ...values } = r;
             const existing = typeof id === 'string' ? this.records.get(id) : undefined;
-            if (!existing) return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+            if (!existing)
+              return { id, success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
             const problem = this.problem(values, false);
             if (problem) return { id, success: false, errors: [problem] };
             Object.assign(existing, values);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetConnector } from '../../src/connectors/sdk/connector.js';
-import type { SingerMessage } from '../../src/singer/message.js';
 import { parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
+import type { SingerMessage } from '../../src/singer/message.js';
 
 /** What a write target reported: every emitted STATE value, in order, and its log lines. */
 export interface TargetRun {
@@ -21,9 +21,18 @@ async function* each(messages: SingerMessage[]): AsyncGenerator<SingerMessage> {
 const LOOPBACK_ALLOWED = { allowPrivate: false, allowLoopback: true };
 
 /** Runs a target in this process through TargetConnector.write. */
-export async function writeThrough(target: TargetConnector, config: Record<string, unknown>, messages: SingerMessage[]): Promise<TargetRun> {
+export async function writeThrough(
+  target: TargetConnector,
+  config: Record<string, unknown>,
+  messages: SingerMessage[],
+): Promise<TargetRun> {
   const run: TargetRun = { states: [], logs: [] };
-  const ctx = { config, emitState: (v: Record<string, unknown>) => void run.states.push(v as TargetRun['states'][number]), log: (m: string) => void run.logs.push(m), addressPolicy: LOOPBACK_ALLOWED };
+  const ctx = {
+    config,
+    emitState: (v: Record<string, unknown>) => void run.states.push(v as TargetRun['states'][number]),
+    log: (m: string) => void run.logs.push(m),
+    addressPolicy: LOOPBACK_ALLOWED,
+  };
   await target.write(ctx, each(messages));
   return run;
 }
@@ -56,7 +65,10 @@ export async function writeAsSingerProcess(id: string, config: Record<string, un
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.stdin.end(`${messages.map((m) => stringifyJson(m)).join('\n')}\n`);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    const states = stdout.split('\n').filter((l) => l.trim() !== '').map((l) => parseJson(l) as TargetRun['states'][number]);
+    const states = stdout
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => parseJson(l) as TargetRun['states'][number]);
     return { code, stderr, states };
   } finally {
     await rm(dir, { recursive: true, force: true });

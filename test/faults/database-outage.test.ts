@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { buildDist } from '../../bench/build-dist.js';
+import { requestApi } from '../../src/cli/api-client.js';
+import { type DatabaseProxy, startDatabaseProxy } from '../support/database-proxy.js';
+import { type Deployment, startDeployment } from '../support/deployment.js';
 import { postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
-import { startDeployment, type Deployment } from '../support/deployment.js';
-import { startDatabaseProxy, type DatabaseProxy } from '../support/database-proxy.js';
-import { startRole, type Role, type RoleProcess } from '../support/role-process.js';
+import { type Role, type RoleProcess, startRole } from '../support/role-process.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
-import { requestApi } from '../../src/cli/api-client.js';
 
 const skip = await postgresSkipReason();
 const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
@@ -52,7 +52,9 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
   before(async () => {
     buildDist(false);
     proxy = await startDatabaseProxy(TEST_DATABASE_URL);
-    d = await startDeployment({ env: { SINEW_DATABASE_URL: proxy.url, SINEW_WORKER_LEASE_MS: String(LEASE_MS), SINEW_WORKER_CONCURRENCY: '3' } });
+    d = await startDeployment({
+      env: { SINEW_DATABASE_URL: proxy.url, SINEW_WORKER_LEASE_MS: String(LEASE_MS), SINEW_WORKER_CONCURRENCY: '3' },
+    });
     admin = new pg.Client({ connectionString: TEST_DATABASE_URL, application_name: 'sinew-test-terminator' });
     await admin.connect();
     // Started here rather than by d.start, to read their logs (stdout) too.
@@ -71,7 +73,10 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
       job_settings: { force_full_sync: true, worker_loss_retries: 3 },
     });
     // ~3 s of records per job.
-    for (let t = 0; t < TENANTS; t++) await api('POST', `/${d.envId}/outage/tenant-${t}/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 30, sleep_ms: 100 } } });
+    for (let t = 0; t < TENANTS; t++)
+      await api('POST', `/${d.envId}/outage/tenant-${t}/linkedSources`, {
+        source: { tap: 'tap-numbers', config: { records: 30, sleep_ms: 100 } },
+      });
   });
 
   after(async () => {
@@ -85,7 +90,11 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
   async function startJobs(running: number): Promise<string[]> {
     const ids: string[] = [];
     for (let t = 0; t < TENANTS; t++) ids.push((await api<{ job_id: string }>('POST', `/${d.envId}/outage/tenant-${t}/jobs`, {})).job_id);
-    await until(`${running} jobs running`, 60_000, async () => (await d.jobs()).filter((j) => ids.includes(j.job_id) && j.status === 'SYNC_STARTED').length >= running);
+    await until(
+      `${running} jobs running`,
+      60_000,
+      async () => (await d.jobs()).filter((j) => ids.includes(j.job_id) && j.status === 'SYNC_STARTED').length >= running,
+    );
     return ids;
   }
 
@@ -98,7 +107,9 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
       });
     } catch (e) {
       const left = (await d.jobs()).filter((j) => ids.includes(j.job_id) && !TERMINAL.has(j.status));
-      throw new Error(`${(e as Error).message}; still unfinished: ${JSON.stringify(left)}; the processes said:\n${processes.map((p) => `${p.role}: ${p.stderr().slice(-4000)}`).join('\n')}`);
+      throw new Error(
+        `${(e as Error).message}; still unfinished: ${JSON.stringify(left)}; the processes said:\n${processes.map((p) => `${p.role}: ${p.stderr().slice(-4000)}`).join('\n')}`,
+      );
     }
   }
 
@@ -123,17 +134,28 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     const outageEnd = Date.now();
     const rows = await allEnded(ids, 60_000);
     const endedAfter = Date.now() - outageEnd;
-    t.diagnostic(`${total(ended)} backends terminated in ${rounds} rounds (${[...ended].map(([k, v]) => `${k} ${v}`).join(', ')}); all ${ids.length} jobs ended ${endedAfter} ms after`);
+    t.diagnostic(
+      `${total(ended)} backends terminated in ${rounds} rounds (${[...ended].map(([k, v]) => `${k} ${v}`).join(', ')}); all ${ids.length} jobs ended ${endedAfter} ms after`,
+    );
     assertAllAlive();
-    for (const pool of ['store', 'queue', 'queue-listen']) assert.ok((ended.get(pool) ?? 0) > 0, `connections of the ${pool} pool were terminated`);
+    for (const pool of ['store', 'queue', 'queue-listen'])
+      assert.ok((ended.get(pool) ?? 0) > 0, `connections of the ${pool} pool were terminated`);
     // Short breaks never outlast a lease: every job's updates got through on a new connection.
     const events = await d.events();
     for (const job of rows) {
       const ends = events.filter((e) => e.job_id === job.job_id && TERMINAL.has(e.status));
-      assert.deepEqual(ends.map((e) => e.status), ['JOB_COMPLETED'], `job ${job.job_id} ended ${job.status}: ${ends.map((e) => e.error).join('; ')}`);
+      assert.deepEqual(
+        ends.map((e) => e.status),
+        ['JOB_COMPLETED'],
+        `job ${job.job_id} ended ${job.status}: ${ends.map((e) => e.error).join('; ')}`,
+      );
     }
     // A worker releases a lease just after the job's end is recorded: wait for that, not for a fixed time.
-    await until('no lease left behind', 20_000, async () => (await d.query("select job_id from jobs where lease_owner is not null")).length === 0);
+    await until(
+      'no lease left behind',
+      20_000,
+      async () => (await d.query('select job_id from jobs where lease_owner is not null')).length === 0,
+    );
   });
 
   test('the database gone for 6 s (twice a lease), every connection reset and new ones refused: back-off, recovery, no process exits, every job ends by the lease rules', async (t) => {
@@ -149,7 +171,9 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     assertAllAlive();
     const events = await d.events();
     const requeued = events.filter((e) => ids.includes(e.job_id) && e.status === 'JOB_CREATED' && /^re-queued/.test(e.message ?? ''));
-    t.diagnostic(`${resetsBefore} connections reset at the cut, ${refused} refused during the outage; all ${ids.length} jobs ended ${endedAfter} ms after it (${requeued.length} re-queued by the lease rules): ${rows.map((j) => j.status).join(', ')}`);
+    t.diagnostic(
+      `${resetsBefore} connections reset at the cut, ${refused} refused during the outage; all ${ids.length} jobs ended ${endedAfter} ms after it (${requeued.length} re-queued by the lease rules): ${rows.map((j) => j.status).join(', ')}`,
+    );
     assert.ok(refused > 0, 'the processes kept trying to reconnect during the outage');
     // A job whose lease was taken over during the outage ran again (worker_loss_retries 3) and
     // completed. One whose own process stopped on its lease fence (no renewal reached it in time:
@@ -158,17 +182,27 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     for (const job of rows) {
       const ends = events.filter((e) => e.job_id === job.job_id && TERMINAL.has(e.status));
       assert.equal(ends.length, 1, `job ${job.job_id}: exactly one end (${ends.map((e) => e.status).join(', ')})`);
-      if (job.status !== 'JOB_COMPLETED') assert.ok(fenced.has(job.job_id), `job ${job.job_id} ended ${job.status}, not by the lease rules: ${ends[0]?.error ?? ''}`);
+      if (job.status !== 'JOB_COMPLETED')
+        assert.ok(fenced.has(job.job_id), `job ${job.job_id} ended ${job.status}, not by the lease rules: ${ends[0]?.error ?? ''}`);
     }
     // A worker releases a lease just after the job's end is recorded: wait for that, not for a fixed time.
-    await until('no lease left behind', 20_000, async () => (await d.query("select job_id from jobs where lease_owner is not null")).length === 0);
+    await until(
+      'no lease left behind',
+      20_000,
+      async () => (await d.query('select job_id from jobs where lease_owner is not null')).length === 0,
+    );
     // The LISTEN connection backed off while the database was away (each retry later than the last).
     const listenRetries = processes
       .flatMap((p) => p.stdout().split('\n'))
       .filter((line) => line.includes('the connection listening for new jobs was lost'))
       .map((line) => JSON.parse(line) as { failures: number; retry_in_ms: number });
     const longest = Math.max(0, ...listenRetries.map((r) => r.retry_in_ms));
-    t.diagnostic(`jobs stopped by their lease fence: ${fenced.size}; LISTEN reconnects backed off up to ${longest} ms (${Math.max(0, ...listenRetries.map((r) => r.failures))} failures in a row)`);
-    assert.ok(listenRetries.some((r) => r.failures >= 3), 'the LISTEN connection retried with back-off');
+    t.diagnostic(
+      `jobs stopped by their lease fence: ${fenced.size}; LISTEN reconnects backed off up to ${longest} ms (${Math.max(0, ...listenRetries.map((r) => r.failures))} failures in a row)`,
+    );
+    assert.ok(
+      listenRetries.some((r) => r.failures >= 3),
+      'the LISTEN connection retried with back-off',
+    );
   });
 });

@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { buildDist } from '../../bench/build-dist.js';
+import { isTerminal, type JobStatus } from '../../src/model/job.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
+import { type Deployment, startDeployment } from '../support/deployment.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
-import { startDeployment, type Deployment } from '../support/deployment.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
-import { isTerminal, type JobStatus } from '../../src/model/job.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
 
 const skip = await postgresSkipReason();
 
@@ -15,7 +15,7 @@ const skip = await postgresSkipReason();
  * are fanned out by different processes; each destination must still get them in the order they
  * happened, once per event id.
  */
-describe('one job\'s webhooks with several workers delivering', { skip, concurrency: false }, () => {
+describe("one job's webhooks with several workers delivering", { skip, concurrency: false }, () => {
   let rx: Receiver;
   before(async () => {
     buildDist(false);
@@ -23,22 +23,38 @@ describe('one job\'s webhooks with several workers delivering', { skip, concurre
   });
   after(async () => rx.close());
 
-  test('each job\'s lifecycle events reach the webhook in order and once per id', async () => {
-    const d: Deployment = await startDeployment({ env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_EVENT_POLL_MS: '50', SINEW_WORKER_CONCURRENCY: '4' } });
+  test("each job's lifecycle events reach the webhook in order and once per id", async () => {
+    const d: Deployment = await startDeployment({
+      env: { SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true', SINEW_EVENT_POLL_MS: '50', SINEW_WORKER_CONCURRENCY: '4' },
+    });
     try {
       await d.start('api');
       await Promise.all([d.start('worker'), d.start('worker'), d.start('worker')]);
       await d.api('PUT', `/${d.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: `${rx.url}/jobs` } } } });
       await d.api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
-      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
+      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, {
+        kind: 'target',
+        command: [process.execPath, fixture('target-jsonl.mjs')],
+      });
       const out = await d.dir('out');
-      await d.api('PUT', `/${d.envId}/flows/order`, { name: 'order', type: 'v1-source', connectors: ['tap-numbers'], target: { connector: 'target-jsonl', config: { path: out } }, job_settings: { force_discover: true } });
+      await d.api('PUT', `/${d.envId}/flows/order`, {
+        name: 'order',
+        type: 'v1-source',
+        connectors: ['tap-numbers'],
+        target: { connector: 'target-jsonl', config: { path: out } },
+        job_settings: { force_discover: true },
+      });
       const tenants = Array.from({ length: 40 }, (_, i) => `t${i}`);
-      for (const t of tenants) await d.api('POST', `/${d.envId}/order/${t}/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 2 } } });
+      for (const t of tenants)
+        await d.api('POST', `/${d.envId}/order/${t}/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 2 } } });
       const jobs = await Promise.all(tenants.map((t) => d.api<{ job_id: string }>('POST', `/${d.envId}/order/${t}/jobs`, {})));
       await until('every job ended', 180_000, async () => (await d.jobs()).every((j) => isTerminal(j.status as JobStatus)));
       const stored = await d.events();
-      await until('every lifecycle event delivered', 60_000, async () => rx.received.filter((r) => r.path === '/jobs').length >= stored.length);
+      await until(
+        'every lifecycle event delivered',
+        60_000,
+        async () => rx.received.filter((r) => r.path === '/jobs').length >= stored.length,
+      );
 
       let outOfOrder = 0;
       let duplicates = 0;

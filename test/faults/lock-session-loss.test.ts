@@ -1,9 +1,9 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import pg from 'pg';
-import { createPostgresSchema, postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { connectionName } from '../../src/runtime/postgres-pool.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { createPostgresSchema, postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { until } from '../support/until.js';
 
 const skip = await postgresSkipReason();
@@ -19,10 +19,15 @@ describe('key locks whose database session is terminated', { skip }, () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     const lockSessions = async (): Promise<number[]> =>
-      (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [connectionName(schema.schema, 'locks')])).rows.map((r) => r.pid);
+      (
+        await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+          connectionName(schema.schema, 'locks'),
+        ])
+      ).rows.map((r) => r.pid);
     // The lock's key as AdvisoryKeyLocks hashes it, to try it from another session.
     const tryLock = async (): Promise<boolean> =>
-      (await admin.query<{ ok: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as ok", [`${schema.schema}\u001fk`])).rows[0]!.ok;
+      (await admin.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`${schema.schema}\u001fk`]))
+        .rows[0]!.ok;
     try {
       let heldBy: number[] = [];
       const result = await store.locks.withKeys(['k'], async (lost) => {

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LosslessNumber, parse, stringify } from 'lossless-json';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/conformance/tap-db.mjs', import.meta.url));
 const TARGET = fileURLToPath(new URL('../fixtures/conformance/target-db.mjs', import.meta.url));
@@ -31,8 +31,16 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
     const paths = { db: path.join(dir, 'db.json'), dest: path.join(dir, 'dest'), flow: `guard${i}`, tap: `gtap-${i}` };
     await h.api('PUT', `/${h.envId}/connectors/${paths.tap}`, { kind: 'source', command: ['node', TAP], ...registration });
     await h.api('PUT', `/${h.envId}/connectors/gtarget-${i}`, { kind: 'target', command: ['node', TARGET] });
-    await h.api('PUT', `/${h.envId}/flows/${paths.flow}`, { name: 'g', type: 'v1-source', connectors: [paths.tap], target: { connector: `gtarget-${i}`, config: { dest: paths.dest } } });
-    const res = await h.api('POST', `/${h.envId}/${paths.flow}/t/linkedSources`, { source: { tap: paths.tap, config: { db_path: paths.db, flavor, ...((link.config as object) ?? {}) } }, ...(link.field_map ? { field_map: link.field_map } : {}) });
+    await h.api('PUT', `/${h.envId}/flows/${paths.flow}`, {
+      name: 'g',
+      type: 'v1-source',
+      connectors: [paths.tap],
+      target: { connector: `gtarget-${i}`, config: { dest: paths.dest } },
+    });
+    const res = await h.api('POST', `/${h.envId}/${paths.flow}/t/linkedSources`, {
+      source: { tap: paths.tap, config: { db_path: paths.db, flavor, ...((link.config as object) ?? {}) } },
+      ...(link.field_map ? { field_map: link.field_map } : {}),
+    });
     assert.equal(res.status, 200, res.text);
     return paths;
   }
@@ -44,8 +52,18 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
   }
 
   test('a field map keyed by a name the records do not carry fails the job (ETL_FAILED), it does not complete with nothing', async () => {
-    const p = await setUp('nodiscover', { catalog_flag: 'none', capabilities: { discover: false } }, { field_map: { 'shop-public-orders': { fields: { secret: false } } } });
-    await fs.writeFile(p.db, db([['1', '2026-01-01T00:00:00Z'], ['2', '2026-01-02T00:00:00Z']]));
+    const p = await setUp(
+      'nodiscover',
+      { catalog_flag: 'none', capabilities: { discover: false } },
+      { field_map: { 'shop-public-orders': { fields: { secret: false } } } },
+    );
+    await fs.writeFile(
+      p.db,
+      db([
+        ['1', '2026-01-01T00:00:00Z'],
+        ['2', '2026-01-02T00:00:00Z'],
+      ]),
+    );
     const job = await runJob(p.flow);
     assert.equal(job.status, 'ETL_FAILED', job.error);
     assert.match(job.error, /stream "orders" synced 2 record\(s\) and the field map kept none/);
@@ -57,7 +75,13 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
   test('tables of two schemas share a plain name: keyed by it the job fails clearly; keyed by tap_stream_id only that table moves', async () => {
     const columns = { id: 'bigint', amount: 'numeric', secret: 'text', updated_at: 'timestamp' };
     const rows = (ids: string[]) => ids.map((id) => ({ id: n(id), amount: n('1'), secret: 's', updated_at: '2026-01-01T00:00:00Z' }));
-    const twoSchemas = stringify({ name: 'shop', tables: { orders: { key: ['id'], columns, rows: rows(['1', '2']) }, 'archive.orders': { key: ['id'], columns, rows: rows(['7', '8', '9']) } } })!;
+    const twoSchemas = stringify({
+      name: 'shop',
+      tables: {
+        orders: { key: ['id'], columns, rows: rows(['1', '2']) },
+        'archive.orders': { key: ['id'], columns, rows: rows(['7', '8', '9']) },
+      },
+    })!;
     const reg = { catalog_flag: '--properties', capabilities: { discover: true } };
     const plain = await setUp('postgres', reg, { field_map: { orders: { fields: { secret: false } } } });
     await fs.writeFile(plain.db, twoSchemas);
@@ -75,8 +99,19 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
   });
 
   test('a job queued behind another starts from the state that job committed', async () => {
-    const p = await setUp('postgres', { catalog_flag: '--properties', capabilities: { discover: true } }, { field_map: { orders: { replication_key: 'updated_at', replication_method: 'INCREMENTAL' } } });
-    await fs.writeFile(p.db, db([['1', '2026-01-01T00:00:00Z'], ['2', '2026-01-02T00:00:00Z'], ['3', '2026-01-03T00:00:00Z']]));
+    const p = await setUp(
+      'postgres',
+      { catalog_flag: '--properties', capabilities: { discover: true } },
+      { field_map: { orders: { replication_key: 'updated_at', replication_method: 'INCREMENTAL' } } },
+    );
+    await fs.writeFile(
+      p.db,
+      db([
+        ['1', '2026-01-01T00:00:00Z'],
+        ['2', '2026-01-02T00:00:00Z'],
+        ['3', '2026-01-03T00:00:00Z'],
+      ]),
+    );
     const first = await h.api('POST', `/${h.envId}/${p.flow}/t/jobs`, {});
     const second = await h.api('POST', `/${h.envId}/${p.flow}/t/jobs`, { queue_if_active_job: true });
     assert.equal(second.status, 200, second.text);
@@ -91,12 +126,24 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
   });
 
   test('a bookmark that would go backwards is not committed, and the job says so', async () => {
-    const p = await setUp('postgres', { catalog_flag: '--properties', capabilities: { discover: true } }, { field_map: { orders: { replication_key: 'updated_at', replication_method: 'INCREMENTAL' } } });
-    await fs.writeFile(p.db, db([['1', '2026-01-01T00:00:00Z'], ['2', '2026-05-01T00:00:00Z']]));
+    const p = await setUp(
+      'postgres',
+      { catalog_flag: '--properties', capabilities: { discover: true } },
+      { field_map: { orders: { replication_key: 'updated_at', replication_method: 'INCREMENTAL' } } },
+    );
+    await fs.writeFile(
+      p.db,
+      db([
+        ['1', '2026-01-01T00:00:00Z'],
+        ['2', '2026-05-01T00:00:00Z'],
+      ]),
+    );
     assert.equal((await runJob(p.flow)).status, 'JOB_COMPLETED');
     const before = parse((await h.api('GET', `/${h.envId}/${p.flow}/t/linkedSources/state`)).text) as any;
     // The same link, now with a tap that reports an earlier bookmark than it was given.
-    await h.api('POST', `/${h.envId}/${p.flow}/t/linkedSources`, { source: { tap: p.tap, config: { db_path: p.db, flavor: 'postgres', regress_bookmark: '2020-01-01T00:00:00Z' } } });
+    await h.api('POST', `/${h.envId}/${p.flow}/t/linkedSources`, {
+      source: { tap: p.tap, config: { db_path: p.db, flavor: 'postgres', regress_bookmark: '2020-01-01T00:00:00Z' } },
+    });
     const job = await runJob(p.flow);
     assert.equal(job.status, 'JOB_COMPLETED', job.error);
     assert.match(job.message, /bookmark went backwards for stream\(s\) "shop-public-orders"/);
@@ -107,21 +154,39 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
   });
 
   describe('lines a tap prints', () => {
-    const SCHEMA = '{"type":"SCHEMA","stream":"s","schema":{"type":"object","properties":{"id":{"type":"integer"}}},"key_properties":["id"]}';
+    const SCHEMA =
+      '{"type":"SCHEMA","stream":"s","schema":{"type":"object","properties":{"id":{"type":"integer"}}},"key_properties":["id"]}';
     async function catJob(name: string, lines: Buffer) {
       const dir = await h.tmp('lines');
       const file = path.join(dir, 'out.singer');
       await fs.writeFile(file, lines);
       const flow = `lines-${name}`;
-      await h.api('PUT', `/${h.envId}/connectors/cat-${name}`, { kind: 'source', command: ['sh', '-c', `cat "${file}"`], catalog_flag: 'none', capabilities: { discover: false } });
-      await h.api('PUT', `/${h.envId}/flows/${flow}`, { name, type: 'v1-source', connectors: [`cat-${name}`], target: { connector: 'jsonl', config: { path: path.join(dir, 'out') } } });
+      await h.api('PUT', `/${h.envId}/connectors/cat-${name}`, {
+        kind: 'source',
+        command: ['sh', '-c', `cat "${file}"`],
+        catalog_flag: 'none',
+        capabilities: { discover: false },
+      });
+      await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+        name,
+        type: 'v1-source',
+        connectors: [`cat-${name}`],
+        target: { connector: 'jsonl', config: { path: path.join(dir, 'out') } },
+      });
       await h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, { source: { tap: `cat-${name}`, config: {} } });
       return { job: await runJob(flow), dir };
     }
     const text = (...lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
 
     test('a RECORD cut short fails the sync with its line number and stream', async () => {
-      const { job } = await catJob('cut', text(SCHEMA, '{"type":"RECORD","stream":"s","record":{"id":1}}', '{"type":"RECORD","stream":"s","record":{"id":2,"nested":{"a":1}}'));
+      const { job } = await catJob(
+        'cut',
+        text(
+          SCHEMA,
+          '{"type":"RECORD","stream":"s","record":{"id":1}}',
+          '{"type":"RECORD","stream":"s","record":{"id":2,"nested":{"a":1}}',
+        ),
+      );
       assert.equal(job.status, 'SYNC_FAILED');
       assert.match(job.error, /RECORD line that is not valid JSON .* at line 3 \(stream "s"\)/);
     });
@@ -133,14 +198,21 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
     });
 
     test('invalid UTF-8 fails the sync', async () => {
-      const bad = Buffer.concat([Buffer.from('{"type":"RECORD","stream":"s","record":{"id":1,"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}\n')]);
+      const bad = Buffer.concat([
+        Buffer.from('{"type":"RECORD","stream":"s","record":{"id":1,"name":"'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}}\n'),
+      ]);
       const { job } = await catJob('utf8', Buffer.concat([text(SCHEMA), bad]));
       assert.equal(job.status, 'SYNC_FAILED');
       assert.match(job.error, /not valid UTF-8 at line 2 \(stream "s"\)/);
     });
 
     test('log lines on stdout are counted and skipped; the records arrive exactly', async () => {
-      const { job, dir } = await catJob('noise', text('INFO starting', SCHEMA, 'not json {', '{"type":"RECORD","stream":"s","record":{"id":12345678901234567890}}', '[1,2]'));
+      const { job, dir } = await catJob(
+        'noise',
+        text('INFO starting', SCHEMA, 'not json {', '{"type":"RECORD","stream":"s","record":{"id":12345678901234567890}}', '[1,2]'),
+      );
       assert.equal(job.status, 'JOB_COMPLETED', job.error);
       assert.equal(job.metrics.invalidLines, 3);
       assert.equal((await fs.readFile(path.join(dir, 'out', 's.jsonl'), 'utf8')).trim(), '{"id":12345678901234567890}');

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LosslessNumber, parse, stringify } from 'lossless-json';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/conformance/tap-db.mjs', import.meta.url));
 const TARGET = fileURLToPath(new URL('../fixtures/conformance/target-db.mjs', import.meta.url));
@@ -20,11 +20,22 @@ interface Db {
 function rounds(): Db[] {
   const columns = { id: 'bigint', amount: 'numeric', secret: 'text', updated_at: 'timestamp' };
   const order = (id: string, amount: string, at: string): Row => ({ id: n(id), amount: n(amount), secret: `s-${id}`, updated_at: at });
-  const r1: Row[] = [order('9007199254740993', '12345678901234567890123456789012345678', '2026-01-01T00:00:00Z'), order('2', '1.50', '2026-01-02T00:00:00Z')];
-  const r2: Row[] = [r1[0]!, order('2', '2.75', '2026-02-01T00:00:00Z'), order('3', '99999999999999999999.000000000000000001', '2026-02-02T00:00:00Z')];
+  const r1: Row[] = [
+    order('9007199254740993', '12345678901234567890123456789012345678', '2026-01-01T00:00:00Z'),
+    order('2', '1.50', '2026-01-02T00:00:00Z'),
+  ];
+  const r2: Row[] = [
+    r1[0]!,
+    order('2', '2.75', '2026-02-01T00:00:00Z'),
+    order('3', '99999999999999999999.000000000000000001', '2026-02-02T00:00:00Z'),
+  ];
   const r3: Row[] = [...r2, order('9007199254740995', '0.1', '2026-03-01T00:00:00Z')];
-  const customers = (k: number): Row[] => Array.from({ length: k }, (_, i) => ({ id: n(String(i + 1)), amount: n('0'), secret: 'c', updated_at: `2026-0${k}-01T00:00:00Z` }));
-  return [r1, r2, r3].map((orders, i) => ({ name: 'shop', tables: { orders: { key: ['id'], columns, rows: orders }, customers: { key: ['id'], columns, rows: customers(i + 1) } } }));
+  const customers = (k: number): Row[] =>
+    Array.from({ length: k }, (_, i) => ({ id: n(String(i + 1)), amount: n('0'), secret: 'c', updated_at: `2026-0${k}-01T00:00:00Z` }));
+  return [r1, r2, r3].map((orders, i) => ({
+    name: 'shop',
+    tables: { orders: { key: ['id'], columns, rows: orders }, customers: { key: ['id'], columns, rows: customers(i + 1) } },
+  }));
 }
 
 /** What the destination must hold for `orders` after a round: every row, keyed by id, `secret` left out. */
@@ -36,7 +47,11 @@ function expectedOrders(db: Db, keep: (field: string) => boolean): string {
 
 /** Rows as lossless text with sorted keys, so two sets compare exactly (numbers as written). */
 function canonical(rows: Record<string, Row>): string {
-  const sorted = Object.fromEntries(Object.keys(rows).sort().map((k) => [k, Object.fromEntries(Object.entries(rows[k]!).sort(([a], [b]) => a.localeCompare(b)))]));
+  const sorted = Object.fromEntries(
+    Object.keys(rows)
+      .sort()
+      .map((k) => [k, Object.fromEntries(Object.entries(rows[k]!).sort(([a], [b]) => a.localeCompare(b)))]),
+  );
   return stringify(sorted)!;
 }
 
@@ -103,16 +118,31 @@ describe('conformance taps and targets: three consecutive jobs on one link are e
       const tap = `tap-${sc.flavor}-${i}`;
       const reg = await h.api('PUT', `/${h.envId}/connectors/${tap}`, { kind: 'source', command: ['node', TAP], ...sc.registration });
       assert.equal(reg.status, 200, reg.text);
-      assert.equal((await h.api('PUT', `/${h.envId}/connectors/target-db-${i}`, { kind: 'target', command: ['node', TARGET] })).status, 200);
-      const flowRes = await h.api('PUT', `/${h.envId}/flows/${flow}`, { name: sc.name, type: 'v1-source', connectors: [tap], target: { connector: `target-db-${i}`, config: { dest } } });
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/connectors/target-db-${i}`, { kind: 'target', command: ['node', TARGET] })).status,
+        200,
+      );
+      const flowRes = await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+        name: sc.name,
+        type: 'v1-source',
+        connectors: [tap],
+        target: { connector: `target-db-${i}`, config: { dest } },
+      });
       assert.equal(flowRes.status, 200, flowRes.text);
-      const link = await h.api('POST', `/${h.envId}/${flow}/t1/linkedSources`, { source: { tap, config: { db_path: dbPath, flavor: sc.flavor } }, ...(sc.fieldMap ? { field_map: sc.fieldMap } : {}) });
+      const link = await h.api('POST', `/${h.envId}/${flow}/t1/linkedSources`, {
+        source: { tap, config: { db_path: dbPath, flavor: sc.flavor } },
+        ...(sc.fieldMap ? { field_map: sc.fieldMap } : {}),
+      });
       assert.equal(link.status, 200, link.text);
 
       const dbs = rounds();
       for (const [round, db] of dbs.entries()) {
         await fs.writeFile(dbPath, stringify(db)!);
-        const created = await h.api('POST', `/${h.envId}/${flow}/t1/jobs`, sc.selectedTables ? { override_selected_tables: sc.selectedTables } : {});
+        const created = await h.api(
+          'POST',
+          `/${h.envId}/${flow}/t1/jobs`,
+          sc.selectedTables ? { override_selected_tables: sc.selectedTables } : {},
+        );
         assert.equal(created.status, 200, created.text);
         const job = await h.waitForJob(flow, 't1', created.body.job_id, { timeoutMs: 60_000 });
         assert.equal(job.status, 'JOB_COMPLETED', `round ${round + 1}: ${job.status} ${job.error}`);

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { LOUD_TAP, expectedLog, loudStderr } from '../support/loud-stderr.js';
+import { after, before, describe, test } from 'node:test';
+import { expectedLog, LOUD_TAP, loudStderr } from '../support/loud-stderr.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;

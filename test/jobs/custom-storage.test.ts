@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { startS3Server, S3RVER_CREDENTIALS, type S3TestServer } from '../support/s3-server.js';
+import { S3RVER_CREDENTIALS, type S3TestServer, startS3Server } from '../support/s3-server.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 describe("custom storage (seeds/000): an environment's jobs go to its own S3 bucket", () => {
   let h: Harness;
@@ -35,7 +35,12 @@ describe("custom storage (seeds/000): an environment's jobs go to its own S3 buc
     const tenantDir = await h.tmp('csv');
     const warehouse = await h.tmp('wh');
     await fs.writeFile(path.join(tenantDir, 'items.csv'), 'id,name\n1,a\n2,b\n');
-    await h.api('PUT', `/${h.envId}/flows/s3flow`, { name: 's3', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: warehouse } } });
+    await h.api('PUT', `/${h.envId}/flows/s3flow`, {
+      name: 's3',
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: warehouse } },
+    });
     await h.api('POST', `/${h.envId}/s3flow/t/linkedSources`, { source: { tap: 'csv', config: { path: tenantDir } } });
     const job = await h.waitForJob('s3flow', 't', (await h.api('POST', `/${h.envId}/s3flow/t/jobs`, {})).body.job_id);
     assert.equal(job.status, 'JOB_COMPLETED', job.error);
@@ -45,7 +50,10 @@ describe("custom storage (seeds/000): an environment's jobs go to its own S3 buc
     for (const f of ['config.json', 'catalog.json', 'sync-output/data.singer', 'etl-output/data.singer', 'logs/job.log']) {
       assert.ok(keys.includes(`sinew/${job.s3_root}/${f}`), `${f} not in the bucket: ${keys.join(', ')}`);
     }
-    await assert.rejects(fs.access(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'config.json')), 'nothing stays on the local disk');
+    await assert.rejects(
+      fs.access(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'config.json')),
+      'nothing stays on the local disk',
+    );
     const logs = await h.api('GET', `/${h.envId}/s3flow/t/jobs/${job.job_id}/logs`);
     assert.equal(logs.status, 200);
     assert.match(logs.text, /status JOB_COMPLETED|finished/);

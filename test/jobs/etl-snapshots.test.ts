@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/', import.meta.url));
 
@@ -15,7 +15,11 @@ describe('ETL scripts and snapshots in real jobs', () => {
     const r = await h.api('GET', `/tenant/${h.envId}/${tenant}/snapshots/${name}`);
     if (r.status === 404) return [];
     assert.equal(r.status, 200, r.text);
-    return r.text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return r.text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   };
   const run = async (flow: string, tenant: string): Promise<any> =>
     h.waitForJob(flow, tenant, (await h.api('POST', `/${h.envId}/${flow}/${tenant}/jobs`, {})).body.job_id);
@@ -42,20 +46,36 @@ describe('ETL scripts and snapshots in real jobs', () => {
     const first = await run('etl-ts', 'acme');
     assert.equal(first.status, 'JOB_COMPLETED', first.error);
     assert.ok(first.data_sizes.snapshots > 0);
-    const written = (await fs.readFile(path.join(warehouse, 'customers.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const written = (await fs.readFile(path.join(warehouse, 'customers.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(written[0], { id: 1, name: 'Ann', currency: 'EUR', tenant: 'acme' });
-    assert.deepEqual((await snapshot('acme', 'customers')).map((c) => [c.id, c.name]), [[1, 'Ann'], [2, 'Bob']]);
+    assert.deepEqual(
+      (await snapshot('acme', 'customers')).map((c) => [c.id, c.name]),
+      [
+        [1, 'Ann'],
+        [2, 'Bob'],
+      ],
+    );
 
     // The tenant's data changes: the snapshot is merged by id, the newest version wins.
     await fs.writeFile(path.join(tenantDir, 'customers.csv'), 'id,name\n2,Bobby\n3,Cy\n');
     const second = await run('etl-ts', 'acme');
     assert.equal(second.status, 'JOB_COMPLETED', second.error);
-    assert.deepEqual((await snapshot('acme', 'customers')).map((c) => [c.id, c.name]), [[1, 'Ann'], [2, 'Bobby'], [3, 'Cy']]);
+    assert.deepEqual(
+      (await snapshot('acme', 'customers')).map((c) => [c.id, c.name]),
+      [
+        [1, 'Ann'],
+        [2, 'Bobby'],
+        [3, 'Cy'],
+      ],
+    );
     // The job root keeps no copy of the snapshots.
     await assert.rejects(fs.access(path.join(h.dataDir, 'storage', h.envId, second.s3_root, 'snapshots')));
   });
 
-  test('an ETL error fails the job ETL_FAILED with the script\'s message; the snapshot stays as it was', async () => {
+  test("an ETL error fails the job ETL_FAILED with the script's message; the snapshot stays as it was", async () => {
     const before = await snapshot('acme', 'customers');
     await fs.writeFile(path.join(tenantDir, 'customers.csv'), 'id,name\n9,Zed\n');
     await h.api('PUT', `/tenant/${h.envId}/acme/config`, { currency: 'EUR', fail_after_snapshot: true });
@@ -83,7 +103,10 @@ describe('ETL scripts and snapshots in real jobs', () => {
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { rollback_on_failure: false } });
     const saved = await run('etl-ts', 'acme');
     assert.equal(saved.status, 'ETL_FAILED');
-    assert.deepEqual((await snapshot('acme', 'customers')).map((c) => c.id), [1, 2, 3, 9]);
+    assert.deepEqual(
+      (await snapshot('acme', 'customers')).map((c) => c.id),
+      [1, 2, 3, 9],
+    );
     // Incremental state never moves with a failed job.
     assert.deepEqual((await h.api('GET', `/${h.envId}/etl-ts/acme/linkedSources/state`)).body, state.body);
     await h.api('PUT', `/${h.envId}/settings`, { job_settings: { save_snapshots_on_failure: false } });

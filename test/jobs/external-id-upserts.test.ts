@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/', import.meta.url));
 
@@ -33,11 +33,19 @@ describe('write jobs: external ids through the record-id map', () => {
     await h.stop();
   });
 
-  const flowWithHttp = async (flow: string, tenant: string, config: Record<string, unknown> = {}, flowExtra: Record<string, unknown> = {}) => {
+  const flowWithHttp = async (
+    flow: string,
+    tenant: string,
+    config: Record<string, unknown> = {},
+    flowExtra: Record<string, unknown> = {},
+  ) => {
     const put = await h.api('PUT', `/${h.envId}/flows/${flow}`, { name: flow, type: 'v1-target', connectors: ['http'], ...flowExtra });
     assert.equal(put.status, 200, put.text);
     const link = await h.api('POST', `/${h.envId}/${flow}/${tenant}/linkedTargets`, {
-      target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer tok-ext' }, max_attempts: 1, ...config } },
+      target: {
+        target: 'http',
+        config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer tok-ext' }, max_attempts: 1, ...config },
+      },
     });
     assert.equal(link.status, 200, link.text);
   };
@@ -47,11 +55,17 @@ describe('write jobs: external ids through the record-id map', () => {
     return h.waitForJob(flow, tenant, job.body.job_id, { timeoutMs: 60_000 });
   };
   const map = (tenant: string, flow: string, stream: string) => ({ env_id: h.envId, tenant, flow_id: flow, stream });
-  const itemOf = (done: any, externalId: string) => api.items.get(done.state.bookmarks.Contacts.find((r: any) => r.externalId === externalId).id);
+  const itemOf = (done: any, externalId: string) =>
+    api.items.get(done.state.bookmarks.Contacts.find((r: any) => r.externalId === externalId).id);
 
   test('a second write of an external id updates its remote record; an unchanged one counts as existing and is not sent', async () => {
     await flowWithHttp('ext-http', 't1');
-    const first = await write('ext-http', 't1', { Contacts: [{ externalId: 'c1', name: 'Ann' }, { externalId: 'c2', name: 'Bob' }] });
+    const first = await write('ext-http', 't1', {
+      Contacts: [
+        { externalId: 'c1', name: 'Ann' },
+        { externalId: 'c2', name: 'Bob' },
+      ],
+    });
     assert.equal(first.status, 'JOB_COMPLETED', first.error);
     assert.deepEqual(first.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 0 } });
     const c1 = first.state.bookmarks.Contacts.find((r: any) => r.externalId === 'c1').id;
@@ -64,7 +78,11 @@ describe('write jobs: external ids through the record-id map', () => {
     const patches = api.server.count('PATCH', '/items/');
 
     const second = await write('ext-http', 't1', {
-      Contacts: [{ externalId: 'c1', name: 'Ann B.' }, { externalId: 'c2', name: 'Bob' }, { externalId: 'c3', name: 'Cy' }],
+      Contacts: [
+        { externalId: 'c1', name: 'Ann B.' },
+        { externalId: 'c2', name: 'Bob' },
+        { externalId: 'c3', name: 'Cy' },
+      ],
     });
     assert.equal(second.status, 'JOB_COMPLETED', second.error);
     assert.deepEqual(second.state.summary, { Contacts: { success: 3, fail: 0, existing: 1, updated: 1 } });
@@ -105,7 +123,9 @@ describe('write jobs: external ids through the record-id map', () => {
 
   test('hubspot: creates, then updates the same contact by the id the map kept', async () => {
     await h.api('PUT', `/${h.envId}/flows/ext-hs`, { name: 'ext-hs', type: 'v1-target', connectors: ['hubspot'] });
-    const link = await h.api('POST', `/${h.envId}/ext-hs/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'hs-token', base_url: hubspotUrl } } });
+    const link = await h.api('POST', `/${h.envId}/ext-hs/acme/linkedTargets`, {
+      target: { target: 'hubspot', config: { access_token: 'hs-token', base_url: hubspotUrl } },
+    });
     assert.equal(link.status, 200, link.text);
     const first = await write('ext-hs', 'acme', { contacts: [{ externalId: 'u-1', email: 'ann@example.com', firstname: 'Ann' }] });
     assert.equal(first.status, 'JOB_COMPLETED', first.error);
@@ -120,12 +140,19 @@ describe('write jobs: external ids through the record-id map', () => {
     assert.equal(hubspot.server.count('POST', '/crm/v3/objects/contacts/batch/update'), 1);
   });
 
-  test('save record ids in snapshots: the map as {Stream}_{flow}.snapshot.csv, which the next job\'s ETL reads', async () => {
-    await flowWithHttp('ext-snap', 'snapper', {}, {
-      job_settings: { save_record_ids_in_snapshots: true },
-      etl: { script: path.join(ETL, 'count-known-ids.ts') },
+  test("save record ids in snapshots: the map as {Stream}_{flow}.snapshot.csv, which the next job's ETL reads", async () => {
+    await flowWithHttp(
+      'ext-snap',
+      'snapper',
+      {},
+      {
+        job_settings: { save_record_ids_in_snapshots: true },
+        etl: { script: path.join(ETL, 'count-known-ids.ts') },
+      },
+    );
+    const first = await write('ext-snap', 'snapper', {
+      Contacts: [{ externalId: 's1', name: 'A' }, { externalId: 's2', name: 'B' }, { name: 'no external id' }],
     });
-    const first = await write('ext-snap', 'snapper', { Contacts: [{ externalId: 's1', name: 'A' }, { externalId: 's2', name: 'B' }, { name: 'no external id' }] });
     assert.equal(first.status, 'JOB_COMPLETED', first.error);
     const file = path.join(h.dataDir, 'storage', h.envId, 'snapper', 'snapshots', 'Contacts_ext-snap.snapshot.csv');
     const csv = (await fs.readFile(file, 'utf8')).trim().split('\n');
@@ -144,7 +171,12 @@ describe('write jobs: external ids through the record-id map', () => {
   });
 
   test('roll back on failure: what the failed job created is deleted, what it updated is listed as not undone', async () => {
-    await flowWithHttp('ext-rb', 'rb', { batch_url: '{url}/batch', batch_size: 2, concurrency: 1 }, { job_settings: { rollback_on_failure: true } });
+    await flowWithHttp(
+      'ext-rb',
+      'rb',
+      { batch_url: '{url}/batch', batch_size: 2, concurrency: 1 },
+      { job_settings: { rollback_on_failure: true } },
+    );
     const before = await write('ext-rb', 'rb', { Contacts: [{ externalId: 'u1', name: 'kept' }] });
     assert.equal(before.status, 'JOB_COMPLETED', before.error);
     const u1 = before.state.bookmarks.Contacts[0].id;
@@ -163,7 +195,11 @@ describe('write jobs: external ids through the record-id map', () => {
     assert.deepEqual(failed.state.rollback, { Contacts: { deleted: 1, failed: 1 } });
     assert.deepEqual(failed.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 1, not_sent: 2 } });
     const remote = [...api.items.values()].filter((item) => ['u1', 'n1', 'n2', 'n3'].includes(String(item.externalId)));
-    assert.deepEqual(remote.map((item) => [item.externalId, item.name]), [['u1', 'changed']], 'n1 deleted again; n2, n3 never written');
+    assert.deepEqual(
+      remote.map((item) => [item.externalId, item.name]),
+      [['u1', 'changed']],
+      'n1 deleted again; n2, n3 never written',
+    );
     const entries = await h.sinew.services.store.recordIds.lookup(map('rb', 'ext-rb', 'Contacts'), ['u1', 'n1']);
     assert.deepEqual([...entries.keys()], ['u1'], "n1's map entry went with its remote record");
     assert.equal(entries.get('u1')?.remote_id, u1);
@@ -181,9 +217,14 @@ describe('write jobs: external ids through the record-id map', () => {
   });
 
   test('roll back on failure also when the job process is stopped (time limit): a rollback process deletes what it created', async () => {
-    await flowWithHttp('ext-rb2', 'rb2', { batch_url: '{url}/batch', batch_size: 2, concurrency: 1, timeout_ms: 120_000 }, {
-      job_settings: { rollback_on_failure: true, job_timeout_seconds: 6 },
-    });
+    await flowWithHttp(
+      'ext-rb2',
+      'rb2',
+      { batch_url: '{url}/batch', batch_size: 2, concurrency: 1, timeout_ms: 120_000 },
+      {
+        job_settings: { rollback_on_failure: true, job_timeout_seconds: 6 },
+      },
+    );
     const failed = await write('ext-rb2', 'rb2', {
       Contacts: [
         { externalId: 'k1', name: 'one' },
@@ -197,7 +238,11 @@ describe('write jobs: external ids through the record-id map', () => {
     assert.match(failed.message, /rolled back: 2 record\(s\) this job created were deleted/);
     assert.deepEqual(failed.state.rollback, { Contacts: { deleted: 2, failed: 0 } });
     assert.deepEqual(failed.state.summary, { Contacts: { success: 2, fail: 0, existing: 0, updated: 0 } });
-    assert.deepEqual([...api.items.values()].filter((i) => String(i.externalId).startsWith('k')), [], 'k1 and k2 deleted again');
+    assert.deepEqual(
+      [...api.items.values()].filter((i) => String(i.externalId).startsWith('k')),
+      [],
+      'k1 and k2 deleted again',
+    );
     const entries = await h.sinew.services.store.recordIds.lookup(map('rb2', 'ext-rb2', 'Contacts'), ['k1', 'k2']);
     assert.equal(entries.size, 0);
   });

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 describe('jobs across flow types: v2 read and write, v1 target, api source', () => {
   let h: Harness;
@@ -14,8 +14,16 @@ describe('jobs across flow types: v2 read and write, v1 target, api source', () 
   test('v2 flow: a read job from the linked connector to the flow target, then a write job into it', async () => {
     const tenantDir = await h.tmp('tenant');
     const warehouse = await h.tmp('warehouse');
-    await fs.writeFile(path.join(tenantDir, 'contacts.csv'), 'id,name,updated_at\n1,Ann,2026-01-01T00:00:00Z\n2,Bob,2026-01-02T00:00:00Z\n');
-    const flow = await h.api('PUT', `/${h.envId}/flows/bidi`, { name: 'bidi', type: 'v2', connectors: ['csv'], target: { connector: 'jsonl', config: { path: warehouse } } });
+    await fs.writeFile(
+      path.join(tenantDir, 'contacts.csv'),
+      'id,name,updated_at\n1,Ann,2026-01-01T00:00:00Z\n2,Bob,2026-01-02T00:00:00Z\n',
+    );
+    const flow = await h.api('PUT', `/${h.envId}/flows/bidi`, {
+      name: 'bidi',
+      type: 'v2',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: warehouse } },
+    });
     assert.equal(flow.status, 200, flow.text);
     const link = await h.api('POST', `/v2/${h.envId}/bidi/acme/linkedConnectors`, { connector_id: 'csv', config: { path: tenantDir } });
     assert.equal(link.status, 200, link.text);
@@ -38,7 +46,8 @@ describe('jobs across flow types: v2 read and write, v1 target, api source', () 
     assert.equal(noState.status, 400);
     // Raw body text: the big number must reach the target exactly as the client wrote it.
     const write = await h.api('POST', `/v2/${h.envId}/bidi/acme/jobs`, undefined, {
-      rawBody: '{"connector_id":"csv","job_type":"write","state":{"Deals":[{"externalId":"d-1","amount":12345678901234567890.5},{"externalId":"d-2","amount":7}]}}',
+      rawBody:
+        '{"connector_id":"csv","job_type":"write","state":{"Deals":[{"externalId":"d-1","amount":12345678901234567890.5},{"externalId":"d-2","amount":7}]}}',
     });
     assert.equal(write.status, 200, write.text);
     assert.equal(write.body.tap, 'api');
@@ -60,7 +69,10 @@ describe('jobs across flow types: v2 read and write, v1 target, api source', () 
     assert.equal(flow.status, 200, flow.text);
     const link = await h.api('POST', `/${h.envId}/writer/w1/linkedTargets`, { target: { target: 'jsonl', config: { path: tenantDir } } });
     assert.equal(link.status, 200, link.text);
-    const job = await h.api('POST', `/${h.envId}/writer/w1/jobs`, { tap: 'api', state: { Contacts: [{ externalId: 'c1', email: 'a@b.c' }] } });
+    const job = await h.api('POST', `/${h.envId}/writer/w1/jobs`, {
+      tap: 'api',
+      state: { Contacts: [{ externalId: 'c1', email: 'a@b.c' }] },
+    });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob('writer', 'w1', job.body.job_id);
     assert.equal(done.status, 'JOB_COMPLETED', done.error);
@@ -72,7 +84,12 @@ describe('jobs across flow types: v2 read and write, v1 target, api source', () 
 
   test('v1 source flow with tap "api": records in state go to the flow target', async () => {
     const warehouse = await h.tmp('wh');
-    await h.api('PUT', `/${h.envId}/flows/push`, { name: 'push', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: warehouse } } });
+    await h.api('PUT', `/${h.envId}/flows/push`, {
+      name: 'push',
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: warehouse } },
+    });
     const job = await h.api('POST', `/${h.envId}/push/p1/jobs`, { tap: 'api', state: { Events: [{ id: 1 }, { id: 2 }, { id: 3 }] } });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob('push', 'p1', job.body.job_id);

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 /**
  * A job's built-in write target runs inside the job process (src/jobs/process/in-process-target.ts).
@@ -28,12 +28,26 @@ describe('built-in write targets inside the job process', () => {
   const flow = async (id: string, tenant: string) => {
     assert.equal((await h.api('PUT', `/${h.envId}/flows/${id}`, { name: id, type: 'v1-target', connectors: ['http'] })).status, 200);
     const link = await h.api('POST', `/${h.envId}/${id}/${tenant}/linkedTargets`, {
-      target: { target: 'http', config: { url: `${apiUrl}/items`, headers: { Authorization: 'Bearer tok-inproc' }, max_attempts: 1, batch_url: '{url}/batch', batch_size: 50, concurrency: 1 } },
+      target: {
+        target: 'http',
+        config: {
+          url: `${apiUrl}/items`,
+          headers: { Authorization: 'Bearer tok-inproc' },
+          max_attempts: 1,
+          batch_url: '{url}/batch',
+          batch_size: 50,
+          concurrency: 1,
+        },
+      },
     });
     assert.equal(link.status, 200, link.text);
   };
   const write = async (id: string, tenant: string, contacts: unknown[], streaming: boolean) => {
-    const job = await h.api('POST', `/${h.envId}/${id}/${tenant}/jobs`, { tap: 'api', state: { Contacts: contacts }, streaming_job: streaming });
+    const job = await h.api('POST', `/${h.envId}/${id}/${tenant}/jobs`, {
+      tap: 'api',
+      state: { Contacts: contacts },
+      streaming_job: streaming,
+    });
     assert.equal(job.status, 200, job.text);
     return h.waitForJob(id, tenant, job.body.job_id, { timeoutMs: 60_000 });
   };
@@ -53,9 +67,14 @@ describe('built-in write targets inside the job process', () => {
       const remote = [...api.items.values()].filter((item) => String(item.externalId).startsWith(`${kind}-`));
       assert.equal(remote.length, 1000, 'the duplicate updated the record its first version created');
       assert.equal(remote.find((item) => item.externalId === `${kind}-7`)?.name, 'second version');
-      const pages = await Promise.all([0, 1000].map((offset) => h.api('GET', `/${h.envId}/${id}/t/jobs/${job.job_id}/export?limit=1000&offset=${offset}`)));
+      const pages = await Promise.all(
+        [0, 1000].map((offset) => h.api('GET', `/${h.envId}/${id}/t/jobs/${job.job_id}/export?limit=1000&offset=${offset}`)),
+      );
       for (const page of pages) assert.equal(page.status, 200, page.text);
-      assert.deepEqual(pages.map((page) => page.body.results.length), [1000, 1]);
+      assert.deepEqual(
+        pages.map((page) => page.body.results.length),
+        [1000, 1],
+      );
     });
 
     test(`${kind}: a write that becomes impossible halfway fails the export with the target's message; what it wrote is reported`, async () => {
@@ -73,7 +92,11 @@ describe('built-in write targets inside the job process', () => {
       assert.deepEqual(page.body.summary, { Contacts: { success: 100, fail: 0, existing: 0, updated: 0, not_sent: 200 } });
       assert.equal([...api.items.values()].filter((item) => String(item.externalId).startsWith(`${kind}-r`)).length, 100);
       assert.match(await targetLog(job), /refused the credentials/);
-      const entries = await h.sinew.services.store.recordIds.lookup({ env_id: h.envId, tenant: 't', flow_id: id, stream: 'Contacts' }, [`${kind}-r0`, `${kind}-r99`, `${kind}-r100`]);
+      const entries = await h.sinew.services.store.recordIds.lookup({ env_id: h.envId, tenant: 't', flow_id: id, stream: 'Contacts' }, [
+        `${kind}-r0`,
+        `${kind}-r99`,
+        `${kind}-r100`,
+      ]);
       assert.deepEqual([...entries.keys()].sort(), [`${kind}-r0`, `${kind}-r99`], 'the map holds what was written, and only that');
     });
   }

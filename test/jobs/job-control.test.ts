@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { after, before, describe, test } from 'node:test';
 import { at } from '../support/elements.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 
 describe('job options: concurrency per link, streaming, overrides, listing', () => {
   let h: Harness;
@@ -103,9 +103,15 @@ describe('job options: concurrency per link, streaming, overrides, listing', () 
       await h.waitForJob('listing', 't', c.body.job_id);
     }
     const list = await h.api('GET', `/${h.envId}/listing/t/jobs`);
-    assert.deepEqual(list.body.map((j: any) => j.job_id), [...ids].reverse());
+    assert.deepEqual(
+      list.body.map((j: any) => j.job_id),
+      [...ids].reverse(),
+    );
     const page = await h.api('GET', `/${h.envId}/listing/t/jobs?limit=1&before=${ids[2]}`);
-    assert.deepEqual(page.body.map((j: any) => j.job_id), [ids[1]]);
+    assert.deepEqual(
+      page.body.map((j: any) => j.job_id),
+      [ids[1]],
+    );
     const completed = await h.api('GET', `/${h.envId}/listing/t/jobs?status=JOB_COMPLETED,SYNC_FAILED`);
     assert.equal(completed.body.length, 3);
     assert.equal((await h.api('GET', `/${h.envId}/listing/t/jobs?status=NOPE`)).status, 400);

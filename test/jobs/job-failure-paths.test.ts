@@ -1,20 +1,20 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import pino from 'pino';
-import type { Store } from '../../src/store/store.js';
-import type { JobProcessMessage } from '../../src/jobs/job-process-messages.js';
-import { JOB_STATUSES, isTerminal, type JobStatus } from '../../src/model/job-phases.js';
-import type { Job } from '../../src/model/job.js';
 import { JobCompletion } from '../../src/jobs/job-completion.js';
 import { JobLifecycle } from '../../src/jobs/job-lifecycle.js';
+import type { JobProcessMessage } from '../../src/jobs/job-process-messages.js';
 import { failureStatusFor } from '../../src/jobs/job-transitions.js';
 import { LeaseReaper } from '../../src/jobs/lease-reaper.js';
-import { QueueSweeper } from '../../src/jobs/queue-sweeper.js';
 import { failureFor } from '../../src/jobs/process/run-job.js';
+import { QueueSweeper } from '../../src/jobs/queue-sweeper.js';
+import type { Job } from '../../src/model/job.js';
+import { isTerminal, JOB_STATUSES, type JobStatus } from '../../src/model/job-phases.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
-import * as fx from '../store/store-fixtures.js';
 import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
+import type { Store } from '../../src/store/store.js';
+import * as fx from '../store/store-fixtures.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 
 const ENV = 'dev.sinew.local';
 const logger = pino({ level: 'silent' });
@@ -65,7 +65,9 @@ const PATHS: FailurePath[] = [
   {
     // The worker's path when the job process exits (killed, out of memory) or is stopped at job_timeout_seconds.
     name: 'its process dies or times out',
-    fail: eachJob((p, job) => p.lifecycle.transition(ENV, job.job_id, failureStatusFor(job.status), { error: 'the job process exited with signal SIGKILL' })),
+    fail: eachJob((p, job) =>
+      p.lifecycle.transition(ENV, job.job_id, failureStatusFor(job.status), { error: 'the job process exited with signal SIGKILL' }),
+    ),
     expect: failureStatusFor,
   },
   {
@@ -121,7 +123,8 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
             if (expected === null) {
               // Never started: back in line, first of its link again.
               if (now !== 'JOB_CREATED') problems.push(`${status}: ${now}, not re-queued`);
-              else if (!(await store.jobLeases.claim(ENV, job.job_id, 'next-worker', Date.now() + 60_000))) problems.push(`${status}: re-queued but not claimable`);
+              else if (!(await store.jobLeases.claim(ENV, job.job_id, 'next-worker', Date.now() + 60_000)))
+                problems.push(`${status}: re-queued but not claimable`);
               continue;
             }
             if (now !== expected) {
@@ -129,7 +132,8 @@ function failurePaths(name: string, openFresh: OpenFresh, skip: string | false):
               continue;
             }
             // Its link is free: the next job is claimable (one job per link at a time).
-            if (!(await store.jobLeases.claim(ENV, `next-${status}`, 'next-worker', Date.now() + 60_000))) problems.push(`${status}: the next job of its link cannot run`);
+            if (!(await store.jobLeases.claim(ENV, `next-${status}`, 'next-worker', Date.now() + 60_000)))
+              problems.push(`${status}: the next job of its link cannot run`);
           }
           assert.deepEqual(problems, []);
           // The reaper queues each link's next job itself (and the job that never started, again).

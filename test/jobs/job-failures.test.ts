@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 
@@ -31,7 +31,15 @@ describe('jobs whose connectors misbehave', () => {
 
   test('a target that dies halfway fails the job EXPORT_FAILED with its stderr', async () => {
     const out = await h.tmp('out');
-    await sourceFlow(h, { flow: 'targetdies', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 3000 }, targetConfig: { fail_after: 100 } });
+    await sourceFlow(h, {
+      flow: 'targetdies',
+      tap,
+      target,
+      outDir: out,
+      tenant: 't',
+      sourceConfig: { records: 3000 },
+      targetConfig: { fail_after: 100 },
+    });
     const job = await h.waitForJob('targetdies', 't', (await h.api('POST', `/${h.envId}/targetdies/t/jobs`, {})).body.job_id);
     assert.equal(job.status, 'EXPORT_FAILED');
     assert.match(job.error, /target exited with code/);
@@ -43,14 +51,30 @@ describe('jobs whose connectors misbehave', () => {
   test('streaming: a dying tap fails the sync, a dying target fails the export', async () => {
     const out = await h.tmp('out');
     await sourceFlow(h, { flow: 'stream-tapdies', tap, target, outDir: out, tenant: 't', sourceConfig: { records: 500, fail_after: 50 } });
-    const tapDies = await h.waitForJob('stream-tapdies', 't', (await h.api('POST', `/${h.envId}/stream-tapdies/t/jobs`, { streaming_job: true })).body.job_id);
+    const tapDies = await h.waitForJob(
+      'stream-tapdies',
+      't',
+      (await h.api('POST', `/${h.envId}/stream-tapdies/t/jobs`, { streaming_job: true })).body.job_id,
+    );
     assert.equal(tapDies.status, 'SYNC_FAILED');
     assert.match(tapDies.error, /tap exited with code 1/);
     assert.ok(tapDies.status_timestamp.EXPORT_STARTED, 'tap and target ran together');
 
     const out2 = await h.tmp('out');
-    await sourceFlow(h, { flow: 'stream-targetdies', tap, target, outDir: out2, tenant: 't', sourceConfig: { records: 20000 }, targetConfig: { fail_after: 100 } });
-    const targetDies = await h.waitForJob('stream-targetdies', 't', (await h.api('POST', `/${h.envId}/stream-targetdies/t/jobs`, { streaming_job: true })).body.job_id);
+    await sourceFlow(h, {
+      flow: 'stream-targetdies',
+      tap,
+      target,
+      outDir: out2,
+      tenant: 't',
+      sourceConfig: { records: 20000 },
+      targetConfig: { fail_after: 100 },
+    });
+    const targetDies = await h.waitForJob(
+      'stream-targetdies',
+      't',
+      (await h.api('POST', `/${h.envId}/stream-targetdies/t/jobs`, { streaming_job: true })).body.job_id,
+    );
     assert.equal(targetDies.status, 'EXPORT_FAILED', targetDies.error);
     assert.match(targetDies.error, /target/);
   });
@@ -71,7 +95,11 @@ describe('jobs whose connectors misbehave', () => {
   });
 
   test('a tap command that does not exist fails the job with a clear error', async () => {
-    await h.api('PUT', `/${h.envId}/connectors/tap-missing`, { kind: 'source', command: ['/nonexistent/tap-missing'], capabilities: { discover: false } });
+    await h.api('PUT', `/${h.envId}/connectors/tap-missing`, {
+      kind: 'source',
+      command: ['/nonexistent/tap-missing'],
+      capabilities: { discover: false },
+    });
     const out = await h.tmp('out');
     await sourceFlow(h, { flow: 'missing', tap: 'tap-missing', target, outDir: out, tenant: 't', sourceConfig: {} });
     const job = await h.waitForJob('missing', 't', (await h.api('POST', `/${h.envId}/missing/t/jobs`, {})).body.job_id);
@@ -98,7 +126,14 @@ describe('jobs whose connectors misbehave', () => {
     const tapCopy = path.join(await h.tmp('tapcopy'), 'tap-cancel-marker.py');
     await fs.copyFile(fixture('tap-numbers.py'), tapCopy);
     await h.api('PUT', `/${h.envId}/connectors/tap-cancel`, { kind: 'source', command: ['python3', tapCopy] });
-    await sourceFlow(h, { flow: 'slow', tap: 'tap-cancel', target, outDir: out, tenant: 't', sourceConfig: { records: 100000, sleep_ms: 20 } });
+    await sourceFlow(h, {
+      flow: 'slow',
+      tap: 'tap-cancel',
+      target,
+      outDir: out,
+      tenant: 't',
+      sourceConfig: { records: 100000, sleep_ms: 20 },
+    });
     const created = await h.api('POST', `/${h.envId}/slow/t/jobs`, {});
     await h.waitForJob('slow', 't', created.body.job_id, { until: (s) => s === 'SYNC_STARTED' });
     await until('the tap running', 20_000, async () => (await processesWith(tapCopy)).length > 0);

@@ -1,9 +1,17 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FAILURE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES, failureStatusFor, isFailureStatus, isTerminal, type JobStatus } from '../../src/model/job-phases.js';
-import { JOB_TRANSITIONS, canTransition } from '../../src/jobs/job-transitions.js';
+import { test } from 'node:test';
+import { canTransition, JOB_TRANSITIONS } from '../../src/jobs/job-transitions.js';
 import { failureFor } from '../../src/jobs/process/run-job.js';
 import { RUNNING_PHASES } from '../../src/metrics/job-phase-durations.js';
+import {
+  FAILURE_STATUSES,
+  failureStatusFor,
+  isFailureStatus,
+  isTerminal,
+  JOB_STATUSES,
+  type JobStatus,
+  TERMINAL_STATUSES,
+} from '../../src/model/job-phases.js';
 
 // What the code listed by hand before the table of phases (issue #11), to check what is derived from it.
 const STATUSES_BEFORE = [
@@ -129,7 +137,9 @@ test("the job process fails the phase it is in with the table's failure status",
   // As it mapped them before, except where the moves refused it: DISCOVER_SUCCESS failed as
   // DISCOVER_FAILED, ETL_SUCCESS as ETL_FAILED (a phase that had just succeeded).
   assert.deepEqual(
-    ['DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED'].map(failureFor),
+    ['DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED'].map(
+      failureFor,
+    ),
     ['DISCOVER_FAILED', 'SYNC_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'EXPORT_FAILED'],
   );
 });

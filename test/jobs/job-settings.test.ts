@@ -1,11 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
-
 
 describe('job settings (seeds/000), per environment and per flow', () => {
   let h: Harness;
@@ -26,7 +25,13 @@ describe('job settings (seeds/000), per environment and per flow', () => {
     assert.equal(incremental.sync_type, 'incremental_sync');
     assert.deepEqual(incremental.metrics.recordCount, {});
     const flow = (await h.api('GET', `/${h.envId}/flows/full`)).body;
-    const put = await h.api('PUT', `/${h.envId}/flows/full`, { name: flow.name, type: flow.type, connectors: flow.connectors, target: { connector: target, config: { path: out } }, job_settings: { force_full_sync: true } });
+    const put = await h.api('PUT', `/${h.envId}/flows/full`, {
+      name: flow.name,
+      type: flow.type,
+      connectors: flow.connectors,
+      target: { connector: target, config: { path: out } },
+      job_settings: { force_full_sync: true },
+    });
     assert.equal(put.status, 200, put.text);
     const forced = await h.waitForJob('full', 't', (await h.api('POST', `/${h.envId}/full/t/jobs`, {})).body.job_id);
     assert.equal(forced.status, 'JOB_COMPLETED');
@@ -68,7 +73,13 @@ describe('job settings (seeds/000), per environment and per flow', () => {
 
   test('trigger a job when an integration is linked (a full sync, started by the link)', async () => {
     const out = await h.tmp('out');
-    await h.api('PUT', `/${h.envId}/flows/onlink`, { name: 'onlink', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { trigger_job_on_link: true } });
+    await h.api('PUT', `/${h.envId}/flows/onlink`, {
+      name: 'onlink',
+      type: 'v1-source',
+      connectors: [tap],
+      target: { connector: target, config: { path: out } },
+      job_settings: { trigger_job_on_link: true },
+    });
     const linked = await h.api('POST', `/${h.envId}/onlink/t/linkedSources`, { source: { tap, config: { records: 3 } } });
     assert.equal(linked.status, 200, linked.text);
     const job = await until('the triggered job', 60_000, async () => (await h.api('GET', `/${h.envId}/onlink/t/jobs`)).body[0]);
@@ -85,8 +96,16 @@ describe('job settings (seeds/000), per environment and per flow', () => {
   test('trigger a discover when an integration is linked: the catalog is there before any job', async () => {
     const dir = await h.tmp('csv');
     await fs.writeFile(path.join(dir, 'deals.csv'), 'id,amount\n1,10\n');
-    await h.api('PUT', `/${h.envId}/flows/discover-on-link`, { name: 'dol', type: 'v2', connectors: ['csv'], job_settings: { discover_on_link: true } });
-    const linked = await h.api('POST', `/v2/${h.envId}/discover-on-link/t/linkedConnectors`, { connector_id: 'csv', config: { path: dir } });
+    await h.api('PUT', `/${h.envId}/flows/discover-on-link`, {
+      name: 'dol',
+      type: 'v2',
+      connectors: ['csv'],
+      job_settings: { discover_on_link: true },
+    });
+    const linked = await h.api('POST', `/v2/${h.envId}/discover-on-link/t/linkedConnectors`, {
+      connector_id: 'csv',
+      config: { path: dir },
+    });
     assert.equal(linked.status, 200, linked.text);
     const catalog = await until('the catalog', 60_000, async () => {
       const l = (await h.api('GET', `/v2/${h.envId}/discover-on-link/t/linkedConnectors`)).body[0];
@@ -100,9 +119,16 @@ describe('job settings (seeds/000), per environment and per flow', () => {
   });
 
   test('default sync schedule on link: links made while it is on get the environment default schedule', async () => {
-    await h.api('PUT', `/${h.envId}/flows/sched`, { name: 'sched', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: '/tmp' } } });
+    await h.api('PUT', `/${h.envId}/flows/sched`, {
+      name: 'sched',
+      type: 'v1-source',
+      connectors: [tap],
+      target: { connector: target, config: { path: '/tmp' } },
+    });
     await h.api('POST', `/${h.envId}/sched/before/linkedSources`, { source: { tap, config: { records: 1 } } });
-    const put = await h.api('PUT', `/${h.envId}/settings`, { job_settings: { default_schedule_on_link: true, default_schedule: { schedule_expression: 'cron(0 3 * * *)' } } });
+    const put = await h.api('PUT', `/${h.envId}/settings`, {
+      job_settings: { default_schedule_on_link: true, default_schedule: { schedule_expression: 'cron(0 3 * * *)' } },
+    });
     assert.equal(put.status, 200, put.text);
     try {
       await h.api('POST', `/${h.envId}/sched/after/linkedSources`, { source: { tap, config: { records: 1 } } });
@@ -122,7 +148,13 @@ describe('job settings (seeds/000), per environment and per flow', () => {
 
   test('a job longer than job_timeout_seconds is stopped and failed', async () => {
     const out = await h.tmp('out');
-    await h.api('PUT', `/${h.envId}/flows/slow`, { name: 'slow', type: 'v1-source', connectors: [tap], target: { connector: target, config: { path: out } }, job_settings: { job_timeout_seconds: 6 } });
+    await h.api('PUT', `/${h.envId}/flows/slow`, {
+      name: 'slow',
+      type: 'v1-source',
+      connectors: [tap],
+      target: { connector: target, config: { path: out } },
+      job_settings: { job_timeout_seconds: 6 },
+    });
     // The tap would take 2,000 s; the limit is generous enough that the discover before the sync
     // finishes inside it on a loaded CI machine (it once took over 2 s there).
     await h.api('POST', `/${h.envId}/slow/t/linkedSources`, { source: { tap, config: { records: 100000, sleep_ms: 20 } } });

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { test } from 'node:test';
 import { LineBatchWriter } from '../../src/jobs/process/line-batch-writer.js';
 
 /** A destination that never drains (a target that stopped reading), with a tiny buffer. */

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
 import { FakeSalesforce, SALESFORCE_VERSION } from '../fakes/fake-salesforce.js';
-import { createPostgresSchema, postgresSkipReason, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { createPostgresSchema, type PostgresTestSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const skipPostgres = await postgresSkipReason();
 
@@ -37,23 +37,46 @@ describe('write jobs: targets with native external ids', () => {
     const link = await h.api('POST', `/${h.envId}/sf/acme/linkedTargets`, {
       target: {
         target: 'salesforce',
-        config: { instance_url: sfUrl, access_token: '00Dsf!tok', api_version: SALESFORCE_VERSION, objects: { Contacts: 'Contact' }, external_id_field: { Contact: 'External_Id__c' } },
+        config: {
+          instance_url: sfUrl,
+          access_token: '00Dsf!tok',
+          api_version: SALESFORCE_VERSION,
+          objects: { Contacts: 'Contact' },
+          external_id_field: { Contact: 'External_Id__c' },
+        },
       },
     });
     assert.equal(link.status, 200, link.text);
-    const first = await write('sf', 'acme', { Contacts: [{ externalId: 'x1', LastName: 'One' }, { externalId: 'x2', LastName: 'Two' }] });
+    const first = await write('sf', 'acme', {
+      Contacts: [
+        { externalId: 'x1', LastName: 'One' },
+        { externalId: 'x2', LastName: 'Two' },
+      ],
+    });
     assert.equal(first.status, 'JOB_COMPLETED', first.error);
-    const second = await write('sf', 'acme', { Contacts: [{ externalId: 'x1', LastName: 'Uno' }, { externalId: 'x2', LastName: 'Two' }] });
+    const second = await write('sf', 'acme', {
+      Contacts: [
+        { externalId: 'x1', LastName: 'Uno' },
+        { externalId: 'x2', LastName: 'Two' },
+      ],
+    });
     assert.equal(second.status, 'JOB_COMPLETED', second.error);
     assert.deepEqual(second.state.summary, { Contacts: { success: 2, fail: 0, existing: 1, updated: 1 } });
     assert.equal(sf.records.size, 2);
     const x1 = [...sf.records.values()].find((r) => r.External_Id__c === 'x1')!;
     assert.equal(x1.LastName, 'Uno');
     assert.ok(!Object.keys(x1).some((k) => k.startsWith('__sinew')));
-    const entries = await h.sinew.services.store.recordIds.lookup({ env_id: h.envId, tenant: 'acme', flow_id: 'sf', stream: 'Contacts' }, ['x1', 'x2']);
+    const entries = await h.sinew.services.store.recordIds.lookup({ env_id: h.envId, tenant: 'acme', flow_id: 'sf', stream: 'Contacts' }, [
+      'x1',
+      'x2',
+    ]);
     assert.equal(entries.get('x1')?.remote_id, x1.Id);
     assert.ok(!sf.server.requests.some((r) => JSON.stringify(r.body ?? null).includes('__sinew')), 'no Sinew field reached Salesforce');
-    assert.equal(sf.server.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/External_Id__c')).length, 2, 'one upsert per job: x2 unchanged was not sent');
+    assert.equal(
+      sf.server.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/External_Id__c')).length,
+      2,
+      'one upsert per job: x2 unchanged was not sent',
+    );
   });
 
   describe('postgres', { skip: skipPostgres }, () => {
@@ -71,12 +94,24 @@ describe('write jobs: targets with native external ids', () => {
 
     test('records with externalId upsert by the external id column; a changed one updates its row', async () => {
       await h.api('PUT', `/${h.envId}/flows/pgw`, { name: 'pgw', type: 'v1-target', connectors: ['postgres'] });
-      const link = await h.api('POST', `/${h.envId}/pgw/t9/linkedTargets`, { target: { target: 'postgres', config: { connection_string: db.url, schema: db.schema } } });
+      const link = await h.api('POST', `/${h.envId}/pgw/t9/linkedTargets`, {
+        target: { target: 'postgres', config: { connection_string: db.url, schema: db.schema } },
+      });
       assert.equal(link.status, 200, link.text);
-      const first = await write('pgw', 't9', { people: [{ externalId: 'p1', name: 'Ann', age: 30 }, { externalId: 'p2', name: 'Bob', age: 41 }] });
+      const first = await write('pgw', 't9', {
+        people: [
+          { externalId: 'p1', name: 'Ann', age: 30 },
+          { externalId: 'p2', name: 'Bob', age: 41 },
+        ],
+      });
       assert.equal(first.status, 'JOB_COMPLETED', first.error);
       assert.deepEqual(first.state.summary, { people: { success: 2, fail: 0, existing: 0, updated: 0 } });
-      const second = await write('pgw', 't9', { people: [{ externalId: 'p1', name: 'Ann', age: 31 }, { externalId: 'p2', name: 'Bob', age: 41 }] });
+      const second = await write('pgw', 't9', {
+        people: [
+          { externalId: 'p1', name: 'Ann', age: 31 },
+          { externalId: 'p2', name: 'Bob', age: 41 },
+        ],
+      });
       assert.equal(second.status, 'JOB_COMPLETED', second.error);
       assert.deepEqual(second.state.summary, { people: { success: 2, fail: 0, existing: 1, updated: 1 } });
       const rows = (await client.query(`select external_id, name, age::int as age from "${db.schema}".people order by external_id`)).rows;

@@ -1,12 +1,22 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { after, before, describe, test } from 'node:test';
 import { present } from '../support/elements.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 
-const ORDER = ['JOB_CREATED', 'DISCOVER_STARTED', 'DISCOVER_SUCCESS', 'SYNC_STARTED', 'SYNC_SUCCESS', 'ETL_STARTED', 'ETL_SUCCESS', 'EXPORT_STARTED', 'JOB_COMPLETED'];
+const ORDER = [
+  'JOB_CREATED',
+  'DISCOVER_STARTED',
+  'DISCOVER_SUCCESS',
+  'SYNC_STARTED',
+  'SYNC_SUCCESS',
+  'ETL_STARTED',
+  'ETL_SUCCESS',
+  'EXPORT_STARTED',
+  'JOB_COMPLETED',
+];
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -36,7 +46,9 @@ describe('read jobs through the API (Singer tap → Sinew → Singer target)', (
       assert.equal(job.status, 'JOB_COMPLETED', job.error);
 
       // every status, in order, with its timestamp
-      const stamps = Object.entries(job.status_timestamp as Record<string, number>).sort((a, b) => a[1] - b[1]).map(([s]) => s);
+      const stamps = Object.entries(job.status_timestamp as Record<string, number>)
+        .sort((a, b) => a[1] - b[1])
+        .map(([s]) => s);
       assert.deepEqual(stamps, ORDER);
       assert.deepEqual(job.metrics.recordCount, { users: 25, orders: 25 });
       assert.ok(job.data_sizes.sync_output > 0 && job.data_sizes.etl_output > 0);
@@ -46,19 +58,52 @@ describe('read jobs through the API (Singer tap → Sinew → Singer target)', (
       assert.equal(job.tap, tap);
       assert.equal(job.target, target);
       assert.match(job.s3_root, new RegExp(`^t1/flows/${flow}/jobs/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2}/${job.job_id}$`));
-      for (const field of ['job_id', 'env_id', 'flow_id', 'job_name', 'tenant', 'started_by', 's3_root', 'start_time', 'state', 'connector_id', 'job_type', 'scheduled_job', 'override_start_date', 'override_end_date', 'override_field_map', 'override_source_config', 'override_target_config', 'override_lifecycle_webhook', 'task_id', 'last_updated', 'error', 'status_timestamp']) {
+      for (const field of [
+        'job_id',
+        'env_id',
+        'flow_id',
+        'job_name',
+        'tenant',
+        'started_by',
+        's3_root',
+        'start_time',
+        'state',
+        'connector_id',
+        'job_type',
+        'scheduled_job',
+        'override_start_date',
+        'override_end_date',
+        'override_field_map',
+        'override_source_config',
+        'override_target_config',
+        'override_lifecycle_webhook',
+        'task_id',
+        'last_updated',
+        'error',
+        'status_timestamp',
+      ]) {
         assert.ok(field in job, `job object lacks ${field}`);
       }
       assert.equal('sealed_overrides' in job, false);
 
       const root = path.join(h.dataDir, 'storage', h.envId, job.s3_root);
       const files = await listFiles(root);
-      for (const f of ['config.json', 'state.json', 'catalog.json', 'sync-output/data.singer', 'sync-output/state.json', 'etl-output/data.singer', 'logs/job.log', 'logs/tap.log']) {
+      for (const f of [
+        'config.json',
+        'state.json',
+        'catalog.json',
+        'sync-output/data.singer',
+        'sync-output/state.json',
+        'etl-output/data.singer',
+        'logs/job.log',
+        'logs/tap.log',
+      ]) {
         assert.ok(files.includes(f), `missing ${f} in ${files.join(', ')}`);
       }
       const config = await fs.readFile(path.join(root, 'config.json'), 'utf8');
       assert.match(config, /"password":"\*\*\*\*\*\*\*\*"/);
-      for (const f of files) assert.doesNotMatch(await fs.readFile(path.join(root, f), 'utf8'), /hunter2-secret/, `secret leaked into ${f}`);
+      for (const f of files)
+        assert.doesNotMatch(await fs.readFile(path.join(root, f), 'utf8'), /hunter2-secret/, `secret leaked into ${f}`);
 
       // big numbers arrive byte for byte: the tap writes 2^53+1 and 38-digit decimals as raw text
       const users = await fs.readFile(path.join(out, 'users.jsonl'), 'utf8');
@@ -105,7 +150,11 @@ describe('read jobs through the API (Singer tap → Sinew → Singer target)', (
     // reset_source_state: a full sync from nothing.
     await h.api('POST', `/${h.envId}/incr/t2/linkedSources`, { source: { tap, config: { records: 15 } } });
     await h.api('PUT', `/${h.envId}/incr/t2/linkedSources/state`, stateAfterSecond);
-    const reset = await h.waitForJob('incr', 't2', (await h.api('POST', `/${h.envId}/incr/t2/jobs`, { reset_source_state: true })).body.job_id);
+    const reset = await h.waitForJob(
+      'incr',
+      't2',
+      (await h.api('POST', `/${h.envId}/incr/t2/jobs`, { reset_source_state: true })).body.job_id,
+    );
     assert.equal(reset.status, 'JOB_COMPLETED');
     assert.equal(reset.sync_type, 'full_sync');
     assert.deepEqual(reset.metrics.recordCount, { users: 15, orders: 15 });

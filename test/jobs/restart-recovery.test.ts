@@ -1,10 +1,10 @@
-import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { after, test } from 'node:test';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 
@@ -12,7 +12,11 @@ const ENV = 'restart.test';
 const KEY = 'sk_restart_test_key_0123456789';
 
 async function call(url: string, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}${p}`, { method, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
   return JSON.parse(text);
@@ -44,12 +48,24 @@ test('a server killed mid-job: its connectors stop, and on restart the job is fa
   const env = { SINEW_DATA_DIR: dataDir, SINEW_ENV_ID: ENV, SINEW_API_KEY: KEY };
   server = await startServerProcess(env);
   await call(server.url, 'PUT', `/${ENV}/connectors/slow-tap`, { kind: 'source', command: [process.execPath, tapCopy] });
-  await call(server.url, 'PUT', `/${ENV}/flows/f`, { name: 'f', type: 'v1-source', connectors: ['slow-tap'], target: { connector: 'jsonl', config: { path: out } } });
+  await call(server.url, 'PUT', `/${ENV}/flows/f`, {
+    name: 'f',
+    type: 'v1-source',
+    connectors: ['slow-tap'],
+    target: { connector: 'jsonl', config: { path: out } },
+  });
   await call(server.url, 'POST', `/${ENV}/f/t/linkedSources`, { source: { tap: 'slow-tap', config: { records: 100000, sleep_ms: 10 } } });
   const running = await call(server.url, 'POST', `/${ENV}/f/t/jobs`, {});
-  const queued = await call(server.url, 'POST', `/${ENV}/f/t/jobs`, { queue_if_active_job: true, override_source_config: { records: 3, sleep_ms: 0 } });
+  const queued = await call(server.url, 'POST', `/${ENV}/f/t/jobs`, {
+    queue_if_active_job: true,
+    override_source_config: { records: 3, sleep_ms: 0 },
+  });
   const firstUrl = server.url;
-  await until('the first job syncing', 10_000, async () => (await call(firstUrl, 'GET', `/${ENV}/f/t/jobs/${running.job_id}`)).status === 'SYNC_STARTED');
+  await until(
+    'the first job syncing',
+    10_000,
+    async () => (await call(firstUrl, 'GET', `/${ENV}/f/t/jobs/${running.job_id}`)).status === 'SYNC_STARTED',
+  );
   assert.ok(await tapAlive('tap-restart-marker'));
 
   server.child.kill('SIGKILL');

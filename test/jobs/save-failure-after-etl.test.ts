@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/enrich-customers.ts', import.meta.url));
 
@@ -22,9 +22,17 @@ describe('a job whose files cannot be saved after its ETL', () => {
   test('ends EXPORT_FAILED, and the next job of its link runs', async () => {
     const tenantDir = await h.tmp('tenant');
     await fs.writeFile(path.join(tenantDir, 'customers.csv'), 'id,name\n1,Ann\n2,Bob\n');
-    const flow = await h.api('PUT', `/${h.envId}/flows/no-target`, { name: 'no-target', type: 'v2', connectors: ['csv'], etl: { script: ETL } });
+    const flow = await h.api('PUT', `/${h.envId}/flows/no-target`, {
+      name: 'no-target',
+      type: 'v2',
+      connectors: ['csv'],
+      etl: { script: ETL },
+    });
     assert.equal(flow.status, 200, flow.text);
-    const link = await h.api('POST', `/v2/${h.envId}/no-target/acme/linkedConnectors`, { connector_id: 'csv', config: { path: tenantDir } });
+    const link = await h.api('POST', `/v2/${h.envId}/no-target/acme/linkedConnectors`, {
+      connector_id: 'csv',
+      config: { path: tenantDir },
+    });
     assert.equal(link.status, 200, link.text);
     // The ETL saves a "customers" snapshot: a directory where that file goes makes the save fail
     // (a rename onto a directory fails whoever runs the test, root included).

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer-sdk-streams/', import.meta.url));
 
@@ -43,8 +43,17 @@ describe('the Singer SDK fixture streams through a whole job (tap prints the str
         const flow = `fx${i}`;
         const out = await h.tmp('fx');
         // A "tap" that prints the fixture: `sh -c 'cat <file>' --config …` ignores the Singer arguments.
-        await h.api('PUT', `/${h.envId}/connectors/cat-${i}`, { kind: 'source', command: ['sh', '-c', `cat "${path.join(FIXTURES, file)}"`], capabilities: { discover: false } });
-        await h.api('PUT', `/${h.envId}/flows/${flow}`, { name: file, type: 'v1-source', connectors: [`cat-${i}`], target: { connector: 'jsonl', config: { path: out } } });
+        await h.api('PUT', `/${h.envId}/connectors/cat-${i}`, {
+          kind: 'source',
+          command: ['sh', '-c', `cat "${path.join(FIXTURES, file)}"`],
+          capabilities: { discover: false },
+        });
+        await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+          name: file,
+          type: 'v1-source',
+          connectors: [`cat-${i}`],
+          target: { connector: 'jsonl', config: { path: out } },
+        });
         await h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, { source: { tap: `cat-${i}`, config: {} } });
         const created = await h.api('POST', `/${h.envId}/${flow}/t/jobs`, {});
         const job = await h.waitForJob(flow, 't', created.body.job_id, { timeoutMs: 120_000 });
@@ -63,8 +72,13 @@ describe('the Singer SDK fixture streams through a whole job (tap prints the str
       assert.deepEqual(job.metrics.recordCount, expected, file);
       // The target names files after streams made safe for a file system; count all written lines.
       let written = 0;
-      for (const name of await fs.readdir(out)) written += (await fs.readFile(path.join(out, name), 'utf8')).trim().split('\n').filter(Boolean).length;
-      assert.equal(written, Object.values(expected).reduce((a, b) => a + b, 0), file);
+      for (const name of await fs.readdir(out))
+        written += (await fs.readFile(path.join(out, name), 'utf8')).trim().split('\n').filter(Boolean).length;
+      assert.equal(
+        written,
+        Object.values(expected).reduce((a, b) => a + b, 0),
+        file,
+      );
     }
   });
 });

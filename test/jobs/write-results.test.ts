@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
-import { WriteResultCollector } from '../../src/writes/write-result-collector.js';
-import { readExportDetails } from '../../src/writes/export-details-page.js';
+import { after, before, describe, test } from 'node:test';
 import { readLines } from '../../src/singer/line-reader.js';
-import { createReadStream } from 'node:fs';
+import { readExportDetails } from '../../src/writes/export-details-page.js';
+import { WriteResultCollector } from '../../src/writes/write-result-collector.js';
+import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { at } from '../support/elements.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 /** A Singer target of our own: reads every record, prints one result state per record, the second one failed. */
 const RESULT_TARGET = `
@@ -98,7 +98,9 @@ describe('write jobs: per-record results in the job state and the export details
 
   test("a write job's records that are not arrays of objects are a 400 naming the stream, and no job is made", async () => {
     assert.equal((await h.api('PUT', `/${h.envId}/flows/wr-bad`, { name: 'wr-bad', type: 'v1-target', connectors: ['http'] })).status, 200);
-    const link = await h.api('POST', `/${h.envId}/wr-bad/t1/linkedTargets`, { target: { target: 'http', config: { url: `${apiUrl}/items`, max_attempts: 1 } } });
+    const link = await h.api('POST', `/${h.envId}/wr-bad/t1/linkedTargets`, {
+      target: { target: 'http', config: { url: `${apiUrl}/items`, max_attempts: 1 } },
+    });
     assert.equal(link.status, 200, link.text);
     const cases: Array<[Record<string, unknown>, RegExp, Record<string, unknown>]> = [
       [{ Contacts: 'notalist' }, /state\.Contacts must be an array of records/, { stream: 'Contacts' }],
@@ -143,18 +145,30 @@ describe('write jobs: per-record results in the job state and the export details
       [['d2', 'remote says no: d2']],
     );
     const succeeded = await h.api('GET', `/${h.envId}/wr-singer/s1/jobs/${job.body.job_id}/export?status=success`);
-    assert.deepEqual(succeeded.body.results.map((r: any) => r.externalId), ['d1', 'd3']);
+    assert.deepEqual(
+      succeeded.body.results.map((r: any) => r.externalId),
+      ['d1', 'd3'],
+    );
   });
 
   test('a target that ends without answering for some records fails the export, naming them: never JOB_COMPLETED with records missing', async () => {
     const dir = await h.tmp('silent-target');
     const script = path.join(dir, 'target-skips-one.mjs');
     // The result target, but it says nothing about the third record.
-    await fs.writeFile(script, RESULT_TARGET.replace("  n++;\n", "  n++;\n  if (n === 3) continue;\n"));
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/target-skips-one`, { kind: 'target', command: [process.execPath, script] })).status, 200);
+    await fs.writeFile(script, RESULT_TARGET.replace('  n++;\n', '  n++;\n  if (n === 3) continue;\n'));
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/connectors/target-skips-one`, { kind: 'target', command: [process.execPath, script] })).status,
+      200,
+    );
     await h.api('PUT', `/${h.envId}/flows/wr-silent`, { name: 'wr-silent', type: 'v1-target', connectors: ['target-skips-one'] });
-    assert.equal((await h.api('POST', `/${h.envId}/wr-silent/s1/linkedTargets`, { target: { target: 'target-skips-one', config: {} } })).status, 200);
-    const job = await h.api('POST', `/${h.envId}/wr-silent/s1/jobs`, { tap: 'api', state: { Deals: [{ externalId: 'd1' }, { externalId: 'd2' }, { externalId: 'd3' }] } });
+    assert.equal(
+      (await h.api('POST', `/${h.envId}/wr-silent/s1/linkedTargets`, { target: { target: 'target-skips-one', config: {} } })).status,
+      200,
+    );
+    const job = await h.api('POST', `/${h.envId}/wr-silent/s1/jobs`, {
+      tap: 'api',
+      state: { Deals: [{ externalId: 'd1' }, { externalId: 'd2' }, { externalId: 'd3' }] },
+    });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob('wr-silent', 's1', job.body.job_id, { timeoutMs: 60_000 });
     assert.equal(done.status, 'EXPORT_FAILED');
@@ -187,7 +201,10 @@ describe('write jobs: per-record results in the job state and the export details
       assert.deepEqual(JSON.parse(at(lines, 1)), { stream: 'A', hash: 'b0', success: false, id: null, externalId: 'y0', error: 'nope' });
       const page = await readExportDetails(readLines(createReadStream(file)), { status: 'failure', limit: 1, offset: 1 });
       assert.deepEqual(page.summary, result?.summary);
-      assert.deepEqual(page.results.map((r) => r.externalId), ['y1']);
+      assert.deepEqual(
+        page.results.map((r) => r.externalId),
+        ['y1'],
+      );
       assert.equal(page.next_offset, null);
 
       const none = new WriteResultCollector(path.join(dir, 'unused'));

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { endedPhases } from '../../src/metrics/job-phase-durations.js';
 import type { Job, JobStatus } from '../../src/model/job.js';
 import { job } from '../store/store-fixtures.js';
@@ -31,7 +31,16 @@ test('a phased job: each phase ends once, with its duration; queued and the whol
       ['EXPORT_STARTED', 5300],
       ['JOB_COMPLETED', 7300],
     ]),
-    [['queued:success:1'], ['discover:success:0.5'], [], ['sync:success:3'], [], ['etl:success:0.5'], [], ['export:success:2', 'job:success:7.3']],
+    [
+      ['queued:success:1'],
+      ['discover:success:0.5'],
+      [],
+      ['sync:success:3'],
+      [],
+      ['etl:success:0.5'],
+      [],
+      ['export:success:2', 'job:success:7.3'],
+    ],
   );
 });
 
@@ -44,16 +53,71 @@ test('a streaming job: sync and export run together and both end with the job', 
     ]),
     [['queued:success:0.2'], [], ['sync:success:2.1', 'export:success:2', 'job:success:2.3']],
   );
-  assert.deepEqual(run([['SYNC_STARTED', 0], ['EXPORT_STARTED', 100], ['SYNC_FAILED', 600]]).at(-1), ['sync:failed:0.6', 'export:failed:0.5', 'job:failed:0.6']);
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 0],
+      ['EXPORT_STARTED', 100],
+      ['SYNC_FAILED', 600],
+    ]).at(-1),
+    ['sync:failed:0.6', 'export:failed:0.5', 'job:failed:0.6'],
+  );
 });
 
 test('failures and cancellations end the open phase with the outcome; phases that never started are not observed', () => {
-  assert.deepEqual(run([['SYNC_STARTED', 100], ['SYNC_SUCCESS', 900], ['ETL_STARTED', 1000], ['ETL_FAILED', 1250]]).at(-1), ['etl:failed:0.25', 'job:failed:1.25']);
-  assert.deepEqual(run([['SYNC_STARTED', 100], ['SYNC_SUCCESS', 900], ['ETL_STARTED', 1000], ['JOB_CANCELLED', 3000]]).at(-1), ['etl:cancelled:2', 'job:cancelled:3']);
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 100],
+      ['SYNC_SUCCESS', 900],
+      ['ETL_STARTED', 1000],
+      ['ETL_FAILED', 1250],
+    ]).at(-1),
+    ['etl:failed:0.25', 'job:failed:1.25'],
+  );
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 100],
+      ['SYNC_SUCCESS', 900],
+      ['ETL_STARTED', 1000],
+      ['JOB_CANCELLED', 3000],
+    ]).at(-1),
+    ['etl:cancelled:2', 'job:cancelled:3'],
+  );
   assert.deepEqual(run([['JOB_CANCELLED', 4000]]), [['queued:cancelled:4', 'job:cancelled:4']], 'cancelled while queued');
   assert.deepEqual(run([['SYNC_FAILED', 50]]), [['queued:failed:0.05', 'job:failed:0.05']], 'failed before it started (its worker died)');
-  assert.deepEqual(run([['DISCOVER_STARTED', 10], ['DISCOVER_FAILED', 510]]).at(-1), ['discover:failed:0.5', 'job:failed:0.51']);
-  assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['ETL_STARTED', 100], ['ETL_SUCCESS', 200], ['EXPORT_STARTED', 200], ['EXPORT_FAILED', 700]]).at(-1), ['export:failed:0.5', 'job:failed:0.7']);
-  assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['JOB_COMPLETED', 150]]).at(-1), ['job:success:0.15'], 'no ETL, no export: only the job');
-  assert.deepEqual(run([['SYNC_STARTED', 0], ['SYNC_SUCCESS', 100], ['ETL_FAILED', 300]]).at(-1), ['job:failed:0.3'], 'failed between phases: the ETL it failed never started');
+  assert.deepEqual(
+    run([
+      ['DISCOVER_STARTED', 10],
+      ['DISCOVER_FAILED', 510],
+    ]).at(-1),
+    ['discover:failed:0.5', 'job:failed:0.51'],
+  );
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 0],
+      ['SYNC_SUCCESS', 100],
+      ['ETL_STARTED', 100],
+      ['ETL_SUCCESS', 200],
+      ['EXPORT_STARTED', 200],
+      ['EXPORT_FAILED', 700],
+    ]).at(-1),
+    ['export:failed:0.5', 'job:failed:0.7'],
+  );
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 0],
+      ['SYNC_SUCCESS', 100],
+      ['JOB_COMPLETED', 150],
+    ]).at(-1),
+    ['job:success:0.15'],
+    'no ETL, no export: only the job',
+  );
+  assert.deepEqual(
+    run([
+      ['SYNC_STARTED', 0],
+      ['SYNC_SUCCESS', 100],
+      ['ETL_FAILED', 300],
+    ]).at(-1),
+    ['job:failed:0.3'],
+    'failed between phases: the ETL it failed never started',
+  );
 });

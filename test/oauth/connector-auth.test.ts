@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/singer/tap-numbers.mjs', import.meta.url));
 
@@ -13,7 +13,8 @@ describe('connector definitions declare auth', () => {
   });
   after(() => h.stop());
 
-  const register = (id: string, auth: unknown) => h.api('PUT', `/${h.envId}/connectors/${id}`, { kind: 'source', command: [process.execPath, TAP], auth });
+  const register = (id: string, auth: unknown) =>
+    h.api('PUT', `/${h.envId}/connectors/${id}`, { kind: 'source', command: [process.execPath, TAP], auth });
 
   test('oauth2 with its endpoints and token placement is kept, with PKCE on by default', async () => {
     const auth = {
@@ -33,7 +34,10 @@ describe('connector definitions declare auth', () => {
   test('none and fields are kept as they are; a definition without auth has none shown', async () => {
     assert.equal((await register('tap-fields', { type: 'fields' })).status, 200);
     assert.deepEqual((await h.api('GET', `/${h.envId}/connectors/tap-fields`)).body.auth, { type: 'fields' });
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-plain`, { kind: 'source', command: [process.execPath, TAP] })).status, 200);
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/connectors/tap-plain`, { kind: 'source', command: [process.execPath, TAP] })).status,
+      200,
+    );
     assert.equal((await h.api('GET', `/${h.envId}/connectors/tap-plain`)).body.auth, undefined);
   });
 
@@ -50,7 +54,12 @@ describe('connector definitions declare auth', () => {
     });
     assert.equal(reserved.status, 400, reserved.text);
     assert.deepEqual(reserved.body.error.details.fields, ['auth.authorize_params.redirect_uri']);
-    const notUrl = await register('tap-bad', { type: 'oauth2', authorization_url: 'javascript:alert(1)', token_url: 'https://x.example.com/t', tokens: { access_token: 'a' } });
+    const notUrl = await register('tap-bad', {
+      type: 'oauth2',
+      authorization_url: 'javascript:alert(1)',
+      token_url: 'https://x.example.com/t',
+      tokens: { access_token: 'a' },
+    });
     assert.equal(notUrl.status, 400, notUrl.text);
   });
 });

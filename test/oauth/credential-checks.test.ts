@@ -1,13 +1,13 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { FakeHubspot } from '../fakes/fake-hubspot.js';
 import { Scheduler } from '../../src/schedules/scheduler.js';
-import { callerOf, tenantOf, type Caller } from './oauth-support.js';
+import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { type Caller, callerOf, tenantOf } from './oauth-support.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/oauth/tap-checked.mjs', import.meta.url));
 const rand = (): string => Math.random().toString(36).slice(2);
@@ -77,8 +77,14 @@ describe('credential checks and the link validation webhook', () => {
     await h.stop();
   });
 
-  const linkHubspot = (caller: Caller, token: string) => caller('POST', `/${h.envId}/ck/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: token, base_url: hubspotUrl } } });
-  const invalidEvents = async (): Promise<any[]> => (await owner('GET', `/${h.envId}/events?kind=connection&limit=200`)).body.map((e: any) => e.payload).filter((p: any) => p.event === 'INVALID');
+  const linkHubspot = (caller: Caller, token: string) =>
+    caller('POST', `/${h.envId}/ck/acme/linkedTargets`, {
+      target: { target: 'hubspot', config: { access_token: token, base_url: hubspotUrl } },
+    });
+  const invalidEvents = async (): Promise<any[]> =>
+    (await owner('GET', `/${h.envId}/events?kind=connection&limit=200`)).body
+      .map((e: any) => e.payload)
+      .filter((p: any) => p.event === 'INVALID');
 
   test('a built-in refuses a token its system refuses: 422 CREDENTIALS_REFUSED in its words, no token, nothing linked', async () => {
     const res = await linkHubspot(acme, BAD);
@@ -118,7 +124,12 @@ describe('credential checks and the link validation webhook', () => {
     assert.equal((await owner('PUT', `/${h.envId}/ck/acme/jobs/schedule`, { schedule_expression: '0 0 1 1 *' })).status, 200);
     const key = { env_id: h.envId, flow_id: 'ck', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' };
     const due = (await h.sinew.services.store.schedules.getSchedule(key))!.next_fire_at!;
-    await new Scheduler({ store: h.sinew.services.store, jobs: h.sinew.services.jobs, box: h.sinew.services.box, logger: h.sinew.services.logger }).runOnce(due + 1000);
+    await new Scheduler({
+      store: h.sinew.services.store,
+      jobs: h.sinew.services.jobs,
+      box: h.sinew.services.box,
+      logger: h.sinew.services.logger,
+    }).runOnce(due + 1000);
     const outcome = (await owner('GET', `/${h.envId}/ck/acme/jobs/schedule`)).body.last_outcome;
     assert.equal(outcome.result, 'skipped', JSON.stringify(outcome));
     assert.match(outcome.reason, /invalid.*check_failed/);
@@ -130,7 +141,10 @@ describe('credential checks and the link validation webhook', () => {
   });
 
   test('the v2 path checks a linked connector the same way', async () => {
-    const link = await acme('POST', `/v2/${h.envId}/ck2/acme/linkedConnectors`, { connector_id: 'hubspot', config: { access_token: GOOD, base_url: hubspotUrl } });
+    const link = await acme('POST', `/v2/${h.envId}/ck2/acme/linkedConnectors`, {
+      connector_id: 'hubspot',
+      config: { access_token: GOOD, base_url: hubspotUrl },
+    });
     assert.equal(link.status, 200, link.text);
     const res = await acme('POST', `/v2/${h.envId}/ck2/acme/linkedConnectors/check?connector_id=hubspot`);
     assert.equal(res.status, 200, res.text);
@@ -152,7 +166,17 @@ describe('credential checks and the link validation webhook', () => {
       });
       assert.equal(reg.status, 200, reg.text);
       assert.deepEqual(reg.body.check, check);
-      assert.equal((await owner('PUT', `/${h.envId}/flows/f-${id}`, { name: id, type: 'v1-source', connectors: [id], target: { connector: 'jsonl', config: { path: out } } })).status, 200);
+      assert.equal(
+        (
+          await owner('PUT', `/${h.envId}/flows/f-${id}`, {
+            name: id,
+            type: 'v1-source',
+            connectors: [id],
+            target: { connector: 'jsonl', config: { path: out } },
+          })
+        ).status,
+        200,
+      );
       const wrongKey = `wrong-${rand()}`;
       const refused = await acme('POST', `/${h.envId}/f-${id}/acme/linkedSources`, { source: { tap: id, config: { api_key: wrongKey } } });
       assert.equal(refused.status, 422, refused.text);
@@ -160,7 +184,9 @@ describe('credential checks and the link validation webhook', () => {
       assert.equal(refused.body.error.details.check, check.run);
       assert.match(refused.body.error.message, /auth failed for api_key=\*\*\*: 401 Unauthorized/);
       assert.ok(!refused.text.includes(wrongKey), 'the key the tap printed is scrubbed');
-      const linked = await acme('POST', `/${h.envId}/f-${id}/acme/linkedSources`, { source: { tap: id, config: { api_key: 'open-sesame' } } });
+      const linked = await acme('POST', `/${h.envId}/f-${id}/acme/linkedSources`, {
+        source: { tap: id, config: { api_key: 'open-sesame' } },
+      });
       assert.equal(linked.status, 200, linked.text);
       assert.equal(linked.body.health.status, 'ok');
       const again = await acme('POST', `/${h.envId}/f-${id}/acme/linkedSources/check`);
@@ -173,7 +199,9 @@ describe('credential checks and the link validation webhook', () => {
 
   test("the owner's validation webhook is asked, signed, before a link is saved; no, silence or an error refuse it", async () => {
     const secret = `whsec-${rand()}`;
-    const put = await owner('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { link_validation: { url: validator.url, secret, timeout_ms: 500 } } } });
+    const put = await owner('PUT', `/${h.envId}/settings`, {
+      monitoring: { webhooks: { link_validation: { url: validator.url, secret, timeout_ms: 500 } } },
+    });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.monitoring.webhooks.link_validation.secret, '********');
 
@@ -185,7 +213,10 @@ describe('credential checks and the link validation webhook', () => {
     const ask = validator.asked.at(-1)!;
     assert.equal(ask.headers['x-hub-signature'], createHmac('sha1', secret).update(ask.text).digest('hex'), 'signed like every webhook');
     const asked = JSON.parse(ask.text);
-    assert.deepEqual([asked.event, asked.tenant, asked.flow_id, asked.connector, asked.connector_type], ['LINK_VALIDATION', 'acme', 'ck', 'hubspot', 'target']);
+    assert.deepEqual(
+      [asked.event, asked.tenant, asked.flow_id, asked.connector, asked.connector_type],
+      ['LINK_VALIDATION', 'acme', 'ck', 'hubspot', 'target'],
+    );
     assert.equal(asked.config.access_token, '********', 'the owner judges the account, never sees the credential');
     assert.equal(asked.config.base_url, hubspotUrl);
     assert.ok(!ask.text.includes(GOOD));

@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
-import { filesUnder } from '../support/files-under.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { after, before, describe, test } from 'node:test';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
-import { BROWSER, callerOf, consent, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { atLeast } from '../support/elements.js';
+import { filesUnder } from '../support/files-under.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from '../support/postgres-schema.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { BROWSER, type Caller, callerOf, consent, setHubspotApp, tenantOf } from './oauth-support.js';
 
 const ENV = 'oauth.sinew.local';
 const KEY = `sk_oauth_${Math.random().toString(36).slice(2)}`;
@@ -35,7 +35,8 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(res.status, 200, res.text);
     return res.body.map((e: any) => e.payload);
   };
-  const start = (caller: Caller, body: Record<string, unknown> = {}) => caller('POST', `/${ENV}/oa/acme/oauth/hubspot/start`, { config: { base_url: hubspotUrl }, ...body });
+  const start = (caller: Caller, body: Record<string, unknown> = {}) =>
+    caller('POST', `/${ENV}/oa/acme/oauth/hubspot/start`, { config: { base_url: hubspotUrl }, ...body });
 
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-oauth-'));
@@ -68,7 +69,7 @@ describe('OAuth linking: start, consent, callback', () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  test('hubspot declares OAuth; its OAuth app is the owner\'s, and its secret is never shown', async () => {
+  test("hubspot declares OAuth; its OAuth app is the owner's, and its secret is never shown", async () => {
     const def = await owner('GET', `/${ENV}/connectors/hubspot`);
     assert.equal(def.body.auth.type, 'oauth2');
     assert.equal(def.body.auth.token_url, 'https://api.hubapi.com/oauth/v1/token');
@@ -84,15 +85,27 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(read.body.client_secret, '********');
     assert.equal(read.body.client_id, oauth.clientId);
     // Sent back as read, the secret stays what it was (the flow below uses it).
-    const resave = await owner('PUT', `/${ENV}/connectors/hubspot/oauth-app`, { ...read.body, connector_id: undefined, updated_at: undefined });
+    const resave = await owner('PUT', `/${ENV}/connectors/hubspot/oauth-app`, {
+      ...read.body,
+      connector_id: undefined,
+      updated_at: undefined,
+    });
     assert.equal(resave.status, 200, resave.text);
 
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      const res = await acme(method, `/${ENV}/connectors/hubspot/oauth-app`, method === 'PUT' ? { client_id: 'x', client_secret: 'y', redirect_uri: 'https://evil.example/cb' } : undefined);
+      const res = await acme(
+        method,
+        `/${ENV}/connectors/hubspot/oauth-app`,
+        method === 'PUT' ? { client_id: 'x', client_secret: 'y', redirect_uri: 'https://evil.example/cb' } : undefined,
+      );
       assert.equal(res.status, 403, `${method}: ${res.text}`);
     }
     // A connector without OAuth has no app to set.
-    const csv = await owner('PUT', `/${ENV}/connectors/http/oauth-app`, { client_id: 'x', client_secret: 'y', redirect_uri: 'https://sinew.example/oauth/callback' });
+    const csv = await owner('PUT', `/${ENV}/connectors/http/oauth-app`, {
+      client_id: 'x',
+      client_secret: 'y',
+      redirect_uri: 'https://sinew.example/oauth/callback',
+    });
     assert.equal(csv.body.error?.code, 'OAUTH_NOT_CONFIGURED', csv.text);
   });
 
@@ -125,12 +138,17 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(links.body[0].config.base_url, hubspotUrl);
     assert.ok(links.body[0].config.expires_at > Date.now() / 1000 + 3000);
 
-    const write = await acme('POST', `/${ENV}/oa/acme/connectors/hubspot/contacts`, { data: { externalId: 'c-1', email: 'c1@example.com' } });
+    const write = await acme('POST', `/${ENV}/oa/acme/connectors/hubspot/contacts`, {
+      data: { externalId: 'c-1', email: 'c1@example.com' },
+    });
     assert.equal(write.status, 200, write.text);
     assert.equal(write.body.state.summary.contacts.success, 1, write.text);
 
     const events = await connectionEvents();
-    assert.ok(events.some((e) => e.event === 'LINK' && e.tenant === 'acme' && e.connector === 'hubspot'), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.event === 'LINK' && e.tenant === 'acme' && e.connector === 'hubspot'),
+      JSON.stringify(events),
+    );
   });
 
   test('a v2 flow links the connector by OAuth the same way (linkedConnectors)', async () => {
@@ -144,7 +162,9 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(links.body[0].connector_id, 'hubspot');
     assert.equal(links.body[0].config.access_token, '********');
     assert.equal(links.body[0].health.status, 'ok');
-    const write = await acme('POST', `/v2/${ENV}/oa2/acme/connectors/hubspot/contacts`, { data: { externalId: 'v2-1', email: 'v2@example.com' } });
+    const write = await acme('POST', `/v2/${ENV}/oa2/acme/connectors/hubspot/contacts`, {
+      data: { externalId: 'v2-1', email: 'v2@example.com' },
+    });
     assert.equal(write.status, 200, write.text);
   });
 
@@ -165,7 +185,10 @@ describe('OAuth linking: start, consent, callback', () => {
     assert.equal(body.error.code, 'VALIDATION_FAILED');
     assert.equal(body.error.details.outcome, 'state_used_or_expired');
     const events = await connectionEvents();
-    assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'state_used_or_expired'), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'state_used_or_expired'),
+      JSON.stringify(events),
+    );
   });
 
   test('a forged or altered state links nothing', async () => {
@@ -175,7 +198,10 @@ describe('OAuth linking: start, consent, callback', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const altered = `${header}.${Buffer.from(JSON.stringify({ ...claims, tenant: 'other' })).toString('base64url')}.${signature}`;
     for (const bad of [altered, 'not-a-state', `${header}.${payload}.${'A'.repeat(43)}`]) {
-      const res = await fetch(`${server.url}/oauth/callback?state=${encodeURIComponent(bad)}&code=anything`, { redirect: 'manual', headers: BROWSER });
+      const res = await fetch(`${server.url}/oauth/callback?state=${encodeURIComponent(bad)}&code=anything`, {
+        redirect: 'manual',
+        headers: BROWSER,
+      });
       const text = await res.text();
       assert.equal(res.status, 400, text);
       assert.match(text, /"code":"invalid_state"/);
@@ -204,14 +230,23 @@ describe('OAuth linking: start, consent, callback', () => {
       oauth.denyConsent = false;
     }
     const events = await connectionEvents();
-    assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'access_denied' && e.tenant === 'acme'), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'access_denied' && e.tenant === 'acme'),
+      JSON.stringify(events),
+    );
   });
 
   test('a token endpoint error ends the flow with its code, links nothing new, and is an event', async () => {
     const before = await owner('GET', `/${ENV}/oa/acme/linkedTargets`);
     const started = await start(acme);
     // The owner's app now holds a secret the server does not know: the exchange is refused.
-    await owner('PUT', `/${ENV}/connectors/hubspot/oauth-app`, { client_id: oauth.clientId, client_secret: 'wrong-secret-value', redirect_uri: `${server.url}/oauth/callback`, token_url: `${oauth.url}/token`, authorization_url: `${oauth.url}/authorize` });
+    await owner('PUT', `/${ENV}/connectors/hubspot/oauth-app`, {
+      client_id: oauth.clientId,
+      client_secret: 'wrong-secret-value',
+      redirect_uri: `${server.url}/oauth/callback`,
+      token_url: `${oauth.url}/token`,
+      authorization_url: `${oauth.url}/authorize`,
+    });
     try {
       const landed = await consent(started.body.authorization_url);
       assert.equal(landed.status, 400, landed.text);
@@ -222,7 +257,10 @@ describe('OAuth linking: start, consent, callback', () => {
     const afterwards = await owner('GET', `/${ENV}/oa/acme/linkedTargets`);
     assert.equal(afterwards.body[0].updated_at, before.body[0].updated_at, 'the link was not touched');
     const events = await connectionEvents();
-    assert.ok(events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'invalid_client'), JSON.stringify(events));
+    assert.ok(
+      events.some((e) => e.event === 'OAUTH_FAILED' && e.error?.code === 'invalid_client'),
+      JSON.stringify(events),
+    );
   });
 
   test('a tenant starts only its own, only for connectors its flow offers, with a config the link accepts; a revoke mid-flow links nothing', async () => {

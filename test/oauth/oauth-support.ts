@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { startHarness } from '../support/sinew-harness.js';
 
 /** Calls a Sinew API; every answer is kept, so a test can look for secrets in all of them. */
@@ -40,7 +40,13 @@ export async function tenantOf(owner: Caller, baseUrl: string, envId: string, te
 }
 
 /** The owner sets the environment's OAuth app for hubspot, pointed at the fake server. */
-export async function setHubspotApp(owner: Caller, envId: string, sinewUrl: string, oauth: FakeOAuthServer, extra: Record<string, unknown> = {}): Promise<void> {
+export async function setHubspotApp(
+  owner: Caller,
+  envId: string,
+  sinewUrl: string,
+  oauth: FakeOAuthServer,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const put = await owner('PUT', `/${envId}/connectors/hubspot/oauth-app`, {
     client_id: oauth.clientId,
     client_secret: oauth.clientSecret,
@@ -60,7 +66,9 @@ export const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xm
  * What the user's browser does: opens the authorization URL, is sent back by the provider's
  * consent screen to Sinew's callback, and lands wherever the callback says (without following it).
  */
-export async function consent(authorizationUrl: string): Promise<{ callbackUrl: string; status: number; location: string | null; text: string }> {
+export async function consent(
+  authorizationUrl: string,
+): Promise<{ callbackUrl: string; status: number; location: string | null; text: string }> {
   const atProvider = await fetch(authorizationUrl, { redirect: 'manual', headers: BROWSER });
   assert.equal(atProvider.status, 302, await atProvider.text());
   const callbackUrl = atProvider.headers.get('location')!;
@@ -69,7 +77,13 @@ export async function consent(authorizationUrl: string): Promise<{ callbackUrl: 
 }
 
 /** Links acme's hubspot through the whole flow, as the tenant, and checks it ended linked. */
-export async function linkByOAuth(tenant: Caller, envId: string, flow: string, tenantId: string, config: Record<string, unknown>): Promise<void> {
+export async function linkByOAuth(
+  tenant: Caller,
+  envId: string,
+  flow: string,
+  tenantId: string,
+  config: Record<string, unknown>,
+): Promise<void> {
   const start = await tenant('POST', `/${envId}/${flow}/${tenantId}/oauth/hubspot/start`, { config });
   assert.equal(start.status, 200, start.text);
   const landed = await consent(start.body.authorization_url);
@@ -87,7 +101,10 @@ export async function hubspotOAuthSetup(flowId: string, accepts?: (token: string
   const hubspot = new FakeHubspot({ accepts: (t) => (accepts ? accepts(t, oauth) : oauth.accepts(t)) });
   const hubspotUrl = await hubspot.server.start();
   const owner = callerOf(h.url, h.key);
-  assert.equal((await owner('PUT', `/${h.envId}/flows/${flowId}`, { name: flowId, type: 'v1-target', connectors: ['hubspot'] })).status, 200);
+  assert.equal(
+    (await owner('PUT', `/${h.envId}/flows/${flowId}`, { name: flowId, type: 'v1-target', connectors: ['hubspot'] })).status,
+    200,
+  );
   await setHubspotApp(owner, h.envId, h.url, oauth);
   const acme = await tenantOf(owner, h.url, h.envId, 'acme');
   const stop = async (): Promise<void> => {

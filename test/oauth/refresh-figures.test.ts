@@ -1,12 +1,13 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { at } from '../support/elements.js';
-import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
+import type { Harness } from '../support/sinew-harness.js';
+import { type Caller, hubspotOAuthSetup, linkByOAuth } from './oauth-support.js';
 
 const KEY = (envId: string) => ({ env_id: envId, flow_id: 'fig', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' });
-const percentile = (sorted: number[], p: number): number => at(sorted, Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length)), 'the timings');
+const percentile = (sorted: number[], p: number): number =>
+  at(sorted, Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length)), 'the timings');
 
 /**
  * The figures of the issue's closing note (issue #15), printed as test diagnostics: how many
@@ -46,7 +47,13 @@ describe('OAuth refresh figures', () => {
     await expiring();
     const m = oauth.refreshRequests().length;
     const jobs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => acme('POST', `/${h.envId}/fig/acme/jobs`, { tap: 'api', queue_if_active_job: true, state: { contacts: [{ externalId: `f-${i}`, email: `f${i}@example.com` }] } })),
+      Array.from({ length: 20 }, (_, i) =>
+        acme('POST', `/${h.envId}/fig/acme/jobs`, {
+          tap: 'api',
+          queue_if_active_job: true,
+          state: { contacts: [{ externalId: `f-${i}`, email: `f${i}@example.com` }] },
+        }),
+      ),
     );
     for (const j of jobs) assert.equal(j.status, 200, j.text);
     for (const j of jobs) assert.equal((await h.waitForJob('fig', 'acme', j.body.job_id, { timeoutMs: 120_000 })).status, 'JOB_COMPLETED');
@@ -54,11 +61,17 @@ describe('OAuth refresh figures', () => {
 
     await expiring();
     const w = oauth.refreshRequests().length;
-    const writes = await Promise.all(Array.from({ length: 20 }, (_, i) => acme('POST', `/${h.envId}/fig/acme/connectors/hubspot/contacts`, { data: { externalId: `w-${i}`, email: `w${i}@example.com` } })));
+    const writes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        acme('POST', `/${h.envId}/fig/acme/connectors/hubspot/contacts`, { data: { externalId: `w-${i}`, email: `w${i}@example.com` } }),
+      ),
+    );
     for (const r of writes) assert.equal(r.status, 200, r.text);
     const writeCalls = oauth.refreshRequests().length - w;
 
-    t.diagnostic(`[${h.sinew.services.store.dialect}] 20 concurrent config opens (job plans) of a due link: ${planCalls} token endpoint call(s), ${Math.round(planMs)} ms`);
+    t.diagnostic(
+      `[${h.sinew.services.store.dialect}] 20 concurrent config opens (job plans) of a due link: ${planCalls} token endpoint call(s), ${Math.round(planMs)} ms`,
+    );
     t.diagnostic(`[${h.sinew.services.store.dialect}] 20 concurrent write jobs through the API: ${jobCalls} token endpoint call(s)`);
     t.diagnostic(`[${h.sinew.services.store.dialect}] 20 concurrent real-time writes: ${writeCalls} token endpoint call(s)`);
     assert.deepEqual([planCalls, jobCalls, writeCalls], [1, 1, 1]);
@@ -77,6 +90,8 @@ describe('OAuth refresh figures', () => {
       assert.equal(oauth.refreshRequests().length, n + 1);
     }
     times.sort((a, b) => a - b);
-    t.diagnostic(`[${h.sinew.services.store.dialect}] time to refresh over 20 refreshes: median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`);
+    t.diagnostic(
+      `[${h.sinew.services.store.dialect}] time to refresh over 20 refreshes: median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`,
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDeployment, type Deployment } from '../support/deployment.js';
+import { after, before, describe, test } from 'node:test';
+import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { type Deployment, startDeployment } from '../support/deployment.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import type { RoleProcess } from '../support/role-process.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import { FakeHubspot } from '../fakes/fake-hubspot.js';
 import { callerOf, linkByOAuth, setHubspotApp, tenantOf } from './oauth-support.js';
 
 const skip = await postgresSkipReason();
@@ -49,9 +49,13 @@ describe('OAuth refresh across processes (PostgreSQL)', { skip }, () => {
     const path = `/${d.envId}/rf/acme/connectors/hubspot/contacts`;
     const startedAt = performance.now();
     const answers = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((n) => (n % 2 ? owner1 : owner2)('POST', path, { data: { externalId: `p-${n}`, email: `p${n}@example.com` } })),
+      [1, 2, 3, 4, 5, 6].map((n) =>
+        (n % 2 ? owner1 : owner2)('POST', path, { data: { externalId: `p-${n}`, email: `p${n}@example.com` } }),
+      ),
     );
-    t.diagnostic(`6 concurrent writes over 2 processes with one refresh (token endpoint 500 ms): ${Math.round(performance.now() - startedAt)} ms`);
+    t.diagnostic(
+      `6 concurrent writes over 2 processes with one refresh (token endpoint 500 ms): ${Math.round(performance.now() - startedAt)} ms`,
+    );
     for (const res of answers) {
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.state.summary.contacts.success, 1, res.text);

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Harness } from '../support/sinew-harness.js';
-import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { after, before, describe, test } from 'node:test';
 import type { FakeHubspot } from '../fakes/fake-hubspot.js';
-import { hubspotOAuthSetup, linkByOAuth, type Caller } from './oauth-support.js';
+import type { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import type { Harness } from '../support/sinew-harness.js';
+import { type Caller, hubspotOAuthSetup, linkByOAuth } from './oauth-support.js';
 
 /**
  * Tokens while a job runs (issue #15): a built-in connector asks for its token per request, so a job
@@ -21,7 +21,8 @@ describe('OAuth tokens during a job', () => {
   let acme: Caller;
   let refuseAll = false;
 
-  const contacts = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ externalId: `${prefix}-${i}`, email: `${prefix}-${i}@example.com` }));
+  const contacts = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ externalId: `${prefix}-${i}`, email: `${prefix}-${i}@example.com` }));
   const runJob = async (prefix: string, n: number): Promise<any> => {
     const job = await acme('POST', `/${h.envId}/tj/acme/jobs`, { tap: 'api', state: { contacts: contacts(prefix, n) } });
     assert.equal(job.status, 200, job.text);
@@ -50,7 +51,9 @@ describe('OAuth tokens during a job', () => {
       hubspot.server.latencyMs = 0;
     }
     const used = new Set(tokensSeenSince(from));
-    t.diagnostic(`30 calls over ~${30 * 150} ms with 2 s tokens: ${used.size} tokens used, ${oauth.refreshRequests().length - refreshes} refreshes`);
+    t.diagnostic(
+      `30 calls over ~${30 * 150} ms with 2 s tokens: ${used.size} tokens used, ${oauth.refreshRequests().length - refreshes} refreshes`,
+    );
     assert.ok(used.size >= 3, `the job used ${used.size} tokens: it refreshed as it went`);
     assert.equal(hubspot.objects.get('contacts')!.size >= 30, true);
     const health = (await acme('GET', `/${h.envId}/tj/acme/linkedTargets`)).body[0].health;
@@ -75,7 +78,9 @@ describe('OAuth tokens during a job', () => {
 
     // A real-time write does the same.
     oauth.expireAccessTokens();
-    const write = await acme('POST', `/${h.envId}/tj/acme/connectors/hubspot/contacts`, { data: { externalId: 'rt-1', email: 'rt1@example.com' } });
+    const write = await acme('POST', `/${h.envId}/tj/acme/connectors/hubspot/contacts`, {
+      data: { externalId: 'rt-1', email: 'rt1@example.com' },
+    });
     assert.equal(write.status, 200, write.text);
     assert.equal(write.body.state.summary.contacts.success, 1, write.text);
     assert.equal(oauth.refreshRequests().length, n + 2);
@@ -92,11 +97,15 @@ describe('OAuth tokens during a job', () => {
     assert.equal(health.status, 'invalid');
     assert.equal(health.reason.code, 'credentials_rejected');
 
-    const write = await acme('POST', `/${h.envId}/tj/acme/connectors/hubspot/contacts`, { data: { externalId: 'rt-2', email: 'rt2@example.com' } });
+    const write = await acme('POST', `/${h.envId}/tj/acme/connectors/hubspot/contacts`, {
+      data: { externalId: 'rt-2', email: 'rt2@example.com' },
+    });
     assert.equal(write.status, 422, write.text);
     assert.equal(write.body.error.code, 'CREDENTIALS_REJECTED');
     assert.equal(oauth.refreshRequests().length, n + 1, 'an invalid link is not refreshed again');
-    const events = (await owner('GET', `/${h.envId}/events?kind=connection&limit=100`)).body.filter((e: any) => e.payload.event === 'INVALID');
+    const events = (await owner('GET', `/${h.envId}/events?kind=connection&limit=100`)).body.filter(
+      (e: any) => e.payload.event === 'INVALID',
+    );
     assert.equal(events.length, 1, JSON.stringify(events));
     assert.equal(events[0].payload.error.code, 'credentials_rejected');
 

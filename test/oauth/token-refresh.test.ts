@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
-import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { after, before, describe, test } from 'node:test';
 import { Scheduler } from '../../src/schedules/scheduler.js';
-import { callerOf, linkByOAuth, setHubspotApp, tenantOf, type Caller } from './oauth-support.js';
+import { FakeHubspot } from '../fakes/fake-hubspot.js';
+import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { type Caller, callerOf, linkByOAuth, setHubspotApp, tenantOf } from './oauth-support.js';
 
 /**
  * Refresh that holds (issue #15): before a real-time write and before a job, an access token about
@@ -20,7 +20,8 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
   let hubspotUrl: string;
   let owner: Caller;
   let acme: Caller;
-  const write = (n: number) => acme('POST', `/${h.envId}/rf/acme/connectors/hubspot/contacts`, { data: { externalId: `c-${n}`, email: `c${n}@example.com` } });
+  const write = (n: number) =>
+    acme('POST', `/${h.envId}/rf/acme/connectors/hubspot/contacts`, { data: { externalId: `c-${n}`, email: `c${n}@example.com` } });
 
   before(async () => {
     h = await startHarness();
@@ -76,7 +77,10 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
       const n = oauth.refreshRequests().length;
       // Jobs, one after the other: each plans with a token inside the margin, so each refreshes.
       for (const id of ['r-1', 'r-2']) {
-        const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, { tap: 'api', state: { contacts: [{ externalId: id, email: `${id}@example.com` }] } });
+        const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, {
+          tap: 'api',
+          state: { contacts: [{ externalId: id, email: `${id}@example.com` }] },
+        });
         assert.equal(job.status, 200, job.text);
         const done = await h.waitForJob('rf', 'acme', job.body.job_id);
         assert.equal(done.status, 'JOB_COMPLETED', done.error);
@@ -94,7 +98,10 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     oauth.accessTtlSeconds = 3600;
     await forceExpiry();
     const n = oauth.refreshRequests().length;
-    const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, { tap: 'api', state: { contacts: [{ externalId: 'j-1', email: 'j1@example.com' }] } });
+    const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, {
+      tap: 'api',
+      state: { contacts: [{ externalId: 'j-1', email: 'j1@example.com' }] },
+    });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob('rf', 'acme', job.body.job_id);
     assert.equal(done.status, 'JOB_COMPLETED', done.error);
@@ -120,7 +127,10 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     const again = await write(7);
     assert.equal(again.status, 422, again.text);
     assert.match(again.body.error.message, /link again/);
-    const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, { tap: 'api', state: { contacts: [{ externalId: 'j-2', email: 'j2@example.com' }] } });
+    const job = await acme('POST', `/${h.envId}/rf/acme/jobs`, {
+      tap: 'api',
+      state: { contacts: [{ externalId: 'j-2', email: 'j2@example.com' }] },
+    });
     const failed = await h.waitForJob('rf', 'acme', job.body.job_id);
     assert.notEqual(failed.status, 'JOB_COMPLETED');
     assert.match(String(failed.error ?? failed.message), /invalid_grant/);
@@ -138,7 +148,12 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     const key = { env_id: h.envId, flow_id: 'rf', tenant: 'acme', role: 'target' as const, connector_id: 'hubspot' };
     const due = (await h.sinew.services.store.schedules.getSchedule(key))!.next_fire_at!;
     const jobsBefore = (await owner('GET', `/${h.envId}/rf/acme/jobs`)).body.length;
-    await new Scheduler({ store: h.sinew.services.store, jobs: h.sinew.services.jobs, box: h.sinew.services.box, logger: h.sinew.services.logger }).runOnce(due + 1000);
+    await new Scheduler({
+      store: h.sinew.services.store,
+      jobs: h.sinew.services.jobs,
+      box: h.sinew.services.box,
+      logger: h.sinew.services.logger,
+    }).runOnce(due + 1000);
     const outcome = (await owner('GET', `/${h.envId}/rf/acme/jobs/schedule`)).body.last_outcome;
     assert.equal(outcome.result, 'skipped', JSON.stringify(outcome));
     assert.match(outcome.reason, /invalid.*invalid_grant.*link again/);
@@ -153,7 +168,9 @@ describe('OAuth tokens are refreshed before use, once per link at a time', () =>
     const res = await write(8);
     assert.equal(res.status, 200, res.text);
     // Typed credentials are checked too (credential-checks.test.ts): HubSpot refuses this one.
-    const typed = await owner('POST', `/${h.envId}/rf/beta/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'typed-token-value', base_url: hubspotUrl } } });
+    const typed = await owner('POST', `/${h.envId}/rf/beta/linkedTargets`, {
+      target: { target: 'hubspot', config: { access_token: 'typed-token-value', base_url: hubspotUrl } },
+    });
     assert.equal(typed.status, 422, typed.text);
     assert.equal(typed.body.error.code, 'CREDENTIALS_REFUSED');
   });

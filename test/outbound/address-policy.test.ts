@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type dns from 'node:dns';
-import { STRICT_POLICY, addressRefusal, refusedKind, type AddressPolicy } from '../../src/outbound/address-policy.js';
-import { hostLiteralRefusal, literalAddress } from '../../src/outbound/host-literal.js';
-import { urlRefusal } from '../../src/outbound/url-refusal.js';
+import { describe, test } from 'node:test';
+import { type AddressPolicy, addressRefusal, refusedKind, STRICT_POLICY } from '../../src/outbound/address-policy.js';
 import { guardedLookup, type ResolveAll } from '../../src/outbound/guarded-lookup.js';
+import { hostLiteralRefusal, literalAddress } from '../../src/outbound/host-literal.js';
 import { readAllowLoopback } from '../../src/outbound/loopback-flag.js';
+import { urlRefusal } from '../../src/outbound/url-refusal.js';
 import { environmentAddressPolicy } from '../../src/settings/environment-settings.js';
 
 const LOOPBACK_ONLY: AddressPolicy = { allowPrivate: false, allowLoopback: true };
@@ -22,8 +22,23 @@ describe('outbound address policy: which addresses', () => {
 
   test('private, link-local (cloud metadata), CGNAT, reserved and IPv6 private ranges are refused, even with loopback allowed', () => {
     const cases = [
-      '10.0.0.1', '172.16.5.4', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.100.100.200', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-      'fd00:ec2::254', 'fc00::1', 'fe80::1', '::', '::127.0.0.1', '::ffff:10.0.0.1', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe',
+      '10.0.0.1',
+      '172.16.5.4',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.100.100.200',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      'fd00:ec2::254',
+      'fc00::1',
+      'fe80::1',
+      '::',
+      '::127.0.0.1',
+      '::ffff:10.0.0.1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::a9fe:a9fe',
     ];
     for (const address of cases) {
       assert.equal(refusedKind(address, STRICT_POLICY), 'private', address);
@@ -59,11 +74,22 @@ describe('outbound address policy: hosts by their spelling', () => {
   });
 
   test('IP literals, localhost names and Unix socket paths are refused by spelling; other names wait for DNS', () => {
-    for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '::ffff:127.0.0.1', '[::1]', 'localhost', 'LOCALHOST.', 'api.localhost', '/var/run/postgresql']) {
+    for (const host of [
+      '127.0.0.1',
+      '2130706433',
+      '0x7f.1',
+      '::ffff:127.0.0.1',
+      '[::1]',
+      'localhost',
+      'LOCALHOST.',
+      'api.localhost',
+      '/var/run/postgresql',
+    ]) {
       assert.equal(hostLiteralRefusal(host, STRICT_POLICY), 'loopback', host);
       assert.equal(hostLiteralRefusal(host, LOOPBACK_ONLY), null, host);
     }
-    for (const host of ['10.0.0.5', '169.254.169.254', '0xa9.0xfe.0xa9.0xfe', 'fd00:ec2::254']) assert.equal(hostLiteralRefusal(host, LOOPBACK_ONLY), 'private', host);
+    for (const host of ['10.0.0.5', '169.254.169.254', '0xa9.0xfe.0xa9.0xfe', 'fd00:ec2::254'])
+      assert.equal(hostLiteralRefusal(host, LOOPBACK_ONLY), 'private', host);
     assert.equal(hostLiteralRefusal('db.internal', STRICT_POLICY), null);
   });
 
@@ -83,12 +109,24 @@ function answers(map: Record<string, string[]>): ResolveAll {
   return (hostname, _options, callback) => {
     const addresses = map[hostname];
     if (!addresses) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 }
 
-function lookup(policy: AddressPolicy, resolver: ResolveAll, hostname: string, all: boolean): Promise<{ err: NodeJS.ErrnoException | null; address: unknown }> {
-  const fn = guardedLookup(policy, resolver) as unknown as (h: string, o: dns.LookupOptions, cb: (err: NodeJS.ErrnoException | null, address: unknown) => void) => void;
+function lookup(
+  policy: AddressPolicy,
+  resolver: ResolveAll,
+  hostname: string,
+  all: boolean,
+): Promise<{ err: NodeJS.ErrnoException | null; address: unknown }> {
+  const fn = guardedLookup(policy, resolver) as unknown as (
+    h: string,
+    o: dns.LookupOptions,
+    cb: (err: NodeJS.ErrnoException | null, address: unknown) => void,
+  ) => void;
   return new Promise((resolve) => fn(hostname, { all }, (err, address) => resolve({ err, address })));
 }
 
@@ -138,8 +176,14 @@ describe('outbound address policy: who decides', () => {
 
   test("the environment's allowance: network.allow_private_addresses for all; monitoring.allow_private_urls for monitoring only", () => {
     assert.deepEqual(environmentAddressPolicy({}, false, 'connectors'), { allowPrivate: false, allowLoopback: false });
-    assert.deepEqual(environmentAddressPolicy({ network: { allow_private_addresses: true } }, false, 'connectors'), { allowPrivate: true, allowLoopback: false });
-    assert.deepEqual(environmentAddressPolicy({ network: { allow_private_addresses: true } }, true, 'monitoring'), { allowPrivate: true, allowLoopback: true });
+    assert.deepEqual(environmentAddressPolicy({ network: { allow_private_addresses: true } }, false, 'connectors'), {
+      allowPrivate: true,
+      allowLoopback: false,
+    });
+    assert.deepEqual(environmentAddressPolicy({ network: { allow_private_addresses: true } }, true, 'monitoring'), {
+      allowPrivate: true,
+      allowLoopback: true,
+    });
     assert.equal(environmentAddressPolicy({ monitoring: { allow_private_urls: true } }, false, 'monitoring').allowPrivate, true);
     assert.equal(environmentAddressPolicy({ monitoring: { allow_private_urls: true } }, false, 'connectors').allowPrivate, false);
   });

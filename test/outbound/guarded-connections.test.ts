@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { STRICT_POLICY, type AddressPolicy } from '../../src/outbound/address-policy.js';
-import { guardedSocket } from '../../src/outbound/guarded-socket.js';
-import { HttpClient } from '../../src/connectors/builtin/write/http-client.js';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { postgresWriter } from '../../src/connectors/builtin/postgres/postgres-target.js';
+import { HttpClient } from '../../src/connectors/builtin/write/http-client.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
+import { type AddressPolicy, STRICT_POLICY } from '../../src/outbound/address-policy.js';
+import { guardedSocket } from '../../src/outbound/guarded-socket.js';
 
 const LOOPBACK_ONLY: AddressPolicy = { allowPrivate: false, allowLoopback: true };
 
@@ -66,12 +66,15 @@ describe('connections made under the outbound address policy', () => {
     assert.equal((outcome as NodeJS.ErrnoException).code, 'ERR_SINEW_REFUSED_ADDRESS', 'metadata stays refused');
   });
 
-  test('the write targets\' HTTP client refuses before sending, as an error that stops every write', async () => {
+  test("the write targets' HTTP client refuses before sending, as an error that stops every write", async () => {
     const client = new HttpClient(2, STRICT_POLICY, 'http');
     try {
       const before = server.accepted();
       for (const url of [`http://127.0.0.1:${server.port}/x`, `http://2130706433:${server.port}/x`, `http://localhost:${server.port}/x`]) {
-        const error = await client.send({ method: 'POST', url, body: { a: 1 }, timeoutMs: 2000 }).then(() => null, (e: unknown) => e);
+        const error = await client.send({ method: 'POST', url, body: { a: 1 }, timeoutMs: 2000 }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         assert.ok(isSinewError(error), url);
         assert.equal(error.details.write_impossible, true);
         assert.equal(error.details.address_refused, true);
@@ -85,10 +88,22 @@ describe('connections made under the outbound address policy', () => {
 
   test('the postgres target refuses its host before connecting (node-postgres gets a guarded socket)', async () => {
     const before = server.accepted();
-    for (const config of [{ host: '127.0.0.1', port: server.port }, { connection_string: `postgres://u:p@localhost:${server.port}/db` }, { host: '2130706433', port: server.port }]) {
+    for (const config of [
+      { host: '127.0.0.1', port: server.port },
+      { connection_string: `postgres://u:p@localhost:${server.port}/db` },
+      { host: '2130706433', port: server.port },
+    ]) {
       const writer = postgresWriter(config, () => undefined, STRICT_POLICY);
       try {
-        const error = await writer.schema!({ type: 'SCHEMA', stream: 's', schema: { properties: { id: { type: 'integer' } } }, key_properties: ['id'] }).then(() => null, (e: unknown) => e);
+        const error = await writer.schema!({
+          type: 'SCHEMA',
+          stream: 's',
+          schema: { properties: { id: { type: 'integer' } } },
+          key_properties: ['id'],
+        }).then(
+          () => null,
+          (e: unknown) => e,
+        );
         assert.ok(isSinewError(error), JSON.stringify(config));
         assert.equal(error.details.address_refused, true);
         assert.match(error.message, /refused to connect: .* loopback address/);

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import type { JobQueue, QueuedJob } from '../../src/queue/job-queue.js';
 import { forEachQueueAdapter, type OpenQueue } from '../support/queue-adapters.js';
 

@@ -1,10 +1,10 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import pino from 'pino';
+import type { QueuedJob } from '../../src/queue/job-queue.js';
 import { PgBossQueue } from '../../src/queue/pg-boss-queue.js';
 import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
-import type { QueuedJob } from '../../src/queue/job-queue.js';
 import { createPostgresSchema, postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { pgBossTestQueues } from '../support/queue-adapters.js';
 
@@ -37,7 +37,11 @@ describe('pg-boss queue: several consumers, wake-ups, installation', { skip }, (
       await eventually('40 delivered', () => seen.size === 40);
       await a.stop();
       await b.stop();
-      assert.deepEqual([...seen.values()].filter((by) => by.length !== 1), [], 'an item was delivered twice');
+      assert.deepEqual(
+        [...seen.values()].filter((by) => by.length !== 1),
+        [],
+        'an item was delivered twice',
+      );
       const byA = [...seen.values()].filter((by) => by[0] === 'a').length;
       assert.ok(byA > 0 && byA < 40, `both consumers took part (a took ${byA} of 40)`);
     } finally {
@@ -65,11 +69,17 @@ describe('pg-boss queue: several consumers, wake-ups, installation', { skip }, (
   test('a server refuses a database whose queue `sinew migrate` did not install, and says so', async () => {
     const schema = await createPostgresSchema();
     try {
-      await assert.rejects(PgBossQueue.open({ url: schema.url, schema: schema.schema, logger: pino({ level: 'silent' }) }), (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'UNAVAILABLE');
-        assert.match(e.message, /job queue \(pg-boss, schema sinew_test_\w+_pgboss\) is not installed or not current: run `sinew migrate` first/);
-        return true;
-      });
+      await assert.rejects(
+        PgBossQueue.open({ url: schema.url, schema: schema.schema, logger: pino({ level: 'silent' }) }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'UNAVAILABLE');
+          assert.match(
+            e.message,
+            /job queue \(pg-boss, schema sinew_test_\w+_pgboss\) is not installed or not current: run `sinew migrate` first/,
+          );
+          return true;
+        },
+      );
     } finally {
       await schema.drop();
     }

@@ -1,15 +1,15 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import pino from 'pino';
-import type { Store } from '../../src/store/store.js';
-import type { Job } from '../../src/model/job.js';
 import { HeldLeases } from '../../src/jobs/held-leases.js';
 import { JobLifecycle } from '../../src/jobs/job-lifecycle.js';
 import { LeaseReaper } from '../../src/jobs/lease-reaper.js';
 import { QueueSweeper } from '../../src/jobs/queue-sweeper.js';
+import type { Job } from '../../src/model/job.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
+import type { Store } from '../../src/store/store.js';
 import * as fx from '../store/store-fixtures.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 
 const ENV = 'dev.sinew.local';
 const logger = pino({ level: 'silent' });
@@ -28,14 +28,25 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
       return job;
     };
     const lifecycleEvents = async (s: Store, jobId: string) =>
-      (await s.events.list(ENV, 1000)).filter((e) => e.kind === 'job_lifecycle' && (e.payload as { job_id: string }).job_id === jobId).map((e) => e.payload as unknown as Job);
+      (await s.events.list(ENV, 1000))
+        .filter((e) => e.kind === 'job_lifecycle' && (e.payload as { job_id: string }).job_id === jobId)
+        .map((e) => e.payload as unknown as Job);
 
     test('only a re-queue moves a job back to JOB_CREATED: it starts over, with a message, unleased', () =>
       withStore(async (s) => {
         const lifecycle = new JobLifecycle(s);
-        await insert(s, { job_id: 'j', status: 'SYNC_STARTED', status_timestamp: { JOB_CREATED: 1, SYNC_STARTED: 2 }, error: 'x', metrics: { recordCount: { users: 5 } } });
+        await insert(s, {
+          job_id: 'j',
+          status: 'SYNC_STARTED',
+          status_timestamp: { JOB_CREATED: 1, SYNC_STARTED: 2 },
+          error: 'x',
+          metrics: { recordCount: { users: 5 } },
+        });
         await s.jobLeases.clearLease(ENV, 'j', { countLoss: false });
-        await assert.rejects(lifecycle.transition(ENV, 'j', 'JOB_CREATED'), (e: Error & { code?: string }) => e.code === 'INVALID_JOB_TRANSITION');
+        await assert.rejects(
+          lifecycle.transition(ENV, 'j', 'JOB_CREATED'),
+          (e: Error & { code?: string }) => e.code === 'INVALID_JOB_TRANSITION',
+        );
         const back = await lifecycle.requeue(ENV, 'j', { message: 'handed back: test', countLoss: true });
         assert.equal(back.status, 'JOB_CREATED');
         assert.deepEqual(Object.keys(back.status_timestamp), ['JOB_CREATED']);
@@ -43,11 +54,17 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         const row = await s.jobLeases.lockJob(ENV, 'j');
         assert.deepEqual([row?.lease_owner, row?.worker_losses], [null, 1]);
         const events = await lifecycleEvents(s, 'j');
-        assert.deepEqual(events.map((e) => [e.status, e.message]), [['JOB_CREATED', 'handed back: test']]);
+        assert.deepEqual(
+          events.map((e) => [e.status, e.message]),
+          [['JOB_CREATED', 'handed back: test']],
+        );
         // A terminal job cannot be re-queued.
         await lifecycle.transition(ENV, 'j', 'SYNC_STARTED');
         await lifecycle.transition(ENV, 'j', 'SYNC_FAILED', { error: 'boom' });
-        await assert.rejects(lifecycle.requeue(ENV, 'j', { message: 'no', countLoss: false }), /cannot move from SYNC_FAILED to JOB_CREATED/);
+        await assert.rejects(
+          lifecycle.requeue(ENV, 'j', { message: 'no', countLoss: false }),
+          /cannot move from SYNC_FAILED to JOB_CREATED/,
+        );
       }));
 
     test('the fence: a job this process runs changes only while its row still names this process', () =>
@@ -61,8 +78,11 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         await lifecycle.transition(ENV, 'j', 'SYNC_STARTED');
         // Its lease expired and another worker took the job over.
         await s.jobLeases.clearLease(ENV, 'j', { countLoss: true });
-        assert.ok(await s.jobLeases.claim(ENV, 'j', 'worker-b', Date.now() + 60_000) === false, 'still SYNC_STARTED: not claimable');
-        await assert.rejects(lifecycle.transition(ENV, 'j', 'SYNC_SUCCESS'), (e: Error & { code?: string }) => e.code === 'CONFLICT' && /no longer held by this worker/.test(e.message));
+        assert.ok((await s.jobLeases.claim(ENV, 'j', 'worker-b', Date.now() + 60_000)) === false, 'still SYNC_STARTED: not claimable');
+        await assert.rejects(
+          lifecycle.transition(ENV, 'j', 'SYNC_SUCCESS'),
+          (e: Error & { code?: string }) => e.code === 'CONFLICT' && /no longer held by this worker/.test(e.message),
+        );
         await assert.rejects(lifecycle.patch(ENV, 'j', { metrics: { recordCount: { users: 1 } } }), /no longer held/);
         assert.equal((await s.jobs.get(ENV, 'j'))?.status, 'SYNC_STARTED', 'nothing of the stale run was written');
         // Another process (the API cancelling) does not hold the job: no fence for it.
@@ -88,7 +108,10 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.equal(await reaper.reap(Date.now()), 2);
         const requeued = (await s.jobs.get(ENV, 'lost'))!;
         assert.equal(requeued.status, 'JOB_CREATED');
-        assert.match(requeued.message ?? '', /^re-queued: the worker running this job stopped before it finished \(its lease, held by dead-worker, was not renewed\) \(worker loss 1 of 1/);
+        assert.match(
+          requeued.message ?? '',
+          /^re-queued: the worker running this job stopped before it finished \(its lease, held by dead-worker, was not renewed\) \(worker loss 1 of 1/,
+        );
         assert.equal((await s.jobs.get(ENV, 'unstarted'))?.status, 'JOB_CREATED');
         assert.equal((await lifecycleEvents(s, 'unstarted')).length, 0, 'a claim that never started leaves no event');
         assert.equal((await s.jobs.get(ENV, 'alive'))?.status, 'SYNC_STARTED');
@@ -114,13 +137,22 @@ function leaseContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.environments.put(fx.environment({ settings: { job_settings: { worker_loss_retries: 3 } } }));
         const lifecycle = new JobLifecycle(s);
         const queue = new InProcessQueue();
-        const reapers = Array.from({ length: 4 }, () => new LeaseReaper({ store: s, lifecycle, sweeper: new QueueSweeper(s, queue, logger), logger }));
+        const reapers = Array.from(
+          { length: 4 },
+          () => new LeaseReaper({ store: s, lifecycle, sweeper: new QueueSweeper(s, queue, logger), logger }),
+        );
         await insert(s, { job_id: 'lost' });
         await s.jobLeases.claim(ENV, 'lost', 'dead-worker', 1000);
         await lifecycle.transition(ENV, 'lost', 'SYNC_STARTED');
         const handled = await Promise.all(reapers.map((r) => r.reap(Date.now())));
-        assert.equal(handled.reduce((a, b) => a + b, 0), 1);
-        assert.equal((await lifecycleEvents(s, 'lost')).filter((e) => e.status === 'JOB_CREATED' && e.message?.startsWith('re-queued')).length, 1);
+        assert.equal(
+          handled.reduce((a, b) => a + b, 0),
+          1,
+        );
+        assert.equal(
+          (await lifecycleEvents(s, 'lost')).filter((e) => e.status === 'JOB_CREATED' && e.message?.startsWith('re-queued')).length,
+          1,
+        );
         assert.equal((await s.jobLeases.lockJob(ENV, 'lost'))?.worker_losses, 1);
       }));
 

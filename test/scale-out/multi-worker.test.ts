@@ -1,8 +1,8 @@
-import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
 import { buildDist } from '../../bench/build-dist.js';
+import { type Deployment, type LifecycleEvent, startDeployment } from '../support/deployment.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
-import { startDeployment, type Deployment, type LifecycleEvent } from '../support/deployment.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 
@@ -16,7 +16,13 @@ async function flows(d: Deployment, specs: { flow: string; jobSettings?: Record<
   for (const { flow, jobSettings } of specs) {
     const out = await d.dir(`out-${flow}`);
     // force_full_sync: every job emits its records (an incremental tap would have nothing left to send).
-    await d.api('PUT', `/${d.envId}/flows/${flow}`, { name: flow, type: 'v1-source', connectors: ['tap-numbers'], target: { connector: 'target-jsonl', config: { path: out } }, job_settings: { force_full_sync: true, ...jobSettings } });
+    await d.api('PUT', `/${d.envId}/flows/${flow}`, {
+      name: flow,
+      type: 'v1-source',
+      connectors: ['tap-numbers'],
+      target: { connector: 'target-jsonl', config: { path: out } },
+      job_settings: { force_full_sync: true, ...jobSettings },
+    });
   }
 }
 
@@ -32,7 +38,8 @@ function byJob(events: LifecycleEvent[]): Map<string, LifecycleEvent[]> {
 const count = (events: LifecycleEvent[], status: string) => events.filter((e) => e.status === status).length;
 
 /** How many runs of a job began: each status right after a JOB_CREATED (its creation, or a re-queue). */
-const runs = (events: LifecycleEvent[]) => events.filter((e, i) => i > 0 && events[i - 1]!.status === 'JOB_CREATED' && e.status !== 'JOB_CREATED').length;
+const runs = (events: LifecycleEvent[]) =>
+  events.filter((e, i) => i > 0 && events[i - 1]!.status === 'JOB_CREATED' && e.status !== 'JOB_CREATED').length;
 
 /**
  * Production mode as deployed: `sinew api` and `sinew worker` processes (compiled, as `node
@@ -42,7 +49,7 @@ const runs = (events: LifecycleEvent[]) => events.filter((e, i) => i > 0 && even
 describe('many workers over one PostgreSQL store', { skip, concurrency: false }, () => {
   before(() => buildDist(false));
 
-  test('300 jobs, 1 API and 3 workers, one SIGKILLed mid-run and another started: every job ends exactly once, the killed worker\'s jobs failed or re-run within the lease bound', async (t) => {
+  test("300 jobs, 1 API and 3 workers, one SIGKILLed mid-run and another started: every job ends exactly once, the killed worker's jobs failed or re-run within the lease bound", async (t) => {
     const LEASE_MS = 4000;
     // Kill → expiry (≤ lease) → the next reaper pass (every lease/3), plus room for a loaded machine.
     const BOUND_MS = LEASE_MS + LEASE_MS / 3 + 6000;
@@ -58,7 +65,9 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
       // Five jobs per link, queued behind each other: each link's jobs run one at a time, in order,
       // handed from worker to worker as they end.
       for (let round = 0; round < 5; round++) {
-        await Promise.all(links.map(([flow, tenant]) => d.api('POST', `/${d.envId}/${flow}/${tenant}/jobs`, { queue_if_active_job: true })));
+        await Promise.all(
+          links.map(([flow, tenant]) => d.api('POST', `/${d.envId}/${flow}/${tenant}/jobs`, { queue_if_active_job: true })),
+        );
       }
       assert.equal((await d.jobs()).length, 300);
 
@@ -90,7 +99,11 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
       for (const job of rows) {
         const ev = events.get(job.job_id) ?? [];
         const terminal = ev.filter((e) => TERMINAL.has(e.status));
-        assert.deepEqual(terminal.map((e) => e.status), [job.status], `job ${job.job_id}: exactly one end, the one it has`);
+        assert.deepEqual(
+          terminal.map((e) => e.status),
+          [job.status],
+          `job ${job.job_id}: exactly one end, the one it has`,
+        );
         assert.equal(count(ev, 'JOB_COMPLETED'), job.status === 'JOB_COMPLETED' ? 1 : 0, `job ${job.job_id}: JOB_COMPLETED events`);
         const lostRun = startedLost.get(job.job_id);
         if (!lostRun) {
@@ -107,17 +120,24 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
           latencies.push(end.at - killedAt);
         } else {
           assert.equal(job.status, 'JOB_COMPLETED', `job ${job.job_id} of the killed worker, 1 retry: ran again and completed`);
-          const requeue = ev.filter((e) => e.status === 'JOB_CREATED' && /^re-queued: the worker running this job stopped/.test(e.message ?? ''));
+          const requeue = ev.filter(
+            (e) => e.status === 'JOB_CREATED' && /^re-queued: the worker running this job stopped/.test(e.message ?? ''),
+          );
           assert.equal(requeue.length, 1, `job ${job.job_id}: one re-queue event`);
-          assert.ok(requeue[0]!.at - killedAt <= BOUND_MS, `re-queued ${requeue[0]!.at - killedAt} ms after the kill (bound ${BOUND_MS} ms)`);
+          assert.ok(
+            requeue[0]!.at - killedAt <= BOUND_MS,
+            `re-queued ${requeue[0]!.at - killedAt} ms after the kill (bound ${BOUND_MS} ms)`,
+          );
           assert.equal(runs(ev), 2, `job ${job.job_id}: the lost run and the one that completed`);
           latencies.push(requeue[0]!.at - killedAt);
         }
       }
       const flowsHit = new Set(started.map((j) => j.flow_id));
       assert.deepEqual([...flowsHit].sort(), ['once', 'retry'], 'both outcomes of a lost worker were exercised');
-      t.diagnostic(`killed worker held ${held.length} job(s), ${started.length} started; ended or re-queued ${latencies.join(', ')} ms after the kill (lease ${LEASE_MS} ms)`);
-      assert.deepEqual(await d.query("select job_id from jobs where lease_owner is not null"), [], 'no lease is left behind');
+      t.diagnostic(
+        `killed worker held ${held.length} job(s), ${started.length} started; ended or re-queued ${latencies.join(', ')} ms after the kill (lease ${LEASE_MS} ms)`,
+      );
+      assert.deepEqual(await d.query('select job_id from jobs where lease_owner is not null'), [], 'no lease is left behind');
     } finally {
       await d.dispose();
     }
@@ -152,10 +172,17 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
         const rows = await d.jobs();
         return rows.every((j) => TERMINAL.has(j.status)) && rows;
       });
-      assert.deepEqual(ended.map((j) => j.status), ['JOB_COMPLETED', 'JOB_COMPLETED']);
+      assert.deepEqual(
+        ended.map((j) => j.status),
+        ['JOB_COMPLETED', 'JOB_COMPLETED'],
+      );
       const events = byJob(await d.events());
       const q = events.get(quick.job_id)!;
-      assert.deepEqual(q.map((e) => e.status).filter((s) => s === 'JOB_CREATED' || s === 'SYNC_STARTED' || s === 'JOB_COMPLETED'), ['JOB_CREATED', 'SYNC_STARTED', 'JOB_COMPLETED'], 'the quick job ran once, on the draining worker');
+      assert.deepEqual(
+        q.map((e) => e.status).filter((s) => s === 'JOB_CREATED' || s === 'SYNC_STARTED' || s === 'JOB_COMPLETED'),
+        ['JOB_CREATED', 'SYNC_STARTED', 'JOB_COMPLETED'],
+        'the quick job ran once, on the draining worker',
+      );
       assert.ok(q.find((e) => e.status === 'JOB_COMPLETED')!.at > sigtermAt, 'it finished during the drain');
       const s = events.get(slow.job_id)!;
       const handedBack = s.filter((e) => e.status === 'JOB_CREATED' && /^handed back/.test(e.message ?? ''));

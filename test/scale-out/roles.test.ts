@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { postgresSkipReason } from '../support/postgres-schema.js';
-import { startDeployment, type Deployment } from '../support/deployment.js';
+import { after, before, describe, test } from 'node:test';
 import { run, sinew } from '../cli/cli-process.js';
+import { type Deployment, startDeployment } from '../support/deployment.js';
 import { at } from '../support/elements.js';
+import { postgresSkipReason } from '../support/postgres-schema.js';
 import { until } from '../support/until.js';
 
 const skip = await postgresSkipReason();
@@ -37,7 +37,10 @@ describe('sinew api, worker and scheduler as separate processes on PostgreSQL', 
     assert.match(usage.stderr, /--concurrency must be a whole number of at least 1, got 0/);
     const sqlite = await run(sinew('api'), { env: { SINEW_DATA_DIR: d.env.SINEW_DATA_DIR! } });
     assert.equal(sqlite.code, 1, sqlite.stderr);
-    assert.match(sqlite.stderr, /sinew api runs beside other Sinew processes and needs SINEW_DATABASE_URL \(PostgreSQL\); with SQLite, run `sinew serve`/);
+    assert.match(
+      sqlite.stderr,
+      /sinew api runs beside other Sinew processes and needs SINEW_DATABASE_URL \(PostgreSQL\); with SQLite, run `sinew serve`/,
+    );
   });
 
   test('the API queues jobs in pg-boss (/ready shows the real depth), a worker runs them, the scheduler fires alongside', async () => {
@@ -45,8 +48,14 @@ describe('sinew api, worker and scheduler as separate processes on PostgreSQL', 
     await d.start('api');
     const tenantDir = await d.dir('tenant');
     await fs.writeFile(path.join(tenantDir, 'customers.csv'), 'id,name\n1,Ada\n2,Grace\n');
-    await d.api('PUT', `/${d.envId}/flows/roles`, { name: 'roles', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: await d.dir('warehouse') } } });
-    for (const tenant of ['t1', 't2']) await d.api('POST', `/${d.envId}/roles/${tenant}/linkedSources`, { source: { tap: 'csv', config: { path: tenantDir } } });
+    await d.api('PUT', `/${d.envId}/flows/roles`, {
+      name: 'roles',
+      type: 'v1-source',
+      connectors: ['csv'],
+      target: { connector: 'jsonl', config: { path: await d.dir('warehouse') } },
+    });
+    for (const tenant of ['t1', 't2'])
+      await d.api('POST', `/${d.envId}/roles/${tenant}/linkedSources`, { source: { tap: 'csv', config: { path: tenantDir } } });
 
     const job = await d.api<{ job_id: string }>('POST', `/${d.envId}/roles/t1/jobs`, {});
     const ready = await d.api<{ status: string; checks: Record<string, { ok: boolean }>; queue_depth: number }>('GET', '/ready');

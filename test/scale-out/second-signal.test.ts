@@ -1,8 +1,8 @@
-import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
 import { buildDist } from '../../bench/build-dist.js';
-import { postgresSkipReason } from '../support/postgres-schema.js';
 import { startDeployment } from '../support/deployment.js';
+import { postgresSkipReason } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
 
@@ -25,12 +25,22 @@ describe('a second stop signal', { skip }, () => {
       await d.start('api');
       const first = await d.start('worker');
       await d.api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
-      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
-      await d.api('PUT', `/${d.envId}/flows/f`, { name: 'f', type: 'v1-source', connectors: ['tap-numbers'], target: { connector: 'target-jsonl', config: { path: await d.dir('out') } } });
+      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, {
+        kind: 'target',
+        command: [process.execPath, fixture('target-jsonl.mjs')],
+      });
+      await d.api('PUT', `/${d.envId}/flows/f`, {
+        name: 'f',
+        type: 'v1-source',
+        connectors: ['tap-numbers'],
+        target: { connector: 'target-jsonl', config: { path: await d.dir('out') } },
+      });
       // ~100 s of records: the job is still running whenever the signals come.
       await d.api('POST', `/${d.envId}/f/t/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 1000, sleep_ms: 100 } } });
       const { job_id } = await d.api<{ job_id: string }>('POST', `/${d.envId}/f/t/jobs`, {});
-      await until('the job syncing on the first worker', 60_000, async () => (await d.jobs()).some((j) => j.lease_owner === first.owner && j.status === 'SYNC_STARTED'));
+      await until('the job syncing on the first worker', 60_000, async () =>
+        (await d.jobs()).some((j) => j.lease_owner === first.owner && j.status === 'SYNC_STARTED'),
+      );
 
       first.child.kill('SIGTERM');
       // Two signals sent back to back may reach the process as one: the second goes once the first is seen.
@@ -43,7 +53,11 @@ describe('a second stop signal', { skip }, () => {
       assert.match(first.stderr(), /SIGTERM again: handing running jobs back now/);
 
       const [row] = await d.jobs();
-      assert.deepEqual([row!.status, row!.lease_owner], ['JOB_CREATED', null], 'handed back before the exit, not left running (to fail as lost)');
+      assert.deepEqual(
+        [row!.status, row!.lease_owner],
+        ['JOB_CREATED', null],
+        'handed back before the exit, not left running (to fail as lost)',
+      );
       const handedBack = (await d.events()).filter((e) => e.status === 'JOB_CREATED' && e.message !== null);
       assert.equal(handedBack.length, 1);
       assert.match(handedBack[0]!.message!, /^handed back: the worker running this job was told to stop at once \(a second stop signal\)/);
@@ -54,8 +68,18 @@ describe('a second stop signal', { skip }, () => {
       await until('the job completed', 60_000, async () => (await d.jobs())[0]!.status === 'JOB_COMPLETED');
       const events = (await d.events()).filter((e) => e.job_id === job_id);
       const newRun = events.slice(events.findIndex((e) => e.status === 'JOB_CREATED' && e.message !== null) + 1);
-      assert.deepEqual(newRun.map((e) => e.status).filter((s) => s.endsWith('_STARTED') || s === 'JOB_COMPLETED').slice(-1), ['JOB_COMPLETED']);
-      assert.deepEqual(newRun.filter((e) => /handed back/.test(e.message ?? '')).map((e) => e.status), [], 'no event of the new run carries the hand-back message');
+      assert.deepEqual(
+        newRun
+          .map((e) => e.status)
+          .filter((s) => s.endsWith('_STARTED') || s === 'JOB_COMPLETED')
+          .slice(-1),
+        ['JOB_COMPLETED'],
+      );
+      assert.deepEqual(
+        newRun.filter((e) => /handed back/.test(e.message ?? '')).map((e) => e.status),
+        [],
+        'no event of the new run carries the hand-back message',
+      );
       const job = await d.api<{ status: string; message: string | null }>('GET', `/${d.envId}/f/t/jobs/${job_id}`);
       assert.equal(job.status, 'JOB_COMPLETED');
       assert.doesNotMatch(job.message ?? '', /handed back/);

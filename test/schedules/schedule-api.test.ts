@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 
 describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
@@ -74,7 +74,18 @@ describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
     assert.equal(put.body.last_outcome, null);
     const got = await h.api('GET', v1());
     assert.deepEqual(got.body, put.body);
-    assert.doesNotMatch(JSON.stringify((await h.sinew.services.store.schedules.getSchedule({ env_id: h.envId, flow_id: 'sched', tenant: 't', role: 'source', connector_id: 'tap-numbers-node' }))!.schedule), /hunter2/);
+    assert.doesNotMatch(
+      JSON.stringify(
+        (await h.sinew.services.store.schedules.getSchedule({
+          env_id: h.envId,
+          flow_id: 'sched',
+          tenant: 't',
+          role: 'source',
+          connector_id: 'tap-numbers-node',
+        }))!.schedule,
+      ),
+      /hunter2/,
+    );
 
     const off = await h.api('PUT', v1(), { schedule_expression: '*/5 * * * *', state: 'DISABLED' });
     assert.equal(off.status, 200);
@@ -87,7 +98,11 @@ describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
 
   test('PATCH changes only the fields it names: {"state":"DISABLED"} pauses, ENABLED resumes; overrides and request fields stay', async () => {
     assert.equal((await h.api('PATCH', v1(), { state: 'DISABLED' })).status, 404, 'no schedule to change yet');
-    const put = await h.api('PUT', v1(), { schedule_expression: 'cron(15 3 * * *)', job_name: 'nightly', override_source_config: { records: 2, password: 'hunter2' } });
+    const put = await h.api('PUT', v1(), {
+      schedule_expression: 'cron(15 3 * * *)',
+      job_name: 'nightly',
+      override_source_config: { records: 2, password: 'hunter2' },
+    });
     assert.equal(put.status, 200, put.text);
     const off = await h.api('PATCH', v1(), { state: 'DISABLED' });
     assert.equal(off.status, 200, off.text);
@@ -101,10 +116,19 @@ describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
     assert.equal(on.body.next_run, put.body.next_run);
     assert.equal(on.body.when_active, 'queue');
     // The override is still the real one, not the redacted view.
-    const stored = await h.sinew.services.store.schedules.getSchedule({ env_id: h.envId, flow_id: 'sched', tenant: 't', role: 'source', connector_id: 'tap-numbers-node' });
+    const stored = await h.sinew.services.store.schedules.getSchedule({
+      env_id: h.envId,
+      flow_id: 'sched',
+      tenant: 't',
+      role: 'source',
+      connector_id: 'tap-numbers-node',
+    });
     assert.ok(stored?.schedule.sealed_overrides);
     const { openScheduleOverrides } = await import('../../src/schedules/schedule-service.js');
-    assert.deepEqual(openScheduleOverrides(h.sinew.services.box, stored.schedule).override_source_config, { records: 2, password: 'hunter2' });
+    assert.deepEqual(openScheduleOverrides(h.sinew.services.box, stored.schedule).override_source_config, {
+      records: 2,
+      password: 'hunter2',
+    });
     assert.equal((await h.api('PATCH', v1(), {})).status, 400, 'an empty change is a bad request');
     assert.equal((await h.api('PATCH', v1(), { schedule_expression: 'every day' })).status, 400);
     assert.equal((await h.api('PATCH', v2(), { state: 'DISABLED' })).status, 404, 'the v2 link has no schedule');
@@ -127,15 +151,39 @@ describe('schedule API: PUT/GET/DELETE …/jobs/schedule, v1 and v2', () => {
 
   test('unlinking (or deleting the tenant) deletes the link’s schedule', async () => {
     const dir = await h.tmp('v2b');
-    assert.equal((await h.api('POST', `/v2/${h.envId}/bi/gone/linkedConnectors`, { connector_id: 'csv', config: { path: dir } })).status, 200);
+    assert.equal(
+      (await h.api('POST', `/v2/${h.envId}/bi/gone/linkedConnectors`, { connector_id: 'csv', config: { path: dir } })).status,
+      200,
+    );
     assert.equal((await h.api('PUT', v2('gone'), { schedule_expression: '0 0 * * *' })).status, 200);
     assert.equal((await h.api('DELETE', `/v2/${h.envId}/bi/gone/linkedConnectors?connector_id=csv`)).status, 204);
-    assert.equal(await h.sinew.services.store.schedules.getSchedule({ env_id: h.envId, flow_id: 'bi', tenant: 'gone', role: 'connector', connector_id: 'csv' }), undefined);
+    assert.equal(
+      await h.sinew.services.store.schedules.getSchedule({
+        env_id: h.envId,
+        flow_id: 'bi',
+        tenant: 'gone',
+        role: 'connector',
+        connector_id: 'csv',
+      }),
+      undefined,
+    );
 
-    assert.equal((await h.api('POST', `/v2/${h.envId}/bi/gone2/linkedConnectors`, { connector_id: 'csv', config: { path: dir } })).status, 200);
+    assert.equal(
+      (await h.api('POST', `/v2/${h.envId}/bi/gone2/linkedConnectors`, { connector_id: 'csv', config: { path: dir } })).status,
+      200,
+    );
     assert.equal((await h.api('PUT', v2('gone2'), { schedule_expression: '0 0 * * *' })).status, 200);
     const del = await h.api('DELETE', `/tenant/${h.envId}/gone2`);
     assert.ok(del.status === 204 || del.status === 200, del.text);
-    assert.equal(await h.sinew.services.store.schedules.getSchedule({ env_id: h.envId, flow_id: 'bi', tenant: 'gone2', role: 'connector', connector_id: 'csv' }), undefined);
+    assert.equal(
+      await h.sinew.services.store.schedules.getSchedule({
+        env_id: h.envId,
+        flow_id: 'bi',
+        tenant: 'gone2',
+        role: 'connector',
+        connector_id: 'csv',
+      }),
+      undefined,
+    );
   });
 });

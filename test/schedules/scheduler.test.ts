@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { Scheduler } from '../../src/schedules/scheduler.js';
-import { JobService } from '../../src/jobs/job-service.js';
+import { after, before, describe, test } from 'node:test';
 import { JobLifecycle } from '../../src/jobs/job-lifecycle.js';
+import { JobService } from '../../src/jobs/job-service.js';
+import type { LinkKey } from '../../src/model/link.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
+import { Scheduler } from '../../src/schedules/scheduler.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import type { LinkKey } from '../../src/model/link.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
 
 // Schedules here tick on 1 January: the harness's own scheduler (real clock) never fires them, and
 // the test fires a tick by handing its own Scheduler the instant.
@@ -24,7 +24,8 @@ describe('scheduler: fires due schedules as real jobs, once per tick', () => {
   const key = (tenant: string, flow = 'sf'): LinkKey => ({ env_id: h.envId, flow_id: flow, tenant, role: 'source', connector_id: tap });
   const schedulerOver = (store: Store, jobs = h.sinew.services.jobs) =>
     new Scheduler({ store, jobs, box: h.sinew.services.box, logger: h.sinew.services.logger });
-  const dueAt = async (tenant: string, flow = 'sf'): Promise<number> => (await h.sinew.services.store.schedules.getSchedule(key(tenant, flow)))!.next_fire_at!;
+  const dueAt = async (tenant: string, flow = 'sf'): Promise<number> =>
+    (await h.sinew.services.store.schedules.getSchedule(key(tenant, flow)))!.next_fire_at!;
   const jobsOf = async (tenant: string, flow = 'sf') => (await h.api('GET', `/${h.envId}/${flow}/${tenant}/jobs`)).body as any[];
   const link = async (tenant: string, sourceConfig: Record<string, unknown> = { records: 3 }, flow = 'sf') => {
     const res = await h.api('POST', `/${h.envId}/${flow}/${tenant}/linkedSources`, { source: { tap, config: sourceConfig } });
@@ -88,7 +89,11 @@ describe('scheduler: fires due schedules as real jobs, once per tick', () => {
     assert.equal(running.status, 200);
     await scheduler.runOnce((await dueAt('busy')) + 1000);
     const skipped = (await h.api('GET', `/${h.envId}/sf/busy/jobs/schedule`)).body;
-    assert.deepEqual(skipped.last_outcome, { result: 'skipped', reason: 'a job for this link is still queued or running', active_job_id: running.body.job_id });
+    assert.deepEqual(skipped.last_outcome, {
+      result: 'skipped',
+      reason: 'a job for this link is still queued or running',
+      active_job_id: running.body.job_id,
+    });
     assert.equal((await jobsOf('busy')).length, 1, 'no second job');
 
     await schedule('busy', { when_active: 'queue' });
@@ -110,7 +115,13 @@ describe('scheduler: fires due schedules as real jobs, once per tick', () => {
     const sqlite = h.sinew.services.store.dialect === 'sqlite';
     const other = sqlite ? await openSqliteStore(path.join(h.dataDir, 'sinew.db')) : h.sinew.services.store;
     try {
-      const otherJobs = new JobService(other, new InProcessQueue(), new JobLifecycle(other), h.sinew.services.box, h.sinew.services.storageRouter);
+      const otherJobs = new JobService(
+        other,
+        new InProcessQueue(),
+        new JobLifecycle(other),
+        h.sinew.services.box,
+        h.sinew.services.storageRouter,
+      );
       const reports = await Promise.all([scheduler.runOnce(due + 1000), schedulerOver(other, otherJobs).runOnce(due + 1000)]);
       assert.equal(reports[0].fired + reports[1].fired, 1, JSON.stringify(reports));
       assert.equal(reports[0].lost + reports[1].lost, 1, JSON.stringify(reports));
@@ -145,7 +156,15 @@ describe('scheduler: fires due schedules as real jobs, once per tick', () => {
     const tick = Date.now() - 5 * 60_000;
     await store.schedules.putSchedule((await store.schedules.getSchedule(key('crashed')))!.schedule, tick);
     assert.equal(await store.schedules.claimTick(key('crashed'), tick, tick + YEAR_MS, tick + 10), true);
-    const made = await h.sinew.services.jobs.create({ envId: h.envId, flowId: 'sf', tenant: 'crashed', request: { tap }, version: 'v1', startedBy: 'scheduler', scheduled: true });
+    const made = await h.sinew.services.jobs.create({
+      envId: h.envId,
+      flowId: 'sf',
+      tenant: 'crashed',
+      request: { tap },
+      version: 'v1',
+      startedBy: 'scheduler',
+      scheduled: true,
+    });
     assert.equal((await scheduler.runOnce(Date.now())).recovered, 1);
     assert.equal((await jobsOf('crashed')).length, 2, 'no third job');
     assert.equal((await store.schedules.getSchedule(key('crashed')))!.last_outcome?.result, 'created');

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, rawRequest } from './tenant-caller.js';
+import { after, before, describe, test } from 'node:test';
 import { MAX_BODY_DEPTH } from '../../src/api/json-depth.js';
 import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { assertError, rawRequest } from './tenant-caller.js';
 
 /** What the API fuzz (api-fuzz.test.ts) found, each pinned by the request that showed it. */
 describe('answers the API fuzz found outside the error contract', () => {
@@ -12,7 +12,11 @@ describe('answers the API fuzz found outside the error contract', () => {
   before(async () => {
     h = await startHarness({ roles: { api: true, worker: false, scheduler: false } });
     assert.equal((await h.api('PUT', `/${h.envId}/flows/deep`, { name: 'deep', type: 'v1-source', connectors: ['csv'] })).status, 200);
-    assert.equal((await h.api('POST', `/${h.envId}/deep/acme/linkedSources`, { source: { tap: 'csv', config: { path: await h.tmp('deep') } } })).status, 200);
+    assert.equal(
+      (await h.api('POST', `/${h.envId}/deep/acme/linkedSources`, { source: { tap: 'csv', config: { path: await h.tmp('deep') } } }))
+        .status,
+      200,
+    );
   });
   after(() => h.stop());
 
@@ -55,7 +59,12 @@ describe('answers the API fuzz found outside the error contract', () => {
   });
 
   test('a NUL character in a path id or a query value is a 400, not a PostgreSQL 500 ("invalid byte sequence")', async () => {
-    for (const path of [`/${h.envId}/flows/a%00b`, `/${h.envId}/a%00b/acme/jobs`, `/${h.envId}/deep/acme/jobs/a%00b`, `/${h.envId}/deep/acme/linkedSources/state?source=a%00b`]) {
+    for (const path of [
+      `/${h.envId}/flows/a%00b`,
+      `/${h.envId}/a%00b/acme/jobs`,
+      `/${h.envId}/deep/acme/jobs/a%00b`,
+      `/${h.envId}/deep/acme/linkedSources/state?source=a%00b`,
+    ]) {
       const res = await rawRequest(h, 'GET', path);
       assertError(res, 400, 'VALIDATION_FAILED');
       assert.match(res.body.error.message, /NUL/);
@@ -64,9 +73,23 @@ describe('answers the API fuzz found outside the error contract', () => {
 
   test('writes of one snapshot at the same moment all succeed, and it holds one of them whole', async () => {
     assert.equal((await h.api('POST', `/tenant/${h.envId}/acme/token`, {})).status, 200);
-    const puts = await Promise.all(Array.from({ length: 16 }, (_, i) => h.api('PUT', `/tenant/${h.envId}/acme/snapshots/raced`, [{ id: i, copy: 'a' }, { id: i, copy: 'b' }])));
-    assert.deepEqual(puts.map((r) => r.status), Array(16).fill(200), puts.map((r) => r.text).join('\n'));
-    const lines = (await h.api('GET', `/tenant/${h.envId}/acme/snapshots/raced`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    const puts = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        h.api('PUT', `/tenant/${h.envId}/acme/snapshots/raced`, [
+          { id: i, copy: 'a' },
+          { id: i, copy: 'b' },
+        ]),
+      ),
+    );
+    assert.deepEqual(
+      puts.map((r) => r.status),
+      Array(16).fill(200),
+      puts.map((r) => r.text).join('\n'),
+    );
+    const lines = (await h.api('GET', `/tenant/${h.envId}/acme/snapshots/raced`)).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 2);
     assert.equal(lines[0].id, lines[1].id);
   });

@@ -1,8 +1,8 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { TOKEN_PLACEHOLDER, operationsOf, requestArbitrary, type FuzzRequest, type Operation } from './fuzz/fuzz-requests.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { type FuzzRequest, type Operation, operationsOf, requestArbitrary, TOKEN_PLACEHOLDER } from './fuzz/fuzz-requests.js';
 import { FuzzWorld } from './fuzz/fuzz-world.js';
 import { boundaryProblem, problemsOf } from './fuzz/response-check.js';
 
@@ -82,9 +82,15 @@ test(`every operation of /openapi.json answers hostile requests with a clean 4xx
     // A valid `?token=` wins over the Authorization header: with the public key, that caller is the token's tenant.
     const queryToken = req.path.includes(TOKEN_PLACEHOLDER) && ['garbage-token', 'unsigned-token'].includes(req.caller);
     const caller = queryToken ? 'query-token' : req.caller;
-    const crossed = boundaryProblem(res.status, { route: op.caller, caller, pathTenant: req.pathTenant, tokenTenant: world.tenantOf(req.caller) });
+    const crossed = boundaryProblem(res.status, {
+      route: op.caller,
+      caller,
+      pathTenant: req.pathTenant,
+      tokenTenant: world.tenantOf(req.caller),
+    });
     if (crossed) problems.push(crossed);
-    if (problems.length > 0) failures.push({ op: op.key, problems, detail: `${describeRequest(req, path)}\n    → ${res.status} ${res.text.slice(0, 300)}` });
+    if (problems.length > 0)
+      failures.push({ op: op.key, problems, detail: `${describeRequest(req, path)}\n    → ${res.status} ${res.text.slice(0, 300)}` });
   };
   for (const op of operations) {
     // A DELETE or PUT may have taken away what the next operation needs.
@@ -94,7 +100,9 @@ test(`every operation of /openapi.json answers hostile requests with a clean 4xx
     // One at a time unless SINEW_FUZZ_PARALLEL asks for races (then answers depend on timing: by hand only).
     for (let i = 0; i < requests.length; i += PARALLEL) await Promise.all(requests.slice(i, i + PARALLEL).map((req) => check(op, req)));
   }
-  t.diagnostic(`${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+  t.diagnostic(
+    `${sent} requests over ${operations.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+  );
   // Where the fuzz did not get past validation: a hint that its seeds or field hints need care.
   const shallow = operations.filter((op) => !reached.has(op.key)).map((op) => op.key);
   if (shallow.length > 0) t.diagnostic(`no 2xx answer for: ${shallow.join(', ')}`);

@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantApiOf, tenantCaller, type TenantCaller } from './tenant-caller.js';
 import { signTenantToken } from '../../src/auth/tenant-token.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { assertError, type TenantCaller, tenantApiOf, tenantCaller } from './tenant-caller.js';
 
 const rand = (): string => Math.random().toString(36).slice(2, 12);
 /** The key id the log names a key by: the start of its SHA-256 (docs/security.md). */
@@ -101,11 +101,20 @@ describe('the audit log records who changed what, when and from where', () => {
     }
     const byRoute = (route: string): Entry => entries.find((e) => e.route === route)!;
     assert.deepEqual(
-      { method: byRoute('PUT /{env}/settings').method, resource: byRoute('PUT /{env}/settings').resource, fields: byRoute('PUT /{env}/settings').fields, ids: byRoute('PUT /{env}/settings').ids },
+      {
+        method: byRoute('PUT /{env}/settings').method,
+        resource: byRoute('PUT /{env}/settings').resource,
+        fields: byRoute('PUT /{env}/settings').fields,
+        ids: byRoute('PUT /{env}/settings').ids,
+      },
       { method: 'PUT', resource: 'settings', fields: ['monitoring'], ids: {} },
     );
     const flowPut = entries.filter((e) => e.route === 'PUT /{env}/flows/{flow}');
-    assert.deepEqual(flowPut.map((e) => e.ids), [{ env: 'other.sinew.local', flow: 'x' }, { flow: 'audited' }], 'the environment named only when it is another');
+    assert.deepEqual(
+      flowPut.map((e) => e.ids),
+      [{ env: 'other.sinew.local', flow: 'x' }, { flow: 'audited' }],
+      'the environment named only when it is another',
+    );
     assert.deepEqual(flowPut[1]!.fields, ['name', 'type', 'connectors']);
     assert.equal(byRoute('POST /tenant/{env}/{tenant}/token').resource, 'tokens');
     assert.equal(byRoute('POST /tenant/{env}/{tenant}/token').tenant, 'globex');
@@ -116,18 +125,25 @@ describe('the audit log records who changed what, when and from where', () => {
 
   test('changes made with a tenant token name the tenant and the public key: link, relink, unlink', async () => {
     const since = mark();
-    const link = await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: `pat-${rand()}` } } });
+    const link = await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, {
+      target: { target: 'hubspot', config: { access_token: `pat-${rand()}` } },
+    });
     assert.equal(link.status, 200, link.text);
-    const relink = await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: `pat-${rand()}` } } });
+    const relink = await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, {
+      target: { target: 'hubspot', config: { access_token: `pat-${rand()}` } },
+    });
     assert.equal(relink.status, 200, relink.text);
     assert.equal((await acme.api('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`)).status, 204);
 
     const entries = await entriesSince(since);
-    assert.deepEqual(entries.map((e) => `${e.method} ${e.route} ${e.status_code}`), [
-      'DELETE DELETE /{env}/{flow}/{tenant}/linkedTargets 204',
-      'POST POST /{env}/{flow}/{tenant}/linkedTargets 200',
-      'POST POST /{env}/{flow}/{tenant}/linkedTargets 200',
-    ]);
+    assert.deepEqual(
+      entries.map((e) => `${e.method} ${e.route} ${e.status_code}`),
+      [
+        'DELETE DELETE /{env}/{flow}/{tenant}/linkedTargets 204',
+        'POST POST /{env}/{flow}/{tenant}/linkedTargets 200',
+        'POST POST /{env}/{flow}/{tenant}/linkedTargets 200',
+      ],
+    );
     for (const e of entries) {
       assert.equal(e.actor, 'tenant:acme');
       assert.equal(e.actor_kind, 'tenant');
@@ -144,19 +160,38 @@ describe('the audit log records who changed what, when and from where', () => {
     const since = mark();
     assertError(await acme.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: true } }), 403, 'FORBIDDEN');
     assertError(await acme.api('GET', `/${h.envId}/settings`), 403, 'FORBIDDEN');
-    assertError(await acme.api('POST', `/${h.envId}/crm-out/globex/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }), 403, 'FORBIDDEN');
-    assertError(await acme.api('PUT', `/${h.envId}/crm-out/acme/jobs/schedule`, { schedule_expression: 'cron(0 0 * * *)', override_target_config: { access_token: 'x' } }), 403, 'FORBIDDEN_FIELD');
+    assertError(
+      await acme.api('POST', `/${h.envId}/crm-out/globex/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }),
+      403,
+      'FORBIDDEN',
+    );
+    assertError(
+      await acme.api('PUT', `/${h.envId}/crm-out/acme/jobs/schedule`, {
+        schedule_expression: 'cron(0 0 * * *)',
+        override_target_config: { access_token: 'x' },
+      }),
+      403,
+      'FORBIDDEN_FIELD',
+    );
     // A token whose signature holds but whose time is up still says who tried.
     const env = await h.sinew.services.store.environments.get(h.envId);
     const gen = (await h.sinew.services.store.tenants.get(h.envId, 'acme'))!.token_generation!;
     const expired = await signTenantToken(h.sinew.services.box.decrypt(env!.token_secret_encrypted), h.envId, 'acme', gen, -60);
     assertError(await tenantApiOf(h, acme.publicKey, expired)('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`), 401, 'UNAUTHORIZED');
     assert.equal((await h.api('POST', `/tenant/${h.envId}/acme/token/revoke`)).status, 204);
-    assertError(await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }), 401, 'UNAUTHORIZED');
+    assertError(
+      await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }),
+      401,
+      'UNAUTHORIZED',
+    );
     // Anybody can send these (the public key is in the widget): they name no one and are not kept.
     assertError(await h.api('PUT', `/${h.envId}/settings`, {}, { key: 'sk_unknown' }), 401, 'UNAUTHORIZED');
     assertError(await h.api('PUT', `/${h.envId}/settings`, {}, { key: null }), 401, 'UNAUTHORIZED');
-    assertError(await tenantApiOf(h, acme.publicKey, 'not-a-token')('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`), 401, 'UNAUTHORIZED');
+    assertError(
+      await tenantApiOf(h, acme.publicKey, 'not-a-token')('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`),
+      401,
+      'UNAUTHORIZED',
+    );
 
     const entries = await entriesSince(since);
     const seen = entries.map((e) => `${e.actor} ${e.route} ${e.status_code} ${e.error_code}`);
@@ -175,7 +210,10 @@ describe('the audit log records who changed what, when and from where', () => {
     for (const e of entries.filter((x) => x.actor === 'tenant:acme')) assert.equal(e.key_id, keyIdOf(acme.publicKey));
     // The tenant filter finds what a tenant did as well as what concerned it.
     const globex = await entriesSince(since, '&tenant_id=globex');
-    assert.deepEqual(globex.map((e) => e.audit_id), [other.audit_id]);
+    assert.deepEqual(
+      globex.map((e) => e.audit_id),
+      [other.audit_id],
+    );
   });
 
   test('a tenant cannot read the log, nor a caller without a key', async () => {
@@ -187,7 +225,8 @@ describe('the audit log records who changed what, when and from where', () => {
 
   test('pages of `limit` continue with `before`; filters by resource and time; bad filters are 400', async () => {
     const since = mark();
-    for (let i = 0; i < 5; i++) assert.equal((await h.api('PUT', `/${h.envId}/flows/page-${i}`, { name: `p${i}`, type: 'v2', connectors: ['csv'] })).status, 200);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await h.api('PUT', `/${h.envId}/flows/page-${i}`, { name: `p${i}`, type: 'v2', connectors: ['csv'] })).status, 200);
     const all = await entriesSince(since);
     assert.equal(all.length, 5);
     const pages: string[][] = [];
@@ -208,7 +247,13 @@ describe('the audit log records who changed what, when and from where', () => {
   });
 
   test('no planted secret is in the log: not in its answers, not in its rows', async () => {
-    const planted = { webhookSecret: `whsec-${rand()}`, datadog: `dd-${rand()}`, slack: `slack-${rand()}`, linkToken: `pat-${rand()}`, relinkToken: `pat-${rand()}` };
+    const planted = {
+      webhookSecret: `whsec-${rand()}`,
+      datadog: `dd-${rand()}`,
+      slack: `slack-${rand()}`,
+      linkToken: `pat-${rand()}`,
+      relinkToken: `pat-${rand()}`,
+    };
     const since = mark();
     const hooli = await tenantCaller(h, 'hooli');
     const changes = [
@@ -219,12 +264,20 @@ describe('the audit log records who changed what, when and from where', () => {
           slack: { webhook_url: `https://hooks.slack.com/services/${planted.slack}` },
         },
       }),
-      await hooli.api('POST', `/${h.envId}/crm-out/hooli/linkedTargets`, { target: { target: 'hubspot', config: { access_token: planted.linkToken } } }),
-      await h.api('POST', `/${h.envId}/crm-out/hooli/linkedTargets`, { target: { target: 'hubspot', config: { access_token: planted.relinkToken } } }),
+      await hooli.api('POST', `/${h.envId}/crm-out/hooli/linkedTargets`, {
+        target: { target: 'hubspot', config: { access_token: planted.linkToken } },
+      }),
+      await h.api('POST', `/${h.envId}/crm-out/hooli/linkedTargets`, {
+        target: { target: 'hubspot', config: { access_token: planted.relinkToken } },
+      }),
       // Refused, with the secret in the body: recorded, the secret not.
       await hooli.api('PUT', `/${h.envId}/settings`, { monitoring: { datadog: { site: 'datadoghq.com', api_key: planted.datadog } } }),
     ];
-    assert.deepEqual(changes.map((r) => r.status), [200, 200, 200, 403], changes.map((r) => r.text).join('\n'));
+    assert.deepEqual(
+      changes.map((r) => r.status),
+      [200, 200, 200, 403],
+      changes.map((r) => r.text).join('\n'),
+    );
     const logged = await entriesSince(since);
     assert.equal(logged.length, 5, 'the token issued, the settings, the link, the relink, the refused attempt');
     const everything = await h.api('GET', `/${h.envId}/audit?limit=500`);

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
 
 /**
@@ -53,9 +53,25 @@ describe("connectors, targets and ETL scripts get none of the server's secrets",
     const out = path.join(dir, 'env');
     await fs.writeFile(path.join(dir, 'tap.mjs'), PROGRAM(out, 'tap'));
     await fs.writeFile(path.join(dir, 'target.mjs'), PROGRAM(out, 'target'));
-    await fs.writeFile(path.join(dir, 'etl.sh'), `#!/bin/sh\nenv > '${out}.etl'\nmkdir -p etl-output\ncp sync-output/data.singer etl-output/data.singer\n`, { mode: 0o755 });
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-env`, { kind: 'source', command: [process.execPath, path.join(dir, 'tap.mjs')] })).status, 200);
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/target-env`, { kind: 'target', command: [process.execPath, path.join(dir, 'target.mjs')] })).status, 200);
+    await fs.writeFile(
+      path.join(dir, 'etl.sh'),
+      `#!/bin/sh\nenv > '${out}.etl'\nmkdir -p etl-output\ncp sync-output/data.singer etl-output/data.singer\n`,
+      { mode: 0o755 },
+    );
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/connectors/tap-env`, { kind: 'source', command: [process.execPath, path.join(dir, 'tap.mjs')] }))
+        .status,
+      200,
+    );
+    assert.equal(
+      (
+        await h.api('PUT', `/${h.envId}/connectors/target-env`, {
+          kind: 'target',
+          command: [process.execPath, path.join(dir, 'target.mjs')],
+        })
+      ).status,
+      200,
+    );
     const flow = await h.api('PUT', `/${h.envId}/flows/envflow`, {
       name: 'envflow',
       type: 'v1-source',
@@ -70,13 +86,24 @@ describe("connectors, targets and ETL scripts get none of the server's secrets",
 
     const seen: Record<string, Record<string, string>> = {};
     for (const what of ['about', 'discover', 'tap', 'target']) {
-      seen[what] = JSON.parse(await until(`the ${what} run's environment`, 10_000, () => fs.readFile(`${out}.${what}`, 'utf8').catch(() => undefined)));
+      seen[what] = JSON.parse(
+        await until(`the ${what} run's environment`, 10_000, () => fs.readFile(`${out}.${what}`, 'utf8').catch(() => undefined)),
+      );
     }
     const etlText = await fs.readFile(`${out}.etl`, 'utf8');
-    seen.etl = Object.fromEntries(etlText.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    seen.etl = Object.fromEntries(
+      etlText
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     for (const [what, env] of Object.entries(seen)) {
       assert.ok(env.PATH, `${what}: no PATH`);
-      assert.deepEqual(Object.keys(env).filter((k) => /^SINEW_|^AWS_|^PG|DATABASE_URL$/.test(k)), [], `${what} got Sinew's variables`);
+      assert.deepEqual(
+        Object.keys(env).filter((k) => /^SINEW_|^AWS_|^PG|DATABASE_URL$/.test(k)),
+        [],
+        `${what} got Sinew's variables`,
+      );
       for (const value of Object.values(CANARIES)) assert.ok(!JSON.stringify(env).includes(value), `${what} got ${value}`);
       assert.equal(env.CONNECTOR_NEEDS_THIS, 'passed-by-the-owner', `${what}: SINEW_CONNECTOR_ENV not honoured`);
     }

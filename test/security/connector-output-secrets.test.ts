@@ -1,13 +1,13 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startObservedServer, type ObservedServer } from '../support/observed-server.js';
-import { fixture } from '../support/singer-flow.js';
-import { filesUnder } from '../support/files-under.js';
-import { until } from '../support/until.js';
 import type { Receiver } from '../events/test-receiver.js';
+import { filesUnder } from '../support/files-under.js';
+import { type ObservedServer, startObservedServer } from '../support/observed-server.js';
+import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 const TARGET = fileURLToPath(new URL('../fixtures/security/target-prints-config.mjs', import.meta.url));
 const ENV = 'secrets.sinew.local';
@@ -60,9 +60,14 @@ describe('connector output is scrubbed of the job configs', () => {
       name: FLOW,
       type: 'v1-source',
       connectors: ['tap-scrub'],
-      target: { connector: 'target-prints-config', config: { path: dataDir, username: OWNER_USER, password: OWNER_PASSWORD, api_token: OWNER_TOKEN } },
+      target: {
+        connector: 'target-prints-config',
+        config: { path: dataDir, username: OWNER_USER, password: OWNER_PASSWORD, api_token: OWNER_TOKEN },
+      },
     });
-    await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, { source: { tap: 'tap-scrub', config: { records: 5, password: LINK_PASSWORD } } });
+    await ok('POST', `/${ENV}/${FLOW}/${TENANT}/linkedSources`, {
+      source: { tap: 'tap-scrub', config: { records: 5, password: LINK_PASSWORD } },
+    });
     const { job_id } = await ok('POST', `/${ENV}/${FLOW}/${TENANT}/jobs`, { override_target_config: { extra_secret: OVERRIDE_SECRET } });
 
     job = await until('the job ended', 60_000, async () => {
@@ -106,7 +111,10 @@ describe('connector output is scrubbed of the job configs', () => {
 
   test('no file in the data dir (job roots, the database and its WAL) holds a secret in clear', async () => {
     const files = await filesUnder(dataDir);
-    assert.ok(files.some((f) => f.endsWith(path.join('logs', 'target.log'))), files.join('\n'));
+    assert.ok(
+      files.some((f) => f.endsWith(path.join('logs', 'target.log'))),
+      files.join('\n'),
+    );
     const leaks: string[] = [];
     for (const f of files) leaks.push(...leaksIn(path.relative(dataDir, f), await fs.readFile(f, 'utf8')));
     assert.deepEqual(leaks, []);

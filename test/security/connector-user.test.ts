@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { until } from '../support/until.js';
+import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { restrictDataDir } from '../../src/app/data-dir-permissions.js';
 import { connectorSpawnIdentity, resolveConnectorUser } from '../../src/runtime/connector-user.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
 
 /** A registered tap that reports, as one record, who it runs as and what of Sinew's it can read. */
 const TAP = (dataDir: string): string => `
@@ -85,13 +85,24 @@ describe('SINEW_CONNECTOR_USER: a registered connector runs unprivileged', () =>
       const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
       const tap = path.join(shared, 'tap-whoami.mjs');
       await fs.writeFile(tap, TAP(h.dataDir), { mode: 0o644 });
-      assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-whoami`, { kind: 'source', command: [process.execPath, tap] })).status, 200);
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/connectors/tap-whoami`, { kind: 'source', command: [process.execPath, tap] })).status,
+        200,
+      );
       const out = await h.tmp('out');
-      await h.api('PUT', `/${h.envId}/flows/who`, { name: 'who', type: 'v1-source', connectors: ['tap-whoami'], target: { connector: 'jsonl', config: { path: out } } });
+      await h.api('PUT', `/${h.envId}/flows/who`, {
+        name: 'who',
+        type: 'v1-source',
+        connectors: ['tap-whoami'],
+        target: { connector: 'jsonl', config: { path: out } },
+      });
       await h.api('POST', `/${h.envId}/who/t/linkedSources`, { source: { tap: 'tap-whoami', config: { token: 'tok-for-the-tap' } } });
       const job = await h.waitForJob('who', 't', (await h.api('POST', `/${h.envId}/who/t/jobs`, {})).body.job_id);
       assert.equal(job.status, 'JOB_COMPLETED', job.error);
-      const [record] = (await fs.readFile(path.join(out, 's.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      const [record] = (await fs.readFile(path.join(out, 's.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.equal(record.uid, uid);
       assert.equal(record.config_token, 'tok-for-the-tap');
       assert.equal(record.state, 'read');
@@ -106,9 +117,15 @@ describe('SINEW_CONNECTOR_USER: a registered connector runs unprivileged', () =>
       const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
       const tap = path.join(shared, 'tap-whoami-v2.mjs');
       await fs.writeFile(tap, TAP(h.dataDir), { mode: 0o644 });
-      assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-who2`, { kind: 'source', command: [process.execPath, tap] })).status, 200);
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/connectors/tap-who2`, { kind: 'source', command: [process.execPath, tap] })).status,
+        200,
+      );
       assert.equal((await h.api('PUT', `/${h.envId}/flows/who2`, { name: 'who2', type: 'v2', connectors: ['tap-who2'] })).status, 200);
-      assert.equal((await h.api('POST', `/v2/${h.envId}/who2/acme/linkedConnectors`, { connector_id: 'tap-who2', config: {} })).status, 200);
+      assert.equal(
+        (await h.api('POST', `/v2/${h.envId}/who2/acme/linkedConnectors`, { connector_id: 'tap-who2', config: {} })).status,
+        200,
+      );
       const started = await h.api('POST', `/v2/${h.envId}/who2/acme/linkedConnectors/discover?connector_id=tap-who2`);
       assert.equal(started.status, 200, started.text);
       const poll = await until('the discover ended', 20_000, async () => {

@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/security/tap-prints-config.mjs', import.meta.url));
@@ -16,14 +16,20 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-prints-config`, { kind: 'source', command: [process.execPath, TAP] })).status, 200);
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/connectors/tap-prints-config`, { kind: 'source', command: [process.execPath, TAP] })).status,
+      200,
+    );
     assert.equal((await h.api('PUT', `/${h.envId}/flows/bi`, { name: 'bi', type: 'v2', connectors: ['tap-prints-config'] })).status, 200);
   });
   after(() => h.stop());
 
   test('the poll shows the tap failed, with *** where its password was', async () => {
     const base = `/v2/${h.envId}/bi/t1/linkedConnectors`;
-    const linked = await h.api('POST', base, { connector_id: 'tap-prints-config', config: { user: 'integration-user', password: PASSWORD } });
+    const linked = await h.api('POST', base, {
+      connector_id: 'tap-prints-config',
+      config: { user: 'integration-user', password: PASSWORD },
+    });
     assert.equal(linked.status, 200, linked.text);
     assert.equal((await h.api('POST', `${base}/discover`)).status, 200);
     const done = await until('the discover ends', 30_000, async () => {
@@ -39,7 +45,10 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
 
   test("a discovered catalog keeps the names the config shares, not the config's password", async () => {
     const base = `/v2/${h.envId}/bi/t2/linkedConnectors`;
-    const linked = await h.api('POST', base, { connector_id: 'tap-prints-config', config: { mode: 'catalog', user: 'integration-user', password: PASSWORD } });
+    const linked = await h.api('POST', base, {
+      connector_id: 'tap-prints-config',
+      config: { mode: 'catalog', user: 'integration-user', password: PASSWORD },
+    });
     assert.equal(linked.status, 200, linked.text);
     assert.equal((await h.api('POST', `${base}/discover`)).status, 200);
     const done = await until('the discover ends', 30_000, async () => {

@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startHarness, type ApiResponse, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
-import { tenantFolder, useFilesRoot } from './files-root.js';
-import { until } from '../support/until.js';
+import { after, before, describe, test } from 'node:test';
 import { EXAMPLE_FLOW_ID, EXAMPLE_TENANT, installExample } from '../../src/app/example-setup.js';
+import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
+import { tenantFolder, useFilesRoot } from './files-root.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // Issue #12, finding 2: a tenant chose file-system paths — it linked `csv` to any directory the
 // server can read (another tenant's, the data dir), and job errors told whether a path existed.
@@ -59,7 +59,10 @@ describe('file connectors without a files root', () => {
     const { store } = h.sinew.services;
     const dir = await h.tmp('legacy');
     await fs.writeFile(path.join(dir, 'people.csv'), PEOPLE);
-    assert.equal((await h.api('POST', `/${h.envId}/src/legacy/linkedSources`, { source: { tap: 'csv', config: { path: dir } } })).status, 200);
+    assert.equal(
+      (await h.api('POST', `/${h.envId}/src/legacy/linkedSources`, { source: { tap: 'csv', config: { path: dir } } })).status,
+      200,
+    );
     const key = { env_id: h.envId, flow_id: 'src', tenant: 'legacy', role: 'source', connector_id: 'csv' } as const;
     const { path_set_by: _set, ...unmarked } = (await store.links.get(key))!;
     await store.links.put(unmarked);
@@ -107,7 +110,12 @@ describe("file connectors are confined to the tenant's folder under files.root",
     warehouse = await h.tmp('warehouse');
     for (const [flow, def] of Object.entries({
       src: { type: 'v1-source', connectors: ['csv', 'jsonl'], target: { connector: 'jsonl', config: { path: warehouse } } },
-      open: { type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: warehouse } }, tenant_overrides: ['override_source_config'] },
+      open: {
+        type: 'v1-source',
+        connectors: ['csv'],
+        target: { connector: 'jsonl', config: { path: warehouse } },
+        tenant_overrides: ['override_source_config'],
+      },
       writer: { type: 'v1-target', connectors: ['jsonl'] },
       bi: { type: 'v2', connectors: ['csv'], target: { connector: 'jsonl', config: { path: warehouse } } },
     })) {
@@ -173,7 +181,10 @@ describe("file connectors are confined to the tenant's folder under files.root",
     assert.equal(link.body.config.path, 'data', 'the link shows the path as the tenant set it');
     const done = await runJob('src');
     assert.equal(done.status, 'JOB_COMPLETED', done.error);
-    assert.deepEqual((await readLines(path.join(warehouse, 'people.jsonl'))).map((l) => JSON.parse(l).name), ['Ada', 'Grace']);
+    assert.deepEqual(
+      (await readLines(path.join(warehouse, 'people.jsonl'))).map((l) => JSON.parse(l).name),
+      ['Ada', 'Grace'],
+    );
     const absolute = await acme.api('POST', sources(), { source: { tap: 'csv', config: { path: path.join(acmeHome, 'data') } } });
     assert.equal(absolute.status, 200, absolute.text);
   });
@@ -193,7 +204,9 @@ describe("file connectors are confined to the tenant's folder under files.root",
   });
 
   test('a target file or folder symlinked out after linking is not written through', async () => {
-    const link = await acme.api('POST', `/${h.envId}/writer/acme/linkedTargets`, { target: { target: 'jsonl', config: { path: path.join(acmeHome, 'out') } } });
+    const link = await acme.api('POST', `/${h.envId}/writer/acme/linkedTargets`, {
+      target: { target: 'jsonl', config: { path: path.join(acmeHome, 'out') } },
+    });
     assert.equal(link.status, 200, link.text);
     const write = { tap: 'api', state: { Contacts: [{ id: 1 }] } };
     const first = await runJob('writer', write);
@@ -219,7 +232,10 @@ describe("file connectors are confined to the tenant's folder under files.root",
   });
 
   test('a path a tenant may send as an override (tenant_overrides) is confined the same way', async () => {
-    assert.equal((await acme.api('POST', `/${h.envId}/open/acme/linkedSources`, { source: { tap: 'csv', config: { path: 'data' } } })).status, 200);
+    assert.equal(
+      (await acme.api('POST', `/${h.envId}/open/acme/linkedSources`, { source: { tap: 'csv', config: { path: 'data' } } })).status,
+      200,
+    );
     for (const p of [otherSecret, '../other/secret']) {
       const done = await runJob('open', { override_source_config: { path: p }, reset_source_state: true });
       // No catalog yet: the job's discover is what reads the path first.
@@ -246,7 +262,10 @@ describe("file connectors are confined to the tenant's folder under files.root",
     };
     const first = await discover();
     assert.equal(first.status, 'DISCOVER_SUCCESS', first.error);
-    assert.deepEqual(first.catalog.streams.map((s: { stream: string }) => s.stream), ['mine']);
+    assert.deepEqual(
+      first.catalog.streams.map((s: { stream: string }) => s.stream),
+      ['mine'],
+    );
     await fs.rm(disc, { recursive: true });
     await fs.symlink(otherSecret, disc);
     const second = await discover();
@@ -254,7 +273,11 @@ describe("file connectors are confined to the tenant's folder under files.root",
     assert.match(second.error, /tenant's own files folder/);
     assertRevealsNothing(second.error, root, otherSecret);
     const link = await acme.api('GET', base);
-    assert.deepEqual(link.body[0].catalog.streams.map((s: { stream: string }) => s.stream), ['mine'], 'nothing of the other folder was catalogued');
+    assert.deepEqual(
+      link.body[0].catalog.streams.map((s: { stream: string }) => s.stream),
+      ['mine'],
+      'nothing of the other folder was catalogued',
+    );
   });
 
   test("the owner's paths are not confined; confine_to is Sinew's alone; a tenant's PATCH of the path is checked", async () => {
@@ -276,9 +299,15 @@ describe("file connectors are confined to the tenant's folder under files.root",
     // keeps it the owner's; one that sets it makes it acme's, and it is checked.
     const owned = await h.api('POST', `/v2/${h.envId}/bi/acme/linkedConnectors`, { connector_id: 'csv', config: { path: otherSecret } });
     assert.equal(owned.status, 200, owned.text);
-    const delimiter = await acme.api('PATCH', `/v2/${h.envId}/bi/acme/linkedConnectors`, { connector_id: 'csv', config: { delimiter: ';' } });
+    const delimiter = await acme.api('PATCH', `/v2/${h.envId}/bi/acme/linkedConnectors`, {
+      connector_id: 'csv',
+      config: { delimiter: ';' },
+    });
     assert.equal(delimiter.status, 200, delimiter.text);
-    const patch = await acme.api('PATCH', `/v2/${h.envId}/bi/acme/linkedConnectors`, { connector_id: 'csv', config: { path: otherSecret } });
+    const patch = await acme.api('PATCH', `/v2/${h.envId}/bi/acme/linkedConnectors`, {
+      connector_id: 'csv',
+      config: { path: otherSecret },
+    });
     assertError(patch, 400, 'VALIDATION_FAILED');
     assertRevealsNothing(patch.text, root, otherSecret);
   });

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { problemsOf } from './fuzz/response-check.js';
 
 const leak = 'TypeError: x is not a function\n    at run (/srv/sinew/dist/a.js:1:2)';
@@ -14,5 +14,7 @@ test("the fuzz finds internal details in Sinew's answers, not in the code of a s
   const failed = problemsOf({ status: 500, contentType: 'text/javascript', text: leak }, '', []);
   assert.ok(failed.includes('status 500') && failed.some((p) => p.startsWith('a JavaScript error')), failed.join('; '));
   // The server's own paths stay forbidden in any answer.
-  assert.deepEqual(problemsOf({ status: 200, contentType: 'text/javascript', text: 'x="/srv/data"' }, '', ['/srv/data']), ['a server path in the answer: /srv/data']);
+  assert.deepEqual(problemsOf({ status: 200, contentType: 'text/javascript', text: 'x="/srv/data"' }, '', ['/srv/data']), [
+    'a server path in the answer: /srv/data',
+  ]);
 });

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { jobSecretsRoot } from '../../src/jobs/job-secrets-dir.js';
+import { startServerProcess } from '../support/server-process.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
-import { startServerProcess } from '../support/server-process.js';
-import { jobSecretsRoot } from '../../src/jobs/job-secrets-dir.js';
 
 /** Files under `dir` (recursively) whose bytes contain `needle`. */
 async function filesHolding(dir: string, needle: string): Promise<string[]> {
@@ -44,7 +44,11 @@ async function runningTap(needle: string): Promise<{ pid: number; parent: number
   return undefined;
 }
 
-const gone = async (file: string): Promise<boolean> => fs.access(file).then(() => false, () => true);
+const gone = async (file: string): Promise<boolean> =>
+  fs.access(file).then(
+    () => false,
+    () => true,
+  );
 
 describe("a job's clear config is removed however the job ends", () => {
   let h: Harness;
@@ -69,7 +73,9 @@ describe("a job's clear config is removed however the job ends", () => {
       job_settings: jobSettings,
     });
     assert.equal(flow.status, 200, flow.text);
-    const link = await h.api('POST', `/${h.envId}/${name}/t/linkedSources`, { source: { tap: `tap-${name}`, config: { records: 100000, sleep_ms: 20, api_token: secret } } });
+    const link = await h.api('POST', `/${h.envId}/${name}/t/linkedSources`, {
+      source: { tap: `tap-${name}`, config: { records: 100000, sleep_ms: 20, api_token: secret } },
+    });
     assert.equal(link.status, 200, link.text);
     const created = await h.api('POST', `/${h.envId}/${name}/t/jobs`, {});
     assert.equal(created.status, 200, created.text);
@@ -147,7 +153,11 @@ describe('when the job outlives its worker', () => {
 /** Starts a slow job through the API whose tap holds `secret` in its config; returns the config's path once it runs. */
 async function runSlowTap(url: string, key: string, envId: string, name: string, secret: string, dir: string): Promise<string> {
   const call = async (method: string, p: string, body?: unknown): Promise<{ job_id?: string }> => {
-    const res = await fetch(`${url}${p}`, { method, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    const res = await fetch(`${url}${p}`, {
+      method,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
     assert.ok(res.ok, `${method} ${p}: ${res.status} ${await res.clone().text()}`);
     return (await res.json()) as { job_id?: string };
   };
@@ -156,8 +166,15 @@ async function runSlowTap(url: string, key: string, envId: string, name: string,
   const out = path.join(dir, `out-${name}`);
   await fs.mkdir(out, { recursive: true });
   await call('PUT', `/${envId}/connectors/tap-${name}`, { kind: 'source', command: ['python3', tapCopy] });
-  await call('PUT', `/${envId}/flows/${name}`, { name, type: 'v1-source', connectors: [`tap-${name}`], target: { connector: 'jsonl', config: { path: out } } });
-  await call('POST', `/${envId}/${name}/t/linkedSources`, { source: { tap: `tap-${name}`, config: { records: 100000, sleep_ms: 20, api_token: secret } } });
+  await call('PUT', `/${envId}/flows/${name}`, {
+    name,
+    type: 'v1-source',
+    connectors: [`tap-${name}`],
+    target: { connector: 'jsonl', config: { path: out } },
+  });
+  await call('POST', `/${envId}/${name}/t/linkedSources`, {
+    source: { tap: `tap-${name}`, config: { records: 100000, sleep_ms: 20, api_token: secret } },
+  });
   await call('POST', `/${envId}/${name}/t/jobs`);
   const tap = await until('the tap running', 30_000, () => runningTap(tapCopy));
   assert.ok((await fs.readFile(tap.config, 'utf8')).includes(secret));

@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dns from 'node:dns/promises';
 import os from 'node:os';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { until } from '../support/until.js';
+import { refusedKind, STRICT_POLICY } from '../../src/outbound/address-policy.js';
 import { FakeApiServer } from '../fakes/fake-api-server.js';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { TEST_DATABASE_URL } from '../support/postgres-schema.js';
-import { refusedKind, STRICT_POLICY } from '../../src/outbound/address-policy.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // Issue #12, finding 3: the built-in connectors connected anywhere — loopback, private ranges,
 // `localhost`, `2130706433` — and a real-time write handed the internal server's answer to the tenant.
@@ -158,7 +158,11 @@ describe('outbound address policy, production default (loopback not allowed)', (
     });
     assert.match(pgWrite.body.error.message, /refused to connect: 127\.0\.0\.1 is or resolves to a loopback address/);
 
-    const job = await caller.api('POST', `/${h.envId}/${FLOW}/was-allowed/jobs`, { tap: 'api', target: 'http', state: { items: [{ name: 'z' }] } });
+    const job = await caller.api('POST', `/${h.envId}/${FLOW}/was-allowed/jobs`, {
+      tap: 'api',
+      target: 'http',
+      state: { items: [{ name: 'z' }] },
+    });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob(FLOW, 'was-allowed', job.body.job_id);
     assert.equal(done.status, 'EXPORT_FAILED', JSON.stringify(done));
@@ -169,7 +173,10 @@ describe('outbound address policy, production default (loopback not allowed)', (
   test('a tenant cannot grant itself the allowance', async () => {
     assertError(await mallory.api('PUT', `/${h.envId}/settings`, { network: { allow_private_addresses: true } }), 403, 'FORBIDDEN');
     const sneaky = await mallory.api('POST', `/${h.envId}/${FLOW}/mallory/linkedTargets`, {
-      target: { target: 'http', config: { url: `http://127.0.0.1:${port}/items`, allow_private_addresses: true, network: { allow_private_addresses: true } } },
+      target: {
+        target: 'http',
+        config: { url: `http://127.0.0.1:${port}/items`, allow_private_addresses: true, network: { allow_private_addresses: true } },
+      },
     });
     assertError(sneaky, 422, 'ADDRESS_REFUSED');
   });
@@ -179,9 +186,16 @@ describe('outbound address policy, production default (loopback not allowed)', (
     const url = await api.server.start();
     try {
       const hook = `http://127.0.0.1:${port}/hook`;
-      assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook } } } })).status, 400, 'refused while not allowed');
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook } } } })).status,
+        400,
+        'refused while not allowed',
+      );
       await allowPrivate(h, true);
-      assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook } } } })).status, 200);
+      assert.equal(
+        (await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: { job_lifecycle: { url: hook } } } })).status,
+        200,
+      );
       assert.equal((await h.api('PUT', `/${h.envId}/settings`, { monitoring: { webhooks: {} } })).status, 200);
 
       const caller = await tenantCaller(h, 'allowed');
@@ -214,9 +228,13 @@ describe('outbound address policy, production default (loopback not allowed)', (
     try {
       await allowPrivate(h, true);
       const caller = await tenantCaller(h, 'pg-allowed');
-      const link = await caller.api('POST', `/${h.envId}/${FLOW}/pg-allowed/linkedTargets`, { target: { target: 'postgres', config: { connection_string: TEST_DATABASE_URL, schema } } });
+      const link = await caller.api('POST', `/${h.envId}/${FLOW}/pg-allowed/linkedTargets`, {
+        target: { target: 'postgres', config: { connection_string: TEST_DATABASE_URL, schema } },
+      });
       assert.equal(link.status, 200, link.text);
-      const write = await caller.api('POST', `/${h.envId}/${FLOW}/pg-allowed/connectors/postgres/people`, { data: { name: 'ada', externalId: 'p-1' } });
+      const write = await caller.api('POST', `/${h.envId}/${FLOW}/pg-allowed/connectors/postgres/people`, {
+        data: { name: 'ada', externalId: 'p-1' },
+      });
       assert.equal(write.status, 200, write.text);
       assert.equal(write.body.state.summary.people.success, 1, write.text);
       const rows = await probe.query(`select name from "${schema}".people`);
@@ -242,9 +260,11 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
     internalUrl = await internal.start();
     // The tenant's own server (allowed), answering every call with a redirect somewhere inside.
     redirector = new FakeApiServer((r) => {
-      const to = r.path.startsWith('/metadata') ? 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'
-        : r.path.startsWith('/private') ? 'http://10.0.0.1/admin'
-        : `${internalUrl}/items`;
+      const to = r.path.startsWith('/metadata')
+        ? 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'
+        : r.path.startsWith('/private')
+          ? 'http://10.0.0.1/admin'
+          : `${internalUrl}/items`;
       return { status: r.path.includes('found') ? 302 : 307, headers: { location: to }, body: { moved: to } };
     });
     redirectorUrl = await redirector.start();
@@ -259,9 +279,15 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
   test('loopback is allowed, private and metadata addresses still are not', async () => {
     const caller = await tenantCaller(h, 'local');
     for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/items', 'http://0xa9.0xfe.0xa9.0xfe/']) {
-      assertError(await caller.api('POST', `/${h.envId}/${FLOW}/local/linkedTargets`, { target: { target: 'http', config: { url } } }), 422, 'ADDRESS_REFUSED');
+      assertError(
+        await caller.api('POST', `/${h.envId}/${FLOW}/local/linkedTargets`, { target: { target: 'http', config: { url } } }),
+        422,
+        'ADDRESS_REFUSED',
+      );
     }
-    const ok = await caller.api('POST', `/${h.envId}/${FLOW}/local/linkedTargets`, { target: { target: 'http', config: { url: `${redirectorUrl}/items` } } });
+    const ok = await caller.api('POST', `/${h.envId}/${FLOW}/local/linkedTargets`, {
+      target: { target: 'http', config: { url: `${redirectorUrl}/items` } },
+    });
     assert.equal(ok.status, 200, ok.text);
   });
 
@@ -269,7 +295,9 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
     for (const [i, path] of ['/metadata', '/private', '/internal', '/internal-found'].entries()) {
       const tenant = `redirected-${i}`;
       const caller = await tenantCaller(h, tenant);
-      const link = await caller.api('POST', `/${h.envId}/${FLOW}/${tenant}/linkedTargets`, { target: { target: 'http', config: { url: `${redirectorUrl}${path}`, max_attempts: 1, timeout_ms: 20_000 } } });
+      const link = await caller.api('POST', `/${h.envId}/${FLOW}/${tenant}/linkedTargets`, {
+        target: { target: 'http', config: { url: `${redirectorUrl}${path}`, max_attempts: 1, timeout_ms: 20_000 } },
+      });
       assert.equal(link.status, 200, link.text);
       const started = Date.now();
       const write = await caller.api('POST', `/${h.envId}/${FLOW}/${tenant}/connectors/http/items`, { data: { name: 'x' } });

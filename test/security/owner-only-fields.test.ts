@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { tenantFolder, useFilesRoot } from './files-root.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // What each owner-only field would do in a tenant's hands (issue #12, finding 1): send the flow
 // target's credentials to the tenant's server, write into another tenant's folder, or have
@@ -30,7 +30,13 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
     for (const [flow, def] of Object.entries({
       src: { name: 'src', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } },
       bi: { name: 'bi', type: 'v2', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } } },
-      open: { name: 'open', type: 'v1-source', connectors: ['csv'], target: { connector: 'jsonl', config: { path: out } }, tenant_overrides: ['override_source_config'] },
+      open: {
+        name: 'open',
+        type: 'v1-source',
+        connectors: ['csv'],
+        target: { connector: 'jsonl', config: { path: out } },
+        tenant_overrides: ['override_source_config'],
+      },
     })) {
       const put = await h.api('PUT', `/${h.envId}/flows/${flow}`, def);
       assert.equal(put.status, 200, put.text);
@@ -48,7 +54,12 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
       { name: 'v1 job', method: 'POST', url: v1Jobs(), body: { queue_if_active_job: true } },
       { name: 'v2 job', method: 'POST', url: `/v2/${h.envId}/bi/acme/jobs`, body: { job_type: 'read', queue_if_active_job: true } },
       { name: 'v1 schedule', method: 'PUT', url: `/${h.envId}/src/acme/jobs/schedule`, body: { schedule_expression: '* * * * *' } },
-      { name: 'v2 schedule', method: 'PUT', url: `/v2/${h.envId}/bi/acme/jobs/schedule`, body: { schedule_expression: '* * * * *', job_type: 'read' } },
+      {
+        name: 'v2 schedule',
+        method: 'PUT',
+        url: `/v2/${h.envId}/bi/acme/jobs/schedule`,
+        body: { schedule_expression: '* * * * *', job_type: 'read' },
+      },
     ];
   });
   after(() => h.stop());
@@ -83,9 +94,17 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
   });
 
   test('the same fields from the owner are accepted', async () => {
-    const job = await h.api('POST', v1Jobs(), { override_source_config: { path: dir }, override_lifecycle_webhook: 'https://owner.example/hook', queue_if_active_job: true });
+    const job = await h.api('POST', v1Jobs(), {
+      override_source_config: { path: dir },
+      override_lifecycle_webhook: 'https://owner.example/hook',
+      queue_if_active_job: true,
+    });
     assert.equal(job.status, 200, job.text);
-    const schedule = await h.api('PUT', `/${h.envId}/src/acme/jobs/schedule`, { schedule_expression: '0 0 1 1 *', state: 'DISABLED', override_target_config: { path: dir } });
+    const schedule = await h.api('PUT', `/${h.envId}/src/acme/jobs/schedule`, {
+      schedule_expression: '0 0 1 1 *',
+      state: 'DISABLED',
+      override_target_config: { path: dir },
+    });
     assert.equal(schedule.status, 200, schedule.text);
     await h.waitForJob('src', 'acme', job.body.job_id);
   });
@@ -95,13 +114,21 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
     assert.deepEqual(flow.body.tenant_overrides, ['override_source_config']);
     const allowed = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: 'owner-fields' }, queue_if_active_job: true });
     assert.equal(allowed.status, 200, allowed.text);
-    const refused = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: dir }, override_target_config: { path: dir } });
+    const refused = await acme.api('POST', v1Jobs('open'), {
+      override_source_config: { path: dir },
+      override_target_config: { path: dir },
+    });
     assertError(refused, 403, 'FORBIDDEN_FIELD');
     assert.deepEqual(refused.body.error.details.fields, ['override_target_config']);
     // Another flow's allowance does not carry over.
     assertError(await acme.api('POST', v1Jobs('src'), { override_source_config: { path: dir } }), 403, 'FORBIDDEN_FIELD');
     // Only owner-only fields may be listed.
-    const bad = await h.api('PUT', `/${h.envId}/flows/open`, { name: 'open', type: 'v1-source', connectors: ['csv'], tenant_overrides: ['tap'] });
+    const bad = await h.api('PUT', `/${h.envId}/flows/open`, {
+      name: 'open',
+      type: 'v1-source',
+      connectors: ['csv'],
+      tenant_overrides: ['tap'],
+    });
     assertError(bad, 400, 'VALIDATION_FAILED');
     await h.waitForJob('open', 'acme', allowed.body.job_id);
   });

@@ -1,14 +1,14 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startObservedServer, type ObservedServer } from '../support/observed-server.js';
-import { fixture } from '../support/singer-flow.js';
-import { filesUnder } from '../support/files-under.js';
-import { until } from '../support/until.js';
+import { after, before, describe, test } from 'node:test';
 import type { Receiver } from '../events/test-receiver.js';
+import { filesUnder } from '../support/files-under.js';
+import { type ObservedServer, startObservedServer } from '../support/observed-server.js';
+import { fixture } from '../support/singer-flow.js';
+import { until } from '../support/until.js';
 
 const ENV = 'planted.sinew.local';
 const KEY = `sk_test_${crypto.randomBytes(12).toString('hex')}`;
@@ -65,9 +65,18 @@ describe('planted secrets are found nowhere', () => {
     const target = { connector: 'target-plant', config: { path: out, password: PLANTED.flow_target_password } };
     await ok('PUT', `/${ENV}/flows/plant`, { name: 'plant', type: 'v1-source', connectors: ['tap-plant'], target });
     await ok('PUT', `/${ENV}/flows/plant2`, { name: 'plant2', type: 'v2', connectors: ['tap-plant'], target });
-    await ok('POST', `/${ENV}/plant/acme/linkedSources`, { source: { tap: 'tap-plant', config: { records: 4, password: PLANTED.link_password } } });
-    await ok('POST', `/v2/${ENV}/plant2/acme/linkedConnectors`, { connector_id: 'tap-plant', config: { records: 4, password: PLANTED.link_v2_password } });
-    await ok('PUT', `/${ENV}/plant/acme/jobs/schedule`, { schedule_expression: '0 0 1 1 *', state: 'DISABLED', override_source_config: { records: 2, password: PLANTED.schedule_override } });
+    await ok('POST', `/${ENV}/plant/acme/linkedSources`, {
+      source: { tap: 'tap-plant', config: { records: 4, password: PLANTED.link_password } },
+    });
+    await ok('POST', `/v2/${ENV}/plant2/acme/linkedConnectors`, {
+      connector_id: 'tap-plant',
+      config: { records: 4, password: PLANTED.link_v2_password },
+    });
+    await ok('PUT', `/${ENV}/plant/acme/jobs/schedule`, {
+      schedule_expression: '0 0 1 1 *',
+      state: 'DISABLED',
+      override_source_config: { records: 2, password: PLANTED.schedule_override },
+    });
 
     const v1 = await ok('POST', `/${ENV}/plant/acme/jobs`, { override_target_config: { path: out, password: PLANTED.job_override } });
     const v2 = await ok('POST', `/v2/${ENV}/plant2/acme/jobs`, { job_type: 'read' });
@@ -79,7 +88,9 @@ describe('planted secrets are found nowhere', () => {
     const v2Job = await finished(`/v2/${ENV}/plant2/acme/jobs/${v2.job_id}`);
     assert.equal(v2Job.status, 'JOB_COMPLETED', v2Job.error);
     // The webhook is signed with the planted secret: it is in use, not merely stored.
-    const delivered = await rx.waitFor((all) => all.some((r) => r.path === '/jobs' && r.body?.job_id === v1.job_id && r.body?.status === 'JOB_COMPLETED'));
+    const delivered = await rx.waitFor((all) =>
+      all.some((r) => r.path === '/jobs' && r.body?.job_id === v1.job_id && r.body?.status === 'JOB_COMPLETED'),
+    );
     const hook = delivered.find((r) => r.path === '/jobs' && r.body?.job_id === v1.job_id)!;
     const signature = crypto.createHmac('sha1', PLANTED.webhook_secret).update(hook.rawBody).digest('hex');
     assert.ok(String(hook.headers['x-hub-signature']).includes(signature), 'the webhook is signed with the planted secret');
@@ -104,15 +115,27 @@ describe('planted secrets are found nowhere', () => {
   });
   after(() => o.dispose());
 
-  const leaksIn = (where: string, text: string): string[] => SECRETS.filter((s) => text.includes(s)).map((s) => `${where}: ${s.split('-').slice(0, -1).join('-')}`);
+  const leaksIn = (where: string, text: string): string[] =>
+    SECRETS.filter((s) => text.includes(s)).map((s) => `${where}: ${s.split('-').slice(0, -1).join('-')}`);
 
   test('no API response shows a planted secret (every GET route of /openapi.json)', (t) => {
     const gets = responses.filter((r) => r.route.startsWith('GET '));
     assert.ok(gets.length >= 35, `${gets.length} GET routes called`);
     const answered = gets.filter((r) => r.status === 200).length;
-    assert.ok(answered >= 30, `only ${answered} of ${gets.length} GET routes answered 200: ${gets.filter((r) => r.status !== 200).map((r) => `${r.route} ${r.status}`).join(', ')}`);
-    assert.deepEqual(responses.flatMap((r) => leaksIn(r.route, r.text)), []);
-    t.diagnostic(`${SECRETS.length} secrets planted; ${responses.length} responses read (${gets.length} GET routes, ${answered} answered 200)`);
+    assert.ok(
+      answered >= 30,
+      `only ${answered} of ${gets.length} GET routes answered 200: ${gets
+        .filter((r) => r.status !== 200)
+        .map((r) => `${r.route} ${r.status}`)
+        .join(', ')}`,
+    );
+    assert.deepEqual(
+      responses.flatMap((r) => leaksIn(r.route, r.text)),
+      [],
+    );
+    t.diagnostic(
+      `${SECRETS.length} secrets planted; ${responses.length} responses read (${gets.length} GET routes, ${answered} answered 200)`,
+    );
   });
 
   test("no line of the server's output (its logs, its job processes) shows one", () => {
@@ -121,7 +144,10 @@ describe('planted secrets are found nowhere', () => {
   });
 
   test('no event and no webhook body carries one', () => {
-    const bodies = rx.received.filter((r) => r.path === '/jobs').map((r) => r.rawBody).join('\n');
+    const bodies = rx.received
+      .filter((r) => r.path === '/jobs')
+      .map((r) => r.rawBody)
+      .join('\n');
     assert.ok(bodies.includes('JOB_COMPLETED'));
     assert.deepEqual(leaksIn('webhook bodies', bodies), []);
   });
@@ -129,7 +155,10 @@ describe('planted secrets are found nowhere', () => {
   test('no file in the data dir (database, WAL, job roots, logs, storage) holds one in clear', async (t) => {
     const files = await filesUnder(dataDir);
     t.diagnostic(`${files.length} files of the data dir read`);
-    assert.ok(files.some((f) => f.includes(ids.v1!)), 'the job root is there');
+    assert.ok(
+      files.some((f) => f.includes(ids.v1!)),
+      'the job root is there',
+    );
     const leaks: string[] = [];
     for (const f of files) leaks.push(...leaksIn(path.relative(dataDir, f), (await fs.readFile(f)).toString('latin1')));
     assert.deepEqual(leaks, []);

@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
 import { AUDITED_CHANGES } from '../../src/model/audit-entry.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 interface Route {
   key: string;
@@ -13,7 +13,18 @@ interface Route {
 }
 
 function fill(pathTemplate: string, envId: string, tenant: string): string {
-  const values: Record<string, string> = { env: envId, tenant, flow: 'f', job_id: 'j', name: 'n', connector_id: 'csv', stream: 's', id: 'csv', event_id: 'e', key_id: '0123456789abcdef' };
+  const values: Record<string, string> = {
+    env: envId,
+    tenant,
+    flow: 'f',
+    job_id: 'j',
+    name: 'n',
+    connector_id: 'csv',
+    stream: 's',
+    id: 'csv',
+    event_id: 'e',
+    key_id: '0123456789abcdef',
+  };
   return pathTemplate.replace(/\{([a-z_]+)\}/g, (_m, name: string) => {
     assert.ok(values[name], `no test value for {${name}}`);
     return values[name]!;
@@ -31,20 +42,31 @@ describe('one table decides who may call each route (src/auth/route-permissions.
     h = await startHarness();
     acme = await tenantCaller(h, 'acme');
     const doc = (await h.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { security: unknown[] }>> };
-    routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m.toUpperCase(), path: p, security: op.security })));
+    routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m.toUpperCase(), path: p, security: op.security })),
+    );
   });
   after(() => h.stop());
 
   test('every route of /openapi.json has an entry, and every entry is a route', () => {
     const served = new Set(routes.map((r) => r.key));
-    assert.deepEqual(routes.filter((r) => !ROUTE_PERMISSIONS[r.key]).map((r) => r.key), [], 'routes missing from the table');
-    assert.deepEqual(Object.keys(ROUTE_PERMISSIONS).filter((k) => !served.has(k)), [], 'table entries that are no route');
+    assert.deepEqual(
+      routes.filter((r) => !ROUTE_PERMISSIONS[r.key]).map((r) => r.key),
+      [],
+      'routes missing from the table',
+    );
+    assert.deepEqual(
+      Object.keys(ROUTE_PERMISSIONS).filter((k) => !served.has(k)),
+      [],
+      'table entries that are no route',
+    );
   });
 
   test('/openapi.json states the same callers as the table', () => {
     for (const r of routes) {
       const caller = ROUTE_PERMISSIONS[r.key]!.caller;
-      const expected = caller === 'anyone' ? [] : caller === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }];
+      const expected =
+        caller === 'anyone' ? [] : caller === 'tenant' ? [{ apiKey: [] }, { apiKey: [], tenantToken: [] }] : [{ apiKey: [] }];
       assert.deepEqual(r.security, expected, r.key);
     }
   });
@@ -55,10 +77,11 @@ describe('one table decides who may call each route (src/auth/route-permissions.
     for (const r of owner) assertError(await acme.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method)), 403, 'FORBIDDEN');
   });
 
-  test("a tenant token is refused (403) on every tenant route of another tenant", async () => {
+  test('a tenant token is refused (403) on every tenant route of another tenant', async () => {
     const tenantRoutes = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'tenant' && r.path.includes('{tenant}'));
     assert.ok(tenantRoutes.length >= 30, `${tenantRoutes.length} tenant routes`);
-    for (const r of tenantRoutes) assertError(await acme.api(r.method, fill(r.path, h.envId, 'someone-else'), bodyFor(r.method)), 403, 'FORBIDDEN');
+    for (const r of tenantRoutes)
+      assertError(await acme.api(r.method, fill(r.path, h.envId, 'someone-else'), bodyFor(r.method)), 403, 'FORBIDDEN');
     assertError(await acme.api('GET', `/${h.envId}/flows/linked?tenant_id=someone-else`), 403, 'FORBIDDEN');
   });
 
@@ -81,17 +104,33 @@ describe('one table decides who may call each route (src/auth/route-permissions.
   });
 
   test('every route but the open ones names its resource; every change to an audited one is recorded, no read is', async () => {
-    assert.deepEqual(routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone' && !ROUTE_PERMISSIONS[r.key]!.resource).map((r) => r.key), []);
+    assert.deepEqual(
+      routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone' && !ROUTE_PERMISSIONS[r.key]!.resource).map((r) => r.key),
+      [],
+    );
     const since = new Date(Date.now() - 1).toISOString();
     const owned = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone');
     // A tenant of its own: the walk deletes the tenant it names.
-    for (const r of owned) await h.api(r.method, fill(r.path, h.envId, 'walker') + (r.path.endsWith('/flows/linked') ? '?tenant_id=walker' : ''), bodyFor(r.method));
+    for (const r of owned)
+      await h.api(
+        r.method,
+        fill(r.path, h.envId, 'walker') + (r.path.endsWith('/flows/linked') ? '?tenant_id=walker' : ''),
+        bodyFor(r.method),
+      );
     const res = await h.api('GET', `/${h.envId}/audit?since=${encodeURIComponent(since)}&limit=500`);
     assert.equal(res.status, 200, res.text);
     const recorded = new Set((res.body as { route: string }[]).map((e) => e.route));
     const changes = owned.filter((r) => r.method !== 'GET' && AUDITED_CHANGES.has(ROUTE_PERMISSIONS[r.key]!.resource!)).map((r) => r.key);
     assert.ok(changes.length >= 30, `${changes.length} audited change routes`);
-    assert.deepEqual(changes.filter((k) => !recorded.has(k)), [], 'changes not recorded');
-    assert.deepEqual([...recorded].filter((k) => !changes.includes(k)), [], 'recorded but not a change to an audited resource');
+    assert.deepEqual(
+      changes.filter((k) => !recorded.has(k)),
+      [],
+      'changes not recorded',
+    );
+    assert.deepEqual(
+      [...recorded].filter((k) => !changes.includes(k)),
+      [],
+      'recorded but not a change to an audited resource',
+    );
   });
 });

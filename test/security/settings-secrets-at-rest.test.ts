@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { type Received, type Receiver, startReceiver, verifyHotglueSignature } from '../events/test-receiver.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { startReceiver, verifyHotglueSignature, type Receiver, type Received } from '../events/test-receiver.js';
 
 const rand = (): string => Math.random().toString(36).slice(2, 12);
 const signedWith = (r: Received, secret: string): boolean =>
@@ -67,7 +67,14 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     assert.equal(got.body.monitoring.webhooks.connection.secret, '********');
     assert.equal(got.body.monitoring.webhooks.connection.url, `${rx.url}/conn`);
 
-    await sourceFlow(h, { flow: 'f1', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't1', sourceConfig: { records: 1 } });
+    await sourceFlow(h, {
+      flow: 'f1',
+      tap: 'tap-numbers-node',
+      target: 'target-jsonl-node',
+      outDir: await h.tmp('out'),
+      tenant: 't1',
+      sourceConfig: { records: 1 },
+    });
     await rx.waitFor(() => connectionEvents('f1').length >= 1);
     assert.ok(signedWith(connectionEvents('f1')[0]!, planted.connectionWebhook), 'the webhook is signed with the planted secret');
   });
@@ -76,14 +83,28 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     const read = await api('GET', `/${h.envId}/settings`);
     const put = await api('PUT', `/${h.envId}/settings`, { monitoring: read.body.monitoring });
     assert.equal(put.status, 200, put.text);
-    await sourceFlow(h, { flow: 'f2', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't2', sourceConfig: { records: 1 } });
+    await sourceFlow(h, {
+      flow: 'f2',
+      tap: 'tap-numbers-node',
+      target: 'target-jsonl-node',
+      outDir: await h.tmp('out'),
+      tenant: 't2',
+      sourceConfig: { records: 1 },
+    });
     await rx.waitFor(() => connectionEvents('f2').length >= 1);
     assert.ok(signedWith(connectionEvents('f2')[0]!, planted.connectionWebhook));
   });
 
   test('the S3 secret key is sealed and redacted like the others', async () => {
     const put = await api('PUT', `/${h.envId}/settings`, {
-      storage: { type: 's3', bucket: 'sealed-bucket', region: 'us-east-1', access_key_id: 'AKIATEST', secret_access_key: planted.s3, endpoint: 'http://127.0.0.1:9' },
+      storage: {
+        type: 's3',
+        bucket: 'sealed-bucket',
+        region: 'us-east-1',
+        access_key_id: 'AKIATEST',
+        secret_access_key: planted.s3,
+        endpoint: 'http://127.0.0.1:9',
+      },
     });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.storage.secret_access_key, '********');
@@ -94,7 +115,8 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
 
   test('no API answer holds a planted secret', async () => {
     await api('GET', `/${h.envId}/events`);
-    for (const e of (await h.api('GET', `/${h.envId}/events`)).body as { event_id: string }[]) await api('GET', `/${h.envId}/events/${e.event_id}`);
+    for (const e of (await h.api('GET', `/${h.envId}/events`)).body as { event_id: string }[])
+      await api('GET', `/${h.envId}/events/${e.event_id}`);
     const leaks = allPlanted().filter((s) => answers.some((a) => a.includes(s)));
     assert.deepEqual(leaks, []);
   });
@@ -119,16 +141,33 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     const legacy = `whsec-legacy-${rand()}`;
     const { store, settings } = h.sinew.services;
     const env = (await store.environments.get(h.envId))!;
-    await store.environments.put({ ...env, settings: { monitoring: { webhooks: { connection: { url: `${rx.url}/conn`, secret: legacy } } } } });
+    await store.environments.put({
+      ...env,
+      settings: { monitoring: { webhooks: { connection: { url: `${rx.url}/conn`, secret: legacy } } } },
+    });
     const read = await api('GET', `/${h.envId}/settings`);
     assert.equal(read.body.monitoring.webhooks.connection.secret, '********');
-    await sourceFlow(h, { flow: 'f3', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't3', sourceConfig: { records: 1 } });
+    await sourceFlow(h, {
+      flow: 'f3',
+      tap: 'tap-numbers-node',
+      target: 'target-jsonl-node',
+      outDir: await h.tmp('out'),
+      tenant: 't3',
+      sourceConfig: { records: 1 },
+    });
     await rx.waitFor(() => connectionEvents('f3').length >= 1);
     assert.ok(signedWith(connectionEvents('f3')[0]!, legacy), 'a clear secret stored before sealing still signs');
 
     assert.equal(await settings.sealClearSecrets(), 1);
     assert.ok(!JSON.stringify((await store.environments.get(h.envId))!.settings).includes(legacy), 'sealed in the store');
-    await sourceFlow(h, { flow: 'f4', tap: 'tap-numbers-node', target: 'target-jsonl-node', outDir: await h.tmp('out'), tenant: 't4', sourceConfig: { records: 1 } });
+    await sourceFlow(h, {
+      flow: 'f4',
+      tap: 'tap-numbers-node',
+      target: 'target-jsonl-node',
+      outDir: await h.tmp('out'),
+      tenant: 't4',
+      sourceConfig: { records: 1 },
+    });
     await rx.waitFor(() => connectionEvents('f4').length >= 1);
     assert.ok(signedWith(connectionEvents('f4')[0]!, legacy), 'sealed, it signs the same');
   });

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import type { ApiResponse, Harness } from '../support/sinew-harness.js';
 
 /** Calls the API as one tenant: the environment's public key plus that tenant's token (Bearer). */
@@ -39,7 +39,13 @@ export function rawRequest(h: Harness, method: string, rawPath: string, body?: u
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method, path: rawPath, headers: { 'x-api-key': h.key, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: rawPath,
+        headers: { 'x-api-key': h.key, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

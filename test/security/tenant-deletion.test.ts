@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { filesUnder } from '../support/files-under.js';
 import { job } from '../store/store-fixtures.js';
+import { filesUnder } from '../support/files-under.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { assertError, tenantCaller } from './tenant-caller.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/', import.meta.url));
@@ -36,7 +36,8 @@ describe('deleting a tenant erases what it left', () => {
     const r = await h.api('GET', `/tenant/${h.envId}/${tenant}/snapshots`);
     return r.status === 200 ? r.body.map((s: { name: string }) => s.name) : r.status;
   };
-  const jobIds = async (tenant: string): Promise<string[]> => (await h.api('GET', `/${h.envId}/${flow}/${tenant}/jobs`)).body.map((j: { job_id: string }) => j.job_id);
+  const jobIds = async (tenant: string): Promise<string[]> =>
+    (await h.api('GET', `/${h.envId}/${flow}/${tenant}/jobs`)).body.map((j: { job_id: string }) => j.job_id);
 
   before(async () => {
     h = await startHarness();
@@ -84,12 +85,26 @@ describe('deleting a tenant erases what it left', () => {
     assert.deepEqual(await jobIds('acme'), [again.job_id]);
     assert.equal(await h.sinew.services.store.recordIds.count(scope('acme')), 0);
     const snapshot = await h.api('GET', `/tenant/${h.envId}/acme/snapshots/customers`);
-    assert.deepEqual(snapshot.text.trim().split('\n').map((l: string) => JSON.parse(l).id), [1, 2], 'only the new job’s records');
+    assert.deepEqual(
+      snapshot.text
+        .trim()
+        .split('\n')
+        .map((l: string) => JSON.parse(l).id),
+      [1, 2],
+      'only the new job’s records',
+    );
   });
 
   test('a tenant with a job that has not ended is refused with 409 naming it, and loses nothing', async () => {
     await linkAndRun('busy');
-    const running = job({ job_id: 'job-still-running', env_id: h.envId, tenant: 'busy', flow_id: flow, status: 'SYNC_STARTED', link_connector: 'csv' });
+    const running = job({
+      job_id: 'job-still-running',
+      env_id: h.envId,
+      tenant: 'busy',
+      flow_id: flow,
+      status: 'SYNC_STARTED',
+      link_connector: 'csv',
+    });
     await h.sinew.services.store.jobs.insert(running);
     const refused = await h.api('DELETE', `/tenant/${h.envId}/busy`);
     assertError(refused, 409, 'CONFLICT');

@@ -1,6 +1,6 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { assertError, rawRequest } from './tenant-caller.js';
 
 // As sent on the wire (percent-encoded where a URL needs it); each decodes to an id that would
@@ -26,7 +26,9 @@ describe('tenant ids are validated at every route that takes one (400)', () => {
   before(async () => {
     h = await startHarness();
     const doc = (await h.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(doc.paths).flatMap(([p, ops]) => (p.includes('{tenant}') ? Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })) : []));
+    routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      p.includes('{tenant}') ? Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })) : [],
+    );
   });
   after(() => h.stop());
 
@@ -38,7 +40,11 @@ describe('tenant ids are validated at every route that takes one (400)', () => {
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
         const res = await rawRequest(h, route.method, fill(route.path, h.envId, bad), body);
         assertError(res, 400, 'VALIDATION_FAILED');
-        assert.match(res.body.error.message, /invalid tenant id: a tenant id is 1-200 letters, digits/, `${route.method} ${route.path} ${bad}`);
+        assert.match(
+          res.body.error.message,
+          /invalid tenant id: a tenant id is 1-200 letters, digits/,
+          `${route.method} ${route.path} ${bad}`,
+        );
         refused++;
       }
     }
@@ -46,7 +52,8 @@ describe('tenant ids are validated at every route that takes one (400)', () => {
   });
 
   test('the tenant_id query of /flows/linked is checked the same way', async () => {
-    for (const bad of BAD_IDS) assertError(await rawRequest(h, 'GET', `/${h.envId}/flows/linked?tenant_id=${bad}`), 400, 'VALIDATION_FAILED');
+    for (const bad of BAD_IDS)
+      assertError(await rawRequest(h, 'GET', `/${h.envId}/flows/linked?tenant_id=${bad}`), 400, 'VALIDATION_FAILED');
   });
 
   test('nothing was created under a bad id, and good ids still work', async () => {

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/singer/tap-numbers.mjs', import.meta.url));
 
@@ -19,44 +19,82 @@ describe('tenant limits on field maps and schedules', () => {
 
   before(async () => {
     h = await startHarness();
-    assert.equal((await h.api('PUT', `/${h.envId}/connectors/tap-plain`, { kind: 'source', command: [process.execPath, TAP] })).status, 200);
-    for (const [flow, limits] of Object.entries({ std: undefined, locked: { field_map: 'none' }, open: { field_map: 'full', min_schedule_interval_minutes: 1 } })) {
-      const put = await h.api('PUT', `/${h.envId}/flows/${flow}`, { name: flow, type: 'v2', connectors: ['tap-plain'], ...(limits ? { tenant_limits: limits } : {}) });
+    assert.equal(
+      (await h.api('PUT', `/${h.envId}/connectors/tap-plain`, { kind: 'source', command: [process.execPath, TAP] })).status,
+      200,
+    );
+    for (const [flow, limits] of Object.entries({
+      std: undefined,
+      locked: { field_map: 'none' },
+      open: { field_map: 'full', min_schedule_interval_minutes: 1 },
+    })) {
+      const put = await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+        name: flow,
+        type: 'v2',
+        connectors: ['tap-plain'],
+        ...(limits ? { tenant_limits: limits } : {}),
+      });
       assert.equal(put.status, 200, put.text);
     }
     acme = await tenantCaller(h, 'acme');
-    for (const flow of ['std', 'locked', 'open']) assert.equal((await acme.api('POST', link(flow), { connector_id: 'tap-plain', config: {} })).status, 200);
+    for (const flow of ['std', 'locked', 'open'])
+      assert.equal((await acme.api('POST', link(flow), { connector_id: 'tap-plain', config: {} })).status, 200);
   });
   after(() => h.stop());
 
   test('by default a tenant selects streams and fields; renames and fixed values are refused, naming each', async () => {
-    const selection = { numbers: { selected: true, fields: { id: true, secret: false }, replication_method: 'FULL_TABLE' }, other: { selected: false } };
+    const selection = {
+      numbers: { selected: true, fields: { id: true, secret: false }, replication_method: 'FULL_TABLE' },
+      other: { selected: false },
+    };
     const ok = await acme.api('PATCH', link('std'), { connector_id: 'tap-plain', field_map: selection });
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(ok.body.field_map.numbers.fields, { id: true, secret: false });
 
     const attacks: Array<[string, unknown, string[]]> = [
-      ['PATCH', { connector_id: 'tap-plain', field_map: { numbers: { values: { tenant: 'other-tenant' } } } }, ['field_map.numbers.values']],
+      [
+        'PATCH',
+        { connector_id: 'tap-plain', field_map: { numbers: { values: { tenant: 'other-tenant' } } } },
+        ['field_map.numbers.values'],
+      ],
       ['PATCH', { connector_id: 'tap-plain', field_map: { numbers: { rename: 'invoices' } } }, ['field_map.numbers.rename']],
-      ['PATCH', { connector_id: 'tap-plain', field_map: { numbers: { fields: { id: 'tenant', n: true } } } }, ['field_map.numbers.fields.id']],
-      ['POST', { connector_id: 'tap-plain', config: {}, field_map: { numbers: { values: { a: 1 }, rename: 'x' } } }, ['field_map.numbers.values', 'field_map.numbers.rename']],
+      [
+        'PATCH',
+        { connector_id: 'tap-plain', field_map: { numbers: { fields: { id: 'tenant', n: true } } } },
+        ['field_map.numbers.fields.id'],
+      ],
+      [
+        'POST',
+        { connector_id: 'tap-plain', config: {}, field_map: { numbers: { values: { a: 1 }, rename: 'x' } } },
+        ['field_map.numbers.values', 'field_map.numbers.rename'],
+      ],
     ];
     for (const [method, body, fields] of attacks) {
       const res = await acme.api(method, link('std'), body);
       assertError(res, 403, 'FORBIDDEN_FIELD');
       assert.deepEqual([...res.body.error.details.fields].sort(), [...fields].sort(), JSON.stringify(body));
     }
-    const job = await acme.api('POST', `/v2/${h.envId}/std/acme/jobs`, { job_type: 'read', override_field_map: { numbers: { values: { tenant: 'other' } } } });
+    const job = await acme.api('POST', `/v2/${h.envId}/std/acme/jobs`, {
+      job_type: 'read',
+      override_field_map: { numbers: { values: { tenant: 'other' } } },
+    });
     assertError(job, 403, 'FORBIDDEN_FIELD');
     assert.deepEqual(job.body.error.details.fields, ['override_field_map.numbers.values']);
-    const sched = await acme.api('PUT', schedule('std'), { schedule_expression: '0 * * * *', job_type: 'read', override_field_map: { numbers: { rename: 'x' } } });
+    const sched = await acme.api('PUT', schedule('std'), {
+      schedule_expression: '0 * * * *',
+      job_type: 'read',
+      override_field_map: { numbers: { rename: 'x' } },
+    });
     assertError(sched, 403, 'FORBIDDEN_FIELD');
 
     // Nothing refused was stored: the link keeps the selection.
     assert.deepEqual((await h.api('GET', link('std'))).body[0].field_map, selection);
     assert.equal((await h.api('GET', schedule('std'))).status, 404);
     // The owner may send all of it.
-    const owner = await h.api('PATCH', link('std'), { connector_id: 'tap-plain', field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } } });
+    const owner = await h.api('PATCH', link('std'), {
+      connector_id: 'tap-plain',
+      field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } },
+    });
     assert.equal(owner.status, 200, owner.text);
   });
 
@@ -66,7 +104,10 @@ describe('tenant limits on field maps and schedules', () => {
       assertError(res, 403, 'FORBIDDEN_FIELD');
       assert.deepEqual(res.body.error.details.fields, ['field_map']);
     }
-    const full = await acme.api('PATCH', link('open'), { connector_id: 'tap-plain', field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } } });
+    const full = await acme.api('PATCH', link('open'), {
+      connector_id: 'tap-plain',
+      field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } },
+    });
     assert.equal(full.status, 200, full.text);
   });
 
@@ -77,13 +118,23 @@ describe('tenant limits on field maps and schedules', () => {
       assert.equal(res.body.error.details.min_schedule_interval_minutes, 15, expression);
     }
     // 23:59 then 00:00 the next day is one minute apart, though each day looks sparse.
-    assertError(await acme.api('PUT', schedule('std'), { schedule_expression: '0,59 0,23 * * *', job_type: 'read' }), 400, 'VALIDATION_FAILED');
+    assertError(
+      await acme.api('PUT', schedule('std'), { schedule_expression: '0,59 0,23 * * *', job_type: 'read' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     for (const expression of ['*/15 * * * *', '0 2 * * *', 'cron(0 0 1 * ? *)']) {
       const res = await acme.api('PUT', schedule('std'), { schedule_expression: expression, job_type: 'read' });
       assert.equal(res.status, 200, `${expression}: ${res.text}`);
     }
-    assert.equal((await acme.api('PUT', schedule('open'), { schedule_expression: '* * * * *', job_type: 'read', state: 'DISABLED' })).status, 200);
-    assert.equal((await h.api('PUT', schedule('std'), { schedule_expression: '* * * * *', job_type: 'read', state: 'DISABLED' })).status, 200);
+    assert.equal(
+      (await acme.api('PUT', schedule('open'), { schedule_expression: '* * * * *', job_type: 'read', state: 'DISABLED' })).status,
+      200,
+    );
+    assert.equal(
+      (await h.api('PUT', schedule('std'), { schedule_expression: '* * * * *', job_type: 'read', state: 'DISABLED' })).status,
+      200,
+    );
   });
 
   test('limits are validated when the owner sets them', async () => {

@@ -1,12 +1,12 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
-import { assertError, tenantCaller, type TenantCaller } from './tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // Issue #12, finding 8: on a v1 source flow a real-time write goes to the flow's own target, with
 // the owner's credentials, and answers with the owner's system's replies.
-describe("a tenant's writes (real-time or tap \"api\" jobs) go only to its own linked target", () => {
+describe('a tenant\'s writes (real-time or tap "api" jobs) go only to its own linked target', () => {
   let h: Harness;
   let ownerApi: FakeCollectionApi;
   let tenantApi: FakeCollectionApi;
@@ -22,7 +22,10 @@ describe("a tenant's writes (real-time or tap \"api\" jobs) go only to its own l
       name: 'owned',
       type: 'v1-source',
       connectors: ['csv'],
-      target: { connector: 'http', config: { url: `${ownerUrl}/items`, headers: { Authorization: 'Bearer owner-secret-token' }, max_attempts: 1 } },
+      target: {
+        connector: 'http',
+        config: { url: `${ownerUrl}/items`, headers: { Authorization: 'Bearer owner-secret-token' }, max_attempts: 1 },
+      },
     });
     assert.equal(owned.status, 200, owned.text);
     assert.equal((await h.api('PUT', `/${h.envId}/flows/mine`, { name: 'mine', type: 'v1-target', connectors: ['http'] })).status, 200);

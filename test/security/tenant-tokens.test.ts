@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantApiOf, tenantCaller } from './tenant-caller.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { tenantFolder, useFilesRoot } from './files-root.js';
+import { assertError, tenantApiOf, tenantCaller } from './tenant-caller.js';
 
 const claims = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 

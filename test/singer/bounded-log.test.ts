@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSingerProcess } from '../../src/singer/singer-process.js';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { BoundedLog } from '../../src/singer/bounded-log.js';
-import { LOUD_TAP, expectedLog, loudStderr } from '../support/loud-stderr.js';
+import { startSingerProcess } from '../../src/singer/singer-process.js';
+import { expectedLog, LOUD_TAP, loudStderr } from '../support/loud-stderr.js';
 
 const MIB = 1024 * 1024;
 
@@ -21,7 +21,13 @@ async function runLoudTap(stderrBytes: number, logLimits?: { headBytes: number; 
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify({ stderr_bytes: stderrBytes }));
   const logFile = join(dir, 'tap.log');
-  const proc = startSingerProcess({ command: [process.execPath, LOUD_TAP], args: ['--config', configPath], logFile, logLimits, name: 'tap' });
+  const proc = startSingerProcess({
+    command: [process.execPath, LOUD_TAP],
+    args: ['--config', configPath],
+    logFile,
+    logLimits,
+    name: 'tap',
+  });
   let stdout = '';
   for await (const chunk of proc.stdout) stdout += String(chunk);
   const exit = await proc.exited;
@@ -55,7 +61,15 @@ describe("a connector's stderr log keeps its head and its tail", () => {
 
   test('any chunking and any limits give exactly head + notice + tail', async () => {
     const output = loudStderr(50_000);
-    const cases: Array<[number, number]> = [[0, 0], [0, 1000], [1000, 0], [1001, 999], [7, 49_000], [25_000, 25_000], [30_000, 30_000]];
+    const cases: Array<[number, number]> = [
+      [0, 0],
+      [0, 1000],
+      [1000, 0],
+      [1001, 999],
+      [7, 49_000],
+      [25_000, 25_000],
+      [30_000, 30_000],
+    ];
     for (const [head, tail] of cases) {
       for (const chunkSize of [1, 100, 4096, 65536]) {
         const file = join(dir, `log-${head}-${tail}-${chunkSize}`);

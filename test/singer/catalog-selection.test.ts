@@ -1,14 +1,17 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { applySelection, isStreamSelected, selectedProperties, selectedStreams } from '../../src/singer/catalog-selection.js';
+import { describe, test } from 'node:test';
 import type { Catalog, CatalogStream } from '../../src/model/catalog.js';
+import { applySelection, isStreamSelected, selectedProperties, selectedStreams } from '../../src/singer/catalog-selection.js';
 import { at, atLeast } from '../support/elements.js';
 
 function stream(name: string, extra: Partial<CatalogStream> = {}): CatalogStream {
   return {
     tap_stream_id: name,
     stream: name,
-    schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string' }, updated_at: { type: 'string' } } },
+    schema: {
+      type: 'object',
+      properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string' }, updated_at: { type: 'string' } },
+    },
     key_properties: ['id'],
     metadata: [
       { breadcrumb: [], metadata: { 'valid-replication-keys': ['updated_at'], 'table-key-properties': ['id'] } },
@@ -47,7 +50,10 @@ describe('applySelection', () => {
     assert.equal(md.get('["properties","updated_at"]')!.selected, true);
     assert.equal(toMap(orders).get('[]')!.selected, false);
     assert.equal(orders.selected, false);
-    assert.deepEqual(selectedStreams(out).map((s) => s.stream), ['users']);
+    assert.deepEqual(
+      selectedStreams(out).map((s) => s.stream),
+      ['users'],
+    );
     assert.deepEqual(selectedProperties(users), ['id', 'name', 'updated_at']);
     assert.equal(at(input.streams, 0).metadata!.length, 3, 'the input catalog is not modified');
     assert.equal(toMap(at(input.streams, 0)).get('[]')!.selected, undefined);
@@ -55,7 +61,10 @@ describe('applySelection', () => {
 
   test('override_selected_tables wins over the field map; no replication key means FULL_TABLE', () => {
     const out = applySelection(catalog(), { streams: ['orders'], fieldMap: { users: {} } });
-    assert.deepEqual(selectedStreams(out).map((s) => s.stream), ['orders']);
+    assert.deepEqual(
+      selectedStreams(out).map((s) => s.stream),
+      ['orders'],
+    );
     const md = toMap(at(out.streams, 1));
     assert.equal(md.get('[]')!['replication-method'], 'FULL_TABLE');
     assert.equal(md.get('[]')!['replication-key'], undefined);
@@ -77,7 +86,10 @@ describe('applySelection', () => {
     assert.equal(selectedStreams(applySelection(catalog(), {})).length, 2);
     const edited = applySelection(catalog(), { streams: ['users'] });
     const again = applySelection(edited, { fieldMap: null, streams: null });
-    assert.deepEqual(selectedStreams(again).map((s) => s.stream), ['users']);
+    assert.deepEqual(
+      selectedStreams(again).map((s) => s.stream),
+      ['users'],
+    );
   });
 });
 

@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type ClassifiedLine, classifyLine } from '../../src/singer/line-classifier.js';
 import { readLines } from '../../src/singer/line-reader.js';
-import { classifyLine, type ClassifiedLine } from '../../src/singer/line-classifier.js';
 import { isLosslessNumber, stringifyJson } from '../../src/singer/lossless-json.js';
 import type { RecordMessage, SchemaMessage } from '../../src/singer/message.js';
 import { at, atLeast } from '../support/elements.js';
@@ -148,7 +148,9 @@ describe('classifyLine', () => {
   });
 
   test('draft-04 schemas, STATE, ACTIVATE_VERSION, BATCH and unknown types are messages', () => {
-    const schema = c('{"type":"SCHEMA","stream":"s","schema":{"type":["null","integer"],"maximum":10,"exclusiveMaximum":true},"key_properties":["id"]}');
+    const schema = c(
+      '{"type":"SCHEMA","stream":"s","schema":{"type":["null","integer"],"maximum":10,"exclusiveMaximum":true},"key_properties":["id"]}',
+    );
     assert.equal(schema.kind === 'message' && schema.type, 'SCHEMA');
     assert.equal(c('{"type":"STATE","value":{"bookmarks":{}}}').kind, 'message');
     assert.equal(c('{"type":"ACTIVATE_VERSION","stream":"s","version":1700000000000}').kind, 'message');

@@ -1,8 +1,8 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { readLines, readLineBatches } from '../../src/singer/line-reader.js';
+import { describe, test } from 'node:test';
 import { SinewError } from '../../src/errors/sinew-error.js';
+import { readLineBatches, readLines } from '../../src/singer/line-reader.js';
 import { at } from '../support/elements.js';
 
 async function collect(chunks: Array<Buffer | string>, maxLineBytes?: number): Promise<string[]> {

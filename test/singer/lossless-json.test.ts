@@ -1,6 +1,6 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { LosslessNumber, isLosslessNumber, parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
+import { describe, test } from 'node:test';
+import { isLosslessNumber, LosslessNumber, parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
 
 describe('parseJson / stringifyJson', () => {
   test('integers past 2^53 and 38-digit decimals round-trip byte for byte', () => {

@@ -1,9 +1,9 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
-import { SingerWriter } from '../../src/singer/message-writer.js';
+import { describe, test } from 'node:test';
 import { LosslessNumber } from '../../src/singer/lossless-json.js';
+import { SingerWriter } from '../../src/singer/message-writer.js';
 
 describe('SingerWriter', () => {
   test('one message per line, lossless numbers, raw lines untouched', async () => {
@@ -47,7 +47,10 @@ describe('SingerWriter', () => {
     assert.ok(promises > 0 && promises < 50, `${promises} waits`);
     assert.ok(writes < 15, `${writes} writes for 50 lines of 10 kB: lines go out in batches`);
     const lines = received.join('').trim().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l).value.i), [...Array(50).keys()]);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).value.i),
+      [...Array(50).keys()],
+    );
   });
 
   test('a batch that is not full goes out when the producer yields, without a flush', async () => {

@@ -1,10 +1,10 @@
-import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runAsSingerTap, runAsSingerTarget } from '../../src/connectors/sdk/singer-adapter.js';
 import { startSingerProcess } from '../../src/singer/singer-process.js';
 import { parseTargetStateLine } from '../../src/singer/target-state.js';
@@ -49,7 +49,12 @@ describe('singer adapter (in process)', () => {
   });
 
   test('tap: sync writes messages losslessly and honours --state; logs go to stderr', async () => {
-    const r = await run('tap', ['--config', await file('c.json', '{"count":4}'), '--state', await file('s.json', '{"bookmarks":{"items":{"id":2}}}')]);
+    const r = await run('tap', [
+      '--config',
+      await file('c.json', '{"count":4}'),
+      '--state',
+      await file('s.json', '{"bookmarks":{"items":{"id":2}}}'),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [
       '{"type":"SCHEMA","stream":"items","schema":{"type":"object"},"key_properties":["id"]}',
@@ -94,7 +99,11 @@ describe('singer adapter (in process)', () => {
   });
 
   test('target: a connector error exits 1', async () => {
-    const r = await run('target', ['--config', await file('c.json', JSON.stringify({ path: dir, fail: true }))], '{"type":"RECORD","stream":"s","record":{}}\n');
+    const r = await run(
+      'target',
+      ['--config', await file('c.json', JSON.stringify({ path: dir, fail: true }))],
+      '{"type":"RECORD","stream":"s","record":{}}\n',
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /toy target failed on purpose/);
   });
@@ -108,7 +117,10 @@ describe('singer adapter (in process)', () => {
 
 describe('singer adapter (real process stdin/stdout)', () => {
   test('the toy connector as tap piped into itself as target', async () => {
-    const tap = startSingerProcess({ command: [process.execPath, '--import', 'tsx', CLI, 'tap'], args: ['--config', await file('c.json', '{"count":3}')] });
+    const tap = startSingerProcess({
+      command: [process.execPath, '--import', 'tsx', CLI, 'tap'],
+      args: ['--config', await file('c.json', '{"count":3}')],
+    });
     const target = startSingerProcess({
       command: [process.execPath, '--import', 'tsx', CLI, 'target'],
       args: ['--config', await file('t.json', JSON.stringify({ path: dir }))],
@@ -121,7 +133,12 @@ describe('singer adapter (real process stdin/stdout)', () => {
     assert.deepEqual(await target.exited, { code: 0, signal: null }, target.stderrTail().join('\n'));
     assert.equal(
       await readFile(join(dir, 'received.txt'), 'utf8'),
-      ['items {"id":1,"big":90071992547409931}', 'items {"id":2,"big":90071992547409932}', 'items {"id":3,"big":90071992547409933}', ''].join('\n'),
+      [
+        'items {"id":1,"big":90071992547409931}',
+        'items {"id":2,"big":90071992547409932}',
+        'items {"id":3,"big":90071992547409933}',
+        '',
+      ].join('\n'),
     );
     assert.deepEqual(parseTargetStateLine(Buffer.concat(out).toString().trim()), { bookmarks: { items: { id: 3 } } });
   });

@@ -1,16 +1,19 @@
-import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startSingerProcess, runDiscover, describeExit, tapArgs } from '../../src/singer/singer-process.js';
 import { SinewError } from '../../src/errors/sinew-error.js';
+import { describeExit, runDiscover, startSingerProcess, tapArgs } from '../../src/singer/singer-process.js';
 import { at } from '../support/elements.js';
 import { until } from '../support/until.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer/', import.meta.url));
-const TAPS = [['python', [join(FIXTURES, 'tap-numbers.py')]], ['node', [join(FIXTURES, 'tap-numbers.mjs')]]] as const;
+const TAPS = [
+  ['python', [join(FIXTURES, 'tap-numbers.py')]],
+  ['node', [join(FIXTURES, 'tap-numbers.mjs')]],
+] as const;
 
 let dir: string;
 beforeEach(async () => {
@@ -44,7 +47,10 @@ describe('singer-process', () => {
   for (const [lang, command] of TAPS) {
     test(`${lang}: discover returns both streams with the replication key`, async () => {
       const catalog = await runDiscover({ command: [...command], configPath: await config({}) });
-      assert.deepEqual(catalog.streams.map((s) => s.tap_stream_id), ['users', 'orders']);
+      assert.deepEqual(
+        catalog.streams.map((s) => s.tap_stream_id),
+        ['users', 'orders'],
+      );
       assert.equal(at(catalog.streams, 0).replication_key, 'updated_at');
     });
 
@@ -107,7 +113,12 @@ describe('singer-process', () => {
     await assert.rejects(runDiscover({ command: ['sh', '-c', 'echo not json', 'sh'], configPath: 'c.json' }), /no valid catalog/);
     // Log lines before the catalog are tolerated; big numbers in it survive.
     const catalog = await runDiscover({
-      command: ['sh', '-c', 'echo "INFO starting"; echo \'{"streams":[{"tap_stream_id":"a","stream":"a","schema":{"maximum":9007199254740993}}]}\'', 'sh'],
+      command: [
+        'sh',
+        '-c',
+        'echo "INFO starting"; echo \'{"streams":[{"tap_stream_id":"a","stream":"a","schema":{"maximum":9007199254740993}}]}\'',
+        'sh',
+      ],
       configPath: 'c.json',
     });
     assert.equal(String(at(catalog.streams, 0).schema.maximum), '9007199254740993');
@@ -121,7 +132,12 @@ describe('singer-process', () => {
 
   test('tapArgs', () => {
     assert.deepEqual(tapArgs({ configPath: 'c', statePath: 's', catalogPath: 'k', catalogFlag: '--properties' }), [
-      '--config', 'c', '--state', 's', '--properties', 'k',
+      '--config',
+      'c',
+      '--state',
+      's',
+      '--properties',
+      'k',
     ]);
     assert.deepEqual(tapArgs({ configPath: 'c', catalogPath: 'k' }), ['--config', 'c', '--catalog', 'k']);
   });

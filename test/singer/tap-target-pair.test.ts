@@ -1,18 +1,18 @@
-import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
-import { startSingerProcess, runDiscover, tapArgs, targetArgs } from '../../src/singer/singer-process.js';
-import { readLines } from '../../src/singer/line-reader.js';
-import { classifyLine } from '../../src/singer/line-classifier.js';
-import { SingerWriter } from '../../src/singer/message-writer.js';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { applySelection } from '../../src/singer/catalog-selection.js';
+import { classifyLine } from '../../src/singer/line-classifier.js';
+import { readLines } from '../../src/singer/line-reader.js';
 import { stringifyJson } from '../../src/singer/lossless-json.js';
 import type { RecordMessage } from '../../src/singer/message.js';
+import { SingerWriter } from '../../src/singer/message-writer.js';
+import { runDiscover, startSingerProcess, tapArgs, targetArgs } from '../../src/singer/singer-process.js';
 import { at } from '../support/elements.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/singer/', import.meta.url));
@@ -43,7 +43,12 @@ interface SyncResult {
 }
 
 /** What the job engine does: tap stdout → classified lines → a sync file → target stdin. */
-async function runPair(tap: string[], target: string[], tapConfig: object, extra: { state?: object; catalog?: object } = {}): Promise<SyncResult> {
+async function runPair(
+  tap: string[],
+  target: string[],
+  tapConfig: object,
+  extra: { state?: object; catalog?: object } = {},
+): Promise<SyncResult> {
   const outDir = join(dir, 'out');
   await rm(outDir, { recursive: true, force: true });
   await (await import('node:fs/promises')).mkdir(outDir);
@@ -133,7 +138,10 @@ describe('tap → sync file → target', () => {
   });
 
   test('parsing a record losslessly and serialising it again gives the tap text back', async () => {
-    const tap = startSingerProcess({ command: PROGRAMS.node.tap, args: tapArgs({ configPath: await writeJson('t.json', { records: 20 }) }) });
+    const tap = startSingerProcess({
+      command: PROGRAMS.node.tap,
+      args: tapArgs({ configPath: await writeJson('t.json', { records: 20 }) }),
+    });
     let checked = 0;
     for await (const line of readLines(tap.stdout)) {
       const c = classifyLine(line);

@@ -1,10 +1,10 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { mergeIntoSnapshotFile } from '../../src/snapshots/snapshot-merge.js';
+import { describe, test } from 'node:test';
 import { parseJson } from '../../src/singer/lossless-json.js';
+import { mergeIntoSnapshotFile } from '../../src/snapshots/snapshot-merge.js';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-merge-'));
@@ -20,15 +20,22 @@ describe('snapshot merge (by primary key, last write wins)', () => {
     await withDir(async (dir) => {
       const file = path.join(dir, 'customers.jsonl');
       await fs.writeFile(file, '{"id":1,"v":"a"}\n{"id":2,"v":"b"}\n{"id":3,"v":"c"}\n');
-      const result = await mergeIntoSnapshotFile(file, [
-        { id: 2, v: 'B1' },
-        { id: 4, v: 'D' },
-        { id: 2, v: 'B2' },
-        { id: 5, v: 'E1' },
-        { id: 5, v: 'E2' },
-      ], 'id');
+      const result = await mergeIntoSnapshotFile(
+        file,
+        [
+          { id: 2, v: 'B1' },
+          { id: 4, v: 'D' },
+          { id: 2, v: 'B2' },
+          { id: 5, v: 'E1' },
+          { id: 5, v: 'E2' },
+        ],
+        'id',
+      );
       assert.deepEqual(result, { records: 5, inserted: 2, updated: 3 });
-      assert.equal(await fs.readFile(file, 'utf8'), '{"id":1,"v":"a"}\n{"id":2,"v":"B2"}\n{"id":3,"v":"c"}\n{"id":4,"v":"D"}\n{"id":5,"v":"E2"}\n');
+      assert.equal(
+        await fs.readFile(file, 'utf8'),
+        '{"id":1,"v":"a"}\n{"id":2,"v":"B2"}\n{"id":3,"v":"c"}\n{"id":4,"v":"D"}\n{"id":5,"v":"E2"}\n',
+      );
       assert.deepEqual((await fs.readdir(dir)).sort(), ['customers.jsonl'], 'no temp files are left');
     });
   });
@@ -49,7 +56,9 @@ describe('snapshot merge (by primary key, last write wins)', () => {
     await withDir(async (dir) => {
       const file = path.join(dir, 'big.jsonl');
       await fs.writeFile(file, '{"id":12345678901234567890,"amount":0.10000000000000000001}\n{"id":1,"amount":1}\n');
-      const incoming = parseJson('[{"id":12345678901234567890,"amount":99999999999999999999.5},{"id":12345678901234567891,"amount":2},{"id":"1","amount":3}]') as Record<string, unknown>[];
+      const incoming = parseJson(
+        '[{"id":12345678901234567890,"amount":99999999999999999999.5},{"id":12345678901234567891,"amount":2},{"id":"1","amount":3}]',
+      ) as Record<string, unknown>[];
       assert.deepEqual(await mergeIntoSnapshotFile(file, incoming, 'id'), { records: 4, inserted: 2, updated: 1 });
       assert.equal(
         await fs.readFile(file, 'utf8'),
@@ -63,10 +72,23 @@ describe('snapshot merge (by primary key, last write wins)', () => {
       const file = path.join(dir, 'lines.jsonl');
       const before = '{"order":1,"line":1,"q":1}\n{"order":1,"line":2,"q":1}\n';
       await fs.writeFile(file, before);
-      assert.deepEqual(await mergeIntoSnapshotFile(file, [{ order: 1, line: 2, q: 5 }, { order: 2, line: 1, q: 1 }], ['order', 'line']), { records: 3, inserted: 1, updated: 1 });
+      assert.deepEqual(
+        await mergeIntoSnapshotFile(
+          file,
+          [
+            { order: 1, line: 2, q: 5 },
+            { order: 2, line: 1, q: 1 },
+          ],
+          ['order', 'line'],
+        ),
+        { records: 3, inserted: 1, updated: 1 },
+      );
       const merged = await fs.readFile(file, 'utf8');
       assert.equal(merged, '{"order":1,"line":1,"q":1}\n{"order":1,"line":2,"q":5}\n{"order":2,"line":1,"q":1}\n');
-      await assert.rejects(mergeIntoSnapshotFile(file, [{ order: 3, q: 1 }], ['order', 'line']), /record 1 given to snapshotRecords has no value for primary key "line"/);
+      await assert.rejects(
+        mergeIntoSnapshotFile(file, [{ order: 3, q: 1 }], ['order', 'line']),
+        /record 1 given to snapshotRecords has no value for primary key "line"/,
+      );
       assert.equal(await fs.readFile(file, 'utf8'), merged);
       assert.deepEqual(await fs.readdir(dir), ['lines.jsonl']);
     });

@@ -1,6 +1,6 @@
-import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 describe('snapshot API', () => {
   let h: Harness;
@@ -15,12 +15,17 @@ describe('snapshot API', () => {
   });
 
   test('PUT a JSON array, list, GET as NDJSON with numbers exact, DELETE', async () => {
-    const put = await h.api('PUT', `${base}/snapshots/customers`, undefined, { rawBody: '[{"id":1,"balance":12345678901234567890.50},{"id":2,"balance":3}]' });
+    const put = await h.api('PUT', `${base}/snapshots/customers`, undefined, {
+      rawBody: '[{"id":1,"balance":12345678901234567890.50},{"id":2,"balance":3}]',
+    });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(put.body, { name: 'customers', records: 2 });
     const list = await h.api('GET', `${base}/snapshots`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.map((s: any) => [s.name, s.bytes]), [['customers', 64]]);
+    assert.deepEqual(
+      list.body.map((s: any) => [s.name, s.bytes]),
+      [['customers', 64]],
+    );
     assert.ok(!Number.isNaN(Date.parse(list.body[0].updated_at)));
     const get = await h.api('GET', `${base}/snapshots/customers`);
     assert.equal(get.status, 200);
@@ -35,7 +40,10 @@ describe('snapshot API', () => {
 
   test('PUT NDJSON replaces the snapshot; a bad line is a 400 and the previous version stays', async () => {
     const ndjson = { 'content-type': 'application/x-ndjson' };
-    const first = await h.api('PUT', `${base}/snapshots/orders`, undefined, { headers: ndjson, rawBody: '{"id":1}\n{"id":2,"n":99999999999999999999}\n' });
+    const first = await h.api('PUT', `${base}/snapshots/orders`, undefined, {
+      headers: ndjson,
+      rawBody: '{"id":1}\n{"id":2,"n":99999999999999999999}\n',
+    });
     assert.equal(first.status, 200, first.text);
     assert.deepEqual(first.body, { name: 'orders', records: 2 });
     const bad = await h.api('PUT', `${base}/snapshots/orders`, undefined, { headers: ndjson, rawBody: '{"id":3}\n[1,2]\n' });
@@ -46,7 +54,10 @@ describe('snapshot API', () => {
     const notRecords = await h.api('PUT', `${base}/snapshots/orders`, [1, 2]);
     assert.equal(notRecords.status, 400);
     assert.equal((await h.api('PUT', `${base}/snapshots/orders`, { id: 1 })).status, 400, 'an object is not an array of records');
-    assert.equal((await h.api('PUT', `${base}/snapshots/orders`, undefined, { headers: { 'content-type': 'text/plain' }, rawBody: '{}' })).status, 415);
+    assert.equal(
+      (await h.api('PUT', `${base}/snapshots/orders`, undefined, { headers: { 'content-type': 'text/plain' }, rawBody: '{}' })).status,
+      415,
+    );
   });
 
   test('names with slashes or "..", unknown tenants, other keys', async () => {

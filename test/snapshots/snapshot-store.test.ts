@@ -1,13 +1,13 @@
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
 import { SnapshotStore } from '../../src/snapshots/snapshot-store.js';
+import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
 
 async function withStore(fn: (store: SnapshotStore, root: string, tmp: string) => Promise<void>): Promise<void> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-snapshots-'));
@@ -30,12 +30,24 @@ const OLD = '{"id":1,"v":"old"}\n{"id":2,"v":"old"}\n';
 describe('SnapshotStore on local storage', () => {
   test('write, list, read (numbers exact), delete; names are checked', async () => {
     await withStore(async (store, root) => {
-      assert.deepEqual(await store.writeNdjson('t1', 'accounts', Readable.from([Buffer.from('{"id":1,"amount":12345678901234567890.10}\n\n{"id":2}')])), { records: 2 });
+      assert.deepEqual(
+        await store.writeNdjson('t1', 'accounts', Readable.from([Buffer.from('{"id":1,"amount":12345678901234567890.10}\n\n{"id":2}')])),
+        { records: 2 },
+      );
       assert.deepEqual(await store.writeRecords('t1', 'orders', [{ id: 'a' }]), { records: 1 });
       const listed = await store.list('t1');
-      assert.deepEqual(listed.map((s) => [s.name, s.bytes]), [['accounts', 51], ['orders', 11]]);
+      assert.deepEqual(
+        listed.map((s) => [s.name, s.bytes]),
+        [
+          ['accounts', 51],
+          ['orders', 11],
+        ],
+      );
       assert.ok(listed.every((s) => typeof s.updated_at === 'string' && !Number.isNaN(Date.parse(s.updated_at))));
-      assert.equal(await fs.readFile(path.join(root, 't1/snapshots/accounts.jsonl'), 'utf8'), '{"id":1,"amount":12345678901234567890.10}\n{"id":2}\n');
+      assert.equal(
+        await fs.readFile(path.join(root, 't1/snapshots/accounts.jsonl'), 'utf8'),
+        '{"id":1,"amount":12345678901234567890.10}\n{"id":2}\n',
+      );
       const records = await collect(store.read('t1', 'accounts'));
       assert.equal(String(records[0]!.amount), '12345678901234567890.10');
       assert.deepEqual(await store.list('t2'), []);
@@ -56,10 +68,19 @@ describe('SnapshotStore on local storage', () => {
         throw new Error('connection reset');
       }
       await assert.rejects(store.writeNdjson('t1', 'accounts', failing()), /connection reset/);
-      await assert.rejects(store.writeNdjson('t1', 'accounts', Readable.from([Buffer.from('{"id":1}\nnot json\n')])), /line 2 is not valid JSON/);
-      await assert.rejects(store.writeRecords('t1', 'accounts', [{ id: 1 }, [2] as unknown as Record<string, unknown>]), /record 2 is not a JSON object/);
+      await assert.rejects(
+        store.writeNdjson('t1', 'accounts', Readable.from([Buffer.from('{"id":1}\nnot json\n')])),
+        /line 2 is not valid JSON/,
+      );
+      await assert.rejects(
+        store.writeRecords('t1', 'accounts', [{ id: 1 }, [2] as unknown as Record<string, unknown>]),
+        /record 2 is not a JSON object/,
+      );
       assert.equal((await collect(store.read('t1', 'accounts'))).map((r) => r.v).join(), 'old,old');
-      assert.deepEqual((await store.list('t1')).map((s) => [s.name, s.bytes]), [['accounts', OLD.length]]);
+      assert.deepEqual(
+        (await store.list('t1')).map((s) => [s.name, s.bytes]),
+        [['accounts', OLD.length]],
+      );
     });
   });
 
@@ -79,7 +100,11 @@ describe('SnapshotStore on local storage', () => {
       child.kill('SIGKILL');
       await exited;
       assert.equal(await fs.readFile(path.join(root, 't1/snapshots/accounts.jsonl'), 'utf8'), OLD);
-      assert.deepEqual((await store.list('t1')).map((s) => s.name), ['accounts'], 'the leftover temp file is not a snapshot');
+      assert.deepEqual(
+        (await store.list('t1')).map((s) => s.name),
+        ['accounts'],
+        'the leftover temp file is not a snapshot',
+      );
     });
   });
 
@@ -90,10 +115,17 @@ describe('SnapshotStore on local storage', () => {
       await store.writeNdjson('t1', 'drop', Readable.from([Buffer.from('{"id":1}\n')]));
       const dir = path.join(tmp, 'job', 'snapshots');
       const staged = await store.stageInto('t1', dir, { currency: 'EUR', big: 12345678901234567890n });
-      assert.deepEqual(staged.map((s) => s.name), ['change', 'drop', 'keep']);
+      assert.deepEqual(
+        staged.map((s) => s.name),
+        ['change', 'drop', 'keep'],
+      );
       assert.equal(await fs.readFile(path.join(dir, 'tenant-config.json'), 'utf8'), '{"currency":"EUR","big":12345678901234567890}\n');
       assert.equal(await fs.readFile(path.join(dir, 'keep.jsonl'), 'utf8'), '{"id":1}\n');
-      assert.equal(await fs.readFile(path.join(root, 't1/snapshots/tenant-config.json'), 'utf8'), '{"currency":"EUR","big":12345678901234567890}\n', 'saved beside the snapshots');
+      assert.equal(
+        await fs.readFile(path.join(root, 't1/snapshots/tenant-config.json'), 'utf8'),
+        '{"currency":"EUR","big":12345678901234567890}\n',
+        'saved beside the snapshots',
+      );
 
       // Meanwhile another job of the tenant saves "keep": an untouched staged copy must not overwrite it.
       await store.writeNdjson('t1', 'keep', Readable.from([Buffer.from('{"id":1,"by":"other job"}\n')]));
@@ -103,7 +135,10 @@ describe('SnapshotStore on local storage', () => {
       await fs.writeFile(path.join(dir, 'ignored.txt'), 'not a snapshot');
       const result = await store.publishFrom('t1', dir);
       assert.deepEqual(result, { saved: ['change', 'fresh'], deleted: ['drop'], unchanged: ['keep'] });
-      assert.deepEqual((await store.list('t1')).map((s) => s.name), ['change', 'fresh', 'keep']);
+      assert.deepEqual(
+        (await store.list('t1')).map((s) => s.name),
+        ['change', 'fresh', 'keep'],
+      );
       assert.deepEqual(await collect(store.read('t1', 'keep')), [{ id: 1, by: 'other job' }]);
       assert.deepEqual(await collect(store.read('t1', 'change')), [{ id: 1, v: 2 }]);
 

@@ -1,18 +1,18 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { BlobStorage } from '../../src/storage/blob-storage.js';
-import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
-import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
-import { S3BlobStorage, type S3BlobStorageOptions } from '../../src/storage/s3-blob-storage.js';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { startS3Server, type S3TestServer } from '../support/s3-server.js';
+import type { BlobStorage } from '../../src/storage/blob-storage.js';
+import { LocalBlobStorage } from '../../src/storage/local-blob-storage.js';
+import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
+import { S3BlobStorage, type S3BlobStorageOptions } from '../../src/storage/s3-blob-storage.js';
+import { type S3TestServer, startS3Server } from '../support/s3-server.js';
 
 /** Small pages and batches, so that paging and batched deletes are exercised with few keys. */
 interface OpenOptions {
@@ -121,8 +121,14 @@ for (const adapter of adapters) {
         ],
       );
       assert.ok(all.every((e) => e.updated && !Number.isNaN(Date.parse(e.updated))));
-      assert.deepEqual((await st.list('t1/sub/')).map((e) => e.key), ['t1/sub/b.json', 't1/sub/c.txt']);
-      assert.deepEqual((await st.list('')).map((e) => e.key), ['t1/a.txt', 't1/sub/b.json', 't1/sub/c.txt']);
+      assert.deepEqual(
+        (await st.list('t1/sub/')).map((e) => e.key),
+        ['t1/sub/b.json', 't1/sub/c.txt'],
+      );
+      assert.deepEqual(
+        (await st.list('')).map((e) => e.key),
+        ['t1/a.txt', 't1/sub/b.json', 't1/sub/c.txt'],
+      );
     });
 
     test('missing keys: get and getStream answer undefined, list answers []', async () => {
@@ -138,7 +144,14 @@ for (const adapter of adapters) {
 
     test('keys with odd characters round-trip', async () => {
       const st = await adapter.open();
-      const keys = ['odd/with space.txt', 'odd/plus+and%25percent.txt', 'odd/hash#question?.txt', 'odd/ünïcødé-雪.txt', "odd/amp&eq=quote'.txt", 'odd/(paren) [bracket].txt'];
+      const keys = [
+        'odd/with space.txt',
+        'odd/plus+and%25percent.txt',
+        'odd/hash#question?.txt',
+        'odd/ünïcødé-雪.txt',
+        "odd/amp&eq=quote'.txt",
+        'odd/(paren) [bracket].txt',
+      ];
       for (const [i, key] of keys.entries()) await st.put(key, `value ${i}`);
       for (const [i, key] of keys.entries()) assert.equal((await st.get(key))?.toString(), `value ${i}`, key);
       assert.deepEqual((await st.list('odd')).map((e) => e.key).sort(), [...keys].sort());
@@ -163,24 +176,33 @@ for (const adapter of adapters) {
       await st.put('many-sibling/keep.txt', 'keep');
       await st.put('single/file.txt', 'f');
       await st.put('single/file.txt.bak', 'keep');
-      assert.deepEqual((await st.list('many')).map((e) => e.key), keys);
+      assert.deepEqual(
+        (await st.list('many')).map((e) => e.key),
+        keys,
+      );
       await st.deletePrefix('many');
       assert.deepEqual(await st.list('many'), []);
       await st.deletePrefix('single/file.txt');
-      assert.deepEqual((await st.list('')).map((e) => e.key), ['many-sibling/keep.txt', 'single/file.txt.bak']);
+      assert.deepEqual(
+        (await st.list('')).map((e) => e.key),
+        ['many-sibling/keep.txt', 'single/file.txt.bak'],
+      );
     });
 
-    test("putStream of 120 MB streams: memory does not grow by the size; getStream reads it back", async (t) => {
+    test('putStream of 120 MB streams: memory does not grow by the size; getStream reads it back', async (t) => {
       const st = await adapter.open();
       const total = 120 * 1024 * 1024;
       const { stream, sha256 } = generatedStream(total);
       const commands: string[] = [];
       if (st instanceof S3BlobStorage) {
         // Observes which S3 calls the SDK makes (our code is not replaced, only watched).
-        st.client.middlewareStack.add((next, context) => (args) => {
-          commands.push(String(context.commandName));
-          return next(args);
-        }, { step: 'initialize' });
+        st.client.middlewareStack.add(
+          (next, context) => (args) => {
+            commands.push(String(context.commandName));
+            return next(args);
+          },
+          { step: 'initialize' },
+        );
       }
       collectGarbage();
       const baseline = process.memoryUsage.rss();
@@ -199,7 +221,10 @@ for (const adapter of adapters) {
       t.diagnostic(`${adapter.name}: RSS +${grown.toFixed(1)} MiB at most while uploading 120 MiB`);
       // Holding the stream would grow RSS by 120 MiB; parts in flight and GC slack stay well below.
       assert.ok(grown < 70, `RSS grew by ${grown.toFixed(1)} MiB while uploading 120 MiB`);
-      assert.deepEqual((await st.list('big')).map((e) => [e.key, e.size]), [['big/blob.bin', total]]);
+      assert.deepEqual(
+        (await st.list('big')).map((e) => [e.key, e.size]),
+        [['big/blob.bin', total]],
+      );
       const back = createHash('sha256');
       for await (const c of (await st.getStream('big/blob.bin'))!) back.update(c as Buffer);
       assert.equal(back.digest('hex'), sha256());
@@ -225,7 +250,10 @@ for (const adapter of adapters) {
       await fs.writeFile(path.join(ws.dir, 'config.json'), '{"new":1}');
       await fs.rm(path.join(ws.dir, 'stale.txt'));
       await ws.publish();
-      assert.deepEqual((await st.list('job/1')).map((e) => e.key), ['job/1/config.json', 'job/1/sync-output/data.singer']);
+      assert.deepEqual(
+        (await st.list('job/1')).map((e) => e.key),
+        ['job/1/config.json', 'job/1/sync-output/data.singer'],
+      );
       assert.equal((await st.get('job/1/config.json'))?.toString(), '{"new":1}');
       // A second publish sends what changed since the first.
       await fs.appendFile(path.join(ws.dir, 'sync-output', 'data.singer'), 'line 2\n');
@@ -244,18 +272,24 @@ for (const adapter of adapters) {
 }
 
 describe('S3BlobStorage beyond one page', () => {
-  test('list and deletePrefix with more than 1000 keys at S3\'s own page size', async () => {
+  test("list and deletePrefix with more than 1000 keys at S3's own page size", async () => {
     const st = new S3BlobStorage(s3.connection('contract', 'thousand'));
     const keys = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
     const commands: string[] = [];
-    st.client.middlewareStack.add((next, context) => (args) => {
-          commands.push(String(context.commandName));
-          return next(args);
-        }, { step: 'initialize' });
+    st.client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     for (let i = 0; i < keys.length; i += 25) await Promise.all(keys.slice(i, i + 25).map((k) => st.put(k, 'v')));
     const listed = await st.list('k');
     assert.equal(listed.length, 1005);
-    assert.deepEqual(listed.map((e) => e.key), keys);
+    assert.deepEqual(
+      listed.map((e) => e.key),
+      keys,
+    );
     assert.equal(commands.filter((c) => c === 'ListObjectsV2Command').length, 2, 'two pages: 1000 + 5');
     await st.deletePrefix('k');
     assert.deepEqual(await st.list('k'), []);

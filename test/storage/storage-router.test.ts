@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { isSinewError } from '../../src/errors/sinew-error.js';
-import { StorageRouter } from '../../src/settings/storage-router.js';
-import { openSettings } from '../../src/settings/settings-secrets.js';
-import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
-import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
-import { openBlobStorage } from '../../src/storage/open-blob-storage.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { startS3Server, S3RVER_CREDENTIALS, type S3TestServer } from '../support/s3-server.js';
+import { isSinewError } from '../../src/errors/sinew-error.js';
+import { openSettings } from '../../src/settings/settings-secrets.js';
+import { StorageRouter } from '../../src/settings/storage-router.js';
+import { openBlobStorage } from '../../src/storage/open-blob-storage.js';
+import { PrefixedBlobStorage } from '../../src/storage/prefixed-blob-storage.js';
+import { S3BlobStorage } from '../../src/storage/s3-blob-storage.js';
+import { S3RVER_CREDENTIALS, type S3TestServer, startS3Server } from '../support/s3-server.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const SECRET = S3RVER_CREDENTIALS.secretAccessKey;
 
@@ -22,7 +22,13 @@ describe('custom storage per environment', () => {
   before(async () => {
     s3 = await startS3Server(['env-bucket', 'env-bucket-two']);
     h = await startHarness();
-    await h.sinew.services.store.environments.put({ env_id: otherEnv, name: 'other', settings: {}, token_secret_encrypted: 'unused', created_at: new Date().toISOString() });
+    await h.sinew.services.store.environments.put({
+      env_id: otherEnv,
+      name: 'other',
+      settings: {},
+      token_secret_encrypted: 'unused',
+      created_at: new Date().toISOString(),
+    });
     router = new StorageRouter(h.sinew.services.store, h.sinew.services.storage, h.sinew.services.box);
   });
   after(async () => {
@@ -44,7 +50,13 @@ describe('custom storage per environment', () => {
   });
 
   test('the storage section is validated; its secret is redacted on GET and kept when sent back', async () => {
-    const bad = [{ type: 's3', bucket: 'env-bucket' }, { ...customStorage(), bucket: 'Not_A_Bucket' }, { ...customStorage(), colour: 'red' }, { bucket: 'env-bucket' }, { type: 'gcs' }];
+    const bad = [
+      { type: 's3', bucket: 'env-bucket' },
+      { ...customStorage(), bucket: 'Not_A_Bucket' },
+      { ...customStorage(), colour: 'red' },
+      { bucket: 'env-bucket' },
+      { type: 'gcs' },
+    ];
     for (const storage of bad) {
       const res = await h.api('PUT', `/${h.envId}/settings`, { storage });
       assert.equal(res.status, 400, `${JSON.stringify(storage)}: ${res.text}`);
@@ -60,7 +72,10 @@ describe('custom storage per environment', () => {
     const shown = got.body.storage;
     shown.prefix = 'sinew-data';
     assert.equal((await h.api('PUT', `/${h.envId}/settings`, { storage: shown })).status, 200);
-    const stored = openSettings(h.sinew.services.box, (await h.sinew.services.store.environments.get(h.envId))!.settings).storage as Record<string, unknown>;
+    const stored = openSettings(h.sinew.services.box, (await h.sinew.services.store.environments.get(h.envId))!.settings).storage as Record<
+      string,
+      unknown
+    >;
     assert.equal(stored.secret_access_key, SECRET);
     assert.equal(stored.access_key_id, S3RVER_CREDENTIALS.accessKeyId);
   });
@@ -143,18 +158,25 @@ describe('SINEW_STORAGE_URL=s3://…', () => {
     });
     const storage = openBlobStorage(config);
     assert.ok(storage instanceof S3BlobStorage);
-    assert.deepEqual({ ...storage.connection, credentials: undefined }, {
-      bucket: 'jobs',
-      prefix: 'sinew/prod',
-      region: 'eu-west-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: undefined,
-    });
+    assert.deepEqual(
+      { ...storage.connection, credentials: undefined },
+      {
+        bucket: 'jobs',
+        prefix: 'sinew/prod',
+        region: 'eu-west-1',
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        credentials: undefined,
+      },
+    );
     await storage.put('a/b.txt', 'through the URL');
     const url = storage.describe().url;
     assert.ok(!url.includes(SECRET) && url.startsWith('s3://jobs/sinew/prod?'), url);
-    const reopened = openBlobStorage({ storageUrl: url, dataDir: '/nonexistent', s3: { accessKeyId: S3RVER_CREDENTIALS.accessKeyId, secretAccessKey: SECRET } });
+    const reopened = openBlobStorage({
+      storageUrl: url,
+      dataDir: '/nonexistent',
+      s3: { accessKeyId: S3RVER_CREDENTIALS.accessKeyId, secretAccessKey: SECRET },
+    });
     assert.equal((await reopened.get('a/b.txt'))?.toString(), 'through the URL');
     (storage as S3BlobStorage).close();
     (reopened as S3BlobStorage).close();

@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
 import type { AuditEntry } from '../../src/model/audit-entry.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 
 const ENV = 'a.sinew.local';
 
@@ -59,7 +59,9 @@ function contract(name: string, openFresh: OpenFresh, skip: string | false): voi
     test('filters: a tenant (concerned or acting), a resource, since an instant', () =>
       withStore(async (s) => {
         await s.audit.insert(entry(1, { tenant: 'acme', resource: 'links' }));
-        await s.audit.insert(entry(2, { actor: 'tenant:acme', actor_kind: 'tenant', tenant: 'globex', resource: 'links', status_code: 403 }));
+        await s.audit.insert(
+          entry(2, { actor: 'tenant:acme', actor_kind: 'tenant', tenant: 'globex', resource: 'links', status_code: 403 }),
+        );
         await s.audit.insert(entry(3, { tenant: 'globex', resource: 'schedules' }));
         await s.audit.insert(entry(4, { resource: 'settings' }));
         assert.deepEqual(ids(await s.audit.list({ env_id: ENV, tenant: 'acme', limit: 10 })), ['au2', 'au1']);

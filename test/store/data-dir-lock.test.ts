@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
 import { lockDataDir } from '../../src/store/data-dir-lock.js';
 
 test('a data dir is locked once: a second lock is CONFLICT naming the dir and the holder; released, it can be taken again', async () => {
@@ -13,7 +13,10 @@ test('a data dir is locked once: a second lock is CONFLICT naming the dir and th
     assert.equal((await fs.readFile(path.join(dir, 'sinew.pid'), 'utf8')).trim(), String(process.pid));
     await assert.rejects(lockDataDir(dir), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'CONFLICT');
-      assert.equal(e.message, `the data dir ${dir} is in use by another Sinew process (pid ${process.pid}): an embedded (SQLite) data dir belongs to one process; stop that one or set another SINEW_DATA_DIR`);
+      assert.equal(
+        e.message,
+        `the data dir ${dir} is in use by another Sinew process (pid ${process.pid}): an embedded (SQLite) data dir belongs to one process; stop that one or set another SINEW_DATA_DIR`,
+      );
       return true;
     });
     first.release();

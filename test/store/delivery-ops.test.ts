@@ -1,14 +1,14 @@
-import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Store } from '../../src/store/store.js';
+import { after, describe, test } from 'node:test';
 import type { AttemptResult, ClaimedDelivery } from '../../src/store/delivery-ops.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { at } from '../support/elements.js';
+import { createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
 
 /** Two handles on one fresh, migrated database (two processes' worth), and how to dispose of them. */
 type OpenPair = () => Promise<{ a: Store; b: Store; dispose(): Promise<void> }>;
@@ -23,7 +23,12 @@ const event = (key: string, payload: Record<string, unknown> = {}) => ({
   payload: { n: counter, big: 9007199254740993n, ...payload },
   created_at: new Date().toISOString(),
 });
-const result = (d: ClaimedDelivery, owner: string, outcome: AttemptResult['outcome'], next: number | null = null): AttemptResult & { event_id: string } => ({
+const result = (
+  d: ClaimedDelivery,
+  owner: string,
+  outcome: AttemptResult['outcome'],
+  next: number | null = null,
+): AttemptResult & { event_id: string } => ({
   delivery_id: d.delivery_id,
   event_id: d.event_id,
   owner,
@@ -52,7 +57,16 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
     const fanOut = async (s: Store, now: number) =>
       s.transaction(async (tx) => {
         const events = await tx.deliveries.takeEventsToDispatch(1000);
-        await tx.deliveries.insertDeliveries(events.map((e) => ({ event_id: e.event_id, event_seq: e.seq, env_id: e.env_id, destination: 'webhook', ordering_key: e.ordering_key, next_attempt_at: now })));
+        await tx.deliveries.insertDeliveries(
+          events.map((e) => ({
+            event_id: e.event_id,
+            event_seq: e.seq,
+            env_id: e.env_id,
+            destination: 'webhook',
+            ordering_key: e.ordering_key,
+            next_attempt_at: now,
+          })),
+        );
         return events;
       });
 
@@ -63,11 +77,17 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
           for (const e of evs) await tx.events.insert(e);
         });
         const taken = await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(2));
-        assert.deepEqual(taken.map((e) => e.event_id), [at(evs, 0).event_id, at(evs, 1).event_id]);
+        assert.deepEqual(
+          taken.map((e) => e.event_id),
+          [at(evs, 0).event_id, at(evs, 1).event_id],
+        );
         assert.ok(taken.every((e) => e.status === 'delivering'));
         assert.equal(String(at(taken, 0).payload.big), '9007199254740993', 'numbers survive');
         const rest = await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(10));
-        assert.deepEqual(rest.map((e) => e.event_id), [at(evs, 2).event_id]);
+        assert.deepEqual(
+          rest.map((e) => e.event_id),
+          [at(evs, 2).event_id],
+        );
         assert.deepEqual(await a.transaction((tx) => tx.deliveries.takeEventsToDispatch(10)), []);
       }));
 
@@ -83,13 +103,20 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
         assert.deepEqual(first.map((d) => d.event_id).sort(), [e1.event_id, e3.event_id].sort(), 'only the head of each key');
         const c1 = first.find((d) => d.event_id === e1.event_id)!;
         assert.equal(JSON.parse(c1.payload_text).n, e1.payload.n, 'the committed payload text comes along');
-        assert.deepEqual(await a.transaction((tx) => tx.deliveries.claimDue('B', now + 10, now + 1000, 10)), [], 'leased rows are not claimed again');
+        assert.deepEqual(
+          await a.transaction((tx) => tx.deliveries.claimDue('B', now + 10, now + 1000, 10)),
+          [],
+          'leased rows are not claimed again',
+        );
         assert.equal(await a.deliveries.nextDueAt(), now + 1000, 'next due: the lease expiry');
 
         // The lease of A expires: B takes e1 over, and A's late result is ignored.
         const taken = await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1));
         assert.equal(taken.length, 1);
-        const tookE1 = at(taken, 0).event_id === e1.event_id ? at(taken, 0) : at(await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1)), 0);
+        const tookE1 =
+          at(taken, 0).event_id === e1.event_id
+            ? at(taken, 0)
+            : at(await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1001, now + 5000, 1)), 0);
         assert.equal(tookE1.event_id, e1.event_id);
         await a.transaction(async (tx) => {
           await tx.deliveries.recordAttempts([result(c1, 'A', 'delivered')]);
@@ -99,8 +126,16 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
 
         // B retries it later, then delivers: e2 becomes claimable only then.
         await a.transaction((tx) => tx.deliveries.recordAttempts([result(tookE1, 'B', 'retry', now + 2000)]));
-        assert.deepEqual(await a.transaction((tx) => tx.deliveries.claimDue('B', now + 1500, now + 5000, 10)).then((c) => c.filter((d) => d.ordering_key === 'job:1')), [], 'e2 waits behind e1');
-        const again = (await a.transaction((tx) => tx.deliveries.claimDue('B', now + 2000, now + 9000, 10))).find((d) => d.event_id === e1.event_id)!;
+        assert.deepEqual(
+          await a
+            .transaction((tx) => tx.deliveries.claimDue('B', now + 1500, now + 5000, 10))
+            .then((c) => c.filter((d) => d.ordering_key === 'job:1')),
+          [],
+          'e2 waits behind e1',
+        );
+        const again = (await a.transaction((tx) => tx.deliveries.claimDue('B', now + 2000, now + 9000, 10))).find(
+          (d) => d.event_id === e1.event_id,
+        )!;
         assert.equal(again.attempts, 1);
         await a.transaction(async (tx) => {
           await tx.deliveries.recordAttempts([result(again, 'B', 'delivered')]);
@@ -108,9 +143,16 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
         });
         assert.equal((await a.deliveries.getStoredEvent(ENV, e1.event_id))?.status, 'delivered');
         const attempts = await a.deliveries.listAttempts((await a.deliveries.listDeliveries(e1.event_id)).map((d) => d.delivery_id));
-        assert.deepEqual(attempts.map((x) => x.outcome), ['delivered', 'retry', 'delivered'], 'every attempt is kept (the stale one too)');
+        assert.deepEqual(
+          attempts.map((x) => x.outcome),
+          ['delivered', 'retry', 'delivered'],
+          'every attempt is kept (the stale one too)',
+        );
         const next = await a.transaction((tx) => tx.deliveries.claimDue('B', now + 2001, now + 9000, 10));
-        assert.deepEqual(next.map((d) => d.event_id), [e2.event_id]);
+        assert.deepEqual(
+          next.map((d) => d.event_id),
+          [e2.event_id],
+        );
 
         // Failed and gone settle the event as failed; redeliver makes it pending and due again.
         await a.transaction(async (tx) => {
@@ -138,12 +180,18 @@ function deliveryContract(name: string, openPair: OpenPair, skip: string | false
           // A claimer that loses a race gets nothing this time (or, on SQLite, a busy database): it
           // tries again until everything is claimed.
           while (claimedBy.size < N && Date.now() < deadline) {
-            const got = await s.transaction((tx) => tx.deliveries.claimDue(owner, now, now + 60_000, 7)).catch((e: Error) => {
-              if (/database is locked/.test(e.message)) return [];
-              throw e;
-            });
+            const got = await s
+              .transaction((tx) => tx.deliveries.claimDue(owner, now, now + 60_000, 7))
+              .catch((e: Error) => {
+                if (/database is locked/.test(e.message)) return [];
+                throw e;
+              });
             for (const d of got) {
-              assert.equal(claimedBy.get(d.delivery_id), undefined, `delivery ${d.delivery_id} claimed by ${claimedBy.get(d.delivery_id)} and ${owner}`);
+              assert.equal(
+                claimedBy.get(d.delivery_id),
+                undefined,
+                `delivery ${d.delivery_id} claimed by ${claimedBy.get(d.delivery_id)} and ${owner}`,
+              );
               claimedBy.set(d.delivery_id, owner);
             }
             await new Promise((r) => setImmediate(r));

@@ -1,10 +1,10 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
 import type { Job } from '../../src/model/job.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
-import * as fx from './store-fixtures.js';
 import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
+import * as fx from './store-fixtures.js';
 
 const ENV = 'dev.sinew.local';
 
@@ -39,12 +39,15 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await insert(s, { job_id: 'elsewhere', tenant: 'another-tenant' });
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), false, 'behind an unfinished job of its link');
         assert.equal(await s.jobLeases.claim(ENV, 'elsewhere', 'w1', later()), true, 'other links are independent');
-        assert.deepEqual((await s.jobs.listByStatus(['JOB_CREATED'], 10)).map((j) => j.job_id), ['first', 'second', 'elsewhere']);
+        assert.deepEqual(
+          (await s.jobs.listByStatus(['JOB_CREATED'], 10)).map((j) => j.job_id),
+          ['first', 'second', 'elsewhere'],
+        );
         await s[JOB_STATUS_WRITER].write({ ...first, status: 'JOB_COMPLETED' });
         assert.equal(await s.jobLeases.claim(ENV, 'second', 'w1', later()), true);
       }));
 
-    test('renew extends only the owner\'s leases and reports their status; release needs the owner', () =>
+    test("renew extends only the owner's leases and reports their status; release needs the owner", () =>
       withStore(async (s) => {
         await insert(s, { job_id: 'a' });
         await insert(s, { job_id: 'b', tenant: 't2' });
@@ -55,12 +58,15 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         const a = (await s.jobs.get(ENV, 'a'))!;
         await s[JOB_STATUS_WRITER].write({ ...a, status: 'JOB_CANCELLED' });
         const kept = await s.jobLeases.renew('me', ['a', 'b', 'c'], 5000);
-        assert.deepEqual(kept.sort((x, y) => x.job_id.localeCompare(y.job_id)), [
-          { job_id: 'a', status: 'JOB_CANCELLED' },
-          { job_id: 'b', status: 'JOB_CREATED' },
-        ]);
+        assert.deepEqual(
+          kept.sort((x, y) => x.job_id.localeCompare(y.job_id)),
+          [
+            { job_id: 'a', status: 'JOB_CANCELLED' },
+            { job_id: 'b', status: 'JOB_CREATED' },
+          ],
+        );
         assert.equal((await s.jobLeases.lockJob(ENV, 'b'))?.lease_expires_at, 5000);
-        assert.equal((await s.jobLeases.lockJob(ENV, 'c'))?.lease_expires_at, 1000, 'another owner\'s lease is untouched');
+        assert.equal((await s.jobLeases.lockJob(ENV, 'c'))?.lease_expires_at, 1000, "another owner's lease is untouched");
         assert.deepEqual(await s.jobLeases.renew('me', [], 9000), []);
 
         assert.equal(await s.jobLeases.release(ENV, 'c', 'me'), false);
@@ -73,7 +79,13 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
 
     test('listExpired lists unfinished jobs past their lease; clearLease frees them and counts the lost worker', () =>
       withStore(async (s) => {
-        for (const [id, tenant] of [['late', 't1'], ['later', 't2'], ['fresh', 't3'], ['ended', 't4']] as const) await insert(s, { job_id: id, tenant });
+        for (const [id, tenant] of [
+          ['late', 't1'],
+          ['later', 't2'],
+          ['fresh', 't3'],
+          ['ended', 't4'],
+        ] as const)
+          await insert(s, { job_id: id, tenant });
         await s.jobLeases.claim(ENV, 'late', 'w', 1000);
         await s.jobLeases.claim(ENV, 'later', 'w', 2000);
         await s.jobLeases.claim(ENV, 'fresh', 'w', 9000);
@@ -105,12 +117,18 @@ function jobLeaseOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await insert(s, { job_id: 'alone', tenant: 't4' });
         await s.jobLeases.claim(ENV, 'claimed', 'w', later());
         const cutoff = Date.now() + 1000;
-        assert.deepEqual((await s.jobLeases.listRunnable(cutoff, 10)).map((r) => r.job_id), ['head', 'alone']);
-        assert.deepEqual((await s.jobLeases.listRunnable(cutoff, 1)).map((r) => r.job_id), ['head']);
+        assert.deepEqual(
+          (await s.jobLeases.listRunnable(cutoff, 10)).map((r) => r.job_id),
+          ['head', 'alone'],
+        );
+        assert.deepEqual(
+          (await s.jobLeases.listRunnable(cutoff, 1)).map((r) => r.job_id),
+          ['head'],
+        );
         assert.deepEqual(await s.jobLeases.listRunnable(0, 10), [], 'nothing was created before the cutoff');
       }));
 
-    test('lockJob holds the row until the transaction ends: a second locker sees the first one\'s change', () =>
+    test("lockJob holds the row until the transaction ends: a second locker sees the first one's change", () =>
       withStore(async (s) => {
         const job = await insert(s, { job_id: 'locked' });
         let firstHasLock!: () => void;

@@ -1,10 +1,10 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
-import { job } from './store-fixtures.js';
-import { at } from '../support/elements.js';
+import { describe, test } from 'node:test';
 import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
+import type { Store } from '../../src/store/store.js';
+import { at } from '../support/elements.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
+import { job } from './store-fixtures.js';
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -39,7 +39,10 @@ function jobStatsContract(name: string, openFresh: OpenFresh, skip: string | fal
         const running = at(await s.jobs.listByStatus(['SYNC_STARTED'], 10), 0);
         await s[JOB_STATUS_WRITER].write({ ...running, status: 'JOB_COMPLETED' });
         const inTx = await s.transaction((tx) => tx.jobStats.countByStatus());
-        assert.deepEqual(inTx.filter((c) => c.env_id === A), [{ env_id: A, status: 'JOB_COMPLETED', count: 4 }]);
+        assert.deepEqual(
+          inTx.filter((c) => c.env_id === A),
+          [{ env_id: A, status: 'JOB_COMPLETED', count: 4 }],
+        );
       }));
   });
 }

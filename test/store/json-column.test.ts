@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LosslessNumber, isLosslessNumber } from 'lossless-json';
+import { test } from 'node:test';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
 import { fromJsonColumn, toJsonColumn } from '../../src/store/json-column.js';
 
 test('numbers a double holds exactly come back as numbers, others as LosslessNumber', () => {

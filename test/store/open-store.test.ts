@@ -1,15 +1,15 @@
-import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { isSinewError } from '../../src/errors/sinew-error.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { isSinewError } from '../../src/errors/sinew-error.js';
-import { TEST_DATABASE_URL, createPostgresSchema, postgresSkipReason } from '../support/postgres-schema.js';
+import { createPostgresSchema, postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 
 const sinewCode = (code: string) => (e: unknown) => isSinewError(e) && e.code === code;
 
@@ -76,10 +76,9 @@ describe('openStore: PostgreSQL', { skip: await postgresSkipReason() }, () => {
       try {
         assert.equal(store.dialect, 'postgres');
         await store.migrate();
-        const { rows } = await admin.query(
-          "select table_name from information_schema.tables where table_schema = $1 order by table_name",
-          [schema],
-        );
+        const { rows } = await admin.query('select table_name from information_schema.tables where table_schema = $1 order by table_name', [
+          schema,
+        ]);
         const names = rows.map((r: { table_name: string }) => r.table_name);
         for (const t of ['api_keys', 'environments', 'events', 'jobs', 'kysely_migration', 'links', 'tenants']) {
           assert.ok(names.includes(t), `${t} in ${names.join(',')}`);

@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LosslessNumber, isLosslessNumber } from 'lossless-json';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
 import type { RecordIdScope, RecordIdWrite } from '../../src/store/record-id-ops.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
-import { BIG_ID } from './store-fixtures.js';
+import type { Store } from '../../src/store/store.js';
 import { at } from '../support/elements.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
+import { BIG_ID } from './store-fixtures.js';
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -39,7 +39,9 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.deepEqual(got.get('x2')?.custom_data, {});
         assert.equal(got.get('x2')?.record_hash, null);
 
-        await s.recordIds.upsertMany(sc, [{ input_id: 'x1', remote_id: '601', custom_data: { job_id: 'j2' }, record_hash: 'h2', job_id: 'j2', updated_at: 2000 }]);
+        await s.recordIds.upsertMany(sc, [
+          { input_id: 'x1', remote_id: '601', custom_data: { job_id: 'j2' }, record_hash: 'h2', job_id: 'j2', updated_at: 2000 },
+        ]);
         assert.deepEqual((await s.recordIds.lookup(sc, ['x1'])).get('x1'), {
           input_id: 'x1',
           remote_id: '601',
@@ -93,7 +95,10 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.equal(got.get(id(1233))?.remote_id, 'r1233');
         assert.equal(got.has(id(1234)), false);
         // An update across chunks touches only the ids given.
-        await s.recordIds.upsertMany(sc, writes(600, 1234, 'j2', (n) => `u${n}`));
+        await s.recordIds.upsertMany(
+          sc,
+          writes(600, 1234, 'j2', (n) => `u${n}`),
+        );
         const again = await s.recordIds.lookup(sc, all);
         assert.equal(again.get(id(599))?.remote_id, 'r599');
         assert.equal(again.get(id(1000))?.remote_id, 'u1000');
@@ -105,7 +110,12 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
 
     test('big numbers and decimals in custom_data come back exact', () =>
       withStore(async (s) => {
-        const data = { transaction_id: new LosslessNumber(BIG_ID), amount: new LosslessNumber('0.10000000000000000000001'), small: 5, nested: [{ id: new LosslessNumber('9007199254740993') }] };
+        const data = {
+          transaction_id: new LosslessNumber(BIG_ID),
+          amount: new LosslessNumber('0.10000000000000000000001'),
+          small: 5,
+          nested: [{ id: new LosslessNumber('9007199254740993') }],
+        };
         await s.recordIds.upsertMany(scope(), [{ input_id: 'big', remote_id: BIG_ID, custom_data: data }]);
         const got = (await s.recordIds.lookup(scope(), ['big'])).get('big')!;
         assert.equal(got.remote_id, BIG_ID);
@@ -113,7 +123,7 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         assert.equal(String(got.custom_data.transaction_id), BIG_ID);
         assert.equal(String(got.custom_data.amount), '0.10000000000000000000001');
         assert.equal(got.custom_data.small, 5);
-        assert.equal(String(at((got.custom_data.nested as { id: unknown }[]), 0).id), '9007199254740993');
+        assert.equal(String(at(got.custom_data.nested as { id: unknown }[], 0).id), '9007199254740993');
         assert.equal(got.created_job_id, null);
       }));
 
@@ -122,7 +132,10 @@ function recordIdOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         const sc = scope();
         // Mixed case and digits: byte order on both dialects (uppercase before lowercase).
         const inputIds = ['b', 'A', 'a', '10', '9', 'B', 'a-1', 'a_1'];
-        await s.recordIds.upsertMany(sc, inputIds.map((input_id) => ({ input_id, remote_id: `r-${input_id}` })));
+        await s.recordIds.upsertMany(
+          sc,
+          inputIds.map((input_id) => ({ input_id, remote_id: `r-${input_id}` })),
+        );
         await s.recordIds.upsertMany(scope({ tenant: 'other' }), [{ input_id: '0', remote_id: 'x' }]);
         const seen: string[] = [];
         let afterId: string | undefined;

@@ -1,10 +1,10 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
 import { SecretBox } from '../../src/crypto/secret-box.js';
-import { ScheduleService } from '../../src/schedules/schedule-service.js';
 import type { Schedule } from '../../src/model/schedule.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
+import { ScheduleService } from '../../src/schedules/schedule-service.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 import * as fx from './store-fixtures.js';
 
 const schedule = (o: Partial<Schedule> = {}): Schedule => ({
@@ -33,9 +33,18 @@ function scheduleOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         await s.schedules.putSchedule(b, 1000);
         await s.schedules.putSchedule(off, null);
         assert.deepEqual((await s.schedules.getSchedule(a))?.schedule, a);
-        assert.deepEqual((await s.schedules.listDueSchedules(5000, 10)).map((r) => r.schedule.tenant), ['b', 'a']);
-        assert.deepEqual((await s.schedules.listDueSchedules(1500, 10)).map((r) => r.schedule.tenant), ['b']);
-        assert.deepEqual((await s.schedules.listDueSchedules(5000, 1)).map((r) => r.schedule.tenant), ['b']);
+        assert.deepEqual(
+          (await s.schedules.listDueSchedules(5000, 10)).map((r) => r.schedule.tenant),
+          ['b', 'a'],
+        );
+        assert.deepEqual(
+          (await s.schedules.listDueSchedules(1500, 10)).map((r) => r.schedule.tenant),
+          ['b'],
+        );
+        assert.deepEqual(
+          (await s.schedules.listDueSchedules(5000, 1)).map((r) => r.schedule.tenant),
+          ['b'],
+        );
         assert.equal(await s.schedules.earliestNextFire(), 1000);
 
         assert.equal(await s.schedules.claimTick(b, 1000, 9000, 1001), true);
@@ -52,14 +61,20 @@ function scheduleOpsContract(name: string, openFresh: OpenFresh, skip: string | 
       withStore(async (s) => {
         const a = schedule();
         await s.schedules.putSchedule(a, 60_000);
-        const results = await Promise.all([s.schedules.claimTick(a, 60_000, 120_000, 60_001), s.schedules.claimTick(a, 60_000, 120_000, 60_002)]);
+        const results = await Promise.all([
+          s.schedules.claimTick(a, 60_000, 120_000, 60_001),
+          s.schedules.claimTick(a, 60_000, 120_000, 60_002),
+        ]);
         assert.deepEqual(results.sort(), [false, true]);
         const row = await s.schedules.getSchedule(a);
         assert.equal(row?.next_fire_at, 120_000);
         assert.equal(row?.claimed_tick, 60_000);
         // The outcome of another tick does not clear this claim.
         assert.equal(await s.schedules.recordOutcome(a, 1, 1, { result: 'skipped', reason: 'x', active_job_id: null }), false);
-        assert.deepEqual((await s.schedules.listStaleClaims(70_000, 10)).map((r) => r.claimed_tick), [60_000]);
+        assert.deepEqual(
+          (await s.schedules.listStaleClaims(70_000, 10)).map((r) => r.claimed_tick),
+          [60_000],
+        );
         assert.deepEqual(await s.schedules.listStaleClaims(60_000, 10), []);
         const claimedAt = row!.claimed_at!;
         assert.equal(await s.schedules.reclaimTick(a, 60_000, claimedAt, 200_000), true);
@@ -90,7 +105,9 @@ function scheduleOpsContract(name: string, openFresh: OpenFresh, skip: string | 
         const service = new ScheduleService(s, new SecretBox(SecretBox.generateSecret()));
         const key = fx.linkKey({ tenant: 'new' });
         const before = Date.now();
-        const applied = await s.transaction((tx) => service.applyDefault(tx, key, { schedule_expression: 'cron(30 2 * * *)', job_type: 'read' }));
+        const applied = await s.transaction((tx) =>
+          service.applyDefault(tx, key, { schedule_expression: 'cron(30 2 * * *)', job_type: 'read' }),
+        );
         assert.equal(applied.schedule.state, 'ENABLED');
         assert.equal(applied.schedule.job_type, 'read');
         assert.ok(applied.next_fire_at! > before && applied.next_fire_at! <= before + 24 * 3600_000);

@@ -1,11 +1,11 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LosslessNumber, isLosslessNumber } from 'lossless-json';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
+import { isLosslessNumber, LosslessNumber } from 'lossless-json';
 import { isSinewError } from '../../src/errors/sinew-error.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
-import * as fx from './store-fixtures.js';
 import { JOB_STATUS_WRITER } from '../../src/store/job-status-writer.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
+import * as fx from './store-fixtures.js';
 
 const A = 'a.sinew.local';
 const B = 'b.sinew.local';
@@ -38,14 +38,20 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.environments.put(fx.environment({ env_id: A }));
         await s.environments.put(fx.environment({ env_id: A, name: 'renamed' }));
         assert.deepEqual(await s.environments.get(A), fx.environment({ env_id: A, name: 'renamed' }));
-        assert.deepEqual((await s.environments.list()).map((e) => e.env_id), [A, B]);
+        assert.deepEqual(
+          (await s.environments.list()).map((e) => e.env_id),
+          [A, B],
+        );
 
         await s.apiKeys.put(fx.apiKey({ key_hash: 'k2', env_id: A, created_at: '2024-05-02T00:00:00.000Z' }));
         await s.apiKeys.put(fx.apiKey({ key_hash: 'k1', env_id: A, kind: 'public' }));
         await s.apiKeys.put(fx.apiKey({ key_hash: 'k3', env_id: B }));
         assert.deepEqual(await s.apiKeys.get('k1'), fx.apiKey({ key_hash: 'k1', env_id: A, kind: 'public' }));
         assert.equal(await s.apiKeys.get('nope'), undefined);
-        assert.deepEqual((await s.apiKeys.list(A)).map((k) => k.key_hash), ['k1', 'k2']);
+        assert.deepEqual(
+          (await s.apiKeys.list(A)).map((k) => k.key_hash),
+          ['k1', 'k2'],
+        );
         await s.apiKeys.put(fx.apiKey({ key_hash: 'k1', env_id: A, prefix: 'new' }));
         assert.equal((await s.apiKeys.get('k1'))?.prefix, 'new');
       }));
@@ -59,11 +65,17 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.equal(await s.connectors.get(B, def.id), undefined);
         await s.connectors.put(A, { ...def, label: 'Foo v2' });
         assert.equal((await s.connectors.get(A, def.id))?.label, 'Foo v2');
-        assert.deepEqual((await s.connectors.list(A)).map((d) => d.id), ['singer:tap-foo', 'singer:target-bar']);
+        assert.deepEqual(
+          (await s.connectors.list(A)).map((d) => d.id),
+          ['singer:tap-foo', 'singer:target-bar'],
+        );
         assert.equal(await s.connectors.delete(B, def.id), false);
         assert.equal(await s.connectors.delete(A, def.id), true);
         assert.equal(await s.connectors.delete(A, def.id), false);
-        assert.deepEqual((await s.connectors.list(A)).map((d) => d.id), ['singer:target-bar']);
+        assert.deepEqual(
+          (await s.connectors.list(A)).map((d) => d.id),
+          ['singer:target-bar'],
+        );
       }));
 
     test('flows round-trip with nested JSON, upsert and delete', () =>
@@ -74,7 +86,10 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.deepEqual(await s.flows.get(A, f.flow_id), f);
         await s.flows.put({ ...f, name: 'renamed', etl: { script: 'export default () => {}' } });
         assert.deepEqual(await s.flows.get(A, f.flow_id), { ...f, name: 'renamed', etl: { script: 'export default () => {}' } });
-        assert.deepEqual((await s.flows.list(A)).map((x) => x.flow_id), ['AAA', f.flow_id]);
+        assert.deepEqual(
+          (await s.flows.list(A)).map((x) => x.flow_id),
+          ['AAA', f.flow_id],
+        );
         assert.equal(await s.flows.delete(A, f.flow_id), true);
         assert.equal(await s.flows.delete(A, f.flow_id), false);
         assert.equal(await s.flows.get(A, f.flow_id), undefined);
@@ -86,7 +101,10 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.tenants.put(fx.tenant({ env_id: A, tenant: 't2' }));
         await s.tenants.put(fx.tenant({ env_id: A, tenant: 't1', config: { changed: [1, 2] } }));
         assert.deepEqual(await s.tenants.get(A, 't1'), fx.tenant({ env_id: A, tenant: 't1', config: { changed: [1, 2] } }));
-        assert.deepEqual((await s.tenants.list(A)).map((t) => t.tenant), ['t1', 't2']);
+        assert.deepEqual(
+          (await s.tenants.list(A)).map((t) => t.tenant),
+          ['t1', 't2'],
+        );
         await s.links.put(fx.link({ env_id: A, tenant: 't1' }));
         await s.links.put(fx.link({ env_id: A, tenant: 't1', role: 'target', connector_id: 'csv' }));
         await s.links.put(fx.link({ env_id: A, tenant: 't2' }));
@@ -114,8 +132,15 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.jobs.insert(fx.job({ job_id: 'running', env_id: A, tenant: 't1', status: 'SYNC_STARTED' }));
         await s.jobs.insert(fx.job({ job_id: 'theirs', env_id: A, tenant: 't2', status: 'JOB_COMPLETED' }));
         await s.jobs.insert(fx.job({ job_id: 'elsewhere', env_id: B, tenant: 't1', status: 'JOB_COMPLETED' }));
-        for (const [env, tenant] of [[A, 't1'], [A, 't2'], [B, 't1']] as const) {
-          await s.recordIds.upsertMany(scope(env, tenant), [{ input_id: 'i1', remote_id: 'r1' }, { input_id: 'i2', remote_id: 'r2' }]);
+        for (const [env, tenant] of [
+          [A, 't1'],
+          [A, 't2'],
+          [B, 't1'],
+        ] as const) {
+          await s.recordIds.upsertMany(scope(env, tenant), [
+            { input_id: 'i1', remote_id: 'r1' },
+            { input_id: 'i2', remote_id: 'r2' },
+          ]);
         }
         assert.deepEqual(await s.tenantErasure.activeJobIds(A, 't1'), ['running']);
         assert.deepEqual(await s.tenantErasure.activeJobIds(A, 't2'), []);
@@ -145,8 +170,14 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.equal((await s.links.list({ env_id: A })).length, 3);
         assert.equal((await s.links.list({ env_id: A, flow_id: l.flow_id })).length, 2);
         assert.equal((await s.links.list({ env_id: A, tenant: 't9' })).length, 1);
-        assert.deepEqual((await s.links.list({ env_id: A, role: 'target' })).map((x) => x.connector_id), ['csv']);
-        assert.deepEqual((await s.links.list({ env_id: A, connector_id: 'api' })).map((x) => x.role), ['connector']);
+        assert.deepEqual(
+          (await s.links.list({ env_id: A, role: 'target' })).map((x) => x.connector_id),
+          ['csv'],
+        );
+        assert.deepEqual(
+          (await s.links.list({ env_id: A, connector_id: 'api' })).map((x) => x.role),
+          ['connector'],
+        );
         assert.deepEqual(await s.links.list({ env_id: B }), []);
 
         const updated = { ...l, state: { bookmarks: { contacts: { last_id: 7 } } }, updated_at: '2024-06-01T00:00:00.000Z' };
@@ -194,10 +225,7 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.deepEqual(ids(await s.jobs.list({ env_id: A, limit: 10 })), ['j5', 'j4', 'j3', 'j2', 'j1']);
         assert.deepEqual(ids(await s.jobs.list({ env_id: A, flow_id: 'f1', limit: 10 })), ['j5', 'j4', 'j2', 'j1']);
         assert.deepEqual(ids(await s.jobs.list({ env_id: A, flow_id: 'f1', tenant: 't1', limit: 10 })), ['j5', 'j4', 'j1']);
-        assert.deepEqual(
-          ids(await s.jobs.list({ env_id: A, status: ['JOB_COMPLETED', 'SYNC_FAILED'], limit: 10 })),
-          ['j4', 'j2', 'j1'],
-        );
+        assert.deepEqual(ids(await s.jobs.list({ env_id: A, status: ['JOB_COMPLETED', 'SYNC_FAILED'], limit: 10 })), ['j4', 'j2', 'j1']);
         assert.deepEqual(await s.jobs.list({ env_id: A, status: [], limit: 10 }), []);
 
         const pages: string[][] = [];
@@ -236,10 +264,13 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         assert.deepEqual(ids(await s.jobs.listActiveForLink(key)), ['run1', 'queued']);
         assert.deepEqual(ids(await s.jobs.listActiveForLink({ ...key, role: 'target' })), []);
 
-        assert.deepEqual(
-          ids(await s.jobs.listByStatus(['JOB_CREATED', 'SYNC_STARTED'], 10)),
-          ['run1', 'other-link', 'other-tenant', 'other-env', 'queued'],
-        );
+        assert.deepEqual(ids(await s.jobs.listByStatus(['JOB_CREATED', 'SYNC_STARTED'], 10)), [
+          'run1',
+          'other-link',
+          'other-tenant',
+          'other-env',
+          'queued',
+        ]);
         assert.deepEqual(ids(await s.jobs.listByStatus(['JOB_CREATED'], 2)), ['other-link', 'other-tenant']);
         assert.deepEqual(await s.jobs.listByStatus([], 10), []);
       }));
@@ -253,7 +284,10 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
         await s.events.insert(e2);
         assert.deepEqual(await s.events.list(A, 10), [e1, e2]);
         assert.deepEqual(await s.events.list(A, 1), [e1]);
-        assert.deepEqual((await s.events.list(B, 10)).map((e) => e.event_id), ['eb']);
+        assert.deepEqual(
+          (await s.events.list(B, 10)).map((e) => e.event_id),
+          ['eb'],
+        );
         await assert.rejects(s.events.insert(e1), sinewCode('CONFLICT'));
       }));
 
@@ -309,7 +343,13 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
           await delay(5);
           throw new Error('doomed');
         });
-        const [done, failed] = await Promise.all([Promise.all(runs), failing.then(() => 'ok', () => 'failed')]);
+        const [done, failed] = await Promise.all([
+          Promise.all(runs),
+          failing.then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        ]);
         assert.deepEqual(done, [0, 1, 2, 3, 4, 5, 6, 7]);
         assert.equal(failed, 'failed');
         assert.equal((await s.jobs.list({ env_id: A, limit: 100 })).length, 8);
@@ -325,7 +365,10 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
           }),
           sinewCode('INTERNAL'),
         );
-        await assert.rejects(s.transaction(() => s.transaction(async () => 1)), sinewCode('INTERNAL'));
+        await assert.rejects(
+          s.transaction(() => s.transaction(async () => 1)),
+          sinewCode('INTERNAL'),
+        );
         // Once the transaction is over, work it started in the background may use the store again.
         let later: Promise<unknown> | undefined;
         let over!: () => void;
@@ -348,13 +391,31 @@ function storeContract(name: string, openFresh: OpenFresh, skip: string | false 
           await s.events.insert(fx.event({ env_id: env, event_id: `evt-${env}` }));
           await s.apiKeys.put(fx.apiKey({ env_id: env, key_hash: `key-${env}` }));
         }
-        assert.deepEqual((await s.flows.list(A)).map((f) => f.name), [A]);
-        assert.deepEqual((await s.tenants.list(A)).map((t) => t.env_id), [A]);
-        assert.deepEqual((await s.links.list({ env_id: A })).map((l) => l.config_encrypted), [A]);
-        assert.deepEqual((await s.connectors.list(A)).map((d) => d.label), [A]);
+        assert.deepEqual(
+          (await s.flows.list(A)).map((f) => f.name),
+          [A],
+        );
+        assert.deepEqual(
+          (await s.tenants.list(A)).map((t) => t.env_id),
+          [A],
+        );
+        assert.deepEqual(
+          (await s.links.list({ env_id: A })).map((l) => l.config_encrypted),
+          [A],
+        );
+        assert.deepEqual(
+          (await s.connectors.list(A)).map((d) => d.label),
+          [A],
+        );
         assert.deepEqual(ids(await s.jobs.list({ env_id: A, limit: 10 })), [`job-${A}`]);
-        assert.deepEqual((await s.events.list(A, 10)).map((e) => e.event_id), [`evt-${A}`]);
-        assert.deepEqual((await s.apiKeys.list(A)).map((k) => k.key_hash), [`key-${A}`]);
+        assert.deepEqual(
+          (await s.events.list(A, 10)).map((e) => e.event_id),
+          [`evt-${A}`],
+        );
+        assert.deepEqual(
+          (await s.apiKeys.list(A)).map((k) => k.key_hash),
+          [`key-${A}`],
+        );
         assert.equal(await s.jobs.get(A, `job-${B}`), undefined);
         assert.equal((await s.flows.get(B, fx.flow().flow_id))?.name, B);
         assert.equal(await s.flows.delete(A, fx.flow().flow_id), true);

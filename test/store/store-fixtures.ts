@@ -1,11 +1,11 @@
 import { LosslessNumber } from 'lossless-json';
-import type { ApiKey, Environment } from '../../src/model/environment.js';
 import type { ConnectorDefinition } from '../../src/model/connector-definition.js';
-import type { Flow } from '../../src/model/flow.js';
-import type { Tenant } from '../../src/model/tenant.js';
-import type { Link, LinkKey } from '../../src/model/link.js';
-import type { Job } from '../../src/model/job.js';
+import type { ApiKey, Environment } from '../../src/model/environment.js';
 import type { OutboxEvent } from '../../src/model/event.js';
+import type { Flow } from '../../src/model/flow.js';
+import type { Job } from '../../src/model/job.js';
+import type { Link, LinkKey } from '../../src/model/link.js';
+import type { Tenant } from '../../src/model/tenant.js';
 
 /** Sample objects for the store contract; every builder takes overrides. */
 

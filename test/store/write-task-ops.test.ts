@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/store/store.js';
+import { describe, test } from 'node:test';
 import type { WriteTask } from '../../src/model/write-task.js';
-import { forEachStoreAdapter, withFreshStore, type OpenFresh } from '../support/store-adapters.js';
+import type { Store } from '../../src/store/store.js';
+import { forEachStoreAdapter, type OpenFresh, withFreshStore } from '../support/store-adapters.js';
 
 const task = (o: Partial<WriteTask> = {}): WriteTask => ({
   task_id: 'tk1',
@@ -62,14 +62,23 @@ function contract(name: string, openFresh: OpenFresh, skip: string | false): voi
         const b = events.indexOf('b+');
         assert.ok(b > a, `b waited for a: ${events.join(' ')}`);
         assert.ok(events.indexOf('c+') < a, `c did not wait: ${events.join(' ')}`);
-        await assert.rejects(s.locks.withKeys(['k1'], async () => { throw new Error('boom'); }), /boom/);
+        await assert.rejects(
+          s.locks.withKeys(['k1'], async () => {
+            throw new Error('boom');
+          }),
+          /boom/,
+        );
         let ran = false;
-        await s.locks.withKeys(['k1'], async () => { ran = true; });
+        await s.locks.withKeys(['k1'], async () => {
+          ran = true;
+        });
         assert.ok(ran, 'a failure releases its locks');
       }));
 
     // Only PostgreSQL serves several processes; an embedded SQLite store belongs to one server.
-    test('two stores on one database (two processes) exclude each other', { skip: name === 'postgres' ? false : 'one process per SQLite store' }, async () => {
+    test('two stores on one database (two processes) exclude each other', {
+      skip: name === 'postgres' ? false : 'one process per SQLite store',
+    }, async () => {
       const first = await openFresh();
       const second = await first.reopen();
       try {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 
 /**
@@ -11,7 +11,15 @@ import { buildWeb } from '../../scripts/build-web.js';
  * per test file. The web bundles are built from the sources first, so a test never runs an old build.
  */
 export const CHROMIUM = process.env.SINEW_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Screenshots are kept as artifacts here (not in git): test-artifacts/screenshots/<suite>/<name>.png. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
@@ -31,7 +39,12 @@ export async function openBrowser(suite: string): Promise<TestBrowser> {
   built ??= buildWeb();
   await built;
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 800 },
+  });
   const shots = path.join(SCREENSHOT_DIR, suite);
   await fs.mkdir(shots, { recursive: true });
   return {

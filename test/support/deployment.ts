@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../../src/app/apply-migrations.js';
-import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { requestApi } from '../../src/cli/api-client.js';
+import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { createPostgresSchema, type PostgresTestSchema } from './postgres-schema.js';
-import { startRole, type Role, type RoleProcess } from './role-process.js';
+import { type Role, type RoleProcess, startRole } from './role-process.js';
 
 /** A job row as the tests read it, with its lease. */
 export interface JobRow {
@@ -51,7 +51,9 @@ export interface Deployment {
  * and the roles started as separate processes — compiled (`node bin/sinew.js`, as deployed, and far
  * cheaper per job process) unless `compiled: false`. dispose() kills what is left and drops it all.
  */
-export async function startDeployment(opts: { env?: Record<string, string>; compiled?: boolean; migrated?: boolean } = {}): Promise<Deployment> {
+export async function startDeployment(
+  opts: { env?: Record<string, string>; compiled?: boolean; migrated?: boolean } = {},
+): Promise<Deployment> {
   const schema = await createPostgresSchema();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-deploy-'));
   const envId = 'deploy.sinew.local';
@@ -71,7 +73,8 @@ export async function startDeployment(opts: { env?: Record<string, string>; comp
   await db.connect();
   const processes: RoleProcess[] = [];
   let apiUrl = '';
-  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> => (await db.query<R>(text, values)).rows;
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
+    (await db.query<R>(text, values)).rows;
   return {
     schema,
     envId,
@@ -86,7 +89,9 @@ export async function startDeployment(opts: { env?: Record<string, string>; comp
     api: (method, urlPath, body) => requestApi({ url: apiUrl, key, env: envId }, method, urlPath, body),
     jobs: () => query<JobRow>('select job_id, flow_id, tenant, status, lease_owner from jobs order by created_seq'),
     async events() {
-      const rows = await query<{ payload: string; created_at: string }>("select payload, created_at from events where kind = 'job_lifecycle' order by seq");
+      const rows = await query<{ payload: string; created_at: string }>(
+        "select payload, created_at from events where kind = 'job_lifecycle' order by seq",
+      );
       return rows.map((r) => {
         const p = JSON.parse(r.payload) as { job_id: string; status: string; message: string | null; error: string | null };
         return { job_id: p.job_id, status: p.status, message: p.message, error: p.error, at: Date.parse(r.created_at) };

@@ -8,7 +8,11 @@ import { until } from './until.js';
  */
 export function eventsSettled(h: Harness, jobId: string, timeoutMs = 30_000): Promise<true> {
   return until(`every event of job ${jobId} delivered as far as it goes`, timeoutMs, async () => {
-    const events = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=200`)).body.filter((e: { payload: { job_id?: string } }) => e.payload.job_id === jobId);
-    return events.length > 0 && events.every((e: { status: string }) => ['delivered', 'failed', 'no_destination'].includes(e.status)) ? true : undefined;
+    const events = (await h.api('GET', `/${h.envId}/events?kind=job_lifecycle&limit=200`)).body.filter(
+      (e: { payload: { job_id?: string } }) => e.payload.job_id === jobId,
+    );
+    return events.length > 0 && events.every((e: { status: string }) => ['delivered', 'failed', 'no_destination'].includes(e.status))
+      ? true
+      : undefined;
   });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
 import { migratedSchemaInPostgresMode, type PostgresTestSchema } from './postgres-schema.js';
-import { startReceiver, type Receiver } from '../events/test-receiver.js';
+import { type ServerProcess, startServerProcess } from './server-process.js';
 
 export interface ObservedServer {
   server: ServerProcess;
@@ -45,7 +45,11 @@ export async function startObservedServer(label: string, envId: string, key: str
   );
   const responses: ObservedServer['responses'] = [];
   const call = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${p}`, { method, headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     responses.push({ route: `${method} ${p}`, status: res.status, text });
     return { status: res.status, text };

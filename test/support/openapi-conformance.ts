@@ -24,7 +24,12 @@ function inlineRefs(schema: unknown, doc: Json): unknown {
     assert.ok(name && doc.components.schemas[name], `unresolvable $ref ${s.$ref}`);
     return inlineRefs(doc.components.schemas[name], doc);
   }
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, ps]) => [p, inlineRefs(ps, doc)])) : inlineRefs(v, doc)]));
+  return Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [
+      k,
+      k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, ps]) => [p, inlineRefs(ps, doc)])) : inlineRefs(v, doc),
+    ]),
+  );
 }
 
 /**
@@ -35,7 +40,12 @@ function inlineRefs(schema: unknown, doc: Json): unknown {
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (schema === null || typeof schema !== 'object') return schema;
-  const s = Object.fromEntries(Object.entries(schema as Json).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, ps]) => [p, closed(ps)])) : closed(v)]));
+  const s = Object.fromEntries(
+    Object.entries(schema as Json).map(([k, v]) => [
+      k,
+      k === 'properties' ? Object.fromEntries(Object.entries(v as Json).map(([p, ps]) => [p, closed(ps)])) : closed(v),
+    ]),
+  );
   if (s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
   return s;
 }
@@ -48,7 +58,9 @@ export class OpenApiDocument {
 
   constructor(readonly doc: Json) {
     (addFormats as (ajv: unknown) => void)(this.ajv);
-    this.operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) => Object.entries(ops as Json).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as Json })));
+    this.operations = Object.entries(doc.paths as Json).flatMap(([path, ops]) =>
+      Object.entries(ops as Json).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as Json })),
+    );
   }
 
   /**
@@ -107,7 +119,10 @@ export class OpenApiDocument {
     const key = `${where} ${type}`;
     const validate = this.validators.get(key) ?? this.ajv.compile(closed(inlineRefs(media.schema, this.doc)) as object);
     this.validators.set(key, validate);
-    assert.ok(validate(body), `${where}: the answer does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${res.text.slice(0, 600)}`);
+    assert.ok(
+      validate(body),
+      `${where}: the answer does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${res.text.slice(0, 600)}`,
+    );
     return operation;
   }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
 import { applyMigrations } from '../../src/app/apply-migrations.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
+import { pgBossSchemaFor } from '../../src/queue/pg-boss-setup.js';
 
 /** The local test server (trust auth); SINEW_TEST_DATABASE_URL points elsewhere if needed. */
 export const TEST_DATABASE_URL = process.env.SINEW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -16,7 +16,8 @@ export function parseExposition(text: string): Sample[] {
     const [, name, labelText = '', value] = SAMPLE.exec(line) ?? [];
     if (name === undefined || value === undefined) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, label = '', escaped = ''] of labelText.matchAll(LABEL)) labels[label] = escaped.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const [, label = '', escaped = ''] of labelText.matchAll(LABEL))
+      labels[label] = escaped.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     out.push({ name, labels, value: Number(value) });
   }
   return out;

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import type { JobQueue } from '../../src/queue/job-queue.js';
 import { InProcessQueue } from '../../src/queue/in-process-queue.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
 import { PgBossQueue } from '../../src/queue/pg-boss-queue.js';
 import { installJobQueue } from '../../src/queue/pg-boss-setup.js';
 import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';

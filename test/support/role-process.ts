@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -37,7 +37,11 @@ const BANNERS: Record<Role, RegExp> = {
  * `bin/sinew.js` (what a deployment runs; much cheaper per job process). Resolves once the role's
  * banner is printed. The environment is this process's without SINEW_* plus `env`.
  */
-export async function startRole(role: Role, env: Record<string, string>, opts: { compiled?: boolean; args?: string[]; captureStdout?: boolean } = {}): Promise<RoleProcess> {
+export async function startRole(
+  role: Role,
+  env: Record<string, string>,
+  opts: { compiled?: boolean; args?: string[]; captureStdout?: boolean } = {},
+): Promise<RoleProcess> {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SINEW_')) base[k] = v;
   const argv = opts.compiled ? [CLI_COMPILED, role] : ['--import', 'tsx', CLI_SOURCES, role];

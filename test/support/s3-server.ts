@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +59,14 @@ export async function startS3Server(buckets: string[]): Promise<S3TestServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
-    connection: (bucket, prefix = '') => ({ bucket, prefix, region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { ...S3RVER_CREDENTIALS } }),
+    connection: (bucket, prefix = '') => ({
+      bucket,
+      prefix,
+      region: 'us-east-1',
+      endpoint,
+      forcePathStyle: true,
+      credentials: { ...S3RVER_CREDENTIALS },
+    }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSinew, type RunningSinew } from '../../src/app/start-sinew.js';
-import type { RoleSelection } from '../../src/runtime/background-role.js';
+import { type RunningSinew, startSinew } from '../../src/app/start-sinew.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
+import type { RoleSelection } from '../../src/runtime/background-role.js';
 import { migratedSchemaInPostgresMode } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
@@ -21,9 +21,19 @@ export interface Harness {
   dataDir: string;
   sinew: RunningSinew;
   /** Calls the API with the environment key (or `opts.key`); never throws on a 4xx. */
-  api<T = any>(method: string, urlPath: string, body?: unknown, opts?: { key?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<ApiResponse<T>>;
+  api<T = any>(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    opts?: { key?: string | null; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<ApiResponse<T>>;
   /** Polls a job until it ends; returns the final job. */
-  waitForJob(flow: string, tenant: string, jobId: string, opts?: { timeoutMs?: number; until?: (status: JobStatus) => boolean }): Promise<any>;
+  waitForJob(
+    flow: string,
+    tenant: string,
+    jobId: string,
+    opts?: { timeoutMs?: number; until?: (status: JobStatus) => boolean },
+  ): Promise<any>;
   tmp(name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -32,7 +42,9 @@ export interface Harness {
  * A real Sinew (API + worker, or the `roles` asked for) on a random loopback port with its own
  * data dir — and, with SINEW_TEST_DATABASE=postgres, its own PostgreSQL schema. Everything is removed by stop().
  */
-export async function startHarness(opts: { example?: boolean; env?: Record<string, string>; roles?: RoleSelection } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { example?: boolean; env?: Record<string, string>; roles?: RoleSelection } = {},
+): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-test-'));
   // SINEW_TEST_DATABASE=postgres runs the same suites against PostgreSQL, each harness in its own schema.
   const pg = await migratedSchemaInPostgresMode();
@@ -52,7 +64,9 @@ export async function startHarness(opts: { example?: boolean; env?: Record<strin
     // The fake APIs and the test database listen on loopback, which PostgreSQL (production) mode
     // refuses by default: the harness allows it as the embedded default does, unless the test
     // decides (the address-policy tests set the flag themselves).
-    ...(pg && !opts.env?.SINEW_OUTBOUND_ALLOW_LOOPBACK && !opts.env?.SINEW_WEBHOOK_ALLOW_LOOPBACK ? { SINEW_OUTBOUND_ALLOW_LOOPBACK: 'true' } : {}),
+    ...(pg && !opts.env?.SINEW_OUTBOUND_ALLOW_LOOPBACK && !opts.env?.SINEW_WEBHOOK_ALLOW_LOOPBACK
+      ? { SINEW_OUTBOUND_ALLOW_LOOPBACK: 'true' }
+      : {}),
     ...(opts.env ?? {}),
   });
   const sinew = await startSinew(config, opts.roles);

@@ -23,7 +23,15 @@ export async function registerTestConnectors(h: Harness, pair: Pair): Promise<{ 
 /** A v1 source flow from `tap` to `target` (config `{ path: outDir }`), with `tenant` linked. */
 export async function sourceFlow(
   h: Harness,
-  opts: { flow: string; tap: string; target: string; outDir: string; tenant: string; sourceConfig: Record<string, unknown>; targetConfig?: Record<string, unknown> },
+  opts: {
+    flow: string;
+    tap: string;
+    target: string;
+    outDir: string;
+    tenant: string;
+    sourceConfig: Record<string, unknown>;
+    targetConfig?: Record<string, unknown>;
+  },
 ): Promise<void> {
   const f = await h.api('PUT', `/${h.envId}/flows/${opts.flow}`, {
     name: opts.flow,
@@ -32,6 +40,8 @@ export async function sourceFlow(
     target: { connector: opts.target, config: { path: opts.outDir, ...(opts.targetConfig ?? {}) } },
   });
   if (f.status !== 200) throw new Error(`flow: ${f.text}`);
-  const l = await h.api('POST', `/${h.envId}/${opts.flow}/${opts.tenant}/linkedSources`, { source: { tap: opts.tap, config: opts.sourceConfig } });
+  const l = await h.api('POST', `/${h.envId}/${opts.flow}/${opts.tenant}/linkedSources`, {
+    source: { tap: opts.tap, config: opts.sourceConfig },
+  });
   if (l.status !== 200) throw new Error(`link: ${l.text}`);
 }

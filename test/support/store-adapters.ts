@@ -1,10 +1,10 @@
-import { after } from 'node:test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Store } from '../../src/store/store.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import { after } from 'node:test';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import { createPostgresSchema, postgresSkipReason } from './postgres-schema.js';
 
 /**
@@ -45,7 +45,11 @@ export async function forEachStoreAdapter(contract: (name: string, openFresh: Op
 }
 
 /** Runs body on a fresh store of one adapter (migrated unless `migrated: false`), then closes and disposes of it. */
-export async function withFreshStore(openFresh: OpenFresh, body: (s: Store) => Promise<void>, opts: { migrated?: boolean } = {}): Promise<void> {
+export async function withFreshStore(
+  openFresh: OpenFresh,
+  body: (s: Store) => Promise<void>,
+  opts: { migrated?: boolean } = {},
+): Promise<void> {
   const { store, dispose } = await openFresh();
   try {
     if (opts.migrated !== false) await store.migrate();

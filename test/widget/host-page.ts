@@ -39,7 +39,9 @@ export class HostPage {
     this.server = http.createServer((req, res) => {
       if (req.url === '/sinew-token') {
         // The owner's backend: its environment key stays here.
-        void h.api('POST', `/tenant/${h.envId}/${tenant}/token`, {}).then((r) => res.writeHead(r.status, { 'content-type': 'text/plain' }).end(r.body.token));
+        void h
+          .api('POST', `/tenant/${h.envId}/${tenant}/token`, {})
+          .then((r) => res.writeHead(r.status, { 'content-type': 'text/plain' }).end(r.body.token));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);

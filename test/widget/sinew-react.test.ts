@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { createSinewHandle, type SinewGlobal } from '../../packages/sinew-react/src/sinew-handle.js';
 
 /** A stand-in for window.Sinew that records its calls. */

@@ -1,8 +1,8 @@
-import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { assertError, tenantCaller, tenantApiOf } from '../security/tenant-caller.js';
+import { after, before, describe, mock, test } from 'node:test';
 import { buildWeb } from '../../scripts/build-web.js';
+import { assertError, tenantApiOf, tenantCaller } from '../security/tenant-caller.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 
 const HOST = 'http://127.0.0.1:4555';
 
@@ -32,7 +32,10 @@ describe('the widget API', () => {
 
   test('CORS: only the origins the owner lists may call the API from a browser', async () => {
     const preflight = (origin: string, path = `/${h.envId}/flows/supported`) =>
-      h.api('OPTIONS', path, undefined, { key: null, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key, authorization' } });
+      h.api('OPTIONS', path, undefined, {
+        key: null,
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key, authorization' },
+      });
     // None listed: no other origin.
     const refused = await preflight(HOST);
     assert.equal(refused.status, 403);
@@ -49,10 +52,16 @@ describe('the widget API', () => {
     // Another environment's list does not count, nor an unknown environment.
     assert.equal((await preflight(HOST, '/no.such.env/flows/supported')).status, 403);
     const t = await tenantCaller(h, 'acme');
-    const answer = await h.api('GET', `/${h.envId}/flows/supported`, undefined, { key: t.publicKey, headers: { authorization: `Bearer ${t.token}`, origin: HOST } });
+    const answer = await h.api('GET', `/${h.envId}/flows/supported`, undefined, {
+      key: t.publicKey,
+      headers: { authorization: `Bearer ${t.token}`, origin: HOST },
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.headers.get('access-control-allow-origin'), HOST);
-    const other = await h.api('GET', `/${h.envId}/flows/supported`, undefined, { key: t.publicKey, headers: { authorization: `Bearer ${t.token}`, origin: 'http://evil.example' } });
+    const other = await h.api('GET', `/${h.envId}/flows/supported`, undefined, {
+      key: t.publicKey,
+      headers: { authorization: `Bearer ${t.token}`, origin: 'http://evil.example' },
+    });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
     // An origin with a path is not an origin.
     assertError(await h.api('PUT', `/${h.envId}/settings`, { widget: { allowed_origins: [`${HOST}/app`] } }), 400, 'VALIDATION_FAILED');
@@ -62,7 +71,10 @@ describe('the widget API', () => {
     const t = await tenantCaller(h, 'acme');
     const view = await t.api('GET', `/${h.envId}/flows/crm/connectors`);
     assert.equal(view.status, 200, view.text);
-    assert.deepEqual(view.body.connectors.map((c: any) => c.id), ['csv', 'hubspot']);
+    assert.deepEqual(
+      view.body.connectors.map((c: any) => c.id),
+      ['csv', 'hubspot'],
+    );
     const hubspot = view.body.connectors.find((c: any) => c.id === 'hubspot');
     // No OAuth app yet: the form, access token included.
     assert.equal(hubspot.auth, 'fields');
@@ -81,7 +93,11 @@ describe('the widget API', () => {
     assertError(await t.api('POST', `/${h.envId}/connect`, { tenant: 'acme' }), 403, 'FORBIDDEN');
     assertError(await h.api('POST', `/${h.envId}/connect`, { tenant: '../x' }), 400, 'VALIDATION_FAILED');
     assertError(await h.api('POST', `/${h.envId}/connect`, { tenant: 'acme', flow_id: 'nope' }), 404, 'NOT_FOUND');
-    assertError(await h.api('POST', `/${h.envId}/connect`, { tenant: 'acme', flow_id: 'crm', connector_id: 'jsonl' }), 422, 'CONNECTOR_NOT_SUPPORTED');
+    assertError(
+      await h.api('POST', `/${h.envId}/connect`, { tenant: 'acme', flow_id: 'crm', connector_id: 'jsonl' }),
+      422,
+      'CONNECTOR_NOT_SUPPORTED',
+    );
     const made = await h.api('POST', `/${h.envId}/connect`, { tenant: 'acme', flow_id: 'crm', connector_id: 'csv', expires_in: 600 });
     assert.equal(made.status, 200, made.text);
     assert.equal(made.body.connector_id, 'csv');
@@ -108,7 +124,11 @@ describe('the widget API', () => {
     assert.equal(late.status, 200, late.text);
     mock.timers.enable({ apis: ['Date'], now: Date.now() + 120_000 });
     try {
-      assertError(await h.api('POST', '/connect/session', { token: new URL(late.body.url).hash.slice(1) }, { key: null }), 401, 'UNAUTHORIZED');
+      assertError(
+        await h.api('POST', '/connect/session', { token: new URL(late.body.url).hash.slice(1) }, { key: null }),
+        401,
+        'UNAUTHORIZED',
+      );
     } finally {
       mock.timers.reset();
     }

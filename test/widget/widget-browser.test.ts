@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/sinew-harness.js';
-import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { useFilesRoot, tenantFolder } from '../security/files-root.js';
+import { after, before, describe, test } from 'node:test';
 import { FakeOAuthServer } from '../fakes/fake-oauth-server.js';
 import { callerOf, setHubspotApp } from '../oauth/oauth-support.js';
+import { tenantFolder, useFilesRoot } from '../security/files-root.js';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
+import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { HostPage } from './host-page.js';
 import { walkThroughWidget } from './widget-walk.js';
 
@@ -29,7 +29,12 @@ describe('the widget in a real browser', () => {
     h = await startHarness({ env: { SINEW_OUTBOUND_ALLOW_LOOPBACK: 'true' } });
     root = await useFilesRoot(h);
     warehouse = await h.tmp('warehouse');
-    const flow = await h.api('PUT', `/${h.envId}/flows/crm`, { name: 'CRM sync', type: 'v2', connectors: ['csv', 'hubspot'], target: { connector: 'jsonl', config: { path: warehouse } } });
+    const flow = await h.api('PUT', `/${h.envId}/flows/crm`, {
+      name: 'CRM sync',
+      type: 'v2',
+      connectors: ['csv', 'hubspot'],
+      target: { connector: 'jsonl', config: { path: warehouse } },
+    });
     assert.equal(flow.status, 200, flow.text);
     const publicKey = await h.sinew.services.environments.createPublicKey(h.envId);
     host = new HostPage(h, publicKey, 'acme');
@@ -57,7 +62,8 @@ describe('the widget in a real browser', () => {
     await walkThroughWidget({ h, browser, page, tenant: 'acme', flow: 'crm', warehouse, prefix: 'embedded' });
     const events = (await page.evaluate('window.sinewEvents')) as { event: string; payload: any }[];
     const names = events.map((e) => e.event);
-    for (const e of ['connector:link-failed', 'connector:link', 'fieldmap:save', 'schedule:save', 'job:start', 'connector:unlink']) assert.ok(names.includes(e), `${e} in ${names.join(', ')}`);
+    for (const e of ['connector:link-failed', 'connector:link', 'fieldmap:save', 'schedule:save', 'job:start', 'connector:unlink'])
+      assert.ok(names.includes(e), `${e} in ${names.join(', ')}`);
     const failed = events.find((e) => e.event === 'connector:link-failed')!.payload;
     assert.equal(failed.reason.code, 'VALIDATION_FAILED');
     assert.equal(events.find((e) => e.event === 'connector:link')!.payload.tenant, 'acme');

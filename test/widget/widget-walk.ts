@@ -91,7 +91,10 @@ async function walk(c: WalkContext): Promise<void> {
   await page.getByRole('button', { name: 'Sync now' }).click();
   await page.locator('tr[data-status=JOB_COMPLETED]').waitFor({ timeout: JOB_TIMEOUT });
   await browser.screenshot(page, `${prefix}-6-syncs`);
-  const exported = (await fs.readFile(path.join(c.warehouse, 'contacts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  const exported = (await fs.readFile(path.join(c.warehouse, 'contacts.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(exported.length, 2);
   for (const record of exported) {
     assert.equal(record.email, undefined, JSON.stringify(record));

@@ -1,17 +1,17 @@
 import { useMemo, useState } from 'preact/hooks';
 import { createApiClient } from '../shared/api-client.js';
 import { ApiContext } from './api-context.js';
-import { href, useHashRoute, type HashRoute } from './hash-route.js';
-import { apiBasePath, clearSession, readSession, saveSession, type Session } from './session.js';
-import { SignIn } from './pages/sign-in.js';
-import { OverviewPage } from './pages/overview-page.js';
-import { JobsPage } from './pages/jobs-page.js';
-import { JobPage } from './pages/job-page.js';
-import { TenantsPage } from './pages/tenants-page.js';
-import { TenantPage } from './pages/tenant-page.js';
-import { FlowsPage } from './pages/flows-page.js';
+import { type HashRoute, href, useHashRoute } from './hash-route.js';
 import { EventsPage } from './pages/events-page.js';
+import { FlowsPage } from './pages/flows-page.js';
+import { JobPage } from './pages/job-page.js';
+import { JobsPage } from './pages/jobs-page.js';
+import { OverviewPage } from './pages/overview-page.js';
 import { SettingsPage } from './pages/settings-page.js';
+import { SignIn } from './pages/sign-in.js';
+import { TenantPage } from './pages/tenant-page.js';
+import { TenantsPage } from './pages/tenants-page.js';
+import { apiBasePath, clearSession, readSession, type Session, saveSession } from './session.js';
 
 const NAV = [
   ['overview', 'Overview'],
@@ -50,7 +50,11 @@ export function App() {
       clearSession();
       setSession(null);
     };
-    return { env: session.env, signOut, api: createApiClient({ baseUrl: apiBasePath(), env: session.env, headers: () => ({ 'x-api-key': session.key }) }) };
+    return {
+      env: session.env,
+      signOut,
+      api: createApiClient({ baseUrl: apiBasePath(), env: session.env, headers: () => ({ 'x-api-key': session.key }) }),
+    };
   }, [session]);
 
   if (!context) {

@@ -32,7 +32,8 @@ export type Tone = 'ok' | 'bad' | 'neutral' | 'busy';
 
 export function statusTone(status: string): Tone {
   if (status === 'JOB_COMPLETED' || status === 'delivered' || status === 'ok') return 'ok';
-  if ((FAILURE_STATUSES as ReadonlySet<string>).has(status) || status === 'failed' || status === 'invalid' || status === 'gone') return 'bad';
+  if ((FAILURE_STATUSES as ReadonlySet<string>).has(status) || status === 'failed' || status === 'invalid' || status === 'gone')
+    return 'bad';
   if (status === 'JOB_CANCELLED' || status === 'no_destination' || status === 'unknown' || isTerminal(status)) return 'neutral';
   return 'busy';
 }

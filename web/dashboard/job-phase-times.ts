@@ -1,4 +1,4 @@
-import { JOB_COMPLETED, JOB_PHASES, JOB_STATUSES, isTerminal } from '../../src/model/job-phases.js';
+import { isTerminal, JOB_COMPLETED, JOB_PHASES, JOB_STATUSES } from '../../src/model/job-phases.js';
 
 export interface PhaseTime {
   phase: string;
@@ -19,7 +19,12 @@ export function phaseTimes(status: string, stamps: Record<string, number>, now =
   const firstStart = JOB_PHASES.map((p) => stamps[p.start]).find((t) => t !== undefined);
   if (stamps.JOB_CREATED !== undefined) {
     const end = firstStart ?? ended;
-    out.push({ phase: 'queued', ms: (end ?? now) - stamps.JOB_CREATED, open: end === undefined, outcome: end === undefined ? 'running' : 'success' });
+    out.push({
+      phase: 'queued',
+      ms: (end ?? now) - stamps.JOB_CREATED,
+      open: end === undefined,
+      outcome: end === undefined ? 'running' : 'success',
+    });
   }
   for (const p of JOB_PHASES) {
     const start = stamps[p.start];
@@ -27,7 +32,12 @@ export function phaseTimes(status: string, stamps: Record<string, number>, now =
     const success = stamps[p.success ?? JOB_COMPLETED];
     const failure = stamps[p.failure];
     const end = success ?? failure ?? ended;
-    out.push({ phase: p.phase, ms: (end ?? now) - start, open: end === undefined, outcome: success !== undefined ? 'success' : failure !== undefined ? 'failed' : end === undefined ? 'running' : 'ended' });
+    out.push({
+      phase: p.phase,
+      ms: (end ?? now) - start,
+      open: end === undefined,
+      outcome: success !== undefined ? 'success' : failure !== undefined ? 'failed' : end === undefined ? 'running' : 'ended',
+    });
   }
   return out;
 }

@@ -23,7 +23,8 @@ export function linkCalls(api: ApiClient, l: LinkRef) {
     return {
       get: async (): Promise<LinkView | undefined> => (await api.call('get', '/{env}/{flow}/{tenant}/linkedSources', { path, query }))[0],
       state: (): Promise<State> => api.call('get', '/{env}/{flow}/{tenant}/linkedSources/state', { path, query }),
-      putState: (body: State): Promise<State> => api.call('put', '/{env}/{flow}/{tenant}/linkedSources/state', { path, query, body: body as never }),
+      putState: (body: State): Promise<State> =>
+        api.call('put', '/{env}/{flow}/{tenant}/linkedSources/state', { path, query, body: body as never }),
       resetState: (): Promise<unknown> => api.call('delete', '/{env}/{flow}/{tenant}/linkedSources/state', { path, query }),
       schedule: () => api.call('get', '/{env}/{flow}/{tenant}/jobs/schedule', { path, query: { tap: l.connector } }),
     };
@@ -33,16 +34,19 @@ export function linkCalls(api: ApiClient, l: LinkRef) {
     return {
       get: async (): Promise<LinkView | undefined> => (await api.call('get', '/{env}/{flow}/{tenant}/linkedTargets', { path, query }))[0],
       state: (): Promise<State> => api.call('get', '/{env}/{flow}/{tenant}/linkedTargets/state', { path, query }),
-      putState: (body: State): Promise<State> => api.call('put', '/{env}/{flow}/{tenant}/linkedTargets/state', { path, query, body: body as never }),
+      putState: (body: State): Promise<State> =>
+        api.call('put', '/{env}/{flow}/{tenant}/linkedTargets/state', { path, query, body: body as never }),
       resetState: (): Promise<unknown> => api.call('delete', '/{env}/{flow}/{tenant}/linkedTargets/state', { path, query }),
       schedule: () => api.call('get', '/{env}/{flow}/{tenant}/jobs/schedule', { path, query: { target: l.connector } }),
     };
   }
   const query = { connector_id: l.connector };
   return {
-    get: async (): Promise<LinkView | undefined> => (await api.call('get', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path, query }))[0],
+    get: async (): Promise<LinkView | undefined> =>
+      (await api.call('get', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path, query }))[0],
     state: (): Promise<State> => api.call('get', '/v2/{env}/{flow}/{tenant}/linkedConnectors/state', { path, query }),
-    putState: (body: State): Promise<State> => api.call('put', '/v2/{env}/{flow}/{tenant}/linkedConnectors/state', { path, query, body: body as never }),
+    putState: (body: State): Promise<State> =>
+      api.call('put', '/v2/{env}/{flow}/{tenant}/linkedConnectors/state', { path, query, body: body as never }),
     resetState: (): Promise<unknown> => api.call('delete', '/v2/{env}/{flow}/{tenant}/linkedConnectors/state', { path, query }),
     schedule: () => api.call('get', '/v2/{env}/{flow}/{tenant}/jobs/schedule', { path, query }),
   };

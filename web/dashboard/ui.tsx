@@ -58,7 +58,17 @@ export function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
  * A button that acts, showing its own error and disabling itself while the call runs. With
  * `confirm`, the first press asks again in place (an irreversible action needs a second, deliberate press).
  */
-export function ActionButton({ label, run, confirm, kind }: { label: string; run: () => Promise<unknown>; confirm?: string; kind?: 'danger' | 'primary' }) {
+export function ActionButton({
+  label,
+  run,
+  confirm,
+  kind,
+}: {
+  label: string;
+  run: () => Promise<unknown>;
+  confirm?: string;
+  kind?: 'danger' | 'primary';
+}) {
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<Error | null>(null);

@@ -15,7 +15,11 @@ export interface Loaded<T> {
  * updates: the page keeps what it shows while a refresh is on its way). A 401 signs out: the key was
  * revoked. An answer that arrives after newer deps is dropped.
  */
-export function useLoad<T>(fetcher: () => Promise<T>, deps: readonly unknown[], poll?: number | ((data: T | undefined) => number | undefined)): Loaded<T> {
+export function useLoad<T>(
+  fetcher: () => Promise<T>,
+  deps: readonly unknown[],
+  poll?: number | ((data: T | undefined) => number | undefined),
+): Loaded<T> {
   const { signOut } = useApi();
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
   const generation = useRef(0);

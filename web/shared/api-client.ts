@@ -1,4 +1,11 @@
-import { operationUrl, type Answer, type CallOptions, type Method, type Operation, type PathWith } from '../../src/contract/api-operations.js';
+import {
+  type Answer,
+  type CallOptions,
+  type Method,
+  type Operation,
+  operationUrl,
+  type PathWith,
+} from '../../src/contract/api-operations.js';
 
 /**
  * The browser faces' client of the public HTTP API (the widget with the public key and a tenant
@@ -26,7 +33,11 @@ export class ApiError extends Error {
 }
 
 export interface ApiClient {
-  call<M extends Method, P extends PathWith<M>>(method: M, template: P, options?: CallOptions<Operation<P, M>>): Promise<Answer<Operation<P, M>>>;
+  call<M extends Method, P extends PathWith<M>>(
+    method: M,
+    template: P,
+    options?: CallOptions<Operation<P, M>>,
+  ): Promise<Answer<Operation<P, M>>>;
 }
 
 export function createApiClient(credentials: ApiCredentials): ApiClient {
@@ -52,7 +63,12 @@ export function createApiClient(credentials: ApiCredentials): ApiClient {
         } catch {
           /* not JSON */
         }
-        throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? (text || response.statusText), error.details);
+        throw new ApiError(
+          response.status,
+          error.code ?? `HTTP_${response.status}`,
+          error.message ?? (text || response.statusText),
+          error.details,
+        );
       }
       const type = response.headers.get('content-type') ?? '';
       return (type.includes('json') ? (text === '' ? undefined : JSON.parse(text)) : text) as never;

@@ -1,11 +1,11 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { WidgetContext, messageOf, type Brand, type Screen } from './context.js';
+import { type Brand, messageOf, type Screen, WidgetContext } from './context.js';
 import type { Emit } from './events.js';
-import type { FlowView, TenantApi } from './tenant-api.js';
-import { Home } from './screens/home.js';
 import { ConnectForm } from './screens/connect-form.js';
+import { Home } from './screens/home.js';
 import { LinkDetail } from './screens/link-detail.js';
+import type { FlowView, TenantApi } from './tenant-api.js';
 
 export interface AppProps {
   api: TenantApi;
@@ -48,11 +48,24 @@ export function App(props: AppProps) {
   const connector = flow && 'connectorId' in screen ? flow.connectors.find((c) => c.id === screen.connectorId) : undefined;
   const title = props.brand.name ? `Connect ${props.brand.name}` : 'Integrations';
   let body: JSX.Element;
-  if (error) body = <p class="sw-alert" role="alert">{error}</p>;
+  if (error)
+    body = (
+      <p class="sw-alert" role="alert">
+        {error}
+      </p>
+    );
   else if (!flows) body = <p aria-busy="true">Loading…</p>;
   else if (screen.kind === 'home') body = <Home />;
-  else if (!flow || !connector) body = <p class="sw-alert" role="alert">This connector is not offered here.</p>;
-  else if (screen.kind === 'connect') body = <ConnectForm key={`${flow.flow_id}/${connector.id}/${screen.relink}`} flow={flow} connector={connector} relink={screen.relink} />;
+  else if (!flow || !connector)
+    body = (
+      <p class="sw-alert" role="alert">
+        This connector is not offered here.
+      </p>
+    );
+  else if (screen.kind === 'connect')
+    body = (
+      <ConnectForm key={`${flow.flow_id}/${connector.id}/${screen.relink}`} flow={flow} connector={connector} relink={screen.relink} />
+    );
   else body = <LinkDetail key={`${flow.flow_id}/${connector.id}`} flow={flow} connector={connector} />;
 
   const panel = (
@@ -84,7 +97,9 @@ export function App(props: AppProps) {
       </header>
       <div class="sw-body">
         {flows ? (
-          <WidgetContext.Provider value={{ api: props.api, emit: props.emit, go: setScreen, lock: props.lock, flows, reloadFlows }}>{body}</WidgetContext.Provider>
+          <WidgetContext.Provider value={{ api: props.api, emit: props.emit, go: setScreen, lock: props.lock, flows, reloadFlows }}>
+            {body}
+          </WidgetContext.Provider>
         ) : (
           body
         )}

@@ -32,12 +32,17 @@ export async function startConnectPage(el: HTMLElement): Promise<void> {
   let session: (ConnectSession & { ends: number }) | null = null;
   let error: string | null = null;
   if (linkToken) {
-    const res = await fetch(`${base}/connect/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: linkToken }) }).catch(() => null);
+    const res = await fetch(`${base}/connect/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: linkToken }),
+    }).catch(() => null);
     const body = res ? await res.json().catch(() => null) : null;
     if (res?.ok && body) {
       session = { ...(body as ConnectSession), ends: Date.now() + (body as ConnectSession).expires_in * 1000 };
       sessionStorage.setItem(STORED, JSON.stringify(session));
-    } else error = (body as { error?: { message?: string } } | null)?.error?.message ?? 'Sinew could not be reached. Try again in a moment.';
+    } else
+      error = (body as { error?: { message?: string } } | null)?.error?.message ?? 'Sinew could not be reached. Try again in a moment.';
   } else {
     const stored = JSON.parse(sessionStorage.getItem(STORED) ?? 'null') as (ConnectSession & { ends: number }) | null;
     if (stored && stored.ends > Date.now()) session = stored;
@@ -50,8 +55,14 @@ export async function startConnectPage(el: HTMLElement): Promise<void> {
     render(
       <div class="sw-page">
         <section class="sw-inline" aria-labelledby="sw-title">
-          <header class="sw-header"><h1 id="sw-title">Connect</h1></header>
-          <div class="sw-body"><p class="sw-alert" role="alert">{error}</p></div>
+          <header class="sw-header">
+            <h1 id="sw-title">Connect</h1>
+          </header>
+          <div class="sw-body">
+            <p class="sw-alert" role="alert">
+              {error}
+            </p>
+          </div>
         </section>
       </div>,
       container,
@@ -61,5 +72,15 @@ export async function startConnectPage(el: HTMLElement): Promise<void> {
   const s = session;
   const api = new TenantApi({ apiUrl: base, envId: s.env_id, publicKey: s.public_key, getToken: () => s.token });
   const initial: Screen = { kind: 'home' };
-  render(<App api={api} emit={new WidgetEmitter().emit} brand={s.brand} mode="page" initial={initial} lock={{ flowId: s.flow_id, connectorId: s.connector_id }} />, container);
+  render(
+    <App
+      api={api}
+      emit={new WidgetEmitter().emit}
+      brand={s.brand}
+      mode="page"
+      initial={initial}
+      lock={{ flowId: s.flow_id, connectorId: s.connector_id }}
+    />,
+    container,
+  );
 }

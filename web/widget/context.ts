@@ -10,7 +10,10 @@ export interface Brand {
 }
 
 /** Where the widget is: which screen, for which flow and connector. */
-export type Screen = { kind: 'home' } | { kind: 'connect'; flowId: string; connectorId: string; relink: boolean } | { kind: 'link'; flowId: string; connectorId: string };
+export type Screen =
+  | { kind: 'home' }
+  | { kind: 'connect'; flowId: string; connectorId: string; relink: boolean }
+  | { kind: 'link'; flowId: string; connectorId: string };
 
 /** What every screen reaches: the tenant's API, the host's events, and how to move between screens. */
 export interface WidgetContextValue {
@@ -32,7 +35,11 @@ export function useWidget(): WidgetContextValue {
 }
 
 /** The host's events name the link: flow, connector, tenant. */
-export const linkNames = (api: TenantApi, flowId: string, connectorId: string) => ({ flow_id: flowId, connector_id: connectorId, tenant: api.tenant });
+export const linkNames = (api: TenantApi, flowId: string, connectorId: string) => ({
+  flow_id: flowId,
+  connector_id: connectorId,
+  tenant: api.tenant,
+});
 
 /** A message for the tenant from anything thrown: the API's own message (its catalogue error) when there is one. */
 export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -27,17 +27,26 @@ export function selectionOf(streams: StreamFields[], fieldMap: Record<string, un
   for (const s of streams) {
     const entry = map[s.id];
     const selected = everything || (entry !== undefined && entry.selected !== false);
-    out[s.id] = { selected, fields: Object.fromEntries(s.fields.map((f) => [f.name, f.locked || !entry?.fields || entry.fields[f.name] !== false])) };
+    out[s.id] = {
+      selected,
+      fields: Object.fromEntries(s.fields.map((f) => [f.name, f.locked || !entry?.fields || entry.fields[f.name] !== false])),
+    };
   }
   return out;
 }
 
 /** The field map that says the selection: every stream and field named, true or false (selection rights only). */
-export function fieldMapOf(streams: StreamFields[], selection: Selection): Record<string, { selected: boolean; fields: Record<string, boolean> }> {
+export function fieldMapOf(
+  streams: StreamFields[],
+  selection: Selection,
+): Record<string, { selected: boolean; fields: Record<string, boolean> }> {
   const map: Record<string, { selected: boolean; fields: Record<string, boolean> }> = {};
   for (const s of streams) {
     const sel = selection[s.id];
-    map[s.id] = { selected: sel?.selected ?? false, fields: Object.fromEntries(s.fields.map((f) => [f.name, f.locked || (sel?.fields[f.name] ?? false)])) };
+    map[s.id] = {
+      selected: sel?.selected ?? false,
+      fields: Object.fromEntries(s.fields.map((f) => [f.name, f.locked || (sel?.fields[f.name] ?? false)])),
+    };
   }
   return map;
 }

@@ -1,6 +1,7 @@
 // The embeddable widget (issue #16): `window.Sinew`. Built into dist/public/widget.js (docs/widget.md).
-import { SinewWidget } from './widget-controller.js';
+
 import { startConnectPage } from './connect-page.js';
+import { SinewWidget } from './widget-controller.js';
 
 const w = window as unknown as { Sinew?: SinewWidget };
 // Loaded twice (two script tags): the first one stays, with its listeners.

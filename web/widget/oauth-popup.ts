@@ -35,7 +35,12 @@ export function oauthPopup(apiOrigin: string, authorizationUrl: Promise<string>)
     authorizationUrl.then(
       (url) => {
         if (popup && !popup.closed) popup.location.href = url;
-        else finish({ ok: false, code: 'popup_blocked', message: 'The browser blocked the sign-in window: allow pop-ups for this page and try again.' });
+        else
+          finish({
+            ok: false,
+            code: 'popup_blocked',
+            message: 'The browser blocked the sign-in window: allow pop-ups for this page and try again.',
+          });
       },
       (e: Error) => {
         popup?.close();

@@ -19,7 +19,10 @@ export interface FormField {
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|access[_-]?key|client[_-]?secret/i;
 
 const readable = (name: string): string => {
-  const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
+  const words = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
@@ -72,13 +75,16 @@ export function validateForm(fields: FormField[], values: FormValues, keepSecret
     const s = f.schema;
     if (f.kind === 'integer' || f.kind === 'number') {
       const n = Number(text);
-      if (!Number.isFinite(n) || (f.kind === 'integer' && !Number.isInteger(n))) errors[f.name] = `${f.label} must be ${f.kind === 'integer' ? 'a whole number' : 'a number'}.`;
+      if (!Number.isFinite(n) || (f.kind === 'integer' && !Number.isInteger(n)))
+        errors[f.name] = `${f.label} must be ${f.kind === 'integer' ? 'a whole number' : 'a number'}.`;
       else if (typeof s.minimum === 'number' && n < s.minimum) errors[f.name] = `${f.label} must be at least ${s.minimum}.`;
       else if (typeof s.maximum === 'number' && n > s.maximum) errors[f.name] = `${f.label} must be at most ${s.maximum}.`;
       continue;
     }
-    if (typeof s.minLength === 'number' && text.length < s.minLength) errors[f.name] = `${f.label} must be at least ${s.minLength} characters.`;
-    else if (typeof s.maxLength === 'number' && text.length > s.maxLength) errors[f.name] = `${f.label} must be at most ${s.maxLength} characters.`;
+    if (typeof s.minLength === 'number' && text.length < s.minLength)
+      errors[f.name] = `${f.label} must be at least ${s.minLength} characters.`;
+    else if (typeof s.maxLength === 'number' && text.length > s.maxLength)
+      errors[f.name] = `${f.label} must be at most ${s.maxLength} characters.`;
     else if (typeof s.pattern === 'string' && !safeTest(s.pattern, text)) errors[f.name] = `${f.label} is not in the expected format.`;
     else if (f.kind === 'choice' && !f.choices.includes(text)) errors[f.name] = `${f.label} must be one of ${f.choices.join(', ')}.`;
   }

@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClient } from '../shared/api-client.js';
+import { type ApiClient, createApiClient } from '../shared/api-client.js';
 
 /** What `Sinew.init` takes (docs/widget.md). */
 export interface WidgetConfig {
@@ -130,7 +130,9 @@ export class TenantApi {
 
   async flows(): Promise<FlowView[]> {
     const supported = await this.client.call('get', '/{env}/flows/supported');
-    return Promise.all(supported.map((f) => this.client.call('get', '/{env}/flows/{flow}/connectors', { path: { flow: f.flow_id } }) as Promise<FlowView>));
+    return Promise.all(
+      supported.map((f) => this.client.call('get', '/{env}/flows/{flow}/connectors', { path: { flow: f.flow_id } }) as Promise<FlowView>),
+    );
   }
 
   async links(flow: FlowView): Promise<LinkView[]> {
@@ -146,23 +148,45 @@ export class TenantApi {
   }
 
   /** Links (or relinks) with a config; `field_map` keeps the tenant's choice when a relink resends it. */
-  async link(flow: FlowView, connectorId: string, config: Record<string, unknown>, fieldMap?: Record<string, unknown> | null): Promise<void> {
+  async link(
+    flow: FlowView,
+    connectorId: string,
+    config: Record<string, unknown>,
+    fieldMap?: Record<string, unknown> | null,
+  ): Promise<void> {
     const path = this.p(flow.flow_id);
     const extra = fieldMap !== undefined ? { field_map: fieldMap as never } : {};
-    if (flow.type === 'v2') await this.client.call('post', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path, body: { connector_id: connectorId, config, ...extra } });
-    else if (flow.type === 'v1-source') await this.client.call('post', '/{env}/{flow}/{tenant}/linkedSources', { path, body: { source: { tap: connectorId, config }, ...extra } });
-    else await this.client.call('post', '/{env}/{flow}/{tenant}/linkedTargets', { path, body: { target: { target: connectorId, config }, ...extra } });
+    if (flow.type === 'v2')
+      await this.client.call('post', '/v2/{env}/{flow}/{tenant}/linkedConnectors', {
+        path,
+        body: { connector_id: connectorId, config, ...extra },
+      });
+    else if (flow.type === 'v1-source')
+      await this.client.call('post', '/{env}/{flow}/{tenant}/linkedSources', {
+        path,
+        body: { source: { tap: connectorId, config }, ...extra },
+      });
+    else
+      await this.client.call('post', '/{env}/{flow}/{tenant}/linkedTargets', {
+        path,
+        body: { target: { target: connectorId, config }, ...extra },
+      });
   }
 
   async unlink(flow: FlowView, connectorId: string): Promise<void> {
     const path = this.p(flow.flow_id);
-    if (flow.type === 'v2') await this.client.call('delete', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path, query: { connector_id: connectorId } });
-    else if (flow.type === 'v1-source') await this.client.call('delete', '/{env}/{flow}/{tenant}/linkedSources', { path, query: { source: connectorId } });
+    if (flow.type === 'v2')
+      await this.client.call('delete', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path, query: { connector_id: connectorId } });
+    else if (flow.type === 'v1-source')
+      await this.client.call('delete', '/{env}/{flow}/{tenant}/linkedSources', { path, query: { source: connectorId } });
     else await this.client.call('delete', '/{env}/{flow}/{tenant}/linkedTargets', { path, query: { target: connectorId } });
   }
 
   async startOAuth(flow: FlowView, connectorId: string, config: Record<string, unknown>): Promise<string> {
-    const started = await this.client.call('post', '/{env}/{flow}/{tenant}/oauth/{connector_id}/start', { path: { ...this.p(flow.flow_id), connector_id: connectorId }, body: { config: config as Record<string, never> } });
+    const started = await this.client.call('post', '/{env}/{flow}/{tenant}/oauth/{connector_id}/start', {
+      path: { ...this.p(flow.flow_id), connector_id: connectorId },
+      body: { config: config as Record<string, never> },
+    });
     return started.authorization_url;
   }
 
@@ -171,7 +195,10 @@ export class TenantApi {
     const path = this.p(flow.flow_id);
     await this.client.call('post', '/v2/{env}/{flow}/{tenant}/linkedConnectors/discover', { path, query: { connector_id: connectorId } });
     for (let wait = 300; !signal.cancelled; wait = Math.min(wait * 1.5, 2000)) {
-      const run = await this.client.call('get', '/v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll', { path, query: { connector_id: connectorId } });
+      const run = await this.client.call('get', '/v2/{env}/{flow}/{tenant}/linkedConnectors/discover/poll', {
+        path,
+        query: { connector_id: connectorId },
+      });
       if (run.status === 'DISCOVER_FAILED') throw new Error(run.error ?? 'discover failed');
       if (run.status === 'DISCOVER_SUCCESS') return;
       await new Promise((r) => setTimeout(r, wait));
@@ -180,21 +207,33 @@ export class TenantApi {
 
   async jobs(flow: FlowView, connectorId: string): Promise<JobView[]> {
     const path = this.p(flow.flow_id);
-    const rows = flow.type === 'v2' ? await this.client.call('get', '/v2/{env}/{flow}/{tenant}/jobs', { path, query: { limit: 20 } }) : await this.client.call('get', '/{env}/{flow}/{tenant}/jobs', { path, query: { limit: 20 } });
+    const rows =
+      flow.type === 'v2'
+        ? await this.client.call('get', '/v2/{env}/{flow}/{tenant}/jobs', { path, query: { limit: 20 } })
+        : await this.client.call('get', '/{env}/{flow}/{tenant}/jobs', { path, query: { limit: 20 } });
     const jobs = rows as unknown as JobView[];
-    return jobs.filter((j) => (j.connector_id ?? (flow.type === 'v1-target' ? j.target : j.tap) ?? connectorId) === connectorId).slice(0, 8);
+    return jobs
+      .filter((j) => (j.connector_id ?? (flow.type === 'v1-target' ? j.target : j.tap) ?? connectorId) === connectorId)
+      .slice(0, 8);
   }
 
   async runJob(flow: FlowView, connectorId: string): Promise<JobView> {
     const path = this.p(flow.flow_id);
-    if (flow.type === 'v2') return (await this.client.call('post', '/v2/{env}/{flow}/{tenant}/jobs', { path, body: { connector_id: connectorId, job_type: 'read' } })) as unknown as JobView;
+    if (flow.type === 'v2')
+      return (await this.client.call('post', '/v2/{env}/{flow}/{tenant}/jobs', {
+        path,
+        body: { connector_id: connectorId, job_type: 'read' },
+      })) as unknown as JobView;
     return (await this.client.call('post', '/{env}/{flow}/{tenant}/jobs', { path, body: {} })) as unknown as JobView;
   }
 
   async schedule(flow: FlowView, connectorId: string): Promise<{ schedule_expression: string; state: string } | null> {
     const path = this.p(flow.flow_id);
     try {
-      const s = flow.type === 'v2' ? await this.client.call('get', '/v2/{env}/{flow}/{tenant}/jobs/schedule', { path, query: { connector_id: connectorId } }) : await this.client.call('get', '/{env}/{flow}/{tenant}/jobs/schedule', { path });
+      const s =
+        flow.type === 'v2'
+          ? await this.client.call('get', '/v2/{env}/{flow}/{tenant}/jobs/schedule', { path, query: { connector_id: connectorId } })
+          : await this.client.call('get', '/{env}/{flow}/{tenant}/jobs/schedule', { path });
       return s as unknown as { schedule_expression: string; state: string };
     } catch (e) {
       if ((e as { status?: number }).status === 404) return null;
@@ -204,15 +243,26 @@ export class TenantApi {
 
   async setSchedule(flow: FlowView, connectorId: string, expression: string, state: 'ENABLED' | 'DISABLED'): Promise<void> {
     const path = this.p(flow.flow_id);
-    if (flow.type === 'v2') await this.client.call('put', '/v2/{env}/{flow}/{tenant}/jobs/schedule', { path, body: { schedule_expression: expression, state, connector_id: connectorId } });
-    else await this.client.call('put', '/{env}/{flow}/{tenant}/jobs/schedule', { path, body: { schedule_expression: expression, state, ...(flow.type === 'v1-source' ? { tap: connectorId } : { target: connectorId }) } });
+    if (flow.type === 'v2')
+      await this.client.call('put', '/v2/{env}/{flow}/{tenant}/jobs/schedule', {
+        path,
+        body: { schedule_expression: expression, state, connector_id: connectorId },
+      });
+    else
+      await this.client.call('put', '/{env}/{flow}/{tenant}/jobs/schedule', {
+        path,
+        body: { schedule_expression: expression, state, ...(flow.type === 'v1-source' ? { tap: connectorId } : { target: connectorId }) },
+      });
   }
 }
 
 /** Saves a link's field map: v2 changes only it (PATCH); v1 links again with the redacted config, which Sinew keeps. */
 export async function saveFieldMap(api: TenantApi, flow: FlowView, link: LinkView, fieldMap: Record<string, unknown>): Promise<void> {
   if (flow.type === 'v2') {
-    await api.client.call('patch', '/v2/{env}/{flow}/{tenant}/linkedConnectors', { path: { flow: flow.flow_id, tenant: api.tenant }, body: { connector_id: link.connector_id, field_map: fieldMap as never } });
+    await api.client.call('patch', '/v2/{env}/{flow}/{tenant}/linkedConnectors', {
+      path: { flow: flow.flow_id, tenant: api.tenant },
+      body: { connector_id: link.connector_id, field_map: fieldMap as never },
+    });
   } else {
     await api.link(flow, link.connector_id, link.config, fieldMap);
   }

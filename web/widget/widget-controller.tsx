@@ -65,7 +65,11 @@ export class SinewWidget {
     }
     this.close();
     this.returnFocus = document.activeElement;
-    const brand: Brand = { name: this.options.brand?.name ?? null, logo_url: this.options.brand?.logo_url ?? null, color: this.options.brand?.color ?? null };
+    const brand: Brand = {
+      name: this.options.brand?.name ?? null,
+      logo_url: this.options.brand?.logo_url ?? null,
+      color: this.options.brand?.color ?? null,
+    };
     const { host, root } = shadowMount(this.options.container ?? document.body, brand.color);
     const container = document.createElement('div');
     root.appendChild(container);
@@ -73,7 +77,16 @@ export class SinewWidget {
     this.mounted = mounted;
     const inline = this.options.container !== undefined;
     render(
-      <App api={this.api} emit={this.emitter.emit} brand={brand} mode={inline ? 'inline' : 'panel'} initial={screen} lock={lock} onClose={inline ? undefined : () => this.close()} navigator={(go) => (mounted.go = go)} />,
+      <App
+        api={this.api}
+        emit={this.emitter.emit}
+        brand={brand}
+        mode={inline ? 'inline' : 'panel'}
+        initial={screen}
+        lock={lock}
+        onClose={inline ? undefined : () => this.close()}
+        navigator={(go) => (mounted.go = go)}
+      />,
       container,
     );
   }

@@ -1,6 +1,6 @@
-import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
-import { createSinewHandle, type SinewHandle, type SinewOptions } from './sinew-handle.js';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
 import { loadWidget } from './load-widget.js';
+import { createSinewHandle, type SinewHandle, type SinewOptions } from './sinew-handle.js';
 
 export type { SinewHandle, SinewOptions } from './sinew-handle.js';
 
@@ -18,7 +18,14 @@ export function SinewProvider(props: SinewOptions & { children?: ReactNode }) {
     () =>
       createSinewHandle(
         loadWidget(props.apiUrl).then((sinew) => {
-          sinew.init({ apiUrl: props.apiUrl, envId: props.envId, publicKey: props.publicKey, container: props.container, brand: props.brand, getToken: () => getToken.current() });
+          sinew.init({
+            apiUrl: props.apiUrl,
+            envId: props.envId,
+            publicKey: props.publicKey,
+            container: props.container,
+            brand: props.brand,
+            getToken: () => getToken.current(),
+          });
           return sinew;
         }),
       ),

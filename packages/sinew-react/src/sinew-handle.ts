@@ -34,13 +34,10 @@ export interface SinewHandle {
 export function createSinewHandle(ready: Promise<SinewGlobal>, onError: (e: unknown) => void = console.error): SinewHandle {
   let sinew: SinewGlobal | null = null;
   const queue: ((s: SinewGlobal) => void)[] = [];
-  ready.then(
-    (s) => {
-      sinew = s;
-      for (const call of queue.splice(0)) call(s);
-    },
-    onError,
-  );
+  ready.then((s) => {
+    sinew = s;
+    for (const call of queue.splice(0)) call(s);
+  }, onError);
   const run = (call: (s: SinewGlobal) => void): void => {
     if (sinew) call(sinew);
     else queue.push(call);

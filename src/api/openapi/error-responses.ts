@@ -1,5 +1,5 @@
-import { ERROR_CATALOGUE, type ErrorCode } from '../../errors/catalogue.js';
 import type { RouteCaller } from '../../auth/route-permissions.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../errors/catalogue.js';
 
 /** The one error body (src/errors/sinew-error.ts `toBody()`), a component of /openapi.json. */
 export const errorSchema = {

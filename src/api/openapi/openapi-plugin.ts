@@ -2,8 +2,8 @@ import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { permissionOf } from '../../auth/route-permissions.js';
 import type { ErrorCode } from '../../errors/catalogue.js';
-import { errorCodesOf, errorResponses } from './error-responses.js';
 import { sharedSchemas } from '../schemas/shared-schemas.js';
+import { errorCodesOf, errorResponses } from './error-responses.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,16 +74,28 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Sinew API', version, description: 'Embedded integration platform (hotglue-compatible paths where one exists). Interactive docs: /docs.' },
+      info: {
+        title: 'Sinew API',
+        version,
+        description: 'Embedded integration platform (hotglue-compatible paths where one exists). Interactive docs: /docs.',
+      },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          tenantToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A tenant token (POST /tenant/{env}/{tenant}/token), with the public key; `?token=` works too' },
+          tenantToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A tenant token (POST /tenant/{env}/{tenant}/token), with the public key; `?token=` works too',
+          },
         },
       },
     },
     // Shared schemas keep their own name (`#/components/schemas/Error`), not `def-0`.
-    refResolver: { buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     transform: describeRoute as never,
   });
 }

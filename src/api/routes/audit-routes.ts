@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
 import { AUDIT_RESOURCES, type AuditResource } from '../../model/audit-entry.js';
+import type { SinewServices } from '../sinew-services.js';
 import { envParams } from './route-params.js';
 
 const listQuery = {
@@ -19,7 +19,23 @@ const text = { type: 'string' } as const;
 /** One entry (src/model/audit-entry.ts), for /openapi.json. */
 const auditEntrySchema = {
   type: 'object',
-  required: ['audit_id', 'env_id', 'at', 'actor', 'actor_kind', 'key_id', 'ip', 'method', 'route', 'resource', 'ids', 'tenant', 'fields', 'status_code', 'error_code'],
+  required: [
+    'audit_id',
+    'env_id',
+    'at',
+    'actor',
+    'actor_kind',
+    'key_id',
+    'ip',
+    'method',
+    'route',
+    'resource',
+    'ids',
+    'tenant',
+    'fields',
+    'status_code',
+    'error_code',
+  ],
   properties: {
     audit_id: text,
     env_id: text,
@@ -45,7 +61,10 @@ type ListQuery = { tenant_id?: string; resource?: AuditResource; since?: string;
 export function registerAuditRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string }; Querystring: ListQuery }>(
     '/:env/audit',
-    { schema: { params: envParams, querystring: listQuery, response: { 200: { type: 'array', items: auditEntrySchema } } }, config: { summary: 'Who changed what, when and from where (changes and refused attempts), newest first' } },
+    {
+      schema: { params: envParams, querystring: listQuery, response: { 200: { type: 'array', items: auditEntrySchema } } },
+      config: { summary: 'Who changed what, when and from where (changes and refused attempts), newest first' },
+    },
     async (req) =>
       s.audit.list({
         env_id: req.params.env,

@@ -21,7 +21,8 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export const CONNECT_PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src https: data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CONNECT_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; img-src https: data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function connectPage(): string {
   return PAGE;

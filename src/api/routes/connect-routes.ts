@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_MAGIC_LINK_TTL_SECONDS, type MagicLinkInput, MagicLinkService } from '../../tenants/magic-link-service.js';
 import type { SinewServices } from '../sinew-services.js';
-import { MAX_MAGIC_LINK_TTL_SECONDS, MagicLinkService, type MagicLinkInput } from '../../tenants/magic-link-service.js';
 import { envParams } from './route-params.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -31,7 +31,12 @@ export function registerConnectRoutes(app: FastifyInstance, s: SinewServices): v
             tenant: id,
             flow_id: { ...id, description: 'Lock the page to this flow' },
             connector_id: { ...id, description: 'Lock the page to this connector of flow_id' },
-            expires_in: { type: 'integer', minimum: 60, maximum: MAX_MAGIC_LINK_TTL_SECONDS, description: 'Seconds until the link expires (default 86400)' },
+            expires_in: {
+              type: 'integer',
+              minimum: 60,
+              maximum: MAX_MAGIC_LINK_TTL_SECONDS,
+              description: 'Seconds until the link expires (default 86400)',
+            },
           },
         },
         response: {
@@ -39,11 +44,20 @@ export function registerConnectRoutes(app: FastifyInstance, s: SinewServices): v
             type: 'object',
             additionalProperties: false,
             required: ['url', 'expires_at', 'tenant', 'flow_id', 'connector_id'],
-            properties: { url: { type: 'string', description: 'Send it to the tenant; it works once' }, expires_at: { type: 'string', format: 'date-time' }, tenant: { type: 'string' }, flow_id: nullableId, connector_id: nullableId },
+            properties: {
+              url: { type: 'string', description: 'Send it to the tenant; it works once' },
+              expires_at: { type: 'string', format: 'date-time' },
+              tenant: { type: 'string' },
+              flow_id: nullableId,
+              connector_id: nullableId,
+            },
           },
         },
       },
-      config: { summary: 'A magic link: a signed, single-use, expiring URL to the hosted connect page for one tenant', errors: ['CONNECTOR_NOT_SUPPORTED'] },
+      config: {
+        summary: 'A magic link: a signed, single-use, expiring URL to the hosted connect page for one tenant',
+        errors: ['CONNECTOR_NOT_SUPPORTED'],
+      },
     },
     // The link points at Sinew as the owner's backend reached it.
     async (req) => links.create(req.params.env, `${req.protocol}://${req.host}`, req.body),
@@ -52,7 +66,12 @@ export function registerConnectRoutes(app: FastifyInstance, s: SinewServices): v
     '/connect/session',
     {
       schema: {
-        body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1, maxLength: 4000 } } },
+        body: {
+          type: 'object',
+          required: ['token'],
+          additionalProperties: false,
+          properties: { token: { type: 'string', minLength: 1, maxLength: 4000 } },
+        },
         response: {
           200: {
             type: 'object',

@@ -24,7 +24,8 @@ const PAGE = `<!doctype html>
  * may embed the page (it holds an environment key), and no URL leaves it as a referrer.
  */
 const HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -34,10 +35,22 @@ const text = (type: string, description: string) => ({ 200: { description, conte
 
 /** `GET /`: the owner's dashboard (web/dashboard), and its script. Every call it makes is to the public API. */
 export function registerDashboardRoutes(app: FastifyInstance, bundles: WebFiles = NO_WEB_FILES): void {
-  app.get('/', { schema: { response: text('text/html', 'The dashboard page') }, config: { summary: "The owner's dashboard (sign in with an environment key)" } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').headers(HEADERS).header('cache-control', 'no-cache').send(PAGE),
+  app.get(
+    '/',
+    {
+      schema: { response: text('text/html', 'The dashboard page') },
+      config: { summary: "The owner's dashboard (sign in with an environment key)" },
+    },
+    async (_req, reply) => reply.type('text/html; charset=utf-8').headers(HEADERS).header('cache-control', 'no-cache').send(PAGE),
   );
-  app.get('/dashboard.js', { schema: { response: text('text/javascript', "The dashboard's script") }, config: { summary: "The owner's dashboard: its script" } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').send(await bundles.read('dashboard.js')),
+  app.get(
+    '/dashboard.js',
+    { schema: { response: text('text/javascript', "The dashboard's script") }, config: { summary: "The owner's dashboard: its script" } },
+    async (_req, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-cache')
+        .send(await bundles.read('dashboard.js')),
   );
 }

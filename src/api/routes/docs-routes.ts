@@ -43,18 +43,34 @@ export function registerDocsRoutes(app: FastifyInstance): void {
     }
     return cached;
   };
-  app.get('/docs', { schema: { response: text('text/html', 'The Swagger UI page') }, config: { summary: 'Interactive API docs (Swagger UI) for /openapi.json' } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(PAGE),
+  app.get(
+    '/docs',
+    {
+      schema: { response: text('text/html', 'The Swagger UI page') },
+      config: { summary: 'Interactive API docs (Swagger UI) for /openapi.json' },
+    },
+    async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE),
   );
-  app.get('/docs/docs-init.js', { schema: { response: text('text/javascript', 'Starts Swagger UI on /openapi.json') }, config: { summary: 'The docs page: its start-up script' } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').send(INIT),
+  app.get(
+    '/docs/docs-init.js',
+    {
+      schema: { response: text('text/javascript', 'Starts Swagger UI on /openapi.json') },
+      config: { summary: 'The docs page: its start-up script' },
+    },
+    async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(INIT),
   );
   for (const [file, type] of [
     ['swagger-ui.css', 'text/css'],
     ['swagger-ui-bundle.js', 'text/javascript'],
   ] as const) {
-    app.get(`/docs/${file}`, { schema: { response: text(type, `Swagger UI's ${file}`) }, config: { summary: `The docs page: Swagger UI's ${file}` } }, async (_req, reply) =>
-      reply.type(`${type}; charset=utf-8`).header('cache-control', 'public, max-age=86400').send(await asset(file)),
+    app.get(
+      `/docs/${file}`,
+      { schema: { response: text(type, `Swagger UI's ${file}`) }, config: { summary: `The docs page: Swagger UI's ${file}` } },
+      async (_req, reply) =>
+        reply
+          .type(`${type}; charset=utf-8`)
+          .header('cache-control', 'public, max-age=86400')
+          .send(await asset(file)),
     );
   }
 }

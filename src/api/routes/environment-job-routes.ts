@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
-import { publicJob } from '../../jobs/job-view.js';
-import { listEnvironmentJobs } from '../../jobs/environment-job-list.js';
 import { invalid } from '../../errors/sinew-error.js';
+import { listEnvironmentJobs } from '../../jobs/environment-job-list.js';
+import { publicJob } from '../../jobs/job-view.js';
+import { listOf } from '../schemas/shared-schemas.js';
+import type { SinewServices } from '../sinew-services.js';
 import { parseJobStatuses } from './job-status-query.js';
 import { envParams } from './route-params.js';
-import { listOf } from '../schemas/shared-schemas.js';
 
 const query = {
   type: 'object',
@@ -37,12 +37,16 @@ interface Query {
 export function registerEnvironmentJobRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string }; Querystring: Query }>(
     '/:env/jobs',
-    { schema: { params: envParams, querystring: query, response: { 200: listOf('Job') } }, config: { summary: "The environment's jobs across flows and tenants, newest first, with filters and paging" } },
+    {
+      schema: { params: envParams, querystring: query, response: { 200: listOf('Job') } },
+      config: { summary: "The environment's jobs across flows and tenants, newest first, with filters and paging" },
+    },
     async (req) => {
       const q = req.query;
       const after = q.created_after === undefined ? undefined : Date.parse(q.created_after);
       const before = q.created_before === undefined ? undefined : Date.parse(q.created_before);
-      if (after !== undefined && before !== undefined && after >= before) throw invalid('created_after must be before created_before', { created_after: q.created_after, created_before: q.created_before });
+      if (after !== undefined && before !== undefined && after >= before)
+        throw invalid('created_after must be before created_before', { created_after: q.created_after, created_before: q.created_before });
       const jobs = await listEnvironmentJobs(s.store, req.params.env, {
         ...(q.status ? { status: parseJobStatuses(q.status) } : {}),
         ...(q.flow_id ? { flow_id: q.flow_id } : {}),

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
-import { jobParams, type TenantPath } from './route-params.js';
 import { ref } from '../schemas/shared-schemas.js';
+import type { SinewServices } from '../sinew-services.js';
+import { jobParams, type TenantPath } from './route-params.js';
 
 const exportQuery = {
   type: 'object',
@@ -23,7 +23,10 @@ export function registerExportRoutes(app: FastifyInstance, s: SinewServices): vo
   for (const prefix of ['', '/v2']) {
     app.get<{ Params: TenantPath & { job_id: string }; Querystring: ExportQuery }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/export`,
-      { schema: { params: jobParams, querystring: exportQuery, response: { 200: ref('ExportDetails') } }, config: { summary: "A write job's per-record results (Export Details)" } },
+      {
+        schema: { params: jobParams, querystring: exportQuery, response: { 200: ref('ExportDetails') } },
+        config: { summary: "A write job's per-record results (Export Details)" },
+      },
       async (req, reply) => {
         const page = await s.jobs.exportDetails(req.params.env, req.params.flow, req.params.tenant, req.params.job_id, {
           status: req.query.status,

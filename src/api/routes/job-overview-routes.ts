@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
 import { jobOverview } from '../../jobs/job-overview.js';
 import { jobOverviewSchema } from '../schemas/job-overview-schema.js';
+import type { SinewServices } from '../sinew-services.js';
 import { envParams } from './route-params.js';
 
 /**
@@ -12,7 +12,12 @@ import { envParams } from './route-params.js';
 export function registerJobOverviewRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string } }>(
     '/:env/jobs/overview',
-    { schema: { params: envParams, response: { 200: jobOverviewSchema } }, config: { summary: "The environment's jobs at a glance: counts by status (24 h, 7 d), failures per day, failing, slowest and invalid links" } },
+    {
+      schema: { params: envParams, response: { 200: jobOverviewSchema } },
+      config: {
+        summary: "The environment's jobs at a glance: counts by status (24 h, 7 d), failures per day, failing, slowest and invalid links",
+      },
+    },
     async (req) => jobOverview(s.store, req.params.env),
   );
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
-import type { JobStatus } from '../../model/job.js';
-import { parseJobStatuses } from './job-status-query.js';
-import { jobRequestSchema, type JobRequest } from '../../model/job-request.js';
 import { publicJob } from '../../jobs/job-view.js';
-import { jobParams, tenantParams, type TenantPath } from './route-params.js';
-import { listOf, ref } from '../schemas/shared-schemas.js';
+import type { JobStatus } from '../../model/job.js';
+import { type JobRequest, jobRequestSchema } from '../../model/job-request.js';
 import { textAnswer } from '../schemas/schema-parts.js';
+import { listOf, ref } from '../schemas/shared-schemas.js';
+import type { SinewServices } from '../sinew-services.js';
+import { parseJobStatuses } from './job-status-query.js';
+import { jobParams, type TenantPath, tenantParams } from './route-params.js';
 
 const listQuery = {
   type: 'object',
@@ -34,13 +34,24 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
       async (req) => {
         const body = req.body ?? {};
         const byTenant = req.principal?.kind === 'tenant';
-        const job = await s.jobs.create({ envId: req.params.env, flowId: req.params.flow, tenant: req.params.tenant, request: body, version, startedBy: byTenant ? req.params.tenant : 'api', byTenant });
+        const job = await s.jobs.create({
+          envId: req.params.env,
+          flowId: req.params.flow,
+          tenant: req.params.tenant,
+          request: body,
+          version,
+          startedBy: byTenant ? req.params.tenant : 'api',
+          byTenant,
+        });
         return publicJob(job);
       },
     );
     app.get<{ Params: TenantPath; Querystring: { status?: string; limit?: number; before?: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs`,
-      { schema: { params: tenantParams, querystring: listQuery, response: { 200: listOf('Job') } }, config: { summary: 'List jobs, newest first' } },
+      {
+        schema: { params: tenantParams, querystring: listQuery, response: { 200: listOf('Job') } },
+        config: { summary: 'List jobs, newest first' },
+      },
       async (req) => {
         const jobs = await s.jobs.list(req.params.env, req.params.flow, req.params.tenant, {
           status: parseStatuses(req.query.status),
@@ -53,7 +64,15 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     app.get<{ Params: TenantPath; Querystring: { job_root: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/status`,
       {
-        schema: { params: tenantParams, querystring: { type: 'object', required: ['job_root'], properties: { job_root: { type: 'string', minLength: 1 }, token: { type: 'string' } } }, response: { 200: ref('Job') } },
+        schema: {
+          params: tenantParams,
+          querystring: {
+            type: 'object',
+            required: ['job_root'],
+            properties: { job_root: { type: 'string', minLength: 1 }, token: { type: 'string' } },
+          },
+          response: { 200: ref('Job') },
+        },
         config: { summary: 'One job by its storage root' },
       },
       async (req) => publicJob(await s.jobs.getByRoot(req.params.env, req.params.flow, req.params.tenant, req.query.job_root)),
@@ -65,16 +84,25 @@ export function registerJobRoutes(app: FastifyInstance, s: SinewServices): void 
     );
     app.post<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/cancel`,
-      { schema: { params: jobParams, response: { 200: ref('Job') } }, config: { summary: 'Cancel a job', errors: ['INVALID_JOB_TRANSITION'] } },
+      {
+        schema: { params: jobParams, response: { 200: ref('Job') } },
+        config: { summary: 'Cancel a job', errors: ['INVALID_JOB_TRANSITION'] },
+      },
       async (req) => publicJob(await s.jobs.cancel(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
     app.get<{ Params: TenantPath & { job_id: string } }>(
       `${prefix}/:env/:flow/:tenant/jobs/:job_id/logs`,
       {
-        schema: { params: jobParams, response: { 200: textAnswer('text/plain', 'Every log file of the job, each after a `==> name <==` line') } },
+        schema: {
+          params: jobParams,
+          response: { 200: textAnswer('text/plain', 'Every log file of the job, each after a `==> name <==` line') },
+        },
         config: { summary: "A job's logs in phase order (job, tap, etl, target)" },
       },
-      async (req, reply) => reply.type('text/plain; charset=utf-8').send(await s.jobs.logs(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
+      async (req, reply) =>
+        reply
+          .type('text/plain; charset=utf-8')
+          .send(await s.jobs.logs(req.params.env, req.params.flow, req.params.tenant, req.params.job_id)),
     );
   }
 }

@@ -1,5 +1,5 @@
-import { JOB_STATUSES, type JobStatus } from '../../model/job.js';
 import { invalid } from '../../errors/sinew-error.js';
+import { JOB_STATUSES, type JobStatus } from '../../model/job.js';
 
 /** `?status=A,B`: job statuses, each checked (a 400 names the unknown ones). */
 export function parseJobStatuses(text: string): JobStatus[] {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
 import type { ApiKeyKind } from '../../model/environment.js';
-import { envParams } from './route-params.js';
 import { noContent } from '../schemas/schema-parts.js';
+import type { SinewServices } from '../sinew-services.js';
+import { envParams } from './route-params.js';
 
 const keyView = {
   type: 'object',
@@ -20,7 +20,10 @@ const keyView = {
 export function registerKeyRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string } }>(
     '/:env/keys',
-    { schema: { params: envParams, response: { 200: { type: 'array', items: keyView } } }, config: { summary: "The environment's API keys (never the keys themselves)" } },
+    {
+      schema: { params: envParams, response: { 200: { type: 'array', items: keyView } } },
+      config: { summary: "The environment's API keys (never the keys themselves)" },
+    },
     async (req) => s.keys.list(req.params.env),
   );
   app.post<{ Params: { env: string }; Body: { kind: ApiKeyKind; name?: string } }>(
@@ -34,7 +37,13 @@ export function registerKeyRoutes(app: FastifyInstance, s: SinewServices): void 
           additionalProperties: false,
           properties: { kind: { type: 'string', enum: ['environment', 'public'] }, name: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: { ...keyView, required: [...keyView.required, 'key'], properties: { ...keyView.properties, key: { type: 'string', description: 'The key: shown this once' } } } },
+        response: {
+          201: {
+            ...keyView,
+            required: [...keyView.required, 'key'],
+            properties: { ...keyView.properties, key: { type: 'string', description: 'The key: shown this once' } },
+          },
+        },
       },
       config: { summary: 'Create an environment key (the backend) or a public key (the widget); the key is shown once' },
     },
@@ -43,7 +52,14 @@ export function registerKeyRoutes(app: FastifyInstance, s: SinewServices): void 
   app.delete<{ Params: { env: string; key_id: string } }>(
     '/:env/keys/:key_id',
     {
-      schema: { params: { type: 'object', required: ['env', 'key_id'], properties: { ...envParams.properties, key_id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } }, response: noContent },
+      schema: {
+        params: {
+          type: 'object',
+          required: ['env', 'key_id'],
+          properties: { ...envParams.properties, key_id: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+        },
+        response: noContent,
+      },
       config: { summary: 'Revoke a key at once (the last environment key cannot be revoked)', errors: ['CONFLICT'] },
     },
     async (req, reply) => {

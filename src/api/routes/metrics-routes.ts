@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { SinewMetrics } from '../../metrics/sinew-metrics.js';
 import { SinewError } from '../../errors/sinew-error.js';
+import type { SinewMetrics } from '../../metrics/sinew-metrics.js';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -20,7 +20,9 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: SinewMetric
   app.get(
     '/metrics',
     {
-      schema: { response: { 200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+      schema: {
+        response: { 200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
       config: { summary: 'Prometheus metrics (text format); a bearer token when SINEW_METRICS_TOKEN is set', errors: ['UNAUTHORIZED'] },
     },
     async (request, reply) => {

@@ -5,7 +5,15 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 
 /** What the opener (the widget) is told: the outcome's names and code, nothing more. */
 export function outcomeMessage(o: OAuthOutcome): Record<string, unknown> {
-  return { type: 'sinew:oauth', ok: o.ok, code: o.code, message: o.message, connector_id: o.connector_id ?? null, flow_id: o.flow_id ?? null, tenant: o.tenant ?? null };
+  return {
+    type: 'sinew:oauth',
+    ok: o.ok,
+    code: o.code,
+    message: o.message,
+    connector_id: o.connector_id ?? null,
+    flow_id: o.flow_id ?? null,
+    tenant: o.tenant ?? null,
+  };
 }
 
 /** The return URL with the outcome in its query: `sinew_oauth=linked|<error code>`, and the connector. */

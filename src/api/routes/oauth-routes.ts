@@ -1,16 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
+import { SinewError } from '../../errors/sinew-error.js';
 import type { OAuthAppInput } from '../../oauth/oauth-app-service.js';
 import type { OAuthStartInput } from '../../oauth/oauth-flow-service.js';
-import { callbackPage, outcomeMessage, returnLocation } from './oauth-callback-page.js';
-import { SinewError } from '../../errors/sinew-error.js';
-import type { TenantPath } from './route-params.js';
 import { noContent } from '../schemas/schema-parts.js';
+import type { SinewServices } from '../sinew-services.js';
+import { callbackPage, outcomeMessage, returnLocation } from './oauth-callback-page.js';
+import type { TenantPath } from './route-params.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const url = { type: 'string', minLength: 1, maxLength: 2000 } as const;
-const appParams = { type: 'object', required: ['env', 'id'], properties: { env: id, id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
-const startParams = { type: 'object', required: ['env', 'flow', 'tenant', 'connector_id'], properties: { env: id, flow: id, tenant: id, connector_id: id } } as const;
+const appParams = {
+  type: 'object',
+  required: ['env', 'id'],
+  properties: { env: id, id: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+const startParams = {
+  type: 'object',
+  required: ['env', 'flow', 'tenant', 'connector_id'],
+  properties: { env: id, flow: id, tenant: id, connector_id: id },
+} as const;
 
 /** What the callback tells a client that is not a browser (and the pop-up's opener), when linking worked. */
 const outcomeView = {
@@ -61,24 +69,41 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
             client_id: { type: 'string', minLength: 1, maxLength: 1000 },
             client_secret: { type: 'string', minLength: 1, maxLength: 4000, description: '******** keeps the stored secret.' },
             redirect_uri: { ...url, description: "Sinew's /oauth/callback as registered at the provider." },
-            return_urls: { type: 'array', maxItems: 50, items: url, description: 'Where a start may ask the callback to send the user (prefixes).' },
+            return_urls: {
+              type: 'array',
+              maxItems: 50,
+              items: url,
+              description: 'Where a start may ask the callback to send the user (prefixes).',
+            },
             authorization_url: { ...url, description: "Overrides the connector's." },
             token_url: { ...url, description: "Overrides the connector's." },
           },
         },
         response: { 200: appView },
       },
-      config: { summary: "Set the environment's OAuth app for a connector (the client secret is sealed and never shown)", errors: ['OAUTH_NOT_CONFIGURED'] },
+      config: {
+        summary: "Set the environment's OAuth app for a connector (the client secret is sealed and never shown)",
+        errors: ['OAUTH_NOT_CONFIGURED'],
+      },
     },
     async (req) => s.oauthApps.put(req.params.env, req.params.id, req.body),
   );
-  app.get<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams, response: { 200: appView } }, config: { summary: "The environment's OAuth app for a connector, secret redacted" } }, async (req) =>
-    s.oauthApps.get(req.params.env, req.params.id),
+  app.get<{ Params: { env: string; id: string } }>(
+    '/:env/connectors/:id/oauth-app',
+    {
+      schema: { params: appParams, response: { 200: appView } },
+      config: { summary: "The environment's OAuth app for a connector, secret redacted" },
+    },
+    async (req) => s.oauthApps.get(req.params.env, req.params.id),
   );
-  app.delete<{ Params: { env: string; id: string } }>('/:env/connectors/:id/oauth-app', { schema: { params: appParams, response: noContent }, config: { summary: "Remove the environment's OAuth app for a connector" } }, async (req, reply) => {
-    await s.oauthApps.remove(req.params.env, req.params.id);
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { env: string; id: string } }>(
+    '/:env/connectors/:id/oauth-app',
+    { schema: { params: appParams, response: noContent }, config: { summary: "Remove the environment's OAuth app for a connector" } },
+    async (req, reply) => {
+      await s.oauthApps.remove(req.params.env, req.params.id);
+      return reply.status(204).send();
+    },
+  );
 
   app.post<{ Params: TenantPath & { connector_id: string }; Body: OAuthStartInput | undefined }>(
     '/:env/:flow/:tenant/oauth/:connector_id/start',
@@ -88,11 +113,28 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { config: { type: 'object', description: "The link's other config fields; tokens are placed by Sinew." }, return_url: { ...url, description: "Must start with one of the OAuth app's return_urls; without it the callback answers a page that posts the outcome to its opener." } },
+          properties: {
+            config: { type: 'object', description: "The link's other config fields; tokens are placed by Sinew." },
+            return_url: {
+              ...url,
+              description:
+                "Must start with one of the OAuth app's return_urls; without it the callback answers a page that posts the outcome to its opener.",
+            },
+          },
         },
-        response: { 200: { type: 'object', required: ['authorization_url', 'expires_at'], properties: { authorization_url: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['authorization_url', 'expires_at'],
+            properties: { authorization_url: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } },
+          },
+        },
       },
-      config: { summary: "Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge", errors: ['OAUTH_NOT_CONFIGURED', 'CONNECTOR_NOT_SUPPORTED'] },
+      config: {
+        summary:
+          "Start linking a connector by OAuth: the provider's authorization URL, with a single-use state valid 10 minutes and a PKCE challenge",
+        errors: ['OAUTH_NOT_CONFIGURED', 'CONNECTOR_NOT_SUPPORTED'],
+      },
     },
     async (req: FastifyRequest<{ Params: TenantPath & { connector_id: string }; Body: OAuthStartInput | undefined }>) => {
       const p = req.params;
@@ -104,7 +146,15 @@ export function registerOAuthRoutes(app: FastifyInstance, s: SinewServices): voi
     '/oauth/callback',
     {
       schema: {
-        querystring: { type: 'object', additionalProperties: true, properties: { state: { type: 'string', maxLength: 4000 }, code: { type: 'string', maxLength: 4000 }, error: { type: 'string', maxLength: 200 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: true,
+          properties: {
+            state: { type: 'string', maxLength: 4000 },
+            code: { type: 'string', maxLength: 4000 },
+            error: { type: 'string', maxLength: 200 },
+          },
+        },
         response: {
           200: {
             description: 'Linked: the outcome as JSON, or for a browser (Accept: text/html) a page that posts it to its opener',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { SinewServices } from '../sinew-services.js';
-import { tenantParams, type TenantPath } from './route-params.js';
 import { realtimeWriteAnswerSchema, writeTaskStatusSchema } from '../schemas/write-schema.js';
+import type { SinewServices } from '../sinew-services.js';
+import { type TenantPath, tenantParams } from './route-params.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -35,14 +35,20 @@ export function registerRealtimeWriteRoutes(app: FastifyInstance, s: SinewServic
   for (const prefix of ['', '/v2']) {
     app.get<{ Params: TenantPath; Querystring: { taskId: string } }>(
       `${prefix}/:env/:flow/:tenant/connectors/status`,
-      { schema: { params: tenantParams, querystring: statusQuery, response: { 200: writeTaskStatusSchema } }, config: { summary: 'The status and results of an asynchronous real-time write' } },
+      {
+        schema: { params: tenantParams, querystring: statusQuery, response: { 200: writeTaskStatusSchema } },
+        config: { summary: 'The status and results of an asynchronous real-time write' },
+      },
       async (req) => s.writes.status(req.params.env, req.params.flow, req.params.tenant, req.query.taskId),
     );
     app.post<{ Params: WritePath; Body: { data: unknown; async?: boolean } }>(
       `${prefix}/:env/:flow/:tenant/connectors/:connector_id/:stream`,
       {
         schema: { params: writeParams, body: writeBody, response: { 200: realtimeWriteAnswerSchema } },
-        config: { summary: "Write records into the tenant's system now (real-time write)", errors: ['CONNECTOR_NOT_SUPPORTED', 'CONNECTOR_FAILED', 'ADDRESS_REFUSED'] },
+        config: {
+          summary: "Write records into the tenant's system now (real-time write)",
+          errors: ['CONNECTOR_NOT_SUPPORTED', 'CONNECTOR_FAILED', 'ADDRESS_REFUSED'],
+        },
       },
       async (req) =>
         s.writes.write({

@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import type { SinewServices } from '../sinew-services.js';
-import { notFound } from '../../errors/sinew-error.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalid, notFound } from '../../errors/sinew-error.js';
+import { isRecord } from '../../snapshots/snapshot-lines.js';
 import { checkSnapshotName } from '../../snapshots/snapshot-name.js';
 import { SnapshotStore } from '../../snapshots/snapshot-store.js';
-import { isRecord } from '../../snapshots/snapshot-lines.js';
-import { invalid } from '../../errors/sinew-error.js';
 import { noContent, textAnswer } from '../schemas/schema-parts.js';
+import type { SinewServices } from '../sinew-services.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const tenantParams = { type: 'object', required: ['env', 'tenant'], properties: { env: id, tenant: id } } as const;
@@ -29,7 +28,12 @@ const snapshotList = {
     properties: { name: { type: 'string' }, bytes: { type: 'integer' }, updated_at: { type: ['string', 'null'], format: 'date-time' } },
   },
 } as const;
-const written = { type: 'object', additionalProperties: false, required: ['name', 'records'], properties: { name: { type: 'string' }, records: { type: 'integer' } } } as const;
+const written = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'records'],
+  properties: { name: { type: 'string' }, records: { type: 'integer' } },
+} as const;
 
 /**
  * A tenant's snapshots (environment key only): list, read (NDJSON, streamed), replace (NDJSON
@@ -45,7 +49,10 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
 
   app.get<{ Params: { env: string; tenant: string } }>(
     '/tenant/:env/:tenant/snapshots',
-    { schema: { params: tenantParams, response: { 200: snapshotList } }, config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" } },
+    {
+      schema: { params: tenantParams, response: { 200: snapshotList } },
+      config: { summary: "List the tenant's snapshots (name, bytes, updated_at)" },
+    },
     async (req) => {
       await requireTenant(req);
       return (await snapshotsOf(req.params.env)).list(req.params.tenant);
@@ -54,7 +61,10 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
 
   app.get<{ Params: SnapshotPath }>(
     '/tenant/:env/:tenant/snapshots/:name',
-    { schema: { params: snapshotParams, response: { 200: textAnswer(NDJSON, 'One record per line') } }, config: { summary: 'Read a snapshot as NDJSON (one record per line)' } },
+    {
+      schema: { params: snapshotParams, response: { 200: textAnswer(NDJSON, 'One record per line') } },
+      config: { summary: 'Read a snapshot as NDJSON (one record per line)' },
+    },
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
@@ -70,7 +80,8 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
     async (req, reply) => {
       checkSnapshotName(req.params.name);
       await requireTenant(req);
-      if (!(await (await snapshotsOf(req.params.env)).delete(req.params.tenant, req.params.name))) throw notFound('snapshot', { name: req.params.name });
+      if (!(await (await snapshotsOf(req.params.env)).delete(req.params.tenant, req.params.name)))
+        throw notFound('snapshot', { name: req.params.name });
       return reply.status(204).send();
     },
   );
@@ -82,7 +93,10 @@ export function registerSnapshotRoutes(app: FastifyInstance, s: SinewServices): 
       '/tenant/:env/:tenant/snapshots/:name',
       {
         schema: { params: snapshotParams, response: { 200: written } },
-        config: { errors: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'], summary: 'Replace a snapshot: an NDJSON body (application/x-ndjson, streamed) or a JSON array of objects' },
+        config: {
+          errors: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+          summary: 'Replace a snapshot: an NDJSON body (application/x-ndjson, streamed) or a JSON array of objects',
+        },
       },
       async (req) => {
         const { tenant, name } = req.params;

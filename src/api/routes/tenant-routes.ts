@@ -1,8 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import {
+  DEFAULT_TENANT_TOKEN_TTL_SECONDS,
+  issueTenantToken,
+  MAX_TENANT_TOKEN_TTL_SECONDS,
+  revokeTenantTokens,
+} from '../../tenants/tenant-tokens.js';
 import type { SinewServices } from '../sinew-services.js';
-import { DEFAULT_TENANT_TOKEN_TTL_SECONDS, MAX_TENANT_TOKEN_TTL_SECONDS, issueTenantToken, revokeTenantTokens } from '../../tenants/tenant-tokens.js';
 
-const params = { type: 'object', required: ['env', 'tenant'], properties: { env: { type: 'string' }, tenant: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
+const params = {
+  type: 'object',
+  required: ['env', 'tenant'],
+  properties: { env: { type: 'string' }, tenant: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
 import { noContent, openObject } from '../schemas/schema-parts.js';
 
 /** tenant-config.json: the owner's document, any fields (numbers keep their exact text). */
@@ -12,17 +22,40 @@ const envOnly = { type: 'object', required: ['env'], properties: { env: { type: 
 
 /** Tenants, tenant-config.json, and tenant tokens for the embeddable widget. */
 export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): void {
-  app.get<{ Params: { env: string } }>('/tenants/:env', { schema: { params: envOnly, response: { 200: { type: 'array', items: { type: 'string' }, description: 'Tenant ids' } } }, config: { summary: 'List tenants' } }, async (req) => s.tenants.list(req.params.env));
-  app.delete<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant', { schema: { params, response: noContent }, config: { errors: ['CONFLICT'], summary: 'Delete a tenant with its links, schedules, job history, record ids, snapshots and job files; its tokens stop working (409 while it has jobs running)' } }, async (req, reply) => {
-    await s.tenants.remove(req.params.env, req.params.tenant);
-    return reply.status(204).send();
-  });
-  app.get<{ Params: { env: string; tenant: string } }>('/tenant/:env/:tenant/config', { schema: { params, response: { 200: tenantConfig } }, config: { summary: "The tenant's tenant-config.json" } }, async (req) =>
-    s.tenants.getConfig(req.params.env, req.params.tenant),
+  app.get<{ Params: { env: string } }>(
+    '/tenants/:env',
+    {
+      schema: { params: envOnly, response: { 200: { type: 'array', items: { type: 'string' }, description: 'Tenant ids' } } },
+      config: { summary: 'List tenants' },
+    },
+    async (req) => s.tenants.list(req.params.env),
+  );
+  app.delete<{ Params: { env: string; tenant: string } }>(
+    '/tenant/:env/:tenant',
+    {
+      schema: { params, response: noContent },
+      config: {
+        errors: ['CONFLICT'],
+        summary:
+          'Delete a tenant with its links, schedules, job history, record ids, snapshots and job files; its tokens stop working (409 while it has jobs running)',
+      },
+    },
+    async (req, reply) => {
+      await s.tenants.remove(req.params.env, req.params.tenant);
+      return reply.status(204).send();
+    },
+  );
+  app.get<{ Params: { env: string; tenant: string } }>(
+    '/tenant/:env/:tenant/config',
+    { schema: { params, response: { 200: tenantConfig } }, config: { summary: "The tenant's tenant-config.json" } },
+    async (req) => s.tenants.getConfig(req.params.env, req.params.tenant),
   );
   app.put<{ Params: { env: string; tenant: string }; Body: Record<string, unknown> }>(
     '/tenant/:env/:tenant/config',
-    { schema: { params, body: { type: 'object' }, response: { 200: tenantConfig } }, config: { summary: "Replace the tenant's tenant-config.json" } },
+    {
+      schema: { params, body: { type: 'object' }, response: { 200: tenantConfig } },
+      config: { summary: "Replace the tenant's tenant-config.json" },
+    },
     async (req) => s.tenants.putConfig(req.params.env, req.params.tenant, req.body),
   );
   app.post<{ Params: { env: string; tenant: string }; Body: { ttl_seconds?: number } | undefined }>(
@@ -30,13 +63,20 @@ export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): vo
     {
       schema: {
         params,
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: MAX_TENANT_TOKEN_TTL_SECONDS } } },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: MAX_TENANT_TOKEN_TTL_SECONDS } },
+        },
         response: {
           200: {
             type: 'object',
             additionalProperties: false,
             required: ['token', 'expires_in'],
-            properties: { token: { type: 'string', description: 'A signed JWT, sub = the tenant' }, expires_in: { type: 'integer', description: 'Seconds' } },
+            properties: {
+              token: { type: 'string', description: 'A signed JWT, sub = the tenant' },
+              expires_in: { type: 'integer', description: 'Seconds' },
+            },
           },
         },
       },
@@ -49,7 +89,10 @@ export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): vo
   );
   app.post<{ Params: { env: string; tenant: string } }>(
     '/tenant/:env/:tenant/token/revoke',
-    { schema: { params, response: noContent }, config: { summary: "Revoke every token issued so far for the tenant (tokens issued later work)" } },
+    {
+      schema: { params, response: noContent },
+      config: { summary: 'Revoke every token issued so far for the tenant (tokens issued later work)' },
+    },
     async (req, reply) => {
       await revokeTenantTokens(s.store, req.params.env, req.params.tenant);
       return reply.status(204).send();

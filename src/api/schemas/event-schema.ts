@@ -10,7 +10,12 @@ const eventProperties = {
 } as const;
 
 /** An event in `GET /{env}/events` (src/events/event-service.ts `EventView`). */
-export const eventSchema = { type: 'object', additionalProperties: false, required: Object.keys(eventProperties), properties: eventProperties } as const;
+export const eventSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(eventProperties),
+  properties: eventProperties,
+} as const;
 
 const attemptSchema = {
   type: 'object',

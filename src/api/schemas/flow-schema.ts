@@ -10,7 +10,13 @@ export const flowSchema = {
   required: ['env_id', 'flow_id', 'name', 'type', 'connectors', 'created_at', 'updated_at'],
   properties: {
     ...definition,
-    target: { ...target, properties: { ...target.properties, config: { type: 'object', additionalProperties: true, description: 'Redacted: secrets read `********`' } } },
+    target: {
+      ...target,
+      properties: {
+        ...target.properties,
+        config: { type: 'object', additionalProperties: true, description: 'Redacted: secrets read `********`' },
+      },
+    },
     env_id: text,
     flow_id: text,
     created_at: dateTime,
@@ -44,7 +50,12 @@ export const linkedFlowsSchema = {
       type: flowType,
       linked: {
         type: 'array',
-        items: { type: 'object', additionalProperties: false, required: ['role', 'connector_id'], properties: { role: { type: 'string', enum: ['source', 'target', 'connector'] }, connector_id: text } },
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['role', 'connector_id'],
+          properties: { role: { type: 'string', enum: ['source', 'target', 'connector'] }, connector_id: text },
+        },
       },
     },
   },

@@ -24,7 +24,12 @@ const linkRow = (description: string, extra: Record<string, object>, required: s
   ({
     type: 'array',
     description,
-    items: { type: 'object', additionalProperties: false, required: [...Object.keys(linkProperties), ...required], properties: { ...linkProperties, ...extra } },
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...Object.keys(linkProperties), ...required],
+      properties: { ...linkProperties, ...extra },
+    },
   }) as const;
 
 /** `GET /{env}/jobs/overview` (src/jobs/job-overview.ts `JobOverview`). */
@@ -39,7 +44,12 @@ export const jobOverviewSchema = {
     per_day: {
       type: 'array',
       description: 'The last 7 UTC days (the first one partly), oldest first',
-      items: { type: 'object', additionalProperties: false, required: ['day', 'total', 'failed'], properties: { day: { type: 'string', format: 'date' }, total: count, failed: count } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['day', 'total', 'failed'],
+        properties: { day: { type: 'string', format: 'date' }, total: count, failed: count },
+      },
     },
     failing_links: linkRow('The links with the most failed jobs in the last 7 days (at most 10)', { failed: count }, ['failed']),
     slowest_links: linkRow(
@@ -54,7 +64,15 @@ export const jobOverviewSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['job_id', 'flow_id', 'tenant', 'status', 'start_time', 'duration_ms', 'records'],
-        properties: { job_id: text, flow_id: text, tenant: text, status: { type: 'string', enum: JOB_STATUSES }, start_time: dateTime, duration_ms: count, records: count },
+        properties: {
+          job_id: text,
+          flow_id: text,
+          tenant: text,
+          status: { type: 'string', enum: JOB_STATUSES },
+          start_time: dateTime,
+          duration_ms: count,
+          records: count,
+        },
       },
     },
     invalid_links: linkRow(

@@ -17,7 +17,9 @@ export const jobSchema = {
     started_by: { type: 'string', description: '`api`, `scheduler`, or the tenant id when a tenant token started it' },
     s3_root: { type: 'string', description: 'The storage root: `{tenant}/flows/{flow}/jobs/{yyyy}/{mm}/{dd}/{hh}/{mi}/{job_id}`' },
     start_time: dateTime,
-    state: openObject('Singer state; a write job: its records (`{ "<stream>": [...] }`), then its results (`bookmarks`, `summary`). Numbers keep their exact text'),
+    state: openObject(
+      'Singer state; a write job: its records (`{ "<stream>": [...] }`), then its results (`bookmarks`, `summary`). Numbers keep their exact text',
+    ),
     tap: nullableText,
     target: nullableText,
     connector_id: nullableText,
@@ -37,7 +39,11 @@ export const jobSchema = {
     override_lifecycle_webhook: nullableText,
     task_id: text,
     task_type: text,
-    task_definition: { type: 'object', additionalProperties: false, properties: { id: text, memory: { type: 'number' }, cpu: { type: 'number' } } },
+    task_definition: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { id: text, memory: { type: 'number' }, cpu: { type: 'number' } },
+    },
     discover_install_uri: nullableText,
     target_install_uri: nullableText,
     metrics: {
@@ -58,7 +64,12 @@ export const jobSchema = {
       type: 'object',
       additionalProperties: false,
       description: 'KiB',
-      properties: { sync_output: { type: 'number' }, etl_output: { type: 'number' }, snapshots: { type: 'number' }, total: { type: 'number' } },
+      properties: {
+        sync_output: { type: 'number' },
+        etl_output: { type: 'number' },
+        snapshots: { type: 'number' },
+        total: { type: 'number' },
+      },
     },
     last_updated: dateTime,
     error: nullableText,
@@ -71,7 +82,13 @@ export const jobSchema = {
 const writeSummary = {
   type: 'object',
   additionalProperties: false,
-  properties: { success: { type: 'integer' }, fail: { type: 'integer' }, existing: { type: 'integer' }, updated: { type: 'integer' }, not_sent: { type: 'integer', description: 'Records the target reported no result for (present only when some)' } },
+  properties: {
+    success: { type: 'integer' },
+    fail: { type: 'integer' },
+    existing: { type: 'integer' },
+    updated: { type: 'integer' },
+    not_sent: { type: 'integer', description: 'Records the target reported no result for (present only when some)' },
+  },
 } as const;
 
 /** One record's result (blueprint §4). Ids and hashes are as the target reported them. */

@@ -5,7 +5,8 @@ const linkHealthSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['status', 'reason', 'since'],
-  description: 'ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked',
+  description:
+    'ok: a provider issued or refreshed its tokens, or its check passed; invalid: its system refused them (link again); unknown: not checked',
   properties: {
     status: { type: 'string', enum: ['ok', 'invalid', 'unknown'] },
     reason: { type: ['object', 'null'], additionalProperties: false, properties: { code: text, message: text } },
@@ -19,7 +20,11 @@ export const linkCheckSchema = {
   additionalProperties: false,
   required: ['result', 'message', 'health'],
   properties: {
-    result: { type: 'string', enum: ['ok', 'refused', 'inconclusive'], description: 'inconclusive: the system could not be asked (the health stays)' },
+    result: {
+      type: 'string',
+      enum: ['ok', 'refused', 'inconclusive'],
+      description: 'inconclusive: the system could not be asked (the health stays)',
+    },
     message: { ...nullableText, description: "The connector's own words, scrubbed of secrets" },
     health: linkHealthSchema,
   },
@@ -56,7 +61,12 @@ const discoverRun = {
 } as const;
 
 /** `POST …/linkedConnectors/discover` */
-export const discoverRunSchema = { type: 'object', additionalProperties: false, required: ['status', 'started_at', 'finished_at', 'error'], properties: discoverRun } as const;
+export const discoverRunSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'started_at', 'finished_at', 'error'],
+  properties: discoverRun,
+} as const;
 /** `GET …/linkedConnectors/discover/poll`: the run and, once it succeeded, the catalog. */
 export const discoverPollSchema = {
   type: 'object',

@@ -2,13 +2,32 @@ import { jobRequestSchema } from '../../model/job-request.js';
 import { dateTime, nullableDateTime, nullableText, openObject, text } from './schema-parts.js';
 
 // The job fields a schedule keeps, as the job request declares them (without the request's limits).
-const { state: _records, queue_if_active_job: _queue, tap: _tap, target: _target, connector_id: _connector, job_type: _jobType, ...jobFields } = jobRequestSchema.properties;
+const {
+  state: _records,
+  queue_if_active_job: _queue,
+  tap: _tap,
+  target: _target,
+  connector_id: _connector,
+  job_type: _jobType,
+  ...jobFields
+} = jobRequestSchema.properties;
 
 /** A link's schedule as the API shows it (src/schedules/schedule-service.ts `view`). */
 export const scheduleSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['flow_id', 'tenant', 'schedule_expression', 'state', 'when_active', 'next_run', 'last_fired_at', 'last_outcome', 'created_at', 'updated_at'],
+  required: [
+    'flow_id',
+    'tenant',
+    'schedule_expression',
+    'state',
+    'when_active',
+    'next_run',
+    'last_fired_at',
+    'last_outcome',
+    'created_at',
+    'updated_at',
+  ],
   properties: {
     tap: { type: 'string', description: 'v1 source flows: the linked source' },
     target: { type: 'string', description: 'v1 target flows: the linked target' },

@@ -8,8 +8,10 @@ export const nullableText = { type: ['string', 'null'] } as const;
 export const dateTime = { type: 'string', format: 'date-time' } as const;
 export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 /** A document whose keys are the caller's or a connector's (config, state, catalog): any fields. */
-export const openObject = (description?: string) => ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}) }) as const;
-export const nullableOpenObject = (description?: string) => ({ type: ['object', 'null'], additionalProperties: true, ...(description ? { description } : {}) }) as const;
+export const openObject = (description?: string) =>
+  ({ type: 'object', additionalProperties: true, ...(description ? { description } : {}) }) as const;
+export const nullableOpenObject = (description?: string) =>
+  ({ type: ['object', 'null'], additionalProperties: true, ...(description ? { description } : {}) }) as const;
 /** `{ "<stream>": n }` */
 export const countsByStream = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
@@ -17,4 +19,5 @@ export const countsByStream = { type: 'object', additionalProperties: { type: 'i
 export const noContent = { 204: { type: 'null', description: 'Done; no body' } } as const;
 
 /** A plain-text answer (logs, metrics, NDJSON). */
-export const textAnswer = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } }) as const;
+export const textAnswer = (type: string, description: string) =>
+  ({ description, content: { [type]: { schema: { type: 'string' } } } }) as const;

@@ -1,12 +1,15 @@
-import { dateTime, text } from './schema-parts.js';
 import { writeResultSchema, writeSummarySchema } from './job-schema.js';
+import { dateTime, text } from './schema-parts.js';
 
 /** Results of a real-time write: per-record results under `bookmarks`, sums under `summary`, per stream. */
 const writeState = {
   type: 'object',
   additionalProperties: false,
   required: ['bookmarks', 'summary'],
-  properties: { bookmarks: { type: 'object', additionalProperties: { type: 'array', items: writeResultSchema } }, summary: writeSummarySchema },
+  properties: {
+    bookmarks: { type: 'object', additionalProperties: { type: 'array', items: writeResultSchema } },
+    summary: writeSummarySchema,
+  },
 } as const;
 
 /** `POST …/connectors/{connector_id}/{stream}`: the results (`async: false`) or the task to poll (`async: true`). */
@@ -37,6 +40,11 @@ export const writeTaskStatusSchema = {
     created_at: dateTime,
     updated_at: dateTime,
     state: { anyOf: [writeState, { type: 'null' }] },
-    error: { anyOf: [{ type: 'object', additionalProperties: false, required: ['code', 'message'], properties: { code: text, message: text } }, { type: 'null' }] },
+    error: {
+      anyOf: [
+        { type: 'object', additionalProperties: false, required: ['code', 'message'], properties: { code: text, message: text } },
+        { type: 'null' },
+      ],
+    },
   },
 } as const;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
@@ -25,7 +25,10 @@ function appendingStream(handle: FileHandle): Writable {
       handle.sync().then(() => callback(), callback);
     },
     destroy(error, callback) {
-      handle.close().then(() => callback(error), () => callback(error));
+      handle.close().then(
+        () => callback(error),
+        () => callback(error),
+      );
     },
   });
 }

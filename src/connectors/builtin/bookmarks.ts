@@ -8,9 +8,7 @@ import { isDateTimeText } from './date-time-text.js';
 
 function bookmarksOf(state: Record<string, unknown>): Record<string, unknown> {
   const bookmarks = state.bookmarks;
-  return bookmarks !== null && typeof bookmarks === 'object' && !Array.isArray(bookmarks)
-    ? (bookmarks as Record<string, unknown>)
-    : {};
+  return bookmarks !== null && typeof bookmarks === 'object' && !Array.isArray(bookmarks) ? (bookmarks as Record<string, unknown>) : {};
 }
 
 /** The stream's bookmark value, or undefined when there is none for this replication key. */
@@ -24,12 +22,7 @@ export function readBookmark(state: Record<string, unknown>, stream: string, key
 }
 
 /** A new state with this stream's bookmark replaced; every other stream's bookmark is kept. */
-export function withBookmark(
-  state: Record<string, unknown>,
-  stream: string,
-  key: string,
-  value: unknown,
-): Record<string, unknown> {
+export function withBookmark(state: Record<string, unknown>, stream: string, key: string, value: unknown): Record<string, unknown> {
   return {
     ...state,
     bookmarks: { ...bookmarksOf(state), [stream]: { replication_key: key, replication_key_value: value } },

@@ -21,11 +21,17 @@ function fieldOf(error: ErrorObject): string {
  * Nulls count as "not set", and so do blank strings unless `blankIsUnset` is false (forms send them
  * for fields left empty; a file connector's `delimiter: ""` is a mistake to refuse instead).
  */
-export function configReader<T>(connectorId: string, schema: object, opts: { blankIsUnset: boolean } = { blankIsUnset: true }): (config: Record<string, unknown>) => T {
+export function configReader<T>(
+  connectorId: string,
+  schema: object,
+  opts: { blankIsUnset: boolean } = { blankIsUnset: true },
+): (config: Record<string, unknown>) => T {
   const validate = ajv.compile(schema);
   return (config) => {
     // A shallow copy is enough: the defaults are top-level properties, and the caller's object stays as it was.
-    const copy: Record<string, unknown> = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null && !(opts.blankIsUnset && typeof v === 'string' && v.trim() === '')));
+    const copy: Record<string, unknown> = Object.fromEntries(
+      Object.entries(config).filter(([, v]) => v !== null && !(opts.blankIsUnset && typeof v === 'string' && v.trim() === '')),
+    );
     if (!validate(copy)) {
       const errors = validate.errors ?? [];
       const problems = errors.map((e) => `config.${fieldOf(e)} ${e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid')}`);

@@ -40,7 +40,10 @@ export async function realPathInside(p: string, realBase: string): Promise<strin
  */
 export async function creatableInside(p: string, base: string, realBase: string): Promise<boolean> {
   for (let at = p; isInside(at, base); at = path.dirname(at)) {
-    const exists = await lstat(at).then(() => true, () => false);
+    const exists = await lstat(at).then(
+      () => true,
+      () => false,
+    );
     if (exists) return (await realPathInside(at, realBase)) !== null;
     if (at === base) return true;
   }

@@ -1,6 +1,6 @@
 import { lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SinewError, invalid } from '../../errors/sinew-error.js';
+import { invalid, SinewError } from '../../errors/sinew-error.js';
 import { CONFINE_KEY, creatableInside, realPathInside, resolveUnder } from './confined-path.js';
 
 /** The directory a file connector works in, and the check each file gets just before it is opened. */
@@ -60,11 +60,22 @@ export async function openSourceDirectory(config: Record<string, unknown>, conne
     const lexical = resolveUnder(base, p);
     const realBase = await realpath(base).catch(() => null);
     const real = lexical !== null && realBase !== null ? await realPathInside(lexical, realBase) : null;
-    if (real === null || realBase === null || !(await stat(real).then((s) => s.isDirectory(), () => false))) throw refusedConfinedPath(connectorId);
+    if (
+      real === null ||
+      realBase === null ||
+      !(await stat(real).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw refusedConfinedPath(connectorId);
     return { path: real, checkedFile: confinedFiles(connectorId, realBase) };
   }
   // Not confined: the owner's path, and the owner may be told what is wrong with it.
-  const isDirectory = await stat(p).then((s) => s.isDirectory(), () => null);
+  const isDirectory = await stat(p).then(
+    (s) => s.isDirectory(),
+    () => null,
+  );
   if (isDirectory === null) throw invalid(`${connectorId}: config.path "${p}" does not exist`, { field: 'path', path: p });
   if (!isDirectory) throw invalid(`${connectorId}: config.path "${p}" is not a directory`, { field: 'path', path: p });
   return { path: p, checkedFile: async (file) => file };
@@ -78,7 +89,11 @@ async function makeDirectory(p: string, connectorId: string): Promise<void> {
     if (code === 'EEXIST' || code === 'ENOTDIR') {
       throw invalid(`${connectorId}: config.path "${p}" is not a directory`, { field: 'path', path: p });
     }
-    throw new SinewError('CONNECTOR_FAILED', `${connectorId}: could not create the directory "${p}" (${code ?? (error as Error).message})`, { path: p });
+    throw new SinewError(
+      'CONNECTOR_FAILED',
+      `${connectorId}: could not create the directory "${p}" (${code ?? (error as Error).message})`,
+      { path: p },
+    );
   }
 }
 
@@ -97,11 +112,20 @@ export async function openTargetDirectory(config: Record<string, unknown>, conne
   const lexical = resolveUnder(base, p);
   if (lexical === null) throw refusedConfinedPath(connectorId);
   // The tenant's own folder is Sinew's to make (under the owner's root); a failure says nothing more.
-  const realBase = await mkdir(base, { recursive: true }).then(() => realpath(base)).catch(() => null);
+  const realBase = await mkdir(base, { recursive: true })
+    .then(() => realpath(base))
+    .catch(() => null);
   if (realBase === null || !(await creatableInside(lexical, base, realBase))) throw refusedConfinedPath(connectorId);
   await mkdir(lexical, { recursive: true }).catch(() => undefined);
   const real = await realPathInside(lexical, realBase);
-  if (real === null || !(await stat(real).then((s) => s.isDirectory(), () => false))) throw refusedConfinedPath(connectorId);
+  if (
+    real === null ||
+    !(await stat(real).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw refusedConfinedPath(connectorId);
   return { path: real, checkedFile: targetFiles(connectorId, realBase) };
 }
 
@@ -110,7 +134,10 @@ function targetFiles(connectorId: string, realBase: string): FileDirectory['chec
   const existing = confinedFiles(connectorId, realBase);
   return async (file) => {
     // lstat, not realpath: a dangling symlink exists, and opening it would create its target.
-    const exists = await lstat(file).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT');
+    const exists = await lstat(file).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+    );
     return exists ? existing(file) : file;
   };
 }

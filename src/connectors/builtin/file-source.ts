@@ -1,12 +1,12 @@
+import { invalid } from '../../errors/sinew-error.js';
 import type { Catalog, CatalogStream } from '../../model/catalog.js';
 import type { JsonSchema } from '../../model/json-schema.js';
 import type { SourceContext } from '../sdk/connector.js';
-import { invalid } from '../../errors/sinew-error.js';
 import { catalogStream, type DiscoveredStream } from './catalog-building.js';
-import { syncRecordStream } from './record-stream-sync.js';
-import { planStream } from './stream-plan.js';
-import { listStreamFiles, type StreamFile } from './stream-files.js';
 import type { FileDirectory } from './directory-config.js';
+import { syncRecordStream } from './record-stream-sync.js';
+import { listStreamFiles, type StreamFile } from './stream-files.js';
+import { planStream } from './stream-plan.js';
 
 /** What differs between the one-file-per-stream sources (csv, jsonl): how a file is read. */
 export interface FileFormat {
@@ -40,7 +40,8 @@ async function streamsToSync(
   const files = await listStreamFiles(directory.path, format.extension);
   if (catalog === null) {
     const out = [];
-    for (const file of files) out.push({ entry: catalogStream(await format.discoverStream(await checked(directory, file))), file: file.file });
+    for (const file of files)
+      out.push({ entry: catalogStream(await format.discoverStream(await checked(directory, file))), file: file.file });
     return out;
   }
   return catalog.streams.map((entry) => {

@@ -1,6 +1,6 @@
+import { SinewError } from '../../errors/sinew-error.js';
 import type { SchemaMessage, SingerMessage } from '../../singer/message.js';
 import type { TargetContext } from '../sdk/connector.js';
-import { SinewError } from '../../errors/sinew-error.js';
 
 /** Writes one stream's records into its file. */
 export interface StreamWriter {

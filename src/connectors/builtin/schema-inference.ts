@@ -61,11 +61,7 @@ class SlotAccumulator {
   }
 }
 
-function observeProperties(
-  slots: Map<string, SlotAccumulator>,
-  record: Record<string, unknown>,
-  textual: boolean,
-): void {
+function observeProperties(slots: Map<string, SlotAccumulator>, record: Record<string, unknown>, textual: boolean): void {
   for (const [name, value] of Object.entries(record)) {
     let slot = slots.get(name);
     if (!slot) {

@@ -1,8 +1,8 @@
+import { invalid } from '../../errors/sinew-error.js';
 import type { CatalogStream } from '../../model/catalog.js';
 import type { JsonSchema } from '../../model/json-schema.js';
-import { invalid } from '../../errors/sinew-error.js';
-import { isFieldSelected, isStreamSelected, keyProperties, replicationSettings } from './catalog-reading.js';
 import { readBookmark } from './bookmarks.js';
+import { isFieldSelected, isStreamSelected, keyProperties, replicationSettings } from './catalog-reading.js';
 
 /** What a source will do for one stream, decided once from its catalog entry and the state. */
 export interface StreamPlan {
@@ -45,9 +45,7 @@ export function planStream(stream: CatalogStream, state: Record<string, unknown>
   return {
     stream: name,
     sourceSchema: stream.schema,
-    schema: everything
-      ? stream.schema
-      : { ...stream.schema, properties: Object.fromEntries(selected.map((f) => [f, properties[f]])) },
+    schema: everything ? stream.schema : { ...stream.schema, properties: Object.fromEntries(selected.map((f) => [f, properties[f]])) },
     keyProperties: keyProperties(stream),
     fields: everything ? null : new Set(selected),
     ...(replicationKey ? { replicationKey, bookmark: readBookmark(state, name, replicationKey) } : {}),

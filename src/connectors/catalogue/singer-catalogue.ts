@@ -31,7 +31,11 @@ let loaded: CatalogueEntry[] | undefined;
 
 /** The catalogue shipped in the repository, read once. */
 export function singerCatalogue(): CatalogueEntry[] {
-  loaded ??= (JSON.parse(readFileSync(new URL('../../../catalogue/singer-connectors.json', import.meta.url), 'utf8')) as { connectors: CatalogueEntry[] }).connectors;
+  loaded ??= (
+    JSON.parse(readFileSync(new URL('../../../catalogue/singer-connectors.json', import.meta.url), 'utf8')) as {
+      connectors: CatalogueEntry[];
+    }
+  ).connectors;
   return loaded;
 }
 

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
-import type { Store } from '../../store/store.js';
+import { invalid, notFound } from '../../errors/sinew-error.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
 import type { ConnectorInstall } from '../../model/connector-install.js';
 import type { ConnectorUser } from '../../runtime/connector-user.js';
-import { invalid, notFound } from '../../errors/sinew-error.js';
+import type { Store } from '../../store/store.js';
 import { probeConnector } from '../probe/probe-connector.js';
-import { buildEnvironment } from './package-builders.js';
-import { installDir } from './install-spec.js';
 import { InstallLog } from './install-log.js';
+import { installDir } from './install-spec.js';
+import { buildEnvironment } from './package-builders.js';
 import { reprobed } from './probed-definition.js';
 
 export interface InstallerOptions {
@@ -54,7 +54,8 @@ export class ConnectorInstaller {
   async start(envId: string, id: string): Promise<ConnectorDefinition> {
     const def = await this.store.connectors.get(envId, id);
     if (!def) throw notFound('connector', { connector_id: id });
-    if (!def.install) throw invalid(`connector ${id} has no install spec: register it with install (pip, npm or path)`, { field: 'install' });
+    if (!def.install)
+      throw invalid(`connector ${id} has no install spec: register it with install (pip, npm or path)`, { field: 'install' });
     const key = lockKey(envId, id);
     if (this.running.has(key)) return def;
     let release!: () => void;
@@ -84,7 +85,8 @@ export class ConnectorInstaller {
     if (!current?.install || current.install.requested_at !== requestedAt) return; // replaced or re-requested since
     const dir = this.dirOf(envId, { id, install: current.install });
     const log = new InstallLog();
-    const save = (change: Partial<ConnectorInstall>, def?: ConnectorDefinition): Promise<boolean> => this.save(envId, id, requestedAt, log, change, def);
+    const save = (change: Partial<ConnectorInstall>, def?: ConnectorDefinition): Promise<boolean> =>
+      this.save(envId, id, requestedAt, log, change, def);
     await save({ started_at: now() });
     const flusher = setInterval(() => {
       if (log.takeChanged()) void save({}).catch(() => {});
@@ -92,7 +94,13 @@ export class ConnectorInstaller {
     try {
       await fs.rm(dir, { recursive: true, force: true });
       await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-      await buildEnvironment(dir, current.install.spec, { pipFindLinks: this.opts.pipFindLinks, timeoutMs: this.opts.stepTimeoutMs ?? 15 * 60_000 }, log, this.stopping.signal);
+      await buildEnvironment(
+        dir,
+        current.install.spec,
+        { pipFindLinks: this.opts.pipFindLinks, timeoutMs: this.opts.stepTimeoutMs ?? 15 * 60_000 },
+        log,
+        this.stopping.signal,
+      );
       await fs.writeFile(`${dir}/${DONE_MARK}`, `${requestedAt}\n`);
     } catch (e) {
       clearInterval(flusher);
@@ -108,7 +116,14 @@ export class ConnectorInstaller {
   }
 
   /** Writes the install's state (and the probed definition) unless the definition was replaced meanwhile. */
-  private async save(envId: string, id: string, requestedAt: string, log: InstallLog, change: Partial<ConnectorInstall>, probed?: ConnectorDefinition): Promise<boolean> {
+  private async save(
+    envId: string,
+    id: string,
+    requestedAt: string,
+    log: InstallLog,
+    change: Partial<ConnectorInstall>,
+    probed?: ConnectorDefinition,
+  ): Promise<boolean> {
     const def = await this.store.connectors.get(envId, id);
     if (!def?.install || def.install.requested_at !== requestedAt) return false;
     const base = probed ? { ...probed, label: def.label, auth: def.auth, check: def.check } : def;
@@ -130,7 +145,11 @@ export class ConnectorInstaller {
           const log = new InstallLog();
           for (const line of def.install?.log_tail ?? []) log.note(line);
           log.note('the install was interrupted by a restart of Sinew: POST …/install to start it again');
-          await this.save(env.env_id, def.id, requestedAt, log, { status: 'failed', finished_at: now(), error: 'interrupted by a restart' });
+          await this.save(env.env_id, def.id, requestedAt, log, {
+            status: 'failed',
+            finished_at: now(),
+            error: 'interrupted by a restart',
+          });
         });
       }
     }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { invalid } from '../../errors/sinew-error.js';
-import { installManager, installTarget, type InstallSpec } from '../../model/connector-install.js';
+import { type InstallSpec, installManager, installTarget } from '../../model/connector-install.js';
 
 /** A spec as a request gave it: exactly one of pip, npm, path, a non-empty string without NUL or line breaks. */
 export function readInstallSpec(input: Record<string, unknown>): InstallSpec {
@@ -21,7 +21,11 @@ export function readInstallSpec(input: Record<string, unknown>): InstallSpec {
 
 /** The environment's folder name: the same spec installs to the same folder, another spec beside it. */
 export function installHash(spec: InstallSpec): string {
-  return crypto.createHash('sha256').update(`${installManager(spec)}\0${installTarget(spec)}`).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(`${installManager(spec)}\0${installTarget(spec)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** `<data dir>/connectors/<env>/<connector>/<hash>`: ids are checked (no slashes), so this stays inside. */
@@ -32,7 +36,11 @@ export function installDir(dataDir: string, envId: string, connectorId: string, 
 /** Where the executables of an environment are: the venv's bin, npm's .bin, the copied files. */
 export function binDir(dir: string, spec: InstallSpec): string {
   const manager = installManager(spec);
-  return manager === 'pip' ? path.join(dir, 'venv', 'bin') : manager === 'npm' ? path.join(dir, 'node_modules', '.bin') : path.join(dir, 'files');
+  return manager === 'pip'
+    ? path.join(dir, 'venv', 'bin')
+    : manager === 'npm'
+      ? path.join(dir, 'node_modules', '.bin')
+      : path.join(dir, 'files');
 }
 
 /**

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { installManager, installTarget, type InstallSpec } from '../../model/connector-install.js';
+import { type InstallSpec, installManager, installTarget } from '../../model/connector-install.js';
 import { hostEnvironment } from '../connector-environment.js';
-import { absoluteLocalTarget, binDir } from './install-spec.js';
-import { runInstallStep, type InstallStepOptions } from './install-step.js';
 import type { InstallLog } from './install-log.js';
+import { absoluteLocalTarget, binDir } from './install-spec.js';
+import { type InstallStepOptions, runInstallStep } from './install-step.js';
 
 export interface BuildSettings {
   /** SINEW_PIP_FIND_LINKS: pip installs with `--no-index --find-links <dir>`: a local package index. */
@@ -23,14 +23,23 @@ function installEnvironment(source: NodeJS.ProcessEnv = process.env): Record<str
 }
 
 /** Builds the connector's environment in `dir` (empty, made by the caller). */
-export async function buildEnvironment(dir: string, spec: InstallSpec, settings: BuildSettings, log: InstallLog, signal: AbortSignal): Promise<void> {
+export async function buildEnvironment(
+  dir: string,
+  spec: InstallSpec,
+  settings: BuildSettings,
+  log: InstallLog,
+  signal: AbortSignal,
+): Promise<void> {
   const step: InstallStepOptions = { cwd: dir, env: installEnvironment(), log, signal, timeoutMs: settings.timeoutMs };
   const target = absoluteLocalTarget(installTarget(spec));
   switch (installManager(spec)) {
     case 'pip': {
       await runInstallStep(['python3', '-m', 'venv', path.join(dir, 'venv')], step);
       const index = settings.pipFindLinks ? ['--no-index', '--find-links', settings.pipFindLinks] : [];
-      await runInstallStep([path.join(binDir(dir, spec), 'python'), '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...index, target], step);
+      await runInstallStep(
+        [path.join(binDir(dir, spec), 'python'), '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...index, target],
+        step,
+      );
       return;
     }
     case 'npm':

@@ -1,5 +1,5 @@
-import { jsonOutputCandidates } from '../../singer/json-output.js';
 import type { JsonSchema } from '../../model/json-schema.js';
+import { jsonOutputCandidates } from '../../singer/json-output.js';
 import type { ProbeFindings } from './probe-findings.js';
 
 /** The Singer SDK's `--about --format=json` document, as far as Sinew reads it. */

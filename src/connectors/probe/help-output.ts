@@ -13,7 +13,8 @@ export function readHelpOutput(stdout: string): ProbeFindings | null {
   if (!option('config').test(stdout)) return null;
   const listed = ['discover', 'catalog', 'properties', 'state'].filter((name) => option(name).test(stdout));
   const has = (name: string): boolean => listed.includes(name);
-  const catalogFlag: CatalogFlag = has('catalog') && has('properties') ? 'both' : has('catalog') ? '--catalog' : has('properties') ? '--properties' : 'none';
+  const catalogFlag: CatalogFlag =
+    has('catalog') && has('properties') ? 'both' : has('catalog') ? '--catalog' : has('properties') ? '--properties' : 'none';
   return {
     method: 'help',
     discover: has('discover'),

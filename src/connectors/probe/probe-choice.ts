@@ -28,7 +28,9 @@ export function chooseProbedFields(explicit: ExplicitCapabilities, outcome: Prob
   const found = outcome.method === 'none' ? null : outcome;
   // A target's discover, catalog and state flags are never used: the probe decides nothing there.
   const tap = explicit.kind !== 'target' ? found : null;
-  const overridden = (['discover', 'catalog_flag', 'config_schema'] as const).filter((field): field is ProbedField => explicit[field] !== undefined);
+  const overridden = (['discover', 'catalog_flag', 'config_schema'] as const).filter(
+    (field): field is ProbedField => explicit[field] !== undefined,
+  );
   return {
     discover: explicit.discover ?? (explicit.kind === 'target' ? false : (tap?.discover ?? true)),
     catalogFlag: explicit.catalog_flag ?? tap?.catalogFlag,

@@ -4,7 +4,7 @@ import { hostEnvironment } from '../connector-environment.js';
 import { readAboutOutput } from './about-output.js';
 import { readHelpOutput } from './help-output.js';
 import type { ProbeFindings, ProbeOutcome } from './probe-findings.js';
-import { runProbe, type ProbeRunOptions } from './probe-run.js';
+import { type ProbeRunOptions, runProbe } from './probe-run.js';
 
 export interface ProbeConnectorOptions {
   /** Per probe run; the two run side by side. Default 10 s. */
@@ -26,7 +26,11 @@ export async function probeConnector(command: string[], opts: ProbeConnectorOpti
   // Its own empty working directory: a program that does more than answer litters nothing of ours.
   const dir = await ConnectorRunDir.open('probe', opts.user ?? null);
   try {
-    const run: ProbeRunOptions = { ...dir.spawnOptions(hostEnvironment()), timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES };
+    const run: ProbeRunOptions = {
+      ...dir.spawnOptions(hostEnvironment()),
+      timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    };
     const [about, help] = await Promise.all([
       ask(command, ['--about', '--format=json'], run, readAboutOutput, 'printed no JSON with capabilities'),
       ask(command, ['--help'], run, readHelpOutput, 'printed no help listing --config'),

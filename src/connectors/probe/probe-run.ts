@@ -1,4 +1,4 @@
-import { startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import { type SingerProcess, startSingerProcess } from '../../singer/singer-process.js';
 
 export interface ProbeRunOptions {
   cwd: string;
@@ -24,7 +24,16 @@ const MAX_REASON_CHARS = 300;
 export async function runProbe(command: string[], args: string[], opts: ProbeRunOptions): Promise<ProbeRunResult> {
   let proc: SingerProcess;
   try {
-    proc = startSingerProcess({ command, args, cwd: opts.cwd, env: opts.env, stdin: 'ignore', name: args.join(' '), uid: opts.uid, gid: opts.gid });
+    proc = startSingerProcess({
+      command,
+      args,
+      cwd: opts.cwd,
+      env: opts.env,
+      stdin: 'ignore',
+      name: args.join(' '),
+      uid: opts.uid,
+      gid: opts.gid,
+    });
   } catch (e) {
     return { ok: false, reason: short((e as Error).message) };
   }
@@ -48,7 +57,10 @@ export async function runProbe(command: string[], args: string[], opts: ProbeRun
     const [exit] = await Promise.all([proc.exited, collected]);
     if (cut) return { ok: false, reason: cut };
     if (exit.code !== 0) {
-      const last = proc.stderrTail().filter((line) => line.trim() !== '').at(-1);
+      const last = proc
+        .stderrTail()
+        .filter((line) => line.trim() !== '')
+        .at(-1);
       const how = exit.signal ? `was killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
       return { ok: false, reason: short(last ? `${how}: ${last.trim()}` : how) };
     }

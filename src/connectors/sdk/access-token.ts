@@ -1,5 +1,5 @@
-import type { ConnectorDefinition } from '../../model/connector-definition.js';
 import { isOAuth2 } from '../../model/connector-auth.js';
+import type { ConnectorDefinition } from '../../model/connector-definition.js';
 
 /**
  * Where a built-in connector gets the bearer token it sends, asked per request (issue #15). A job

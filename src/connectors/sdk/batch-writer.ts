@@ -1,6 +1,6 @@
+import type { AddressPolicy } from '../../outbound/address-policy.js';
 import type { SchemaMessage, SingerMessage } from '../../singer/message.js';
 import type { AccessTokenSource } from './access-token.js';
-import type { AddressPolicy } from '../../outbound/address-policy.js';
 import type { WriteRecord } from './write-record.js';
 import type { WriteResult } from './write-result.js';
 
@@ -42,4 +42,9 @@ export interface BatchWriter {
  * where a bearer-token writer gets its token per call (a link's OAuth tokens, refreshed as the run
  * goes); absent, the config's token is used as it is.
  */
-export type BatchWriterFactory = (config: Record<string, unknown>, log: (message: string) => void, addresses: AddressPolicy, tokens?: AccessTokenSource) => BatchWriter;
+export type BatchWriterFactory = (
+  config: Record<string, unknown>,
+  log: (message: string) => void,
+  addresses: AddressPolicy,
+  tokens?: AccessTokenSource,
+) => BatchWriter;

@@ -1,9 +1,9 @@
 import type { Catalog } from '../../model/catalog.js';
-import type { SingerMessage } from '../../singer/message.js';
 import type { ConnectorDefinition } from '../../model/connector-definition.js';
-import type { BatchWriterFactory } from './batch-writer.js';
-import type { AddressPolicy } from '../../outbound/address-policy.js';
 import type { CheckOutcome } from '../../model/credential-check.js';
+import type { AddressPolicy } from '../../outbound/address-policy.js';
+import type { SingerMessage } from '../../singer/message.js';
+import type { BatchWriterFactory } from './batch-writer.js';
 
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
 export interface MessageSink {

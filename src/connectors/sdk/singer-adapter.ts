@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import type { BuiltinConnector } from './connector.js';
 import type { Catalog } from '../../model/catalog.js';
-import type { SingerMessage } from '../../singer/message.js';
-import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
+import { type AddressPolicy, STRICT_POLICY } from '../../outbound/address-policy.js';
 import { readLines } from '../../singer/line-reader.js';
-import { targetMessages } from '../../singer/target-messages.js';
+import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
+import type { SingerMessage } from '../../singer/message.js';
 import { SingerWriter } from '../../singer/message-writer.js';
-import { STRICT_POLICY, type AddressPolicy } from '../../outbound/address-policy.js';
+import { targetMessages } from '../../singer/target-messages.js';
+import type { BuiltinConnector } from './connector.js';
 
 export interface SingerIo {
   stdin: Readable;
@@ -61,7 +61,8 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
 
 async function readObjectFile(path: string, what: string): Promise<Record<string, unknown>> {
   const value = await readJsonFile(path, what);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`the ${what} file ${path} must hold a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`the ${what} file ${path} must hold a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -91,7 +92,12 @@ async function guarded(io: SingerIo, name: string, body: () => Promise<void>): P
  * Its connections pass `addressPolicy` (default: public addresses only).
  * Returns the exit code (0 ok, 1 connector failure, 2 bad usage); never calls process.exit.
  */
-export async function runAsSingerTap(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo(), addressPolicy: AddressPolicy = STRICT_POLICY): Promise<number> {
+export async function runAsSingerTap(
+  connector: BuiltinConnector,
+  argv: string[],
+  io: SingerIo = defaultIo(),
+  addressPolicy: AddressPolicy = STRICT_POLICY,
+): Promise<number> {
   const name = `tap-${connector.definition.id}`;
   return guarded(io, name, async () => {
     const source = connector.source;
@@ -126,7 +132,12 @@ export async function runAsSingerTap(connector: BuiltinConnector, argv: string[]
  * emits as one line on stdout — the bare state value, as singer-python and Meltano SDK targets do.
  * Its connections pass `addressPolicy` (default: public addresses only).
  */
-export async function runAsSingerTarget(connector: BuiltinConnector, argv: string[], io: SingerIo = defaultIo(), addressPolicy: AddressPolicy = STRICT_POLICY): Promise<number> {
+export async function runAsSingerTarget(
+  connector: BuiltinConnector,
+  argv: string[],
+  io: SingerIo = defaultIo(),
+  addressPolicy: AddressPolicy = STRICT_POLICY,
+): Promise<number> {
   const name = `target-${connector.definition.id}`;
   return guarded(io, name, async () => {
     const target = connector.target;

@@ -79,7 +79,9 @@ export interface ReportedWriteResult {
 }
 
 function isResult(value: unknown): value is ReportedWriteResult {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { success?: unknown }).success === 'boolean';
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { success?: unknown }).success === 'boolean'
+  );
 }
 
 /**

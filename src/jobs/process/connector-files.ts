@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import { rmSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import { redactConfig } from '../../crypto/config-redaction.js';
+import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
 import type { PlannedConnector } from '../job-plan.js';
 import { createJobSecretsDir } from '../job-secrets-dir.js';
 

@@ -21,7 +21,9 @@ async function dirBytes(dir: string): Promise<number> {
 const kib = (bytes: number): number => Math.round((bytes / 1024) * 100) / 100;
 
 /** `data_sizes` of the job object, in KiB as in the example payload. */
-export async function measureDataSizes(root: string): Promise<{ sync_output: number; etl_output: number; snapshots: number; total: number }> {
+export async function measureDataSizes(
+  root: string,
+): Promise<{ sync_output: number; etl_output: number; snapshots: number; total: number }> {
   const sync = await dirBytes(path.join(root, JOB_FILES.syncOutput));
   const etl = await dirBytes(path.join(root, JOB_FILES.etlOutput));
   const snapshots = await dirBytes(path.join(root, JOB_FILES.snapshots));

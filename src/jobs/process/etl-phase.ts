@@ -1,21 +1,21 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readLineBatches } from '../../singer/line-reader.js';
-import { classifyLine } from '../../singer/line-classifier.js';
+import { buildSelectionTransform } from '../../etl/field-map-transform.js';
+import { runEtlScript } from '../../etl/run-etl-script.js';
 import type { Catalog } from '../../model/catalog.js';
+import { phaseNamed } from '../../model/job-phases.js';
 import { isStreamSelected } from '../../singer/catalog-selection.js';
+import { classifyLine } from '../../singer/line-classifier.js';
+import { readLineBatches } from '../../singer/line-reader.js';
 import type { StreamSelection } from '../../singer/stream-selection.js';
 import { JOB_FILES } from '../../storage/job-root.js';
-import { buildSelectionTransform } from '../../etl/field-map-transform.js';
+import type { JobContext } from './job-context.js';
+import type { JobPhase } from './job-phase.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { PhaseFailure } from './phase-failure.js';
-import { phaseNamed } from '../../model/job-phases.js';
-import { runEtlScript } from '../../etl/run-etl-script.js';
-import type { JobPhase } from './job-phase.js';
-import type { JobContext } from './job-context.js';
-import { countRecords } from './stream-record-counts.js';
 import { scrubLogFile } from './scrubbed-log-file.js';
+import { countRecords } from './stream-record-counts.js';
 
 /** The ETL phase: the flow's ETL step over the sync output, or a pass-through shaped by the field map. */
 export const ETL_PHASE: JobPhase = {
@@ -25,7 +25,10 @@ export const ETL_PHASE: JobPhase = {
       await (ctx.plan.etl ? runScript(ctx) : passThrough(ctx));
     } finally {
       // The script's output reached its log unread; its environment may hold what the configs do.
-      if (ctx.plan.etl) await scrubLogFile(path.join(ctx.root, JOB_FILES.etlLog), ctx.scrubber).catch((e: Error) => ctx.log.write(`could not scrub the ETL log: ${e.message}`));
+      if (ctx.plan.etl)
+        await scrubLogFile(path.join(ctx.root, JOB_FILES.etlLog), ctx.scrubber).catch((e: Error) =>
+          ctx.log.write(`could not scrub the ETL log: ${e.message}`),
+        );
     }
   },
 };
@@ -49,7 +52,8 @@ async function passThrough(ctx: JobContext): Promise<void> {
   const { selection, selected } = ctx.tapAndTarget;
   const counts = await runPassThroughEtl(ctx.root, selection, ctx.tally.recordCount, selected);
   ctx.records.after_etl = counts.afterEtl;
-  for (const [stream, n] of Object.entries(counts.leftOut)) ctx.log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out`);
+  for (const [stream, n] of Object.entries(counts.leftOut))
+    ctx.log.write(`${n} record(s) of stream "${stream}", which the job did not select, were left out`);
 }
 
 /** What the pass-through ETL did per stream. */
@@ -66,7 +70,12 @@ export interface PassThroughCounts {
  * A selected stream cannot lose records here: the check after the copy fails the ETL step rather
  * than let a job complete with fewer records than it synced (see assertNothingLost).
  */
-export async function runPassThroughEtl(jobRoot: string, selection: StreamSelection, synced: Record<string, number>, tapCatalog: Catalog | null): Promise<PassThroughCounts> {
+export async function runPassThroughEtl(
+  jobRoot: string,
+  selection: StreamSelection,
+  synced: Record<string, number>,
+  tapCatalog: Catalog | null,
+): Promise<PassThroughCounts> {
   const transform = buildSelectionTransform(selection);
   if (!transform) {
     // Nothing to shape: the sync output holds only valid Singer lines already, so a copy is exact.
@@ -111,7 +120,13 @@ export async function runPassThroughEtl(jobRoot: string, selection: StreamSelect
  * - a stream lost all its records while a field-map key matched no stream of the sync (a map keyed
  *   by a name the records do not carry).
  */
-function assertNothingLost(args: { selection: StreamSelection; synced: Record<string, number>; kept: Record<string, number>; seen: Set<string>; tapCatalog: Catalog | null }): void {
+function assertNothingLost(args: {
+  selection: StreamSelection;
+  synced: Record<string, number>;
+  kept: Record<string, number>;
+  seen: Set<string>;
+  tapCatalog: Catalog | null;
+}): void {
   const { selection, synced, kept, seen, tapCatalog } = args;
   const seenIds = new Set([...seen].map((s) => selection.names.canonical(s)));
   const unmatchedKeys = Object.keys(selection.input.fieldMap ?? {}).filter((k) => !seenIds.has(selection.names.canonical(k)));
@@ -121,7 +136,10 @@ function assertNothingLost(args: { selection: StreamSelection; synced: Record<st
     const catalogStream = tapCatalog ? selection.names.streamOf(stream) : undefined;
     const selectedAtTap = catalogStream !== undefined && isStreamSelected(catalogStream);
     if (selectedAtTap) {
-      throw new PhaseFailure('etl', `stream "${stream}" was selected at the tap and synced ${count} record(s), but only ${passed} passed the field map; nothing was exported`);
+      throw new PhaseFailure(
+        'etl',
+        `stream "${stream}" was selected at the tap and synced ${count} record(s), but only ${passed} passed the field map; nothing was exported`,
+      );
     }
     if (passed === 0 && unmatchedKeys.length > 0) {
       const keys = unmatchedKeys.map((k) => `"${k}"`).join(', ');

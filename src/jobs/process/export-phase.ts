@@ -2,19 +2,25 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { phaseNamed } from '../../model/job-phases.js';
 import { JOB_FILES } from '../../storage/job-root.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
+import type { JobPhase } from './job-phase.js';
 import type { ConnectorRun } from './running-connectors.js';
 import { startTarget } from './running-target.js';
-import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
-import type { WriteResultCollector } from '../../writes/write-result-collector.js';
-import { phaseNamed } from '../../model/job-phases.js';
-import type { JobPhase } from './job-phase.js';
 
 /**
  * Runs the target once over a file of Singer messages with back-pressure, through the record-id
  * resolution's next round when given (in the form the target takes).
  */
-export async function runTargetOn(run: ConnectorRun, jobRoot: string, input: string, results?: WriteResultCollector, resolution?: RecordIdResolution): Promise<Record<string, unknown> | null> {
+export async function runTargetOn(
+  run: ConnectorRun,
+  jobRoot: string,
+  input: string,
+  results?: WriteResultCollector,
+  resolution?: RecordIdResolution,
+): Promise<Record<string, unknown> | null> {
   const target = startTarget(run, jobRoot, results, resolution !== undefined);
   let writeError: Error | null = null;
   try {
@@ -33,7 +39,12 @@ export async function runTargetOn(run: ConnectorRun, jobRoot: string, input: str
  * Export: feed `etl-output/data.singer` to the target. With the record-id map in play, records
  * held back because their external id was in flight go to the target in further rounds.
  */
-export async function runExportPhase(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, resolution?: RecordIdResolution): Promise<Record<string, unknown> | null> {
+export async function runExportPhase(
+  run: ConnectorRun,
+  jobRoot: string,
+  results?: WriteResultCollector,
+  resolution?: RecordIdResolution,
+): Promise<Record<string, unknown> | null> {
   const state = await runTargetOn(run, jobRoot, path.join(jobRoot, JOB_FILES.etlData), results, resolution);
   return runHeldBackRounds(run, jobRoot, state, results, resolution);
 }

@@ -2,16 +2,16 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runWriteLoop } from '../../connectors/builtin/write/write-loop.js';
+import type { WriteLoopMessage } from '../../connectors/sdk/batch-writer.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import { readLines } from '../../singer/line-reader.js';
 import { TargetLineReader, targetMessages } from '../../singer/target-messages.js';
-import type { WriteLoopMessage } from '../../connectors/sdk/batch-writer.js';
-import type { RoundItem } from '../record-ids/record-id-resolution.js';
 import { JOB_FILES } from '../../storage/job-root.js';
-import { PhaseFailure, feedingFailed } from './phase-failure.js';
-import type { RunningTarget } from './target-handle.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
-import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
+import type { RoundItem } from '../record-ids/record-id-resolution.js';
 import type { InProcessWriter } from './in-process-writer.js';
+import { feedingFailed, PhaseFailure } from './phase-failure.js';
+import type { RunningTarget } from './target-handle.js';
 
 /**
  * A built-in write target (http, hubspot, postgres, salesforce) run by the job process itself, over
@@ -21,7 +21,13 @@ import type { InProcessWriter } from './in-process-writer.js';
  * `logs/target.log` as a child's stderr would. The job process is already the job's sandbox (its
  * own process, killed on cancel or time limit), so the target gives up no isolation the job had.
  */
-export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, results: WriteResultCollector | undefined, prepared: boolean, scrubber?: SecretScrubber): RunningTarget {
+export function startInProcessTarget(
+  writer: InProcessWriter,
+  jobRoot: string,
+  results: WriteResultCollector | undefined,
+  prepared: boolean,
+  scrubber?: SecretScrubber,
+): RunningTarget {
   const name = `target-${writer.connectorId}`;
   // Prepared: arrays of RoundItem (a few in the queue, each one chunk's worth); else bytes.
   const input = prepared ? new PassThrough({ objectMode: true, highWaterMark: 8 }) : new PassThrough({ highWaterMark: 1024 * 1024 });
@@ -45,7 +51,9 @@ export function startInProcessTarget(writer: InProcessWriter, jobRoot: string, r
           log,
           addressPolicy: writer.addressPolicy,
         },
-        prepared ? preparedMessages(chunksUntilClosed<RoundItem[]>(input), new TargetLineReader(name, log)) : targetMessages(readLines(chunksUntilClosed<Buffer>(input)), name, log),
+        prepared
+          ? preparedMessages(chunksUntilClosed<RoundItem[]>(input), new TargetLineReader(name, log))
+          : targetMessages(readLines(chunksUntilClosed<Buffer>(input)), name, log),
         writer.factory(writer.config, log, writer.addressPolicy, writer.tokens),
       );
       await loop;

@@ -1,6 +1,6 @@
+import type { AccessTokenSource } from '../../connectors/sdk/access-token.js';
 import type { BatchWriterFactory } from '../../connectors/sdk/batch-writer.js';
 import type { AddressPolicy } from '../../outbound/address-policy.js';
-import type { AccessTokenSource } from '../../connectors/sdk/access-token.js';
 
 /** A built-in write target to run inside the job process. */
 export interface InProcessWriter {

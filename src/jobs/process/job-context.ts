@@ -12,13 +12,13 @@ import { JOB_FILES } from '../../storage/job-root.js';
 import { WriteResultCollector, type WriteSummary } from '../../writes/write-result-collector.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
+import { RecordIdChannel } from '../record-ids/record-id-channel.js';
+import { RecordIdResolution } from '../record-ids/record-id-resolution.js';
 import { SecretFiles } from './connector-files.js';
 import { JobLog } from './job-log.js';
 import { peakMemoryMiB } from './peak-memory.js';
 import { PhaseFailure } from './phase-failure.js';
 import { StreamTally } from './record-counter.js';
-import { RecordIdChannel } from '../record-ids/record-id-channel.js';
-import { RecordIdResolution } from '../record-ids/record-id-resolution.js';
 import { type ConnectorRun, stderrLogLimits } from './running-connectors.js';
 import { scrubbedReport } from './scrubbed-report.js';
 

@@ -3,15 +3,15 @@
  * runs the phases, reports every status back, and exits. Connectors run as its own children; on
  * SIGTERM (cancel) it takes them down with it.
  */
-import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
+
+import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import type { JobPlan } from '../job-plan.js';
-import type { JobProcessMessage } from '../job-process-messages.js';
+import type { JobProcessMessage, WorkerMessage } from '../job-process-messages.js';
+import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
+import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './lease-fence.js';
 import { runJob } from './run-job.js';
 import { runRollback } from './run-rollback.js';
 import { killAllConnectors } from './running-connectors.js';
-import { LEASE_FENCE_EXIT_CODE, LeaseFence } from './lease-fence.js';
-import type { WorkerMessage } from '../job-process-messages.js';
-import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 function send(message: JobProcessMessage): void {
   process.send?.(encodeIpc(message));
@@ -50,7 +50,9 @@ process.once('message', (raw: unknown) => {
       // Nobody can record what this job does any more, and another worker may take it over at
       // expiresAt: stop writing now. The worker (if it ever runs again) learns of the loss itself.
       killAllConnectors('SIGKILL');
-      process.stderr.write(`job ${plan.job.job_id}: its lease (until ${new Date(expiresAt).toISOString()}) was not renewed in time; its connectors were stopped\n`);
+      process.stderr.write(
+        `job ${plan.job.job_id}: its lease (until ${new Date(expiresAt).toISOString()}) was not renewed in time; its connectors were stopped\n`,
+      );
       process.exit(LEASE_FENCE_EXIT_CODE);
     });
     process.on('message', (message: unknown) => {

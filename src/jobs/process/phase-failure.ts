@@ -13,7 +13,10 @@ export class PhaseFailure extends Error {
 
 /** The export failed because the target's input could not be written (the target itself did not fail). */
 export function feedingFailed(writeError: Error): PhaseFailure {
-  return new PhaseFailure('export', `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`);
+  return new PhaseFailure(
+    'export',
+    `feeding the target failed (it stopped reading, or its input could not be prepared): ${writeError.message}`,
+  );
 }
 
 /** A failed discover or sync (`failedAs`: the status the job fails with) also names the tap's flags and how they were chosen (`tapNote`). */

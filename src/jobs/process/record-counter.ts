@@ -75,6 +75,9 @@ export class StreamTally {
   }
 
   private broken(what: string, stream: string | null): PhaseFailure {
-    return new PhaseFailure('sync', `the ${this.who} printed ${what} at line ${this.lines}${stream !== null ? ` (stream "${stream}")` : ''}`);
+    return new PhaseFailure(
+      'sync',
+      `the ${this.who} printed ${what} at line ${this.lines}${stream !== null ? ` (stream "${stream}")` : ''}`,
+    );
   }
 }

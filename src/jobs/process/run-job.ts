@@ -1,4 +1,4 @@
-import { JOB_CREATED, isJobStatus, type JobStatus } from '../../model/job-phases.js';
+import { isJobStatus, JOB_CREATED, type JobStatus } from '../../model/job-phases.js';
 import type { JobPlan } from '../job-plan.js';
 import { DISCOVER_PHASE } from './discover-phase.js';
 import { ETL_PHASE } from './etl-phase.js';

@@ -1,21 +1,21 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { recordIdText } from '../../connectors/sdk/write-record.js';
+import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import { classifyLine } from '../../singer/line-classifier.js';
 import { readLines } from '../../singer/line-reader.js';
-import { recordIdText } from '../../connectors/sdk/write-record.js';
+import { JOB_FILES } from '../../storage/job-root.js';
+import { readExportDetails } from '../../writes/export-details-page.js';
+import { WriteResultCollector } from '../../writes/write-result-collector.js';
 import type { JobPlan } from '../job-plan.js';
 import type { JobProcessMessage } from '../job-process-messages.js';
-import { JOB_FILES } from '../../storage/job-root.js';
-import { targetRunOf } from './target-run.js';
+import { RecordIdChannel } from '../record-ids/record-id-channel.js';
 import { SecretFiles } from './connector-files.js';
 import { connectorIdentity } from './connector-identity.js';
 import type { ConnectorRun } from './running-connectors.js';
-import { readExportDetails } from '../../writes/export-details-page.js';
-import { RecordIdChannel } from '../record-ids/record-id-channel.js';
-import { rollBackWrites } from './write-rollback.js';
-import { WriteResultCollector } from '../../writes/write-result-collector.js';
-import { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import { scrubbedReport } from './scrubbed-report.js';
+import { targetRunOf } from './target-run.js';
+import { rollBackWrites } from './write-rollback.js';
 
 /** The last SCHEMA line of each stream in a Singer file (what the target got before the records). */
 async function schemaLines(file: string): Promise<Map<string, Buffer>> {
@@ -50,10 +50,17 @@ export async function runRollback(plan: JobPlan, reportRaw: (message: JobProcess
     // Deleted records leave the record-id map as their deletes are confirmed.
     collector.onResults((stream, results) => {
       const gone = results.filter((r) => r.success && r.deleted).map((r) => recordIdText(r.externalId));
-      channel.remove(stream, gone.filter((id): id is string => id !== null));
+      channel.remove(
+        stream,
+        gone.filter((id): id is string => id !== null),
+      );
     });
     // A registered target under SINEW_CONNECTOR_USER runs as that account, as in the job (connector-identity.ts).
-    const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({ ...run, ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)), scrubber });
+    const asConnector = async (run: ConnectorRun): Promise<ConnectorRun> => ({
+      ...run,
+      ...(await connectorIdentity(plan.target!, plan.connectorUser, secrets, run)),
+      scrubber,
+    });
     const schemas = await schemaLines(path.join(root, plan.streaming ? JOB_FILES.syncData : JOB_FILES.etlData));
     const message = await rollBackWrites({
       targetRun: await asConnector(await targetRunOf(plan.target!, targetConfig, root, plan.env, plan.addressPolicy)),

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { startSingerProcess, type SingerProcess } from '../../singer/singer-process.js';
+import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 import type { StderrLogLimits } from '../../singer/bounded-log.js';
+import { type SingerProcess, startSingerProcess } from '../../singer/singer-process.js';
 import { JOB_FILES } from '../../storage/job-root.js';
 import type { InProcessWriter } from './in-process-writer.js';
-import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 /** How to start one connector of a job. */
 export interface ConnectorRun {

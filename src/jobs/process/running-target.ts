@@ -1,12 +1,11 @@
-
 import { readLines } from '../../singer/line-reader.js';
 import { describeExit } from '../../singer/singer-process.js';
 import { parseTargetStateLine } from '../../singer/target-state.js';
-import { PhaseFailure, feedingFailed } from './phase-failure.js';
-import { startConnector, type ConnectorRun } from './running-connectors.js';
-import { startInProcessTarget } from './in-process-target.js';
-import type { RunningTarget } from './target-handle.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import { startInProcessTarget } from './in-process-target.js';
+import { feedingFailed, PhaseFailure } from './phase-failure.js';
+import { type ConnectorRun, startConnector } from './running-connectors.js';
+import type { RunningTarget } from './target-handle.js';
 
 /**
  * The target of `run`: in-process when the run names a built-in writer, a child process otherwise.
@@ -14,7 +13,9 @@ import type { WriteResultCollector } from '../../writes/write-result-collector.j
  * target records already parsed (see `takes`).
  */
 export function startTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, prepared = false): RunningTarget {
-  return run.inProcess ? startInProcessTarget(run.inProcess, jobRoot, results, prepared, run.scrubber) : startProcessTarget(run, jobRoot, results);
+  return run.inProcess
+    ? startInProcessTarget(run.inProcess, jobRoot, results, prepared, run.scrubber)
+    : startProcessTarget(run, jobRoot, results);
 }
 
 function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): RunningTarget {

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
 
 /**
@@ -11,7 +11,10 @@ import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
  */
 export async function scrubLogFile(file: string, scrubber: SecretScrubber): Promise<void> {
   if (scrubber.empty) return;
-  const exists = await fs.stat(file).then((s) => s.isFile(), () => false);
+  const exists = await fs.stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!exists) return;
   const temp = `${file}.scrubbing`;
   const filter = scrubber.stream();

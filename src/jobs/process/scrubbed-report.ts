@@ -1,5 +1,5 @@
-import type { JobProcessMessage } from '../job-process-messages.js';
 import type { SecretScrubber } from '../../crypto/secret-scrubber.js';
+import type { JobProcessMessage } from '../job-process-messages.js';
 
 type Report = (message: JobProcessMessage) => void;
 
@@ -12,7 +12,11 @@ export function scrubbedReport(scrubber: SecretScrubber, report: Report): Report
   if (scrubber.empty) return report;
   return (message) => {
     if (message.t === 'failed') {
-      report({ ...message, error: scrubber.scrub(message.error), ...(message.message !== undefined ? { message: scrubber.scrub(message.message) } : {}) });
+      report({
+        ...message,
+        error: scrubber.scrub(message.error),
+        ...(message.message !== undefined ? { message: scrubber.scrub(message.message) } : {}),
+      });
     } else if (message.t === 'status') {
       report({
         ...message,

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { readLineBatches } from '../../singer/line-reader.js';
 import { classifyLine } from '../../singer/line-classifier.js';
+import { readLineBatches } from '../../singer/line-reader.js';
 import type { StreamSelection } from '../../singer/stream-selection.js';
 
 /** RECORDs per stream in a Singer file (an ETL script's output), read line by line. */

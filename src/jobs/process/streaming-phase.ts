@@ -1,21 +1,21 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { JOB_FILES } from '../../storage/job-root.js';
-import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { runHeldBackRounds } from './export-phase.js';
-import { LineBatchWriter } from './line-batch-writer.js';
-import type { StreamTally } from './record-counter.js';
-import { assertTapSucceeded, pumpTapOutput, readFailure } from './sync-phase.js';
-import { startConnector, type ConnectorRun } from './running-connectors.js';
-import { startTarget } from './running-target.js';
-import type { WriteResultCollector } from '../../writes/write-result-collector.js';
-import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
+import { pipeline } from 'node:stream/promises';
 import { buildSelectionTransform, type LineTransform } from '../../etl/field-map-transform.js';
 import { phaseNamed } from '../../model/job-phases.js';
+import { JOB_FILES } from '../../storage/job-root.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
+import { runHeldBackRounds } from './export-phase.js';
 import type { JobPhase } from './job-phase.js';
-import { prepareTapAndTarget } from './tap-and-target.js';
+import { LineBatchWriter } from './line-batch-writer.js';
+import type { StreamTally } from './record-counter.js';
+import { type ConnectorRun, startConnector } from './running-connectors.js';
+import { startTarget } from './running-target.js';
 import { shapedCounts } from './stream-record-counts.js';
+import { assertTapSucceeded, pumpTapOutput, readFailure } from './sync-phase.js';
+import { prepareTapAndTarget } from './tap-and-target.js';
 
 /**
  * A streaming job: tap and target run together, records flowing straight from one to the other
@@ -88,7 +88,16 @@ export const STREAMING_PHASE: JobPhase = {
   async run(ctx) {
     const { tap, target, selection } = ctx.tapAndTarget;
     if (!target) throw new Error('a streaming phase was planned for a job without a target');
-    await runStreamingPhase(tap, target, ctx.root, ctx.tally, () => ctx.status(EXPORT.start), ctx.writeResults, ctx.resolution ?? undefined, buildSelectionTransform(selection));
+    await runStreamingPhase(
+      tap,
+      target,
+      ctx.root,
+      ctx.tally,
+      () => ctx.status(EXPORT.start),
+      ctx.writeResults,
+      ctx.resolution ?? undefined,
+      buildSelectionTransform(selection),
+    );
     ctx.records.exported = shapedCounts(selection, ctx.tally.recordCount);
   },
 };

@@ -1,23 +1,28 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { readLineBatches } from '../../singer/line-reader.js';
-import { classifyLine } from '../../singer/line-classifier.js';
-import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
-import { JOB_FILES } from '../../storage/job-root.js';
-import { LineBatchWriter } from './line-batch-writer.js';
-import { PhaseFailure } from './phase-failure.js';
-import { startConnector, type ConnectorRun } from './running-connectors.js';
-import type { StreamTally } from './record-counter.js';
 import type { LineTransform } from '../../etl/field-map-transform.js';
 import { phaseNamed } from '../../model/job-phases.js';
+import { classifyLine } from '../../singer/line-classifier.js';
+import { readLineBatches } from '../../singer/line-reader.js';
+import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
+import { JOB_FILES } from '../../storage/job-root.js';
 import type { JobPhase } from './job-phase.js';
+import { LineBatchWriter } from './line-batch-writer.js';
+import { PhaseFailure } from './phase-failure.js';
+import type { StreamTally } from './record-counter.js';
+import { type ConnectorRun, startConnector } from './running-connectors.js';
 import { prepareTapAndTarget } from './tap-and-target.js';
 
 /**
  * Reads a tap's stdout line by line into `sink` (raw bytes, untouched unless `shape` is given),
  * tallying and checking as it goes (StreamTally: what is skipped, what fails the sync).
  */
-export async function pumpTapOutput(tap: SingerProcess, tally: StreamTally, sink: LineBatchWriter, shape?: LineTransform | null): Promise<void> {
+export async function pumpTapOutput(
+  tap: SingerProcess,
+  tally: StreamTally,
+  sink: LineBatchWriter,
+  shape?: LineTransform | null,
+): Promise<void> {
   // Batches: one await per chunk, not per line — this loop is the hot path of every job.
   for await (const batch of readLineBatches(tap.stdout)) {
     for (const raw of batch) {

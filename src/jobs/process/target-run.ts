@@ -1,7 +1,7 @@
+import { type AccessTokenSource, heldTokenIn, RefreshingTokenSource } from '../../connectors/sdk/access-token.js';
+import type { AddressPolicy } from '../../outbound/address-policy.js';
 import type { PlannedConnector } from '../job-plan.js';
 import type { ConnectorRun } from './running-connectors.js';
-import type { AddressPolicy } from '../../outbound/address-policy.js';
-import { RefreshingTokenSource, heldTokenIn, type AccessTokenSource } from '../../connectors/sdk/access-token.js';
 import { TokenChannel } from './token-channel.js';
 
 /**
@@ -9,14 +9,23 @@ import { TokenChannel } from './token-channel.js';
  * anything else as the Singer command with its config file. The built-in registry is loaded only
  * then, so job processes of other jobs do not pay for importing every connector.
  */
-export async function targetRunOf(target: PlannedConnector, configPath: string, cwd: string, env: Record<string, string>, addressPolicy: AddressPolicy): Promise<ConnectorRun> {
+export async function targetRunOf(
+  target: PlannedConnector,
+  configPath: string,
+  cwd: string,
+  env: Record<string, string>,
+  addressPolicy: AddressPolicy,
+): Promise<ConnectorRun> {
   const run: ConnectorRun = { command: target.command, args: ['--config', configPath], cwd, env };
   if (!target.builtin) return run;
   const { getBuiltinConnector } = await import('../../connectors/builtin/registry.js');
   const factory = getBuiltinConnector(target.connector_id)?.writer;
   if (!factory) return run;
   const tokens = linkTokenSource(target);
-  return { ...run, inProcess: { connectorId: target.connector_id, factory, config: target.config, addressPolicy, ...(tokens ? { tokens } : {}) } };
+  return {
+    ...run,
+    inProcess: { connectorId: target.connector_id, factory, config: target.config, addressPolicy, ...(tokens ? { tokens } : {}) },
+  };
 }
 
 /**

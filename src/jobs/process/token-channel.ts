@@ -1,7 +1,7 @@
 import type { HeldToken, LinkTokenBackend } from '../../connectors/sdk/access-token.js';
-import type { TokenReply, TokenRequest } from '../token-messages.js';
 import type { WorkerMessage } from '../job-process-messages.js';
 import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
+import type { TokenReply, TokenRequest } from '../token-messages.js';
 
 type Outgoing = TokenRequest extends infer R ? (R extends TokenRequest ? Omit<R, 'req'> : never) : never;
 

@@ -1,16 +1,16 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { recordIdText } from '../../connectors/sdk/write-record.js';
+import type { ReportedWriteResult } from '../../connectors/sdk/write-result.js';
 import { readLines } from '../../singer/line-reader.js';
 import { parseJson, stringifyJson } from '../../singer/lossless-json.js';
-import { recordIdText } from '../../connectors/sdk/write-record.js';
 import { JOB_FILES } from '../../storage/job-root.js';
+import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import { runTargetOn } from './export-phase.js';
 import type { ConnectorRun } from './running-connectors.js';
-import type { WriteResultCollector } from '../../writes/write-result-collector.js';
-import type { ReportedWriteResult } from '../../connectors/sdk/write-result.js';
 
 export const NOT_UNDONE_UPDATE = 'updated (not created) by this job: the values it replaced are not known, so the update cannot be undone';
 
@@ -29,7 +29,8 @@ interface ResultLine {
 const keyOf = (stream: string, id: string): string => `${stream}\u0000${id}`;
 
 /** A SCHEMA for a stream whose own was never seen (the target only needs one before its records). */
-const bareSchema = (stream: string): string => stringifyJson({ type: 'SCHEMA', stream, schema: { type: 'object', properties: {} }, key_properties: [] });
+const bareSchema = (stream: string): string =>
+  stringifyJson({ type: 'SCHEMA', stream, schema: { type: 'object', properties: {} }, key_properties: [] });
 
 /**
  * Roll back on failure, for writes: every remote record the failed job created (a successful
@@ -48,7 +49,10 @@ export async function rollBackWrites(args: {
   const { collector } = args;
   await collector.flushed();
   const details = path.join(args.jobRoot, JOB_FILES.exportDetails);
-  const exists = await fs.stat(details).then(() => true, () => false);
+  const exists = await fs.stat(details).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return null;
 
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-rollback-'));
@@ -73,7 +77,10 @@ export async function rollBackWrites(args: {
         continue;
       }
       if (id === null) {
-        notUndone.push([line.stream, { ...result, success: false, error: 'the target reported no id for this record, so it cannot be deleted' }]);
+        notUndone.push([
+          line.stream,
+          { ...result, success: false, error: 'the target reported no id for this record, so it cannot be deleted' },
+        ]);
         continue;
       }
       const parts: string[] = [];
@@ -81,7 +88,11 @@ export async function rollBackWrites(args: {
         parts.push(args.schemaLine(line.stream)?.toString('utf8') ?? bareSchema(line.stream));
         schemasWritten.add(line.stream);
       }
-      const record = { ...(line.externalId !== null && line.externalId !== undefined ? { externalId: line.externalId } : {}), __sinew_remote_id: id, __sinew_delete: true };
+      const record = {
+        ...(line.externalId !== null && line.externalId !== undefined ? { externalId: line.externalId } : {}),
+        __sinew_remote_id: id,
+        __sinew_delete: true,
+      };
       parts.push(stringifyJson({ type: 'RECORD', stream: line.stream, record }));
       pending.add(keyOf(line.stream, id));
       if (!out.write(`${parts.join('\n')}\n`)) await once(out, 'drain');
@@ -107,7 +118,9 @@ export async function rollBackWrites(args: {
       // The target stopped (or never answered for some): those records are still there.
       for (const key of pending) {
         const [stream, id] = key.split('\u0000') as [string, string];
-        await collector.add(stream, [{ hash: null, success: false, id, externalId: null, error: `not deleted: ${stopped ?? 'the target reported no result for it'}` }]);
+        await collector.add(stream, [
+          { hash: null, success: false, id, externalId: null, error: `not deleted: ${stopped ?? 'the target reported no result for it'}` },
+        ]);
       }
     }
     const summary = (await collector.finish())?.rollback ?? {};

@@ -1,6 +1,6 @@
-import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
 import type { WorkerMessage } from '../job-process-messages.js';
 import { decodeIpc, encodeIpc } from '../lossless-ipc.js';
+import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
 
 /** What the map knows of one external id: the remote record and the hash of what was written. */
 export interface KnownRecord {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Job } from '../../model/job.js';
-import type { Store } from '../../store/store.js';
-import type { RecordIdScope } from '../../store/record-id-ops.js';
-import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
 import { retryOnConnectionLoss } from '../../runtime/connection-retry.js';
+import type { RecordIdScope } from '../../store/record-id-ops.js';
+import type { Store } from '../../store/store.js';
+import type { RecordIdReply, RecordIdRequest, RecordIdSave } from './record-id-messages.js';
 
 /** Saves wait this long for company before they are written (and answered). */
 const SAVE_DELAY_MS = 20;
@@ -88,14 +88,19 @@ export class RecordIdRequests {
     const custom = { job_id: this.job.job_id };
     let error: string | undefined;
     try {
-      await this.retried('saving record ids', () => this.store.transaction(async (tx) => {
-        const byStream = new Map<string, RecordIdSave[]>();
-        for (const save of batch) (byStream.get(save.stream) ?? byStream.set(save.stream, []).get(save.stream)!).push(...save.entries);
-        for (const [stream, entries] of byStream) {
-          // In the order sent: upsertMany keeps the last write of an id.
-          await tx.recordIds.upsertMany(this.scope(stream), entries.map((e) => ({ ...e, job_id: this.job.job_id, custom_data: custom })));
-        }
-      }));
+      await this.retried('saving record ids', () =>
+        this.store.transaction(async (tx) => {
+          const byStream = new Map<string, RecordIdSave[]>();
+          for (const save of batch) (byStream.get(save.stream) ?? byStream.set(save.stream, []).get(save.stream)!).push(...save.entries);
+          for (const [stream, entries] of byStream) {
+            // In the order sent: upsertMany keeps the last write of an id.
+            await tx.recordIds.upsertMany(
+              this.scope(stream),
+              entries.map((e) => ({ ...e, job_id: this.job.job_id, custom_data: custom })),
+            );
+          }
+        }),
+      );
     } catch (e) {
       error = (e as Error).message;
     }

@@ -1,19 +1,19 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
+import type { PreparedRecord } from '../../connectors/sdk/batch-writer.js';
+import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/sdk/write-record.js';
+import { type ReportedWriteResult, succeeded } from '../../connectors/sdk/write-result.js';
 import { classifyLine } from '../../singer/line-classifier.js';
 import { LineSplitter } from '../../singer/line-reader.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import type { RecordMessage } from '../../singer/message.js';
-import { recordIdText, toWriteRecord, type WriteRecord } from '../../connectors/sdk/write-record.js';
-import type { PreparedRecord } from '../../connectors/sdk/batch-writer.js';
-import { succeeded, type ReportedWriteResult } from '../../connectors/sdk/write-result.js';
-import type { RecordIdSave } from './record-id-messages.js';
-import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
+import type { KnownRecord, RecordIdChannel } from './record-id-channel.js';
+import type { RecordIdSave } from './record-id-messages.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -152,7 +152,9 @@ export class RecordIdResolution {
     const items: RoundItem[] = [];
     const unchanged = new Map<string, ReportedWriteResult[]>();
     try {
-      const found = new Map(await Promise.all([...idsByStream].map(async ([stream, ids]) => [stream, await this.channel.lookup(stream, ids)] as const)));
+      const found = new Map(
+        await Promise.all([...idsByStream].map(async ([stream, ids]) => [stream, await this.channel.lookup(stream, ids)] as const)),
+      );
       for (const [i, line] of lines.entries()) {
         const record = tracked[i];
         if (!record) {

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { BlobStorage } from '../../storage/blob-storage.js';
-import type { Store } from '../../store/store.js';
-import type { RecordIdScope } from '../../store/record-id-ops.js';
 import { stringifyJson } from '../../singer/lossless-json.js';
 import { recordIdSnapshotFile, snapshotPrefix } from '../../snapshots/snapshot-name.js';
+import type { BlobStorage } from '../../storage/blob-storage.js';
+import type { RecordIdScope } from '../../store/record-id-ops.js';
+import type { Store } from '../../store/store.js';
 
 const PAGE = 5000;
 
@@ -25,7 +25,12 @@ async function* rows(store: Store, scope: RecordIdScope): AsyncGenerator<[string
  * page by page from the store and streamed to storage (one atomic put per file), so a map of
  * millions of ids never sits in memory.
  */
-export async function saveRecordIdSnapshots(store: Store, storage: BlobStorage, base: Omit<RecordIdScope, 'stream'>, streams: Iterable<string>): Promise<string[]> {
+export async function saveRecordIdSnapshots(
+  store: Store,
+  storage: BlobStorage,
+  base: Omit<RecordIdScope, 'stream'>,
+  streams: Iterable<string>,
+): Promise<string[]> {
   const written: string[] = [];
   for (const stream of streams) {
     const file = recordIdSnapshotFile(stream, base.flow_id);

@@ -72,11 +72,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('doc', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('jobs_by_env').on('jobs').columns(['env_id', 'created_seq']).execute();
-  await db.schema
-    .createIndex('jobs_by_flow_tenant')
-    .on('jobs')
-    .columns(['env_id', 'flow_id', 'tenant', 'created_seq'])
-    .execute();
+  await db.schema.createIndex('jobs_by_flow_tenant').on('jobs').columns(['env_id', 'flow_id', 'tenant', 'created_seq']).execute();
   await db.schema.createIndex('jobs_by_root').on('jobs').columns(['env_id', 's3_root']).execute();
   await db.schema
     .createIndex('jobs_by_link')

@@ -39,7 +39,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('outcome', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('event_delivery_attempts_by_delivery').on('event_delivery_attempts').columns(['delivery_id', 'attempt_id']).execute();
+  await db.schema
+    .createIndex('event_delivery_attempts_by_delivery')
+    .on('event_delivery_attempts')
+    .columns(['delivery_id', 'attempt_id'])
+    .execute();
   await db.schema.createIndex('events_by_env_kind').on('events').columns(['env_id', 'kind', 'seq']).execute();
   // Fan-out takes the oldest pending events: a range of this index, not a sort of every pending row.
   await db.schema.createIndex('events_pending_by_seq').on('events').columns(['status', 'seq']).execute();

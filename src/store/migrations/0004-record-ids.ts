@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 /**
  * The record-id map of write jobs (issue 5): per (environment, tenant, flow, stream), the owner's

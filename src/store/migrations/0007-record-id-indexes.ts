@@ -12,6 +12,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('record_ids_remote').on('record_ids').columns(['env_id', 'tenant', 'flow_id', 'stream', 'remote_id']).execute();
-  await db.schema.createIndex('record_ids_created_by').on('record_ids').columns(['env_id', 'created_job_id', 'tenant', 'flow_id', 'stream', 'input_id']).execute();
+  await db.schema
+    .createIndex('record_ids_remote')
+    .on('record_ids')
+    .columns(['env_id', 'tenant', 'flow_id', 'stream', 'remote_id'])
+    .execute();
+  await db.schema
+    .createIndex('record_ids_created_by')
+    .on('record_ids')
+    .columns(['env_id', 'created_job_id', 'tenant', 'flow_id', 'stream', 'input_id'])
+    .execute();
 }

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
-import { schemaArbitrary, type FieldHints, type JsonSchema } from './schema-arbitrary.js';
-import { DEEP_NEST_MARKER, DEEP_NEST_TEXT, encodeSegment, hostileNdjson, hostileSegment, hostileString, hostileValue, rawHostileBody, wrongContentType } from './hostile-input.js';
+import {
+  DEEP_NEST_MARKER,
+  DEEP_NEST_TEXT,
+  encodeSegment,
+  hostileNdjson,
+  hostileSegment,
+  hostileString,
+  hostileValue,
+  rawHostileBody,
+  wrongContentType,
+} from './hostile-input.js';
+import { type FieldHints, type JsonSchema, schemaArbitrary } from './schema-arbitrary.js';
 
 /** One operation of /openapi.json, as the fuzz needs it. */
 export interface Operation {
@@ -62,7 +72,10 @@ export function operationsOf(doc: { paths: Record<string, Record<string, any>> }
 }
 
 /** Callers that may get past authentication: the owner, or the tenant of the path (header or query token). */
-const validCaller = fc.oneof({ arbitrary: fc.constant<Caller>('owner'), weight: 3 }, { arbitrary: fc.constantFrom<Caller>('tenant', 'query-token'), weight: 2 });
+const validCaller = fc.oneof(
+  { arbitrary: fc.constant<Caller>('owner'), weight: 3 },
+  { arbitrary: fc.constantFrom<Caller>('tenant', 'query-token'), weight: 2 },
+);
 const hostileCaller = fc.constantFrom<Caller>('other-tenant', 'no-auth', 'garbage-key', 'garbage-token', 'unsigned-token');
 
 /**
@@ -87,13 +100,28 @@ function queryArbitrary(op: Operation, known: KnownValues, hostile: boolean): fc
     return fc.oneof(
       { arbitrary: fc.constant([] as string[]), weight: 2 },
       { arbitrary: value.map((v) => [`${name}=${encodeSegment(v)}`]), weight: 5 },
-      { arbitrary: fc.tuple(value, value).map(([a, b]) => [`${name}=${encodeSegment(a)}`, `${name}=${encodeSegment(b)}`]), weight: hostile ? 2 : 0 },
+      {
+        arbitrary: fc.tuple(value, value).map(([a, b]) => [`${name}=${encodeSegment(a)}`, `${name}=${encodeSegment(b)}`]),
+        weight: hostile ? 2 : 0,
+      },
     );
   });
   const extra = hostile
     ? fc.oneof(
         { arbitrary: fc.constant([] as string[]), weight: 2 },
-        { arbitrary: fc.constantFrom(['__proto__[x]=1'], ['constructor[prototype][x]=1'], ['a[b][c]=1'], ['%=1'], ['=x'], ['&&&'], ['x=%zz'], [`x=${'y'.repeat(20_000)}`]), weight: 1 },
+        {
+          arbitrary: fc.constantFrom(
+            ['__proto__[x]=1'],
+            ['constructor[prototype][x]=1'],
+            ['a[b][c]=1'],
+            ['%=1'],
+            ['=x'],
+            ['&&&'],
+            ['x=%zz'],
+            [`x=${'y'.repeat(20_000)}`],
+          ),
+          weight: 1,
+        },
       )
     : fc.constant([] as string[]);
   return fc.tuple(fc.tuple(...parts), extra).map(([p, e]) => {
@@ -150,22 +178,37 @@ const recordsBody: fc.Arbitrary<Body> = fc
   .map((records): Body => ({ contentType: 'application/json', body: JSON.stringify(records), shape: 'records' }));
 
 function validBody(op: Operation, known: KnownValues): fc.Arbitrary<Body> {
-  if (!op.body) return op.method === 'GET' || op.method === 'DELETE' ? fc.constant({ shape: 'no body' }) : fc.oneof(fc.constant<Body>({ shape: 'no body' }), recordsBody);
-  return schemaArbitrary(op.body, known.hints).map((v): Body => ({ contentType: 'application/json', body: jsonText(v), shape: 'valid-looking' }));
+  if (!op.body)
+    return op.method === 'GET' || op.method === 'DELETE'
+      ? fc.constant({ shape: 'no body' })
+      : fc.oneof(fc.constant<Body>({ shape: 'no body' }), recordsBody);
+  return schemaArbitrary(op.body, known.hints).map(
+    (v): Body => ({ contentType: 'application/json', body: jsonText(v), shape: 'valid-looking' }),
+  );
 }
 
 function hostileBody(op: Operation, known: KnownValues): fc.Arbitrary<Body> {
-  const json = (shape: string) => (v: unknown): Body => ({ contentType: 'application/json', body: jsonText(v), shape });
+  const json =
+    (shape: string) =>
+    (v: unknown): Body => ({ contentType: 'application/json', body: jsonText(v), shape });
   const raw = rawHostileBody.map((b): Body => ({ contentType: 'application/json', body: b, shape: 'raw hostile JSON text' }));
   const ndjson = hostileNdjson.map((b): Body => ({ contentType: 'application/x-ndjson', body: b, shape: 'NDJSON' }));
   if (!op.body) return fc.oneof(hostileValue.map(json('unexpected body')), raw, ndjson);
   const valid = schemaArbitrary(op.body, known.hints);
   const mutation = fc.constantFrom<Mutation>('replace', 'delete', 'extra', 'stringify', 'wrap');
   return fc.oneof(
-    { arbitrary: fc.tuple(valid, mutation, fc.nat(), hostileValue).map(([b, k, i, v]) => json(`mutated (${k})`)(mutate(b, k, i, v))), weight: 6 },
+    {
+      arbitrary: fc.tuple(valid, mutation, fc.nat(), hostileValue).map(([b, k, i, v]) => json(`mutated (${k})`)(mutate(b, k, i, v))),
+      weight: 6,
+    },
     { arbitrary: hostileValue.map(json('hostile value')), weight: 2 },
     { arbitrary: raw, weight: 2 },
-    { arbitrary: fc.tuple(valid, wrongContentType).map(([b, ct]): Body => ({ contentType: ct, body: jsonText(b), shape: `content-type ${ct}` })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(valid, wrongContentType)
+        .map(([b, ct]): Body => ({ contentType: ct, body: jsonText(b), shape: `content-type ${ct}` })),
+      weight: 1,
+    },
     { arbitrary: valid.map((b): Body => ({ body: jsonText(b), shape: 'no content-type' })), weight: 1 },
     { arbitrary: ndjson, weight: 1 },
     { arbitrary: fc.constant<Body>({ shape: 'no body' }), weight: 1 },
@@ -196,6 +239,13 @@ export function requestArbitrary(op: Operation, known: KnownValues): fc.Arbitrar
     const query = r.focus === 'query' ? r.hostileQuery : r.query;
     const body = r.focus === 'body' ? r.hostileBody : r.body;
     const caller = r.focus === 'caller' ? r.hostileCaller : r.caller;
-    return { op: op.key, method: op.method, path: path + query, caller, ...body, ...(tenantAt >= 0 ? { pathTenant: segments[tenantAt] } : {}) };
+    return {
+      op: op.key,
+      method: op.method,
+      path: path + query,
+      caller,
+      ...body,
+      ...(tenantAt >= 0 ? { pathTenant: segments[tenantAt] } : {}),
+    };
   });
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { Harness } from '../../support/sinew-harness.js';
-import { TOKEN_PLACEHOLDER, type Caller, type FuzzRequest, type KnownValues } from './fuzz-requests.js';
+import { type Caller, type FuzzRequest, type KnownValues, TOKEN_PLACEHOLDER } from './fuzz-requests.js';
 import type { RawResponse } from './response-check.js';
 
 const FLOWS = { source: 'fz-src', target: 'fz-tgt', v2: 'fz-v2' } as const;
@@ -35,7 +35,9 @@ export class FuzzWorld {
     let n = 0;
     const target = http.createServer((req, res) => {
       req.resume();
-      req.on('end', () => res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `r${++n}` })));
+      req.on('end', () =>
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `r${++n}` })),
+      );
     });
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const csv = await h.tmp('fuzz-csv');
@@ -61,7 +63,12 @@ export class FuzzWorld {
       job_settings: { trigger_job_on_link: false, discover_on_link: false, default_schedule_on_link: false, force_discover: false },
       storage: { type: 'default' },
     });
-    await ok('PUT', `/${e}/flows/${FLOWS.source}`, { name: 'fuzz source', type: 'v1-source', connectors: ['csv', 'jsonl'], target: { connector: 'jsonl', config: { path: dirs.out } } });
+    await ok('PUT', `/${e}/flows/${FLOWS.source}`, {
+      name: 'fuzz source',
+      type: 'v1-source',
+      connectors: ['csv', 'jsonl'],
+      target: { connector: 'jsonl', config: { path: dirs.out } },
+    });
     await ok('PUT', `/${e}/flows/${FLOWS.target}`, { name: 'fuzz target', type: 'v1-target', connectors: ['http', 'jsonl'] });
     await ok('PUT', `/${e}/flows/${FLOWS.v2}`, { name: 'fuzz v2', type: 'v2', connectors: ['http', 'csv'] });
     this.tokens.tenant = (await ok('POST', `/tenant/${e}/${TENANT}/token`, {})).token;
@@ -75,7 +82,11 @@ export class FuzzWorld {
     await ok('PUT', `/tenant/${e}/${TENANT}/snapshots/fz_snap`, [{ id: 1, name: 'one' }]);
     // A key the fuzz may delete (never the owner's key or the tenant callers' public key, whose ids it is not given).
     this.ids.keys[0] = (await ok('POST', `/${e}/keys`, { kind: 'public', name: 'fuzz' })).key_id;
-    await ok('PUT', `/${e}/${FLOWS.source}/${TENANT}/jobs/schedule`, { schedule_expression: 'cron(0 2 * * *)', state: 'DISABLED', tap: 'csv' });
+    await ok('PUT', `/${e}/${FLOWS.source}/${TENANT}/jobs/schedule`, {
+      schedule_expression: 'cron(0 2 * * *)',
+      state: 'DISABLED',
+      tap: 'csv',
+    });
   }
 
   /** Jobs, a write task and events: made once, their ids then used in paths and queries. */
@@ -84,8 +95,15 @@ export class FuzzWorld {
     const e = h.envId;
     const jobs = [
       await h.api('POST', `/${e}/${FLOWS.source}/${TENANT}/jobs`, {}),
-      await h.api('POST', `/${e}/${FLOWS.target}/${TENANT}/jobs`, { tap: 'api', state: { contacts: [{ externalId: 'c-1', email: 'a@example.com' }] } }),
-      await h.api('POST', `/v2/${e}/${FLOWS.v2}/${TENANT}/jobs`, { connector_id: 'http', job_type: 'write', state: { contacts: [{ externalId: 'c-2' }] } }),
+      await h.api('POST', `/${e}/${FLOWS.target}/${TENANT}/jobs`, {
+        tap: 'api',
+        state: { contacts: [{ externalId: 'c-1', email: 'a@example.com' }] },
+      }),
+      await h.api('POST', `/v2/${e}/${FLOWS.v2}/${TENANT}/jobs`, {
+        connector_id: 'http',
+        job_type: 'write',
+        state: { contacts: [{ externalId: 'c-2' }] },
+      }),
     ];
     for (const j of jobs) {
       assert.equal(j.status, 200, j.text);
@@ -94,7 +112,10 @@ export class FuzzWorld {
     }
     for (const prefix of ['', '/v2']) {
       const flow = prefix ? FLOWS.v2 : FLOWS.target;
-      const task = await h.api('POST', `${prefix}/${e}/${flow}/${TENANT}/connectors/http/contacts`, { data: { externalId: 'c-3' }, async: true });
+      const task = await h.api('POST', `${prefix}/${e}/${flow}/${TENANT}/connectors/http/contacts`, {
+        data: { externalId: 'c-3' },
+        async: true,
+      });
       assert.equal(task.status, 200, task.text);
       this.ids.tasks.push(task.body.taskId);
     }
@@ -108,7 +129,13 @@ export class FuzzWorld {
   known(): KnownValues {
     const { h, ids, dirs } = this;
     const flowFor = (template: string): string[] =>
-      template.startsWith('/v2/') ? [FLOWS.v2] : template.includes('linkedSources') ? [FLOWS.source] : template.includes('linkedTargets') ? [FLOWS.target] : [FLOWS.source, FLOWS.target, FLOWS.v2];
+      template.startsWith('/v2/')
+        ? [FLOWS.v2]
+        : template.includes('linkedSources')
+          ? [FLOWS.source]
+          : template.includes('linkedTargets')
+            ? [FLOWS.target]
+            : [FLOWS.source, FLOWS.target, FLOWS.v2];
     const params: Record<string, string[]> = {
       env: [h.envId],
       tenant: [TENANT, TENANT, OTHER_TENANT],
@@ -220,12 +247,21 @@ export class FuzzWorld {
     const url = new URL(this.h.url);
     const { path: rawPath, headers } = this.resolve(req);
     return new Promise((resolve, reject) => {
-      const r = http.request({ host: url.hostname, port: url.port, method: req.method, path: rawPath, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const r = http.request(
+        { host: url.hostname, port: url.port, method: req.method, path: rawPath, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers['content-type'] ?? ''),
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
       r.on('error', (e) => reject(Object.assign(e, { reused: r.reusedSocket })));
       r.end(req.body);
     });

@@ -107,8 +107,27 @@ export const rawHostileBody: fc.Arbitrary<string> = fc.constantFrom(
 export const hostileNdjson: fc.Arbitrary<string> = fc
   .array(
     fc.oneof(
-      { arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => JSON.stringify(o)), weight: 4 },
-      { arbitrary: fc.constantFrom('', '{', '[]', '1', 'null', '"x"', '{"a":1}{"b":2}', '{"id":123456789012345678901234567890}', DEEP_NEST_TEXT, `{"a":"${'x'.repeat(100_000)}"}`, '\u0000', '{"a":"\\ud800"}'), weight: 1 },
+      {
+        arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }).map((o) => JSON.stringify(o)),
+        weight: 4,
+      },
+      {
+        arbitrary: fc.constantFrom(
+          '',
+          '{',
+          '[]',
+          '1',
+          'null',
+          '"x"',
+          '{"a":1}{"b":2}',
+          '{"id":123456789012345678901234567890}',
+          DEEP_NEST_TEXT,
+          `{"a":"${'x'.repeat(100_000)}"}`,
+          '\u0000',
+          '{"a":"\\ud800"}',
+        ),
+        weight: 1,
+      },
     ),
     { minLength: 1, maxLength: 6 },
   )
@@ -131,7 +150,29 @@ export const wrongContentType: fc.Arbitrary<string> = fc.constantFrom(
 
 /** A path segment: its raw form on the wire (percent-encoding where HTTP requires it, or as a trick). */
 export const hostileSegment: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('..', '.', '%2e%2e', '%2E%2E', '%2e%2e%2f%2e%2e', '..%2f..%2fetc', '%00', 'a%00b', '%', '%zz', '%C0%AE', '%2F', 'a;b', '__proto__', 'constructor', '<script>', '%3Cscript%3E', "'", '~', '-', '.hidden'),
+  fc.constantFrom(
+    '..',
+    '.',
+    '%2e%2e',
+    '%2E%2E',
+    '%2e%2e%2f%2e%2e',
+    '..%2f..%2fetc',
+    '%00',
+    'a%00b',
+    '%',
+    '%zz',
+    '%C0%AE',
+    '%2F',
+    'a;b',
+    '__proto__',
+    'constructor',
+    '<script>',
+    '%3Cscript%3E',
+    "'",
+    '~',
+    '-',
+    '.hidden',
+  ),
   fc.constantFrom(201, 1001, 5000).map((n) => 'x'.repeat(n)),
   hostileString.map((s) => encodeSegment(s)),
 );

@@ -15,7 +15,11 @@ const INTERNAL_MARKS: { name: string; pattern: RegExp }[] = [
   { name: 'a source position', pattern: /\.(?:ts|js|mjs|cjs):\d+/ },
   { name: "Node's internals", pattern: /node:internal|node_modules/ },
   { name: 'a database error', pattern: /SQLITE_|SqliteError|constraint failed|syntax error at or near|relation "/ },
-  { name: 'a JavaScript error', pattern: /\b(?:TypeError|ReferenceError|RangeError|SyntaxError): |Cannot read propert|is not a function|is not iterable|Maximum call stack/ },
+  {
+    name: 'a JavaScript error',
+    pattern:
+      /\b(?:TypeError|ReferenceError|RangeError|SyntaxError): |Cannot read propert|is not a function|is not iterable|Maximum call stack/,
+  },
 ];
 
 /**
@@ -53,9 +57,11 @@ function errorShapeProblems(res: RawResponse): string[] {
   const problems: string[] = [];
   const entry = ERROR_CATALOGUE[error.code as keyof typeof ERROR_CATALOGUE];
   if (!entry) problems.push(`error code ${JSON.stringify(error.code)} is not in the catalogue`);
-  else if (entry.status !== res.status) problems.push(`error code ${error.code} answered with ${res.status}, the catalogue says ${entry.status}`);
+  else if (entry.status !== res.status)
+    problems.push(`error code ${error.code} answered with ${res.status}, the catalogue says ${entry.status}`);
   if (typeof error.message !== 'string' || error.message === '') problems.push('an error without a message');
-  if (!error.details || typeof error.details !== 'object' || Array.isArray(error.details)) problems.push('an error whose details are not an object');
+  if (!error.details || typeof error.details !== 'object' || Array.isArray(error.details))
+    problems.push('an error whose details are not an object');
   return problems;
 }
 
@@ -71,8 +77,10 @@ export interface BoundaryCase {
 /** A 2xx the caller had no right to (empty when the answer is not a 2xx, or it was allowed). */
 export function boundaryProblem(status: number, c: BoundaryCase): string | null {
   if (status < 200 || status >= 300 || c.route === 'anyone' || c.caller === 'owner') return null;
-  if (!['tenant', 'query-token', 'other-tenant'].includes(c.caller)) return `a ${status} for a caller with no valid credentials (${c.caller}) on a route for ${c.route === 'owner' ? 'the owner' : 'tenants'}`;
+  if (!['tenant', 'query-token', 'other-tenant'].includes(c.caller))
+    return `a ${status} for a caller with no valid credentials (${c.caller}) on a route for ${c.route === 'owner' ? 'the owner' : 'tenants'}`;
   if (c.route === 'owner') return `a ${status} for a tenant (${c.caller}) on an owner route`;
-  if (c.pathTenant !== undefined && c.pathTenant !== c.tokenTenant) return `a ${status} for tenant ${c.tokenTenant} on tenant ${c.pathTenant}'s route`;
+  if (c.pathTenant !== undefined && c.pathTenant !== c.tokenTenant)
+    return `a ${status} for tenant ${c.tokenTenant} on tenant ${c.pathTenant}'s route`;
   return null;
 }

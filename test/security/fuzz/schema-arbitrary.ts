@@ -56,14 +56,18 @@ function typedArbitrary(type: string, schema: JsonSchema, hints: FieldHints, dep
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(schemaArbitrary(schema.items ?? { type: 'string' }, hints, depth + 1), { minLength: schema.minItems ?? 0, maxLength: 4 });
+      return fc.array(schemaArbitrary(schema.items ?? { type: 'string' }, hints, depth + 1), {
+        minLength: schema.minItems ?? 0,
+        maxLength: 4,
+      });
     default:
       return objectArbitrary(schema, hints, depth);
   }
 }
 
 function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
-  if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === 'date-time')
+    return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
   if (schema.format === 'uri') return fc.webUrl();
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern), { maxLength: schema.maxLength });
   const min = schema.minLength ?? 0;
@@ -76,7 +80,9 @@ function objectArbitrary(schema: JsonSchema, hints: FieldHints, depth: number): 
   for (const [name, sub] of Object.entries(props)) {
     // A hint names a value, not a shape: a property with an enum or properties of its own keeps its schema.
     const hint = sub.enum || sub.properties ? undefined : hints[name];
-    model[name] = hint ? fc.oneof({ arbitrary: hint, weight: 4 }, { arbitrary: schemaArbitrary(sub, hints, depth + 1), weight: 1 }) : schemaArbitrary(sub, hints, depth + 1);
+    model[name] = hint
+      ? fc.oneof({ arbitrary: hint, weight: 4 }, { arbitrary: schemaArbitrary(sub, hints, depth + 1), weight: 1 })
+      : schemaArbitrary(sub, hints, depth + 1);
   }
   const declared = fc.record(model, { requiredKeys: (schema.required ?? []).filter((k) => k in model) });
   const extra = schema.additionalProperties;

@@ -1,4 +1,4 @@
-import { HEIGHT, MARGIN, PLOT_H, PLOT_W, WIDTH, ticks, yOf } from './chart-frame.js';
+import { HEIGHT, MARGIN, PLOT_H, PLOT_W, ticks, WIDTH, yOf } from './chart-frame.js';
 import { YAxis } from './y-axis.js';
 
 export interface Bar {

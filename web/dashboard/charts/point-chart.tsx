@@ -1,4 +1,4 @@
-import { HEIGHT, MARGIN, PLOT_H, PLOT_W, WIDTH, ticks, yOf } from './chart-frame.js';
+import { HEIGHT, MARGIN, PLOT_H, PLOT_W, ticks, WIDTH, yOf } from './chart-frame.js';
 import { YAxis } from './y-axis.js';
 
 export interface Point {
@@ -17,7 +17,8 @@ export function PointChart({ points, summary, format = String }: { points: Point
   const last = Math.max(...points.map((p) => p.at));
   const xOf = (at: number) => MARGIN.left + (last === first ? PLOT_W / 2 : ((at - first) / (last - first)) * PLOT_W);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${xOf(p.at).toFixed(1)},${yOf(p.value, top).toFixed(1)}`).join('');
-  const day = (ms: number) => new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const day = (ms: number) =>
+    new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return (
     <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary}>
       <YAxis ticks={t} format={format} />

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
-import { useLoad } from '../use-load.js';
 import { ActionButton, ErrorNote, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 /**
  * Split a command line into argv: spaces separate, double or single quotes keep spaces inside one
@@ -34,13 +34,21 @@ function RegisterSinger({ onDone }: { onDone(): void }) {
       </label>
       <label style="flex:1;min-width:260px">
         Command
-        <input value={command} onInput={(e) => setCommand((e.target as HTMLInputElement).value)} placeholder="/opt/taps/tap-foo/bin/tap-foo" required />
+        <input
+          value={command}
+          onInput={(e) => setCommand((e.target as HTMLInputElement).value)}
+          placeholder="/opt/taps/tap-foo/bin/tap-foo"
+          required
+        />
       </label>
       <ActionButton
         label="Register"
         kind="primary"
         run={async () => {
-          const def = await api.call('put', '/{env}/connectors/{id}', { path: { id: id.trim() }, body: { kind, runtime: 'singer', command: splitCommand(command) } });
+          const def = await api.call('put', '/{env}/connectors/{id}', {
+            path: { id: id.trim() },
+            body: { kind, runtime: 'singer', command: splitCommand(command) },
+          });
           setDone(`Registered ${def.id}.`);
           setId('');
           setCommand('');

@@ -1,8 +1,8 @@
 import { useApi } from '../api-context.js';
 import { when } from '../format.js';
 import { href, navigate } from '../hash-route.js';
-import { useLoad } from '../use-load.js';
 import { ActionButton, Badge, ErrorNote, Json, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 const KINDS = ['job_lifecycle', 'discover', 'connection'] as const;
 const STATUSES = ['pending', 'delivering', 'delivered', 'failed', 'no_destination'] as const;
@@ -12,7 +12,11 @@ type Status = (typeof STATUSES)[number];
 /** One event: each destination's delivery with every attempt, and redeliver (all, or one destination). */
 function EventDetail({ id }: { id: string }) {
   const { api } = useApi();
-  const detail = useLoad(() => api.call('get', '/{env}/events/{event_id}', { path: { event_id: id } }), [id], (d) => (d && (d.status === 'pending' || d.status === 'delivering') ? 2_000 : undefined));
+  const detail = useLoad(
+    () => api.call('get', '/{env}/events/{event_id}', { path: { event_id: id } }),
+    [id],
+    (d) => (d && (d.status === 'pending' || d.status === 'delivering') ? 2_000 : undefined),
+  );
   const e = detail.data;
   const redeliver = async (destination?: 'webhook' | 'datadog' | 'slack') => {
     await api.call('post', '/{env}/events/{event_id}/redeliver', { path: { event_id: id }, query: destination ? { destination } : {} });
@@ -24,14 +28,20 @@ function EventDetail({ id }: { id: string }) {
       {e ? (
         <>
           <p>
-            <Badge status={e.status} /> <span class="muted">{e.kind} · {when(e.created_at)}</span>
+            <Badge status={e.status} />{' '}
+            <span class="muted">
+              {e.kind} · {when(e.created_at)}
+            </span>
           </p>
           {e.deliveries.length === 0 ? <p class="muted">No destination is set for this kind of event (Settings → monitoring).</p> : null}
           {e.deliveries.map((d) => (
             <fieldset class="delivery" key={d.destination} aria-label={`Delivery to ${d.destination}`}>
               <h3>
                 {d.destination} <Badge status={d.status ?? 'pending'} /> <span class="muted">{d.attempt_count ?? 0} attempts</span>{' '}
-                <ActionButton label={`Redeliver to ${d.destination}`} run={() => redeliver(d.destination as 'webhook' | 'datadog' | 'slack')} />
+                <ActionButton
+                  label={`Redeliver to ${d.destination}`}
+                  run={() => redeliver(d.destination as 'webhook' | 'datadog' | 'slack')}
+                />
               </h3>
               {d.last_error ? <p class="muted">Last error: {d.last_error}</p> : null}
               <table aria-label={`Attempts to ${d.destination}`}>
@@ -49,7 +59,9 @@ function EventDetail({ id }: { id: string }) {
                     <tr key={i} class="attempt">
                       <td>{when(a.attempted_at)}</td>
                       <td>
-                        <Badge status={a.outcome === 'delivered' ? 'delivered' : a.outcome === 'retry' ? 'pending' : (a.outcome ?? 'pending')} />
+                        <Badge
+                          status={a.outcome === 'delivered' ? 'delivered' : a.outcome === 'retry' ? 'pending' : (a.outcome ?? 'pending')}
+                        />
                       </td>
                       <td class="num">{a.status_code ?? '—'}</td>
                       <td class="num">{a.latency_ms === undefined ? '—' : `${Math.round(a.latency_ms)} ms`}</td>
@@ -74,7 +86,11 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
   const kind = (query.get('kind') ?? '') as Kind | '';
   const status = (query.get('status') ?? '') as Status | '';
   const open = query.get('event') ?? '';
-  const events = useLoad(() => api.call('get', '/{env}/events', { query: { limit: 50, ...(kind ? { kind } : {}), ...(status ? { status } : {}) } }), [kind, status], 5_000);
+  const events = useLoad(
+    () => api.call('get', '/{env}/events', { query: { limit: 50, ...(kind ? { kind } : {}), ...(status ? { status } : {}) } }),
+    [kind, status],
+    5_000,
+  );
   const go = (q: Record<string, string | undefined>) => navigate(href(['events'], { kind, status, event: open, ...q }));
   return (
     <div>

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
 import { count } from '../format.js';
-import { useLoad } from '../use-load.js';
 import { ErrorNote, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 const PAGE = 25;
 const show = (v: unknown) => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -13,7 +13,11 @@ export function ExportResults({ path }: { path: { flow: string; tenant: string; 
   const [offset, setOffset] = useState(0);
   const [status, setStatus] = useState<'' | 'success' | 'failure'>('');
   const page = useLoad(
-    () => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}/export', { path, query: { limit: PAGE, offset, ...(status ? { status } : {}) } }),
+    () =>
+      api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}/export', {
+        path,
+        query: { limit: PAGE, offset, ...(status ? { status } : {}) },
+      }),
     [path.job_id, offset, status],
   );
   if (page.error?.status === 404) return null;
@@ -90,7 +94,11 @@ export function ExportResults({ path }: { path: { flow: string; tenant: string; 
         <span class="muted">
           {data && data.results.length > 0 ? `records ${offset + 1}–${offset + data.results.length}` : 'no records'}
         </span>
-        <button type="button" disabled={!data || data.next_offset === null} onClick={() => data?.next_offset != null && setOffset(data.next_offset)}>
+        <button
+          type="button"
+          disabled={!data || data.next_offset === null}
+          onClick={() => data?.next_offset != null && setOffset(data.next_offset)}
+        >
           Next
         </button>
       </nav>

@@ -1,6 +1,6 @@
 import { useApi } from '../api-context.js';
-import { useLoad } from '../use-load.js';
 import { ErrorNote, Facts, Json, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 import { ConnectorsPanel } from './connectors-panel.js';
 
 /** Flow definitions (connectors tenants may link, target, ETL, field map, job-setting overrides), then the connectors. */
@@ -12,7 +12,11 @@ export function FlowsPage() {
       <h1>Flows and connectors</h1>
       <ErrorNote error={flows.error} />
       <Loading when={!flows.data && flows.loading} />
-      {flows.data && flows.data.length === 0 ? <p class="muted">No flows yet: PUT /{'{env}'}/flows/{'{flow}'} defines one.</p> : null}
+      {flows.data && flows.data.length === 0 ? (
+        <p class="muted">
+          No flows yet: PUT /{'{env}'}/flows/{'{flow}'} defines one.
+        </p>
+      ) : null}
       <div class="grid2">
         {(flows.data ?? []).map((f) => (
           <Section key={f.flow_id} title={`${f.name} (${f.flow_id})`}>

@@ -1,4 +1,4 @@
-import { FAILURE_STATUSES, JOB_STATUSES, isTerminal } from '../../../src/model/job-phases.js';
+import { FAILURE_STATUSES, isTerminal, JOB_STATUSES } from '../../../src/model/job-phases.js';
 import { href, navigate } from '../hash-route.js';
 
 /** The filters of the jobs list, kept in the fragment's query so a filtered list is a link. */
@@ -23,12 +23,14 @@ export function filtersOf(query: URLSearchParams): JobFilters {
 }
 
 /** `datetime-local` value ↔ ISO instant (the API's created_after/before). */
-const toLocal = (iso: string | undefined) => (iso ? new Date(Date.parse(iso) - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '');
+const toLocal = (iso: string | undefined) =>
+  iso ? new Date(Date.parse(iso) - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
 const fromLocal = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 export function JobFilterBar({ filters, flows }: { filters: JobFilters; flows: string[] }) {
   // Any change starts again from the newest page.
-  const set = (name: keyof JobFilters, value: string | undefined) => navigate(href(['jobs'], { ...filters, before: undefined, [name]: value }));
+  const set = (name: keyof JobFilters, value: string | undefined) =>
+    navigate(href(['jobs'], { ...filters, before: undefined, [name]: value }));
   return (
     <search aria-label="Filter jobs">
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
@@ -72,11 +74,19 @@ export function JobFilterBar({ filters, flows }: { filters: JobFilters; flows: s
         </label>
         <label>
           Created after
-          <input type="datetime-local" value={toLocal(filters.created_after)} onChange={(e) => set('created_after', fromLocal((e.target as HTMLInputElement).value))} />
+          <input
+            type="datetime-local"
+            value={toLocal(filters.created_after)}
+            onChange={(e) => set('created_after', fromLocal((e.target as HTMLInputElement).value))}
+          />
         </label>
         <label>
           Created before
-          <input type="datetime-local" value={toLocal(filters.created_before)} onChange={(e) => set('created_before', fromLocal((e.target as HTMLInputElement).value))} />
+          <input
+            type="datetime-local"
+            value={toLocal(filters.created_before)}
+            onChange={(e) => set('created_before', fromLocal((e.target as HTMLInputElement).value))}
+          />
         </label>
         {Object.keys(filters).length > 0 ? (
           <button type="button" onClick={() => navigate(href(['jobs']))}>

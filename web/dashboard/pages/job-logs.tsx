@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
-import { useLoad } from '../use-load.js';
 import { ErrorNote, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 /**
  * A job's logs, every step in phase order (job, tap, etl, target; `==> name <==` between them), as
@@ -10,7 +10,11 @@ import { ErrorNote, Section } from '../ui.js';
 export function JobLogs({ path, running }: { path: { flow: string; tenant: string; job_id: string }; running: boolean }) {
   const { api } = useApi();
   const [follow, setFollow] = useState(running);
-  const logs = useLoad(() => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', { path }), [path.job_id], follow ? 2_000 : undefined);
+  const logs = useLoad(
+    () => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}/logs', { path }),
+    [path.job_id],
+    follow ? 2_000 : undefined,
+  );
   const box = useRef<HTMLElement>(null);
   useEffect(() => {
     if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;

@@ -3,16 +3,23 @@ import { useApi } from '../api-context.js';
 import { count, duration, kib, when } from '../format.js';
 import { href, navigate } from '../hash-route.js';
 import { phaseTimes, timeline } from '../job-phase-times.js';
-import { useLoad } from '../use-load.js';
 import { ActionButton, Badge, ErrorNote, Facts, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 import { ExportResults } from './export-results.js';
 import { JobLogs } from './job-logs.js';
-import { jobHref, type Job } from './jobs-page.js';
+import { type Job, jobHref } from './jobs-page.js';
 
 function RecordsPerStream({ job }: { job: Job }) {
   const r = job.metrics?.records;
   const counts = job.metrics?.recordCount ?? {};
-  const streams = [...new Set([...Object.keys(counts), ...Object.keys(r?.synced ?? {}), ...Object.keys(r?.after_etl ?? {}), ...Object.keys(r?.exported ?? {})])].sort();
+  const streams = [
+    ...new Set([
+      ...Object.keys(counts),
+      ...Object.keys(r?.synced ?? {}),
+      ...Object.keys(r?.after_etl ?? {}),
+      ...Object.keys(r?.exported ?? {}),
+    ]),
+  ].sort();
   if (streams.length === 0) return <p class="muted">No records yet.</p>;
   const cell = (m: Record<string, number> | undefined, s: string) => <td class="num">{m?.[s] === undefined ? '—' : count(m[s]!)}</td>;
   return (
@@ -81,7 +88,11 @@ export function JobPage({ flow, tenant, jobId }: { flow: string; tenant: string;
   const { api } = useApi();
   const path = { flow, tenant, job_id: jobId };
   // A running job is re-read every 2 s until it ends.
-  const loaded = useLoad(() => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}', { path }), [jobId], (job) => (job && !isTerminal(job.status) ? 2_000 : undefined));
+  const loaded = useLoad(
+    () => api.call('get', '/{env}/{flow}/{tenant}/jobs/{job_id}', { path }),
+    [jobId],
+    (job) => (job && !isTerminal(job.status) ? 2_000 : undefined),
+  );
   const current = loaded.data;
   const running = current ? !isTerminal(current.status) : false;
   const again = current ? rerun(current) : null;

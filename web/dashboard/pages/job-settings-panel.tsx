@@ -37,10 +37,34 @@ export function JobSettingsPanel({ settings, onSaved }: { settings: Settings; on
   };
   const control = (n: string) => {
     const v = value(n);
-    if (typeof effective[n] === 'boolean') return <input type="checkbox" id={`js-${n}`} checked={v === true} onChange={(e) => change(n, (e.target as HTMLInputElement).checked)} />;
-    if (typeof effective[n] === 'number') return <input type="number" id={`js-${n}`} value={String(v)} min={0} onInput={(e) => change(n, Number((e.target as HTMLInputElement).value))} />;
+    if (typeof effective[n] === 'boolean')
+      return (
+        <input type="checkbox" id={`js-${n}`} checked={v === true} onChange={(e) => change(n, (e.target as HTMLInputElement).checked)} />
+      );
+    if (typeof effective[n] === 'number')
+      return (
+        <input
+          type="number"
+          id={`js-${n}`}
+          value={String(v)}
+          min={0}
+          onInput={(e) => change(n, Number((e.target as HTMLInputElement).value))}
+        />
+      );
     const cron = (v as JobSettings['default_schedule'])?.schedule_expression ?? '';
-    return <input id={`js-${n}`} value={cron} placeholder="none, e.g. 0 * * * *" onInput={(e) => change(n, (e.target as HTMLInputElement).value.trim() ? { schedule_expression: (e.target as HTMLInputElement).value.trim() } : null)} />;
+    return (
+      <input
+        id={`js-${n}`}
+        value={cron}
+        placeholder="none, e.g. 0 * * * *"
+        onInput={(e) =>
+          change(
+            n,
+            (e.target as HTMLInputElement).value.trim() ? { schedule_expression: (e.target as HTMLInputElement).value.trim() } : null,
+          )
+        }
+      />
+    );
   };
   return (
     <Section

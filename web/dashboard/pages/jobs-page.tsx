@@ -3,9 +3,9 @@ import type { components } from '../../../src/contract/sinew-api.js';
 import { useApi } from '../api-context.js';
 import { count, duration, when } from '../format.js';
 import { href, navigate } from '../hash-route.js';
-import { useLoad } from '../use-load.js';
 import { Badge, ErrorNote, Loading } from '../ui.js';
-import { JobFilterBar, filtersOf } from './job-filters.js';
+import { useLoad } from '../use-load.js';
+import { filtersOf, JobFilterBar } from './job-filters.js';
 
 export type Job = components['schemas']['Job'];
 const PAGE = 50;
@@ -69,7 +69,12 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   const { api } = useApi();
   const filters = filtersOf(query);
   const key = JSON.stringify(filters);
-  const jobs = useLoad(() => api.call('get', '/{env}/jobs', { query: { ...filters, job_type: filters.job_type as 'read' | 'write' | undefined, limit: PAGE } }), [key], filters.before ? undefined : 5_000);
+  const jobs = useLoad(
+    () =>
+      api.call('get', '/{env}/jobs', { query: { ...filters, job_type: filters.job_type as 'read' | 'write' | undefined, limit: PAGE } }),
+    [key],
+    filters.before ? undefined : 5_000,
+  );
   const flows = useLoad(() => api.call('get', '/{env}/flows'), []);
   useEffect(() => {
     if (jobs.data && jobs.data.length > 0) performance.mark('sinew:jobs-listed');

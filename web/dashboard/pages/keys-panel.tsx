@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
 import { when } from '../format.js';
-import { useLoad } from '../use-load.js';
 import { ActionButton, ErrorNote, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 /** The environment's keys: listed by prefix only; a new key's secret is shown this once, then never again. */
 export function KeysPanel() {

@@ -1,8 +1,8 @@
 import { useApi } from '../api-context.js';
 import { when } from '../format.js';
-import { linkCalls, type LinkRef } from '../link-calls.js';
-import { useLoad } from '../use-load.js';
+import { type LinkRef, linkCalls } from '../link-calls.js';
 import { Badge, ErrorNote, Facts, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 import { LinkState } from './link-state.js';
 
 /** One link of a tenant: its connector, health (why it is invalid), schedule and incremental state. */
@@ -20,7 +20,16 @@ export function LinkPanel({ link }: { link: LinkRef }) {
       <ErrorNote error={view.error} />
       <Facts
         rows={[
-          ['Health', health ? <span><Badge status={health.status} /> {health.reason?.message ?? ''}</span> : '—'],
+          [
+            'Health',
+            health ? (
+              <span>
+                <Badge status={health.status} /> {health.reason?.message ?? ''}
+              </span>
+            ) : (
+              '—'
+            ),
+          ],
           ['Linked', when(view.data?.created_at)],
           ['Updated', when(view.data?.updated_at)],
           ['Schedule', s ? `${s.schedule_expression} (${s.state})` : schedule.loading ? '…' : 'none'],

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
+import { useApi } from '../api-context.js';
 import type { LinkRef } from '../link-calls.js';
 import { linkCalls } from '../link-calls.js';
-import { useApi } from '../api-context.js';
-import { useLoad } from '../use-load.js';
 import { ActionButton, ErrorNote } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 /**
  * A link's incremental state (the bookmarks its next job starts from): shown as JSON, edited in

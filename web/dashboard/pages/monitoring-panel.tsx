@@ -13,7 +13,9 @@ const KINDS = ['job_lifecycle', 'discover', 'connection'] as const;
 export function MonitoringPanel({ settings, onSaved }: { settings: Settings; onSaved(): void }) {
   const { api } = useApi();
   const m = settings.monitoring;
-  const [hooks, setHooks] = useState(() => Object.fromEntries(KINDS.map((k) => [k, { url: m.webhooks?.[k]?.url ?? '', secret: m.webhooks?.[k]?.secret ?? '' }])));
+  const [hooks, setHooks] = useState(() =>
+    Object.fromEntries(KINDS.map((k) => [k, { url: m.webhooks?.[k]?.url ?? '', secret: m.webhooks?.[k]?.secret ?? '' }])),
+  );
   const [slack, setSlack] = useState(m.slack?.webhook_url ?? '');
   const [dd, setDd] = useState({ site: m.datadog?.site ?? '', api_key: m.datadog?.api_key ?? '' });
   const [saved, setSaved] = useState('');
@@ -32,8 +34,13 @@ export function MonitoringPanel({ settings, onSaved }: { settings: Settings; onS
   };
   const save = async () => {
     const webhooks: NonNullable<Monitoring['webhooks']> = {};
-    for (const k of KINDS) if (hooks[k]!.url.trim()) webhooks[k] = { url: hooks[k]!.url.trim(), ...(hooks[k]!.secret ? { secret: hooks[k]!.secret } : {}) };
-    const monitoring: Monitoring = { webhooks, ...(slack.trim() ? { slack: { webhook_url: slack.trim() } } : {}), ...(dd.api_key ? { datadog: { site: dd.site || 'datadoghq.com', api_key: dd.api_key } } : {}) };
+    for (const k of KINDS)
+      if (hooks[k]!.url.trim()) webhooks[k] = { url: hooks[k]!.url.trim(), ...(hooks[k]!.secret ? { secret: hooks[k]!.secret } : {}) };
+    const monitoring: Monitoring = {
+      webhooks,
+      ...(slack.trim() ? { slack: { webhook_url: slack.trim() } } : {}),
+      ...(dd.api_key ? { datadog: { site: dd.site || 'datadoghq.com', api_key: dd.api_key } } : {}),
+    };
     await api.call('put', '/{env}/settings', { body: { monitoring } });
     setSaved('Monitoring saved.');
     onSaved();

@@ -5,8 +5,8 @@ import { BarChart } from '../charts/bar-chart.js';
 import { PointChart } from '../charts/point-chart.js';
 import { count, duration, percent, statusTone, when } from '../format.js';
 import { href } from '../hash-route.js';
-import { useLoad } from '../use-load.js';
 import { Badge, ErrorNote, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 type Overview = Answer<Operation<'/{env}/jobs/overview', 'get'>>;
 type Window = Overview['last_24h'];
@@ -68,7 +68,10 @@ function StatusTable({ day, week }: { day: Window; week: Window }) {
 type LinkRow = { flow_id: string; tenant: string; role: string; connector_id: string };
 const linkCell = (l: LinkRow) => (
   <td>
-    <a href={href(['tenants', l.tenant])}>{l.tenant}</a> <span class="muted">· {l.flow_id} · {l.connector_id}</span>
+    <a href={href(['tenants', l.tenant])}>{l.tenant}</a>{' '}
+    <span class="muted">
+      · {l.flow_id} · {l.connector_id}
+    </span>
   </td>
 );
 
@@ -129,7 +132,8 @@ function Links({ o }: { o: Overview }) {
                 <tr key={`${l.flow_id}/${l.tenant}/${l.connector_id}`}>
                   {linkCell(l)}
                   <td>
-                    <Badge status={l.health.status} /> {l.health.reason?.message ?? ''} <span class="muted">since {when(l.health.since)}</span>
+                    <Badge status={l.health.status} /> {l.health.reason?.message ?? ''}{' '}
+                    <span class="muted">since {when(l.health.since)}</span>
                   </td>
                 </tr>
               ))}
@@ -143,24 +147,57 @@ function Links({ o }: { o: Overview }) {
 
 function Charts({ o }: { o: Overview }) {
   const points = (value: (j: Overview['recent_jobs'][number]) => number, fmt: (v: number) => string) =>
-    o.recent_jobs.map((j) => ({ at: Date.parse(j.start_time), value: value(j), tone: statusTone(j.status), label: `${j.job_id} (${j.tenant}): ${fmt(value(j))}, ${j.status}` }));
+    o.recent_jobs.map((j) => ({
+      at: Date.parse(j.start_time),
+      value: value(j),
+      tone: statusTone(j.status),
+      label: `${j.job_id} (${j.tenant}): ${fmt(value(j))}, ${j.status}`,
+    }));
   return (
     <div class="grid2">
       <Section title="Failures per day">
         <BarChart
           summary={`Jobs per day, last 7 days: ${o.per_day.map((d) => `${d.day} ${d.failed} failed of ${d.total}`).join('; ')}`}
-          bars={o.per_day.map((d) => ({ label: d.day.slice(5), parts: [{ name: 'succeeded or other', value: d.total - d.failed, tone: 'ok' }, { name: 'failed', value: d.failed, tone: 'bad' }] }))}
+          bars={o.per_day.map((d) => ({
+            label: d.day.slice(5),
+            parts: [
+              { name: 'succeeded or other', value: d.total - d.failed, tone: 'ok' },
+              { name: 'failed', value: d.failed, tone: 'bad' },
+            ],
+          }))}
         />
         <div class="legend">
-          <span><i style="background:#4c8bf5" />other jobs</span>
-          <span><i style="background:#c23b32" />failed</span>
+          <span>
+            <i style="background:#4c8bf5" />
+            other jobs
+          </span>
+          <span>
+            <i style="background:#c23b32" />
+            failed
+          </span>
         </div>
       </Section>
       <Section title="Job durations">
-        {o.recent_jobs.length === 0 ? <p class="muted">No finished jobs.</p> : <PointChart summary={`Durations of the last ${o.recent_jobs.length} finished jobs`} points={points((j) => j.duration_ms, duration)} format={duration} />}
+        {o.recent_jobs.length === 0 ? (
+          <p class="muted">No finished jobs.</p>
+        ) : (
+          <PointChart
+            summary={`Durations of the last ${o.recent_jobs.length} finished jobs`}
+            points={points((j) => j.duration_ms, duration)}
+            format={duration}
+          />
+        )}
       </Section>
       <Section title="Records per job">
-        {o.recent_jobs.length === 0 ? <p class="muted">No finished jobs.</p> : <PointChart summary={`Records of the last ${o.recent_jobs.length} finished jobs`} points={points((j) => j.records, count)} format={count} />}
+        {o.recent_jobs.length === 0 ? (
+          <p class="muted">No finished jobs.</p>
+        ) : (
+          <PointChart
+            summary={`Records of the last ${o.recent_jobs.length} finished jobs`}
+            points={points((j) => j.records, count)}
+            format={count}
+          />
+        )}
       </Section>
     </div>
   );

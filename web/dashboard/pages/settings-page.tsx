@@ -1,7 +1,7 @@
 import type { Answer, Operation } from '../../../src/contract/api-operations.js';
 import { useApi } from '../api-context.js';
-import { useLoad } from '../use-load.js';
 import { ErrorNote, Facts, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 import { JobSettingsPanel } from './job-settings-panel.js';
 import { KeysPanel } from './keys-panel.js';
 import { MonitoringPanel } from './monitoring-panel.js';

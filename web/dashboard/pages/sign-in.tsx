@@ -18,11 +18,18 @@ export function SignIn({ onSignedIn }: { onSignedIn(session: Session): void }) {
     setError(null);
     const session = { env: env.trim(), key: key.trim() };
     try {
-      await createApiClient({ baseUrl: apiBasePath(), env: session.env, headers: () => ({ 'x-api-key': session.key }) }).call('get', '/{env}/keys');
+      await createApiClient({ baseUrl: apiBasePath(), env: session.env, headers: () => ({ 'x-api-key': session.key }) }).call(
+        'get',
+        '/{env}/keys',
+      );
       onSignedIn(session);
     } catch (err) {
       const denied = err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404);
-      setError(denied ? new Error('This key does not open that environment: an environment key (not a public key) of that environment is needed.') : (err as Error));
+      setError(
+        denied
+          ? new Error('This key does not open that environment: an environment key (not a public key) of that environment is needed.')
+          : (err as Error),
+      );
     } finally {
       setBusy(false);
     }
@@ -34,11 +41,25 @@ export function SignIn({ onSignedIn }: { onSignedIn(session: Session): void }) {
         <p class="muted">Sign in with an environment key. It is kept for this browser tab only, and sign out forgets it.</p>
         <label>
           Environment id
-          <input name="env" autoComplete="username" required value={env} onInput={(e) => setEnv((e.target as HTMLInputElement).value)} placeholder="dev.sinew.local" />
+          <input
+            name="env"
+            autoComplete="username"
+            required
+            value={env}
+            onInput={(e) => setEnv((e.target as HTMLInputElement).value)}
+            placeholder="dev.sinew.local"
+          />
         </label>
         <label>
           Environment key
-          <input name="key" type="password" autoComplete="current-password" required value={key} onInput={(e) => setKey((e.target as HTMLInputElement).value)} />
+          <input
+            name="key"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={key}
+            onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

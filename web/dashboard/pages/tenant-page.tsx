@@ -1,8 +1,8 @@
 import { useApi } from '../api-context.js';
-import { href } from '../hash-route.js';
 import { when } from '../format.js';
-import { useLoad } from '../use-load.js';
+import { href } from '../hash-route.js';
 import { ErrorNote, Json, Loading, Section } from '../ui.js';
+import { useLoad } from '../use-load.js';
 import { JobTable } from './jobs-page.js';
 import { LinkPanel } from './link-panel.js';
 
@@ -13,7 +13,9 @@ export function TenantPage({ tenant }: { tenant: string }) {
   const snapshots = useLoad(() => api.call('get', '/tenant/{env}/{tenant}/snapshots', { path: { tenant } }), [tenant]);
   const config = useLoad(() => api.call('get', '/tenant/{env}/{tenant}/config', { path: { tenant } }), [tenant]);
   const jobs = useLoad(() => api.call('get', '/{env}/jobs', { query: { tenant_id: tenant, limit: 10 } }), [tenant], 10_000);
-  const links = (flows.data ?? []).flatMap((f) => f.linked.map((l) => ({ flow: f.flow_id, tenant, role: l.role, connector: l.connector_id })));
+  const links = (flows.data ?? []).flatMap((f) =>
+    f.linked.map((l) => ({ flow: f.flow_id, tenant, role: l.role, connector: l.connector_id })),
+  );
   return (
     <div>
       <p>

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
 import { href } from '../hash-route.js';
-import { useLoad } from '../use-load.js';
 import { ErrorNote, Loading } from '../ui.js';
+import { useLoad } from '../use-load.js';
 
 const SHOWN = 200;
 

@@ -1,23 +1,46 @@
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { linkNames, messageOf, useWidget } from '../context.js';
-import { configOf, formFields, validateForm, type FormField, type FormValues } from '../schema-form.js';
 import { oauthPopup } from '../oauth-popup.js';
+import { configOf, type FormField, type FormValues, formFields, validateForm } from '../schema-form.js';
 import type { ConnectorView, FlowView } from '../tenant-api.js';
 import { ConnectorIcon } from './connector-icon.js';
 
-function Field({ f, value, error, onInput, keepSecret }: { f: FormField; value: string | boolean | undefined; error?: string; onInput: (v: string | boolean) => void; keepSecret: boolean }) {
+function Field({
+  f,
+  value,
+  error,
+  onInput,
+  keepSecret,
+}: {
+  f: FormField;
+  value: string | boolean | undefined;
+  error?: string;
+  onInput: (v: string | boolean) => void;
+  keepSecret: boolean;
+}) {
   const id = `sw-f-${f.name}`;
   const describedBy = [f.help ? `${id}-help` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, name: f.name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, 'aria-required': f.required || undefined };
+  const common = {
+    id,
+    name: f.name,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': f.required || undefined,
+  };
   let input: JSX.Element;
-  if (f.kind === 'boolean') input = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onInput((e.target as HTMLInputElement).checked)} />;
+  if (f.kind === 'boolean')
+    input = (
+      <input {...common} type="checkbox" checked={value === true} onChange={(e) => onInput((e.target as HTMLInputElement).checked)} />
+    );
   else if (f.kind === 'choice')
     input = (
       <select {...common} value={String(value ?? '')} onChange={(e) => onInput((e.target as HTMLSelectElement).value)}>
         <option value="">{f.placeholder ? `Default (${f.placeholder})` : 'Choose…'}</option>
         {f.choices.map((c) => (
-          <option key={c} value={c}>{c}</option>
+          <option key={c} value={c}>
+            {c}
+          </option>
         ))}
       </select>
     );
@@ -33,7 +56,13 @@ function Field({ f, value, error, onInput, keepSecret }: { f: FormField; value: 
       f.kind === 'secret' ? (
         <input {...text} type="password" autoComplete="new-password" placeholder={keepSecret ? 'Unchanged' : f.placeholder} />
       ) : (
-        <input {...text} type="text" autoComplete="off" inputMode={f.kind === 'integer' ? 'numeric' : f.kind === 'number' ? 'decimal' : undefined} placeholder={f.placeholder} />
+        <input
+          {...text}
+          type="text"
+          autoComplete="off"
+          inputMode={f.kind === 'integer' ? 'numeric' : f.kind === 'number' ? 'decimal' : undefined}
+          placeholder={f.placeholder}
+        />
       );
   }
   return (
@@ -43,8 +72,16 @@ function Field({ f, value, error, onInput, keepSecret }: { f: FormField; value: 
         {f.required ? <span aria-hidden="true"> *</span> : null}
       </label>
       {input}
-      {f.help ? <span class="sw-help" id={`${id}-help`}>{f.help}</span> : null}
-      {error ? <span class="sw-error" id={`${id}-err`}>{error}</span> : null}
+      {f.help ? (
+        <span class="sw-help" id={`${id}-help`}>
+          {f.help}
+        </span>
+      ) : null}
+      {error ? (
+        <span class="sw-error" id={`${id}-err`}>
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -88,7 +125,8 @@ export function ConnectForm({ flow, connector, relink }: { flow: FlowView; conne
         const outcome = await oauthPopup(api.apiOrigin, api.startOAuth(flow, connector.id, config));
         if (outcome.ok) return await linked();
         // A window closed without a message may still have linked (the owner allowed no origin for it).
-        if (outcome.code === 'closed' && (await api.links(flow)).some((l) => l.connector_id === connector.id && l.health.status === 'ok')) return await linked();
+        if (outcome.code === 'closed' && (await api.links(flow)).some((l) => l.connector_id === connector.id && l.health.status === 'ok'))
+          return await linked();
         return failed(outcome.code, outcome.message);
       }
       await api.link(flow, connector.id, config);
@@ -116,13 +154,24 @@ export function ConnectForm({ flow, connector, relink }: { flow: FlowView; conne
         </div>
       ) : null}
       {shown.map((f) => (
-        <Field key={f.name} f={f} value={values[f.name]} error={errors[f.name]} keepSecret={relink} onInput={(v) => setValues({ ...values, [f.name]: v })} />
+        <Field
+          key={f.name}
+          f={f}
+          value={values[f.name]}
+          error={errors[f.name]}
+          keepSecret={relink}
+          onInput={(v) => setValues({ ...values, [f.name]: v })}
+        />
       ))}
       <div class="sw-row">
         <button class="sw-btn" type="submit" disabled={busy}>
           {busy ? 'Connecting…' : oauth ? `Sign in with ${connector.label}` : relink ? 'Save' : 'Connect'}
         </button>
-        <button class="sw-btn sw-secondary" type="button" onClick={() => go(relink ? { kind: 'link', flowId: flow.flow_id, connectorId: connector.id } : { kind: 'home' })}>
+        <button
+          class="sw-btn sw-secondary"
+          type="button"
+          onClick={() => go(relink ? { kind: 'link', flowId: flow.flow_id, connectorId: connector.id } : { kind: 'home' })}
+        >
           Cancel
         </button>
       </div>

@@ -1,14 +1,24 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { linkNames, messageOf, useWidget } from '../context.js';
-import { fieldMapOf, selectionOf, streamsOf, type Selection } from '../field-selection.js';
-import { saveFieldMap, type ConnectorView, type FlowView, type LinkView } from '../tenant-api.js';
+import { fieldMapOf, type Selection, selectionOf, streamsOf } from '../field-selection.js';
+import { type ConnectorView, type FlowView, type LinkView, saveFieldMap } from '../tenant-api.js';
 
 /**
  * What to sync: the link's catalog (streams and their fields), with search, select all, required
  * fields locked on, and a refresh of the catalog (a discover). Saved as a field map the flow's
  * tenant limits allow (selection only: no renames, no fixed values).
  */
-export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowView; connector: ConnectorView; link: LinkView; reload: () => Promise<void> }) {
+export function FieldMapEditor({
+  flow,
+  connector,
+  link,
+  reload,
+}: {
+  flow: FlowView;
+  connector: ConnectorView;
+  link: LinkView;
+  reload: () => Promise<void>;
+}) {
   const { api, emit } = useWidget();
   const streams = useMemo(() => streamsOf(link.catalog?.streams ?? []), [link]);
   const [selection, setSelection] = useState<Selection>(() => selectionOf(streams, link.field_map));
@@ -54,8 +64,16 @@ export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowVi
     <div>
       <div class="sw-row" style={{ marginBottom: '12px' }}>
         <div class="sw-field" style={{ flex: 1, margin: 0 }}>
-          <label class="sw-sr" for="sw-search">Search streams and fields</label>
-          <input id="sw-search" type="search" placeholder="Search streams and fields" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+          <label class="sw-sr" for="sw-search">
+            Search streams and fields
+          </label>
+          <input
+            id="sw-search"
+            type="search"
+            placeholder="Search streams and fields"
+            value={query}
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          />
         </div>
         {canRefresh ? (
           <button class="sw-btn sw-secondary" type="button" onClick={refresh} disabled={status?.kind === 'busy'}>
@@ -64,14 +82,24 @@ export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowVi
         ) : null}
       </div>
       {streams.length === 0 ? (
-        <p class="sw-muted">{canRefresh ? 'No streams yet: press Refresh to look for them.' : 'No streams are known yet: they appear after the first sync.'}</p>
+        <p class="sw-muted">
+          {canRefresh ? 'No streams yet: press Refresh to look for them.' : 'No streams are known yet: they appear after the first sync.'}
+        </p>
       ) : (
         <>
           <label class="sw-row" style={{ marginBottom: '10px' }}>
-            <input type="checkbox" checked={everyField} onChange={(e) => {
-              const on = (e.target as HTMLInputElement).checked;
-              setSelection(Object.fromEntries(streams.map((s) => [s.id, { selected: on, fields: Object.fromEntries(s.fields.map((f) => [f.name, on || f.locked])) }])));
-            }} />
+            <input
+              type="checkbox"
+              checked={everyField}
+              onChange={(e) => {
+                const on = (e.target as HTMLInputElement).checked;
+                setSelection(
+                  Object.fromEntries(
+                    streams.map((s) => [s.id, { selected: on, fields: Object.fromEntries(s.fields.map((f) => [f.name, on || f.locked])) }]),
+                  ),
+                );
+              }}
+            />
             Select all
           </label>
           {streams
@@ -83,9 +111,17 @@ export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowVi
                 <fieldset key={s.id} class="sw-stream" data-stream={s.id} style={{ padding: 0 }}>
                   <legend class="sw-sr">{s.id}</legend>
                   <label>
-                    <input type="checkbox" checked={sel.selected} onChange={(e) => setStream(s.id, (e.target as HTMLInputElement).checked, (e.target as HTMLInputElement).checked ? true : undefined)} />
+                    <input
+                      type="checkbox"
+                      checked={sel.selected}
+                      onChange={(e) =>
+                        setStream(s.id, (e.target as HTMLInputElement).checked, (e.target as HTMLInputElement).checked ? true : undefined)
+                      }
+                    />
                     {s.id}
-                    <span class="sw-muted">({s.fields.filter((f) => sel.selected && sel.fields[f.name]).length}/{s.fields.length} fields)</span>
+                    <span class="sw-muted">
+                      ({s.fields.filter((f) => sel.selected && sel.fields[f.name]).length}/{s.fields.length} fields)
+                    </span>
                   </label>
                   {sel.selected ? (
                     <div class="sw-fields">
@@ -98,7 +134,12 @@ export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowVi
                               name={`${s.id}.${f.name}`}
                               checked={f.locked || sel.fields[f.name]}
                               disabled={f.locked}
-                              onChange={(e) => setSelection({ ...selection, [s.id]: { ...sel, fields: { ...sel.fields, [f.name]: (e.target as HTMLInputElement).checked } } })}
+                              onChange={(e) =>
+                                setSelection({
+                                  ...selection,
+                                  [s.id]: { ...sel, fields: { ...sel.fields, [f.name]: (e.target as HTMLInputElement).checked } },
+                                })
+                              }
                             />
                             {f.name}
                             {f.locked ? <span class="sw-badge">required</span> : null}
@@ -115,7 +156,11 @@ export function FieldMapEditor({ flow, connector, link, reload }: { flow: FlowVi
         </>
       )}
       {status ? (
-        <p class={status.kind === 'error' ? 'sw-alert' : status.kind === 'ok' ? 'sw-note' : 'sw-muted'} role={status.kind === 'error' ? 'alert' : 'status'} style={{ marginTop: '12px' }}>
+        <p
+          class={status.kind === 'error' ? 'sw-alert' : status.kind === 'ok' ? 'sw-note' : 'sw-muted'}
+          role={status.kind === 'error' ? 'alert' : 'status'}
+          style={{ marginTop: '12px' }}
+        >
           {status.text}
         </p>
       ) : null}

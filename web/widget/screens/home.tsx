@@ -20,14 +20,21 @@ export function Home() {
     };
   }, [flows]);
 
-  if (error) return <p class="sw-alert" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="sw-alert" role="alert">
+        {error}
+      </p>
+    );
   if (!links) return <p aria-busy="true">Loading…</p>;
   if (shown.length === 0) return <p class="sw-muted">There is nothing to connect yet.</p>;
   return (
     <div>
       {shown.map((flow: FlowView) => (
         <section key={flow.flow_id} aria-labelledby={`sw-flow-${flow.flow_id}`}>
-          <h2 class="sw-section-title" id={`sw-flow-${flow.flow_id}`}>{flow.name}</h2>
+          <h2 class="sw-section-title" id={`sw-flow-${flow.flow_id}`}>
+            {flow.name}
+          </h2>
           <ul class="sw-list">
             {flow.connectors
               .filter((c) => lock.connectorId === null || c.id === lock.connectorId)
@@ -41,11 +48,21 @@ export function Home() {
                       <HealthBadge status={link ? link.health.status : null} />
                     </div>
                     {link ? (
-                      <button type="button" class="sw-btn sw-secondary" aria-label={`Manage ${c.label}`} onClick={() => go({ kind: 'link', flowId: flow.flow_id, connectorId: c.id })}>
+                      <button
+                        type="button"
+                        class="sw-btn sw-secondary"
+                        aria-label={`Manage ${c.label}`}
+                        onClick={() => go({ kind: 'link', flowId: flow.flow_id, connectorId: c.id })}
+                      >
                         Manage
                       </button>
                     ) : (
-                      <button type="button" class="sw-btn" aria-label={`Connect ${c.label}`} onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: c.id, relink: false })}>
+                      <button
+                        type="button"
+                        class="sw-btn"
+                        aria-label={`Connect ${c.label}`}
+                        onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: c.id, relink: false })}
+                      >
                         Connect
                       </button>
                     )}

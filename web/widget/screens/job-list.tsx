@@ -54,7 +54,11 @@ export function JobList({ flow, connector }: { flow: FlowView; connector: Connec
           {running ? 'Syncing…' : 'Sync now'}
         </button>
       </div>
-      {error ? <p class="sw-alert" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="sw-alert" role="alert">
+          {error}
+        </p>
+      ) : null}
       {jobs === null ? (
         <p aria-busy="true">Loading…</p>
       ) : jobs.length === 0 ? (
@@ -63,7 +67,11 @@ export function JobList({ flow, connector }: { flow: FlowView; connector: Connec
         <table class="sw-jobs" aria-live="polite">
           <caption class="sw-sr">Recent syncs</caption>
           <thead>
-            <tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Records</th></tr>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col">Records</th>
+            </tr>
           </thead>
           <tbody>
             {jobs.map((j) => {
@@ -71,7 +79,9 @@ export function JobList({ flow, connector }: { flow: FlowView; connector: Connec
               return (
                 <tr key={j.job_id} data-job={j.job_id} data-status={j.status}>
                   <td>{j.start_time ? new Date(j.start_time).toLocaleString() : '—'}</td>
-                  <td><span class={`sw-badge ${l.cls}`}>{l.text}</span></td>
+                  <td>
+                    <span class={`sw-badge ${l.cls}`}>{l.text}</span>
+                  </td>
                   <td>{ENDED.has(j.status) ? records(j) : '…'}</td>
                 </tr>
               );

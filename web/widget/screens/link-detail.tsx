@@ -3,8 +3,8 @@ import { linkNames, messageOf, useWidget } from '../context.js';
 import type { ConnectorView, FlowView, LinkView } from '../tenant-api.js';
 import { ConnectorIcon, HealthBadge } from './connector-icon.js';
 import { FieldMapEditor } from './field-map-editor.js';
-import { ScheduleEditor } from './schedule-editor.js';
 import { JobList } from './job-list.js';
+import { ScheduleEditor } from './schedule-editor.js';
 
 const TABS = [
   { id: 'fields', label: 'Fields' },
@@ -41,9 +41,17 @@ function Unlink({ flow, connector }: { flow: FlowView; connector: ConnectorView 
     );
   return (
     <div class="sw-dialog" role="alertdialog" aria-labelledby="sw-unlink-q" aria-describedby="sw-unlink-d">
-      <p id="sw-unlink-q" class="sw-name" style={{ marginTop: 0 }}>Disconnect {connector.label}?</p>
-      <p id="sw-unlink-d" class="sw-muted">Syncs stop and its schedule is removed. You can connect it again later.</p>
-      {error ? <p class="sw-alert" role="alert">{error}</p> : null}
+      <p id="sw-unlink-q" class="sw-name" style={{ marginTop: 0 }}>
+        Disconnect {connector.label}?
+      </p>
+      <p id="sw-unlink-d" class="sw-muted">
+        Syncs stop and its schedule is removed. You can connect it again later.
+      </p>
+      {error ? (
+        <p class="sw-alert" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div class="sw-row">
         <button ref={confirmRef} class="sw-btn sw-danger" type="button" onClick={unlink}>
           Yes, disconnect
@@ -73,7 +81,12 @@ export function LinkDetail({ flow, connector }: { flow: FlowView; connector: Con
     void load();
   }, [flow.flow_id, connector.id]);
 
-  if (error) return <p class="sw-alert" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="sw-alert" role="alert">
+        {error}
+      </p>
+    );
   if (link === undefined) return <p aria-busy="true">Loading…</p>;
   if (link === null) return <p class="sw-muted">{connector.label} is not connected.</p>;
   const onKey = (e: KeyboardEvent): void => {
@@ -100,7 +113,17 @@ export function LinkDetail({ flow, connector }: { flow: FlowView; connector: Con
       ) : null}
       <div class="sw-tabs" role="tablist" aria-label={`${connector.label} settings`} onKeyDown={onKey}>
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" id={`sw-tab-${t.id}`} class="sw-tab" aria-selected={tab === t.id} aria-controls={`sw-panel-${t.id}`} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`sw-tab-${t.id}`}
+            class="sw-tab"
+            aria-selected={tab === t.id}
+            aria-controls={`sw-panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
@@ -111,7 +134,11 @@ export function LinkDetail({ flow, connector }: { flow: FlowView; connector: Con
         {tab === 'syncs' ? <JobList flow={flow} connector={connector} /> : null}
         {tab === 'connection' ? (
           <div class="sw-row" style={{ alignItems: 'flex-start', flexDirection: 'column' }}>
-            <button class="sw-btn sw-secondary" type="button" onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: connector.id, relink: true })}>
+            <button
+              class="sw-btn sw-secondary"
+              type="button"
+              onClick={() => go({ kind: 'connect', flowId: flow.flow_id, connectorId: connector.id, relink: true })}
+            >
               Reconnect
             </button>
             <Unlink flow={flow} connector={connector} />

@@ -45,7 +45,8 @@ export function ScheduleEditor({ flow, connector }: { flow: FlowView; connector:
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     const expression = choice === CUSTOM ? custom.trim() : choice;
-    if (expression.split(/\s+/).length !== 5) return setStatus({ kind: 'error', text: 'A custom schedule is a 5-field cron expression in UTC, e.g. 30 2 * * *.' });
+    if (expression.split(/\s+/).length !== 5)
+      return setStatus({ kind: 'error', text: 'A custom schedule is a 5-field cron expression in UTC, e.g. 30 2 * * *.' });
     setStatus({ kind: 'busy', text: 'Saving…' });
     try {
       const state = enabled ? 'ENABLED' : 'DISABLED';
@@ -61,18 +62,33 @@ export function ScheduleEditor({ flow, connector }: { flow: FlowView; connector:
     <form onSubmit={save}>
       <div class="sw-field">
         <label for="sw-schedule">How often to sync</label>
-        <select id="sw-schedule" value={choice} aria-describedby="sw-schedule-help" onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}>
+        <select
+          id="sw-schedule"
+          value={choice}
+          aria-describedby="sw-schedule-help"
+          onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
+        >
           {presets.map((p) => (
-            <option key={p.cron} value={p.cron}>{p.label}</option>
+            <option key={p.cron} value={p.cron}>
+              {p.label}
+            </option>
           ))}
           <option value={CUSTOM}>Custom (cron)</option>
         </select>
-        <span class="sw-help" id="sw-schedule-help">At most every {min} minutes.</span>
+        <span class="sw-help" id="sw-schedule-help">
+          At most every {min} minutes.
+        </span>
       </div>
       {choice === CUSTOM ? (
         <div class="sw-field">
           <label for="sw-cron">Cron expression (UTC)</label>
-          <input id="sw-cron" type="text" value={custom} placeholder="30 2 * * *" onInput={(e) => setCustom((e.target as HTMLInputElement).value)} />
+          <input
+            id="sw-cron"
+            type="text"
+            value={custom}
+            placeholder="30 2 * * *"
+            onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
+          />
         </div>
       ) : null}
       <label class="sw-row" style={{ marginBottom: '14px' }}>
@@ -83,7 +99,11 @@ export function ScheduleEditor({ flow, connector }: { flow: FlowView; connector:
         Save schedule
       </button>
       {status && status.kind !== 'busy' ? (
-        <p class={status.kind === 'error' ? 'sw-alert' : 'sw-note'} role={status.kind === 'error' ? 'alert' : 'status'} style={{ marginTop: '12px' }}>
+        <p
+          class={status.kind === 'error' ? 'sw-alert' : 'sw-note'}
+          role={status.kind === 'error' ? 'alert' : 'status'}
+          style={{ marginTop: '12px' }}
+        >
           {status.text}
         </p>
       ) : null}

@@ -1,5 +1,5 @@
-import type { SourceConnector, SourceContext } from '../../sdk/connector.js';
 import { invalid } from '../../../errors/sinew-error.js';
+import type { SourceConnector, SourceContext } from '../../sdk/connector.js';
 import { catalogStream } from '../catalog-building.js';
 import { findCatalogStream } from '../catalog-reading.js';
 import { syncRecordStream } from '../record-stream-sync.js';

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../../../model/json-schema.js';
-import { exactNumber } from '../exact-number.js';
 import { parseJson } from '../../../singer/lossless-json.js';
+import { exactNumber } from '../exact-number.js';
 import { allowedTypes } from '../schema-types.js';
 
 // No leading zeros: "007" or a zip code "02134" is text, not the number 2134.

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { configReader } from '../config-from-schema.js';
-import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
+import { directoryPathSchema, type FileDirectory, openSourceDirectory, openTargetDirectory } from '../directory-config.js';
 
 export interface CsvConfig {
   directory: FileDirectory;
@@ -13,7 +13,14 @@ export const csvConfigSchema = {
   properties: {
     path: directoryPathSchema,
     // No quote or line break: either would make the files unreadable as CSV.
-    delimiter: { type: 'string', minLength: 1, maxLength: 4, pattern: '^[^"\\r\\n]+$', default: ',', description: 'Field separator (1 to 4 characters, no quotes or line breaks).' },
+    delimiter: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4,
+      pattern: '^[^"\\r\\n]+$',
+      default: ',',
+      description: 'Field separator (1 to 4 characters, no quotes or line breaks).',
+    },
   },
 } as const;
 

@@ -1,5 +1,5 @@
-import { SchemaInferrer } from '../schema-inference.js';
 import { conventionalKeys, type DiscoveredStream } from '../catalog-building.js';
+import { SchemaInferrer } from '../schema-inference.js';
 import type { StreamFile } from '../stream-files.js';
 import { naturalRow } from './csv-cell-parsing.js';
 import { readCsvRows } from './csv-rows.js';

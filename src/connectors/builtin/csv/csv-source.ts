@@ -1,5 +1,5 @@
 import type { SourceConnector } from '../../sdk/connector.js';
-import { discoverFiles, syncFiles, type FileFormat } from '../file-source.js';
+import { discoverFiles, type FileFormat, syncFiles } from '../file-source.js';
 import { rowTyper } from './csv-cell-parsing.js';
 import { readCsvConfig } from './csv-config.js';
 import { discoverCsvStream } from './csv-discovery.js';

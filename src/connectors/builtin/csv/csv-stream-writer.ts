@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { type Stringifier, stringify } from 'csv-stringify';
 import type { SchemaMessage } from '../../../singer/message.js';
 import { AppendingFile } from '../appending-file.js';
 import type { StreamWriter } from '../file-target.js';

@@ -1,13 +1,16 @@
+import { stat } from 'node:fs/promises';
 import type { TargetConnector } from '../../sdk/connector.js';
 import { writeStreams } from '../file-target.js';
 import { streamFilePath } from '../stream-files.js';
 import { readCsvTargetConfig } from './csv-config.js';
 import { readCsvHeader } from './csv-rows.js';
 import { CsvStreamWriter } from './csv-stream-writer.js';
-import { stat } from 'node:fs/promises';
 
 async function existingHeader(path: string, delimiter: string): Promise<string[] | null> {
-  const size = await stat(path).then((s) => s.size, () => 0);
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
   return size > 0 ? readCsvHeader(path, delimiter) : null;
 }
 

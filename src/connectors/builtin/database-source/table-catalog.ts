@@ -28,17 +28,36 @@ export function tableCatalogStream(table: SourceTable, streamId: string, databas
   for (const column of table.columns) properties[column.name] = column.reading?.schema ?? {};
   const candidates = table.columns.filter((c) => c.reading && isReplicationCandidate(c.reading.kind)).map((c) => c.name);
   if (replicationKey !== undefined && !candidates.includes(replicationKey)) {
-    throw new Error(`config.replication_keys names "${replicationKey}" for stream "${streamId}", which is not one of its columns that can be a replication key (${candidates.join(', ') || 'none'})`);
+    throw new Error(
+      `config.replication_keys names "${replicationKey}" for stream "${streamId}", which is not one of its columns that can be a replication key (${candidates.join(', ') || 'none'})`,
+    );
   }
-  const entry = catalogStream({ stream: table.table, schema: { type: 'object', properties }, keyProperties: table.primaryKey, ...(replicationKey ? { replicationKey } : {}) });
+  const entry = catalogStream({
+    stream: table.table,
+    schema: { type: 'object', properties },
+    keyProperties: table.primaryKey,
+    ...(replicationKey ? { replicationKey } : {}),
+  });
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   const metadata = (entry.metadata ?? []).map((m) => {
     if (m.breadcrumb.length === 0) {
-      return { ...m, metadata: { ...m.metadata, 'valid-replication-keys': candidates, 'schema-name': table.schema, 'table-name': table.table, 'database-name': databaseName } };
+      return {
+        ...m,
+        metadata: {
+          ...m.metadata,
+          'valid-replication-keys': candidates,
+          'schema-name': table.schema,
+          'table-name': table.table,
+          'database-name': databaseName,
+        },
+      };
     }
     const column = byName.get(String(m.breadcrumb[1]));
     if (!column) return m;
-    return { ...m, metadata: { ...m.metadata, 'sql-datatype': column.sqlType, ...(column.reading ? {} : { 'sinew-unsupported-type': true }) } };
+    return {
+      ...m,
+      metadata: { ...m.metadata, 'sql-datatype': column.sqlType, ...(column.reading ? {} : { 'sinew-unsupported-type': true }) },
+    };
   });
   return { ...entry, tap_stream_id: streamId, metadata };
 }

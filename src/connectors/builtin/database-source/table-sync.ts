@@ -4,7 +4,7 @@ import { syncRecordStream } from '../record-stream-sync.js';
 import { planStream, type StreamPlan } from '../stream-plan.js';
 import { isReplicationCandidate, type SourceColumn } from './column-types.js';
 import { valueReader } from './column-values.js';
-import { streamName, tableCatalogStream, type SourceTable } from './table-catalog.js';
+import { type SourceTable, streamName, tableCatalogStream } from './table-catalog.js';
 
 /** What a sync reads: these columns of the table, and with a replication key only rows at or past the bookmark, in its order. */
 export interface TableRead {
@@ -64,14 +64,18 @@ function columnsToRead(db: TableDatabase, plan: StreamPlan, table: SourceTable):
     const column = live.get(name);
     if (!column) throw new Error(`${db.connectorId}: column "${name}" of ${where} no longer exists; discover again or deselect it`);
     if (!column.reading) {
-      throw new Error(`${db.connectorId}: column "${name}" of ${where} has type ${column.sqlType}, which this source cannot read; deselect the column (metadata "selected": false) to sync the rest`);
+      throw new Error(
+        `${db.connectorId}: column "${name}" of ${where} has type ${column.sqlType}, which this source cannot read; deselect the column (metadata "selected": false) to sync the rest`,
+      );
     }
     return column;
   });
   if (plan.replicationKey === undefined) return { table, columns };
   const key = live.get(plan.replicationKey)!;
   if (!key.reading || !isReplicationCandidate(key.reading.kind)) {
-    throw new Error(`${db.connectorId}: replication key "${key.name}" of ${where} has type ${key.sqlType}; a replication key must be a number, a date or a timestamp`);
+    throw new Error(
+      `${db.connectorId}: replication key "${key.name}" of ${where} has type ${key.sqlType}; a replication key must be a number, a date or a timestamp`,
+    );
   }
   return { table, columns, replicationKey: { column: key, bookmark: plan.bookmark } };
 }
@@ -104,7 +108,9 @@ export async function syncTables(db: TableDatabase, ctx: SourceContext): Promise
     const { schema, table: name } = tableOf(db, entry);
     const [table] = await db.tables({ schema, table: name });
     if (!table) {
-      throw new Error(`${db.connectorId}: table "${schema}"."${name}" of stream "${plan.stream}" no longer exists (dropped or renamed since it was discovered); discover again or deselect the stream`);
+      throw new Error(
+        `${db.connectorId}: table "${schema}"."${name}" of stream "${plan.stream}" no longer exists (dropped or renamed since it was discovered); discover again or deselect the stream`,
+      );
     }
     const read = columnsToRead(db, plan, table);
     // The database filters by the bookmark (>=); the tracker only follows the new maximum.

@@ -1,7 +1,7 @@
-import { invalid } from '../../../errors/sinew-error.js';
-import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
 import type { FromSchema } from 'json-schema-to-ts';
+import { invalid } from '../../../errors/sinew-error.js';
 import { configReader } from '../config-from-schema.js';
+import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
 
 const ID = 'http';
 

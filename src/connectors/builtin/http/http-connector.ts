@@ -1,8 +1,8 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { fillUrl, httpConfigSchema } from './http-config.js';
 import { urlHosts } from '../url-hosts.js';
-import { httpWriter } from './http-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
+import { fillUrl, httpConfigSchema } from './http-config.js';
+import { httpWriter } from './http-target.js';
 
 /** `http`: a generic JSON REST API as a write target. */
 export const httpConnector: BuiltinConnector = {

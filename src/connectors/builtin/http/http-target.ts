@@ -1,12 +1,12 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
-import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
-import { sendWithRetry, type RetryPolicy } from '../write/retry-policy.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
-import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { pairResults, writeEach } from '../write/batch-groups.js';
-import { fillUrl, readHttpConfig, type HttpTargetConfig } from './http-config.js';
+import { answerError, answerJson, type HttpAnswer, HttpClient } from '../write/http-client.js';
+import { type RetryPolicy, sendWithRetry } from '../write/retry-policy.js';
+import { errorText, isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { fillUrl, type HttpTargetConfig, readHttpConfig } from './http-config.js';
 
 const ID = 'http';
 /** Records per emitted result STATE when each record is its own call. */
@@ -62,7 +62,12 @@ class HttpBatchWriter {
   }
 
   private call(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
-    return sendWithRetry(this.client, { method, url, body, headers: this.config.headers, timeoutMs: this.config.retry.timeoutMs }, this.policy, this.log);
+    return sendWithRetry(
+      this.client,
+      { method, url, body, headers: this.config.headers, timeoutMs: this.config.retry.timeoutMs },
+      this.policy,
+      this.log,
+    );
   }
 
   /** 401 means the credentials are wrong for every record: stop rather than fail them one by one. */
@@ -91,7 +96,9 @@ class HttpBatchWriter {
         const answer = await this.call('DELETE', fillUrl(config.deleteUrl, config.url, record.remoteId));
         this.checkAuth(answer);
         // Already gone is as good as deleted: rollback is idempotent.
-        return ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, answerError(answer));
+        return ok(answer) || answer.status === 404
+          ? succeeded(record, record.remoteId, { deleted: true })
+          : failed(record, answerError(answer));
       }
       if (record.remoteId !== null) {
         const answer = await this.call(config.updateMethod, fillUrl(config.updateUrl, config.url, record.remoteId), record.record);
@@ -112,12 +119,18 @@ class HttpBatchWriter {
   /** Creates as one array call; a 4xx for the whole array falls back to one call per record to find the bad ones. */
   private async createBatch(records: WriteRecord[]): Promise<WriteResult[]> {
     const { config } = this;
-    const answer = await this.call(config.batchMethod, fillUrl(config.batchUrl!, config.url), records.map((r) => r.record));
+    const answer = await this.call(
+      config.batchMethod,
+      fillUrl(config.batchUrl!, config.url),
+      records.map((r) => r.record),
+    );
     this.checkAuth(answer);
     if (ok(answer)) {
       const items = batchResults(answerJson(answer));
       if (!items || items.length !== records.length) {
-        return records.map((r) => failed(r, `the batch call answered ${answer.status} without one result per record: ${answerError(answer, 200)}`));
+        return records.map((r) =>
+          failed(r, `the batch call answered ${answer.status} without one result per record: ${answerError(answer, 200)}`),
+        );
       }
       return records.map((record, i) => {
         const problem = itemError(items[i]);

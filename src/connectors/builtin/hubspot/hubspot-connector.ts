@@ -1,9 +1,9 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { hubspotConfigSchema, readHubspotConfig } from './hubspot-config.js';
-import { bearerCheck } from '../write/bearer-check.js';
-import { hubspotWriter } from './hubspot-target.js';
-import { batchWriterTarget } from '../write/write-loop.js';
 import { urlHosts } from '../url-hosts.js';
+import { bearerCheck } from '../write/bearer-check.js';
+import { batchWriterTarget } from '../write/write-loop.js';
+import { hubspotConfigSchema, readHubspotConfig } from './hubspot-config.js';
+import { hubspotWriter } from './hubspot-target.js';
 
 /** `hubspot`: writes CRM v3 objects (contacts, companies) through Sinew's record-id map. */
 export const hubspotConnector: BuiltinConnector = {

@@ -1,15 +1,15 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
-import { fixedToken, type AccessTokenSource } from '../../sdk/access-token.js';
-import { bearerCall } from '../write/bearer-call.js';
-import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
-import type { RetryPolicy } from '../write/retry-policy.js';
+import { type AccessTokenSource, fixedToken } from '../../sdk/access-token.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
-import { objectTypeOf, readHubspotConfig, type HubspotConfig } from './hubspot-config.js';
-import { hubspotProperties } from './hubspot-properties.js';
+import { bearerCall } from '../write/bearer-call.js';
+import { answerError, answerJson, type HttpAnswer, HttpClient } from '../write/http-client.js';
+import type { RetryPolicy } from '../write/retry-policy.js';
+import { type HubspotConfig, objectTypeOf, readHubspotConfig } from './hubspot-config.js';
 import { batchErrors, contextValues, describeBatchError, hubspotRetryable } from './hubspot-errors.js';
+import { hubspotProperties } from './hubspot-properties.js';
 
 const ID = 'hubspot';
 const ok = (answer: HttpAnswer): boolean => answer.status >= 200 && answer.status < 300;
@@ -46,7 +46,15 @@ class HubspotBatchWriter {
   }
 
   private call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    return bearerCall(ID, 'HubSpot', this.client, this.tokens, { method, url: `${this.config.baseUrl}${path}`, body, timeoutMs: this.config.retry.timeoutMs }, this.policy, this.log);
+    return bearerCall(
+      ID,
+      'HubSpot',
+      this.client,
+      this.tokens,
+      { method, url: `${this.config.baseUrl}${path}`, body, timeoutMs: this.config.retry.timeoutMs },
+      this.policy,
+      this.log,
+    );
   }
 
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
@@ -54,7 +62,10 @@ class HubspotBatchWriter {
     return writeInGroups(records, [
       [records.filter((r) => !r.delete && r.remoteId === null), (creates) => guardCall(creates, () => this.create(type, creates))],
       [records.filter((r) => !r.delete && r.remoteId !== null), (updates) => guardCall(updates, () => this.update(type, updates))],
-      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.config.concurrency, (r) => guardCallOne(r, () => this.archive(type, r)))],
+      [
+        records.filter((r) => r.delete),
+        (deletes) => writeEach(deletes, this.config.concurrency, (r) => guardCallOne(r, () => this.archive(type, r))),
+      ],
     ]);
   }
 
@@ -102,12 +113,15 @@ class HubspotBatchWriter {
       return records.map((r) => failed(r, answerError(answer)));
     }
     const failures = new Map<string, string>();
-    for (const error of batchErrors(body)) for (const id of contextValues(error, 'ids')) failures.set(id, `${answer.status} ${describeBatchError(error)}`);
+    for (const error of batchErrors(body))
+      for (const id of contextValues(error, 'ids')) failures.set(id, `${answer.status} ${describeBatchError(error)}`);
     const updated = new Set(resultsOf(body).map((o) => String(o.id)));
     return records.map((r) => {
       const problem = failures.get(r.remoteId!);
       if (problem !== undefined) return failed(r, problem);
-      return updated.has(r.remoteId!) ? succeeded(r, r.remoteId, { updated: true }) : failed(r, `${answer.status} HubSpot returned no result for id ${r.remoteId}`);
+      return updated.has(r.remoteId!)
+        ? succeeded(r, r.remoteId, { updated: true })
+        : failed(r, `${answer.status} HubSpot returned no result for id ${r.remoteId}`);
     });
   }
 
@@ -115,7 +129,9 @@ class HubspotBatchWriter {
   private async archive(type: string, record: WriteRecord): Promise<WriteResult[]> {
     if (record.remoteId === null) return [failed(record, 'cannot delete: the record has no __sinew_remote_id')];
     const answer = await this.call('DELETE', `/crm/v3/objects/${type}/${encodeURIComponent(record.remoteId)}`);
-    return [ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, answerError(answer))];
+    return [
+      ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, answerError(answer)),
+    ];
   }
 
   async close(): Promise<void> {

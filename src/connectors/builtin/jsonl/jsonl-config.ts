@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { configReader } from '../config-from-schema.js';
-import { directoryPathSchema, openSourceDirectory, openTargetDirectory, type FileDirectory } from '../directory-config.js';
+import { directoryPathSchema, type FileDirectory, openSourceDirectory, openTargetDirectory } from '../directory-config.js';
 
 /** How the target treats a stream's file that is already there. */
 export type JsonlWriteMode = 'append' | 'overwrite';
@@ -15,7 +15,7 @@ export const jsonlConfigSchema = {
       enum: ['append', 'overwrite'],
       default: 'append',
       description:
-        'As a target: `append` adds each run\'s records to `<stream>.jsonl`; `overwrite` empties the file the first time a run writes the stream, so it holds only the last run\'s records.',
+        "As a target: `append` adds each run's records to `<stream>.jsonl`; `overwrite` empties the file the first time a run writes the stream, so it holds only the last run's records.",
     },
   },
 } as const;

@@ -1,5 +1,5 @@
-import { SchemaInferrer } from '../schema-inference.js';
 import { conventionalKeys, type DiscoveredStream } from '../catalog-building.js';
+import { SchemaInferrer } from '../schema-inference.js';
 import type { StreamFile } from '../stream-files.js';
 import { readJsonlRecords } from './jsonl-records.js';
 

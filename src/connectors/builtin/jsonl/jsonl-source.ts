@@ -1,5 +1,5 @@
 import type { SourceConnector } from '../../sdk/connector.js';
-import { discoverFiles, syncFiles, type FileFormat } from '../file-source.js';
+import { discoverFiles, type FileFormat, syncFiles } from '../file-source.js';
 import { readJsonlConfig } from './jsonl-config.js';
 import { discoverJsonlStream } from './jsonl-discovery.js';
 import { readJsonlRecords } from './jsonl-records.js';

@@ -1,5 +1,5 @@
-import { AppendingFile } from '../appending-file.js';
 import { stringifyJson } from '../../../singer/lossless-json.js';
+import { AppendingFile } from '../appending-file.js';
 import type { StreamWriter } from '../file-target.js';
 
 /** One stream's JSON Lines file: every record appended whole, numbers printed exactly. */

@@ -16,7 +16,8 @@ export const mysqlConfigSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       default: {},
-      description: 'Stream (table) name → replication key column (a number, date or timestamp); those streams sync incrementally from their bookmark (>=).',
+      description:
+        'Stream (table) name → replication key column (a number, date or timestamp); those streams sync incrementally from their bookmark (>=).',
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { integerBounds, reading, type ColumnReading } from '../database-source/column-types.js';
+import { type ColumnReading, integerBounds, reading } from '../database-source/column-types.js';
 
 const SIGNED: Record<string, [string, string]> = {
   tinyint: ['-128', '127'],
@@ -7,7 +7,13 @@ const SIGNED: Record<string, [string, string]> = {
   int: ['-2147483648', '2147483647'],
   bigint: ['-9223372036854775808', '9223372036854775807'],
 };
-const UNSIGNED_MAX: Record<string, string> = { tinyint: '255', smallint: '65535', mediumint: '16777215', int: '4294967295', bigint: '18446744073709551615' };
+const UNSIGNED_MAX: Record<string, string> = {
+  tinyint: '255',
+  smallint: '65535',
+  mediumint: '16777215',
+  int: '4294967295',
+  bigint: '18446744073709551615',
+};
 const TEXT = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set', 'time', 'uuid', 'inet4', 'inet6']);
 
 /**
@@ -19,7 +25,12 @@ export function mysqlColumnReading(dataType: string, columnType: string, nullabl
   const full = columnType.toLowerCase();
   if (full === 'tinyint(1)') return reading('boolean', nullable);
   const signed = SIGNED[type];
-  if (signed) return reading('integer', nullable, full.includes('unsigned') ? integerBounds('0', UNSIGNED_MAX[type]!) : integerBounds(signed[0], signed[1]));
+  if (signed)
+    return reading(
+      'integer',
+      nullable,
+      full.includes('unsigned') ? integerBounds('0', UNSIGNED_MAX[type]!) : integerBounds(signed[0], signed[1]),
+    );
   if (type === 'year') return reading('integer', nullable);
   if (type === 'decimal' || type === 'float' || type === 'double') return reading('number', nullable);
   if (type === 'date') return reading('date', nullable);

@@ -1,12 +1,12 @@
-import mysql from 'mysql2';
 import type { Connection, RowDataPacket } from 'mysql2';
-import type { SourceConnector } from '../../sdk/connector.js';
-import { STRICT_POLICY, hostRefusalText, type AddressPolicy } from '../../../outbound/address-policy.js';
-import { hostLiteralRefusal } from '../../../outbound/host-literal.js';
+import mysql from 'mysql2';
+import { type AddressPolicy, hostRefusalText, STRICT_POLICY } from '../../../outbound/address-policy.js';
 import { guardedSocket } from '../../../outbound/guarded-socket.js';
+import { hostLiteralRefusal } from '../../../outbound/host-literal.js';
+import type { SourceConnector } from '../../sdk/connector.js';
 import type { SourceTable } from '../database-source/table-catalog.js';
 import { discoverTables, syncTables, type TableDatabase, type TableRead } from '../database-source/table-sync.js';
-import { mysqlIdent, readMysqlConfig, type MysqlConfig } from './mysql-config.js';
+import { type MysqlConfig, mysqlIdent, readMysqlConfig } from './mysql-config.js';
 import { mysqlColumnReading } from './mysql-source-types.js';
 
 const ID = 'mysql';
@@ -29,7 +29,12 @@ async function readTables(connection: Connection, database: string, only: string
     let table = tables.get(name);
     if (!table) tables.set(name, (table = { schema: database, table: name, columns: [], primaryKey: [] }));
     const nullable = Number(row.n) === 1;
-    table.columns.push({ name: String(row.c), sqlType: String(row.ct), nullable, reading: mysqlColumnReading(String(row.d), String(row.ct), nullable) });
+    table.columns.push({
+      name: String(row.c),
+      sqlType: String(row.ct),
+      nullable,
+      reading: mysqlColumnReading(String(row.d), String(row.ct), nullable),
+    });
   }
   for (const row of await rowsOf(connection, KEYS_SQL, params)) tables.get(String(row.t))?.primaryKey.push(String(row.c));
   return [...tables.values()];
@@ -61,7 +66,8 @@ async function* streamRows(connection: Connection, sql: string): AsyncGenerator<
 function connectError(config: MysqlConfig, error: unknown): Error {
   const where = `${config.host}:${config.port}/${config.database} as ${config.user}`;
   const e = error as { code?: string; message?: string };
-  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') return new Error(`${ID}: the server refused the credentials for ${where}: ${e.message}`);
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR')
+    return new Error(`${ID}: the server refused the credentials for ${where}: ${e.message}`);
   return new Error(`${ID}: cannot connect to ${where}: ${[e.code, e.message].filter(Boolean).join(': ')}`);
 }
 
@@ -87,7 +93,11 @@ async function connect(config: MysqlConfig, policy: AddressPolicy): Promise<Conn
   return connection;
 }
 
-async function withDatabase<T>(config: Record<string, unknown>, policy: AddressPolicy | undefined, fn: (db: TableDatabase, connection: Connection) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Record<string, unknown>,
+  policy: AddressPolicy | undefined,
+  fn: (db: TableDatabase, connection: Connection) => Promise<T>,
+): Promise<T> {
   const c = readMysqlConfig(config);
   const connection = await connect(c, policy ?? STRICT_POLICY);
   const db: TableDatabase = {
@@ -116,5 +126,3 @@ export const mysqlSource: SourceConnector = {
     });
   },
 };
-
-

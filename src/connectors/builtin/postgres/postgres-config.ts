@@ -1,5 +1,5 @@
-import { invalid } from '../../../errors/sinew-error.js';
 import type { FromSchema } from 'json-schema-to-ts';
+import { invalid } from '../../../errors/sinew-error.js';
 import { configReader } from '../config-from-schema.js';
 
 const ID = 'postgres';
@@ -7,28 +7,48 @@ const ID = 'postgres';
 export const postgresConfigSchema = {
   type: 'object',
   properties: {
-    connection_string: { type: 'string', writeOnly: true, description: 'postgres://user:password@host:port/database (or the fields below).' },
+    connection_string: {
+      type: 'string',
+      writeOnly: true,
+      description: 'postgres://user:password@host:port/database (or the fields below).',
+    },
     host: { type: 'string' },
     port: { type: 'integer', minimum: 1, maximum: 65535, default: 5432 },
     user: { type: 'string', default: 'postgres' },
     password: { type: 'string', writeOnly: true },
     database: { type: 'string', default: 'postgres' },
-    schema: { type: 'string', default: 'public', description: 'Target: the schema written to. Source: the schema read, unless `schemas` is set.' },
-    schemas: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Source: the schemas whose tables are streams (default: [schema]); with more than one, streams are named <schema>-<table>.' },
+    schema: {
+      type: 'string',
+      default: 'public',
+      description: 'Target: the schema written to. Source: the schema read, unless `schemas` is set.',
+    },
+    schemas: {
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+      description:
+        'Source: the schemas whose tables are streams (default: [schema]); with more than one, streams are named <schema>-<table>.',
+    },
     replication_keys: {
       type: 'object',
       additionalProperties: { type: 'string' },
       default: {},
-      description: 'Source: stream name → replication key column (a number, date or timestamp); those streams sync incrementally from their bookmark (>=).',
+      description:
+        'Source: stream name → replication key column (a number, date or timestamp); those streams sync incrementally from their bookmark (>=).',
     },
-    table: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Stream name → table name; default: the stream name.' },
+    table: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      description: 'Stream name → table name; default: the stream name.',
+    },
     key_properties: {
       type: 'object',
       additionalProperties: { type: 'array', items: { type: 'string' } },
       default: {},
       description: 'Stream name → key columns, overriding the SCHEMA message key_properties.',
     },
-    external_id_column: { type: 'string', default: 'external_id', description: 'Unique column holding the records\' externalId.' },
+    external_id_column: { type: 'string', default: 'external_id', description: "Unique column holding the records' externalId." },
     batch_size: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
   },
 } as const;
@@ -47,7 +67,8 @@ type PostgresSchemaConfig = FromSchema<typeof postgresConfigSchema>;
 const readSchemaConfig = configReader<PostgresSchemaConfig>(ID, postgresConfigSchema);
 
 function connectionOf(c: PostgresSchemaConfig): PostgresTargetConfig['connection'] {
-  if (c.connection_string === undefined && c.host === undefined) throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
+  if (c.connection_string === undefined && c.host === undefined)
+    throw invalid(`${ID}: config.connection_string or config.host is required`, { field: 'connection_string' });
   return c.connection_string !== undefined
     ? { connectionString: c.connection_string }
     : { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database };
@@ -62,7 +83,11 @@ export interface PostgresSourceConfig {
 /** The source's reading of the same config: where to connect and which schemas' tables are streams. */
 export function readPostgresSourceConfig(config: Record<string, unknown>): PostgresSourceConfig {
   const c = readSchemaConfig(config);
-  return { connection: connectionOf(c), schemas: c.schemas ? [...c.schemas] : [c.schema], replicationKeys: c.replication_keys as Record<string, string> };
+  return {
+    connection: connectionOf(c),
+    schemas: c.schemas ? [...c.schemas] : [c.schema],
+    replicationKeys: c.replication_keys as Record<string, string>,
+  };
 }
 
 export function readPostgresConfig(config: Record<string, unknown>): PostgresTargetConfig {

@@ -1,8 +1,8 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { postgresConfigSchema, postgresHosts } from './postgres-config.js';
-import { postgresWriter } from './postgres-target.js';
 import { batchWriterTarget } from '../write/write-loop.js';
+import { postgresConfigSchema, postgresHosts } from './postgres-config.js';
 import { postgresSource } from './postgres-source.js';
+import { postgresWriter } from './postgres-target.js';
 
 /** `postgres`: reads tables as streams (COPY, full or incremental); upserts streams into tables (by key or by external id). */
 export const postgresConnector: BuiltinConnector = {

@@ -51,4 +51,3 @@ export async function readTables(client: pg.ClientBase, schemas: string[], only:
   for (const key of keys) tables.get(JSON.stringify([key.schema, key.table]))?.primaryKey.push(key.column);
   return [...tables.values()];
 }
-

@@ -1,4 +1,4 @@
-import { integerBounds, reading, type ColumnReading } from '../database-source/column-types.js';
+import { type ColumnReading, integerBounds, reading } from '../database-source/column-types.js';
 
 /** What pg_catalog says of a column's type (a domain already resolved to its base type). */
 export interface PgType {

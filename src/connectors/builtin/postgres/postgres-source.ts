@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { SourceConnector } from '../../sdk/connector.js';
-import { STRICT_POLICY, hostRefusalText, isRefusedAddress, type AddressPolicy } from '../../../outbound/address-policy.js';
+import { type AddressPolicy, hostRefusalText, isRefusedAddress, STRICT_POLICY } from '../../../outbound/address-policy.js';
 import { guardedSocket } from '../../../outbound/guarded-socket.js';
+import type { SourceConnector } from '../../sdk/connector.js';
 import { discoverTables, syncTables, type TableDatabase, type TableRead } from '../database-source/table-sync.js';
-import { readPostgresSourceConfig, ident, type PostgresSourceConfig } from './postgres-config.js';
-import { readTables } from './postgres-source-catalog.js';
 import { copyTextRows } from './copy-text-rows.js';
+import { ident, type PostgresSourceConfig, readPostgresSourceConfig } from './postgres-config.js';
+import { readTables } from './postgres-source-catalog.js';
 
 const ID = 'postgres';
 
@@ -72,7 +72,11 @@ function database(client: pg.Client, config: PostgresSourceConfig): TableDatabas
   };
 }
 
-async function withDatabase<T>(config: Record<string, unknown>, policy: AddressPolicy | undefined, fn: (db: TableDatabase, client: pg.Client) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Record<string, unknown>,
+  policy: AddressPolicy | undefined,
+  fn: (db: TableDatabase, client: pg.Client) => Promise<T>,
+): Promise<T> {
   const read = readPostgresSourceConfig(config);
   const client = await connect(read, policy ?? STRICT_POLICY);
   try {

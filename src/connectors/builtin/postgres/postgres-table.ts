@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { SchemaMessage } from '../../../singer/message.js';
-import type { JsonSchema } from '../../../model/json-schema.js';
 import { invalid } from '../../../errors/sinew-error.js';
-import { SQL_TYPES, columnKind, type ColumnKind } from './column-types.js';
+import type { JsonSchema } from '../../../model/json-schema.js';
+import type { SchemaMessage } from '../../../singer/message.js';
+import { type ColumnKind, columnKind, SQL_TYPES } from './column-types.js';
 import { ident } from './postgres-config.js';
 
 /** A stream's table as the target writes it. */
@@ -34,7 +34,8 @@ export async function ensureTable(
     columns.set(name, columnKind(schema));
   }
   for (const key of keys) {
-    if (!columns.has(key)) throw invalid(`postgres: key property "${key}" of stream ${message.stream} is not in its schema`, { stream: message.stream, key });
+    if (!columns.has(key))
+      throw invalid(`postgres: key property "${key}" of stream ${message.stream} is not in its schema`, { stream: message.stream, key });
   }
   const name = `${ident(schemaName)}.${ident(tableName)}`;
   const definitions = [...columns].map(([column, kind]) => `${ident(column)} ${SQL_TYPES[kind]}`);
@@ -42,9 +43,12 @@ export async function ensureTable(
   if (keys.length > 0) definitions.push(`primary key (${keys.map(ident).join(', ')})`);
   await pool.query(`create schema if not exists ${ident(schemaName)}`);
   await pool.query(`create table if not exists ${name} (${definitions.join(', ')})`);
-  for (const [column, kind] of columns) await pool.query(`alter table ${name} add column if not exists ${ident(column)} ${SQL_TYPES[kind]}`);
+  for (const [column, kind] of columns)
+    await pool.query(`alter table ${name} add column if not exists ${ident(column)} ${SQL_TYPES[kind]}`);
   await pool.query(`alter table ${name} add column if not exists ${ident(externalIdColumn)} text`);
   // A table that predates the external id column gets its uniqueness through an index.
-  await pool.query(`create unique index if not exists ${ident(`${tableName}_${externalIdColumn}_key`.slice(0, 63))} on ${name} (${ident(externalIdColumn)})`);
+  await pool.query(
+    `create unique index if not exists ${ident(`${tableName}_${externalIdColumn}_key`.slice(0, 63))} on ${name} (${ident(externalIdColumn)})`,
+  );
   return { name, columns, keys, externalIdColumn };
 }

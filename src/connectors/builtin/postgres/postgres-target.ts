@@ -1,14 +1,14 @@
 import pg from 'pg';
+import { type AddressPolicy, hostRefusalText, isRefusedAddress } from '../../../outbound/address-policy.js';
+import { guardedSocket } from '../../../outbound/guarded-socket.js';
 import type { SchemaMessage } from '../../../singer/message.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
-import { readPostgresConfig, type PostgresTargetConfig } from './postgres-config.js';
+import { type PostgresTargetConfig, readPostgresConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';
-import { hostRefusalText, isRefusedAddress, type AddressPolicy } from '../../../outbound/address-policy.js';
-import { guardedSocket } from '../../../outbound/guarded-socket.js';
-import { UPDATED_FLAG, conflictKey, deleteStatement, upsertStatement, type ConflictTarget } from './upsert-statement.js';
+import { type ConflictTarget, conflictKey, deleteStatement, UPDATED_FLAG, upsertStatement } from './upsert-statement.js';
 
 const ID = 'postgres';
 /** PostgreSQL accepts at most 65535 parameters per statement. */
@@ -77,13 +77,18 @@ class PostgresBatchWriter {
 
   async schema(message: SchemaMessage): Promise<void> {
     // `externalId` as a key means "upsert by the external id": the external id column does that.
-    const keys = (this.config.keyProperties[message.stream] ?? message.key_properties ?? []).filter((k) => k !== 'externalId' && k !== this.config.externalIdColumn);
+    const keys = (this.config.keyProperties[message.stream] ?? message.key_properties ?? []).filter(
+      (k) => k !== 'externalId' && k !== this.config.externalIdColumn,
+    );
     const table = this.config.tables[message.stream] ?? message.stream;
     try {
       this.tables.set(message.stream, await ensureTable(this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn));
     } catch (error) {
       if (isWriteImpossible(error)) throw error;
-      throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, { stream: message.stream, ...refusal(error) });
+      throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, {
+        stream: message.stream,
+        ...refusal(error),
+      });
     }
   }
 
@@ -165,4 +170,5 @@ class PostgresBatchWriter {
  * statements, by its key properties or, for records with an externalId, by the unique external
  * id column; `__sinew_delete` deletes by key (rollback).
  */
-export const postgresWriter: BatchWriterFactory = (config, _log, addresses) => new PostgresBatchWriter(readPostgresConfig(config), addresses);
+export const postgresWriter: BatchWriterFactory = (config, _log, addresses) =>
+  new PostgresBatchWriter(readPostgresConfig(config), addresses);

@@ -1,7 +1,7 @@
-import { invalid } from '../../../errors/sinew-error.js';
-import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
 import type { FromSchema } from 'json-schema-to-ts';
+import { invalid } from '../../../errors/sinew-error.js';
 import { configReader } from '../config-from-schema.js';
+import { retryConfig, retryConfigProperties } from '../write/config-reading.js';
 
 const ID = 'salesforce';
 /** Records per sObject Collections call (Salesforce's limit). */
@@ -20,7 +20,12 @@ export const salesforceConfigSchema = {
       description: 'sObject → its External ID field, e.g. { "Contact": "External_Id__c" }.',
       default: {},
     },
-    objects: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Stream name → sObject; default: the stream name.' },
+    objects: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      description: 'Stream name → sObject; default: the stream name.',
+    },
     batch_size: { type: 'integer', minimum: 1, maximum: SALESFORCE_COLLECTION_LIMIT, default: SALESFORCE_COLLECTION_LIMIT },
     concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 2 },
     ...retryConfigProperties,

@@ -1,9 +1,9 @@
 import type { BuiltinConnector } from '../../sdk/connector.js';
-import { readSalesforceConfig, salesforceConfigSchema } from './salesforce-config.js';
-import { bearerCheck } from '../write/bearer-check.js';
-import { salesforceWriter } from './salesforce-target.js';
-import { batchWriterTarget } from '../write/write-loop.js';
 import { urlHosts } from '../url-hosts.js';
+import { bearerCheck } from '../write/bearer-check.js';
+import { batchWriterTarget } from '../write/write-loop.js';
+import { readSalesforceConfig, salesforceConfigSchema } from './salesforce-config.js';
+import { salesforceWriter } from './salesforce-target.js';
 
 /** `salesforce`: sObject upserts by an External ID field (native external ids). */
 export const salesforceConnector: BuiltinConnector = {

@@ -12,7 +12,10 @@ interface SalesforceError {
 export function describeErrors(errors: unknown): string {
   if (!Array.isArray(errors) || errors.length === 0) return 'unknown error';
   return (errors as SalesforceError[])
-    .map((e) => `${e.errorCode ?? e.statusCode ?? 'ERROR'}: ${e.message ?? ''}${e.fields && e.fields.length > 0 ? ` (${e.fields.join(', ')})` : ''}`)
+    .map(
+      (e) =>
+        `${e.errorCode ?? e.statusCode ?? 'ERROR'}: ${e.message ?? ''}${e.fields && e.fields.length > 0 ? ` (${e.fields.join(', ')})` : ''}`,
+    )
     .join('; ');
 }
 

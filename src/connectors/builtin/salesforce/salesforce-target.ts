@@ -1,12 +1,12 @@
 import type { AddressPolicy } from '../../../outbound/address-policy.js';
-import { fixedToken, type AccessTokenSource } from '../../sdk/access-token.js';
-import { bearerCall } from '../write/bearer-call.js';
-import { HttpClient, answerError, answerJson, type HttpAnswer } from '../write/http-client.js';
-import type { RetryPolicy } from '../write/retry-policy.js';
+import { type AccessTokenSource, fixedToken } from '../../sdk/access-token.js';
 import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import { fieldsWithoutExternalId, type WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { guardCall, guardCallOne, writeEach, writeInGroups } from '../write/batch-groups.js';
+import { bearerCall } from '../write/bearer-call.js';
+import { answerError, answerJson, type HttpAnswer, HttpClient } from '../write/http-client.js';
+import type { RetryPolicy } from '../write/retry-policy.js';
 import { readSalesforceConfig, type SalesforceConfig } from './salesforce-config.js';
 import { describeErrors, salesforceRetryable } from './salesforce-errors.js';
 
@@ -45,7 +45,15 @@ class SalesforceBatchWriter {
   }
 
   private call(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
-    return bearerCall(ID, 'Salesforce', this.client, this.tokens, { method, url: `${this.root}${path}`, body, timeoutMs: this.config.retry.timeoutMs }, this.policy, this.log);
+    return bearerCall(
+      ID,
+      'Salesforce',
+      this.client,
+      this.tokens,
+      { method, url: `${this.root}${path}`, body, timeoutMs: this.config.retry.timeoutMs },
+      this.policy,
+      this.log,
+    );
   }
 
   async writeBatch(stream: string, records: WriteRecord[]): Promise<WriteResult[]> {
@@ -59,9 +67,18 @@ class SalesforceBatchWriter {
             ? upserts.map((r) => failed(r, `no external_id_field is configured for ${object}`))
             : guardCall(upserts, () => this.upsert(object, externalField, upserts)),
       ],
-      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null), (updates) => guardCall(updates, () => this.collection('PATCH', object, updates, true))],
-      [records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null), (creates) => guardCall(creates, () => this.collection('POST', object, creates, false))],
-      [records.filter((r) => r.delete), (deletes) => writeEach(deletes, this.concurrency, (r) => guardCallOne(r, () => this.remove(object, r)))],
+      [
+        records.filter((r) => !r.delete && r.externalId === null && r.remoteId !== null),
+        (updates) => guardCall(updates, () => this.collection('PATCH', object, updates, true)),
+      ],
+      [
+        records.filter((r) => !r.delete && r.externalId === null && r.remoteId === null),
+        (creates) => guardCall(creates, () => this.collection('POST', object, creates, false)),
+      ],
+      [
+        records.filter((r) => r.delete),
+        (deletes) => writeEach(deletes, this.concurrency, (r) => guardCallOne(r, () => this.remove(object, r))),
+      ],
     ]);
   }
 
@@ -94,7 +111,11 @@ class SalesforceBatchWriter {
   private async collection(method: 'POST' | 'PATCH', object: string, records: WriteRecord[], byId: boolean): Promise<WriteResult[]> {
     const payload = {
       allOrNone: false,
-      records: records.map((r) => ({ attributes: { type: object }, ...fieldsWithoutExternalId(r.record), ...(byId ? { id: r.remoteId } : {}) })),
+      records: records.map((r) => ({
+        attributes: { type: object },
+        ...fieldsWithoutExternalId(r.record),
+        ...(byId ? { id: r.remoteId } : {}),
+      })),
     };
     const answer = await this.call(method, '/composite/sobjects', payload);
     return this.collectionResults(answer, records, byId);
@@ -103,7 +124,9 @@ class SalesforceBatchWriter {
   private collectionResults(answer: HttpAnswer, records: WriteRecord[], mayUpdate: boolean): WriteResult[] {
     const body = answerJson(answer);
     if (!ok(answer) || !Array.isArray(body) || body.length !== records.length) {
-      const reason = ok(answer) ? `${answer.status} expected one result per record: ${answerError(answer, 200)}` : `${answer.status} ${describeErrorsOf(answer)}`;
+      const reason = ok(answer)
+        ? `${answer.status} expected one result per record: ${answerError(answer, 200)}`
+        : `${answer.status} ${describeErrorsOf(answer)}`;
       return records.map((r) => failed(r, reason));
     }
     return records.map((record, i) => {
@@ -118,7 +141,11 @@ class SalesforceBatchWriter {
   private async remove(object: string, record: WriteRecord): Promise<WriteResult[]> {
     if (record.remoteId === null) return [failed(record, 'cannot delete: the record has no __sinew_remote_id')];
     const answer = await this.call('DELETE', `/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(record.remoteId)}`);
-    return [ok(answer) || answer.status === 404 ? succeeded(record, record.remoteId, { deleted: true }) : failed(record, `${answer.status} ${describeErrorsOf(answer)}`)];
+    return [
+      ok(answer) || answer.status === 404
+        ? succeeded(record, record.remoteId, { deleted: true })
+        : failed(record, `${answer.status} ${describeErrorsOf(answer)}`),
+    ];
   }
 
   async close(): Promise<void> {

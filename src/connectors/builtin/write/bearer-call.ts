@@ -1,7 +1,7 @@
+import { SinewError } from '../../../errors/sinew-error.js';
 import type { AccessTokenSource } from '../../sdk/access-token.js';
 import { answerError, type HttpAnswer, type HttpCall, type HttpClient } from './http-client.js';
-import { sendWithRetry, type RetryPolicy } from './retry-policy.js';
-import { SinewError } from '../../../errors/sinew-error.js';
+import { type RetryPolicy, sendWithRetry } from './retry-policy.js';
 
 /** The link health's reason code when its system refused its token for good. */
 export const CREDENTIALS_REJECTED = 'credentials_rejected';
@@ -23,7 +23,8 @@ export async function bearerCall(
 ): Promise<HttpAnswer> {
   // What the system answered is kept in the link's health and its INVALID event: never the token.
   const said = (sent: string, a: HttpAnswer): string => `${label} answered ${answerError(a, 200)}`.replaceAll(sent, '***');
-  const send = (token: string) => sendWithRetry(client, { ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } }, policy, log);
+  const send = (token: string) =>
+    sendWithRetry(client, { ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } }, policy, log);
   const token = await tokens.current();
   let answer = await send(token);
   if (answer.status !== 401) return answer;
@@ -35,9 +36,13 @@ export async function bearerCall(
     await tokens.rejected(next, said(next, answer));
   }
   const last = next ?? token;
-  throw new SinewError('CREDENTIALS_REJECTED', `${connectorId}: ${label} refused the access token${next !== null ? ' again after a refresh' : ''} (CREDENTIALS_REJECTED): the link is invalid and the tenant must link again; ${said(last, answer)}`, {
-    connector_id: connectorId,
-    status: 401,
-    write_impossible: true,
-  });
+  throw new SinewError(
+    'CREDENTIALS_REJECTED',
+    `${connectorId}: ${label} refused the access token${next !== null ? ' again after a refresh' : ''} (CREDENTIALS_REJECTED): the link is invalid and the tenant must link again; ${said(last, answer)}`,
+    {
+      connector_id: connectorId,
+      status: 401,
+      write_impossible: true,
+    },
+  );
 }

@@ -1,6 +1,6 @@
-import type { AddressPolicy } from '../../../outbound/address-policy.js';
 import type { CheckOutcome } from '../../../model/credential-check.js';
-import { HttpClient, answerError } from './http-client.js';
+import type { AddressPolicy } from '../../../outbound/address-policy.js';
+import { answerError, HttpClient } from './http-client.js';
 
 const CHECK_TIMEOUT_MS = 10_000;
 
@@ -9,7 +9,13 @@ const CHECK_TIMEOUT_MS = 10_000;
  * token works; 401/403: the system refuses it (its answer says why); anything else, or no answer,
  * concludes nothing. The token never appears in the outcome.
  */
-export async function bearerCheck(connectorId: string, label: string, url: string, token: string, policy: AddressPolicy): Promise<CheckOutcome> {
+export async function bearerCheck(
+  connectorId: string,
+  label: string,
+  url: string,
+  token: string,
+  policy: AddressPolicy,
+): Promise<CheckOutcome> {
   const client = new HttpClient(1, policy, connectorId);
   const hide = (text: string): string => text.replaceAll(token, '***');
   try {

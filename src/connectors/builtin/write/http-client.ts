@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import { parseJson, stringifyJson } from '../../../singer/lossless-json.js';
-import { ConcurrencyLimit } from '../../../runtime/concurrency-limit.js';
-import { hostRefusalText, isRefusedAddress, type AddressPolicy } from '../../../outbound/address-policy.js';
+import { type AddressPolicy, hostRefusalText, isRefusedAddress } from '../../../outbound/address-policy.js';
 import { guardedLookup } from '../../../outbound/guarded-lookup.js';
 import { hostLiteralRefusal } from '../../../outbound/host-literal.js';
+import { ConcurrencyLimit } from '../../../runtime/concurrency-limit.js';
+import { parseJson, stringifyJson } from '../../../singer/lossless-json.js';
 import { writeImpossible } from './write-failure.js';
 
 export interface HttpCall {
@@ -98,7 +98,9 @@ export class HttpClient {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+          );
         },
       );
       request.on('timeout', () => request.destroy(new Error(`no answer from ${url.origin} within ${call.timeoutMs} ms`)));

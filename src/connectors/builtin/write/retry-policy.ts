@@ -54,12 +54,16 @@ export async function sendWithRetry(
       const verdict = policy.retryable ? policy.retryable(answer) : isTransientStatus(answer.status);
       if (verdict === false || attempt >= policy.maxAttempts) return answer;
       wait = typeof verdict === 'number' ? verdict : (retryAfterMs(answer.headers['retry-after']) ?? backoff(policy, attempt));
-      log?.(`${call.method} ${call.url}: ${answer.status}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`);
+      log?.(
+        `${call.method} ${call.url}: ${answer.status}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`,
+      );
     } catch (error) {
       // A refused address (or anything else no attempt can get past) is not retried.
       if (attempt >= policy.maxAttempts || isWriteImpossible(error)) throw error;
       wait = backoff(policy, attempt);
-      log?.(`${call.method} ${call.url}: ${(error as Error).message}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`);
+      log?.(
+        `${call.method} ${call.url}: ${(error as Error).message}, attempt ${attempt} of ${policy.maxAttempts}; retrying in ${Math.round(wait)} ms`,
+      );
     }
     await sleep(Math.min(wait, policy.maxDelayMs));
   }

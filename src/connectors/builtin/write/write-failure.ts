@@ -1,4 +1,4 @@
-import { SinewError, isSinewError } from '../../../errors/sinew-error.js';
+import { isSinewError, SinewError } from '../../../errors/sinew-error.js';
 import type { WriteResult } from '../../sdk/write-result.js';
 
 /**
@@ -6,7 +6,11 @@ import type { WriteResult } from '../../sdk/write-result.js';
  * the target stops and exits non-zero. Any other error fails only the records it concerns.
  */
 export function writeImpossible(connectorId: string, message: string, details: Record<string, unknown> = {}): SinewError {
-  return new SinewError('CONNECTOR_FAILED', `${connectorId}: ${message}`, { connector_id: connectorId, ...details, write_impossible: true });
+  return new SinewError('CONNECTOR_FAILED', `${connectorId}: ${message}`, {
+    connector_id: connectorId,
+    ...details,
+    write_impossible: true,
+  });
 }
 
 export function isWriteImpossible(error: unknown): boolean {
@@ -26,7 +30,8 @@ const partialResults = new WeakMap<object, readonly WriteResult[]>();
  * target still reports them (the records exist remotely: rollback must be able to find them).
  */
 export function withPartialResults(error: unknown, done: readonly WriteResult[]): unknown {
-  if (typeof error === 'object' && error !== null && done.length > 0) partialResults.set(error, [...(partialResults.get(error) ?? []), ...done]);
+  if (typeof error === 'object' && error !== null && done.length > 0)
+    partialResults.set(error, [...(partialResults.get(error) ?? []), ...done]);
   return error;
 }
 

@@ -1,9 +1,8 @@
-
-import type { TargetConnector, TargetContext } from '../../sdk/connector.js';
 import { SinewError } from '../../../errors/sinew-error.js';
-import { STRICT_POLICY, } from '../../../outbound/address-policy.js';
-import { toWriteRecord, type WriteRecord } from '../../sdk/write-record.js';
+import { STRICT_POLICY } from '../../../outbound/address-policy.js';
 import type { BatchWriter, BatchWriterFactory, WriteLoopMessage } from '../../sdk/batch-writer.js';
+import type { TargetConnector, TargetContext } from '../../sdk/connector.js';
+import { toWriteRecord, type WriteRecord } from '../../sdk/write-record.js';
 import { failed, resultsState, type WriteResult } from '../../sdk/write-result.js';
 import { errorText, isWriteImpossible, partialResultsOf } from './write-failure.js';
 
@@ -78,7 +77,11 @@ export async function runWriteLoop(ctx: TargetContext, messages: AsyncIterable<W
       } else if (message.type === 'RECORD' || message.type === 'PREPARED_RECORD') {
         const stream = message.type === 'RECORD' ? message.stream : message.write.stream;
         if (!schemas.has(stream)) {
-          throw new SinewError('CONNECTOR_FAILED', `${writer.connectorId}: a RECORD for stream "${stream}" arrived before any SCHEMA for it`, { stream });
+          throw new SinewError(
+            'CONNECTOR_FAILED',
+            `${writer.connectorId}: a RECORD for stream "${stream}" arrived before any SCHEMA for it`,
+            { stream },
+          );
         }
         let batch = pending.get(stream);
         if (!batch) pending.set(stream, (batch = []));
