@@ -1,4 +1,3 @@
-import type { JobService } from '../jobs/job-service.js';
 import type { FieldMap } from './field-map.js';
 import type { JobStatus } from './job-phases.js';
 
@@ -75,6 +74,3 @@ export interface StreamRecordCounts {
   after_etl: Record<string, number>;
   exported: Record<string, number>;
 }
-
-// A model type that reaches up into the job engine (a layer violation), badly formatted:
-export type JobServiceOf<T>   = T extends JobService ? T : never
