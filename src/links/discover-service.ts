@@ -68,8 +68,8 @@ export class DiscoverService {
     const envSettings = (await this.store.environments.get(key.env_id))?.settings ?? {};
     const root = environmentSettings(envSettings).files.root;
     // A built-in tap runs as its own process: it is handed the environment's address policy, as in a
-    // job (it says what may be reached, no secret).
-    const policyEnv = policyEnvironment(environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors'));
+    // job. A registered tap gets no SINEW_* variable at all (test/api/secrets.test.ts).
+    const policyEnv = def.builtin ? policyEnvironment(environmentAddressPolicy(envSettings, this.allowLoopback, 'connectors')) : {};
     const config = await runConfig(def.id, openJson(this.box, link.config_encrypted), {
       setBy: linkPathSetter(link),
       root,

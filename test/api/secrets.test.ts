@@ -133,6 +133,17 @@ describe('credentials never leave the server in clear', () => {
         Object.keys(seen).filter((k) => k.startsWith('SINEW_')),
         [],
       );
+      // A job's discover of the same tap: no SINEW_* variable either (built-in taps alone get the address policy).
+      await fs.rm(out);
+      const job = await h.api('POST', `/v2/${env}/s4/acme/jobs`, { connector_id: 'tap-env', job_type: 'read' });
+      assert.equal(job.status, 200, job.text);
+      await h.waitForJob('s4', 'acme', job.body.job_id, { timeoutMs: 30_000 });
+      const inJob = JSON.parse(await fs.readFile(out, 'utf8')) as Record<string, string>;
+      assert.ok(inJob.PATH, 'the tap ran in the job');
+      assert.deepEqual(
+        Object.keys(inJob).filter((k) => k.startsWith('SINEW_')),
+        [],
+      );
     } finally {
       delete process.env.SINEW_PROBE_SECRET;
     }

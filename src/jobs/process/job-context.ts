@@ -103,7 +103,8 @@ export class JobContext {
 
   /** The tap's environment: a built-in database source connects from its own process, so it is handed the environment's policy. */
   get tapEnv(): Record<string, string> {
-    return { ...this.plan.env, ...policyEnvironment(this.plan.addressPolicy) };
+    // Only Sinew's own taps: a registered tap gets no SINEW_* variable.
+    return this.plan.source.builtin ? { ...this.plan.env, ...policyEnvironment(this.plan.addressPolicy) } : this.plan.env;
   }
 
   /** The tap and the target; a phase that needs them runs after they were prepared. */

@@ -93,7 +93,8 @@ export function JobPage({ flow, tenant, jobId }: { flow: string; tenant: string;
     [jobId],
     (job) => (job && !isTerminal(job.status) ? 2_000 : undefined),
   );
-  const current = loaded.data;
+  // Only this job's data: after "run again" the previous job's answer may still be loaded for a moment.
+  const current = loaded.data?.job_id === jobId ? loaded.data : undefined;
   const running = current ? !isTerminal(current.status) : false;
   const again = current ? rerun(current) : null;
   return (
