@@ -12,13 +12,22 @@ export interface BuildSettings {
   timeoutMs: number;
 }
 
+/** pip's settings about where packages come from and how they are fetched; nothing that says where they go. */
+const PIP_INDEX_SETTING =
+  /^PIP_(INDEX_URL|EXTRA_INDEX_URL|FIND_LINKS|NO_INDEX|TRUSTED_HOST|CERT|CLIENT_CERT|PROXY|DEFAULT_TIMEOUT|RETRIES|CACHE_DIR)$/;
+/** npm's, likewise: registries (scoped too), certificates, proxies, cache and fetch behaviour. */
+const NPM_INDEX_SETTING =
+  /^npm_config_(registry|@[^:]+:registry|cafile|ca|cert|proxy|https_proxy|noproxy|strict_ssl|offline|prefer_offline|cache|fetch_[a-z_]+)$/i;
+
 /**
  * The owner's package-index settings pass to pip and npm (a private index, its CA); nothing else
- * of this process's environment beyond what any connector sees (connector-environment.ts).
+ * of this process's environment beyond what any connector sees (connector-environment.ts). Not
+ * every npm_config_*: a Sinew started by `npm start` has npm's own (`npm_config_local_prefix`…)
+ * naming Sinew's folder, and an install handed those worked on Sinew's node_modules.
  */
-function installEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function installEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env = hostEnvironment(source);
-  for (const [k, v] of Object.entries(source)) if (v !== undefined && /^(PIP_|npm_config_|NPM_CONFIG_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && (PIP_INDEX_SETTING.test(k) || NPM_INDEX_SETTING.test(k))) env[k] = v;
   return env;
 }
 
