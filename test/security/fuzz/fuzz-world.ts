@@ -62,6 +62,9 @@ export class FuzzWorld {
     await ok('PUT', `/${e}/settings`, {
       job_settings: { trigger_job_on_link: false, discover_on_link: false, default_schedule_on_link: false, force_discover: false },
       storage: { type: 'default' },
+      // A fuzzed settings PUT may have named webhooks (a link validation webhook on an unreachable
+      // host refuses every link): the seeding below needs none.
+      monitoring: { webhooks: {} },
     });
     await ok('PUT', `/${e}/flows/${FLOWS.source}`, {
       name: 'fuzz source',
