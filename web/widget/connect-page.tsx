@@ -1,20 +1,13 @@
 import { render } from 'preact';
+import type { Answer, Operation } from '../../src/contract/api-operations.js';
 import { App } from './app.js';
-import type { Brand, Screen } from './context.js';
+import type { Screen } from './context.js';
 import { WidgetEmitter } from './events.js';
 import { shadowMount } from './mount.js';
 import { TenantApi } from './tenant-api.js';
 
-interface ConnectSession {
-  env_id: string;
-  tenant: string;
-  public_key: string;
-  token: string;
-  expires_in: number;
-  flow_id: string | null;
-  connector_id: string | null;
-  brand: Brand;
-}
+/** What `POST /connect/session` answers, as the API's contract types it. */
+type ConnectSession = Answer<Operation<'/connect/session', 'post'>>;
 
 const STORED = 'sinew-connect-session';
 

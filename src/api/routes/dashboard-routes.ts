@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { textAnswer } from '../schemas/schema-parts.js';
 import { NO_WEB_FILES, type WebFiles } from '../web-bundles.js';
 
 // Relative URLs: the page works under a reverse proxy's path prefix (`/sinew/`) as well as at the
@@ -31,7 +32,8 @@ const HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-const text = (type: string, description: string) => ({ 200: { description, content: { [type]: { schema: { type: 'string' } } } } });
+/** The route's one answer: text of this type. */
+const text = (type: string, description: string) => ({ 200: textAnswer(type, description) });
 
 /** `GET /`: the owner's dashboard (web/dashboard), and its script. Every call it makes is to the public API. */
 export function registerDashboardRoutes(app: FastifyInstance, bundles: WebFiles = NO_WEB_FILES): void {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { textAnswer } from '../schemas/schema-parts.js';
 
 /** swagger-ui-dist's folder: the files are served from the installed package, never a CDN (Sinew runs offline). */
 const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -28,7 +29,8 @@ const INIT = `window.addEventListener('load', function () {
 });
 `;
 
-const text = (type: string, description: string) => ({ 200: { description, content: { [type]: { schema: { type: 'string' } } } } });
+/** The route's one answer: text of this type. */
+const text = (type: string, description: string) => ({ 200: textAnswer(type, description) });
 
 /** `GET /docs`: interactive API docs (Swagger UI) over /openapi.json, with its two assets. */
 export function registerDocsRoutes(app: FastifyInstance): void {
