@@ -31,7 +31,7 @@ export type PhaseDurations = Partial<Record<'queued' | 'discover' | 'sync' | 'et
  */
 export async function runSinewJob(
   server: SinewServer,
-  p: SinewPipeline,
+  p: Pick<SinewPipeline, 'flowId' | 'tenant' | 'targetDir'>,
   opts: { streaming: boolean; timeoutMs: number },
 ): Promise<SinewJobResult> {
   await emptyDir(p.targetDir);

@@ -7,20 +7,11 @@ import type { SourceContext } from '../../src/connectors/sdk/connector.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import { stringifyJson } from '../../src/singer/lossless-json.js';
 import type { RecordMessage, SingerMessage, StateMessage } from '../../src/singer/message.js';
+import { mariadbSkipReason } from '../support/mariadb.js';
 
 const source = mysqlConnector.source!;
 const LOOPBACK = { allowPrivate: false, allowLoopback: true };
 
-async function mariadbSkipReason(): Promise<string | false> {
-  try {
-    const c = await mysql.createConnection({ host: '127.0.0.1', user: 'root', connectTimeout: 3000 });
-    await c.end();
-    return false;
-  } catch (error) {
-    if (process.env.CI) throw error;
-    return `MariaDB at 127.0.0.1:3306 is unreachable (${(error as Error).message})`;
-  }
-}
 const skip = await mariadbSkipReason();
 
 const records = (ms: SingerMessage[]) => ms.filter((m): m is RecordMessage => m.type === 'RECORD').map((m) => m.record);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
+import { jsonlDestination, jsonlLineCount } from '../support/jsonl-destination.js';
 import { createPostgresSchema, type PostgresTestSchema, postgresSkipReason } from '../support/postgres-schema.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
@@ -12,7 +11,7 @@ const skip = await postgresSkipReason();
 
 /** The rows as PostgreSQL prints them, one JSON text per row, in id order: what the destination must hold. */
 const EXPECTED_SQL = `select json_build_object('id', id, 'amount', amount, 'big', big, 'name', name,
-  'updated_at', replace(updated_at::text, ' ', 'T') || ':00')::text as row from items order by id`;
+  'updated_at', replace(updated_at::text, ' ', 'T') || ':00', 'tags', tags)::text as row from items order by id`;
 
 describe('postgres source through the API: three incremental jobs into jsonl', { skip }, () => {
   let h: Harness;
@@ -25,31 +24,22 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     await client.connect();
     await client.query(`set search_path = "${db.schema}"; set timezone = 'UTC'`);
     await client.query(
-      'create table items (id bigint primary key, amount numeric(38,18), big bigint, name text, updated_at timestamptz not null)',
+      'create table items (id bigint primary key, amount numeric(38,18), big bigint, name text, updated_at timestamptz not null, tags numeric[])',
     );
   });
   after(async () => {
+    await client.query(`drop schema if exists "${db.schema}_dst" cascade`);
     await client.end();
     await db.drop();
     await h.stop();
   });
 
-  /** The destination by id, the last line of each id winning (the boundary row comes again), as JSON texts comparable to EXPECTED_SQL. */
-  async function destination(out: string): Promise<string[]> {
-    const lines = (await fs.readFile(path.join(out, 'items.jsonl'), 'utf8')).split('\n').filter(Boolean);
-    const byId = new Map<string, Record<string, unknown>>();
-    for (const line of lines) {
-      const record = parseJson(line) as Record<string, unknown>;
-      byId.set(String(record.id), record);
-    }
-    return [...byId.values()]
-      .sort((a, b) => (BigInt(String(a.id)) < BigInt(String(b.id)) ? -1 : 1))
-      .map((r) => stringifyJson({ id: r.id, amount: r.amount, big: r.big, name: r.name, updated_at: r.updated_at }));
-  }
+  /** The destination as JSON texts comparable to EXPECTED_SQL. */
+  const destination = (out: string) => jsonlDestination(out, 'items', ['id', 'amount', 'big', 'name', 'updated_at', 'tags']);
   const expected = async () => (await client.query<{ row: string }>(EXPECTED_SQL)).rows.map((r) => stringifyJson(parseJson(r.row)));
-  const lineCount = async (out: string) => (await fs.readFile(path.join(out, 'items.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
+  const lineCount = (out: string) => jsonlLineCount(out, 'items');
 
-  test('nothing lost, values exact (numeric(38,18), bigint near 2^63, timestamptz), the boundary row again', async () => {
+  test('nothing lost, values exact (numeric(38,18), bigint near 2^63, timestamptz, numeric[]), the boundary row again', async () => {
     const out = await h.tmp('pg-out');
     const flow = await h.api('PUT', `/${h.envId}/flows/pgsrc`, {
       name: 'pg',
@@ -70,9 +60,9 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     };
 
     await client.query(`insert into items values
-      (1, 12345678901234567890.123456789012345678, 9223372036854775807, 'a', '2024-05-01 10:00:00.000001+00'),
-      (2, -0.000000000000000001, -9223372036854775808, null, '2024-05-01 11:00:00+02'),
-      (3, null, 9007199254740993, 'tab\there', '2024-05-02 00:00:00+00')`);
+      (1, 12345678901234567890.123456789012345678, 9223372036854775807, 'a', '2024-05-01 10:00:00.000001+00', '{1.50,12345678901234567890.1,NULL}'),
+      (2, -0.000000000000000001, -9223372036854775808, null, '2024-05-01 11:00:00+02', '{}'),
+      (3, null, 9007199254740993, 'tab\there', '2024-05-02 00:00:00+00', null)`);
     await runJob();
     assert.deepEqual(await destination(out), await expected());
     assert.equal(await lineCount(out), 3);
@@ -96,6 +86,53 @@ describe('postgres source through the API: three incremental jobs into jsonl', {
     await runJob();
     assert.deepEqual(await destination(out), await expected());
     assert.equal(await lineCount(out), 6 + 1 + 2, 'row 5 (the boundary), then 1 and 6');
+  });
+  test('postgres → postgres: three jobs, the target loading by COPY and merging by key, the destination equal to the source in SQL', async () => {
+    await client.query(
+      `create table orders (id bigint primary key, total numeric(38,18), note text, at timestamptz not null, tags text[])`,
+    );
+    const flow = await h.api('PUT', `/${h.envId}/flows/pg2pg`, {
+      name: 'pg to pg',
+      type: 'v1-source',
+      connectors: ['postgres'],
+      target: { connector: 'postgres', config: { connection_string: db.url, schema: `${db.schema}_dst` } },
+    });
+    assert.equal(flow.status, 200, flow.text);
+    const config = { connection_string: db.url, schema: db.schema, replication_keys: { orders: 'at' } };
+    assert.equal((await h.api('POST', `/${h.envId}/pg2pg/t3/linkedSources`, { source: { tap: 'postgres', config } })).status, 200);
+    // Both sides as one text per row, the types cast alike (the target stores numbers as numeric, arrays as jsonb).
+    const rowsOf = async (schema: string) =>
+      (
+        await client.query<{ row: string }>(
+          `select id::text || '|' || coalesce(total::numeric(38,18)::text, '-') || '|' || coalesce(note, '-') || '|' || at::text
+             || '|' || coalesce(to_jsonb(tags)::text, '-') as row from "${schema}".orders order by id`,
+        )
+      ).rows.map((r) => r.row);
+    const runJob = async () => {
+      const created = await h.api('POST', `/${h.envId}/pg2pg/t3/jobs`, {});
+      const job = await h.waitForJob('pg2pg', 't3', created.body.job_id, { timeoutMs: 120_000 });
+      assert.equal(job.status, 'JOB_COMPLETED', job.error ?? job.message);
+      return job;
+    };
+    await client.query(`insert into orders select i, (i * 1.000000000000000001)::numeric(38,18) * 12345678901234567, case when i % 7 = 0 then null
+      else E'line\\nbreak\\ttab "q" \\\\ ü ' || i end, timestamptz '2024-01-01 00:00:00+00' + make_interval(secs => i),
+      case when i % 5 = 0 then null else array['a' || i, null, 'b'] end from generate_series(1, 3000) as i`);
+    await runJob();
+    assert.deepEqual(await rowsOf(`${db.schema}_dst`), await rowsOf(db.schema));
+
+    await client.query(`update orders set note = 'changed', at = at + interval '1 year' where id % 100 = 0`);
+    await client.query(
+      `insert into orders select i, i, 'new', timestamptz '2026-01-01 00:00:00+00', null from generate_series(3001, 4500) as i`,
+    );
+    const second = await runJob();
+    assert.equal(second.sync_type, 'incremental_sync');
+    assert.deepEqual(await rowsOf(`${db.schema}_dst`), await rowsOf(db.schema));
+
+    await client.query(`update orders set total = -0.000000000000000001, at = timestamptz '2027-01-01 00:00:00+00' where id <= 1200`);
+    await runJob();
+    assert.deepEqual(await rowsOf(`${db.schema}_dst`), await rowsOf(db.schema));
+    const log = await h.api('GET', `/${h.envId}/pg2pg/t3/jobs/${second.job_id}/logs`);
+    assert.doesNotMatch(log.text, /writing them by INSERT/, 'every batch went in by COPY');
   });
   test("a tenant's discover (v2) reaches the database too: the built-in tap gets the environment's address policy", async () => {
     const flow = await h.api('PUT', `/${h.envId}/flows/pgdisc`, { name: 'pg discover', type: 'v2', connectors: ['postgres', 'jsonl'] });

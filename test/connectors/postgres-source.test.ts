@@ -61,11 +61,11 @@ describe('postgres source', { skip }, () => {
     await client.query(`set search_path = "${db.schema}"`);
     await client.query(`create table facts (
       id bigint primary key, amount numeric(38,18), small int not null, ratio double precision, name text, note varchar(20),
-      seen_at timestamptz, local_at timestamp, day date, ok boolean, doc jsonb, tags int[], uid uuid)`);
+      seen_at timestamptz, local_at timestamp, day date, ok boolean, doc jsonb, tags int[], uid uuid, span int4range)`);
     await client.query(`insert into facts values
-      (9223372036854775807, 12345678901234567890.123456789012345678, 1, 0.1, 'Ann', E'tab\\there\\nnew', '2024-03-01 10:00:00.123456+02', '2024-03-01 10:00:00', '2024-03-01', true, '{"big": 123456789012345678901, "x": [1.50]}', '{1,2}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
-      (-9223372036854775808, -0.000000000000000001, 2, null, null, null, null, null, null, false, null, null, null),
-      (3, 0, 3, 1e300, 'back\\slash', '', '2024-03-02 00:00:00+00', null, null, null, '[]', null, null)`);
+      (9223372036854775807, 12345678901234567890.123456789012345678, 1, 0.1, 'Ann', E'tab\\there\\nnew', '2024-03-01 10:00:00.123456+02', '2024-03-01 10:00:00', '2024-03-01', true, '{"big": 123456789012345678901, "x": [1.50]}', '{1,2}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '[1,5)'),
+      (-9223372036854775808, -0.000000000000000001, 2, null, null, null, null, null, null, false, null, '{}', null, null),
+      (3, 0, 3, 1e300, 'back\\slash', '', '2024-03-02 00:00:00+00', null, null, null, '[]', '{{7,NULL},{8,9}}', null, null)`);
   });
   afterEach(async () => {
     await client.end();
@@ -85,27 +85,30 @@ describe('postgres source', { skip }, () => {
     assert.deepEqual(props.seen_at, { type: ['string', 'null'], format: 'date-time' });
     assert.deepEqual(props.day, { type: ['string', 'null'], format: 'date' });
     assert.deepEqual(props.ok, { type: ['boolean', 'null'] });
-    assert.deepEqual(props.tags, {});
+    assert.deepEqual(props.tags, { type: ['array', 'null'] });
+    assert.deepEqual(props.span, {});
     const top = facts!.metadata!.find((m) => m.breadcrumb.length === 0)!.metadata;
     assert.deepEqual(top['valid-replication-keys'], ['id', 'amount', 'small', 'ratio', 'seen_at', 'local_at', 'day']);
     assert.equal(top['replication-method'], 'FULL_TABLE');
     const tags = facts!.metadata!.find((m) => m.breadcrumb[1] === 'tags')!.metadata;
     assert.equal(tags['sql-datatype'], 'integer[]');
+    const span = facts!.metadata!.find((m) => m.breadcrumb[1] === 'span')!.metadata;
+    assert.equal(span['sql-datatype'], 'int4range');
   });
 
   test('full sync: a column of an unmappable type fails naming it, unless deselected; values exact against SQL', async () => {
     const catalog = await source.discover(config(), LOOPBACK);
-    await assert.rejects(run(catalog), /column "tags" of table "[^"]+"\."facts" \(stream "facts"\) has type integer\[\]/);
-    const chosen = { streams: [choose(catalog.streams[0]!, { deselect: ['tags'] })] };
+    await assert.rejects(run(catalog), /column "span" of table "[^"]+"\."facts" \(stream "facts"\) has type int4range/);
+    const chosen = { streams: [choose(catalog.streams[0]!, { deselect: ['span'] })] };
     const messages = await run(chosen);
     const schema = messages.find((m): m is SchemaMessage => m.type === 'SCHEMA')!;
-    assert.ok(!Object.keys(schema.schema.properties ?? {}).includes('tags'));
+    assert.ok(!Object.keys(schema.schema.properties ?? {}).includes('span'));
     const got = records(messages, 'facts');
     assert.equal(got.length, 3);
     // Compare every value with what PostgreSQL itself prints (UTC, ISO) for the same rows.
     await sql(`set timezone = 'UTC'`);
     const utc = await sql(
-      `select id::text as id, amount::text as amount, ratio::text as ratio, name, note, seen_at::text as seen_at, local_at::text as local_at, day::text as day, ok, doc::text as doc, uid::text as uid from facts`,
+      `select id::text as id, amount::text as amount, ratio::text as ratio, name, note, seen_at::text as seen_at, local_at::text as local_at, day::text as day, ok, doc::text as doc, uid::text as uid, array_to_json(tags)::text as tags from facts`,
     );
     assert.equal(utc.length, 3);
     for (const row of utc) {
@@ -124,6 +127,11 @@ describe('postgres source', { skip }, () => {
         row.doc === null ? null : row.doc.replaceAll(' ', ''),
       );
       assert.equal(record.uid, row.uid);
+      assert.equal(
+        record.tags === null ? null : stringifyJson(record.tags),
+        row.tags,
+        'arrays as JSON arrays, multi-dimensional and nulls kept',
+      );
     }
     const line = stringifyJson(got.find((r) => String(r.id) === '9223372036854775807'));
     assert.match(line, /"id":9223372036854775807,"amount":12345678901234567890\.123456789012345678,/);
@@ -137,7 +145,7 @@ describe('postgres source', { skip }, () => {
     const catalog = await source.discover(config(), LOOPBACK);
     const facts = catalog.streams.find((s) => s.stream === 'facts')!;
     const other = catalog.streams.find((s) => s.stream === 'other')!;
-    const chosen = { streams: [choose(facts, { deselect: ['tags'], key: 'seen_at' }), choose(other, { skipStream: true })] };
+    const chosen = { streams: [choose(facts, { deselect: ['span'], key: 'seen_at' }), choose(other, { skipStream: true })] };
     const first = await run(chosen);
     assert.equal(records(first, 'other').length, 0);
     assert.equal(records(first, 'facts').length, 3, 'the row with a null key too, on a first run');

@@ -31,7 +31,14 @@ const accounts: SingerMessage = {
 describe('postgres write target', { skip }, () => {
   let db: PostgresTestSchema;
   let client: pg.Client;
-  const config = (extra: Record<string, unknown> = {}) => ({ connection_string: db.url, schema: db.schema, batch_size: 50, ...extra });
+  // load: insert, whose results carry existing/updated; the COPY path has a test of its own.
+  const config = (extra: Record<string, unknown> = {}) => ({
+    connection_string: db.url,
+    schema: db.schema,
+    load: 'insert',
+    batch_size: 50,
+    ...extra,
+  });
   const rows = async (sql: string) => (await client.query(sql)).rows;
 
   beforeEach(async () => {
@@ -142,6 +149,62 @@ describe('postgres write target', { skip }, () => {
     ]);
     assert.equal(at(resultsOf(removed, 'accounts'), 0).success, true);
     assert.equal((await rows(`select count(*)::int as n from "${db.schema}".accounts`))[0].n, 0);
+  });
+
+  test('load: copy (the default) — batches go in by COPY, merged by key, the last record of a key winning; a refused row falls back to INSERT', async () => {
+    const copy = { connection_string: db.url, schema: db.schema, copy_batch_size: 2500 };
+    const big = new LosslessNumber('-12345678901234567890.123456789012345678');
+    const record = (i: number, name: string | null) =>
+      recordMessage('accounts', {
+        id: i,
+        name,
+        balance: i === 7 ? big : i / 4,
+        seen_at: '2024-05-01T10:00:00.5+02:00',
+        tags: [i],
+        active: i % 2 === 0,
+      });
+    const first = await writeThrough(target, copy, [
+      accounts,
+      ...Array.from({ length: 6000 }, (_, i) => record(i + 1, i % 3 === 0 ? null : `tab\there\nline "q" \\ ü ${i + 1}`)),
+      record(42, 'the last 42 wins'),
+    ]);
+    assert.equal(first.states.length, 3, 'batches of 2500: 2500 + 2500 + 1001');
+    const results = resultsOf(first, 'accounts');
+    assert.equal(results.length, 6001);
+    assert.ok(results.every((r) => r.success === true && r.error === null && r.updated === undefined));
+    assert.equal(at(results, 6).id, '7');
+    assert.deepEqual(await rows(`select count(*)::int as n from "${db.schema}".accounts`), [{ n: 6000 }]);
+    const [seven] = await rows(
+      `select balance::text, seen_at = '2024-05-01T08:00:00.5Z' as at, tags, active from "${db.schema}".accounts where id = 7`,
+    );
+    assert.deepEqual(seven, { balance: '-12345678901234567890.123456789012345678', at: true, tags: [7], active: false });
+    const [two, four, fortyTwo] = await rows(`select name from "${db.schema}".accounts where id in (2, 4, 42) order by id`);
+    assert.equal(two.name, 'tab\there\nline "q" \\ ü 2');
+    assert.equal(four.name, null);
+    assert.equal(fortyTwo.name, 'the last 42 wins');
+
+    // One bad timestamp among 1500: the COPY is refused whole, INSERT writes the rest and fails only it.
+    const second = await writeThrough(target, copy, [
+      accounts,
+      ...Array.from({ length: 1500 }, (_, i) =>
+        recordMessage('accounts', {
+          id: 10_000 + i,
+          name: 'x',
+          balance: 1,
+          seen_at: i === 700 ? 'not a date' : null,
+          tags: [],
+          active: true,
+        }),
+      ),
+    ]);
+    const outcome = resultsOf(second, 'accounts');
+    assert.deepEqual(
+      outcome.filter((r) => !r.success).map((r) => r.id),
+      [null],
+    );
+    assert.match(String(outcome[700]!.error), /22007|invalid input syntax/);
+    assert.deepEqual(await rows(`select count(*)::int as n from "${db.schema}".accounts where id >= 10000`), [{ n: 1499 }]);
+    assert.match(second.logs.join('\n'), /COPY of 1500 .* refused .* writing them by INSERT/);
   });
 
   test('as a Singer target process; an unreachable database exits non-zero', async () => {

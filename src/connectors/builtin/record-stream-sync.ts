@@ -1,9 +1,21 @@
+import { parseJson } from '../../singer/lossless-json.js';
 import type { SourceContext } from '../sdk/connector.js';
 import { BookmarkTracker, withBookmark } from './bookmarks.js';
 import type { StreamPlan } from './stream-plan.js';
 
 /** How many emitted records between two STATE messages of a bookmarked stream. */
 export const STATE_EVERY = 10_000;
+
+/**
+ * A record a source already printed as JSON (only the fields the plan selects), with its
+ * replication key's value beside it for the bookmark: written as it is, never parsed again.
+ */
+export class EncodedRecord {
+  constructor(
+    readonly json: string,
+    readonly replicationValue: unknown,
+  ) {}
+}
 
 function project(record: Record<string, unknown>, fields: ReadonlySet<string> | null): Record<string, unknown> {
   if (fields === null) return record;
@@ -20,7 +32,7 @@ function project(record: Record<string, unknown>, fields: ReadonlySet<string> | 
 export async function syncRecordStream(
   ctx: SourceContext,
   plan: StreamPlan,
-  records: AsyncIterable<Record<string, unknown>>,
+  records: AsyncIterable<Record<string, unknown> | EncodedRecord>,
   state: Record<string, unknown>,
 ): Promise<{ state: Record<string, unknown>; count: number }> {
   const { stream, replicationKey } = plan;
@@ -33,13 +45,17 @@ export async function syncRecordStream(
   });
   const tracker = replicationKey ? new BookmarkTracker(plan.bookmark) : null;
   let count = 0;
+  const prefix = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
   for await (const record of records) {
+    const encoded = record instanceof EncodedRecord;
     if (tracker && replicationKey) {
-      const value = record[replicationKey];
+      const value = encoded ? record.replicationValue : record[replicationKey];
       if (!tracker.admits(value)) continue;
       tracker.observe(value);
     }
-    await ctx.out.write({ type: 'RECORD', stream, record: project(record, plan.fields) });
+    if (!encoded) await ctx.out.write({ type: 'RECORD', stream, record: project(record, plan.fields) });
+    else if (ctx.out.writeRaw) await ctx.out.writeRaw(Buffer.from(`${prefix}${record.json}}`));
+    else await ctx.out.write({ type: 'RECORD', stream, record: parseJson(record.json) as Record<string, unknown> });
     count += 1;
     if (tracker && replicationKey && count % STATE_EVERY === 0 && tracker.max !== undefined) {
       state = withBookmark(state, stream, replicationKey, tracker.max);

@@ -8,6 +8,8 @@ import type { BatchWriterFactory } from './batch-writer.js';
 /** Where a source puts its messages. `write` resolves when the consumer can take more (back-pressure). */
 export interface MessageSink {
   write(message: SingerMessage): Promise<void> | void;
+  /** Writes one message already serialized (a line without its newline), when the sink can. */
+  writeRaw?(line: Buffer): Promise<void> | void;
 }
 
 export interface SourceContext {

@@ -119,7 +119,7 @@ export async function runAsSingerTap(
       catalog,
       state,
       addressPolicy,
-      out: { write: (message: SingerMessage) => writer.write(message) },
+      out: { write: (message: SingerMessage) => writer.write(message), writeRaw: (line: Buffer) => writer.writeRaw(line) },
       log: (message: string) => line(io.stderr, message),
     });
     await writer.flush();

@@ -6,7 +6,7 @@ import type { JsonSchema } from '../../../model/json-schema.js';
  * `COPY … TO STDOUT` or a text-protocol query gives it) becomes a JSON value. Numbers stay the
  * text the database printed (exact-number.ts), timestamps become ISO 8601 in UTC.
  */
-export type ValueKind = 'integer' | 'number' | 'boolean' | 'string' | 'timestamptz' | 'timestamp' | 'date' | 'json';
+export type ValueKind = 'integer' | 'number' | 'boolean' | 'string' | 'timestamptz' | 'timestamp' | 'date' | 'json' | 'array';
 
 export interface ColumnReading {
   kind: ValueKind;
@@ -43,6 +43,9 @@ export function reading(kind: ValueKind, nullable: boolean, extra: Record<string
       return { kind, schema: typed('string', nullable, { format: 'date' }) };
     case 'json':
       return { kind, schema: {} };
+    case 'array':
+      // The database prints it as JSON (postgres: to_json), elements in their JSON form.
+      return { kind, schema: typed('array', nullable) };
     default:
       return { kind, schema: typed(kind, nullable, extra) };
   }

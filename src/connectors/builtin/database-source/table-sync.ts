@@ -1,9 +1,9 @@
 import type { CatalogStream } from '../../../model/catalog.js';
 import type { SourceContext } from '../../sdk/connector.js';
-import { syncRecordStream } from '../record-stream-sync.js';
+import { EncodedRecord, syncRecordStream } from '../record-stream-sync.js';
 import { planStream, type StreamPlan } from '../stream-plan.js';
 import { isReplicationCandidate, type SourceColumn } from './column-types.js';
-import { valueReader } from './column-values.js';
+import { jsonEncoder, valueReader } from './column-values.js';
 import { type SourceTable, streamName, tableCatalogStream } from './table-catalog.js';
 
 /** What a sync reads: these columns of the table, and with a replication key only rows at or past the bookmark, in its order. */
@@ -80,16 +80,25 @@ function columnsToRead(db: TableDatabase, plan: StreamPlan, table: SourceTable):
   return { table, columns, replicationKey: { column: key, bookmark: plan.bookmark } };
 }
 
-async function* records(db: TableDatabase, read: TableRead): AsyncGenerator<Record<string, unknown>> {
-  const readers = read.columns.map((c) => valueReader(c.reading!.kind, c.name));
-  const names = read.columns.map((c) => c.name);
+/**
+ * The rows as records already printed as JSON: only the columns the plan selects (the replication
+ * key is read for the bookmark even when it is not selected), each value straight from its text.
+ */
+async function* records(db: TableDatabase, read: TableRead, fields: ReadonlySet<string> | null): AsyncGenerator<EncodedRecord> {
+  const encoders = read.columns.map((c) => jsonEncoder(c.reading!.kind, c.name));
+  const keys = read.columns.map((c) => `${JSON.stringify(c.name)}:`);
+  const emitted = read.columns.map((c) => fields === null || fields.has(c.name));
+  const keyIndex = read.replicationKey ? read.columns.indexOf(read.replicationKey.column) : -1;
+  const readKey = keyIndex === -1 ? null : valueReader(read.columns[keyIndex]!.reading!.kind, read.columns[keyIndex]!.name);
   for await (const row of db.rows(read)) {
-    const record: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) {
+    let json = '{';
+    for (let i = 0; i < encoders.length; i++) {
+      if (!emitted[i]) continue;
       const text = row[i];
-      record[names[i]!] = text === null || text === undefined ? null : readers[i]!(text);
+      json += `${json.length > 1 ? ',' : ''}${keys[i]}${text === null || text === undefined ? 'null' : encoders[i]!(text)}`;
     }
-    yield record;
+    const keyText = keyIndex === -1 ? null : row[keyIndex];
+    yield new EncodedRecord(`${json}}`, keyText === null || keyText === undefined || !readKey ? null : readKey(keyText));
   }
 }
 
@@ -114,6 +123,6 @@ export async function syncTables(db: TableDatabase, ctx: SourceContext): Promise
     }
     const read = columnsToRead(db, plan, table);
     // The database filters by the bookmark (>=); the tracker only follows the new maximum.
-    ({ state } = await syncRecordStream(ctx, { ...plan, bookmark: undefined }, records(db, read), state));
+    ({ state } = await syncRecordStream(ctx, { ...plan, bookmark: undefined }, records(db, read, plan.fields), state));
   }
 }

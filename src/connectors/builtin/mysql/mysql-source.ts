@@ -16,6 +16,27 @@ from information_schema.columns where table_schema = ? and (? is null or table_n
 const KEYS_SQL = `select table_name as t, column_name as c from information_schema.key_column_usage
 where table_schema = ? and constraint_name = 'PRIMARY' and (? is null or table_name = ?) order by table_name, ordinal_position`;
 
+// MariaDB has no JSON type: a JSON column is a LONGTEXT with a CHECK (json_valid(`col`)) of its own.
+// MySQL's CHECK_CONSTRAINTS has no TABLE_NAME (its JSON is a real type), so the query fails there.
+const JSON_CHECKS_SQL = `select table_name as t, check_clause as k from information_schema.check_constraints
+where constraint_schema = ? and level = 'Column' and (? is null or table_name = ?)`;
+
+/** `table\0column` of every text column MariaDB keeps JSON in. */
+async function mariadbJsonColumns(connection: Connection, params: unknown[]): Promise<Set<string>> {
+  const columns = new Set<string>();
+  let rows: RowDataPacket[];
+  try {
+    rows = await rowsOf(connection, JSON_CHECKS_SQL, params);
+  } catch {
+    return columns;
+  }
+  for (const row of rows) {
+    const column = /^json_valid\(`((?:[^`]|``)+)`\)$/.exec(String(row.k))?.[1];
+    if (column !== undefined) columns.add(`${String(row.t)}\0${column.replaceAll('``', '`')}`);
+  }
+  return columns;
+}
+
 async function rowsOf(connection: Connection, sql: string, params: unknown[]): Promise<RowDataPacket[]> {
   const [rows] = await connection.promise().query<RowDataPacket[]>(sql, params);
   return rows;
@@ -24,6 +45,7 @@ async function rowsOf(connection: Connection, sql: string, params: unknown[]): P
 async function readTables(connection: Connection, database: string, only: string | null): Promise<SourceTable[]> {
   const params = [database, only, only];
   const tables = new Map<string, SourceTable>();
+  const jsonColumns = await mariadbJsonColumns(connection, params);
   for (const row of await rowsOf(connection, COLUMNS_SQL, params)) {
     const name = String(row.t);
     let table = tables.get(name);
@@ -33,7 +55,9 @@ async function readTables(connection: Connection, database: string, only: string
       name: String(row.c),
       sqlType: String(row.ct),
       nullable,
-      reading: mysqlColumnReading(String(row.d), String(row.ct), nullable),
+      reading: jsonColumns.has(`${name}\0${String(row.c)}`)
+        ? mysqlColumnReading('json', 'json', nullable)
+        : mysqlColumnReading(String(row.d), String(row.ct), nullable),
     });
   }
   for (const row of await rowsOf(connection, KEYS_SQL, params)) tables.get(String(row.t))?.primaryKey.push(String(row.c));

@@ -49,7 +49,14 @@ export const postgresConfigSchema = {
       description: 'Stream name → key columns, overriding the SCHEMA message key_properties.',
     },
     external_id_column: { type: 'string', default: 'external_id', description: "Unique column holding the records' externalId." },
-    batch_size: { type: 'integer', minimum: 1, maximum: 10000, default: 500 },
+    batch_size: { type: 'integer', minimum: 1, maximum: 10000, default: 500, description: 'Records per INSERT (load: insert).' },
+    load: {
+      enum: ['copy', 'insert'],
+      default: 'copy',
+      description:
+        'copy: batches of copy_batch_size records go in with COPY FROM STDIN (merged by key through a staging table); results then carry no existing/updated flags. insert: multi-row INSERT … ON CONFLICT of batch_size records, with the flags.',
+    },
+    copy_batch_size: { type: 'integer', minimum: 1000, maximum: 1000000, default: 50000, description: 'Records per COPY (load: copy).' },
   },
 } as const;
 
@@ -60,6 +67,8 @@ export interface PostgresTargetConfig {
   keyProperties: Record<string, string[]>;
   externalIdColumn: string;
   batchSize: number;
+  load: 'copy' | 'insert';
+  copyBatchSize: number;
 }
 
 /** The config as the schema reads it, defaults filled in. */
@@ -99,6 +108,8 @@ export function readPostgresConfig(config: Record<string, unknown>): PostgresTar
     keyProperties: c.key_properties as Record<string, string[]>,
     externalIdColumn: c.external_id_column,
     batchSize: c.batch_size,
+    load: c.load,
+    copyBatchSize: c.copy_batch_size,
   };
 }
 

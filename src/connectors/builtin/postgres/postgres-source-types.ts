@@ -23,7 +23,7 @@ const TEXT_LIKE = new Set(['uuid', 'bytea', 'xml', 'tsvector', 'tsquery', 'pg_ls
 /** Categories whose output text is the value: strings, enums, network addresses, intervals, geometry, bit strings. */
 const TEXT_CATEGORIES = new Set(['S', 'E', 'I', 'T', 'G', 'V']);
 
-/** The reading of a PostgreSQL column type, or null when the source cannot map it (arrays, composite, range types). */
+/** The reading of a PostgreSQL column type, or null when the source cannot map it (composite and range types). */
 export function pgColumnReading(type: PgType, nullable: boolean): ColumnReading | null {
   const bounds = INTEGERS[type.name];
   if (bounds) return reading('integer', nullable, integerBounds(bounds[0], bounds[1]));
@@ -37,5 +37,7 @@ export function pgColumnReading(type: PgType, nullable: boolean): ColumnReading 
   if (type.name === 'time' || type.name === 'timetz') return reading('string', nullable, { format: 'time' });
   if (type.typtype === 'b' && (TEXT_CATEGORIES.has(type.category) || TEXT_LIKE.has(type.name))) return reading('string', nullable);
   if (type.typtype === 'e') return reading('string', nullable);
+  // Arrays (of any element type the database can print as JSON) are read through to_json.
+  if (type.category === 'A') return reading('array', nullable);
   return null;
 }

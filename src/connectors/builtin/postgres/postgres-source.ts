@@ -53,7 +53,8 @@ async function connect(config: PostgresSourceConfig, policy: AddressPolicy): Pro
 /** The SELECT a read runs: its columns, and for an incremental stream `where key >= bookmark order by key`. */
 export function selectSql(client: pg.Client, read: TableRead): string {
   const table = `${ident(read.table.schema)}.${ident(read.table.table)}`;
-  const columns = read.columns.map((c) => ident(c.name)).join(', ');
+  // An array prints as JSON (its elements exact) rather than as PostgreSQL's `{…}` literal.
+  const columns = read.columns.map((c) => (c.reading?.kind === 'array' ? `to_json(${ident(c.name)})` : ident(c.name))).join(', ');
   const key = read.replicationKey;
   if (!key) return `select ${columns} from ${table}`;
   const column = ident(key.column.name);

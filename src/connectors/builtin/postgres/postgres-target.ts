@@ -6,6 +6,8 @@ import type { BatchWriterFactory } from '../../sdk/batch-writer.js';
 import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
+import { columnValue } from './column-types.js';
+import { copyLoad } from './copy-load.js';
 import { type PostgresTargetConfig, readPostgresConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';
 import { type ConflictTarget, conflictKey, deleteStatement, UPDATED_FLAG, upsertStatement } from './upsert-statement.js';
@@ -13,6 +15,8 @@ import { type ConflictTarget, conflictKey, deleteStatement, UPDATED_FLAG, upsert
 const ID = 'postgres';
 /** PostgreSQL accepts at most 65535 parameters per statement. */
 const MAX_PARAMETERS = 60_000;
+/** Fewer records than this go in by INSERT even with `load: copy`: a COPY's staging costs more than it saves, and INSERT reports existing/updated. */
+const COPY_MIN_ROWS = 1000;
 
 /** SQLSTATE classes that no retry or other record can get past: connection, auth, missing database, privileges. */
 function isConnectionLevel(error: unknown): boolean {
@@ -54,13 +58,16 @@ function distinctRuns(records: WriteRecord[], key: (r: WriteRecord) => string, m
 
 class PostgresBatchWriter {
   readonly connectorId = ID;
-  readonly concurrency = 2;
+  // One batch at a time: two batches in flight could write one key in the wrong order. The next
+  // batch is still read and prepared while this one is written.
+  readonly concurrency = 1;
   private readonly pool: pg.Pool;
   private readonly tables = new Map<string, TableShape>();
 
   constructor(
     private readonly config: PostgresTargetConfig,
     addresses: AddressPolicy,
+    private readonly log: (message: string) => void,
   ) {
     // node-postgres has no `lookup` option, but takes the socket it connects: ours resolves the host
     // once, checks every address against the policy and connects to the one checked (no second
@@ -72,7 +79,7 @@ class PostgresBatchWriter {
   }
 
   batchSize(): number {
-    return this.config.batchSize;
+    return this.config.load === 'copy' ? this.config.copyBatchSize : this.config.batchSize;
   }
 
   async schema(message: SchemaMessage): Promise<void> {
@@ -103,6 +110,7 @@ class PostgresBatchWriter {
     const maxRows = Math.max(1, Math.floor(MAX_PARAMETERS / (table.columns.size + 1)));
     let appended = 0;
     for (const target of ['keys', 'external', 'none'] as const) {
+      if (target !== 'external' && (await this.copied(table, byTarget[target], results))) continue;
       // Appended rows (no key, no external id) never conflict: each gets a key of its own.
       const key = target === 'none' ? () => String(appended++) : (r: WriteRecord) => conflictKey(table, target, r);
       for (const run of distinctRuns(byTarget[target], key, maxRows)) {
@@ -112,9 +120,30 @@ class PostgresBatchWriter {
     return records.map((r) => results.get(r)!);
   }
 
+  /**
+   * Writes records by key (or appends them) with COPY when the config and the batch's size call for
+   * it; false when they do not, or when PostgreSQL refused a row: the caller then writes them by
+   * INSERT, which tells each bad record apart.
+   */
+  private async copied(table: TableShape, records: WriteRecord[], results: Map<WriteRecord, WriteResult>): Promise<boolean> {
+    if (this.config.load !== 'copy' || records.length < COPY_MIN_ROWS) return false;
+    try {
+      await copyLoad(this.pool, table, records);
+    } catch (error) {
+      if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
+      this.log(`postgres: a COPY of ${records.length} ${table.name} records was refused (${pgErrorText(error)}); writing them by INSERT`);
+      return false;
+    }
+    for (const record of records) results.set(record, succeeded(record, this.idOf(table, record)));
+    return true;
+  }
+
   /** The id a result reports: the key value (a JSON array for a composite key), else the external id. */
   private idOf(table: TableShape, record: WriteRecord): string | null {
     if (table.keys.length === 0) return record.externalId;
+    const [single, ...more] = table.keys;
+    // One key column (the usual case): its text as the parameters carry it, without the JSON round trip.
+    if (more.length === 0) return String(columnValue(table.columns.get(single!)!, record.record[single!]));
     const texts = JSON.parse(conflictKey(table, 'keys', record)) as string[];
     const [only, ...others] = texts;
     return only !== undefined && others.length === 0 ? only : JSON.stringify(texts);
@@ -166,9 +195,10 @@ class PostgresBatchWriter {
 }
 
 /**
- * `postgres`: each stream upserted into a table (created from its SCHEMA) in batched multi-row
+ * `postgres`: each stream upserted into a table (created from its SCHEMA) with COPY through a
+ * staging table for large batches (`load: copy`, copy-load.ts), else in batched multi-row
  * statements, by its key properties or, for records with an externalId, by the unique external
  * id column; `__sinew_delete` deletes by key (rollback).
  */
-export const postgresWriter: BatchWriterFactory = (config, _log, addresses) =>
-  new PostgresBatchWriter(readPostgresConfig(config), addresses);
+export const postgresWriter: BatchWriterFactory = (config, log, addresses) =>
+  new PostgresBatchWriter(readPostgresConfig(config), addresses, log);
