@@ -5,15 +5,19 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { LosslessNumber, parse, stringify } from 'lossless-json';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { until } from '../support/until.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/conformance/tap-db.mjs', import.meta.url));
 const TARGET = fileURLToPath(new URL('../fixtures/conformance/target-db.mjs', import.meta.url));
 const n = (text: string) => new LosslessNumber(text);
 
-function db(orders: Array<[string, string]>): string {
+/** A source with an `orders` table of these (id, updated_at) rows, and a `customers` table of as many when given. */
+function db(orders: Array<[string, string]>, customers: Array<[string, string]> = []): string {
   const columns = { id: 'bigint', amount: 'numeric', secret: 'text', updated_at: 'timestamp' };
-  const rows = orders.map(([id, at]) => ({ id: n(id), amount: n('1.0'), secret: 's', updated_at: at }));
-  return stringify({ name: 'shop', tables: { orders: { key: ['id'], columns, rows } } })!;
+  const rowsOf = (rows: Array<[string, string]>) => rows.map(([id, at]) => ({ id: n(id), amount: n('1.0'), secret: 's', updated_at: at }));
+  const tables: Record<string, unknown> = { orders: { key: ['id'], columns, rows: rowsOf(orders) } };
+  if (customers.length > 0) tables.customers = { key: ['id'], columns, rows: rowsOf(customers) };
+  return stringify({ name: 'shop', tables })!;
 }
 
 describe('guards against silent loss: field-map keys, stale state, bookmarks, broken lines', () => {
@@ -153,28 +157,88 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
     assert.equal(bookmark(after), bookmark(before));
   });
 
+  test('override_selected_tables binds a tap that takes no catalog: the other stream never reaches the target', async () => {
+    const p = await setUp('nodiscover', { catalog_flag: 'none', capabilities: { discover: false } });
+    await fs.writeFile(p.db, db([['1', '2026-01-01T00:00:00Z']], [['5', '2026-01-01T00:00:00Z']]));
+    const job = await runJob(p.flow, { override_selected_tables: ['orders'] });
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    assert.deepEqual(await fs.readdir(p.dest), ['orders.json'], 'customers was not selected');
+    assert.deepEqual(job.metrics.records.exported, { orders: 1 });
+  });
+
+  /**
+   * A flow from a shell-script tap (no discover, no catalog) to the jsonl target (`<dir>/out`), linked
+   * for tenant `t`, with `state` on its link when given.
+   */
+  async function shellTapFlow(name: string, dir: string, script: string, state?: Record<string, unknown>): Promise<string> {
+    const file = path.join(dir, 'tap.sh');
+    await fs.writeFile(file, script);
+    const flow = `sh-${name}`;
+    await h.api('PUT', `/${h.envId}/connectors/sh-${name}`, {
+      kind: 'source',
+      command: ['sh', file],
+      catalog_flag: 'none',
+      capabilities: { discover: false },
+    });
+    await h.api('PUT', `/${h.envId}/flows/${flow}`, {
+      name,
+      type: 'v1-source',
+      connectors: [`sh-${name}`],
+      target: { connector: 'jsonl', config: { path: path.join(dir, 'out') } },
+    });
+    await h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, { source: { tap: `sh-${name}`, config: {} } });
+    if (state) assert.equal((await h.api('PUT', `/${h.envId}/${flow}/t/linkedSources/state`, state)).status, 200);
+    return flow;
+  }
+  const stateAt = (value: string) => ({ bookmarks: { s: { replication_key: 'at', replication_key_value: value } } });
+  const linkState = async (flow: string) => parse((await h.api('GET', `/${h.envId}/${flow}/t/linkedSources/state`)).text);
+  const SCHEMA = '{"type":"SCHEMA","stream":"s","schema":{"type":"object","properties":{"id":{"type":"integer"}}},"key_properties":["id"]}';
+  const RECORD = '{"type":"RECORD","stream":"s","record":{"id":1}}';
+
+  test('a job whose tap printed no STATE leaves the link with the state it started from', async () => {
+    const start = stateAt('2026-01-01T00:00:00Z');
+    const flow = await shellTapFlow('nostate', await h.tmp('nostate'), `printf '%s\\n' '${SCHEMA}' '${RECORD}'\n`, start);
+    const job = await runJob(flow);
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    assert.equal(job.sync_type, 'incremental_sync');
+    assert.deepEqual(await linkState(flow), start);
+  });
+
+  test("a change to the link's state made while its job ran wins over the job's new state, and the job says so", async () => {
+    const dir = await h.tmp('midjob');
+    // Run by a job (with --state; not by the probes at registration), the tap says it started, then
+    // waits for the test's go-ahead before its record and its STATE.
+    const script = [
+      `case " $* " in *" --state "*) ;; *) exit 0 ;; esac`,
+      `printf '%s\\n' '${SCHEMA}'`,
+      `: > "${dir}/started"`,
+      `while [ ! -e "${dir}/go" ]; do sleep 0.05; done`,
+      `printf '%s\\n' '${RECORD}' '${JSON.stringify({ type: 'STATE', value: stateAt('2026-03-03T00:00:00Z') })}'`,
+    ].join('\n');
+    const flow = await shellTapFlow('midjob', dir, script, stateAt('2026-01-01T00:00:00Z'));
+    const created = await h.api('POST', `/${h.envId}/${flow}/t/jobs`, {});
+    assert.equal(created.status, 200, created.text);
+    await until('the tap started', 60_000, () =>
+      fs.access(path.join(dir, 'started')).then(
+        () => true,
+        () => false,
+      ),
+    );
+    const changed = stateAt('2025-06-01T00:00:00Z');
+    assert.equal((await h.api('PUT', `/${h.envId}/${flow}/t/linkedSources/state`, changed)).status, 200);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const job = await h.waitForJob(flow, 't', created.body.job_id, { timeoutMs: 60_000 });
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    assert.match(job.message, /the link's state was changed while the job ran; that change was kept/);
+    assert.deepEqual(await linkState(flow), changed);
+  });
+
   describe('lines a tap prints', () => {
-    const SCHEMA =
-      '{"type":"SCHEMA","stream":"s","schema":{"type":"object","properties":{"id":{"type":"integer"}}},"key_properties":["id"]}';
     async function catJob(name: string, lines: Buffer) {
       const dir = await h.tmp('lines');
       const file = path.join(dir, 'out.singer');
       await fs.writeFile(file, lines);
-      const flow = `lines-${name}`;
-      await h.api('PUT', `/${h.envId}/connectors/cat-${name}`, {
-        kind: 'source',
-        command: ['sh', '-c', `cat "${file}"`],
-        catalog_flag: 'none',
-        capabilities: { discover: false },
-      });
-      await h.api('PUT', `/${h.envId}/flows/${flow}`, {
-        name,
-        type: 'v1-source',
-        connectors: [`cat-${name}`],
-        target: { connector: 'jsonl', config: { path: path.join(dir, 'out') } },
-      });
-      await h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, { source: { tap: `cat-${name}`, config: {} } });
-      return { job: await runJob(flow), dir };
+      return { job: await runJob(await shellTapFlow(`lines-${name}`, dir, `cat "${file}"\n`)), dir };
     }
     const text = (...lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
 
