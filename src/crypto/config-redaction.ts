@@ -3,6 +3,17 @@ import type { JsonSchema } from '../model/json-schema.js';
 const SECRET_NAME = /pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|access[_-]?key|client[_-]?secret/i;
 export const REDACTED = '********';
 
+/**
+ * Only arrays and plain objects are walked. Anything else is a value and is kept as it is: above
+ * all a LosslessNumber (a number JSON.parse would change, read losslessly from the request or the
+ * store), whose copy as a plain object would lose its identity and be written as
+ * `{"value":"…","isLosslessNumber":true}` instead of the number (issue #10).
+ */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+/** A string, a number (lossless or not), a boolean: what a credential can be. */
+const isScalar = (v: unknown): boolean => v !== null && v !== undefined && !Array.isArray(v) && !isPlainObject(v);
+
 function schemaMarksSecret(schema: unknown): boolean {
   if (!schema || typeof schema !== 'object') return false;
   const s = schema as Record<string, unknown>;
@@ -16,12 +27,12 @@ function schemaMarksSecret(schema: unknown): boolean {
  */
 export function redactConfig(config: unknown, schema?: JsonSchema | null): unknown {
   if (Array.isArray(config)) return config.map((v) => redactConfig(v, (schema?.items as JsonSchema) ?? null));
-  if (!config || typeof config !== 'object') return config;
+  if (!isPlainObject(config)) return config;
   const props = (schema?.properties ?? {}) as Record<string, JsonSchema>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(config)) {
     const sub = props[key];
-    if (value !== null && value !== '' && (schemaMarksSecret(sub) || (SECRET_NAME.test(key) && typeof value !== 'object'))) {
+    if (value !== null && value !== '' && (schemaMarksSecret(sub) || (SECRET_NAME.test(key) && isScalar(value)))) {
       out[key] = REDACTED;
     } else {
       out[key] = redactConfig(value, sub ?? null);
@@ -36,11 +47,11 @@ export function redactConfig(config: unknown, schema?: JsonSchema | null): unkno
  * stored at the same place in `stored`, when there is one.
  */
 export function restoreRedacted(incoming: unknown, stored: unknown): unknown {
-  if (incoming === REDACTED) return stored !== undefined && stored !== null && typeof stored !== 'object' ? stored : incoming;
+  if (incoming === REDACTED) return isScalar(stored) ? stored : incoming;
   if (Array.isArray(incoming)) return incoming.map((v, i) => restoreRedacted(v, Array.isArray(stored) ? stored[i] : undefined));
-  if (!incoming || typeof incoming !== 'object') return incoming;
-  const from = stored && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, unknown>) : {};
+  if (!isPlainObject(incoming)) return incoming;
+  const from = isPlainObject(stored) ? stored : {};
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(incoming as Record<string, unknown>)) out[key] = restoreRedacted(value, from[key]);
+  for (const [key, value] of Object.entries(incoming)) out[key] = restoreRedacted(value, from[key]);
   return out;
 }

@@ -2,6 +2,7 @@ import { SinewError } from '../errors/sinew-error.js';
 import { HttpSender } from '../events/http-sender.js';
 import type { LinkKey } from '../model/link.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
+import { stringifyJson } from '../singer/lossless-json.js';
 import { TIMESTAMP_HEADER, USER_AGENT } from '../sinks/event-sink.js';
 import { hubSignature, type LinkValidationWebhook } from '../sinks/webhook-sink.js';
 
@@ -23,8 +24,9 @@ export async function askLinkValidator(
   redactedConfig: Record<string, unknown>,
   policy: AddressPolicy,
 ): Promise<void> {
+  // Lossless: a number in the config (read losslessly from the request) goes out as written.
   const body = Buffer.from(
-    JSON.stringify({
+    stringifyJson({
       event: 'LINK_VALIDATION',
       env_id: key.env_id,
       flow_id: key.flow_id,

@@ -233,6 +233,32 @@ describe('guards against silent loss: field-map keys, stale state, bookmarks, br
     assert.deepEqual(await linkState(flow), changed);
   });
 
+  test("a link's config keeps its numbers as written: in the API's answers, in storage and in the tap's config", async () => {
+    const dir = await h.tmp('confnum');
+    const script = [
+      `while [ $# -gt 0 ]; do if [ "$1" = --config ]; then cp "$2" "${dir}/config.json"; fi; shift; done`,
+      `printf '%s\\n' '${SCHEMA}' '${RECORD}'`,
+    ].join('\n');
+    const flow = await shellTapFlow('confnum', dir, script);
+    const exact = ['"start_id":12345678901234567890123', '"ratio":1.50', '"api_key":98765432109876543210'];
+    const link = (config: string) =>
+      h.api('POST', `/${h.envId}/${flow}/t/linkedSources`, undefined, { rawBody: `{"source":{"tap":"sh-confnum","config":${config}}}` });
+    const posted = await link(`{${exact.join(',')}}`);
+    assert.equal(posted.status, 200, posted.text);
+    const got = await h.api('GET', `/${h.envId}/${flow}/t/linkedSources`);
+    for (const answer of [posted.text, got.text]) {
+      assert.ok(answer.includes(`${exact[0]},${exact[1]},"api_key":"********"`), answer);
+      assert.doesNotMatch(answer, /isLosslessNumber/);
+    }
+    // The dashboard's read-edit-save: the redacted config sent back keeps the stored credential.
+    const config = got.text.match(/"config":(\{[^}]*\})/)?.[1];
+    assert.ok(config, got.text);
+    assert.equal((await link(config)).status, 200);
+    assert.equal((await runJob(flow)).status, 'JOB_COMPLETED');
+    const handed = await fs.readFile(path.join(dir, 'config.json'), 'utf8');
+    for (const field of exact) assert.ok(handed.includes(field), `${field} in ${handed}`);
+  });
+
   describe('lines a tap prints', () => {
     async function catJob(name: string, lines: Buffer) {
       const dir = await h.tmp('lines');

@@ -206,7 +206,11 @@ describe('credential checks and the link validation webhook', () => {
     assert.equal(put.body.monitoring.webhooks.link_validation.secret, '********');
 
     validator.reply = { status: 200, body: { valid: false, message: 'Link the EU portal, not the US one.' } };
-    const refused = await linkHubspot(acme, GOOD);
+    // A number JSON.parse would change reaches the owner as written (the body is sent as text to keep it).
+    const config = `{"access_token":"${GOOD}","base_url":"${hubspotUrl}","portal_id":12345678901234567890123}`;
+    const refused = await h.api('POST', `/${h.envId}/ck/acme/linkedTargets`, undefined, {
+      rawBody: `{"target":{"target":"hubspot","config":${config}}}`,
+    });
     assert.equal(refused.status, 422, refused.text);
     assert.equal(refused.body.error.code, 'LINK_VALIDATION_REFUSED');
     assert.equal(refused.body.error.message, 'Link the EU portal, not the US one.');
@@ -219,6 +223,7 @@ describe('credential checks and the link validation webhook', () => {
     );
     assert.equal(asked.config.access_token, '********', 'the owner judges the account, never sees the credential');
     assert.equal(asked.config.base_url, hubspotUrl);
+    assert.match(ask.text, /"portal_id":12345678901234567890123[,}]/, 'the config keeps its numbers as written');
     assert.ok(!ask.text.includes(GOOD));
 
     validator.reply = { status: 500, body: { oops: true } };
