@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { signTenantToken } from '../../src/auth/tenant-token.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { AttackTally, reportSecrets } from './attack-tally.js';
 import { assertError, type TenantCaller, tenantApiOf, tenantCaller } from './tenant-caller.js';
 
 const rand = (): string => Math.random().toString(36).slice(2, 12);
@@ -156,16 +157,17 @@ describe('the audit log records who changed what, when and from where', () => {
     assert.deepEqual(entries[2]!.fields, ['target'], 'field names only');
   });
 
-  test('refused attempts are recorded: owner routes, another tenant, owner-only fields, a revoked or expired token', async () => {
+  test('refused attempts are recorded: owner routes, another tenant, owner-only fields, a revoked or expired token', async (t) => {
+    const tally = new AttackTally();
     const since = mark();
-    assertError(await acme.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: true } }), 403, 'FORBIDDEN');
-    assertError(await acme.api('GET', `/${h.envId}/settings`), 403, 'FORBIDDEN');
-    assertError(
+    tally.refusal(await acme.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: true } }), 403, 'FORBIDDEN');
+    tally.refusal(await acme.api('GET', `/${h.envId}/settings`), 403, 'FORBIDDEN');
+    tally.refusal(
       await acme.api('POST', `/${h.envId}/crm-out/globex/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }),
       403,
       'FORBIDDEN',
     );
-    assertError(
+    tally.refusal(
       await acme.api('PUT', `/${h.envId}/crm-out/acme/jobs/schedule`, {
         schedule_expression: 'cron(0 0 * * *)',
         override_target_config: { access_token: 'x' },
@@ -177,17 +179,17 @@ describe('the audit log records who changed what, when and from where', () => {
     const env = await h.sinew.services.store.environments.get(h.envId);
     const gen = (await h.sinew.services.store.tenants.get(h.envId, 'acme'))!.token_generation!;
     const expired = await signTenantToken(h.sinew.services.box.decrypt(env!.token_secret_encrypted), h.envId, 'acme', gen, -60);
-    assertError(await tenantApiOf(h, acme.publicKey, expired)('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`), 401, 'UNAUTHORIZED');
+    tally.refusal(await tenantApiOf(h, acme.publicKey, expired)('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`), 401, 'UNAUTHORIZED');
     assert.equal((await h.api('POST', `/tenant/${h.envId}/acme/token/revoke`)).status, 204);
-    assertError(
+    tally.refusal(
       await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, { target: { target: 'hubspot', config: { access_token: 'x' } } }),
       401,
       'UNAUTHORIZED',
     );
     // Anybody can send these (the public key is in the widget): they name no one and are not kept.
-    assertError(await h.api('PUT', `/${h.envId}/settings`, {}, { key: 'sk_unknown' }), 401, 'UNAUTHORIZED');
-    assertError(await h.api('PUT', `/${h.envId}/settings`, {}, { key: null }), 401, 'UNAUTHORIZED');
-    assertError(
+    tally.refusal(await h.api('PUT', `/${h.envId}/settings`, {}, { key: 'sk_unknown' }), 401, 'UNAUTHORIZED');
+    tally.refusal(await h.api('PUT', `/${h.envId}/settings`, {}, { key: null }), 401, 'UNAUTHORIZED');
+    tally.refusal(
       await tenantApiOf(h, acme.publicKey, 'not-a-token')('DELETE', `/${h.envId}/crm-out/acme/linkedTargets`),
       401,
       'UNAUTHORIZED',
@@ -214,13 +216,16 @@ describe('the audit log records who changed what, when and from where', () => {
       globex.map((e) => e.audit_id),
       [other.audit_id],
     );
+    tally.report(t, 'refused attempts the audit log records');
   });
 
-  test('a tenant cannot read the log, nor a caller without a key', async () => {
+  test('a tenant cannot read the log, nor a caller without a key', async (t) => {
+    const tally = new AttackTally();
     const initech = await tenantCaller(h, 'initech');
-    assertError(await initech.api('GET', `/${h.envId}/audit`), 403, 'FORBIDDEN');
-    assertError(await h.api('GET', `/${h.envId}/audit`, undefined, { key: null }), 401, 'UNAUTHORIZED');
-    assertError(await h.api('GET', `/other.sinew.local/audit`), 404, 'NOT_FOUND');
+    tally.refusal(await initech.api('GET', `/${h.envId}/audit`), 403, 'FORBIDDEN');
+    tally.refusal(await h.api('GET', `/${h.envId}/audit`, undefined, { key: null }), 401, 'UNAUTHORIZED');
+    tally.refusal(await h.api('GET', `/other.sinew.local/audit`), 404, 'NOT_FOUND');
+    tally.report(t, 'reading the audit log without the right key');
   });
 
   test('pages of `limit` continue with `before`; filters by resource and time; bad filters are 400', async () => {
@@ -246,7 +251,7 @@ describe('the audit log records who changed what, when and from where', () => {
     assertError(await h.api('GET', `/${h.envId}/audit?limit=0`), 400, 'VALIDATION_FAILED');
   });
 
-  test('no planted secret is in the log: not in its answers, not in its rows', async () => {
+  test('no planted secret is in the log: not in its answers, not in its rows', async (ctx) => {
     const planted = {
       webhookSecret: `whsec-${rand()}`,
       datadog: `dd-${rand()}`,
@@ -293,6 +298,7 @@ describe('the audit log records who changed what, when and from where', () => {
     }
     const texts = [JSON.stringify(logged), everything.text, rows, ...raw];
     const leaks = Object.entries(planted).filter(([, secret]) => texts.some((t) => t.includes(secret)));
+    reportSecrets(ctx, Object.keys(planted).length, leaks.length, 'the audit log: its answers and rows');
     assert.deepEqual(leaks, []);
     // Nor a key or a token: the log names keys by id.
     for (const t of texts) assert.ok(![h.key, hooli.publicKey, hooli.token].some((k) => t.includes(k)));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
+import { AttackTally } from './attack-tally.js';
 
 /**
  * The server's own secrets, and an unrelated secret of the host's, planted in the server's
@@ -49,7 +50,8 @@ describe("connectors, targets and ETL scripts get none of the server's secrets",
     await h.stop();
   });
 
-  test('probe, discover, sync, ETL and export of a job', async () => {
+  test('probe, discover, sync, ETL and export of a job', async (t) => {
+    const tally = new AttackTally();
     const out = path.join(dir, 'env');
     await fs.writeFile(path.join(dir, 'tap.mjs'), PROGRAM(out, 'tap'));
     await fs.writeFile(path.join(dir, 'target.mjs'), PROGRAM(out, 'target'));
@@ -97,10 +99,14 @@ describe("connectors, targets and ETL scripts get none of the server's secrets",
         .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
+    const sinewVariable = /^SINEW_|^AWS_|^PG|DATABASE_URL$/;
     for (const [what, env] of Object.entries(seen)) {
+      // Each run is a program of the owner's choosing looking for Sinew's secrets in its environment.
+      const text = JSON.stringify(env);
+      tally.attack(!Object.keys(env).some((k) => sinewVariable.test(k)) && !Object.values(CANARIES).some((v) => text.includes(v)));
       assert.ok(env.PATH, `${what}: no PATH`);
       assert.deepEqual(
-        Object.keys(env).filter((k) => /^SINEW_|^AWS_|^PG|DATABASE_URL$/.test(k)),
+        Object.keys(env).filter((k) => sinewVariable.test(k)),
         [],
         `${what} got Sinew's variables`,
       );
@@ -108,5 +114,6 @@ describe("connectors, targets and ETL scripts get none of the server's secrets",
       assert.equal(env.CONNECTOR_NEEDS_THIS, 'passed-by-the-owner', `${what}: SINEW_CONNECTOR_ENV not honoured`);
     }
     for (const what of ['discover', 'tap', 'target', 'etl']) assert.equal(seen[what]!.TENANT, 't', `${what}: no §5 variables`);
+    tally.report(t, "item 7: connectors, targets and ETL scripts reading Sinew's environment");
   });
 });

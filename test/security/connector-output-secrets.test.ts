@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Receiver } from '../events/test-receiver.js';
 import { filesUnder } from '../support/files-under.js';
 import { type ObservedServer, startObservedServer } from '../support/observed-server.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
+import { reportSecrets } from './attack-tally.js';
 
 const TARGET = fileURLToPath(new URL('../fixtures/security/target-prints-config.mjs', import.meta.url));
 const ENV = 'secrets.sinew.local';
@@ -30,6 +31,13 @@ const FAILED = ['SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'DISCOVER_FAILED',
 
 function leaksIn(where: string, text: string): string[] {
   return SECRETS.filter((s) => text.includes(s)).map((s) => `${where} shows ${s}`);
+}
+
+/** Reports the leaks of `where` (issue #12's counts), then asserts there are none. */
+function assertNoLeaks(t: TestContext, where: string, text: string): void {
+  const leaks = leaksIn(where, text);
+  reportSecrets(t, SECRETS.length, leaks.length, where);
+  assert.deepEqual(leaks, []);
 }
 
 /**
@@ -82,34 +90,34 @@ describe('connector output is scrubbed of the job configs', () => {
   });
   after(() => o.dispose());
 
-  test("the job fails with the target's own words, its secrets replaced by ***", () => {
+  test("the job fails with the target's own words, its secrets replaced by ***", (t) => {
     assert.equal(job.status, 'EXPORT_FAILED', JSON.stringify(job));
     assert.match(job.error, /target exited with code 1/);
     assert.match(job.error, /login failed for password \*\*\*/);
-    assert.deepEqual(leaksIn('the job', JSON.stringify(job)), []);
+    assertNoLeaks(t, 'the job', JSON.stringify(job));
   });
 
-  test('the logs served by the API keep what the target said, scrubbed', () => {
+  test('the logs served by the API keep what the target said, scrubbed', (t) => {
     assert.match(logs, /starting with config/);
     assert.match(logs, /\*\*\*/);
-    assert.deepEqual(leaksIn('the job logs', logs), []);
+    assertNoLeaks(t, 'the job logs', logs);
   });
 
-  test("a per-record write result's error keeps the target's words, its secrets (encoded ones too) replaced", () => {
+  test("a per-record write result's error keeps the target's words, its secrets (encoded ones too) replaced", (t) => {
     assert.match(exportDetails, /401 for Authorization: Basic \*\*\* \(password \*\*\*, \*\*\*\)/, exportDetails);
-    assert.deepEqual(leaksIn('the export details', exportDetails), []);
+    assertNoLeaks(t, 'the export details', exportDetails);
     assert.match(logs, /request headers: Authorization: Basic \*\*\*; token as base64url \*\*\*/);
   });
 
-  test('events and the webhook carry no secret', () => {
+  test('events and the webhook carry no secret', (t) => {
     assert.ok(events.includes('EXPORT_FAILED'), events);
-    assert.deepEqual(leaksIn('GET /events', events), []);
+    assertNoLeaks(t, 'GET /events', events);
     const bodies = rx.received.map((r) => r.rawBody).join('\n');
     assert.ok(bodies.includes('EXPORT_FAILED'), bodies);
-    assert.deepEqual(leaksIn('the webhook', bodies), []);
+    assertNoLeaks(t, 'the webhook', bodies);
   });
 
-  test('no file in the data dir (job roots, the database and its WAL) holds a secret in clear', async () => {
+  test('no file in the data dir (job roots, the database and its WAL) holds a secret in clear', async (t) => {
     const files = await filesUnder(dataDir);
     assert.ok(
       files.some((f) => f.endsWith(path.join('logs', 'target.log'))),
@@ -117,11 +125,12 @@ describe('connector output is scrubbed of the job configs', () => {
     );
     const leaks: string[] = [];
     for (const f of files) leaks.push(...leaksIn(path.relative(dataDir, f), await fs.readFile(f, 'utf8')));
+    reportSecrets(t, SECRETS.length, leaks.length, `${files.length} files of the data dir`);
     assert.deepEqual(leaks, []);
   });
 
-  test("the server's output (its logs, its job processes) holds no secret", () => {
+  test("the server's output (its logs, its job processes) holds no secret", (t) => {
     assert.ok(serverOutput.length > 0);
-    assert.deepEqual(leaksIn('the server output', serverOutput), []);
+    assertNoLeaks(t, 'the server output', serverOutput);
   });
 });

@@ -9,6 +9,7 @@ import { restrictDataDir } from '../../src/app/data-dir-permissions.js';
 import { connectorSpawnIdentity, resolveConnectorUser } from '../../src/runtime/connector-user.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
+import { AttackTally } from './attack-tally.js';
 
 /** A registered tap that reports, as one record, who it runs as and what of Sinew's it can read. */
 const TAP = (dataDir: string): string => `
@@ -81,7 +82,8 @@ describe('SINEW_CONNECTOR_USER: a registered connector runs unprivileged', () =>
       execFileSync('userdel', [user]);
     });
 
-    test('it runs as that account, gets its config and state, and cannot read the data dir or secret.key', async () => {
+    test('it runs as that account, gets its config and state, and cannot read the data dir or secret.key', async (t) => {
+      const tally = new AttackTally();
       const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
       const tap = path.join(shared, 'tap-whoami.mjs');
       await fs.writeFile(tap, TAP(h.dataDir), { mode: 0o644 });
@@ -106,11 +108,14 @@ describe('SINEW_CONNECTOR_USER: a registered connector runs unprivileged', () =>
       assert.equal(record.uid, uid);
       assert.equal(record.config_token, 'tok-for-the-tap');
       assert.equal(record.state, 'read');
+      tally.attack(record.secret_key === 'EACCES');
+      tally.attack(record.data_dir === 'EACCES');
       assert.equal(record.secret_key, 'EACCES');
       assert.equal(record.data_dir, 'EACCES');
       assert.notEqual(record.home, '/root');
       const catalog = await fs.readFile(path.join(h.dataDir, 'storage', h.envId, job.s3_root, 'catalog.json'), 'utf8');
       assert.match(catalog, new RegExp(`ran_as_${uid}"`), 'the discover before the sync ran as root');
+      tally.report(t, 'item 7: a registered connector reading secret.key and the data dir');
     });
 
     test('a discover through the API runs as that account too', async () => {

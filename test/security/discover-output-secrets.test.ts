@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
+import { reportSecrets } from './attack-tally.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/security/tap-prints-config.mjs', import.meta.url));
 const PASSWORD = `discover-pw-${Math.random().toString(36).slice(2, 12)}`;
@@ -24,7 +25,7 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
   });
   after(() => h.stop());
 
-  test('the poll shows the tap failed, with *** where its password was', async () => {
+  test('the poll shows the tap failed, with *** where its password was', async (t) => {
     const base = `/v2/${h.envId}/bi/t1/linkedConnectors`;
     const linked = await h.api('POST', base, {
       connector_id: 'tap-prints-config',
@@ -38,12 +39,18 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
     });
     assert.equal(done.body.status, 'DISCOVER_FAILED', done.text);
     assert.match(done.body.error, /authentication failed for \*\*\* with password \*\*\*/);
-    assert.ok(!done.text.includes(PASSWORD), done.text);
     const events = await h.api('GET', `/${h.envId}/events`);
+    reportSecrets(
+      t,
+      1,
+      [done.text, events.text].filter((text) => text.includes(PASSWORD)).length,
+      'a failed discover: its poll and events',
+    );
+    assert.ok(!done.text.includes(PASSWORD), done.text);
     assert.ok(!events.text.includes(PASSWORD));
   });
 
-  test("a discovered catalog keeps the names the config shares, not the config's password", async () => {
+  test("a discovered catalog keeps the names the config shares, not the config's password", async (t) => {
     const base = `/v2/${h.envId}/bi/t2/linkedConnectors`;
     const linked = await h.api('POST', base, {
       connector_id: 'tap-prints-config',
@@ -60,6 +67,7 @@ describe("a failed discover's error is scrubbed of the link's config", () => {
     assert.equal(stream.tap_stream_id, 'integration-user-orders');
     assert.equal(stream.metadata[0].metadata.description, 'read over postgres://***@db/main');
     const link = await h.api('GET', base);
+    reportSecrets(t, 1, [link.text, done.text].filter((text) => text.includes(PASSWORD)).length, 'a discovered catalog: its poll and link');
     assert.ok(!link.text.includes(PASSWORD), link.text);
     assert.ok(!done.text.includes(PASSWORD), done.text);
   });

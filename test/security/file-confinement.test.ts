@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { EXAMPLE_FLOW_ID, EXAMPLE_TENANT, installExample } from '../../src/app/example-setup.js';
 import { type ApiResponse, type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
+import { AttackTally } from './attack-tally.js';
 import { tenantFolder, useFilesRoot } from './files-root.js';
 import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
@@ -37,13 +38,14 @@ describe('file connectors without a files root', () => {
   });
   after(() => h.stop());
 
-  test('a tenant cannot link csv or jsonl (422 naming files.root), whatever the path; the owner still can', async () => {
+  test('a tenant cannot link csv or jsonl (422 naming files.root), whatever the path; the owner still can', async (t) => {
+    const tally = new AttackTally();
     const dir = await h.tmp('no-root');
     const answers: ApiResponse[] = [];
     for (const config of [{ path: 'data' }, { path: dir }, { path: '/nonexistent-sinew-path' }]) {
       for (const tap of ['csv', 'jsonl']) {
         const res = await acme.api('POST', `/${h.envId}/src/acme/linkedSources`, { source: { tap, config } });
-        assertError(res, 422, 'CONNECTOR_NOT_SUPPORTED');
+        tally.refusal(res, 422, 'CONNECTOR_NOT_SUPPORTED');
         assert.equal(res.body.error.details.setting, 'files.root');
         assertRevealsNothing(res.text, dir);
         answers.push(res);
@@ -53,6 +55,7 @@ describe('file connectors without a files root', () => {
     assert.deepEqual((await h.api('GET', `/${h.envId}/src/acme/linkedSources`)).body, []);
     const owner = await h.api('POST', `/${h.envId}/src/owned/linkedSources`, { source: { tap: 'csv', config: { path: dir } } });
     assert.equal(owner.status, 200, owner.text);
+    tally.report(t, 'item 2: file links with no files root');
   });
 
   test("a link stored before links recorded who set the path is the tenant's; the example's is the owner's again", async () => {
@@ -81,14 +84,16 @@ describe('file connectors without a files root', () => {
     assert.equal(ran.status, 'JOB_COMPLETED', ran.error);
   });
 
-  test('files.root must be an absolute, normalized path', async () => {
+  test('files.root must be an absolute, normalized path', async (t) => {
+    const tally = new AttackTally();
     for (const root of ['relative/files', '/srv/../etc', '/srv/files/', '/srv//files']) {
       assertError(await h.api('PUT', `/${h.envId}/settings`, { files: { root } }), 400, 'VALIDATION_FAILED');
     }
     const ok = await h.api('PUT', `/${h.envId}/settings`, { files: { root: '/srv/sinew-files' } });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.body.files.root, '/srv/sinew-files');
-    assertError(await acme.api('PUT', `/${h.envId}/settings`, { files: { root: '/' } }), 403, 'FORBIDDEN');
+    tally.refusal(await acme.api('PUT', `/${h.envId}/settings`, { files: { root: '/' } }), 403, 'FORBIDDEN');
+    tally.report(t, 'item 2: a tenant setting files.root');
   });
 });
 
@@ -133,7 +138,8 @@ describe("file connectors are confined to the tenant's folder under files.root",
     return h.waitForJob(flow, 'acme', job.body.job_id);
   }
 
-  test("a path out of the tenant's folder is refused at link time, with one answer whether it exists or not", async () => {
+  test("a path out of the tenant's folder is refused at link time, with one answer whether it exists or not", async (t) => {
+    const tally = new AttackTally();
     // Symlinks out, made before linking: to another tenant's folder and to the data dir.
     await fs.symlink(otherSecret, path.join(acmeHome, 'escape'));
     await fs.symlink(h.dataDir, path.join(acmeHome, 'datadir'));
@@ -165,7 +171,7 @@ describe("file connectors are confined to the tenant's folder under files.root",
         // A target may name a folder its first run makes, inside the tenant's own folder.
         if (link.url !== sources() && p === 'missing') continue;
         const res = await acme.api('POST', link.url, link.body(p));
-        assertError(res, 400, 'VALIDATION_FAILED');
+        tally.refusal(res, 400, 'VALIDATION_FAILED');
         assertRevealsNothing(res.text, root, h.dataDir, otherSecret);
         answers.add(res.text);
       }
@@ -173,6 +179,7 @@ describe("file connectors are confined to the tenant's folder under files.root",
       assert.deepEqual((await h.api('GET', link.url)).body, [], 'a refused link is not stored');
     }
     await assert.rejects(fs.access('/nonexistent-sinew'), 'nothing was created outside');
+    tally.report(t, 'item 2: paths out of the tenant folder at link time');
   });
 
   test("a path in the tenant's own folder works end to end: relative, or absolute inside it", async () => {
@@ -189,7 +196,8 @@ describe("file connectors are confined to the tenant's folder under files.root",
     assert.equal(absolute.status, 200, absolute.text);
   });
 
-  test('a symlink made after linking does not lead out: the job fails, reads nothing and names no server path', async () => {
+  test('a symlink made after linking does not lead out: the job fails, reads nothing and names no server path', async (t) => {
+    const tally = new AttackTally();
     const later = await tenantFolder(root, 'acme', 'later', { 'mine.csv': PEOPLE });
     // Absolute (inside its folder), so that without confinement the job would follow the symlink.
     const link = await acme.api('POST', sources(), { source: { tap: 'csv', config: { path: later } } });
@@ -197,13 +205,16 @@ describe("file connectors are confined to the tenant's folder under files.root",
     await fs.rm(later, { recursive: true });
     await fs.symlink(otherSecret, later);
     const done = await runJob('src', { reset_source_state: true });
+    tally.attack(/^(DISCOVER|SYNC)_FAILED$/.test(done.status));
     assert.match(done.status, /^(DISCOVER|SYNC)_FAILED$/, JSON.stringify(done));
     assert.match(done.error, /tenant's own files folder/);
     assertRevealsNothing(`${done.error} ${done.message ?? ''}`, root, otherSecret);
     await assert.rejects(fs.access(path.join(warehouse, 'payroll.jsonl')), 'another tenant’s file was read');
+    tally.report(t, 'item 2: a source folder symlinked out after linking');
   });
 
-  test('a target file or folder symlinked out after linking is not written through', async () => {
+  test('a target file or folder symlinked out after linking is not written through', async (t) => {
+    const tally = new AttackTally();
     const link = await acme.api('POST', `/${h.envId}/writer/acme/linkedTargets`, {
       target: { target: 'jsonl', config: { path: path.join(acmeHome, 'out') } },
     });
@@ -218,20 +229,24 @@ describe("file connectors are confined to the tenant's folder under files.root",
     await fs.rm(path.join(acmeHome, 'out', 'Contacts.jsonl'));
     await fs.symlink(victim, path.join(acmeHome, 'out', 'Contacts.jsonl'));
     const throughFile = await runJob('writer', write);
+    tally.attack(throughFile.status !== 'JOB_COMPLETED');
     assert.notEqual(throughFile.status, 'JOB_COMPLETED');
     assertRevealsNothing(`${throughFile.error}`, root, otherSecret);
 
     await fs.rm(path.join(acmeHome, 'out'), { recursive: true });
     await fs.symlink(otherSecret, path.join(acmeHome, 'out'));
     const throughFolder = await runJob('writer', write);
+    tally.attack(throughFolder.status !== 'JOB_COMPLETED');
     assert.notEqual(throughFolder.status, 'JOB_COMPLETED');
     assertRevealsNothing(`${throughFolder.error}`, root, otherSecret);
 
     assert.equal(await fs.readFile(victim, 'utf8'), '{"untouched":true}\n');
     await assert.rejects(fs.access(path.join(otherSecret, 'Contacts.jsonl')), 'written into another tenant’s folder');
+    tally.report(t, 'item 2: a target file or folder symlinked out after linking');
   });
 
-  test('a path a tenant may send as an override (tenant_overrides) is confined the same way', async () => {
+  test('a path a tenant may send as an override (tenant_overrides) is confined the same way', async (t) => {
+    const tally = new AttackTally();
     assert.equal(
       (await acme.api('POST', `/${h.envId}/open/acme/linkedSources`, { source: { tap: 'csv', config: { path: 'data' } } })).status,
       200,
@@ -239,16 +254,20 @@ describe("file connectors are confined to the tenant's folder under files.root",
     for (const p of [otherSecret, '../other/secret']) {
       const done = await runJob('open', { override_source_config: { path: p }, reset_source_state: true });
       // No catalog yet: the job's discover is what reads the path first.
+      tally.attack(/^(DISCOVER|SYNC)_FAILED$/.test(done.status));
       assert.match(done.status, /^(DISCOVER|SYNC)_FAILED$/, JSON.stringify(done));
       assertRevealsNothing(`${done.error}`, root, otherSecret);
     }
     // Nor can an override lift the confinement itself.
     const lifted = await runJob('open', { override_source_config: { path: otherSecret, confine_to: '/' }, reset_source_state: true });
+    tally.attack(/^(DISCOVER|SYNC)_FAILED$/.test(lifted.status));
     assert.match(lifted.status, /^(DISCOVER|SYNC)_FAILED$/, JSON.stringify(lifted));
     await assert.rejects(fs.access(path.join(warehouse, 'payroll.jsonl')), 'another tenant’s file was read');
+    tally.report(t, 'item 2: paths in a tenant-allowed override');
   });
 
-  test('a discover through the API is confined too: a folder symlinked out after linking fails it, naming nothing', async () => {
+  test('a discover through the API is confined too: a folder symlinked out after linking fails it, naming nothing', async (t) => {
+    const tally = new AttackTally();
     const disc = await tenantFolder(root, 'acme', 'disc', { 'mine.csv': PEOPLE });
     const base = `/v2/${h.envId}/bi/acme/linkedConnectors`;
     assert.equal((await acme.api('POST', base, { connector_id: 'csv', config: { path: disc } })).status, 200);
@@ -269,6 +288,7 @@ describe("file connectors are confined to the tenant's folder under files.root",
     await fs.rm(disc, { recursive: true });
     await fs.symlink(otherSecret, disc);
     const second = await discover();
+    tally.attack(second.status === 'DISCOVER_FAILED');
     assert.equal(second.status, 'DISCOVER_FAILED');
     assert.match(second.error, /tenant's own files folder/);
     assertRevealsNothing(second.error, root, otherSecret);
@@ -278,9 +298,11 @@ describe("file connectors are confined to the tenant's folder under files.root",
       ['mine'],
       'nothing of the other folder was catalogued',
     );
+    tally.report(t, 'item 2: a discover through a folder symlinked out');
   });
 
-  test("the owner's paths are not confined; confine_to is Sinew's alone; a tenant's PATCH of the path is checked", async () => {
+  test("the owner's paths are not confined; confine_to is Sinew's alone; a tenant's PATCH of the path is checked", async (t) => {
+    const tally = new AttackTally();
     const elsewhere = await h.tmp('owner-files');
     await fs.writeFile(path.join(elsewhere, 'owned.csv'), PEOPLE);
     const owner = await h.api('POST', `/${h.envId}/src/owned/linkedSources`, { source: { tap: 'csv', config: { path: elsewhere } } });
@@ -291,7 +313,8 @@ describe("file connectors are confined to the tenant's folder under files.root",
 
     for (const call of [acme.api, h.api.bind(h)]) {
       const res = await call('POST', sources(), { source: { tap: 'csv', config: { path: 'data', confine_to: '/' } } });
-      assertError(res, 400, 'VALIDATION_FAILED');
+      if (call === acme.api) tally.refusal(res, 400, 'VALIDATION_FAILED');
+      else assertError(res, 400, 'VALIDATION_FAILED');
       assert.match(res.body.error.message, /confine_to/);
     }
 
@@ -308,7 +331,8 @@ describe("file connectors are confined to the tenant's folder under files.root",
       connector_id: 'csv',
       config: { path: otherSecret },
     });
-    assertError(patch, 400, 'VALIDATION_FAILED');
+    tally.refusal(patch, 400, 'VALIDATION_FAILED');
     assertRevealsNothing(patch.text, root, otherSecret);
+    tally.report(t, "item 2: a tenant's confine_to and PATCH of an owner's path");
   });
 });

@@ -3,12 +3,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { jobSecretsRoot } from '../../src/jobs/job-secrets-dir.js';
 import { startServerProcess } from '../support/server-process.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
+import { reportSecrets } from './attack-tally.js';
 
 /** Files under `dir` (recursively) whose bytes contain `needle`. */
 async function filesHolding(dir: string, needle: string): Promise<string[]> {
@@ -28,6 +29,13 @@ async function leftovers(secret: string): Promise<string[]> {
   const found = await filesHolding(path.dirname(jobSecretsRoot()), secret);
   for (const dir of old) found.push(...(await filesHolding(dir, secret)));
   return found;
+}
+
+/** Reports what `leftovers` finds of `secret` (issue #12's counts), then asserts it is nothing. */
+async function assertNoLeftovers(t: TestContext, secret: string, ending: string): Promise<void> {
+  const found = await leftovers(secret);
+  reportSecrets(t, 1, found.length, `temp folders after ${ending}`);
+  assert.deepEqual(found, []);
 }
 
 /** The pid and the --config path of the running tap whose command line contains `needle`. */
@@ -87,25 +95,25 @@ describe("a job's clear config is removed however the job ends", () => {
     return { jobId: created.body.job_id as string, tap };
   }
 
-  test('cancel: the folder goes with the job process', async () => {
+  test('cancel: the folder goes with the job process', async (t) => {
     const secret = `cancel-secret-${Math.random().toString(36).slice(2)}`;
     const { jobId, tap } = await slowJob('cancelled', secret);
     const cancelled = await h.api('POST', `/${h.envId}/cancelled/t/jobs/${jobId}/cancel`);
     assert.equal(cancelled.body.status, 'JOB_CANCELLED', cancelled.text);
     await until('the config folder removed', 20_000, () => gone(path.dirname(tap.config)));
-    assert.deepEqual(await leftovers(secret), []);
+    await assertNoLeftovers(t, secret, 'a cancel');
   });
 
-  test('timeout: the folder goes when the job is stopped at its limit', async () => {
+  test('timeout: the folder goes when the job is stopped at its limit', async (t) => {
     const secret = `timeout-secret-${Math.random().toString(36).slice(2)}`;
     const { jobId, tap } = await slowJob('timedout', secret, { job_timeout_seconds: 6 });
     const job = await h.waitForJob('timedout', 't', jobId, { timeoutMs: 60_000 });
     assert.match(job.error, /job_timeout_seconds/);
     await until('the config folder removed', 20_000, () => gone(path.dirname(tap.config)));
-    assert.deepEqual(await leftovers(secret), []);
+    await assertNoLeftovers(t, secret, 'a timeout');
   });
 
-  test('a SIGKILLed job process: its worker removes the folder', async () => {
+  test('a SIGKILLed job process: its worker removes the folder', async (t) => {
     const secret = `crash-secret-${Math.random().toString(36).slice(2)}`;
     const { jobId, tap } = await slowJob('crashed', secret);
     // The tap's parent is the job process.
@@ -114,12 +122,12 @@ describe("a job's clear config is removed however the job ends", () => {
     assert.match(job.error, /SIGKILL/);
     await until('the config folder removed', 20_000, () => gone(path.dirname(tap.config)));
     process.kill(tap.pid, 'SIGKILL'); // the tap's own group outlives a SIGKILLed parent
-    assert.deepEqual(await leftovers(secret), []);
+    await assertNoLeftovers(t, secret, 'a SIGKILLed job process');
   });
 });
 
 describe('when the job outlives its worker', () => {
-  test('drain: a job handed back at stop leaves no config behind', async () => {
+  test('drain: a job handed back at stop leaves no config behind', async (t) => {
     const h = await startHarness();
     const secret = `drain-secret-${Math.random().toString(36).slice(2)}`;
     let config: string;
@@ -129,10 +137,10 @@ describe('when the job outlives its worker', () => {
       await h.stop(); // grace 0 in tests: the running job is handed back at once
     }
     assert.equal(await gone(path.dirname(config)), true);
-    assert.deepEqual(await leftovers(secret), []);
+    await assertNoLeftovers(t, secret, 'a drain');
   });
 
-  test('a SIGKILLed worker: its job process removes the folder as it stops', async () => {
+  test('a SIGKILLed worker: its job process removes the folder as it stops', async (t) => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-lost-'));
     const env = { SINEW_DATA_DIR: dataDir, SINEW_ENV_ID: 'lost.test', SINEW_API_KEY: 'sk_lost_test_key_0123456789' };
     const server = await startServerProcess(env);
@@ -142,7 +150,7 @@ describe('when the job outlives its worker', () => {
       server.child.kill('SIGKILL');
       // The job process sees its IPC channel close ('disconnect') and exits: nobody else is left to clean.
       await until('the config folder removed', 20_000, () => gone(path.dirname(config)));
-      assert.deepEqual(await leftovers(secret), []);
+      await assertNoLeftovers(t, secret, 'a SIGKILLed worker');
     } finally {
       server.child.kill('SIGKILL');
       await fs.rm(dataDir, { recursive: true, force: true });
@@ -182,7 +190,7 @@ async function runSlowTap(url: string, key: string, envId: string, name: string,
 }
 
 describe('the start-up sweep', () => {
-  test("removes folders of dead processes and of an earlier process with this pid, keeps live ones'", async () => {
+  test("removes folders of dead processes and of an earlier process with this pid, keeps live ones'", async (t) => {
     const root = jobSecretsRoot();
     const secret = `swept-secret-${Math.random().toString(36).slice(2)}`;
     // A process that has exited: its pid is free (pids are not reused this quickly).
@@ -209,6 +217,6 @@ describe('the start-up sweep', () => {
       live.kill('SIGKILL');
       await fs.rm(ofLive, { recursive: true, force: true });
     }
-    assert.deepEqual(await leftovers(secret), []);
+    await assertNoLeftovers(t, secret, 'the start-up sweep');
   });
 });

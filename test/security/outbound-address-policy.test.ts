@@ -9,7 +9,8 @@ import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { until } from '../support/until.js';
-import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
+import { AttackTally } from './attack-tally.js';
+import { type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // Issue #12, finding 3: the built-in connectors connected anywhere — loopback, private ranges,
 // `localhost`, `2130706433` — and a real-time write handed the internal server's answer to the tenant.
@@ -61,7 +62,8 @@ describe('outbound address policy, production default (loopback not allowed)', (
     await h.stop();
   });
 
-  test('link time: a loopback, private or metadata host in any spelling is refused with 422 ADDRESS_REFUSED naming the field, and nothing is linked', async () => {
+  test('link time: a loopback, private or metadata host in any spelling is refused with 422 ADDRESS_REFUSED naming the field, and nothing is linked', async (t) => {
+    const tally = new AttackTally();
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['http', { url: `http://127.0.0.1:${port}/items` }, 'url'],
       ['http', { url: `http://2130706433:${port}/items` }, 'url'],
@@ -88,7 +90,7 @@ describe('outbound address policy, production default (loopback not allowed)', (
     ];
     for (const [target, config, field] of cases) {
       const res = await mallory.api('POST', `/${h.envId}/${FLOW}/mallory/linkedTargets`, { target: { target, config } });
-      assertError(res, 422, 'ADDRESS_REFUSED');
+      tally.refusal(res, 422, 'ADDRESS_REFUSED');
       assert.equal(res.body.error.details.field, field, res.text);
       assert.match(res.body.error.message, new RegExp(`^config\\.${field}: the host is a (loopback|private)`), res.text);
       // The answer names the field and the kind of address, nothing of the network itself.
@@ -96,6 +98,7 @@ describe('outbound address policy, production default (loopback not allowed)', (
     }
     assert.deepEqual((await mallory.api('GET', `/${h.envId}/${FLOW}/mallory/linkedTargets`)).body, []);
     assert.equal(internal.requests.length, 0);
+    tally.report(t, 'item 3: internal hosts at link time');
   });
 
   test('a hostname that resolves to a loopback or private address links, and is refused after DNS: real-time write, async write and job', async (t) => {
@@ -107,6 +110,7 @@ describe('outbound address policy, production default (loopback not allowed)', (
       t.skip(`${name} does not resolve to an internal address here`);
       return;
     }
+    const tally = new AttackTally();
     const caller = await tenantCaller(h, 'dns-tenant');
     const link = await caller.api('POST', `/${h.envId}/${FLOW}/dns-tenant/linkedTargets`, {
       target: { target: 'http', config: { url: `http://${name}:${port}/items`, max_attempts: 3, retry_base_ms: 10 } },
@@ -114,7 +118,7 @@ describe('outbound address policy, production default (loopback not allowed)', (
     assert.equal(link.status, 200, link.text);
 
     const sync = await caller.api('POST', `/${h.envId}/${FLOW}/dns-tenant/connectors/http/items`, { data: { name: 'x' } });
-    assertError(sync, 422, 'ADDRESS_REFUSED');
+    tally.refusal(sync, 422, 'ADDRESS_REFUSED');
     assert.match(sync.body.error.message, new RegExp(`refused to connect: ${name} is or resolves to a (loopback|private)`));
     assert.equal(sync.text.includes(INTERNAL_ANSWER), false);
     for (const a of addresses) assert.equal(sync.text.includes(a.address), false, 'the resolved address is not told');
@@ -122,19 +126,23 @@ describe('outbound address policy, production default (loopback not allowed)', (
     const queued = await caller.api('POST', `/${h.envId}/${FLOW}/dns-tenant/connectors/http/items`, { data: { name: 'y' }, async: true });
     assert.equal(queued.status, 200, queued.text);
     const task = await taskOutcome(h, 'dns-tenant', queued.body.taskId);
+    tally.attack(task.status === 'FAILED' && task.error?.code === 'ADDRESS_REFUSED');
     assert.equal(task.status, 'FAILED');
     assert.equal(task.error.code, 'ADDRESS_REFUSED');
 
     const job = await caller.api('POST', `/${h.envId}/${FLOW}/dns-tenant/jobs`, { tap: 'api', state: { items: [{ name: 'z' }] } });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob(FLOW, 'dns-tenant', job.body.job_id);
+    tally.attack(done.status === 'EXPORT_FAILED');
     assert.equal(done.status, 'EXPORT_FAILED', JSON.stringify(done));
     assert.match(done.error, /refused to connect/);
     assert.equal(JSON.stringify(done).includes(INTERNAL_ANSWER), false);
     assert.equal(internal.requests.length, 0, 'the internal server saw nothing');
+    tally.report(t, 'item 3: a name resolving to an internal address');
   });
 
-  test('hosts linked while the owner allowed them are refused at connect time once it does not: http and postgres, write and job', async () => {
+  test('hosts linked while the owner allowed them are refused at connect time once it does not: http and postgres, write and job', async (t) => {
+    const tally = new AttackTally();
     await allowPrivate(h, true);
     const caller = await tenantCaller(h, 'was-allowed');
     for (const [target, config] of [
@@ -150,12 +158,13 @@ describe('outbound address policy, production default (loopback not allowed)', (
       const res = await caller.api('POST', `/${h.envId}/${FLOW}/was-allowed/connectors/http/items`, { data: { name: 'x' } });
       return res.body?.error?.code === 'ADDRESS_REFUSED' ? res : undefined;
     });
-    assert.equal(write.status, 422);
+    tally.refusal(write, 422, 'ADDRESS_REFUSED');
     assert.equal(write.text.includes(INTERNAL_ANSWER), false);
     const pgWrite = await until('the postgres write is refused', 10_000, async () => {
       const res = await caller.api('POST', `/${h.envId}/${FLOW}/was-allowed/connectors/postgres/items`, { data: { id: 1 } });
       return res.body?.error?.code === 'ADDRESS_REFUSED' ? res : undefined;
     });
+    tally.refusal(pgWrite, 422, 'ADDRESS_REFUSED');
     assert.match(pgWrite.body.error.message, /refused to connect: 127\.0\.0\.1 is or resolves to a loopback address/);
 
     const job = await caller.api('POST', `/${h.envId}/${FLOW}/was-allowed/jobs`, {
@@ -165,20 +174,24 @@ describe('outbound address policy, production default (loopback not allowed)', (
     });
     assert.equal(job.status, 200, job.text);
     const done = await h.waitForJob(FLOW, 'was-allowed', job.body.job_id);
+    tally.attack(done.status === 'EXPORT_FAILED');
     assert.equal(done.status, 'EXPORT_FAILED', JSON.stringify(done));
     assert.match(done.error, /refused to connect/);
     assert.equal(internal.requests.length, 0, 'the internal server saw nothing');
+    tally.report(t, 'item 3: hosts no longer allowed, at connect time');
   });
 
-  test('a tenant cannot grant itself the allowance', async () => {
-    assertError(await mallory.api('PUT', `/${h.envId}/settings`, { network: { allow_private_addresses: true } }), 403, 'FORBIDDEN');
+  test('a tenant cannot grant itself the allowance', async (t) => {
+    const tally = new AttackTally();
+    tally.refusal(await mallory.api('PUT', `/${h.envId}/settings`, { network: { allow_private_addresses: true } }), 403, 'FORBIDDEN');
     const sneaky = await mallory.api('POST', `/${h.envId}/${FLOW}/mallory/linkedTargets`, {
       target: {
         target: 'http',
         config: { url: `http://127.0.0.1:${port}/items`, allow_private_addresses: true, network: { allow_private_addresses: true } },
       },
     });
-    assertError(sneaky, 422, 'ADDRESS_REFUSED');
+    tally.refusal(sneaky, 422, 'ADDRESS_REFUSED');
+    tally.report(t, 'item 3: a tenant granting itself the allowance');
   });
 
   test('the allowed case: with network.allow_private_addresses the owner lets connectors (and webhooks) reach internal hosts', async () => {
@@ -276,10 +289,11 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
     await h.stop();
   });
 
-  test('loopback is allowed, private and metadata addresses still are not', async () => {
+  test('loopback is allowed, private and metadata addresses still are not', async (t) => {
+    const tally = new AttackTally();
     const caller = await tenantCaller(h, 'local');
     for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/items', 'http://0xa9.0xfe.0xa9.0xfe/']) {
-      assertError(
+      tally.refusal(
         await caller.api('POST', `/${h.envId}/${FLOW}/local/linkedTargets`, { target: { target: 'http', config: { url } } }),
         422,
         'ADDRESS_REFUSED',
@@ -289,9 +303,11 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
       target: { target: 'http', config: { url: `${redirectorUrl}/items` } },
     });
     assert.equal(ok.status, 200, ok.text);
+    tally.report(t, 'item 3: private and metadata hosts with loopback allowed');
   });
 
-  test('a redirect is never followed: to the metadata address, a private address or an internal server, the record fails with the 3xx and nothing connects', async () => {
+  test('a redirect is never followed: to the metadata address, a private address or an internal server, the record fails with the 3xx and nothing connects', async (t) => {
+    const tally = new AttackTally();
     for (const [i, path] of ['/metadata', '/private', '/internal', '/internal-found'].entries()) {
       const tenant = `redirected-${i}`;
       const caller = await tenantCaller(h, tenant);
@@ -303,6 +319,7 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
       const write = await caller.api('POST', `/${h.envId}/${FLOW}/${tenant}/connectors/http/items`, { data: { name: 'x' } });
       assert.equal(write.status, 200, write.text);
       const [result] = write.body.state.bookmarks.items;
+      tally.attack(result.success === false && /^30[27] /.test(result.error));
       assert.equal(result.success, false, write.text);
       assert.match(result.error, /^30[27] /, write.text);
       // Following the metadata or private hop would have waited for a connection that never comes.
@@ -311,5 +328,6 @@ describe('outbound address policy, loopback allowed (the embedded default)', () 
     }
     assert.equal(internal.requests.length, 0, 'the internal server saw nothing');
     assert.equal(redirector.requests.length, 4);
+    tally.report(t, 'item 3: redirects to internal addresses');
   });
 });

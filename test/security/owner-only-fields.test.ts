@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { AttackTally } from './attack-tally.js';
 import { tenantFolder, useFilesRoot } from './files-root.js';
 import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
@@ -64,33 +65,34 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
   });
   after(() => h.stop());
 
-  test('each owner-only field on each job and schedule route is refused, naming the field', async () => {
-    let tried = 0;
+  test('each owner-only field on each job and schedule route is refused, naming the field', async (t) => {
+    const tally = new AttackTally();
     for (const route of routes) {
       for (const field of FIELDS) {
         const res = await acme.api(route.method, route.url, { ...route.body, [field]: ATTACKS[field] });
-        assertError(res, 403, 'FORBIDDEN_FIELD');
+        tally.refusal(res, 403, 'FORBIDDEN_FIELD');
         assert.deepEqual(res.body.error.details.fields, [field], `${route.name} ${field}`);
         assert.match(res.body.error.message, new RegExp(field));
-        tried++;
       }
       // All three at once: all three are named.
       const all = await acme.api(route.method, route.url, { ...route.body, ...ATTACKS });
-      assertError(all, 403, 'FORBIDDEN_FIELD');
+      tally.refusal(all, 403, 'FORBIDDEN_FIELD');
       assert.deepEqual([...all.body.error.details.fields].sort(), [...FIELDS].sort());
-      tried++;
     }
-    assert.equal(tried, 16);
+    assert.equal(tally.tried, 16);
     // Nothing was created by the refused requests: no job, no schedule.
     assert.deepEqual((await h.api('GET', v1Jobs())).body, []);
     assert.deepEqual((await h.api('GET', `/v2/${h.envId}/bi/acme/jobs`)).body, []);
     assert.equal((await h.api('GET', `/${h.envId}/src/acme/jobs/schedule`)).status, 404);
     assert.equal((await h.api('GET', `/v2/${h.envId}/bi/acme/jobs/schedule`)).status, 404);
+    tally.report(t, 'item 1: owner-only fields on job and schedule routes');
   });
 
-  test('the field is refused whatever its value, before validation (a bad value is still a 403)', async () => {
+  test('the field is refused whatever its value, before validation (a bad value is still a 403)', async (t) => {
+    const tally = new AttackTally();
     const res = await acme.api('POST', v1Jobs(), { override_lifecycle_webhook: 'not a uri', override_target_config: 'not an object' });
-    assertError(res, 403, 'FORBIDDEN_FIELD');
+    tally.refusal(res, 403, 'FORBIDDEN_FIELD');
+    tally.report(t, 'item 1: owner-only fields with invalid values');
   });
 
   test('the same fields from the owner are accepted', async () => {
@@ -109,7 +111,8 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
     await h.waitForJob('src', 'acme', job.body.job_id);
   });
 
-  test("a flow's tenant_overrides lets its tenants send the listed fields, and only those", async () => {
+  test("a flow's tenant_overrides lets its tenants send the listed fields, and only those", async (t) => {
+    const tally = new AttackTally();
     const flow = await h.api('GET', `/${h.envId}/flows/open`);
     assert.deepEqual(flow.body.tenant_overrides, ['override_source_config']);
     const allowed = await acme.api('POST', v1Jobs('open'), { override_source_config: { path: 'owner-fields' }, queue_if_active_job: true });
@@ -118,10 +121,11 @@ describe('a tenant may not send owner-only fields (403 FORBIDDEN_FIELD)', () => 
       override_source_config: { path: dir },
       override_target_config: { path: dir },
     });
-    assertError(refused, 403, 'FORBIDDEN_FIELD');
+    tally.refusal(refused, 403, 'FORBIDDEN_FIELD');
     assert.deepEqual(refused.body.error.details.fields, ['override_target_config']);
     // Another flow's allowance does not carry over.
-    assertError(await acme.api('POST', v1Jobs('src'), { override_source_config: { path: dir } }), 403, 'FORBIDDEN_FIELD');
+    tally.refusal(await acme.api('POST', v1Jobs('src'), { override_source_config: { path: dir } }), 403, 'FORBIDDEN_FIELD');
+    tally.report(t, "item 1: fields a flow's tenant_overrides does not list");
     // Only owner-only fields may be listed.
     const bad = await h.api('PUT', `/${h.envId}/flows/open`, {
       name: 'open',

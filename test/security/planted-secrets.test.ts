@@ -9,6 +9,7 @@ import { filesUnder } from '../support/files-under.js';
 import { type ObservedServer, startObservedServer } from '../support/observed-server.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
+import { reportSecrets } from './attack-tally.js';
 
 const ENV = 'planted.sinew.local';
 const KEY = `sk_test_${crypto.randomBytes(12).toString('hex')}`;
@@ -129,27 +130,30 @@ describe('planted secrets are found nowhere', () => {
         .map((r) => `${r.route} ${r.status}`)
         .join(', ')}`,
     );
-    assert.deepEqual(
-      responses.flatMap((r) => leaksIn(r.route, r.text)),
-      [],
-    );
+    const leaks = responses.flatMap((r) => leaksIn(r.route, r.text));
+    reportSecrets(t, SECRETS.length, leaks.length, `${responses.length} API responses`);
+    assert.deepEqual(leaks, []);
     t.diagnostic(
       `${SECRETS.length} secrets planted; ${responses.length} responses read (${gets.length} GET routes, ${answered} answered 200)`,
     );
   });
 
-  test("no line of the server's output (its logs, its job processes) shows one", () => {
+  test("no line of the server's output (its logs, its job processes) shows one", (t) => {
     assert.ok(serverOutput.includes('JOB_COMPLETED') || serverOutput.length > 1000, 'the server logged');
-    assert.deepEqual(leaksIn('server output', serverOutput), []);
+    const leaks = leaksIn('server output', serverOutput);
+    reportSecrets(t, SECRETS.length, leaks.length, "the server's output");
+    assert.deepEqual(leaks, []);
   });
 
-  test('no event and no webhook body carries one', () => {
+  test('no event and no webhook body carries one', (t) => {
     const bodies = rx.received
       .filter((r) => r.path === '/jobs')
       .map((r) => r.rawBody)
       .join('\n');
     assert.ok(bodies.includes('JOB_COMPLETED'));
-    assert.deepEqual(leaksIn('webhook bodies', bodies), []);
+    const leaks = leaksIn('webhook bodies', bodies);
+    reportSecrets(t, SECRETS.length, leaks.length, 'webhook bodies');
+    assert.deepEqual(leaks, []);
   });
 
   test('no file in the data dir (database, WAL, job roots, logs, storage) holds one in clear', async (t) => {
@@ -161,15 +165,17 @@ describe('planted secrets are found nowhere', () => {
     );
     const leaks: string[] = [];
     for (const f of files) leaks.push(...leaksIn(path.relative(dataDir, f), (await fs.readFile(f)).toString('latin1')));
+    reportSecrets(t, SECRETS.length, leaks.length, `${files.length} files of the data dir`);
     assert.deepEqual(leaks, []);
   });
 
-  test('no temp folder left over holds one', async () => {
+  test('no temp folder left over holds one', async (t) => {
     const root = path.join(os.tmpdir(), `sinew-${os.userInfo().uid}`);
     const files = await filesUnder(root).catch(() => [] as string[]);
     const leaks: string[] = [];
     // Other suites' jobs may be running beside this one: only this server's secrets count.
     for (const f of files) leaks.push(...leaksIn(f, await fs.readFile(f, 'latin1').catch(() => '')));
+    reportSecrets(t, SECRETS.length, leaks.length, "Sinew's temp root");
     assert.deepEqual(leaks, []);
   });
 });

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
 import { AUDITED_CHANGES } from '../../src/model/audit-entry.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
-import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
+import { AttackTally } from './attack-tally.js';
+import { type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 interface Route {
   key: string;
@@ -71,18 +72,22 @@ describe('one table decides who may call each route (src/auth/route-permissions.
     }
   });
 
-  test('a tenant token is refused (403) on every owner route, its own tenant in the path', async () => {
+  test('a tenant token is refused (403) on every owner route, its own tenant in the path', async (t) => {
+    const tally = new AttackTally();
     const owner = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'owner');
     assert.ok(owner.length >= 30, `${owner.length} owner routes`);
-    for (const r of owner) assertError(await acme.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method)), 403, 'FORBIDDEN');
+    for (const r of owner) tally.refusal(await acme.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method)), 403, 'FORBIDDEN');
+    tally.report(t, 'a tenant on every owner route');
   });
 
-  test('a tenant token is refused (403) on every tenant route of another tenant', async () => {
+  test('a tenant token is refused (403) on every tenant route of another tenant', async (t) => {
+    const tally = new AttackTally();
     const tenantRoutes = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller === 'tenant' && r.path.includes('{tenant}'));
     assert.ok(tenantRoutes.length >= 30, `${tenantRoutes.length} tenant routes`);
     for (const r of tenantRoutes)
-      assertError(await acme.api(r.method, fill(r.path, h.envId, 'someone-else'), bodyFor(r.method)), 403, 'FORBIDDEN');
-    assertError(await acme.api('GET', `/${h.envId}/flows/linked?tenant_id=someone-else`), 403, 'FORBIDDEN');
+      tally.refusal(await acme.api(r.method, fill(r.path, h.envId, 'someone-else'), bodyFor(r.method)), 403, 'FORBIDDEN');
+    tally.refusal(await acme.api('GET', `/${h.envId}/flows/linked?tenant_id=someone-else`), 403, 'FORBIDDEN');
+    tally.report(t, 'a tenant on every route of another tenant');
   });
 
   test('a tenant token passes the boundary on its own tenant routes (whatever the route then answers)', async () => {
@@ -95,12 +100,14 @@ describe('one table decides who may call each route (src/auth/route-permissions.
     }
   });
 
-  test('routes open to anyone need no key; every other route does (401 without one)', async () => {
+  test('routes open to anyone need no key; every other route does (401 without one)', async (t) => {
+    const tally = new AttackTally();
     for (const r of routes) {
       const res = await h.api(r.method, fill(r.path, h.envId, 'acme'), bodyFor(r.method), { key: null });
       if (ROUTE_PERMISSIONS[r.key]!.caller === 'anyone') assert.notEqual(res.status, 401, r.key);
-      else assertError(res, 401, 'UNAUTHORIZED');
+      else tally.refusal(res, 401, 'UNAUTHORIZED');
     }
+    tally.report(t, 'every keyed route without a key');
   });
 
   test('every route but the open ones names its resource; every change to an audited one is recorded, no read is', async () => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type Received, type Receiver, startReceiver, verifyHotglueSignature } from '../events/test-receiver.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
+import { reportSecrets } from './attack-tally.js';
 
 const rand = (): string => Math.random().toString(36).slice(2, 12);
 const signedWith = (r: Received, secret: string): boolean =>
@@ -113,11 +114,12 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     assert.equal(back.status, 200, back.text);
   });
 
-  test('no API answer holds a planted secret', async () => {
+  test('no API answer holds a planted secret', async (t) => {
     await api('GET', `/${h.envId}/events`);
     for (const e of (await h.api('GET', `/${h.envId}/events`)).body as { event_id: string }[])
       await api('GET', `/${h.envId}/events/${e.event_id}`);
     const leaks = allPlanted().filter((s) => answers.some((a) => a.includes(s)));
+    reportSecrets(t, allPlanted().length, leaks.length, `settings secrets in ${answers.length} API answers`);
     assert.deepEqual(leaks, []);
   });
 
@@ -132,6 +134,7 @@ describe('settings secrets are sealed at rest and redacted on read', () => {
     }
     const bytes = Buffer.concat([await fs.readFile(file), await fs.readFile(`${file}-wal`).catch(() => Buffer.alloc(0))]);
     const leaks = allPlanted().filter((s) => bytes.includes(s));
+    reportSecrets(t, allPlanted().length, leaks.length, 'settings secrets in the database file and its WAL');
     assert.deepEqual(leaks, []);
     // The planted values are there, sealed: the check above would see them in clear.
     assert.ok(bytes.includes('sealed:v1.'));

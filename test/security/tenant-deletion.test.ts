@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { job } from '../store/store-fixtures.js';
 import { filesUnder } from '../support/files-under.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { AttackTally } from './attack-tally.js';
 import { assertError, tenantCaller } from './tenant-caller.js';
 
 const ETL = fileURLToPath(new URL('../fixtures/etl/', import.meta.url));
@@ -53,7 +54,8 @@ describe('deleting a tenant erases what it left', () => {
   });
   after(() => h.stop());
 
-  test('snapshots, job files, job history, record ids and schedules go; another tenant keeps all of its own', async () => {
+  test('snapshots, job files, job history, record ids and schedules go; another tenant keeps all of its own', async (t) => {
+    const tally = new AttackTally();
     for (const tenant of ['acme', 'other']) {
       await linkAndRun(tenant);
       await h.sinew.services.store.recordIds.upsertMany(scope(tenant), [{ input_id: 'in-1', remote_id: `remote-of-${tenant}` }]);
@@ -72,7 +74,7 @@ describe('deleting a tenant erases what it left', () => {
     assert.deepEqual(await jobIds('acme'), []);
     assert.equal(await h.sinew.services.store.recordIds.count(scope('acme')), 0);
     assert.equal((await h.api('GET', `/${h.envId}/${flow}/acme/jobs/schedule`)).status, 404);
-    assertError(await token('GET', `/${h.envId}/${flow}/acme/jobs`), 401, 'UNAUTHORIZED');
+    tally.refusal(await token('GET', `/${h.envId}/${flow}/acme/jobs`), 401, 'UNAUTHORIZED');
 
     // The other tenant is untouched.
     assert.deepEqual(await snapshotNames('other'), ['customers']);
@@ -93,6 +95,7 @@ describe('deleting a tenant erases what it left', () => {
       [1, 2],
       'only the new job’s records',
     );
+    tally.report(t, "item 9: a deleted tenant's token; what a tenant made again under its id inherits");
   });
 
   test('a tenant with a job that has not ended is refused with 409 naming it, and loses nothing', async () => {
@@ -126,12 +129,15 @@ describe('deleting a tenant erases what it left', () => {
     assertError(await h.api('DELETE', `/tenant/${h.envId}/half`), 404, 'NOT_FOUND');
   });
 
-  test('an id that is not a tenant id never names a storage prefix', async () => {
+  test('an id that is not a tenant id never names a storage prefix', async (t) => {
+    const tally = new AttackTally();
     await linkAndRun('victim');
     for (const id of ['victim%2Fsnapshots', '..', '.hidden', 'victim%2F..%2Fvictim']) {
       const r = await h.api('DELETE', `/tenant/${h.envId}/${id}`);
+      tally.attack(r.status === 400 || r.status === 404);
       assert.ok(r.status === 400 || r.status === 404, `${id}: ${r.status} ${r.text}`);
     }
     assert.deepEqual(await snapshotNames('victim'), ['customers']);
+    tally.report(t, 'item 9/10: deleting another tenant through a bad id');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
-import { assertError, rawRequest } from './tenant-caller.js';
+import { AttackTally } from './attack-tally.js';
+import { rawRequest } from './tenant-caller.js';
 
 // As sent on the wire (percent-encoded where a URL needs it); each decodes to an id that would
 // name another folder, a hidden file, or markup (issue #12, finding 10).
@@ -32,28 +33,30 @@ describe('tenant ids are validated at every route that takes one (400)', () => {
   });
   after(() => h.stop());
 
-  test('every route with {tenant} in its path refuses each bad id with a clear 400', async () => {
+  test('every route with {tenant} in its path refuses each bad id with a clear 400', async (t) => {
+    const tally = new AttackTally();
     assert.ok(routes.length >= 50, `only ${routes.length} tenant routes found`);
-    let refused = 0;
     for (const route of routes) {
       for (const bad of BAD_IDS) {
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
         const res = await rawRequest(h, route.method, fill(route.path, h.envId, bad), body);
-        assertError(res, 400, 'VALIDATION_FAILED');
+        tally.refusal(res, 400, 'VALIDATION_FAILED');
         assert.match(
           res.body.error.message,
           /invalid tenant id: a tenant id is 1-200 letters, digits/,
           `${route.method} ${route.path} ${bad}`,
         );
-        refused++;
       }
     }
-    assert.equal(refused, routes.length * BAD_IDS.length);
+    assert.equal(tally.refused, routes.length * BAD_IDS.length);
+    tally.report(t, 'item 10: bad tenant ids in paths');
   });
 
-  test('the tenant_id query of /flows/linked is checked the same way', async () => {
+  test('the tenant_id query of /flows/linked is checked the same way', async (t) => {
+    const tally = new AttackTally();
     for (const bad of BAD_IDS)
-      assertError(await rawRequest(h, 'GET', `/${h.envId}/flows/linked?tenant_id=${bad}`), 400, 'VALIDATION_FAILED');
+      tally.refusal(await rawRequest(h, 'GET', `/${h.envId}/flows/linked?tenant_id=${bad}`), 400, 'VALIDATION_FAILED');
+    tally.report(t, 'item 10: bad tenant ids in the tenant_id query');
   });
 
   test('nothing was created under a bad id, and good ids still work', async () => {

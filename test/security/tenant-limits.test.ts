@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
+import { AttackTally } from './attack-tally.js';
 import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 const TAP = fileURLToPath(new URL('../fixtures/singer/tap-numbers.mjs', import.meta.url));
@@ -42,7 +43,8 @@ describe('tenant limits on field maps and schedules', () => {
   });
   after(() => h.stop());
 
-  test('by default a tenant selects streams and fields; renames and fixed values are refused, naming each', async () => {
+  test('by default a tenant selects streams and fields; renames and fixed values are refused, naming each', async (t) => {
+    const tally = new AttackTally();
     const selection = {
       numbers: { selected: true, fields: { id: true, secret: false }, replication_method: 'FULL_TABLE' },
       other: { selected: false },
@@ -71,21 +73,21 @@ describe('tenant limits on field maps and schedules', () => {
     ];
     for (const [method, body, fields] of attacks) {
       const res = await acme.api(method, link('std'), body);
-      assertError(res, 403, 'FORBIDDEN_FIELD');
+      tally.refusal(res, 403, 'FORBIDDEN_FIELD');
       assert.deepEqual([...res.body.error.details.fields].sort(), [...fields].sort(), JSON.stringify(body));
     }
     const job = await acme.api('POST', `/v2/${h.envId}/std/acme/jobs`, {
       job_type: 'read',
       override_field_map: { numbers: { values: { tenant: 'other' } } },
     });
-    assertError(job, 403, 'FORBIDDEN_FIELD');
+    tally.refusal(job, 403, 'FORBIDDEN_FIELD');
     assert.deepEqual(job.body.error.details.fields, ['override_field_map.numbers.values']);
     const sched = await acme.api('PUT', schedule('std'), {
       schedule_expression: '0 * * * *',
       job_type: 'read',
       override_field_map: { numbers: { rename: 'x' } },
     });
-    assertError(sched, 403, 'FORBIDDEN_FIELD');
+    tally.refusal(sched, 403, 'FORBIDDEN_FIELD');
 
     // Nothing refused was stored: the link keeps the selection.
     assert.deepEqual((await h.api('GET', link('std'))).body[0].field_map, selection);
@@ -96,12 +98,14 @@ describe('tenant limits on field maps and schedules', () => {
       field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } },
     });
     assert.equal(owner.status, 200, owner.text);
+    tally.report(t, 'field maps beyond the flow limits');
   });
 
-  test("'none' refuses any field map from a tenant, even null; 'full' allows all of it", async () => {
+  test("'none' refuses any field map from a tenant, even null; 'full' allows all of it", async (t) => {
+    const tally = new AttackTally();
     for (const field_map of [null, {}, { numbers: { selected: true } }]) {
       const res = await acme.api('PATCH', link('locked'), { connector_id: 'tap-plain', field_map });
-      assertError(res, 403, 'FORBIDDEN_FIELD');
+      tally.refusal(res, 403, 'FORBIDDEN_FIELD');
       assert.deepEqual(res.body.error.details.fields, ['field_map']);
     }
     const full = await acme.api('PATCH', link('open'), {
@@ -109,16 +113,18 @@ describe('tenant limits on field maps and schedules', () => {
       field_map: { numbers: { rename: 'invoices', values: { source: 'crm' } } },
     });
     assert.equal(full.status, 200, full.text);
+    tally.report(t, "field maps on a flow whose limit is 'none'");
   });
 
-  test('a tenant schedule fires at most every 15 minutes by default, or as often as the flow allows; the owner is not limited', async () => {
+  test('a tenant schedule fires at most every 15 minutes by default, or as often as the flow allows; the owner is not limited', async (t) => {
+    const tally = new AttackTally();
     for (const expression of ['* * * * *', '*/5 * * * *', '0,10 * * * *', 'cron(0,59 0,23 * * ? *)']) {
       const res = await acme.api('PUT', schedule('std'), { schedule_expression: expression, job_type: 'read' });
-      assertError(res, 400, 'VALIDATION_FAILED');
+      tally.refusal(res, 400, 'VALIDATION_FAILED');
       assert.equal(res.body.error.details.min_schedule_interval_minutes, 15, expression);
     }
     // 23:59 then 00:00 the next day is one minute apart, though each day looks sparse.
-    assertError(
+    tally.refusal(
       await acme.api('PUT', schedule('std'), { schedule_expression: '0,59 0,23 * * *', job_type: 'read' }),
       400,
       'VALIDATION_FAILED',
@@ -135,6 +141,7 @@ describe('tenant limits on field maps and schedules', () => {
       (await h.api('PUT', schedule('std'), { schedule_expression: '* * * * *', job_type: 'read', state: 'DISABLED' })).status,
       200,
     );
+    tally.report(t, 'schedules closer than the flow allows');
   });
 
   test('limits are validated when the owner sets them', async () => {

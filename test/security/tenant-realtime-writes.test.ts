@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FakeCollectionApi } from '../fakes/fake-collection-api.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
-import { assertError, type TenantCaller, tenantCaller } from './tenant-caller.js';
+import { AttackTally } from './attack-tally.js';
+import { type TenantCaller, tenantCaller } from './tenant-caller.js';
 
 // Issue #12, finding 8: on a v1 source flow a real-time write goes to the flow's own target, with
 // the owner's credentials, and answers with the owner's system's replies.
@@ -41,10 +42,11 @@ describe('a tenant\'s writes (real-time or tap "api" jobs) go only to its own li
     await h.stop();
   });
 
-  test("into the owner's flow target: 403, and nothing reaches the owner's system", async () => {
+  test("into the owner's flow target: 403, and nothing reaches the owner's system", async (t) => {
+    const tally = new AttackTally();
     for (const async of [false, true]) {
       const res = await acme.api('POST', `/${h.envId}/owned/acme/connectors/http/items`, { data: { name: 'from-acme' }, async });
-      assertError(res, 403, 'FORBIDDEN');
+      tally.refusal(res, 403, 'FORBIDDEN');
       assert.match(res.body.error.message, /owner's target/);
     }
     assert.equal(ownerApi.server.requests.length, 0);
@@ -52,6 +54,7 @@ describe('a tenant\'s writes (real-time or tap "api" jobs) go only to its own li
     const owner = await h.api('POST', `/${h.envId}/owned/acme/connectors/http/items`, { data: { name: 'from-owner' } });
     assert.equal(owner.status, 200, owner.text);
     assert.equal(ownerApi.server.requests.length, 1);
+    tally.report(t, "item 8: real-time writes into the owner's target");
   });
 
   test('into its own linked target: allowed', async () => {
@@ -60,9 +63,10 @@ describe('a tenant\'s writes (real-time or tap "api" jobs) go only to its own li
     assert.equal(tenantApi.server.requests.length, 1);
   });
 
-  test('a tap "api" job into the owner\'s flow target: 403 naming tap, no job, nothing sent', async () => {
+  test('a tap "api" job into the owner\'s flow target: 403 naming tap, no job, nothing sent', async (t) => {
+    const tally = new AttackTally();
     const res = await acme.api('POST', `/${h.envId}/owned/acme/jobs`, { tap: 'api', state: { items: [{ name: 'job-from-acme' }] } });
-    assertError(res, 403, 'FORBIDDEN_FIELD');
+    tally.refusal(res, 403, 'FORBIDDEN_FIELD');
     assert.deepEqual(res.body.error.details.fields, ['tap']);
     assert.deepEqual((await h.api('GET', `/${h.envId}/owned/acme/jobs`)).body, []);
     const before = ownerApi.server.requests.length;
@@ -72,5 +76,6 @@ describe('a tenant\'s writes (real-time or tap "api" jobs) go only to its own li
     const done = await h.waitForJob('mine', 'acme', own.body.job_id);
     assert.equal(done.status, 'JOB_COMPLETED', JSON.stringify(done.error));
     assert.equal(ownerApi.server.requests.length, before, "nothing reached the owner's system");
+    tally.report(t, 'item 8: a tap "api" job into the owner\'s target');
   });
 });
