@@ -19,6 +19,7 @@ function welcome(url: string, b: BootstrapResult): string {
   } else {
     lines.push('', '  Lost the environment key? Stop Sinew and run `npx sinew keys create` for a new one.');
   }
+  lines.push(`  Dashboard: ${url}/ (sign in with the environment key)`, `  API docs:  ${url}/docs (the contract: ${url}/openapi.json)`);
   if (b.example) {
     // Double quotes: on a restart the key is `$SINEW_API_KEY`, which the shell must expand. The URL
     // is this server's, so the commands work as printed whatever PORT and HOST are.

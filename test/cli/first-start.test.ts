@@ -44,6 +44,13 @@ describe('the first start', () => {
       const first = await startRole('serve', { PORT: String(port), SINEW_DATA_DIR: dataDir, SINEW_EXAMPLE: 'true' });
       const key = /Environment API key \(shown once, keep it\): (\S+)/.exec(first.stderr())?.[1];
       assert.ok(key, first.stderr());
+      assert.doesNotMatch(first.stderr(), /Warning/, 'the first screen has no warnings before the key');
+      // The printed address of the interactive API docs serves them.
+      const docsUrl = /API docs: +(\S+)/.exec(first.stderr())?.[1];
+      assert.equal(docsUrl, `http://127.0.0.1:${port}/docs`, first.stderr());
+      const docs = await fetch(docsUrl!);
+      assert.equal(docs.status, 200);
+      assert.match(await docs.text(), /swagger-ui/);
       const cli = first
         .stderr()
         .split('\n')
