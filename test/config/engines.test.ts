@@ -19,3 +19,18 @@ test('every package in the lock file runs on the oldest Node that engines.node a
     .map(([name, p]) => `${name} wants node ${p.engines!.node}`);
   assert.deepEqual(disagree, [], `engines.node is ${range}`);
 });
+
+/**
+ * npm runs a dependency's install script only when `allowScripts` says so, and ends `npm ci` with a
+ * warning for every one it does not name: each must be allowed (it is needed) or denied (telemetry,
+ * or a fallback Sinew does not use), so a newcomer's first command ends without warnings.
+ */
+test('every package in the lock file with an install script is allowed or denied in allowScripts', () => {
+  const allowScripts: Record<string, boolean> = read('package.json').allowScripts ?? {};
+  const unreviewed = Object.entries(read('package-lock.json').packages as Record<string, { hasInstallScript?: boolean }>)
+    .filter(([name, p]) => name !== '' && p.hasInstallScript)
+    .map(([name]) => name.slice(name.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    // An entry is the name alone or pinned to versions (`pkg@1.2.3`, what `approve` writes).
+    .filter((pkg) => !Object.keys(allowScripts).some((entry) => entry === pkg || entry.startsWith(`${pkg}@`)));
+  assert.deepEqual(unreviewed, [], 'add each to allowScripts in package.json (npm install-scripts approve|deny)');
+});
