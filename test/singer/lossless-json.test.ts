@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
 import { isLosslessNumber, LosslessNumber, parseJson, stringifyJson } from '../../src/singer/lossless-json.js';
 
 describe('parseJson / stringifyJson', () => {
@@ -37,5 +38,32 @@ describe('parseJson / stringifyJson', () => {
   test('stringifyJson writes LosslessNumber and bigint as number text', () => {
     assert.equal(stringifyJson({ a: new LosslessNumber('1.000'), b: 10n ** 30n }), '{"a":1.000,"b":1000000000000000000000000000000}');
     assert.equal(stringifyJson({ a: 'x', b: [1, null, true] }), '{"a":"x","b":[1,null,true]}');
+  });
+
+  test('the fast paths agree with the lossless parser and printer, on the cases that could fool them', () => {
+    const texts = [
+      '{"a":12345678901234567890,"s":"\\u0001123","b":[1.50,{"c":-0.000000000000000001}]}',
+      '{"__proto__":12345678901234567890.5,"x":1}',
+      '[12345678901234567890, "12345678901234567890", {"n":1e400,"m":-1E+2}]',
+      '{"v":{"value":"1.50","isLosslessNumber":true},"w":1.50}',
+      '{"k":"a\\"b 12345678901234567890","l":12345678901234567890}',
+    ];
+    for (const text of texts) {
+      const value = parseJson(text);
+      const reference = losslessParse(text, null, { parseNumber: (t: string) => (String(Number(t)) === t ? Number(t) : new LosslessNumber(t)) });
+      assert.equal(stringifyJson(value), losslessStringify(reference), text);
+    }
+    const proto = parseJson('{"__proto__":12345678901234567890.5}') as Record<string, unknown>;
+    assert.ok(Object.hasOwn(proto, '__proto__'), 'an own key, not the prototype');
+    assert.equal(Object.getPrototypeOf(proto), Object.prototype);
+    assert.equal(String(proto.__proto__), '12345678901234567890.5');
+    assert.equal((parseJson('{"s":"\\u0001123","n":1.50}') as Record<string, unknown>).s, '\u0001123', 'a string spelling U+0001 stays a string');
+    // Data shaped like a LosslessNumber's fields stays an object.
+    assert.equal(
+      stringifyJson({ v: { value: '1.50', isLosslessNumber: true }, w: new LosslessNumber('1.50') }),
+      '{"v":{"value":"1.50","isLosslessNumber":true},"w":1.50}',
+    );
+    for (const bad of ['{"a":01.50}', '{"a":1.5.0}', '{"a":-}', '{"a":12345678901234567890 x}', '{"a":1.50,}'])
+      assert.throws(() => parseJson(bad), SyntaxError, bad);
   });
 });
