@@ -50,14 +50,20 @@ describe('parseJson / stringifyJson', () => {
     ];
     for (const text of texts) {
       const value = parseJson(text);
-      const reference = losslessParse(text, null, { parseNumber: (t: string) => (String(Number(t)) === t ? Number(t) : new LosslessNumber(t)) });
+      const reference = losslessParse(text, null, {
+        parseNumber: (t: string) => (String(Number(t)) === t ? Number(t) : new LosslessNumber(t)),
+      });
       assert.equal(stringifyJson(value), losslessStringify(reference), text);
     }
     const proto = parseJson('{"__proto__":12345678901234567890.5}') as Record<string, unknown>;
     assert.ok(Object.hasOwn(proto, '__proto__'), 'an own key, not the prototype');
     assert.equal(Object.getPrototypeOf(proto), Object.prototype);
     assert.equal(String(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value), '12345678901234567890.5');
-    assert.equal((parseJson('{"s":"\\u0001123","n":1.50}') as Record<string, unknown>).s, '\u0001123', 'a string spelling U+0001 stays a string');
+    assert.equal(
+      (parseJson('{"s":"\\u0001123","n":1.50}') as Record<string, unknown>).s,
+      '\u0001123',
+      'a string spelling U+0001 stays a string',
+    );
     // Data shaped like a LosslessNumber's fields stays an object.
     assert.equal(
       stringifyJson({ v: { value: '1.50', isLosslessNumber: true }, w: new LosslessNumber('1.50') }),
