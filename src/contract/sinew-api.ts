@@ -4634,7 +4634,7 @@ export interface paths {
     };
   };
   "/tenant/{env}/{tenant}": {
-    /** Delete a tenant with its links, schedules, job history, record ids, snapshots and job files; its tokens stop working (409 while it has jobs running) */
+    /** Delete a tenant with its links, schedules, job history, record ids, snapshots, job files and its folder under the environment's files root; its tokens stop working (409 while it has jobs running) */
     delete: {
       parameters: {
         path: {

@@ -1,8 +1,10 @@
 import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { OutboxNotifier } from '../events/outbox-notifier.js';
 import { recordConnectionEvent } from '../links/connection-event.js';
+import { environmentSettings } from '../settings/environment-settings.js';
 import type { StorageForEnvironment } from '../settings/storage-router.js';
 import type { Store } from '../store/store.js';
+import { findTenantFilesFolder, removeTenantFilesFolder } from './tenant-files-folder.js';
 import { checkTenantId } from './tenant-id.js';
 
 /** Tenants and their tenant-config.json. */
@@ -22,12 +24,18 @@ export class TenantService {
   /**
    * Deletes the tenant with everything it left: links (each reported as an UNLINK connection
    * event), schedules, job history, record-id map, and its files — snapshots, tenant-config.json and
-   * job roots. Its tokens stop working with its row (they carry its token generation). A tenant with
-   * jobs still running is refused (409): a job ending later would write files again.
+   * job roots, and its folder under the environment's files root (what its csv/jsonl links wrote).
+   * Its tokens stop working with its row (they carry its token generation). A tenant with jobs
+   * still running is refused (409): a job ending later would write files again.
    */
   async remove(envId: string, tenant: string): Promise<void> {
     // The id becomes a storage prefix below: `T2/snapshots` would name another tenant's files.
     checkTenantId(tenant);
+    // Looked for before any row goes, so a folder Sinew refuses to remove (behind a symlink out of
+    // the root) is a 409 that loses nothing, like running jobs; looked for again with the files below.
+    const filesFolder = async () =>
+      findTenantFilesFolder(environmentSettings((await this.store.environments.get(envId))?.settings ?? {}).files.root, tenant);
+    await filesFolder();
     const hadRows = await this.store.transaction(async (tx) => {
       const active = await tx.tenantErasure.activeJobIds(envId, tenant);
       if (active.length > 0) {
@@ -52,8 +60,10 @@ export class TenantService {
     // finds no rows but these files) finishes the job instead of answering 404.
     const storage = await this.storage.forEnvironment(envId);
     const prefix = `${tenant}/`;
-    if (!hadRows && (await storage.list(prefix)).length === 0) throw notFound('tenant', { tenant });
+    const folder = await filesFolder();
+    if (!hadRows && folder === null && (await storage.list(prefix)).length === 0) throw notFound('tenant', { tenant });
     await storage.deletePrefix(prefix);
+    if (folder !== null) await removeTenantFilesFolder(folder);
   }
 
   async getConfig(envId: string, tenant: string): Promise<Record<string, unknown>> {

@@ -37,7 +37,7 @@ export function registerTenantRoutes(app: FastifyInstance, s: SinewServices): vo
       config: {
         errors: ['CONFLICT'],
         summary:
-          'Delete a tenant with its links, schedules, job history, record ids, snapshots and job files; its tokens stop working (409 while it has jobs running)',
+          "Delete a tenant with its links, schedules, job history, record ids, snapshots, job files and its folder under the environment's files root; its tokens stop working (409 while it has jobs running)",
       },
     },
     async (req, reply) => {
