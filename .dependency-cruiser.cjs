@@ -14,7 +14,7 @@ const LAYERS = [
   ['store', 'queue', 'storage', 'sinks'],
   ['settings'],
   ['connectors'],
-  ['events', 'environments', 'audit', 'snapshots'],
+  ['events', 'environments', 'audit', 'snapshots', 'retention'],
   ['etl', 'writes'],
   ['flows', 'links'],
   ['oauth'],

@@ -9,6 +9,8 @@ import { EventDispatcher } from '../events/event-dispatcher.js';
 import { JobPlanBuilder } from '../jobs/job-plan-builder.js';
 import { sweepJobSecretsDirs } from '../jobs/job-secrets-dir.js';
 import { Worker } from '../jobs/worker.js';
+import { RetentionPruner } from '../retention/retention-pruner.js';
+import { RetentionRole } from '../retention/retention-role.js';
 import { ALL_ROLES, type BackgroundRole, type RoleSelection } from '../runtime/background-role.js';
 import { sweepConnectorRunDirs } from '../runtime/connector-run-dir.js';
 import { assertPortFree, portError } from '../runtime/port-check.js';
@@ -83,6 +85,8 @@ function backgroundRoles(services: SinewServices, config: RuntimeConfig, roles: 
         changes: services.schedules.changes,
       }),
     );
+    const pruner = new RetentionPruner({ store: services.store, storage: services.storageRouter, logger: services.logger });
+    out.push(new RetentionRole(pruner, config.retentionIntervalMs, services.logger));
   }
   return out;
 }

@@ -32,6 +32,8 @@ export interface RuntimeConfig {
   workerLeaseMs: number;
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
   workerGraceMs: number;
+  /** How often the scheduler's process deletes what environments' retention settings no longer keep (src/retention). */
+  retentionIntervalMs: number;
   logLevel: string;
   /** Ship the example environment/flow/tenant on first start (embedded default). */
   example: boolean;
@@ -77,6 +79,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2,
     workerLeaseMs: milliseconds(env, 'SINEW_WORKER_LEASE_MS', 30_000, 1000),
     workerGraceMs: milliseconds(env, 'SINEW_WORKER_GRACE_MS', 25_000, 0),
+    retentionIntervalMs: milliseconds(env, 'SINEW_RETENTION_INTERVAL_MS', 15 * 60_000, 100),
     logLevel: env.SINEW_LOG_LEVEL ?? 'info',
     example: env.SINEW_EXAMPLE !== 'false',
     allowLoopback: readAllowLoopback(env, !env.SINEW_DATABASE_URL),

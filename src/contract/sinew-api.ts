@@ -4010,6 +4010,10 @@ export interface paths {
               network: {
                 allow_private_addresses?: boolean;
               };
+              retention: {
+                events_days?: number | null;
+                jobs_days?: number | null;
+              };
               /** @description Read-only (which settings the owner has set): ignored when sent back */
               set: string[];
               storage: {
@@ -4133,6 +4137,10 @@ export interface paths {
             network?: {
               allow_private_addresses?: boolean;
             };
+            retention?: {
+              events_days?: number | null;
+              jobs_days?: number | null;
+            };
             /** @description Read-only (which settings the owner has set): ignored when sent back */
             set?: string[];
             storage?: {
@@ -4218,6 +4226,10 @@ export interface paths {
               };
               network: {
                 allow_private_addresses?: boolean;
+              };
+              retention: {
+                events_days?: number | null;
+                jobs_days?: number | null;
               };
               /** @description Read-only (which settings the owner has set): ignored when sent back */
               set: string[];

@@ -1,10 +1,11 @@
 import type { JobSettings } from '../model/job-settings.js';
 import type { AddressPolicy } from '../outbound/address-policy.js';
 import { type SinkSections, sinkSectionSchemas } from '../sinks/sink-registry.js';
+import { type RetentionSettings, retentionSettings } from './retention-settings.js';
 
 /**
  * The environment settings document (`GET/PUT /{env}/settings`), seeds/000 and seeds/002:
- * job settings, monitoring (webhooks, Datadog, Slack), storage and network. Flows may override job settings
+ * job settings, monitoring (webhooks, Datadog, Slack), storage, network and retention. Flows may override job settings
  * (`job_settings` in the flow definition), field by field.
  */
 /**
@@ -65,6 +66,7 @@ export interface EnvironmentSettings {
   storage: StorageSettings;
   network: NetworkSettings;
   files: FilesSettings;
+  retention: RetentionSettings;
 }
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = {
@@ -167,6 +169,7 @@ export function environmentSettings(doc: Record<string, unknown>): EnvironmentSe
     storage: (doc.storage ?? {}) as StorageSettings,
     network: (doc.network ?? {}) as NetworkSettings,
     files: { root: typeof files.root === 'string' ? files.root : null },
+    retention: retentionSettings(doc.retention),
   };
 }
 

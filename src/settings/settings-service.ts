@@ -12,12 +12,13 @@ import {
   storageSettingsSchema,
 } from './environment-settings.js';
 import { refusedMonitoringUrls } from './monitoring-url-check.js';
+import { retentionSettingsSchema } from './retention-settings.js';
 import { hasClearSecrets, openSettings, redactSettings, sealSettings } from './settings-secrets.js';
 import { settingsView } from './settings-view.js';
 import { widgetSettingsSchema } from './widget-settings.js';
 
 /**
- * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage, network and files. Stored as
+ * Environment settings: job settings, monitoring (webhooks, Datadog, Slack), storage, network, files and retention. Stored as
  * one document; its secrets (webhook secrets, API keys, the Slack URL) are sealed at rest and shown
  * redacted (settings-secrets.ts). A PUT merges top-level
  * sections so that one section can be changed without resending the others.
@@ -31,6 +32,7 @@ export const settingsSchema = {
     storage: storageSettingsSchema,
     network: networkSettingsSchema,
     files: filesSettingsSchema,
+    retention: retentionSettingsSchema,
     widget: widgetSettingsSchema,
     set: { type: 'array', items: { type: 'string' }, description: 'Read-only (which settings the owner has set): ignored when sent back' },
   },

@@ -16,6 +16,7 @@ export function settingsView(redactedStored: Doc): Doc {
     storage: { type: 'default', ...s.storage },
     network: { allow_private_addresses: false, ...s.network },
     files: s.files,
+    retention: s.retention,
     widget: widgetSettings(redactedStored),
     set: setPaths(redactedStored),
   };

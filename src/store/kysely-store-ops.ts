@@ -12,6 +12,7 @@ import { JOB_STATUS_WRITER, type JobStatusWriter, KyselyJobStatusWriter } from '
 import { KyselyLinkOps, type LinkOps } from './link-ops.js';
 import { KyselyOAuthOps, type OAuthOps } from './oauth-ops.js';
 import { KyselyRecordIdOps, type RecordIdOps } from './record-id-ops.js';
+import { KyselyRetentionOps, type RetentionOps } from './retention-ops.js';
 import { KyselyScheduleOps, type ScheduleOps } from './schedule-ops.js';
 import type { StoreOps } from './store.js';
 import type { Connection } from './store-connection.js';
@@ -41,6 +42,7 @@ export class KyselyStoreOps implements StoreOps {
   readonly tenantErasure: TenantErasureOps;
   readonly audit: AuditOps;
   readonly oauth: OAuthOps;
+  readonly retention: RetentionOps;
   readonly [JOB_STATUS_WRITER]: JobStatusWriter;
 
   constructor(connection: Connection, dialect: 'sqlite' | 'postgres') {
@@ -61,6 +63,7 @@ export class KyselyStoreOps implements StoreOps {
     this.tenantErasure = new KyselyTenantErasureOps(connection);
     this.audit = new KyselyAuditOps(connection);
     this.oauth = new KyselyOAuthOps(connection);
+    this.retention = new KyselyRetentionOps(connection);
     this[JOB_STATUS_WRITER] = new KyselyJobStatusWriter(connection);
   }
 }

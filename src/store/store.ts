@@ -13,6 +13,7 @@ import type { KeyLocks } from './key-locks.js';
 import type { LinkOps } from './link-ops.js';
 import type { OAuthOps } from './oauth-ops.js';
 import type { RecordIdOps } from './record-id-ops.js';
+import type { RetentionOps } from './retention-ops.js';
 import type { ScheduleOps } from './schedule-ops.js';
 import type { TenantErasureOps } from './tenant-erasure-ops.js';
 import type { TenantOps } from './tenant-ops.js';
@@ -60,6 +61,8 @@ export interface StoreOps {
   readonly audit: AuditOps;
   /** OAuth apps and pending authorizations (src/store/oauth-ops.ts). */
   readonly oauth: OAuthOps;
+  /** Deleting finished jobs and settled events past an environment's retention (src/store/retention-ops.ts). */
+  readonly retention: RetentionOps;
 
   /**
    * Writes a job whole, status included: reachable only with the symbol, which only JobLifecycle

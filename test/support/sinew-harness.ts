@@ -5,7 +5,7 @@ import { type RunningSinew, startSinew } from '../../src/app/start-sinew.js';
 import { readRuntimeConfig } from '../../src/config/runtime-config.js';
 import { isTerminal, type JobStatus } from '../../src/model/job.js';
 import type { RoleSelection } from '../../src/runtime/background-role.js';
-import { migratedSchemaInPostgresMode } from './postgres-schema.js';
+import { migratedSchemaInPostgresMode, type PostgresTestSchema } from './postgres-schema.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -19,6 +19,8 @@ export interface Harness {
   envId: string;
   key: string;
   dataDir: string;
+  /** The PostgreSQL schema the server uses (SINEW_TEST_DATABASE=postgres); null on SQLite (`sinew.db` in dataDir). */
+  pg: PostgresTestSchema | null;
   sinew: RunningSinew;
   /** Calls the API with the environment key (or `opts.key`); never throws on a 4xx. */
   api<T = any>(
@@ -93,6 +95,7 @@ export async function startHarness(
     envId,
     key,
     dataDir,
+    pg,
     sinew,
     api,
     async waitForJob(flow, tenant, jobId, w = {}) {

@@ -4,7 +4,7 @@ import type { SinewServices } from '../sinew-services.js';
 import { envParams } from './route-params.js';
 
 /** The settings in force, each section with its defaults, and `set`: the ones the owner set. */
-const settingsView = { ...settingsSchema, required: ['job_settings', 'monitoring', 'storage', 'network', 'set'] } as const;
+const settingsView = { ...settingsSchema, required: ['job_settings', 'monitoring', 'storage', 'network', 'retention', 'set'] } as const;
 
 export function registerSettingsRoutes(app: FastifyInstance, s: SinewServices): void {
   app.get<{ Params: { env: string } }>(

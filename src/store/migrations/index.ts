@@ -9,6 +9,7 @@ import * as recordIdIndexes from './0007-record-id-indexes.js';
 import * as auditLog from './0008-audit-log.js';
 import * as oauth from './0009-oauth.js';
 import * as jobsByCreated from './0010-jobs-by-created.js';
+import * as eventsByCreated from './0011-events-by-created.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-audit-log': auditLog,
   '0009-oauth': oauth,
   '0010-jobs-by-created': jobsByCreated,
+  '0011-events-by-created': eventsByCreated,
 };
 
 export const migrationProvider: MigrationProvider = {
