@@ -31,18 +31,21 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
 
 /**
- * `node bin/sinew.js serve` from dist/ as a child process, on a random port with a temp data dir.
+ * `node bin/sinew.js serve` (or `api`: the API role alone, no worker or scheduler touching the data)
+ * from dist/ as a child process, on a random port with a temp data dir.
  * A child (not startSinew in this process) so the server, and the job processes it forks, run the
  * compiled JavaScript exactly as `npm start` does — never through tsx — and so the benchmark's own
  * polling does not share their event loop.
  */
-export async function startSinewServer(opts: { env?: Record<string, string>; root?: string | null } = {}): Promise<SinewServer> {
+export async function startSinewServer(
+  opts: { env?: Record<string, string>; root?: string | null; command?: 'serve' | 'api' } = {},
+): Promise<SinewServer> {
   const root = opts.root ?? REPO_ROOT;
   if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist/ is missing: run \`npm run build\``);
   const data: TempDir = await makeTempDir('data');
-  const envId = 'bench.sinew.local';
-  const key = `sk_bench_${randomBytes(16).toString('hex')}`;
-  const child = spawn(process.execPath, [path.join(root, 'bin/sinew.js'), 'serve'], {
+  const envId = opts.env?.SINEW_ENV_ID ?? 'bench.sinew.local';
+  const key = opts.env?.SINEW_API_KEY ?? `sk_bench_${randomBytes(16).toString('hex')}`;
+  const child = spawn(process.execPath, [path.join(root, 'bin/sinew.js'), opts.command ?? 'serve'], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'inherit', 'pipe'],
