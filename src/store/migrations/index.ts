@@ -10,6 +10,7 @@ import * as auditLog from './0008-audit-log.js';
 import * as oauth from './0009-oauth.js';
 import * as jobsByCreated from './0010-jobs-by-created.js';
 import * as eventsByCreated from './0011-events-by-created.js';
+import * as jobsByTenantAndFlow from './0012-jobs-by-tenant-and-flow.js';
 
 /**
  * Every migration, by name, in order. Listed in code rather than found by globbing a folder so the
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-oauth': oauth,
   '0010-jobs-by-created': jobsByCreated,
   '0011-events-by-created': eventsByCreated,
+  '0012-jobs-by-tenant-and-flow': jobsByTenantAndFlow,
 };
 
 export const migrationProvider: MigrationProvider = {
