@@ -194,13 +194,14 @@ async function print(
   const out = process.stdout;
   out.write(`\n## Scale: the owner's routes as the store grows (PostgreSQL, one request at a time)\n# ${describeMachine()}\n\n`);
   out.write(`${formatTable(['stage', 'tenants', 'links', 'jobs', 'load s (COPY)'], loads)}\n\n`);
-  const head = ['route (ms)', ...STAGES.flatMap((s) => [`${s * 100}% p50`, `${s * 100}% p99`])];
-  out.write(
-    `${formatTable(
-      head,
-      [...results].map(([name, cells]) => [name, ...cells]),
-    )}\n`,
-  );
+  const head = ['route (ms)', ...STAGES.flatMap((s) => [`${s * 100}% p50`, `${s * 100}% p99`]), 'growth'];
+  // On a shared machine every latency moves with the load; a primary-key read of one job cannot
+  // grow with the data, so a route's p50 growth (100 % / 10 %) is shown divided by that read's.
+  const growth = (cells: string[]): number => Number(cells[cells.length - 2]) / Number(cells[0]);
+  const reference = growth(results.get('job status (by id)') ?? ['1', '', '1', '']);
+  const rows = [...results].map(([name, cells]) => [name, ...cells, cells[1] === '' ? '' : `${(growth(cells) / reference).toFixed(1)}×`]);
+  out.write(`${formatTable(head, rows)}\n`);
+  out.write('growth: p50 at 100 % / p50 at 10 %, divided by the same ratio of `job status (by id)` (flat by construction).\n');
   out.write(
     `\n${samples} samples per route and stage after ${warmup} warm-up requests; routes over HTTP to \`sinew api\`, the tick in this process.\n\n`,
   );
