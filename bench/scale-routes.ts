@@ -58,8 +58,7 @@ export const ROUTES: Route[] = [
 
 /** Random jobs and cursors 80–95 % deep into the environment's list (newest first). */
 export async function routeData(pool: pg.Pool, tenants: number, newestMs: number): Promise<RouteData> {
-  const jobs = (await pool.query<Sample>('select tenant, flow_id as flow, job_id, s3_root from jobs order by random() limit 500'))
-    .rows;
+  const jobs = (await pool.query<Sample>('select tenant, flow_id as flow, job_id, s3_root from jobs order by random() limit 500')).rows;
   const { rows } = await pool.query<{ n: string }>('select count(*) as n from jobs');
   const total = Number(rows[0]!.n);
   const deepCursors: string[] = [];
