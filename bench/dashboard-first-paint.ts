@@ -14,6 +14,7 @@ import { startSinew } from '../src/app/start-sinew.js';
 import { readRuntimeConfig } from '../src/config/runtime-config.js';
 import type { Job, JobStatus } from '../src/model/job.js';
 import type { Store } from '../src/store/store.js';
+import { PLAIN_JOB_FIELDS } from './bench-job-fields.js';
 import { runMain } from './exit-cleanup.js';
 import { describeMachine } from './machine-load.js';
 import { median } from './median.js';
@@ -44,6 +45,7 @@ function seededJob(i: number, now: number, total: number): Job {
   const root = `${tenant}/flows/${flow}/jobs/${d.toISOString().slice(0, 16).replace(/[-T:]/g, '/')}/${id}`;
   const took = 2_000 + (i % 97) * 300;
   return {
+    ...PLAIN_JOB_FIELDS,
     job_id: id,
     env_id: ENV,
     flow_id: flow,
@@ -53,23 +55,9 @@ function seededJob(i: number, now: number, total: number): Job {
     s3_root: root,
     start_time: d.toISOString(),
     state: {},
-    tap: 'csv',
-    target: 'jsonl',
-    connector_id: null,
     job_type: null,
     status,
     scheduled_job: i % 4 === 0,
-    sync_type: 'incremental_sync',
-    streaming_job: false,
-    queue_if_active_job: false,
-    reset_source_state: false,
-    override_start_date: null,
-    override_end_date: null,
-    override_selected_tables: null,
-    override_field_map: null,
-    override_source_config: null,
-    override_target_config: null,
-    override_lifecycle_webhook: null,
     task_id: id,
     task_type: 'local',
     task_definition: { id: 'local', memory: 512, cpu: 1 },
@@ -79,11 +67,8 @@ function seededJob(i: number, now: number, total: number): Job {
     data_sizes: { sync_output: 12.5, etl_output: 11.2, snapshots: 0, total: 23.7 },
     last_updated: new Date(created + took).toISOString(),
     error: failed ? 'the source answered 500 (seeded)' : null,
-    message: null,
     status_timestamp: { JOB_CREATED: created, SYNC_STARTED: created + 100, [status]: created + took },
     resources_usage: { memoryUsage: 90 },
-    link_role: 'source',
-    link_connector: 'csv',
     sealed_overrides: null,
   };
 }

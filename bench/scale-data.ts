@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { PLAIN_JOB_FIELDS } from './bench-job-fields.js';
 
 export const ENV = 'bench.sinew.local';
 export const FLOWS = Array.from({ length: 20 }, (_, i) => `flow${String(i).padStart(2, '0')}`);
@@ -166,6 +167,7 @@ function jobDoc(id: string, flow: string, tenant: string, status: string, root: 
   const start = new Date(created).toISOString();
   const failed = status.endsWith('_FAILED');
   return JSON.stringify({
+    ...PLAIN_JOB_FIELDS,
     job_id: id,
     env_id: ENV,
     flow_id: flow,
@@ -175,32 +177,15 @@ function jobDoc(id: string, flow: string, tenant: string, status: string, root: 
     s3_root: root,
     start_time: start,
     state: { bookmarks: { contacts: { replication_key: 'updated_at', replication_key_value: start } } },
-    tap: 'csv',
-    target: 'jsonl',
-    connector_id: null,
     job_type: 'read',
     status,
     scheduled_job: true,
-    sync_type: 'incremental_sync',
-    streaming_job: false,
-    queue_if_active_job: false,
-    reset_source_state: false,
-    override_start_date: null,
-    override_end_date: null,
-    override_selected_tables: null,
-    override_field_map: null,
-    override_source_config: null,
-    override_target_config: null,
-    override_lifecycle_webhook: null,
     task_id: id,
     task_type: 'sync',
-    link_role: 'source',
-    link_connector: 'csv',
     metrics: { recordCount: { contacts: 1200, companies: 80 } },
     data_sizes: { sync_output: 412, etl_output: 398, snapshots: 0, total: 810 },
     last_updated: start,
     error: failed ? 'the source answered 503 Service Unavailable three times' : null,
-    message: null,
     status_timestamp: { JOB_CREATED: created, SYNC_STARTED: created + 150, SYNC_SUCCESS: created + 2100, JOB_COMPLETED: created + 4200 },
     resources_usage: { memoryUsage: 96 },
   });
