@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import pg from 'pg';
 import { buildDist } from '../../bench/build-dist.js';
 import { requestApi } from '../../src/cli/api-client.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
 import { type DatabaseProxy, startDatabaseProxy } from '../support/database-proxy.js';
-import { type Deployment, startDeployment } from '../support/deployment.js';
+import { type Deployment, type JobRow, startDeployment } from '../support/deployment.js';
+import { lifecycleWebhooksTo, RUN_LOG_TARGET, reportFaultRun } from '../support/fault-counts.js';
 import { postgresSkipReason, TEST_DATABASE_URL } from '../support/postgres-schema.js';
 import { type Role, type RoleProcess, startRole } from '../support/role-process.js';
 import { fixture } from '../support/singer-flow.js';
@@ -44,6 +46,9 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
   let d: Deployment;
   let proxy: DatabaseProxy;
   let admin: pg.Client;
+  let rx: Receiver;
+  /** The target's writes: which run (target process) of which job wrote when. */
+  let writesLog = '';
   let processes: RoleProcess[] = [];
   let apiUrl = '';
   const api = <T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> =>
@@ -52,8 +57,14 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
   before(async () => {
     buildDist(false);
     proxy = await startDatabaseProxy(TEST_DATABASE_URL);
+    rx = await startReceiver();
     d = await startDeployment({
-      env: { SINEW_DATABASE_URL: proxy.url, SINEW_WORKER_LEASE_MS: String(LEASE_MS), SINEW_WORKER_CONCURRENCY: '3' },
+      env: {
+        SINEW_DATABASE_URL: proxy.url,
+        SINEW_WORKER_LEASE_MS: String(LEASE_MS),
+        SINEW_WORKER_CONCURRENCY: '3',
+        SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true',
+      },
     });
     admin = new pg.Client({ connectionString: TEST_DATABASE_URL, application_name: 'sinew-test-terminator' });
     await admin.connect();
@@ -63,13 +74,15 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     processes.push(...(await Promise.all([start('worker'), start('worker'), start('scheduler')])));
     apiUrl = processes[0]!.url;
     await api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
-    await api('PUT', `/${d.envId}/connectors/target-jsonl`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
+    await api('PUT', `/${d.envId}/connectors/run-log`, { kind: 'target', command: [process.execPath, RUN_LOG_TARGET] });
+    writesLog = `${await d.dir('out')}/writes.log`;
+    await api('PUT', `/${d.envId}/settings`, lifecycleWebhooksTo(rx));
     // worker_loss_retries: a job whose worker lost its lease during the outage runs again.
     await api('PUT', `/${d.envId}/flows/outage`, {
       name: 'outage',
       type: 'v1-source',
       connectors: ['tap-numbers'],
-      target: { connector: 'target-jsonl', config: { path: await d.dir('out') } },
+      target: { connector: 'run-log', config: { path: writesLog } },
       job_settings: { force_full_sync: true, worker_loss_retries: 3 },
     });
     // ~3 s of records per job.
@@ -84,6 +97,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     await admin?.end();
     await d?.dispose();
     await proxy?.close();
+    await rx?.close();
   });
 
   /** One job per tenant, created while the database is there; resolves once `running` of them run. */
@@ -98,20 +112,23 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     return ids;
   }
 
-  /** Every job ended within `boundMs` of the outage's end; returns them. */
-  async function allEnded(ids: string[], boundMs: number): Promise<{ job_id: string; status: string; lease_owner: string | null }[]> {
-    try {
-      return await until('every job ended', boundMs, async () => {
-        const rows = (await d.jobs()).filter((j) => ids.includes(j.job_id));
-        return rows.every((j) => TERMINAL.has(j.status)) && rows;
-      });
-    } catch (e) {
-      const left = (await d.jobs()).filter((j) => ids.includes(j.job_id) && !TERMINAL.has(j.status));
-      throw new Error(
-        `${(e as Error).message}; still unfinished: ${JSON.stringify(left)}; the processes said:\n${processes.map((p) => `${p.role}: ${p.stderr().slice(-4000)}`).join('\n')}`,
-      );
-    }
+  /** Waits up to `boundMs` after the outage for every job to end (those that do not are stuck: reportCounts); returns them. */
+  async function allEnded(ids: string[], boundMs: number): Promise<JobRow[]> {
+    const mine = async () => (await d.jobs()).filter((j) => ids.includes(j.job_id));
+    await until('every job ended', boundMs, async () => (await mine()).every((j) => TERMINAL.has(j.status))).catch(() => undefined);
+    return mine();
   }
+
+  /** The counts issue #11 asks of a fault run (test/support/fault-counts.ts), for the jobs `ids`. */
+  const reportCounts = (t: TestContext, ids: string[], injected: Record<string, number>): Promise<void> =>
+    reportFaultRun(t, {
+      d,
+      jobIds: ids,
+      injected,
+      rx,
+      writeLogs: [writesLog],
+      whenStuck: () => processes.map((p) => `${p.role}: ${p.stderr().slice(-4000)}`),
+    });
 
   function assertAllAlive(): void {
     for (const p of processes) {
@@ -134,6 +151,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     const outageEnd = Date.now();
     const rows = await allEnded(ids, 60_000);
     const endedAfter = Date.now() - outageEnd;
+    await reportCounts(t, ids, { 'backends terminated': total(ended) });
     t.diagnostic(
       `${total(ended)} backends terminated in ${rounds} rounds (${[...ended].map(([k, v]) => `${k} ${v}`).join(', ')}); all ${ids.length} jobs ended ${endedAfter} ms after`,
     );
@@ -168,6 +186,7 @@ describe('a PostgreSQL outage', { skip, concurrency: false }, () => {
     const refused = proxy.resets - resetsBefore;
     const rows = await allEnded(ids, 60_000);
     const endedAfter = Date.now() - outageEnd;
+    await reportCounts(t, ids, { 'connections reset': resetsBefore + refused });
     assertAllAlive();
     const events = await d.events();
     const requeued = events.filter((e) => ids.includes(e.job_id) && e.status === 'JOB_CREATED' && /^re-queued/.test(e.message ?? ''));

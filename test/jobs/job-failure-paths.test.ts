@@ -63,11 +63,15 @@ const PATHS: FailurePath[] = [
     expect: failureStatusFor,
   },
   {
-    // The worker's path when the job process exits (killed, out of memory) or is stopped at job_timeout_seconds.
-    name: 'its process dies or times out',
-    fail: eachJob((p, job) =>
-      p.lifecycle.transition(ENV, job.job_id, failureStatusFor(job.status), { error: 'the job process exited with signal SIGKILL' }),
-    ),
+    // The worker's path when the job process exits (killed, out of memory).
+    name: 'its process dies',
+    fail: eachJob((p, job) => p.lifecycle.end(ENV, job.job_id, { how: 'died', code: null, signal: 'SIGKILL' })),
+    expect: failureStatusFor,
+  },
+  {
+    // The worker's path when it stops the job process at job_timeout_seconds.
+    name: 'its process times out',
+    fail: eachJob((p, job) => p.lifecycle.end(ENV, job.job_id, { how: 'timedOut', limitSeconds: 60 })),
     expect: failureStatusFor,
   },
   {

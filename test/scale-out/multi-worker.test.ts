@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { buildDist } from '../../bench/build-dist.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
 import { type Deployment, type LifecycleEvent, startDeployment } from '../support/deployment.js';
+import { deliveriesClaimedBy, lifecycleWebhooksTo, RUN_LOG_TARGET, reportFaultRun } from '../support/fault-counts.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
@@ -9,21 +11,27 @@ import { until } from '../support/until.js';
 const skip = await postgresSkipReason();
 const TERMINAL = new Set(['DISCOVER_FAILED', 'SYNC_FAILED', 'ETL_FAILED', 'EXPORT_FAILED', 'JOB_COMPLETED', 'JOB_CANCELLED']);
 
-/** The test Singer pair (plain Node, cheap to start) and a v1 source flow over it per name. */
-async function flows(d: Deployment, specs: { flow: string; jobSettings?: Record<string, unknown> }[]): Promise<void> {
+/**
+ * The test Singer tap (plain Node, cheap to start) and a v1 source flow over it per name, into a
+ * target that logs which run of which job wrote when; returns the logs.
+ */
+async function flows(d: Deployment, specs: { flow: string; jobSettings?: Record<string, unknown> }[]): Promise<string[]> {
   await d.api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
-  await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, { kind: 'target', command: [process.execPath, fixture('target-jsonl.mjs')] });
+  await d.api('PUT', `/${d.envId}/connectors/run-log`, { kind: 'target', command: [process.execPath, RUN_LOG_TARGET] });
+  const logs: string[] = [];
   for (const { flow, jobSettings } of specs) {
-    const out = await d.dir(`out-${flow}`);
+    const log = `${await d.dir(`out-${flow}`)}/writes.log`;
+    logs.push(log);
     // force_full_sync: every job emits its records (an incremental tap would have nothing left to send).
     await d.api('PUT', `/${d.envId}/flows/${flow}`, {
       name: flow,
       type: 'v1-source',
       connectors: ['tap-numbers'],
-      target: { connector: 'target-jsonl', config: { path: out } },
+      target: { connector: 'run-log', config: { path: log } },
       job_settings: { force_full_sync: true, ...jobSettings },
     });
   }
+  return logs;
 }
 
 const link = (d: Deployment, flow: string, tenant: string, config: Record<string, unknown>) =>
@@ -47,18 +55,26 @@ const runs = (events: LifecycleEvent[]) =>
  * checked is what a user sees: job statuses and the lifecycle events in the outbox.
  */
 describe('many workers over one PostgreSQL store', { skip, concurrency: false }, () => {
-  before(() => buildDist(false));
+  let rx: Receiver;
+  before(async () => {
+    buildDist(false);
+    rx = await startReceiver();
+  });
+  after(async () => rx?.close());
 
   test("300 jobs, 1 API and 3 workers, one SIGKILLed mid-run and another started: every job ends exactly once, the killed worker's jobs failed or re-run within the lease bound", async (t) => {
     const LEASE_MS = 4000;
     // Kill → expiry (≤ lease) → the next reaper pass (every lease/3), plus room for a loaded machine.
     const BOUND_MS = LEASE_MS + LEASE_MS / 3 + 6000;
-    const d = await startDeployment({ env: { SINEW_WORKER_LEASE_MS: String(LEASE_MS), SINEW_WORKER_CONCURRENCY: '2' } });
+    const d = await startDeployment({
+      env: { SINEW_WORKER_LEASE_MS: String(LEASE_MS), SINEW_WORKER_CONCURRENCY: '2', SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true' },
+    });
     try {
       await d.start('api');
       const workers = [await d.start('worker'), await d.start('worker'), await d.start('worker')];
+      await d.api('PUT', `/${d.envId}/settings`, lifecycleWebhooksTo(rx));
       // 'once' keeps the default (a lost job fails); 'retry' runs a lost job once more.
-      await flows(d, [{ flow: 'once' }, { flow: 'retry', jobSettings: { worker_loss_retries: 1 } }]);
+      const logs = await flows(d, [{ flow: 'once' }, { flow: 'retry', jobSettings: { worker_loss_retries: 1 } }]);
       const links: [string, string][] = [];
       for (const flow of ['once', 'retry']) for (let t = 0; t < 30; t++) links.push([flow, `tenant-${t}`]);
       for (const [flow, tenant] of links) await link(d, flow, tenant, { records: 3, sleep_ms: 60 });
@@ -82,6 +98,8 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
       victim.child.kill('SIGKILL');
       const killedAt = Date.now();
       await victim.exited;
+      // What it had claimed to send and not recorded is sent again (at least once, by design).
+      const resendable = await deliveriesClaimedBy(d, victim.child.pid!);
       // Its leases stay on the rows until they expire (it cannot release them): the jobs it held,
       // read once it is gone, so that no change of its is still on the way.
       const held = (await d.jobs()).filter((j) => j.lease_owner === victim.owner && !TERMINAL.has(j.status));
@@ -89,10 +107,9 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
       assert.ok(started.length > 0, 'the kill caught a job mid-run');
       await d.start('worker');
 
-      const rows = await until('all 300 jobs ended', 240_000, async () => {
-        const all = await d.jobs();
-        return all.every((j) => TERMINAL.has(j.status)) && all;
-      });
+      await until('all 300 jobs ended', 240_000, async () => (await d.jobs()).every((j) => TERMINAL.has(j.status))).catch(() => undefined);
+      const rows = await d.jobs();
+      await reportFaultRun(t, { d, jobIds: rows.map((j) => j.job_id), injected: { SIGKILL: 1 }, rx, writeLogs: logs, resendable });
       const events = byJob(await d.events());
       const startedLost = new Map(started.map((j) => [j.job_id, j]));
       const latencies: number[] = [];

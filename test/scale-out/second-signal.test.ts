@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { buildDist } from '../../bench/build-dist.js';
+import { type Receiver, startReceiver } from '../events/test-receiver.js';
 import { startDeployment } from '../support/deployment.js';
+import { lifecycleWebhooksTo, RUN_LOG_TARGET, reportFaultRun } from '../support/fault-counts.js';
 import { postgresSkipReason } from '../support/postgres-schema.js';
 import { fixture } from '../support/singer-flow.js';
 import { until } from '../support/until.js';
@@ -15,25 +17,29 @@ const skip = await postgresSkipReason();
  * the next run's events do not carry it.
  */
 describe('a second stop signal', { skip }, () => {
-  before(() => buildDist(false));
+  let rx: Receiver;
+  before(async () => {
+    buildDist(false);
+    rx = await startReceiver();
+  });
+  after(async () => rx?.close());
 
-  test('hands the running job back at once and exits; another worker runs it, and the new run does not carry the hand-back message', async () => {
+  test('hands the running job back at once and exits; another worker runs it, and the new run does not carry the hand-back message', async (t) => {
     // Far longer than the test: only the second signal can end this drain in time.
     const GRACE_MS = 120_000;
-    const d = await startDeployment({ env: { SINEW_WORKER_GRACE_MS: String(GRACE_MS) } });
+    const d = await startDeployment({ env: { SINEW_WORKER_GRACE_MS: String(GRACE_MS), SINEW_WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     try {
       await d.start('api');
       const first = await d.start('worker');
       await d.api('PUT', `/${d.envId}/connectors/tap-numbers`, { kind: 'source', command: [process.execPath, fixture('tap-numbers.mjs')] });
-      await d.api('PUT', `/${d.envId}/connectors/target-jsonl`, {
-        kind: 'target',
-        command: [process.execPath, fixture('target-jsonl.mjs')],
-      });
+      await d.api('PUT', `/${d.envId}/connectors/run-log`, { kind: 'target', command: [process.execPath, RUN_LOG_TARGET] });
+      await d.api('PUT', `/${d.envId}/settings`, lifecycleWebhooksTo(rx));
+      const log = `${await d.dir('out')}/writes.log`;
       await d.api('PUT', `/${d.envId}/flows/f`, {
         name: 'f',
         type: 'v1-source',
         connectors: ['tap-numbers'],
-        target: { connector: 'target-jsonl', config: { path: await d.dir('out') } },
+        target: { connector: 'run-log', config: { path: log } },
       });
       // ~100 s of records: the job is still running whenever the signals come.
       await d.api('POST', `/${d.envId}/f/t/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 1000, sleep_ms: 100 } } });
@@ -65,7 +71,8 @@ describe('a second stop signal', { skip }, () => {
       // A short run this time (the link's config is read when a run starts), on another worker.
       await d.api('POST', `/${d.envId}/f/t/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 3 } } });
       await d.start('worker');
-      await until('the job completed', 60_000, async () => (await d.jobs())[0]!.status === 'JOB_COMPLETED');
+      await until('the job completed', 60_000, async () => (await d.jobs())[0]!.status === 'JOB_COMPLETED').catch(() => undefined);
+      await reportFaultRun(t, { d, jobIds: [job_id], injected: { SIGTERM: 2 }, rx, writeLogs: [log] });
       const events = (await d.events()).filter((e) => e.job_id === job_id);
       const newRun = events.slice(events.findIndex((e) => e.status === 'JOB_CREATED' && e.message !== null) + 1);
       assert.deepEqual(

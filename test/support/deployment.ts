@@ -19,6 +19,8 @@ export interface JobRow {
 
 /** A job lifecycle event as written to the outbox. */
 export interface LifecycleEvent {
+  /** The outbox id, sent to webhooks as x-sinew-event-id. */
+  event_id: string;
   job_id: string;
   status: string;
   message: string | null;
@@ -89,12 +91,19 @@ export async function startDeployment(
     api: (method, urlPath, body) => requestApi({ url: apiUrl, key, env: envId }, method, urlPath, body),
     jobs: () => query<JobRow>('select job_id, flow_id, tenant, status, lease_owner from jobs order by created_seq'),
     async events() {
-      const rows = await query<{ payload: string; created_at: string }>(
-        "select payload, created_at from events where kind = 'job_lifecycle' order by seq",
+      const rows = await query<{ event_id: string; payload: string; created_at: string }>(
+        "select event_id, payload, created_at from events where kind = 'job_lifecycle' order by seq",
       );
       return rows.map((r) => {
         const p = JSON.parse(r.payload) as { job_id: string; status: string; message: string | null; error: string | null };
-        return { job_id: p.job_id, status: p.status, message: p.message, error: p.error, at: Date.parse(r.created_at) };
+        return {
+          event_id: r.event_id,
+          job_id: p.job_id,
+          status: p.status,
+          message: p.message,
+          error: p.error,
+          at: Date.parse(r.created_at),
+        };
       });
     },
     query,
