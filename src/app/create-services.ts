@@ -42,7 +42,15 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
   await fs.mkdir(config.dataDir, { recursive: true });
   await restrictDataDir(config.dataDir, logger);
   const box = new SecretBox(await loadSecretKey(config.dataDir, config.secretKey));
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, logger });
+  // A transaction left idle longer than a lease (its process paused or stalled) is ended by
+  // PostgreSQL, so its locks never outlast the lease rules that other workers apply to its jobs.
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    logger,
+    idleInTransactionTimeoutMs: config.workerLeaseMs,
+  });
   if (store.dialect === 'sqlite') {
     // The embedded default migrates itself: one process owns its file.
     await store.migrate();

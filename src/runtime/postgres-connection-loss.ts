@@ -9,8 +9,9 @@ export function isConnectionLoss(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    // SQLSTATE class 08: connection exception; 57P01-57P03: admin / crash shutdown, cannot connect now.
-    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    // SQLSTATE class 08: connection exception; 57P01-57P03: admin / crash shutdown, cannot connect now;
+    // 25P03: the server ended a session left idle in a transaction (idle_in_transaction_session_timeout).
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '25P03') return true;
     if (SOCKET_CODES.has(code)) return true;
   }
   const message = (error as { message?: unknown }).message;

@@ -14,6 +14,8 @@ export interface OpenStoreOptions {
   schema?: string;
   /** Where PostgreSQL connections lost are reported. */
   logger?: ConnectionLossLog;
+  /** PostgreSQL: how long a connection may sit idle inside a transaction (PostgresStoreOptions). */
+  idleInTransactionTimeoutMs?: number;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -23,7 +25,12 @@ const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const url = opts.databaseUrl ?? '';
   if (POSTGRES_URL.test(url)) {
-    return openPostgresStore({ url, ...(opts.schema === undefined ? {} : { schema: opts.schema }), logger: opts.logger });
+    return openPostgresStore({
+      url,
+      ...(opts.schema === undefined ? {} : { schema: opts.schema }),
+      ...(opts.idleInTransactionTimeoutMs === undefined ? {} : { idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs }),
+      logger: opts.logger,
+    });
   }
   // A URL of another database would otherwise fall back to SQLite without anyone noticing.
   if (ANY_URL.test(url)) {

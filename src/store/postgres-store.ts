@@ -13,6 +13,13 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Where lost connections are reported (they are survived either way: openPool). */
   logger?: ConnectionLossLog;
+  /**
+   * PostgreSQL ends a store connection left idle inside a transaction this long (and with it the
+   * transaction's row locks): a process paused (SIGSTOP) or stalled in the middle of a transaction
+   * would otherwise keep, say, a job's row locked for as long as it is paused, and the lease reaper
+   * of every other worker would wait on that lock instead of ending the job. Unset: no limit.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -38,7 +45,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     schema,
     use: 'store',
     max: opts.poolSize ?? DEFAULT_POOL_SIZE,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema}${idleInTransactionOption(opts.idleInTransactionTimeoutMs)}`,
     logger: opts.logger,
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -53,6 +60,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const lockPool = openPool({ url: opts.url, schema, use: 'locks', max: LOCK_POOL_SIZE, logger: opts.logger });
   return new KyselyStore(db, { dialect: 'postgres', schema, locks: new AdvisoryKeyLocks(lockPool, schema) });
 }
+
+const idleInTransactionOption = (ms: number | undefined): string =>
+  ms === undefined ? '' : ` -c idle_in_transaction_session_timeout=${Math.max(1, Math.round(ms))}`;
 
 /**
  * `create schema if not exists` is not safe against itself: two processes starting together can
