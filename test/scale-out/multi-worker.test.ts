@@ -124,7 +124,11 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
         assert.equal(count(ev, 'JOB_COMPLETED'), job.status === 'JOB_COMPLETED' ? 1 : 0, `job ${job.job_id}: JOB_COMPLETED events`);
         const lostRun = startedLost.get(job.job_id);
         if (!lostRun) {
-          assert.equal(job.status, 'JOB_COMPLETED', `job ${job.job_id} (not on the killed worker) ended ${job.status}`);
+          assert.equal(
+            job.status,
+            'JOB_COMPLETED',
+            `job ${job.job_id} (not on the killed worker) ended ${job.status}: ${terminal[0]?.error ?? ''}`,
+          );
           // Claimed-but-unstarted jobs of the victim went back to the queue without a trace; all others ran once.
           assert.equal(runs(ev), 1, `job ${job.job_id} ran once`);
           continue;
