@@ -1,4 +1,4 @@
-import type { JobPhaseName, JobStatus } from '../../model/job-phases.js';
+import { type JobPhaseName, type JobStatus, phaseNamed } from '../../model/job-phases.js';
 
 /** A phase ended badly, and says which: the job fails in `phase` with `message` as its `error`. */
 export class PhaseFailure extends Error {
@@ -21,6 +21,8 @@ export function feedingFailed(writeError: Error): PhaseFailure {
 
 /** A failed discover or sync (`failedAs`: the status the job fails with) also names the tap's flags and how they were chosen (`tapNote`). */
 export function failureMessage(message: string, failedAs: JobStatus, tapNote: string | undefined): string {
-  const tapPhase = failedAs === 'DISCOVER_FAILED' || failedAs === 'SYNC_FAILED';
-  return tapNote && tapPhase ? `${message}\n${tapNote}` : message;
+  return tapNote && TAP_PHASE_FAILURES.has(failedAs) ? `${message}\n${tapNote}` : message;
 }
+
+/** The failures of the phases the tap runs in, from the table of phases. */
+const TAP_PHASE_FAILURES: ReadonlySet<JobStatus> = new Set([phaseNamed('discover').failure, phaseNamed('sync').failure]);
