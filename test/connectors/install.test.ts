@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +169,58 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     assert.ok(put.body.runtime.command[0].endsWith(path.join('venv', 'bin', 'tap-csv')));
     assert.equal(put.body.capabilities.incremental, true);
     assert.equal((await installEnded(h, 'my-csv')).install.status, 'failed');
+  });
+});
+
+describe('a catalogue entry installs by name from a local package index, links and runs (issue #18)', () => {
+  let h: Harness;
+  let wheels: string;
+  before(async () => {
+    // The index here is a folder holding one wheel named as the catalogue's tap-postgres entry
+    // asks (meltanolabs-tap-postgres, program tap-postgres): tap-tiny's code under that name.
+    wheels = await fs.mkdtemp(path.join(os.tmpdir(), 'sinew-wheels-'));
+    const backend = path.join(fixtures, 'tap-tiny', 'backend');
+    execFileSync(
+      'python3',
+      ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); import tiny_backend; tiny_backend.build_wheel(sys.argv[2])', backend, wheels],
+      {
+        env: { ...process.env, TINY_PROJECT: 'meltanolabs-tap-postgres', TINY_SCRIPT: 'tap-postgres' },
+      },
+    );
+    h = await startHarness({ env: { SINEW_PIP_FIND_LINKS: wheels } });
+  });
+  after(async () => {
+    await h.stop();
+    await fs.rm(wheels, { recursive: true, force: true });
+  });
+
+  test('PUT {catalogue} installs the entry, the link takes its config, a job runs it', async () => {
+    const put = await h.api('PUT', `/${h.envId}/connectors/warehouse-db`, { catalogue: 'tap-postgres' });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(put.body.install.spec, { pip: 'meltanolabs-tap-postgres' });
+    const def = await installEnded(h, 'warehouse-db');
+    assert.equal(def.install.status, 'installed', def.install.log_tail.join('\n'));
+    assert.ok(def.runtime.command[0].endsWith(path.join('venv', 'bin', 'tap-postgres')), def.runtime.command[0]);
+    assert.equal(def.probe.method, 'about');
+
+    const out = await h.tmp('catalogue-out');
+    await sourceFlow(h, {
+      flow: 'from-catalogue',
+      tap: 'warehouse-db',
+      target: 'jsonl',
+      outDir: out,
+      tenant: 't',
+      sourceConfig: { rows: 4 },
+    });
+    const created = await h.api('POST', `/${h.envId}/from-catalogue/t/jobs`, {});
+    assert.equal(created.status, 200, created.text);
+    const job = await h.waitForJob('from-catalogue', 't', created.body.job_id);
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    const lines = (await fs.readFile(path.join(out, 'items.jsonl'), 'utf8')).trim().split('\n');
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).name),
+      ['item 1', 'item 2', 'item 3', 'item 4'],
+    );
   });
 });
 
