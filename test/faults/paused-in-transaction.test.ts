@@ -44,7 +44,10 @@ describe('a worker paused inside a transaction', { skip, concurrency: false }, (
       // A long streaming job: its progress is written to the job's row over and over.
       await d.api('POST', `/${d.envId}/f/t/linkedSources`, { source: { tap: 'tap-numbers', config: { records: 3000, sleep_ms: 20 } } });
       const { job_id } = await d.api<{ job_id: string }>('POST', `/${d.envId}/f/t/jobs`, { streaming_job: true });
-      await until('the job syncing', 60_000, async () => (await d.jobs()).some((j) => j.status === 'SYNC_STARTED'));
+      // A streaming job moves on to EXPORT_STARTED as soon as its target starts: either means running.
+      await until('the job running', 60_000, async () =>
+        (await d.jobs()).some((j) => j.job_id === job_id && (j.status === 'SYNC_STARTED' || j.status === 'EXPORT_STARTED')),
+      );
 
       // A connection of this deployment left open in a transaction that holds a lock on the jobs table.
       const inTransaction = async (): Promise<boolean> =>
