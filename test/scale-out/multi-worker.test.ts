@@ -75,8 +75,12 @@ describe('many workers over one PostgreSQL store', { skip, concurrency: false },
       await d.api('PUT', `/${d.envId}/settings`, lifecycleWebhooksTo(rx));
       // 'once' keeps the default (a lost job fails); 'retry' runs a lost job once more.
       const logs = await flows(d, [{ flow: 'once' }, { flow: 'retry', jobSettings: { worker_loss_retries: 1 } }]);
+      // The two flows' links alternate, so jobs are queued (and claimed) once, retry, once, …: a
+      // worker running two jobs mostly holds one of each, the moment the kill waits for. Queued flow
+      // after flow, a worker held both only where one flow's block met the next, and that moment
+      // could pass unseen.
       const links: [string, string][] = [];
-      for (const flow of ['once', 'retry']) for (let t = 0; t < 30; t++) links.push([flow, `tenant-${t}`]);
+      for (let t = 0; t < 30; t++) for (const flow of ['once', 'retry']) links.push([flow, `tenant-${t}`]);
       for (const [flow, tenant] of links) await link(d, flow, tenant, { records: 3, sleep_ms: 60 });
       // Five jobs per link, queued behind each other: each link's jobs run one at a time, in order,
       // handed from worker to worker as they end.
