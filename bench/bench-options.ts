@@ -13,13 +13,13 @@ export interface BenchOptions {
 }
 
 const USAGE =
-  'options: --records N (total, default 1000000)  --pairs node,python  --repeat K (median, default 3)  --no-build  --sinew-root DIR (another checkout, built)';
+  'options: --records N (total, default 1000000)  --pairs node,python,python-unbuffered  --repeat K (median, default 3)  --no-build  --sinew-root DIR (another checkout, built)';
 
 /** Parses the shared command-line options of the benchmarks. */
 export function parseBenchOptions(argv: string[], defaults: Partial<BenchOptions> = {}): BenchOptions {
   const options: BenchOptions = {
     records: defaults.records ?? 1_000_000,
-    pairs: defaults.pairs ?? [pairNamed('node'), pairNamed('python')],
+    pairs: defaults.pairs ?? [pairNamed('node'), pairNamed('python'), pairNamed('python-unbuffered')],
     repeat: defaults.repeat ?? 3,
     noBuild: defaults.noBuild ?? false,
     sinewRoot: null,

@@ -1,7 +1,7 @@
 /**
  * The write benches' remote system (a child process, so it has its own core): a JSON collection
- * that answers every call after ~1 ms (`--latency-ms`, a timer), like a fast API on the same
- * network. `POST /items` creates (201 `{ id }`), `PATCH /items/{id}` updates, `POST /items/batch`
+ * that answers every call after ~1 ms (`--latency-ms`, a timer; 0: at once), like a fast API on the
+ * same network. `POST /items` creates (201 `{ id }`), `PATCH /items/{id}` updates, `POST /items/batch`
  * takes an array and answers one `{ id }` per element. It only counts what it got; on
  * `{ t: 'report' }` it sends `{ calls, items }` and resets.
  */
@@ -38,10 +38,13 @@ const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       body = { message: 'no such route' };
     }
     const payload = JSON.stringify(body);
-    setTimeout(() => {
+    const answer = () => {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
-    }, LATENCY_MS);
+    };
+    // --latency-ms 0 answers at once (a timer of 0 would still wait for the next timers phase, ~1 ms).
+    if (LATENCY_MS > 0) setTimeout(answer, LATENCY_MS);
+    else answer();
   });
 });
 server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));

@@ -1,11 +1,11 @@
 /**
  * Throughput of a Singer tap → Sinew → Singer target job against the bare programs, for each pair:
  *   tap > file, target < file, tap | target   (baselines, run by /bin/sh)
- *   Sinew phased job     (sync → pass-through ETL → export)   target: ≤ 1.2 × (tap>file + target<file)
- *   Sinew streaming job  (streaming_job: true)                target: ≤ 1.3 × (tap | target)
+ *   Sinew phased job     (sync → pass-through ETL → export)   target: ≤ 1.10 × (tap>file + target<file)
+ *   Sinew streaming job  (streaming_job: true)                target: ≤ 1.10 × (tap | target)
  * Each round runs all five back to back, so a ratio compares runs minutes apart at most; the tables
  * show medians over --repeat rounds (ratios: the median of the per-round ratios).
- * Usage: node --import tsx bench/job-throughput.ts [--records N] [--pairs node,python] [--repeat K] [--no-build] [--sinew-root DIR]
+ * Usage: node --import tsx bench/job-throughput.ts [--records N] [--pairs node,python,python-unbuffered] [--repeat K] [--no-build] [--sinew-root DIR]
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,8 +23,9 @@ import { emptyDir, makeTempDir } from './temp-dir.js';
 import { formatTable, perSecond, seconds } from './text-table.js';
 import { type TimedRun, tapPipeTarget, tapToFile, targetFromFile, writeJson } from './timed-process.js';
 
-const PHASED_TARGET = 1.2;
-const STREAMING_TARGET = 1.3;
+// Issue #19: an orchestrator that moves bytes and counts lines should cost almost nothing on top.
+const PHASED_TARGET = 1.1;
+const STREAMING_TARGET = 1.1;
 
 const MEASUREMENTS = ['tap > file', 'target < file', 'tap | target', 'sinew phased', 'sinew streaming'] as const;
 type Measurement = (typeof MEASUREMENTS)[number];
@@ -143,7 +144,7 @@ export function formatThroughput(results: PairResults[], options: BenchOptions):
       pair.name,
       'phased / (tap>file + target<file)',
       `${phased.toFixed(2)}×`,
-      `≤ ${PHASED_TARGET}×`,
+      `≤ ${PHASED_TARGET.toFixed(2)}×`,
       verdict(phased, PHASED_TARGET),
       `${median(rounds.map((r) => phasedRatio(r, 'cpu'))).toFixed(2)}×`,
     ]);
@@ -151,7 +152,7 @@ export function formatThroughput(results: PairResults[], options: BenchOptions):
       pair.name,
       'streaming / (tap | target)',
       `${streaming.toFixed(2)}×`,
-      `≤ ${STREAMING_TARGET}×`,
+      `≤ ${STREAMING_TARGET.toFixed(2)}×`,
       verdict(streaming, STREAMING_TARGET),
       `${median(rounds.map((r) => streamingRatio(r, 'cpu'))).toFixed(2)}×`,
     ]);

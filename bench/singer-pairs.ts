@@ -7,7 +7,7 @@ export interface SingerPair {
   target: string[];
 }
 
-export type PairName = 'node' | 'python';
+export type PairName = 'node' | 'python' | 'python-unbuffered';
 
 const fixture = (file: string): string => fileURLToPath(new URL(`../test/fixtures/singer/${file}`, import.meta.url));
 
@@ -19,9 +19,17 @@ const fixture = (file: string): string => fileURLToPath(new URL(`../test/fixture
 export const SINGER_PAIRS: Record<PairName, SingerPair> = {
   node: { name: 'node', tap: [process.execPath, fixture('tap-numbers.mjs')], target: [process.execPath, fixture('target-jsonl.mjs')] },
   python: { name: 'python', tap: ['python3', fixture('tap-numbers.py')], target: ['python3', fixture('target-jsonl.py')] },
+  // As most Python container images run them: PYTHONUNBUFFERED=1 makes the tap write() once per
+  // line. Set in the command itself, so the baselines and Sinew's connectors run exactly alike
+  // (the benchmarks' own environment drops the variable, see connector-environment.ts).
+  'python-unbuffered': {
+    name: 'python-unbuffered',
+    tap: ['/usr/bin/env', 'PYTHONUNBUFFERED=1', 'python3', fixture('tap-numbers.py')],
+    target: ['/usr/bin/env', 'PYTHONUNBUFFERED=1', 'python3', fixture('target-jsonl.py')],
+  },
 };
 
 export function pairNamed(name: string): SingerPair {
-  if (name !== 'node' && name !== 'python') throw new Error(`unknown pair ${name} (node or python)`);
-  return SINGER_PAIRS[name];
+  if (!Object.hasOwn(SINGER_PAIRS, name)) throw new Error(`unknown pair ${name} (${Object.keys(SINGER_PAIRS).join(', ')})`);
+  return SINGER_PAIRS[name as PairName];
 }

@@ -65,7 +65,7 @@ export async function createServices(config: RuntimeConfig, logger: Logger): Pro
     await store.close();
     throw e;
   }
-  const storage = openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir, s3: config.s3 });
+  const storage = await openBlobStorage({ storageUrl: config.storageUrl, dataDir: config.dataDir, s3: config.s3 });
   const leases = new HeldLeases();
   const lifecycle = new JobLifecycle(store, leases);
   const outbox = new OutboxNotifier();

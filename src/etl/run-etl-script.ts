@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { EtlStep } from '../model/etl-step.js';
+import { selfScript } from '../runtime/self-command.js';
 import { JOB_FILES } from '../storage/job-root.js';
 import { type EtlInvocation, etlInvocation } from './etl-invocation.js';
 
@@ -37,7 +38,8 @@ export class EtlScriptError extends Error {
 const STDERR_TAIL_BYTES = 16 * 1024;
 const here = fileURLToPath(import.meta.url);
 const fromSources = here.endsWith('.ts');
-const RUNNER = fileURLToPath(new URL(`./run-etl-module${fromSources ? '.ts' : '.js'}`, import.meta.url));
+// Resolved from src/ (or dist/), not from this file: in the bundle this code is not in dist/etl/.
+const RUNNER = selfScript('etl/run-etl-module');
 
 function tsxLoader(): string | null {
   try {

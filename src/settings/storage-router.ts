@@ -4,7 +4,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { notFound, SinewError } from '../errors/sinew-error.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
 import { PrefixedBlobStorage } from '../storage/prefixed-blob-storage.js';
-import { S3BlobStorage, type S3BlobStorageOptions } from '../storage/s3-blob-storage.js';
+import type { S3BlobStorage, S3BlobStorageOptions } from '../storage/s3-blob-storage.js';
 import { normalizePrefix, type S3Connection } from '../storage/s3-connection.js';
 import type { Store } from '../store/store.js';
 import { environmentSettings, type StorageSettings } from './environment-settings.js';
@@ -80,6 +80,8 @@ export class StorageRouter implements StorageForEnvironment {
     if (cached && cached.fingerprint === fingerprint) return cached.storage;
     // The replaced client is left to finish what it is doing (a running job may still hold it).
     const storage = (async () => {
+      // Imported on first use: the AWS SDK is slow to load and most servers never need it.
+      const { S3BlobStorage } = await import('../storage/s3-blob-storage.js');
       const s3 = new S3BlobStorage(connection, this.s3Options);
       try {
         await s3.check();

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { invalid } from '../errors/sinew-error.js';
 import type { ConnectionLossLog } from '../runtime/postgres-pool.js';
-import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -21,10 +20,15 @@ export interface OpenStoreOptions {
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const ANY_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** Opens the store the configuration asks for (it still has to be migrated, see Store.migrate). */
+/**
+ * Opens the store the configuration asks for (it still has to be migrated, see Store.migrate). The
+ * PostgreSQL adapter (pg, Kysely's dialect) is imported only when it is the one asked for, so an
+ * embedded start-up does not load it.
+ */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const url = opts.databaseUrl ?? '';
   if (POSTGRES_URL.test(url)) {
+    const { openPostgresStore } = await import('./postgres-store.js');
     return openPostgresStore({
       url,
       ...(opts.schema === undefined ? {} : { schema: opts.schema }),

@@ -156,7 +156,7 @@ describe('SINEW_STORAGE_URL=s3://…', () => {
       SINEW_S3_SECRET_ACCESS_KEY: SECRET,
       SINEW_S3_FORCE_PATH_STYLE: 'true',
     });
-    const storage = openBlobStorage(config);
+    const storage = await openBlobStorage(config);
     assert.ok(storage instanceof S3BlobStorage);
     assert.deepEqual(
       { ...storage.connection, credentials: undefined },
@@ -172,7 +172,7 @@ describe('SINEW_STORAGE_URL=s3://…', () => {
     await storage.put('a/b.txt', 'through the URL');
     const url = storage.describe().url;
     assert.ok(!url.includes(SECRET) && url.startsWith('s3://jobs/sinew/prod?'), url);
-    const reopened = openBlobStorage({
+    const reopened = await openBlobStorage({
       storageUrl: url,
       dataDir: '/nonexistent',
       s3: { accessKeyId: S3RVER_CREDENTIALS.accessKeyId, secretAccessKey: SECRET },
@@ -182,10 +182,10 @@ describe('SINEW_STORAGE_URL=s3://…', () => {
     (reopened as S3BlobStorage).close();
   });
 
-  test('a malformed URL or half of a key pair is refused at start', () => {
-    assert.throws(() => openBlobStorage({ storageUrl: 's3://', dataDir: '/x' }), /s3:\/\/bucket\/prefix/);
-    assert.throws(() => openBlobStorage({ storageUrl: 's3://key:secret@jobs/x', dataDir: '/x' }), /must not hold credentials/);
-    assert.throws(() => openBlobStorage({ storageUrl: 's3://jobs', dataDir: '/x', s3: { accessKeyId: 'only-the-id' } }), /both/);
-    assert.throws(() => openBlobStorage({ storageUrl: 'gs://jobs', dataDir: '/x' }), /not supported/);
+  test('a malformed URL or half of a key pair is refused at start', async () => {
+    await assert.rejects(openBlobStorage({ storageUrl: 's3://', dataDir: '/x' }), /s3:\/\/bucket\/prefix/);
+    await assert.rejects(openBlobStorage({ storageUrl: 's3://key:secret@jobs/x', dataDir: '/x' }), /must not hold credentials/);
+    await assert.rejects(openBlobStorage({ storageUrl: 's3://jobs', dataDir: '/x', s3: { accessKeyId: 'only-the-id' } }), /both/);
+    await assert.rejects(openBlobStorage({ storageUrl: 'gs://jobs', dataDir: '/x' }), /not supported/);
   });
 });

@@ -26,8 +26,10 @@ export function configReader<T>(
   schema: object,
   opts: { blankIsUnset: boolean } = { blankIsUnset: true },
 ): (config: Record<string, unknown>) => T {
-  const validate = ajv.compile(schema);
+  // Compiled when first read, not when the connector's module loads (every process loads them all).
+  let validate: ReturnType<typeof ajv.compile> | undefined;
   return (config) => {
+    validate ??= ajv.compile(schema);
     // A shallow copy is enough: the defaults are top-level properties, and the caller's object stays as it was.
     const copy: Record<string, unknown> = Object.fromEntries(
       Object.entries(config).filter(([, v]) => v !== null && !(opts.blankIsUnset && typeof v === 'string' && v.trim() === '')),

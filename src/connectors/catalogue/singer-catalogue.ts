@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { notFound } from '../../errors/sinew-error.js';
+import { packageFile } from '../../runtime/package-file.js';
 
 /** The fields of a registration body (connector-service.ts) an entry fills in. */
 interface RegistrationFields {
@@ -32,7 +33,7 @@ let loaded: CatalogueEntry[] | undefined;
 /** The catalogue shipped in the repository, read once. */
 export function singerCatalogue(): CatalogueEntry[] {
   loaded ??= (
-    JSON.parse(readFileSync(new URL('../../../catalogue/singer-connectors.json', import.meta.url), 'utf8')) as {
+    JSON.parse(readFileSync(packageFile('catalogue/singer-connectors.json'), 'utf8')) as {
       connectors: CatalogueEntry[];
     }
   ).connectors;

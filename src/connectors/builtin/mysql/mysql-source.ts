@@ -1,5 +1,4 @@
 import type { Connection, RowDataPacket } from 'mysql2';
-import mysql from 'mysql2';
 import { type AddressPolicy, hostRefusalText, STRICT_POLICY } from '../../../outbound/address-policy.js';
 import { guardedSocket } from '../../../outbound/guarded-socket.js';
 import { hostLiteralRefusal } from '../../../outbound/host-literal.js';
@@ -98,6 +97,9 @@ function connectError(config: MysqlConfig, error: unknown): Error {
 async function connect(config: MysqlConfig, policy: AddressPolicy): Promise<Connection> {
   const kind = hostLiteralRefusal(config.host, policy);
   if (kind) throw new Error(`${ID}: refused to connect to ${config.host}: ${hostRefusalText(config.host, kind)}`);
+  // Imported here, not at the top: every Sinew process loads the built-in connectors' definitions,
+  // and the driver (~90 ms) is needed only by a job that reads MySQL.
+  const { default: mysql } = await import('mysql2');
   const connection = mysql.createConnection({
     user: config.user,
     password: config.password,

@@ -1,10 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { type AddressPolicy, hostRefusalText, isRefusedAddress, STRICT_POLICY } from '../../../outbound/address-policy.js';
 import { guardedSocket } from '../../../outbound/guarded-socket.js';
 import type { SourceConnector } from '../../sdk/connector.js';
 import { discoverTables, syncTables, type TableDatabase, type TableRead } from '../database-source/table-sync.js';
 import { copyTextRows } from './copy-text-rows.js';
+import { loadPg } from './pg-driver.js';
 import { ident, type PostgresSourceConfig, readPostgresSourceConfig } from './postgres-config.js';
 import { readTables } from './postgres-source-catalog.js';
 
@@ -38,7 +39,8 @@ function connectError(config: PostgresSourceConfig, error: unknown): Error {
 
 async function connect(config: PostgresSourceConfig, policy: AddressPolicy): Promise<pg.Client> {
   // Connections pass the address policy: the socket resolves the host once and connects to the address it checked.
-  const client = new pg.Client({ ...config.connection, stream: () => guardedSocket(policy) });
+  const driver = await loadPg();
+  const client = new driver.Client({ ...config.connection, stream: () => guardedSocket(policy) });
   client.on('error', () => undefined);
   try {
     await client.connect();

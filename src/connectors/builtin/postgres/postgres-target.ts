@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { type AddressPolicy, hostRefusalText, isRefusedAddress } from '../../../outbound/address-policy.js';
 import { guardedSocket } from '../../../outbound/guarded-socket.js';
 import type { SchemaMessage } from '../../../singer/message.js';
@@ -8,6 +8,7 @@ import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { columnValue } from './column-types.js';
 import { copyLoad } from './copy-load.js';
+import { loadPg } from './pg-driver.js';
 import { type PostgresTargetConfig, readPostgresConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';
 import { type ConflictTarget, conflictKey, deleteStatement, UPDATED_FLAG, upsertStatement } from './upsert-statement.js';
@@ -61,7 +62,8 @@ class PostgresBatchWriter {
   // One batch at a time: two batches in flight could write one key in the wrong order. The next
   // batch is still read and prepared while this one is written.
   readonly concurrency = 1;
-  private readonly pool: pg.Pool;
+  // A promise: the driver is imported when the first writer is made (pg-driver.ts).
+  private readonly pool: Promise<pg.Pool>;
   private readonly tables = new Map<string, TableShape>();
 
   constructor(
@@ -73,9 +75,12 @@ class PostgresBatchWriter {
     // once, checks every address against the policy and connects to the one checked (no second
     // resolution, so DNS rebinding gains nothing); an IP literal or a Unix socket path is judged as
     // it is. TLS still runs on that socket and verifies the certificate against the host name.
-    this.pool = new pg.Pool({ ...config.connection, max: this.concurrency, stream: () => guardedSocket(addresses) });
-    // An idle client losing its connection must not crash the target; the next query reports it.
-    this.pool.on('error', () => undefined);
+    this.pool = loadPg().then((driver) => {
+      const pool = new driver.Pool({ ...config.connection, max: this.concurrency, stream: () => guardedSocket(addresses) });
+      // An idle client losing its connection must not crash the target; the next query reports it.
+      pool.on('error', () => undefined);
+      return pool;
+    });
   }
 
   batchSize(): number {
@@ -89,7 +94,10 @@ class PostgresBatchWriter {
     );
     const table = this.config.tables[message.stream] ?? message.stream;
     try {
-      this.tables.set(message.stream, await ensureTable(this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn));
+      this.tables.set(
+        message.stream,
+        await ensureTable(await this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn),
+      );
     } catch (error) {
       if (isWriteImpossible(error)) throw error;
       throw writeImpossible(ID, `cannot prepare table ${this.config.schema}.${table}: ${pgErrorText(error)}`, {
@@ -128,7 +136,7 @@ class PostgresBatchWriter {
   private async copied(table: TableShape, records: WriteRecord[], results: Map<WriteRecord, WriteResult>): Promise<boolean> {
     if (this.config.load !== 'copy' || records.length < COPY_MIN_ROWS) return false;
     try {
-      await copyLoad(this.pool, table, records);
+      await copyLoad(await this.pool, table, records);
     } catch (error) {
       if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       this.log(`postgres: a COPY of ${records.length} ${table.name} records was refused (${pgErrorText(error)}); writing them by INSERT`);
@@ -154,7 +162,7 @@ class PostgresBatchWriter {
     const statement = upsertStatement(table, target, run);
     let rows: Array<Record<string, unknown>>;
     try {
-      rows = (await this.pool.query(statement.sql, statement.params)).rows;
+      rows = (await (await this.pool).query(statement.sql, statement.params)).rows;
     } catch (error) {
       if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       if (run.length <= 1) return run.map((r) => [r, failed(r, pgErrorText(error))]);
@@ -180,7 +188,7 @@ class PostgresBatchWriter {
     if (record.remoteId === null) return failed(record, 'cannot delete: the record has no __sinew_remote_id');
     const statement = deleteStatement(table, record.remoteId);
     try {
-      await this.pool.query(statement.sql, statement.params);
+      await (await this.pool).query(statement.sql, statement.params);
       // No row matched: already gone, which is what the rollback wanted.
       return succeeded(record, record.remoteId, { deleted: true });
     } catch (error) {
@@ -190,7 +198,7 @@ class PostgresBatchWriter {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await (await this.pool).end();
   }
 }
 
