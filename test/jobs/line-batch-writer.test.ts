@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { LineBatchWriter } from '../../src/jobs/process/line-batch-writer.js';
+import { until } from '../support/until.js';
 
 /** A destination that never drains (a target that stopped reading), with a tiny buffer. */
 const stuck = (): Writable => new Writable({ highWaterMark: 16, write: () => {} });
@@ -30,4 +31,63 @@ test('a destination that closes while a flush waits for drain rejects it', async
   assert.ok(pending, 'the flush waits for drain');
   out.destroy();
   await assert.rejects(pending!, /closed while data was pending/);
+});
+
+/** A destination that records each write() it gets, draining at once. */
+function recording(): { out: Writable; writes: string[] } {
+  const writes: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writes.push(chunk.toString());
+      done();
+    },
+  });
+  return { out, writes };
+}
+
+test('lines read one at a time are written together, within milliseconds, not one write() per line', async () => {
+  const { out, writes } = recording();
+  const writer = new LineBatchWriter([out]);
+  // As a tap that writes once per line is read: a line per chunk, each followed by flushSoon().
+  for (let i = 0; i < 50; i++) {
+    assert.equal(writer.write(Buffer.from(`{"n":${i}}`)), undefined);
+    assert.equal(writer.flushSoon(), undefined);
+  }
+  assert.equal(writes.length, 0, 'nothing written yet: the lines wait for a few milliseconds');
+  await until('the lines written', 2000, async () => writes.length > 0);
+  assert.equal(writes.length, 1, 'one write for the 50 lines');
+  assert.equal(writes[0], Array.from({ length: 50 }, (_, i) => `{"n":${i}}\n`).join(''));
+  // A lone line later is not held back for company.
+  writer.write(Buffer.from('{"n":"late"}'));
+  writer.flushSoon();
+  await until('the late line written', 2000, async () => writes.length === 2);
+  await writer.end();
+  assert.deepEqual(writes.slice(1), ['{"n":"late"}\n']);
+});
+
+test('a timed flush that a destination makes wait holds up the next write until it drains', async () => {
+  let release: (() => void) | null = null;
+  const out = new Writable({
+    highWaterMark: 16,
+    write(_chunk, _encoding, done) {
+      // The first write is held until the test releases it; later ones go through.
+      if (release === null) release = done;
+      else done();
+    },
+  });
+  const writer = new LineBatchWriter([out]);
+  writer.write(Buffer.alloc(64, 'z'));
+  writer.flushSoon();
+  await until('the timed flush to reach the destination', 2000, async () => release !== null);
+  const wait = writer.write(Buffer.from('next'));
+  assert.ok(wait, 'the next write is told to wait for drain');
+  let drained = false;
+  void wait.then(() => {
+    drained = true;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(drained, false);
+  release!();
+  await wait;
+  await writer.end();
 });

@@ -33,9 +33,10 @@ export async function pumpTapOutput(
       const wait = sink.write(out);
       if (wait) await wait;
     }
-    // What the tap said so far goes on now: a slow tap's records must not wait in memory for a
-    // full batch (a streaming job's target would see them minutes late). One write per chunk read.
-    const wait = sink.flush();
+    // What the tap said so far goes on within milliseconds: a slow tap's records must not wait in
+    // memory for a full batch (a streaming job's target would see them minutes late), and a tap
+    // that writes a line at a time must not cost a write per line (LineBatchWriter.flushSoon).
+    const wait = sink.flushSoon();
     if (wait) await wait;
   }
 }
