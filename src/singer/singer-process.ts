@@ -14,7 +14,8 @@ export interface SingerProcessOptions {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  stdin?: 'pipe' | 'ignore';
+  /** A number: an open file the process reads as its stdin (as `target < file`; the caller closes its copy). */
+  stdin?: 'pipe' | 'ignore' | number;
   /** When given, stderr is appended to this file: its head and its tail (bounded-log.ts). */
   logFile?: string;
   /** How much of stderr `logFile` keeps; default 5 MiB of head and 5 MiB of tail. */

@@ -120,6 +120,24 @@ describe('jobs whose connectors misbehave', () => {
     assert.match(job.error, /boom/);
   });
 
+  test('a target that exits 0 before reading all of its input fails the export: no record is lost unseen', async () => {
+    // It reads one chunk of its stdin (the ETL output file itself, since nothing is looked up on
+    // the way), writes nothing and says it is done.
+    const dir = await h.tmp('quitter');
+    const script = path.join(dir, 'target-quits.mjs');
+    await fs.writeFile(script, "process.stdin.once('data', () => process.exit(0));\n");
+    await h.api('PUT', `/${h.envId}/connectors/target-quits`, { kind: 'target', command: [process.execPath, script] });
+    const out = await h.tmp('out');
+    await sourceFlow(h, { flow: 'quitter', tap, target: 'target-quits', outDir: out, tenant: 't', sourceConfig: { records: 5000 } });
+    const job = await h.waitForJob('quitter', 't', (await h.api('POST', `/${h.envId}/quitter/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'EXPORT_FAILED');
+    assert.match(job.error, /feeding the target failed .*the target exited having read \d+ of the \d+ bytes of its input/);
+    // The same target reading everything passes: the check is the read position, not the exit.
+    await fs.writeFile(script, "process.stdin.on('data', () => {}).on('end', () => process.exit(0));\n");
+    const whole = await h.waitForJob('quitter', 't', (await h.api('POST', `/${h.envId}/quitter/t/jobs`, {})).body.job_id);
+    assert.equal(whole.status, 'JOB_COMPLETED', whole.error ?? '');
+  });
+
   test('cancel stops a running job and its connector processes', async () => {
     const out = await h.tmp('out');
     // A copy of the tap under a unique name, so only this job's processes are looked for.

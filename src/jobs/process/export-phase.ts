@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -6,9 +7,11 @@ import { phaseNamed } from '../../model/job-phases.js';
 import { JOB_FILES } from '../../storage/job-root.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import type { RecordIdResolution } from '../record-ids/record-id-resolution.js';
+import { CAN_READ_OFFSETS, fileReadOffset } from './file-read-offset.js';
 import type { JobPhase } from './job-phase.js';
+import { feedingFailed } from './phase-failure.js';
 import type { ConnectorRun } from './running-connectors.js';
-import { startTarget } from './running-target.js';
+import { startFileFedTarget, startTarget } from './running-target.js';
 
 /**
  * Runs the target once over a file of Singer messages with back-pressure, through the record-id
@@ -21,6 +24,8 @@ export async function runTargetOn(
   results?: WriteResultCollector,
   resolution?: RecordIdResolution,
 ): Promise<Record<string, unknown> | null> {
+  // Nothing to look at on the way: a Singer target reads the file itself.
+  if (!resolution && !run.inProcess && CAN_READ_OFFSETS) return runFileFedTarget(run, jobRoot, input, results);
   const target = startTarget(run, jobRoot, results, resolution !== undefined);
   let writeError: Error | null = null;
   try {
@@ -33,6 +38,32 @@ export async function runTargetOn(
   const state = await target.output;
   await target.assertSucceeded(writeError);
   return state;
+}
+
+/**
+ * The target reads the file as its stdin. A target that exits 0 without reading all of it would
+ * otherwise pass silently (fed through a pipe, its early exit failed the next write): the file's
+ * read position, shared with the target, must be at the end once it has exited.
+ */
+async function runFileFedTarget(
+  run: ConnectorRun,
+  jobRoot: string,
+  input: string,
+  results?: WriteResultCollector,
+): Promise<Record<string, unknown> | null> {
+  const file = await fs.open(input, 'r');
+  try {
+    const { size } = await file.stat();
+    const target = startFileFedTarget(run, jobRoot, file.fd, results);
+    const state = await target.output;
+    await target.assertSucceeded(null);
+    const read = await fileReadOffset(file.fd);
+    if (read !== null && read < size)
+      throw feedingFailed(new Error(`the target exited having read ${read} of the ${size} bytes of its input`));
+    return state;
+  } finally {
+    await file.close();
+  }
 }
 
 /**

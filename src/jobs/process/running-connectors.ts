@@ -26,13 +26,14 @@ export interface ConnectorRun {
 const running = new Set<SingerProcess>();
 
 /** Starts a job's tap (stdin closed) or target (stdin piped), its stderr into `logs/<role>.log`. */
-export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' | 'target'): SingerProcess {
+/** `inputFd`: a target reads this open file as its stdin instead of a pipe from the job process. */
+export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' | 'target', inputFd?: number): SingerProcess {
   const proc = startSingerProcess({
     command: run.command,
     args: run.args,
     cwd: run.cwd,
     env: run.env,
-    stdin: role === 'tap' ? 'ignore' : 'pipe',
+    stdin: role === 'tap' ? 'ignore' : (inputFd ?? 'pipe'),
     logFile: path.join(jobRoot, role === 'tap' ? JOB_FILES.tapLog : JOB_FILES.targetLog),
     logLimits: run.logLimits,
     logFilter: run.scrubber?.stream(),
