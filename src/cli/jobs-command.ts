@@ -77,6 +77,15 @@ async function followLogs(t: ApiTarget, s: JobScope, jobId: string, keepGoing: b
 /** `sinew jobs …`: runs and follows jobs through the HTTP API. Returns the exit code. */
 export async function jobsCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${JOBS_USAGE}\n`);
+    return 0;
+  }
+  // `sinew jobs logs … | head`: the reader leaving is how such a pipe ends, not a failure.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   if (sub === 'run') {
     const { values } = parseCliArgs(rest, {
       ...common,

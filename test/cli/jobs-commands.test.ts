@@ -3,9 +3,10 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LOUD_TAP } from '../support/loud-stderr.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { fixture, registerTestConnectors, sourceFlow } from '../support/singer-flow.js';
-import { finished, run, sinew, start } from './cli-process.js';
+import { finished, REPO_ROOT, run, sinew, start } from './cli-process.js';
 
 const LIFECYCLE = [
   'JOB_CREATED',
@@ -165,6 +166,36 @@ describe('sinew jobs: the CLI against a real server', { concurrency: true }, () 
     const job = JSON.parse(r.stdout);
     assert.equal(job.status, 'SYNC_FAILED');
     assert.match(r.stderr, / SYNC_FAILED /);
+  });
+
+  test('jobs run --help prints the usage and exits 0; jobs logs into a pipe that closes early ends quietly', async () => {
+    const help = await run(sinew('jobs', 'run', '--help'), { env: {} });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^sinew jobs run +--flow F --tenant T/m);
+    assert.equal(help.stderr, '');
+
+    // A job whose tap log is 4 MiB, read through `| head -c 100`: the reader leaves long before the end.
+    await h.api('PUT', `/${h.envId}/connectors/tap-loud`, { kind: 'source', command: [process.execPath, LOUD_TAP] });
+    const { target } = await registerTestConnectors(h, 'node');
+    await sourceFlow(h, {
+      flow: 'loud',
+      tap: 'tap-loud',
+      target,
+      outDir: await h.tmp('loud-out'),
+      tenant: 't',
+      sourceConfig: { stderr_bytes: 4 * 1024 * 1024 },
+    });
+    const job = await h.waitForJob('loud', 't', (await h.api('POST', `/${h.envId}/loud/t/jobs`, {})).body.job_id);
+    assert.equal(job.status, 'JOB_COMPLETED', job.error);
+    const cli = sinew('jobs', 'logs', job.job_id, '--flow', 'loud', '--tenant', 't');
+    const quoted = [cli.file, ...cli.args].map((a) => `'${a}'`).join(' ');
+    // pipefail: the exit status is the CLI's, not head's.
+    const piped = await run(
+      { file: '/bin/bash', args: ['-c', `set -o pipefail; cd '${REPO_ROOT}' && ${quoted} | head -c 100 > /dev/null`] },
+      { env },
+    );
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.doesNotMatch(piped.stderr, /EPIPE|Error|at /);
   });
 
   test('a missing API key is a usage error (exit 2)', async () => {
