@@ -91,3 +91,34 @@ test('a timed flush that a destination makes wait holds up the next write until 
   await wait;
   await writer.end();
 });
+
+test('a destination that closes while a timed flush waits fails every later write, though no one was waiting', async () => {
+  const out = stuck();
+  const writer = new LineBatchWriter([out]);
+  writer.write(Buffer.alloc(64, 'q'));
+  // Nobody awaits what flushSoon returns here: the reader is waiting for its next chunk.
+  writer.flushSoon();
+  await until('the timed flush to be waiting for drain', 2000, async () => out.writableLength > 0);
+  // Closed quietly, as a target that exited closes its stdin.
+  out.destroy();
+  await new Promise((r) => out.once('close', r));
+  await until('the failure to be kept', 2000, async () => writer.failed(out) !== null);
+  assert.throws(() => writer.write(Buffer.from('more')), /closed while data was pending/);
+  await assert.rejects(writer.end(), /closed while data was pending/);
+});
+
+test('ending a writer whose destination was destroyed fails at once instead of waiting forever', async () => {
+  const { out } = recording();
+  const writer = new LineBatchWriter([out]);
+  writer.write(Buffer.from('{"n":1}'));
+  await writer.flush();
+  out.destroy();
+  const outcome = await Promise.race([
+    writer.end().then(
+      () => 'ended',
+      (e: Error) => `rejected: ${e.message}`,
+    ),
+    new Promise((r) => setTimeout(() => r('still waiting after 2 s'), 2000)),
+  ]);
+  assert.match(String(outcome), /^rejected: the stream closed while data was pending/);
+});

@@ -63,7 +63,8 @@ export class LineBatchWriter {
         const blocked = wait.finally(() => {
           if (this.blocked === blocked) this.blocked = null;
         });
-        // A destination that fails instead of draining is reported by the next write (failed()).
+        // A destination that fails instead of draining is kept as failed (closedWithDataPending):
+        // the next write throws, even when no one waits on this flush.
         blocked.catch(() => {});
         this.blocked = blocked;
       }, FLUSH_DELAY_MS);
@@ -91,7 +92,7 @@ export class LineBatchWriter {
     // Already gone (a target that exited closes its stdin): 'drain', 'error' and 'close' have all
     // come and gone or never will — a write to a destroyed stream emits nothing — so waiting would
     // hang the job forever.
-    if (out.destroyed || out.closed) return Promise.reject(this.errors.get(out) ?? new Error('the stream closed while data was pending'));
+    if (out.destroyed || out.closed) return Promise.reject(this.closedWithDataPending(out));
     return new Promise<void>((resolve, reject) => {
       const done = (): void => {
         out.off('drain', onDrain);
@@ -104,12 +105,22 @@ export class LineBatchWriter {
       };
       const onEnd = (): void => {
         done();
-        reject(this.errors.get(out) ?? new Error('the stream closed while data was pending'));
+        reject(this.closedWithDataPending(out));
       };
       out.on('drain', onDrain);
       out.on('error', onEnd);
       out.on('close', onEnd);
     });
+  }
+
+  /**
+   * A destination that went away with data still for it has failed, even if it said nothing: kept
+   * as its error, so that every later write throws and `failed(out)` names it — a timed flush's
+   * failure would otherwise be seen by no one (the writer may not be waiting on it).
+   */
+  private closedWithDataPending(out: Writable): Error {
+    if (!this.errors.has(out)) this.errors.set(out, new Error('the stream closed while data was pending'));
+    return this.errors.get(out)!;
   }
 
   async end(): Promise<void> {
@@ -118,11 +129,14 @@ export class LineBatchWriter {
     const error = this.failed();
     if (error) throw error;
     await Promise.all(
-      this.outs.map(
-        (out) =>
-          new Promise<void>((resolve, reject) => {
-            out.end((err?: Error | null) => (err ? reject(err) : resolve()));
-          }),
+      this.outs.map((out) =>
+        // A destroyed stream never calls end's callback: waiting for it would hang the job. What
+        // was written to it may not have reached its reader, so it is a failure, not a success.
+        out.destroyed
+          ? Promise.reject(this.closedWithDataPending(out))
+          : new Promise<void>((resolve, reject) => {
+              out.end((err?: Error | null) => (err ? reject(err) : resolve()));
+            }),
       ),
     );
   }
