@@ -17,6 +17,11 @@ export class TargetLineReader {
     private readonly warn: (message: string) => void,
   ) {}
 
+  /** A line read elsewhere (its message handed over already parsed): counted, so warnings name lines right. */
+  skipLine(): void {
+    this.lineNumber++;
+  }
+
   message(raw: Buffer): SingerMessage | null {
     this.lineNumber++;
     const classified = classifyLine(raw);

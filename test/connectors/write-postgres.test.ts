@@ -182,6 +182,8 @@ describe('postgres write target', { skip }, () => {
     assert.equal(two.name, 'tab\there\nline "q" \\ ü 2');
     assert.equal(four.name, null);
     assert.equal(fortyTwo.name, 'the last 42 wins');
+    // The first two batches went straight into the new table; the third held 42 again, so it was merged.
+    assert.equal(first.logs.filter((l) => /merging by key from now on/.test(l)).length, 1, first.logs.join('\n'));
 
     // One bad timestamp among 1500: the COPY is refused whole, INSERT writes the rest and fails only it.
     const second = await writeThrough(target, copy, [
@@ -205,6 +207,24 @@ describe('postgres write target', { skip }, () => {
     assert.match(String(outcome[700]!.error), /22007|invalid input syntax/);
     assert.deepEqual(await rows(`select count(*)::int as n from "${db.schema}".accounts where id >= 10000`), [{ n: 1499 }]);
     assert.match(second.logs.join('\n'), /COPY of 1500 .* refused .* writing them by INSERT/);
+  });
+
+  test('load: copy into a table of the user without a unique key: nothing goes in twice', async () => {
+    // The table exists without a primary key: a COPY straight into it would take every duplicate.
+    await client.query(`create table "${db.schema}".ledger (id bigint, note text)`);
+    const ledger: SingerMessage = {
+      type: 'SCHEMA',
+      stream: 'ledger',
+      key_properties: ['id'],
+      schema: { type: 'object', properties: { id: { type: 'integer' }, note: { type: ['string', 'null'] } } },
+    };
+    const batch = Array.from({ length: 1200 }, (_, i) => recordMessage('ledger', { id: i % 1000, note: `n${i}` }));
+    const run = await writeThrough(target, { connection_string: db.url, schema: db.schema, copy_batch_size: 1200 }, [ledger, ...batch]);
+    const results = resultsOf(run, 'ledger');
+    assert.equal(results.length, 1200);
+    // ON CONFLICT needs the unique key the table lacks: every record fails, and says why.
+    assert.ok(results.every((r) => r.success === false && /42P10|no unique or exclusion constraint/.test(String(r.error))));
+    assert.deepEqual(await rows(`select count(*)::int as n from "${db.schema}".ledger`), [{ n: 0 }]);
   });
 
   test('as a Singer target process; an unreachable database exits non-zero', async () => {

@@ -100,8 +100,10 @@ async function* chunksUntilClosed<T>(input: PassThrough): AsyncGenerator<T> {
 async function* preparedMessages(batches: AsyncIterable<RoundItem[]>, reader: TargetLineReader): AsyncGenerator<WriteLoopMessage> {
   for await (const batch of batches) {
     for (const item of batch) {
-      if (!Buffer.isBuffer(item)) yield item;
-      else {
+      if (!Buffer.isBuffer(item)) {
+        reader.skipLine(); // parsed by the resolution; counted so later warnings name the right line
+        yield item;
+      } else {
         const message = reader.message(item);
         if (message) yield message;
       }

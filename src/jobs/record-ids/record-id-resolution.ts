@@ -30,8 +30,11 @@ interface DeferredFile {
   schemasWritten: Set<string>;
 }
 
-/** What a `prepared` round hands an in-process target: a line to read itself, or a prepared record. */
-export type RoundItem = Buffer | PreparedRecord;
+/**
+ * What a `prepared` round hands an in-process target: a line to read itself, a RECORD this
+ * resolution already parsed (no external id: the map has no say), or a prepared record.
+ */
+export type RoundItem = Buffer | RecordMessage | PreparedRecord;
 
 const keyOf = (stream: string, externalId: string): string => `${stream}\u0000${externalId}`;
 
@@ -125,6 +128,8 @@ export class RecordIdResolution {
 
   private async process(lines: Buffer[], prepared: boolean): Promise<Buffer | RoundItem[] | undefined> {
     const tracked: Array<TrackedRecord | null> = new Array<TrackedRecord | null>(lines.length).fill(null);
+    // In a prepared round, what an untracked line goes out as: parsed once here, not again by the target.
+    const items: RoundItem[] = prepared ? lines.slice() : [];
     const idsByStream = new Map<string, string[]>();
     lines.forEach((line, i) => {
       const classified = classifyLine(line);
@@ -137,7 +142,10 @@ export class RecordIdResolution {
       const message = classified.message() as RecordMessage;
       if (typeof message.record !== 'object' || message.record === null) return;
       // Without an external id the map has no say (and the record is not worth a hash here).
-      if (recordIdText(message.record.externalId) === null) return;
+      if (recordIdText(message.record.externalId) === null) {
+        if (prepared) items[i] = message;
+        return;
+      }
       const write = toWriteRecord(classified.stream, message.record) as TrackedRecord['write'];
       if (write.delete) return; // a delete asked for by an ETL script goes through as it is
       tracked[i] = { message, write };
@@ -145,11 +153,11 @@ export class RecordIdResolution {
       if (!ids) idsByStream.set(write.stream, (ids = []));
       ids.push(write.externalId);
     });
-    if (idsByStream.size === 0) return lines.length === 0 ? undefined : prepared ? lines : joinLines(lines);
+    if (idsByStream.size === 0) return lines.length === 0 ? undefined : prepared ? items : joinLines(lines);
 
     this.window = new Map();
     const out: Buffer[] = [];
-    const items: RoundItem[] = [];
+    const sent: RoundItem[] = [];
     const unchanged = new Map<string, ReportedWriteResult[]>();
     try {
       const found = new Map(
@@ -158,7 +166,7 @@ export class RecordIdResolution {
       for (const [i, line] of lines.entries()) {
         const record = tracked[i];
         if (!record) {
-          if (prepared) items.push(line);
+          if (prepared) sent.push(items[i]!);
           else out.push(line, NEWLINE);
           continue;
         }
@@ -179,7 +187,7 @@ export class RecordIdResolution {
         // A record that came with its own `__sinew_remote_id` (set by an ETL script) is left as it is.
         const inject = known && this.injectRemoteIds && write.remoteId === null;
         if (prepared) {
-          items.push({ type: 'PREPARED_RECORD', write: inject ? { ...write, remoteId: known.remote_id } : write });
+          sent.push({ type: 'PREPARED_RECORD', write: inject ? { ...write, remoteId: known.remote_id } : write });
         } else if (inject) {
           const withRemote = { ...record.message, record: { ...record.message.record, __sinew_remote_id: known.remote_id } };
           out.push(Buffer.from(stringifyJson(withRemote)), NEWLINE);
@@ -191,7 +199,7 @@ export class RecordIdResolution {
       this.window = null;
     }
     for (const [stream, results] of unchanged) await this.collector.add(stream, results);
-    if (prepared) return items.length > 0 ? items : undefined;
+    if (prepared) return sent.length > 0 ? sent : undefined;
     return out.length > 0 ? Buffer.concat(out) : undefined;
   }
 

@@ -7,7 +7,7 @@ import type { WriteRecord } from '../../sdk/write-record.js';
 import { failed, succeeded, type WriteResult } from '../../sdk/write-result.js';
 import { isWriteImpossible, writeImpossible } from '../write/write-failure.js';
 import { columnValue } from './column-types.js';
-import { copyLoad } from './copy-load.js';
+import { copyLoad, hasUniqueKey } from './copy-load.js';
 import { loadPg } from './pg-driver.js';
 import { type PostgresTargetConfig, readPostgresConfig } from './postgres-config.js';
 import { ensureTable, type TableShape } from './postgres-table.js';
@@ -65,6 +65,8 @@ class PostgresBatchWriter {
   // A promise: the driver is imported when the first writer is made (pg-driver.ts).
   private readonly pool: Promise<pg.Pool>;
   private readonly tables = new Map<string, TableShape>();
+  /** Per table: whether a keyed COPY goes straight into it first (until a key is found there). */
+  private readonly directCopy = new Map<string, boolean>();
 
   constructor(
     private readonly config: PostgresTargetConfig,
@@ -136,7 +138,13 @@ class PostgresBatchWriter {
   private async copied(table: TableShape, records: WriteRecord[], results: Map<WriteRecord, WriteResult>): Promise<boolean> {
     if (this.config.load !== 'copy' || records.length < COPY_MIN_ROWS) return false;
     try {
-      await copyLoad(await this.pool, table, records);
+      const pool = await this.pool;
+      let direct = this.directCopy.get(table.name);
+      if (direct === undefined) this.directCopy.set(table.name, (direct = table.keys.length > 0 && (await hasUniqueKey(pool, table))));
+      if ((await copyLoad(pool, table, records, direct)) === 'merged' && direct) {
+        this.directCopy.set(table.name, false);
+        this.log(`postgres: ${table.name} already holds a key of this batch (or the batch holds one twice); merging by key from now on`);
+      }
     } catch (error) {
       if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       this.log(`postgres: a COPY of ${records.length} ${table.name} records was refused (${pgErrorText(error)}); writing them by INSERT`);
