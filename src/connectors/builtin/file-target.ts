@@ -6,7 +6,8 @@ import type { TargetContext } from '../sdk/connector.js';
 export interface StreamWriter {
   /** A later SCHEMA message for a stream that is already open. */
   schema(message: SchemaMessage): void;
-  write(record: Record<string, unknown>): Promise<void>;
+  /** A promise only when the writer needs the caller to wait (its file is behind). */
+  write(record: Record<string, unknown>): Promise<void> | void;
   /** Flushes everything to disk. */
   close(): Promise<void>;
   /** Lets go of the file after an error. */
@@ -50,7 +51,8 @@ export async function writeStreams(
               { stream: message.stream },
             );
           }
-          await writer.write(message.record);
+          const written = writer.write(message.record);
+          if (written) await written;
           break;
         }
         case 'STATE':

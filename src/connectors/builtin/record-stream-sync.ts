@@ -27,12 +27,13 @@ function project(record: Record<string, unknown>, fields: ReadonlySet<string> | 
 /**
  * Emits one stream: SCHEMA, then its (new, projected) RECORDs with back-pressure, and for a
  * bookmarked stream STATE messages every STATE_EVERY records and at the end. Returns the state
- * with this stream's new bookmark, so the next stream's STATE keeps it.
+ * with this stream's new bookmark, so the next stream's STATE keeps it. Records may come a batch
+ * at a time (arrays of EncodedRecord); a batch's lines go to the sink in one write.
  */
 export async function syncRecordStream(
   ctx: SourceContext,
   plan: StreamPlan,
-  records: AsyncIterable<Record<string, unknown> | EncodedRecord>,
+  records: AsyncIterable<Record<string, unknown> | EncodedRecord | EncodedRecord[]>,
   state: Record<string, unknown>,
 ): Promise<{ state: Record<string, unknown>; count: number }> {
   const { stream, replicationKey } = plan;
@@ -46,21 +47,34 @@ export async function syncRecordStream(
   const tracker = replicationKey ? new BookmarkTracker(plan.bookmark) : null;
   let count = 0;
   const prefix = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`;
-  for await (const record of records) {
-    const encoded = record instanceof EncodedRecord;
-    if (tracker && replicationKey) {
-      const value = encoded ? record.replicationValue : record[replicationKey];
-      if (!tracker.admits(value)) continue;
-      tracker.observe(value);
+  // Encoded records' lines not yet written: they go out at the end of their batch, or before a STATE.
+  let lines = '';
+  const writeLines = async (): Promise<void> => {
+    if (lines === '') return;
+    const text = lines;
+    lines = '';
+    await ctx.out.writeRaw!(Buffer.from(text));
+  };
+  for await (const item of records) {
+    const batch = Array.isArray(item) ? item : [item];
+    for (const record of batch) {
+      const encoded = record instanceof EncodedRecord;
+      if (tracker && replicationKey) {
+        const value = encoded ? record.replicationValue : record[replicationKey];
+        if (!tracker.admits(value)) continue;
+        tracker.observe(value);
+      }
+      if (encoded && ctx.out.writeRaw) lines += lines === '' ? `${prefix}${record.json}}` : `\n${prefix}${record.json}}`;
+      else if (encoded) await ctx.out.write({ type: 'RECORD', stream, record: parseJson(record.json) as Record<string, unknown> });
+      else await ctx.out.write({ type: 'RECORD', stream, record: project(record, plan.fields) });
+      count += 1;
+      if (tracker && replicationKey && count % STATE_EVERY === 0 && tracker.max !== undefined) {
+        await writeLines();
+        state = withBookmark(state, stream, replicationKey, tracker.max);
+        await ctx.out.write({ type: 'STATE', value: state });
+      }
     }
-    if (!encoded) await ctx.out.write({ type: 'RECORD', stream, record: project(record, plan.fields) });
-    else if (ctx.out.writeRaw) await ctx.out.writeRaw(Buffer.from(`${prefix}${record.json}}`));
-    else await ctx.out.write({ type: 'RECORD', stream, record: parseJson(record.json) as Record<string, unknown> });
-    count += 1;
-    if (tracker && replicationKey && count % STATE_EVERY === 0 && tracker.max !== undefined) {
-      state = withBookmark(state, stream, replicationKey, tracker.max);
-      await ctx.out.write({ type: 'STATE', value: state });
-    }
+    await writeLines();
   }
   if (tracker && replicationKey) {
     if (tracker.max !== undefined) state = withBookmark(state, stream, replicationKey, tracker.max);

@@ -24,8 +24,12 @@ export interface TableDatabase {
   replicationKeys: Record<string, string>;
   /** Every table of the schemas now, or only the one named. */
   tables(only?: { schema: string; table: string }): Promise<SourceTable[]>;
-  /** The rows, each a field per column (text as the database prints it, null for NULL), streamed. */
-  rows(read: TableRead): AsyncIterable<Array<string | null>>;
+  /**
+   * The rows, each a field per column (text as the database prints it, null for NULL), streamed in
+   * batches of whatever arrived together: a step of an async iteration per row costs more than
+   * encoding the row.
+   */
+  rows(read: TableRead): AsyncIterable<Array<Array<string | null>>>;
 }
 
 export async function discoverTables(db: TableDatabase): Promise<CatalogStream[]> {
@@ -81,24 +85,30 @@ function columnsToRead(db: TableDatabase, plan: StreamPlan, table: SourceTable):
 }
 
 /**
- * The rows as records already printed as JSON: only the columns the plan selects (the replication
- * key is read for the bookmark even when it is not selected), each value straight from its text.
+ * The rows as records already printed as JSON, a batch at a time: only the columns the plan
+ * selects (the replication key is read for the bookmark even when it is not selected), each value
+ * straight from its text.
  */
-async function* records(db: TableDatabase, read: TableRead, fields: ReadonlySet<string> | null): AsyncGenerator<EncodedRecord> {
+async function* records(db: TableDatabase, read: TableRead, fields: ReadonlySet<string> | null): AsyncGenerator<EncodedRecord[]> {
   const encoders = read.columns.map((c) => jsonEncoder(c.reading!.kind, c.name));
   const keys = read.columns.map((c) => `${JSON.stringify(c.name)}:`);
   const emitted = read.columns.map((c) => fields === null || fields.has(c.name));
   const keyIndex = read.replicationKey ? read.columns.indexOf(read.replicationKey.column) : -1;
   const readKey = keyIndex === -1 ? null : valueReader(read.columns[keyIndex]!.reading!.kind, read.columns[keyIndex]!.name);
-  for await (const row of db.rows(read)) {
-    let json = '{';
-    for (let i = 0; i < encoders.length; i++) {
-      if (!emitted[i]) continue;
-      const text = row[i];
-      json += `${json.length > 1 ? ',' : ''}${keys[i]}${text === null || text === undefined ? 'null' : encoders[i]!(text)}`;
+  for await (const rows of db.rows(read)) {
+    const batch: EncodedRecord[] = new Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      let json = '{';
+      for (let i = 0; i < encoders.length; i++) {
+        if (!emitted[i]) continue;
+        const text = row[i];
+        json += `${json.length > 1 ? ',' : ''}${keys[i]}${text === null || text === undefined ? 'null' : encoders[i]!(text)}`;
+      }
+      const keyText = keyIndex === -1 ? null : row[keyIndex];
+      batch[r] = new EncodedRecord(`${json}}`, keyText === null || keyText === undefined || !readKey ? null : readKey(keyText));
     }
-    const keyText = keyIndex === -1 ? null : row[keyIndex];
-    yield new EncodedRecord(`${json}}`, keyText === null || keyText === undefined || !readKey ? null : readKey(keyText));
+    yield batch;
   }
 }
 

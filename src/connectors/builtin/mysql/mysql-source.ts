@@ -80,10 +80,44 @@ function bookmarkText(value: unknown): string {
   return iso ? `${iso[1]} ${iso[2]}` : text;
 }
 
-/** Every value as the text the server sent (the text protocol), so numbers stay exact; rows as arrays. */
-async function* streamRows(connection: Connection, sql: string): AsyncGenerator<Array<string | null>> {
+/**
+ * Every value as the text the server sent (the text protocol), so numbers stay exact; rows as
+ * arrays, in batches of those the stream holds at once (read synchronously, one wait per batch).
+ */
+async function* streamRows(connection: Connection, sql: string): AsyncGenerator<Array<Array<string | null>>> {
   const query = connection.query({ sql, rowsAsArray: true, typeCast: (field: { string(): string | null }) => field.string() });
-  for await (const row of query.stream({ highWaterMark: 1000 }) as AsyncIterable<Array<string | null>>) yield row;
+  const rows = query.stream({ highWaterMark: 1000 });
+  let failure: Error | null = null;
+  let ended = false;
+  rows.on('error', (error: Error) => {
+    failure = error;
+  });
+  rows.on('end', () => {
+    ended = true;
+  });
+  try {
+    for (;;) {
+      const batch: Array<Array<string | null>> = [];
+      for (let row = rows.read(); row !== null; row = rows.read()) batch.push(row as Array<string | null>);
+      if (failure) throw failure;
+      if (batch.length > 0) yield batch;
+      else if (ended) return;
+      else
+        await new Promise<void>((resolve) => {
+          const go = (): void => {
+            rows.off('readable', go);
+            rows.off('end', go);
+            rows.off('error', go);
+            resolve();
+          };
+          rows.on('readable', go);
+          rows.on('end', go);
+          rows.on('error', go);
+        });
+    }
+  } finally {
+    if (!ended) rows.destroy();
+  }
 }
 
 function connectError(config: MysqlConfig, error: unknown): Error {

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Rows of `COPY … TO STDOUT` in PostgreSQL's text format, parsed as the chunks arrive: a row per
- * line, fields split on tabs, `\N` a null, backslash escapes undone. A line holds no raw newline
+ * Rows of `COPY … TO STDOUT` in PostgreSQL's text format, parsed as the chunks arrive, the rows of
+ * a chunk in one array: a row per line, fields split on tabs, `\N` a null, backslash escapes undone. A line holds no raw newline
  * (COPY escapes them) and 0x0A never occurs inside a UTF-8 sequence, so a chunk is cut at its last
  * newline and only the unfinished line is carried over. Iterating pulls the stream, so a slow
  * consumer pauses the COPY (back-pressure): nothing but the current chunk is held.
  */
-export async function* copyTextRows(copy: Readable): AsyncGenerator<Array<string | null>> {
+export async function* copyTextRows(copy: Readable): AsyncGenerator<Array<Array<string | null>>> {
   let carry: Buffer | null = null;
   for await (const chunk of copy as AsyncIterable<Buffer>) {
     const last = chunk.lastIndexOf(0x0a);
@@ -17,7 +17,7 @@ export async function* copyTextRows(copy: Readable): AsyncGenerator<Array<string
     }
     const head = carry ? Buffer.concat([carry, chunk.subarray(0, last)]) : chunk.subarray(0, last);
     carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
-    for (const line of head.toString('utf8').split('\n')) yield fieldsOf(line);
+    yield head.toString('utf8').split('\n').map(fieldsOf);
   }
   if (carry && carry.length > 0) throw new Error('COPY output ended in the middle of a row');
 }
