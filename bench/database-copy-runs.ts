@@ -3,13 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandWorks, createMysqlBenchDb, createPostgresBenchDb, MYSQL_HOST } from './bench-databases.js';
 import type { DatabaseBenchOptions } from './database-copy.js';
+import { againstParts, partLine, sh, singerCli, timedPart } from './database-copy-parts.js';
 import { type Measured, printResults, ratioLine } from './database-copy-report.js';
 import { formatPhases, runSinewJob } from './sinew-job-run.js';
 import { type SinewServer, startSinewServer } from './sinew-server.js';
 import { emptyDir, makeTempDir } from './temp-dir.js';
 import { runTimedShell, writeJson } from './timed-process.js';
 
-const sh = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 const timeoutFor = (rows: number): number => 300_000 + rows * 0.5;
 /** Debian's interpreter, where python3-psycopg2 lives (a pyenv python3 first on PATH would not have it). */
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -78,6 +78,55 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
       }
       if (hasPython) measured.push(python);
 
+      // The halves alone, against files: psql's, then Sinew's built-in tap and target as Singer programs.
+      const parts: Measured[] = [];
+      if (baselineRuns > 0) {
+        const copyFile = path.join(work.path, 'items.copy');
+        const singerFile = path.join(work.path, 'items.singer');
+        const tapConfig = path.join(work.path, 'sinew-tap.json');
+        const targetConfig = path.join(work.path, 'sinew-target.json');
+        await writeJson(tapConfig, { connection_string: db.url, schema: 'src' });
+        await writeJson(targetConfig, { connection_string: db.url, schema: 'parts' });
+        const opts = { cwd: work.path, timeoutMs: timeoutFor(rows) };
+        const psql = `psql -qX -d ${sh(db.url)} -c`;
+        parts.push(
+          await timedPart(
+            'psql \\copy out > file',
+            rows,
+            baselineRuns,
+            `${psql} ${sh('\\copy (select * from src.items) to stdout')} > ${sh(copyFile)}`,
+            opts,
+          ),
+          await timedPart(
+            'psql \\copy in < file',
+            rows,
+            baselineRuns,
+            `${psql} ${sh('\\copy psqlin.items from stdin')} < ${sh(copyFile)}`,
+            {
+              ...opts,
+              before: () => db.createItems('psqlin'),
+            },
+          ),
+          await timedPart('sinew tap > file', rows, baselineRuns, `${singerCli('tap', 'postgres', tapConfig)} > ${sh(singerFile)}`, opts),
+          await timedPart(
+            'sinew target < file',
+            rows,
+            baselineRuns,
+            `${singerCli('target', 'postgres', targetConfig)} < ${sh(singerFile)}`,
+            {
+              ...opts,
+              before: async () => {
+                await db.client.query('drop schema if exists parts cascade');
+              },
+              check: async () => {
+                if ((await db.fingerprint('parts')) !== expected) throw new Error('sinew target < file did not copy the table exactly');
+              },
+            },
+          ),
+        );
+        measured.push(...parts);
+      }
+
       await s.api('PUT', `/${s.envId}/flows/pg-to-pg`, {
         name: 'postgres to postgres',
         type: 'v1-source',
@@ -109,6 +158,11 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
       }
       if (!hasPython && baselineRuns > 0)
         ratios.push(`python singer pair: skipped (${SYSTEM_PYTHON} has no psycopg2: apt-get install python3-psycopg2)`);
+      const [psqlOut, psqlIn, sinewTap, sinewTarget] = parts;
+      if (psqlOut && psqlIn && sinewTap && sinewTarget) {
+        ratios.push(partLine(sinewTap, psqlOut), partLine(sinewTarget, psqlIn));
+        for (const m of sinew) ratios.push(againstParts(m, sinewTap, sinewTarget));
+      }
       printResults(`postgres → postgres, ${rows.toLocaleString('en-US')} rows (source = destination: ${expected})`, measured, ratios);
     } finally {
       await s.stop();
@@ -147,6 +201,29 @@ export async function mysqlToJsonl(o: DatabaseBenchOptions): Promise<void> {
         client.seconds.push((await runTimedShell(cmd, { cwd: work.path, timeoutMs: timeoutFor(rows) })).seconds);
       }
       if (baselineRuns > 0) measured.push(client);
+      const parts: Measured[] = [];
+      const jsonlParts = path.join(work.path, 'jsonl-parts');
+      if (baselineRuns > 0) {
+        const singerFile = path.join(work.path, 'items.singer');
+        const tapConfig = path.join(work.path, 'sinew-tap.json');
+        const targetConfig = path.join(work.path, 'sinew-target.json');
+        await mkdir(jsonlParts);
+        await writeJson(tapConfig, { host: MYSQL_HOST, user: 'root', database: db.database });
+        await writeJson(targetConfig, { path: jsonlParts });
+        const opts = { cwd: work.path, timeoutMs: timeoutFor(rows) };
+        parts.push(
+          await timedPart('sinew tap > file', rows, baselineRuns, `${singerCli('tap', 'mysql', tapConfig)} > ${sh(singerFile)}`, opts),
+          await timedPart('sinew target < file', rows, baselineRuns, `${singerCli('target', 'jsonl', targetConfig)} < ${sh(singerFile)}`, {
+            ...opts,
+            before: () => emptyDir(jsonlParts),
+            check: async () => {
+              const n = await lineCount(jsonlParts);
+              if (n !== rows) throw new Error(`sinew target < file wrote ${n} lines, not ${rows}`);
+            },
+          }),
+        );
+        measured.push(...parts);
+      }
       // The target writes to `out`, checked after each job; runSinewJob empties the flow's
       // targetDir after a job, so it gets a folder of its own that the target never uses.
       const out = path.join(work.path, 'jsonl');
@@ -175,6 +252,11 @@ export async function mysqlToJsonl(o: DatabaseBenchOptions): Promise<void> {
       );
       measured.push(...sinew);
       const ratios = baselineRuns > 0 ? sinew.map((m) => ratioLine(m, client, 0.5)) : [];
+      const [sinewTap, sinewTarget] = parts;
+      if (sinewTap && sinewTarget) {
+        ratios.push(partLine(sinewTap, client));
+        for (const m of sinew) ratios.push(againstParts(m, sinewTap, sinewTarget));
+      }
       printResults(`mysql → jsonl, ${rows.toLocaleString('en-US')} rows`, measured, ratios);
     } finally {
       await s.stop();
