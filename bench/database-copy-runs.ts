@@ -5,6 +5,7 @@ import { commandWorks, createMysqlBenchDb, createPostgresBenchDb, MYSQL_HOST } f
 import type { DatabaseBenchOptions } from './database-copy.js';
 import { againstParts, partLine, sh, singerCli, timedPart } from './database-copy-parts.js';
 import { type Measured, printResults, ratioLine } from './database-copy-report.js';
+import { realPairDirectory, timeRealPair } from './real-singer-pair.js';
 import { formatPhases, runSinewJob } from './sinew-job-run.js';
 import { type SinewServer, startSinewServer } from './sinew-server.js';
 import { emptyDir, makeTempDir } from './temp-dir.js';
@@ -77,6 +78,9 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
         python.seconds.push((await runTimedShell(`${tap} | ${target}`, { cwd: work.path, timeoutMs: timeoutFor(rows) * 4 })).seconds);
       }
       if (hasPython) measured.push(python);
+      const realPair = realPairDirectory();
+      const real = realPair && baselineRuns > 0 ? await timeRealPair(realPair, db, rows, baselineRuns, work.path, timeoutFor(rows)) : null;
+      if (real) measured.push(real);
 
       // The halves alone, against files: psql's, then Sinew's built-in tap and target as Singer programs.
       const parts: Measured[] = [];
@@ -155,7 +159,10 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
       for (const m of sinew) {
         if (baselineRuns > 0) ratios.push(ratioLine(m, psql, 0.5));
         if (hasPython) ratios.push(ratioLine(m, python, 10));
+        if (real) ratios.push(ratioLine(m, real, 10));
       }
+      if (!real && baselineRuns > 0)
+        ratios.push('real python pair: not run (set SINEW_BENCH_REAL_PAIR to a directory with bin/tap-postgres and bin/target-postgres)');
       if (!hasPython && baselineRuns > 0)
         ratios.push(`python singer pair: skipped (${SYSTEM_PYTHON} has no psycopg2: apt-get install python3-psycopg2)`);
       const [psqlOut, psqlIn, sinewTap, sinewTarget] = parts;
