@@ -167,7 +167,8 @@ describe('connectors Sinew installs itself (issue #18)', () => {
     assert.equal(put.body.label, 'CSV files (MeltanoLabs)');
     assert.deepEqual(put.body.install.spec, { pip: 'git+https://github.com/MeltanoLabs/tap-csv.git' });
     assert.ok(put.body.runtime.command[0].endsWith(path.join('venv', 'bin', 'tap-csv')));
-    assert.equal(put.body.capabilities.incremental, true);
+    // tap-csv declares catalog and discover only: it keeps no state, so its links are not incremental.
+    assert.equal(put.body.capabilities.incremental, false);
     assert.equal((await installEnded(h, 'my-csv')).install.status, 'failed');
   });
 });
@@ -198,6 +199,7 @@ describe('a catalogue entry installs by name from a local package index, links a
     const put = await h.api('PUT', `/${h.envId}/connectors/warehouse-db`, { catalogue: 'tap-postgres' });
     assert.equal(put.status, 200, put.text);
     assert.deepEqual(put.body.install.spec, { pip: 'meltanolabs-tap-postgres' });
+    assert.equal(put.body.capabilities.incremental, true, 'it keeps state');
     const def = await installEnded(h, 'warehouse-db');
     assert.equal(def.install.status, 'installed', def.install.log_tail.join('\n'));
     assert.ok(def.runtime.command[0].endsWith(path.join('venv', 'bin', 'tap-postgres')), def.runtime.command[0]);
