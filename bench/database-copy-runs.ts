@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandWorks, createMysqlBenchDb, createPostgresBenchDb, MYSQL_HOST } from './bench-databases.js';
@@ -76,6 +77,9 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
         const tap = `${SYSTEM_PYTHON} ${sh(pythonScript('tap_postgres_rows.py'))} --config ${sh(tapConfig)}`;
         const target = `${SYSTEM_PYTHON} ${sh(pythonScript('target_postgres_rows.py'))} --config ${sh(targetConfig)}`;
         python.seconds.push((await runTimedShell(`${tap} | ${target}`, { cwd: work.path, timeoutMs: timeoutFor(rows) * 4 })).seconds);
+        // Its CSV carries the decimals' text, so the table should be the source's: checked like Sinew's.
+        const got = await db.fingerprint('py');
+        if (got !== expected) throw new Error(`the python singer pair did not copy the table exactly: ${got}, expected ${expected}`);
       }
       if (hasPython) measured.push(python);
       const realPair = realPairDirectory();
@@ -179,12 +183,12 @@ export async function postgresToPostgres(o: DatabaseBenchOptions): Promise<void>
   }
 }
 
-/** Lines of every file in a directory (the jsonl target's output). */
+/** Lines of every file in a directory (the jsonl target's output), counted as the bytes stream by (5M rows make a file too big for one string). */
 async function lineCount(dir: string): Promise<number> {
   let n = 0;
   for (const file of await readdir(dir)) {
-    const text = await readFile(path.join(dir, file), 'utf8');
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    for await (const chunk of createReadStream(path.join(dir, file)) as AsyncIterable<Buffer>)
+      for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n++;
   }
   return n;
 }
