@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { EtlStep } from '../model/etl-step.js';
-import { selfScript } from '../runtime/self-command.js';
+import { fromSources, selfScript } from '../runtime/self-command.js';
 import { JOB_FILES } from '../storage/job-root.js';
 import { type EtlInvocation, etlInvocation } from './etl-invocation.js';
 
@@ -36,8 +35,6 @@ export class EtlScriptError extends Error {
 }
 
 const STDERR_TAIL_BYTES = 16 * 1024;
-const here = fileURLToPath(import.meta.url);
-const fromSources = here.endsWith('.ts');
 // Resolved from src/ (or dist/), not from this file: in the bundle this code is not in dist/etl/.
 const RUNNER = selfScript('etl/run-etl-module');
 

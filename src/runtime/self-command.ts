@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
  * How to start another Sinew process (the CLI, a job process) from this one: the same Node binary,
  * and — when running from TypeScript sources under tsx (tests, development) — the same loader.
  */
-const here = fileURLToPath(import.meta.url);
-const fromSources = here.endsWith('.ts');
+/** True when Sinew runs from its TypeScript sources under tsx (tests, development), not from dist/. */
+export const fromSources = fileURLToPath(import.meta.url).endsWith('.ts');
 const ext = fromSources ? '.ts' : '.js';
 
 export function selfScript(relativeToSrc: string): string {

@@ -63,7 +63,7 @@ class PostgresBatchWriter {
   // batch is still read and prepared while this one is written.
   readonly concurrency = 1;
   // A promise: the driver is imported when the first writer is made (pg-driver.ts).
-  private readonly pool: Promise<pg.Pool>;
+  private readonly poolReady: Promise<pg.Pool>;
   private readonly tables = new Map<string, TableShape>();
   /** Per table: whether a keyed COPY goes straight into it first (until a key is found there). */
   private readonly directCopy = new Map<string, boolean>();
@@ -77,12 +77,16 @@ class PostgresBatchWriter {
     // once, checks every address against the policy and connects to the one checked (no second
     // resolution, so DNS rebinding gains nothing); an IP literal or a Unix socket path is judged as
     // it is. TLS still runs on that socket and verifies the certificate against the host name.
-    this.pool = loadPg().then((driver) => {
+    this.poolReady = loadPg().then((driver) => {
       const pool = new driver.Pool({ ...config.connection, max: this.concurrency, stream: () => guardedSocket(addresses) });
       // An idle client losing its connection must not crash the target; the next query reports it.
       pool.on('error', () => undefined);
       return pool;
     });
+  }
+
+  private async query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    return (await this.poolReady).query(sql, params);
   }
 
   batchSize(): number {
@@ -98,7 +102,7 @@ class PostgresBatchWriter {
     try {
       this.tables.set(
         message.stream,
-        await ensureTable(await this.pool, this.config.schema, table, message, keys, this.config.externalIdColumn),
+        await ensureTable(await this.poolReady, this.config.schema, table, message, keys, this.config.externalIdColumn),
       );
     } catch (error) {
       if (isWriteImpossible(error)) throw error;
@@ -138,7 +142,7 @@ class PostgresBatchWriter {
   private async copied(table: TableShape, records: WriteRecord[], results: Map<WriteRecord, WriteResult>): Promise<boolean> {
     if (this.config.load !== 'copy' || records.length < COPY_MIN_ROWS) return false;
     try {
-      const pool = await this.pool;
+      const pool = await this.poolReady;
       let direct = this.directCopy.get(table.name);
       if (direct === undefined) this.directCopy.set(table.name, (direct = table.keys.length > 0 && (await hasUniqueKey(pool, table))));
       if ((await copyLoad(pool, table, records, direct)) === 'merged' && direct) {
@@ -170,7 +174,7 @@ class PostgresBatchWriter {
     const statement = upsertStatement(table, target, run);
     let rows: Array<Record<string, unknown>>;
     try {
-      rows = (await (await this.pool).query(statement.sql, statement.params)).rows;
+      rows = (await this.query(statement.sql, statement.params)).rows;
     } catch (error) {
       if (isConnectionLevel(error)) throw writeImpossible(ID, `cannot write to PostgreSQL: ${pgErrorText(error)}`, refusal(error));
       if (run.length <= 1) return run.map((r) => [r, failed(r, pgErrorText(error))]);
@@ -196,7 +200,7 @@ class PostgresBatchWriter {
     if (record.remoteId === null) return failed(record, 'cannot delete: the record has no __sinew_remote_id');
     const statement = deleteStatement(table, record.remoteId);
     try {
-      await (await this.pool).query(statement.sql, statement.params);
+      await this.query(statement.sql, statement.params);
       // No row matched: already gone, which is what the rollback wanted.
       return succeeded(record, record.remoteId, { deleted: true });
     } catch (error) {
@@ -206,7 +210,7 @@ class PostgresBatchWriter {
   }
 
   async close(): Promise<void> {
-    await (await this.pool).end();
+    await (await this.poolReady).end();
   }
 }
 
