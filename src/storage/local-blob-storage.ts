@@ -1,11 +1,43 @@
-import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
-import fs from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { tempFileBeside } from '../runtime/temp-file-name.js';
 import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
+
+/**
+ * Makes a folder and its parents. A delete removes the folders it leaves empty (removeEmptyParents),
+ * so a parent can vanish while `mkdir -p` walks down, which then fails with ENOENT: it is made
+ * again, a few times at most.
+ */
+async function makeFolder(dir: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e;
+    }
+  }
+}
+
+/**
+ * Creates a file for writing, and its folders. Its folder can be removed by a delete between
+ * makeFolder and the open, so that is tried again too; once the file is in it, the folder stays
+ * (rmdir removes only empty folders).
+ */
+async function openInFolder(file: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt++) {
+    await makeFolder(path.dirname(file));
+    try {
+      return await fs.open(file, 'w');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e;
+    }
+  }
+}
 
 /** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
 export class LocalBlobStorage implements BlobStorage {
@@ -19,11 +51,15 @@ export class LocalBlobStorage implements BlobStorage {
 
   async put(key: string, body: Buffer | string): Promise<void> {
     const file = this.pathOf(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader (or a crash) never sees half a file.
     const tmp = tempFileBeside(file);
     try {
-      await fs.writeFile(tmp, body);
+      const handle = await openInFolder(tmp);
+      try {
+        await handle.writeFile(body);
+      } finally {
+        await handle.close();
+      }
       await fs.rename(tmp, file);
     } catch (e) {
       await fs.rm(tmp, { force: true });
@@ -33,10 +69,9 @@ export class LocalBlobStorage implements BlobStorage {
 
   async putStream(key: string, body: Readable): Promise<void> {
     const file = this.pathOf(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
     const tmp = tempFileBeside(file);
     try {
-      await pipeline(body, createWriteStream(tmp));
+      await pipeline(body, (await openInFolder(tmp)).createWriteStream());
       await fs.rename(tmp, file);
     } catch (e) {
       await fs.rm(tmp, { force: true });
@@ -93,13 +128,33 @@ export class LocalBlobStorage implements BlobStorage {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
-    await fs.rm(this.pathOf(prefix), { recursive: true, force: true });
+    const target = this.pathOf(prefix);
+    await fs.rm(target, { recursive: true, force: true });
+    await this.removeEmptyParents(path.dirname(target));
+  }
+
+  /**
+   * Removes the folders above a deleted key that it leaves empty (a pruned job root's date folders),
+   * up to the storage root, stopping at the first one that holds anything. A writer racing it is
+   * safe: rmdir removes only an empty folder, and makeFolder and openInFolder make again a folder
+   * that went while they worked.
+   */
+  private async removeEmptyParents(dir: string): Promise<void> {
+    const root = path.resolve(this.root);
+    for (let folder = path.resolve(dir); folder.startsWith(root + path.sep); folder = path.dirname(folder)) {
+      try {
+        await fs.rmdir(folder);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty (or not ours to remove): stop here
+      }
+    }
   }
 
   async openWorkspace(prefix: string): Promise<JobWorkspace> {
     // The job root on local disk is its own workspace: nothing to copy.
     const dir = this.pathOf(prefix);
-    await fs.mkdir(dir, { recursive: true });
+    // Only its parents can be removed by a delete: the job root itself is no other key's parent.
+    await makeFolder(dir);
     return { dir, publish: async () => {}, dispose: async () => {} };
   }
 
