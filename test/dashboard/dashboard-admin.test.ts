@@ -135,6 +135,39 @@ describe('the dashboard: tenants, events, keys', () => {
     await page.close();
   });
 
+  test('retention is set on the settings page; a value the API refuses, or the browser cannot read, is not saved', async () => {
+    const page = await browser.page();
+    await signIn(page, h, '#/settings');
+    const jobs = page.getByLabel('Keep finished jobs (days)');
+    const events = page.getByLabel('Keep settled events (days)');
+    const save = page.getByRole('button', { name: 'Save retention' });
+    const retention = async () => (await h.api('GET', `/${h.envId}/settings`)).body.retention;
+    await jobs.fill('30');
+    await save.click();
+    await page.getByRole('status').filter({ hasText: 'Retention saved' }).waitFor();
+    assert.deepEqual(await retention(), { jobs_days: 30, events_days: null }, 'an empty field keeps them forever');
+    await browser.screenshot(page, 'settings-retention');
+
+    await events.fill('0');
+    await save.click();
+    await page.getByRole('alert').filter({ hasText: 'VALIDATION_FAILED' }).waitFor();
+    assert.deepEqual(await retention(), { jobs_days: 30, events_days: null }, '0 days is refused by the API');
+
+    await events.fill('');
+    await events.pressSequentially('1e');
+    await save.click();
+    await page.getByRole('alert').filter({ hasText: 'not a number of days' }).waitFor();
+    assert.deepEqual(await retention(), { jobs_days: 30, events_days: null }, 'unreadable text is not saved as forever');
+
+    await events.fill('14');
+    await save.click();
+    await page.getByRole('status').filter({ hasText: 'Retention saved' }).waitFor();
+    assert.deepEqual(await retention(), { jobs_days: 30, events_days: 14 });
+    // The console's one complaint is the 400 asked for above; the unreadable value never left the page.
+    assert.deepEqual(page.errors, ['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  });
+
   test('the other pages render: tenants, flows and connectors (registering a Singer connector), overview', async () => {
     const page = await browser.page();
     await signIn(page, h, '#/tenants');

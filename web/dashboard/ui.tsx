@@ -28,6 +28,15 @@ export function Loading({ when }: { when: boolean }) {
   ) : null;
 }
 
+/** What an action just did, announced to screen readers; nothing when there is nothing to say. */
+export function SavedNotice({ text }: { text: string }) {
+  return text ? (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  ) : null;
+}
+
 export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
   return (
     <section class="card" aria-label={title}>

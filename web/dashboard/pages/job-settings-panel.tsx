@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
-import { ActionButton, Section } from '../ui.js';
+import { ActionButton, SavedNotice, Section } from '../ui.js';
 import type { Settings } from './settings-page.js';
 
 type JobSettings = Settings['job_settings'];
@@ -82,11 +82,7 @@ export function JobSettingsPanel({ settings, onSaved }: { settings: Settings; on
         />
       }
     >
-      {saved ? (
-        <p class="notice" role="status">
-          {saved}
-        </p>
-      ) : null}
+      <SavedNotice text={saved} />
       <table aria-label="Job settings">
         <thead>
           <tr>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api-context.js';
-import { ActionButton, Section } from '../ui.js';
+import { ActionButton, SavedNotice, Section } from '../ui.js';
 import type { Settings } from './settings-page.js';
 
 type Monitoring = Settings['monitoring'];
@@ -47,11 +47,7 @@ export function MonitoringPanel({ settings, onSaved }: { settings: Settings; onS
   };
   return (
     <Section title="Monitoring" actions={<ActionButton label="Save monitoring" kind="primary" run={save} />}>
-      {saved ? (
-        <p class="notice" role="status">
-          {saved}
-        </p>
-      ) : null}
+      <SavedNotice text={saved} />
       {KINDS.map((k) => (
         <fieldset class="filters" key={k} aria-label={`${k} webhook`}>
           {input(`${k} webhook URL`, hooks[k]!.url, (v) => setHooks({ ...hooks, [k]: { ...hooks[k]!, url: v } }))}

@@ -5,10 +5,11 @@ import { useLoad } from '../use-load.js';
 import { JobSettingsPanel } from './job-settings-panel.js';
 import { KeysPanel } from './keys-panel.js';
 import { MonitoringPanel } from './monitoring-panel.js';
+import { RetentionPanel } from './retention-panel.js';
 
 export type Settings = Answer<Operation<'/{env}/settings', 'get'>>;
 
-/** The environment's settings in force (job settings, monitoring, storage) and its keys. */
+/** The environment's settings in force (job settings, monitoring, retention, storage) and its keys. */
 export function SettingsPage() {
   const { api } = useApi();
   const settings = useLoad(() => api.call('get', '/{env}/settings'), []);
@@ -22,6 +23,7 @@ export function SettingsPage() {
         <div class="stack">
           <JobSettingsPanel settings={s} onSaved={settings.reload} />
           <MonitoringPanel settings={s} onSaved={settings.reload} />
+          <RetentionPanel settings={s} onSaved={settings.reload} />
           <Section title="Storage">
             <Facts
               rows={[
