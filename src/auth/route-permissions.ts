@@ -39,6 +39,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /openapi.json': anyone,
   // The interactive docs page and its assets: public, like the document they show.
   'GET /docs': anyone,
+  'GET /docs/': anyone,
   'GET /docs/docs-init.js': anyone,
   'GET /docs/swagger-ui.css': anyone,
   'GET /docs/swagger-ui-bundle.js': anyone,

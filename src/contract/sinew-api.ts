@@ -4418,6 +4418,25 @@ export interface paths {
       };
     };
   };
+  "/docs/": {
+    /** Interactive API docs at /docs/ (with a trailing slash) */
+    get: {
+      responses: {
+        /** @description The Swagger UI page, its URLs resolved from one folder up */
+        200: {
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description Any other error, e.g. `INTERNAL` (500) or `UNAVAILABLE` (503), with the same body */
+        default: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/docs/docs-init.js": {
     /** The docs page: its start-up script */
     get: {

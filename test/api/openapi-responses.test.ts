@@ -59,6 +59,7 @@ describe('every answer matches its response schema in /openapi.json', () => {
       '/metrics',
       '/openapi.json',
       '/docs',
+      '/docs/',
       '/docs/docs-init.js',
       '/docs/swagger-ui.css',
       '/docs/swagger-ui-bundle.js',

@@ -168,6 +168,17 @@ describe('/openapi.json and /health', () => {
     assert.match(init, /validatorUrl: null/, 'the online validator badge is off');
     assert.doesNotMatch(page.text + init, /https?:\/\//, 'nothing is loaded from another host');
     assert.match((await h.api('GET', '/docs/swagger-ui-bundle.js', undefined, { key: null })).text, /SwaggerUIBundle/);
+    // At /docs/ the same relative URLs would point one folder too deep (404s, a blank page): that
+    // page resolves them from the folder above, as a browser does with its base.
+    const slash = await h.api('GET', '/docs/', undefined, { key: null });
+    assert.equal(slash.status, 200);
+    const base = /<base href="([^"]+)">/.exec(slash.text)?.[1];
+    assert.equal(base, '../');
+    const from = new URL(base!, `${h.url}/docs/`);
+    for (const asset of [...assets, 'openapi.json']) {
+      const res = await fetch(new URL(asset, from));
+      assert.equal(res.status, 200, `${asset} from /docs/`);
+    }
   });
 
   test('is an OpenAPI 3 document with the security schemes and the error schema', () => {

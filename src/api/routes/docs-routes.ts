@@ -7,12 +7,16 @@ import { textAnswer } from '../schemas/schema-parts.js';
 /** swagger-ui-dist's folder: the files are served from the installed package, never a CDN (Sinew runs offline). */
 const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-// Relative URLs: the page works under a reverse proxy's path prefix as well as at the root.
-const PAGE = `<!doctype html>
+/**
+ * The page, its URLs relative so that it works under a reverse proxy's path prefix as well as at
+ * the root. At /docs they resolve from the folder above; at /docs/ (a trailing slash) they would
+ * point one folder too deep, so that page names the folder above as its base.
+ */
+const docsPage = (head: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>Sinew API</title>
+  <title>Sinew API</title>${head}
   <link rel="stylesheet" href="docs/swagger-ui.css">
 </head>
 <body>
@@ -22,6 +26,8 @@ const PAGE = `<!doctype html>
 </body>
 </html>
 `;
+const PAGE = docsPage('');
+const PAGE_WITH_SLASH = docsPage('\n  <base href="../">');
 
 // validatorUrl null: Swagger UI would otherwise send the document to an online validator for its badge.
 const INIT = `window.addEventListener('load', function () {
@@ -52,6 +58,14 @@ export function registerDocsRoutes(app: FastifyInstance): void {
       config: { summary: 'Interactive API docs (Swagger UI) for /openapi.json' },
     },
     async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE),
+  );
+  app.get(
+    '/docs/',
+    {
+      schema: { response: text('text/html', 'The Swagger UI page, its URLs resolved from one folder up') },
+      config: { summary: 'Interactive API docs at /docs/ (with a trailing slash)' },
+    },
+    async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE_WITH_SLASH),
   );
   app.get(
     '/docs/docs-init.js',
