@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { signTenantToken } from '../../src/auth/tenant-token.js';
+import { auditSince } from '../support/audit-since.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { AttackTally, reportSecrets } from './attack-tally.js';
 import { assertError, type TenantCaller, tenantApiOf, tenantCaller } from './tenant-caller.js';
@@ -46,16 +47,6 @@ describe('the audit log records who changed what, when and from where', () => {
     assert.equal(res.status, 200, res.text);
     return res.body as Entry[];
   }
-  /**
-   * A `since` (inclusive) after every entry so far and at or before every later one: the clock has
-   * moved past the last millisecond an earlier request could have been recorded in. (Now minus
-   * 1 ms took in a token issued by `before` when it was recorded in the millisecond before.)
-   */
-  const mark = async (): Promise<string> => {
-    const last = Date.now();
-    while (Date.now() <= last) await new Promise((resolve) => setImmediate(resolve));
-    return new Date(last + 1).toISOString();
-  };
 
   before(async () => {
     h = await startHarness();
@@ -66,7 +57,7 @@ describe('the audit log records who changed what, when and from where', () => {
   after(() => h.stop());
 
   test('changes made with the environment key name the key by its id, the route, the ids, the field names and the address', async () => {
-    const since = await mark();
+    const since = await auditSince();
     const settings = await h.api('PUT', `/${h.envId}/settings`, {
       monitoring: {
         webhooks: { job_lifecycle: { url: 'https://hooks.example.com/sinew', secret: `whsec-${rand()}` } },
@@ -134,7 +125,7 @@ describe('the audit log records who changed what, when and from where', () => {
   });
 
   test('changes made with a tenant token name the tenant and the public key: link, relink, unlink', async () => {
-    const since = await mark();
+    const since = await auditSince();
     const link = await acme.api('POST', `/${h.envId}/crm-out/acme/linkedTargets`, {
       target: { target: 'hubspot', config: { access_token: `pat-${rand()}` } },
     });
@@ -168,7 +159,7 @@ describe('the audit log records who changed what, when and from where', () => {
 
   test('refused attempts are recorded: owner routes, another tenant, owner-only fields, a revoked or expired token', async (t) => {
     const tally = new AttackTally();
-    const since = await mark();
+    const since = await auditSince();
     tally.refusal(await acme.api('PUT', `/${h.envId}/settings`, { job_settings: { force_full_sync: true } }), 403, 'FORBIDDEN');
     tally.refusal(await acme.api('GET', `/${h.envId}/settings`), 403, 'FORBIDDEN');
     tally.refusal(
@@ -238,7 +229,7 @@ describe('the audit log records who changed what, when and from where', () => {
   });
 
   test('pages of `limit` continue with `before`; filters by resource and time; bad filters are 400', async () => {
-    const since = await mark();
+    const since = await auditSince();
     for (let i = 0; i < 5; i++)
       assert.equal((await h.api('PUT', `/${h.envId}/flows/page-${i}`, { name: `p${i}`, type: 'v2', connectors: ['csv'] })).status, 200);
     const all = await entriesSince(since);
@@ -268,7 +259,7 @@ describe('the audit log records who changed what, when and from where', () => {
       linkToken: `pat-${rand()}`,
       relinkToken: `pat-${rand()}`,
     };
-    const since = await mark();
+    const since = await auditSince();
     const hooli = await tenantCaller(h, 'hooli');
     const changes = [
       await h.api('PUT', `/${h.envId}/settings`, {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ROUTE_PERMISSIONS } from '../../src/auth/route-permissions.js';
 import { AUDITED_CHANGES } from '../../src/model/audit-entry.js';
+import { auditSince } from '../support/audit-since.js';
 import { type Harness, startHarness } from '../support/sinew-harness.js';
 import { AttackTally } from './attack-tally.js';
 import { type TenantCaller, tenantCaller } from './tenant-caller.js';
@@ -115,7 +116,7 @@ describe('one table decides who may call each route (src/auth/route-permissions.
       routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone' && !ROUTE_PERMISSIONS[r.key]!.resource).map((r) => r.key),
       [],
     );
-    const since = new Date(Date.now() - 1).toISOString();
+    const since = await auditSince();
     const owned = routes.filter((r) => ROUTE_PERMISSIONS[r.key]!.caller !== 'anyone');
     // A tenant of its own: the walk deletes the tenant it names.
     for (const r of owned)
