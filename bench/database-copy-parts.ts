@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Measured } from './database-copy-report.js';
 import { median } from './median.js';
-import { runTimedShell } from './timed-process.js';
+import { runTimedShell, shellWord as sh } from './timed-process.js';
 
 /**
  * The halves of a database copy, each timed alone against files: Sinew's built-in tap writing its
@@ -13,7 +12,6 @@ import { runTimedShell } from './timed-process.js';
  */
 
 const SINEW = fileURLToPath(new URL('../bin/sinew.js', import.meta.url));
-export const sh = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /** `sinew singer tap|target <id> --config <file>`, allowed to reach the loopback databases. */
 export function singerCli(role: 'tap' | 'target', id: string, configFile: string): string {
@@ -48,5 +46,3 @@ export function againstParts(job: Measured, tap: Measured, target: Measured): st
   const parts = median(tap.seconds) + median(target.seconds);
   return `${job.name}: ${(median(job.seconds) / parts).toFixed(2)}× the time of ${tap.name} + ${target.name} (${parts.toFixed(2)} s)`;
 }
-
-export const partFile = (dir: string, name: string): string => path.join(dir, name);

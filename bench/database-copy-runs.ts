@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandWorks, createMysqlBenchDb, createPostgresBenchDb, MYSQL_HOST } from './bench-databases.js';
 import type { DatabaseBenchOptions } from './database-copy.js';
-import { againstParts, partLine, sh, singerCli, timedPart } from './database-copy-parts.js';
+import { againstParts, partLine, singerCli, timedPart } from './database-copy-parts.js';
 import { type Measured, printResults, ratioLine } from './database-copy-report.js';
 import { realPairDirectory, timeRealPair } from './real-singer-pair.js';
 import { formatPhases, runSinewJob } from './sinew-job-run.js';
 import { type SinewServer, startSinewServer } from './sinew-server.js';
 import { emptyDir, makeTempDir } from './temp-dir.js';
-import { runTimedShell, writeJson } from './timed-process.js';
+import { runTimedShell, shellWord as sh, writeJson } from './timed-process.js';
 
 const timeoutFor = (rows: number): number => 300_000 + rows * 0.5;
 /** Debian's interpreter, where python3-psycopg2 lives (a pyenv python3 first on PATH would not have it). */

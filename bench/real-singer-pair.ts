@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { sh, timedPart } from './database-copy-parts.js';
+import { timedPart } from './database-copy-parts.js';
 import type { Measured } from './database-copy-report.js';
-import { runTimedShell, writeJson } from './timed-process.js';
+import { runTimedShell, shellWord as sh, writeJson } from './timed-process.js';
 
 /**
  * The real Python pair issue #18 compares with: singer-io tap-postgres → pipelinewise-target-postgres,

@@ -14,7 +14,7 @@ export interface TimedRun {
 const STDERR_TAIL = 4000;
 
 /** Quotes one word for /bin/sh. */
-const shellWord = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+export const shellWord = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Runs a /bin/sh command line (in its own process group, killed if the benchmark dies) and times it

@@ -8,36 +8,29 @@ import type { BlobEntry, BlobStorage, JobWorkspace } from './blob-storage.js';
 import { checkStorageKey } from './storage-key.js';
 
 /**
- * Makes a folder and its parents. A delete removes the folders it leaves empty (removeEmptyParents),
- * so a parent can vanish while `mkdir -p` walks down, which then fails with ENOENT: it is made
- * again, a few times at most.
+ * Runs a step that creates in a folder, again if a folder it needs was gone (ENOENT), a few times
+ * at most: a delete removes the folders it leaves empty (removeEmptyParents), and one may vanish
+ * between a writer's `mkdir -p` (or during it: it walks down one level at a time) and its open.
+ * Once the writer's file is in the folder, the folder stays (rmdir removes only empty folders).
  */
-async function makeFolder(dir: string): Promise<void> {
+async function againIfFolderGone<T>(step: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await fs.mkdir(dir, { recursive: true });
-      return;
+      return await step();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e;
     }
   }
 }
 
-/**
- * Creates a file for writing, and its folders. Its folder can be removed by a delete between
- * makeFolder and the open, so that is tried again too; once the file is in it, the folder stays
- * (rmdir removes only empty folders).
- */
-async function openInFolder(file: string): Promise<FileHandle> {
-  for (let attempt = 1; ; attempt++) {
-    await makeFolder(path.dirname(file));
-    try {
-      return await fs.open(file, 'w');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw e;
-    }
-  }
-}
+const makeFolder = (dir: string): Promise<unknown> => againIfFolderGone(() => fs.mkdir(dir, { recursive: true }));
+
+/** Creates a file for writing, and its folders. */
+const openInFolder = (file: string): Promise<FileHandle> =>
+  againIfFolderGone(async () => {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    return fs.open(file, 'w');
+  });
 
 /** Blob storage on the local disk: the embedded default, under `<dataDir>/storage`. */
 export class LocalBlobStorage implements BlobStorage {
@@ -71,7 +64,11 @@ export class LocalBlobStorage implements BlobStorage {
     const file = this.pathOf(key);
     const tmp = tempFileBeside(file);
     try {
-      await pipeline(body, (await openInFolder(tmp)).createWriteStream());
+      const out = await openInFolder(tmp).catch((e: unknown) => {
+        body.destroy(); // as the pipe would have: the caller's stream is not left open
+        throw e;
+      });
+      await pipeline(body, out.createWriteStream());
       await fs.rename(tmp, file);
     } catch (e) {
       await fs.rm(tmp, { force: true });
@@ -136,8 +133,8 @@ export class LocalBlobStorage implements BlobStorage {
   /**
    * Removes the folders above a deleted key that it leaves empty (a pruned job root's date folders),
    * up to the storage root, stopping at the first one that holds anything. A writer racing it is
-   * safe: rmdir removes only an empty folder, and makeFolder and openInFolder make again a folder
-   * that went while they worked.
+   * safe: rmdir removes only an empty folder, and a writer makes again a folder that went while it
+   * worked (againIfFolderGone).
    */
   private async removeEmptyParents(dir: string): Promise<void> {
     const root = path.resolve(this.root);

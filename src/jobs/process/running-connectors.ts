@@ -25,8 +25,10 @@ export interface ConnectorRun {
 /** Connector processes this job process started, so a cancel (SIGTERM) can take them all down. */
 const running = new Set<SingerProcess>();
 
-/** Starts a job's tap (stdin closed) or target (stdin piped), its stderr into `logs/<role>.log`. */
-/** `inputFd`: a target reads this open file as its stdin instead of a pipe from the job process. */
+/**
+ * Starts a job's tap (stdin closed) or target (stdin piped, or with `inputFd` this open file as its
+ * stdin), its stderr into `logs/<role>.log`.
+ */
 export function startConnector(run: ConnectorRun, jobRoot: string, role: 'tap' | 'target', inputFd?: number): SingerProcess {
   const proc = startSingerProcess({
     command: run.command,

@@ -1,6 +1,5 @@
-import type { Writable } from 'node:stream';
 import { readLines } from '../../singer/line-reader.js';
-import { describeExit } from '../../singer/singer-process.js';
+import { describeExit, type SingerProcess } from '../../singer/singer-process.js';
 import { parseTargetStateLine } from '../../singer/target-state.js';
 import type { WriteResultCollector } from '../../writes/write-result-collector.js';
 import { startInProcessTarget } from './in-process-target.js';
@@ -32,36 +31,46 @@ export function startFileFedTarget(
   inputFd: number,
   results?: WriteResultCollector,
 ): Omit<RunningTarget, 'input' | 'takes'> {
-  const { input: _none, takes: _lines, ...target } = startProcessTarget(run, jobRoot, results, inputFd);
-  return target;
+  const { proc, handle } = childTarget(run, jobRoot, results, inputFd);
+  return { ...handle, stop: () => proc.kill('SIGTERM') };
 }
 
-function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector, inputFd?: number): RunningTarget {
-  const target = startConnector(run, jobRoot, 'target', inputFd);
+function startProcessTarget(run: ConnectorRun, jobRoot: string, results?: WriteResultCollector): RunningTarget {
+  const { proc, handle } = childTarget(run, jobRoot, results);
+  return { takes: 'lines', input: proc.stdin!, ...handle, stop: () => proc.stdin!.destroy() };
+}
+
+/** A target child process and what every way of feeding it shares: its STATEs read, its exit judged. */
+function childTarget(
+  run: ConnectorRun,
+  jobRoot: string,
+  results: WriteResultCollector | undefined,
+  inputFd?: number,
+): { proc: SingerProcess; handle: Omit<RunningTarget, 'input' | 'takes' | 'stop'> } {
+  const proc = startConnector(run, jobRoot, 'target', inputFd);
   const output = (async () => {
     let last: Record<string, unknown> | null = null;
-    for await (const raw of readLines(target.stdout)) {
+    for await (const raw of readLines(proc.stdout)) {
       const state = parseTargetStateLine(raw);
       if (state && results) await results.accept(state);
       last = state ?? last;
     }
     return last;
   })();
-  const ended = target.exited.then(
+  const ended = proc.exited.then(
     (exit) => exit.code === 0,
     () => false,
   );
   return {
-    takes: 'lines',
-    // A file-fed target has no stdin pipe (startFileFedTarget replaces this).
-    input: target.stdin as Writable,
-    output,
-    ended,
-    async assertSucceeded(writeError) {
-      const exit = await target.exited;
-      if (exit.code !== 0) throw new PhaseFailure('export', describeExit('target', exit, target.stderrTail()));
-      if (writeError) throw feedingFailed(writeError);
+    proc,
+    handle: {
+      output,
+      ended,
+      async assertSucceeded(writeError) {
+        const exit = await proc.exited;
+        if (exit.code !== 0) throw new PhaseFailure('export', describeExit('target', exit, proc.stderrTail()));
+        if (writeError) throw feedingFailed(writeError);
+      },
     },
-    stop: () => (target.stdin ? target.stdin.destroy() : target.kill('SIGTERM')),
   };
 }
