@@ -104,6 +104,21 @@ describe('the dashboard: jobs', () => {
     await page.close();
   });
 
+  test('text typed in the tenant filter survives another filter changing before it is applied', async () => {
+    const page = await browser.page();
+    await signIn(page, h, '#/jobs');
+    const tenant = page.getByLabel('Tenant');
+    await tenant.fill('acme');
+    // Another filter lands first (a navigation and a re-render) while the tenant is still being typed.
+    await page.getByLabel('Status').selectOption({ label: 'Failed (any phase)' });
+    await until('the status in the URL', 10_000, async () => (/status=.*ETL_FAILED/.test(page.url()) ? true : undefined));
+    assert.equal(await tenant.inputValue(), 'acme', 'the typed tenant is still there');
+    await tenant.press('Enter');
+    await until('both filters in the URL', 10_000, async () => (/status=.*ETL_FAILED.*tenant_id=acme/.test(page.url()) ? true : undefined));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test('a running job is cancelled from its page', async () => {
     await sourceFlow(h, {
       flow: 'slow',

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import { FAILURE_STATUSES, isTerminal, JOB_STATUSES } from '../../../src/model/job-phases.js';
 import { href, navigate } from '../hash-route.js';
 
@@ -27,6 +28,38 @@ const toLocal = (iso: string | undefined) =>
   iso ? new Date(Date.parse(iso) - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
 const fromLocal = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
+/**
+ * A typed filter, applied on change (Enter or leaving the field). What is typed is the field's own
+ * until then: another filter's change re-renders the bar, and a field bound to the URL's value
+ * would wipe text typed while that navigation was landing.
+ */
+function TextFilter({
+  label,
+  value,
+  placeholder,
+  onCommit,
+}: {
+  label: string;
+  value: string;
+  placeholder: string;
+  onCommit(v: string): void;
+}) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <label>
+      {label}
+      <input
+        type="search"
+        placeholder={placeholder}
+        value={draft}
+        onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
+        onChange={(e) => onCommit((e.target as HTMLInputElement).value.trim())}
+      />
+    </label>
+  );
+}
+
 export function JobFilterBar({ filters, flows }: { filters: JobFilters; flows: string[] }) {
   // Any change starts again from the newest page.
   const set = (name: keyof JobFilters, value: string | undefined) =>
@@ -55,15 +88,7 @@ export function JobFilterBar({ filters, flows }: { filters: JobFilters; flows: s
             ))}
           </select>
         </label>
-        <label>
-          Tenant
-          <input
-            type="search"
-            placeholder="tenant id"
-            value={filters.tenant_id ?? ''}
-            onChange={(e) => set('tenant_id', (e.target as HTMLInputElement).value.trim())}
-          />
-        </label>
+        <TextFilter label="Tenant" value={filters.tenant_id ?? ''} placeholder="tenant id" onCommit={(v) => set('tenant_id', v)} />
         <label>
           Type
           <select value={filters.job_type ?? ''} onChange={(e) => set('job_type', (e.target as HTMLSelectElement).value)}>
